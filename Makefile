@@ -1,0 +1,119 @@
+# parsim — top-level Makefile.
+#
+#   make            build build/parsim, build/parsim-cc and the programs
+#   make check      build and run every test (Check unit suites, ISA
+#                   conformance, end-to-end and differential runs)
+#   make demo       run the demo program on the simulated machine
+#   make bench      simulated MIPS of the benchmark kernels, beside QEMU
+#   make asan|ubsan|tsan   the test suite under a sanitizer (own build dir)
+#   make deps       install missing Debian packages (done automatically)
+#
+# Every target first makes sure the Debian packages are there
+# (scripts/install-deps, apt-get with sudo when not root).
+
+CC       ?= gcc
+BUILD    ?= build
+SANFLAGS ?=
+OPT      ?= -O2
+PKGS     := libelf libdw check
+CFLAGS_BASE := -std=c11 -Wall -Wextra -Werror -g $(OPT) -D_DEFAULT_SOURCE \
+               -D_POSIX_C_SOURCE=200809L -I. $(SANFLAGS)
+PKG_CFLAGS = $(shell pkg-config --cflags libelf libdw 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs libelf libdw 2>/dev/null)
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+CFLAGS   += $(CFLAGS_BASE) $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lm -lpthread
+LDFLAGS  += $(SANFLAGS)
+
+VERSION  := 0.1.0
+
+# ---- sources ----------------------------------------------------------------
+ISA_SRC    := $(wildcard isa/*.c)
+SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
+MODELS_SRC := $(wildcard models/*.c)
+LIB_SRC    := $(ISA_SRC) $(SIM_SRC) $(MODELS_SRC)
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_SRC   := $(wildcard tests/check_*.c)
+TEST_OBJ   := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+SUITES     := $(filter-out main,$(patsubst tests/check_%.c,%,$(TEST_SRC)))
+
+# Programs that run on the simulated machine.
+PROG_SRC   := $(wildcard programs/*/*.c)
+PROG_ELF   := $(PROG_SRC:programs/%.c=$(BUILD)/programs/%.elf)
+TPROG_SRC  := $(wildcard tests/programs/*.c)
+TPROG_ELF  := $(TPROG_SRC:tests/programs/%.c=$(BUILD)/tests/programs/%.elf)
+RUNTIME_DEPS := $(wildcard programs/runtime/*)
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+.PHONY: all check demo bench deps asan ubsan tsan clean programs
+all: $(BUILD)/parsim $(BUILD)/parsim-cc programs
+
+deps $(DEPS_STAMP): scripts/install-deps
+	@scripts/install-deps
+	@mkdir -p $(BUILD) && touch $(DEPS_STAMP)
+
+# ---- the emulator -----------------------------------------------------------
+$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DPARSIM_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+
+# The F extension runs on the host FPU with the guest's rounding mode
+# installed: the compiler must not fold or move FP code across fesetround.
+$(BUILD)/obj/isa/fpu.o: CFLAGS += -frounding-math
+
+$(BUILD)/parsim: $(LIB_OBJ) $(BUILD)/obj/sim/main.o
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/parsim-cc: scripts/parsim-cc.in | $(DEPS_STAMP)
+	@mkdir -p $(BUILD)
+	sed 's|@RUNTIME@|$(CURDIR)/programs/runtime|g' $< > $@
+	chmod +x $@
+
+# ---- guest programs ---------------------------------------------------------
+programs: $(PROG_ELF)
+
+$(BUILD)/programs/%.elf: programs/%.c $(BUILD)/parsim-cc $(RUNTIME_DEPS)
+	@mkdir -p $(dir $@)
+	$(BUILD)/parsim-cc -O2 -g $< -o $@
+
+$(BUILD)/tests/programs/%.elf: tests/programs/%.c $(BUILD)/parsim-cc $(RUNTIME_DEPS)
+	@mkdir -p $(dir $@)
+	$(BUILD)/parsim-cc -O2 -g $< -o $@
+
+# ---- tests ------------------------------------------------------------------
+$(BUILD)/suites.h: $(TEST_SRC) | $(DEPS_STAMP)
+	@mkdir -p $(BUILD)
+	@printf '%s\n' $(foreach s,$(SUITES),'SUITE($(s))') > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+
+$(BUILD)/obj/tests/%.o: tests/%.c $(BUILD)/suites.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -I$(BUILD) -MMD -MP -c $< -o $@
+
+$(BUILD)/check_parsim: $(TEST_OBJ) $(LIB_OBJ)
+	$(CC) $(LDFLAGS) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
+
+check: all $(BUILD)/check_parsim $(TPROG_ELF)
+	PARSIM_BUILD=$(BUILD) $(BUILD)/check_parsim
+
+# ---- demo and bench ---------------------------------------------------------
+demo: all
+	$(BUILD)/parsim run $(BUILD)/programs/demo/mandelbrot.elf
+
+bench: all
+	scripts/bench $(BUILD)
+
+# ---- sanitizer builds -------------------------------------------------------
+asan:
+	$(MAKE) check BUILD=build-asan SANFLAGS="-fsanitize=address -fno-omit-frame-pointer" OPT=-O1
+ubsan:
+	$(MAKE) check BUILD=build-ubsan SANFLAGS="-fsanitize=undefined -fno-sanitize-recover=all" OPT=-O1
+tsan:
+	$(MAKE) check BUILD=build-tsan SANFLAGS="-fsanitize=thread" OPT=-O1
+
+clean:
+	rm -rf build build-asan build-ubsan build-tsan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,236 @@
+/* isa.h — the RV32IMAFC + Zicsr + Zifencei instruction set: decode,
+ * execute, disassemble.
+ *
+ * Pure: knows harts' architectural registers and one flat memory, nothing
+ * about caches, threads, host I/O or what a cycle means.  The environment
+ * (sim/) says how many cycles each instruction class costs and may attach a
+ * hook that sees every data access (the timing seam); the ISA just adds up.
+ *
+ * May depend on: the C library (and <fenv.h> in fpu.c).  Nothing else.
+ */
+#ifndef PARSIM_ISA_H
+#define PARSIM_ISA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ISA_WARN_UNUSED __attribute__((warn_unused_result))
+
+/* ---- Operations --------------------------------------------------------- */
+
+typedef enum IsaOp {
+    ISA_OP_ILLEGAL = 0,
+#define INSN(name, match, mask, fmt, cls) ISA_OP_##name,
+#include "insns.def"
+#undef INSN
+    ISA_OP_COUNT
+} IsaOp;
+
+typedef enum IsaFmt {
+    ISA_FMT_R, ISA_FMT_I, ISA_FMT_S, ISA_FMT_B, ISA_FMT_U, ISA_FMT_J,
+    ISA_FMT_SH, ISA_FMT_CSR, ISA_FMT_CSRI, ISA_FMT_R4, ISA_FMT_A,
+    ISA_FMT_FENCE, ISA_FMT_NONE
+} IsaFmt;
+
+/* Timing classes: the environment charges cost[class] cycles per
+ * instruction (loads/stores also pay what the access hook answers). */
+typedef enum IsaClass {
+    ISA_CLASS_ALU, ISA_CLASS_BRANCH, ISA_CLASS_JUMP, ISA_CLASS_LOAD,
+    ISA_CLASS_STORE, ISA_CLASS_AMO, ISA_CLASS_MUL, ISA_CLASS_DIV,
+    ISA_CLASS_FADD, ISA_CLASS_FMUL, ISA_CLASS_FFMA, ISA_CLASS_FDIV,
+    ISA_CLASS_FSQRT, ISA_CLASS_FCVT, ISA_CLASS_FMISC, ISA_CLASS_SYSTEM,
+    ISA_CLASS_COUNT
+} IsaClass;
+
+typedef struct IsaOpInfo {
+    const char *name;     /* objdump spelling, e.g. "fcvt.w.s" */
+    uint32_t match, mask;
+    uint8_t fmt;          /* IsaFmt */
+    uint8_t cls;          /* IsaClass */
+} IsaOpInfo;
+
+/* Table indexed by IsaOp (entry 0 is the illegal op). */
+extern const IsaOpInfo isa_op_info[ISA_OP_COUNT];
+
+/* ---- Decoded instructions ----------------------------------------------- */
+
+/* One decoded instruction.  Compressed instructions are decoded through
+ * their 32-bit expansion: op and operands are those of the expansion, len
+ * is 2 and raw holds the original 16 bits. */
+typedef struct IsaInsn {
+    uint16_t op;          /* IsaOp */
+    uint8_t rd, rs1, rs2, rs3;
+    uint8_t rm;           /* rounding-mode field (F), aq/rl (A), or 0 */
+    uint8_t len;          /* 2 or 4 */
+    uint8_t cls;          /* IsaClass */
+    int32_t imm;          /* sign-extended immediate; CSR number for CSR fmts;
+                             zimm in rs1 for CSRI; shamt for SH */
+    uint32_t raw;         /* the instruction word as fetched */
+} IsaInsn;
+
+/* Decode one instruction word.  If the low two bits are not 0b11 only the
+ * low 16 bits are used (RVC).  Returns false for an illegal encoding, in
+ * which case out->op is ISA_OP_ILLEGAL and out->raw/len are still set. */
+bool isa_decode(uint32_t raw, IsaInsn *out);
+
+/* Expand a 16-bit RVC instruction (RV32FC) to its 32-bit equivalent;
+ * returns 0 when the encoding is illegal or reserved. */
+uint32_t isa_rvc_expand(uint16_t c);
+
+/* ---- Harts -------------------------------------------------------------- */
+
+/* CSR numbers parsim implements (machine mode only). */
+enum {
+    ISA_CSR_FFLAGS = 0x001, ISA_CSR_FRM = 0x002, ISA_CSR_FCSR = 0x003,
+    ISA_CSR_CYCLE = 0xc00, ISA_CSR_TIME = 0xc01, ISA_CSR_INSTRET = 0xc02,
+    ISA_CSR_CYCLEH = 0xc80, ISA_CSR_TIMEH = 0xc81, ISA_CSR_INSTRETH = 0xc82,
+    ISA_CSR_MSTATUS = 0x300, ISA_CSR_MISA = 0x301, ISA_CSR_MIE = 0x304,
+    ISA_CSR_MTVEC = 0x305, ISA_CSR_MSTATUSH = 0x310,
+    ISA_CSR_MSCRATCH = 0x340, ISA_CSR_MEPC = 0x341, ISA_CSR_MCAUSE = 0x342,
+    ISA_CSR_MTVAL = 0x343, ISA_CSR_MIP = 0x344,
+    ISA_CSR_MCYCLE = 0xb00, ISA_CSR_MINSTRET = 0xb02,
+    ISA_CSR_MCYCLEH = 0xb80, ISA_CSR_MINSTRETH = 0xb82,
+    ISA_CSR_MVENDORID = 0xf11, ISA_CSR_MARCHID = 0xf12,
+    ISA_CSR_MIMPID = 0xf13, ISA_CSR_MHARTID = 0xf14
+};
+
+/* Exception causes (mcause values, privileged spec table 3.6). */
+enum {
+    ISA_CAUSE_FETCH_MISALIGNED = 0, ISA_CAUSE_FETCH_ACCESS = 1,
+    ISA_CAUSE_ILLEGAL = 2, ISA_CAUSE_BREAKPOINT = 3,
+    ISA_CAUSE_LOAD_MISALIGNED = 4, ISA_CAUSE_LOAD_ACCESS = 5,
+    ISA_CAUSE_STORE_MISALIGNED = 6, ISA_CAUSE_STORE_ACCESS = 7,
+    ISA_CAUSE_ECALL_M = 11
+};
+
+/* fflags bits */
+enum { ISA_FFLAG_NX = 1, ISA_FFLAG_UF = 2, ISA_FFLAG_OF = 4, ISA_FFLAG_DZ = 8,
+       ISA_FFLAG_NV = 16 };
+
+typedef struct IsaDecodeCache IsaDecodeCache;
+
+/* All architectural state of one hart in one plain struct (easy to
+ * snapshot).  x[0] is kept at zero by the executor. */
+typedef struct IsaHart {
+    uint32_t x[32];
+    uint32_t f[32];           /* single-precision bit patterns */
+    uint32_t pc;
+    uint32_t fcsr;            /* frm in bits 7:5, fflags in bits 4:0 */
+    uint64_t cycle;           /* local clock, read by rdcycle/mcycle */
+    uint64_t instret;         /* retired instructions, rdinstret/minstret */
+    uint32_t hartid;          /* mhartid */
+    uint32_t mstatus, mie, mip, mtvec, mscratch, mepc, mcause, mtval;
+    uint32_t resv_addr;       /* LR/SC reservation */
+    uint32_t resv_value;      /* value LR saw: SC compares-and-swaps on it */
+    bool resv_valid;
+    IsaDecodeCache *dc;       /* owned; see isa_hart_init/isa_hart_free */
+} IsaHart;
+
+/* ---- Memory and environment --------------------------------------------- */
+
+/* One flat little-endian RAM of `size` bytes at guest address `base`.
+ * Data values live here and nowhere else; atomics are host atomics on it,
+ * so several harts on several host threads may share one IsaMem. */
+typedef struct IsaMem {
+    uint8_t *ram;
+    uint32_t base;
+    uint32_t size;
+    /* One bit per 256-byte block of RAM that holds decoded instructions.
+     * A store into a marked block bumps code_gen, and every hart drops its
+     * decoded instructions of that block (its own at once, the others'
+     * at their next isa_run). */
+    uint8_t *code_map;
+    uint32_t code_gen;
+} IsaMem;
+
+#define ISA_CODE_BLOCK_SHIFT 8
+
+typedef enum IsaAccessKind {
+    ISA_ACC_LOAD, ISA_ACC_STORE, ISA_ACC_AMO, ISA_ACC_LR, ISA_ACC_SC
+} IsaAccessKind;
+
+/* Timing seam: called for every data access after it was performed;
+ * returns the extra cycles it cost beyond cost[class]. */
+typedef uint32_t (*IsaAccessFn)(void *ctx, const IsaHart *h, uint32_t addr,
+                                unsigned size, IsaAccessKind kind);
+
+typedef struct IsaEnv {
+    IsaMem *mem;
+    uint32_t cost[ISA_CLASS_COUNT];
+    IsaAccessFn access;       /* may be NULL */
+    void *access_ctx;
+} IsaEnv;
+
+/* Why isa_run returned.  For ECALL, EBREAK, SEMIHOST and WFI the pc still
+ * points at the instruction: the caller does the work and advances pc
+ * (isa_skip).  For TRAP nothing of the faulting instruction was
+ * committed. */
+typedef enum IsaStopKind {
+    ISA_STOP_LIMIT,       /* cycle or instruction limit reached */
+    ISA_STOP_ECALL,
+    ISA_STOP_EBREAK,      /* a lone ebreak: a breakpoint */
+    ISA_STOP_SEMIHOST,    /* slli x0,x0,0x1f; ebreak; srai x0,x0,7 */
+    ISA_STOP_WFI,
+    ISA_STOP_TRAP         /* synchronous exception: cause/tval */
+} IsaStopKind;
+
+typedef struct IsaStop {
+    IsaStopKind kind;
+    uint32_t cause, tval;
+    uint32_t pc;          /* pc of the instruction that stopped */
+    uint32_t insn;        /* its raw bits (0 if it could not be fetched) */
+} IsaStop;
+
+/* Set up a hart (all registers zero, pc = entry).  Returns false on
+ * allocation failure. */
+ISA_WARN_UNUSED bool isa_hart_init(IsaHart *h, uint32_t hartid, uint32_t entry);
+void isa_hart_free(IsaHart *h);
+
+/* Run until h->cycle >= cycle_limit, h->instret >= insn_limit, or a stop.
+ * Returns the stop kind, also stored in stop->kind. */
+IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
+                    uint64_t insn_limit, IsaStop *stop);
+
+/* Advance pc past the instruction that stopped (ECALL, EBREAK, WFI: 4 or 2
+ * bytes; SEMIHOST: past the ebreak), counting it as retired at cost
+ * cost[SYSTEM]. */
+void isa_skip(IsaHart *h, const IsaEnv *env, const IsaStop *stop);
+
+/* Enter the guest's trap handler: mepc, mcause, mtval, pc = mtvec. */
+void isa_take_trap(IsaHart *h, uint32_t cause, uint32_t tval, uint32_t pc);
+
+/* Execute one F-extension instruction other than flw/fsw (arithmetic,
+ * conversions, compares, moves, fclass).  Returns false if it is illegal
+ * (a reserved rounding mode). */
+ISA_WARN_UNUSED bool isa_fp_exec(IsaHart *h, const IsaInsn *in);
+
+/* CSR access as the csr* instructions do it.  Return false for a CSR parsim
+ * does not implement or a write to a read-only one. */
+ISA_WARN_UNUSED bool isa_csr_read(IsaHart *h, uint32_t csr, uint32_t *val);
+ISA_WARN_UNUSED bool isa_csr_write(IsaHart *h, uint32_t csr, uint32_t val);
+
+/* Guest memory helpers for the environment (semihosting, loaders): bounds
+ * checked, false when [addr, addr+len) is not inside RAM. */
+ISA_WARN_UNUSED bool isa_mem_read(const IsaMem *m, uint32_t addr, void *dst,
+                                  uint32_t len);
+ISA_WARN_UNUSED bool isa_mem_write(IsaMem *m, uint32_t addr, const void *src,
+                                   uint32_t len);
+/* Host pointer to guest [addr, addr+len), or NULL if not inside RAM. */
+uint8_t *isa_mem_ptr(const IsaMem *m, uint32_t addr, uint32_t len);
+
+/* ---- Disassembly -------------------------------------------------------- */
+
+/* Symbol lookup for branch/jump targets: writes the name of the symbol
+ * containing addr and the offset into it; false if none. */
+typedef bool (*IsaSymFn)(void *ctx, uint32_t addr, const char **name,
+                         uint32_t *offset);
+
+/* Disassemble into buf in the syntax of `riscv64-unknown-elf-objdump -d`
+ * (mnemonic, a tab, operands, aliases as objdump prints them, targets as
+ * "80000010 <main+0x4>" when sym finds a symbol).  objdump's trailing
+ * "# ..." comments are not produced.  Returns the length written. */
+int isa_disasm(const IsaInsn *in, uint32_t pc, char *buf, size_t n,
+               IsaSymFn sym, void *sym_ctx);
+
+#endif
