@@ -35,7 +35,8 @@ MODELS_SRC := $(wildcard models/*.c)
 LIB_SRC    := $(ISA_SRC) $(SIM_SRC) $(MODELS_SRC)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC   := $(wildcard tests/check_*.c)
-TEST_OBJ   := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_UTIL  := $(wildcard tests/testutil*.c)
+TEST_OBJ   := $(TEST_SRC:%.c=$(BUILD)/obj/%.o) $(TEST_UTIL:%.c=$(BUILD)/obj/%.o)
 SUITES     := $(filter-out main,$(patsubst tests/check_%.c,%,$(TEST_SRC)))
 
 # Programs that run on the simulated machine.

@@ -1,0 +1,24 @@
+/* flatmem.h — the flat memory timing model: every data access costs one
+ * fixed latency.  It plugs into the ISA's timing seam (IsaEnv.access)
+ * exactly where the cache hierarchy will, and counts what it sees.
+ *
+ * May depend on: isa/isa.h (the access contract).  Keeps no data: values
+ * live in the functional memory.
+ */
+#ifndef PARSIM_MODELS_FLATMEM_H
+#define PARSIM_MODELS_FLATMEM_H
+
+#include <stdint.h>
+
+#include "isa/isa.h"
+
+typedef struct FlatMem {
+    uint32_t latency;       /* cycles added to every data access */
+    uint64_t loads, stores, amos;
+} FlatMem;
+
+/* IsaAccessFn: ctx is a FlatMem. */
+uint32_t flatmem_access(void *ctx, const IsaHart *h, uint32_t addr,
+                        unsigned size, IsaAccessKind kind);
+
+#endif

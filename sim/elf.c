@@ -1,0 +1,445 @@
+/* elf.c — RISC-V ELF32 loading (libelf), symbols, and source lines
+ * (libdw).
+ *
+ * The whole file is read into memory first so that every offset and size
+ * in its headers can be checked against the real file size before use: a
+ * truncated or hostile ELF gets a message, never a crash.
+ */
+#include "sim/elf.h"
+
+#include <elfutils/libdw.h>
+#include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef EM_RISCV
+#define EM_RISCV 243
+#endif
+/* e_flags bits of the RISC-V psABI */
+#define RISCV_FLOAT_ABI_MASK   0x6
+#define RISCV_FLOAT_ABI_DOUBLE 0x4
+#define RISCV_FLOAT_ABI_QUAD   0x6
+#define RISCV_RVE              0x8
+
+typedef struct Segment {
+    uint32_t paddr, filesz, memsz;
+    size_t offset;
+} Segment;
+
+struct SimProgram {
+    char *path;
+    uint8_t *image;
+    size_t image_size;
+    Elf *elf;
+    Dwarf *dwarf;         /* NULL when there is no debug info */
+    uint32_t entry;
+    Segment *segs;
+    size_t nsegs;
+    SimSymbol *syms;      /* sorted by address */
+    size_t nsyms;
+    char *names;          /* storage for symbol names */
+};
+
+static void fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static bool read_file(const char *path, uint8_t **data, size_t *size,
+                      char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail(err, errlen, "cannot open: %s", strerror(errno));
+        return false;
+    }
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            fclose(f);
+            fail(err, errlen, "out of memory");
+            return false;
+        }
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        cap *= 2;
+        uint8_t *nb = realloc(buf, cap);
+        if (!nb)
+            free(buf);
+        buf = nb;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        fail(err, errlen, "read error");
+        return false;
+    }
+    *data = buf;
+    *size = n;
+    return true;
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+    const SimSymbol *x = a, *y = b;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    /* Among symbols at one address, put functions and sized symbols last
+     * so that a backward search from an address meets them first. */
+    if (x->is_func != y->is_func)
+        return x->is_func ? 1 : -1;
+    if ((x->size != 0) != (y->size != 0))
+        return x->size ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+static void load_symbols(SimProgram *p)
+{
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(p->elf, scn)) != NULL) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+            sh.sh_entsize == 0)
+            continue;
+        Elf_Data *data = elf_getdata(scn, NULL);
+        if (!data)
+            continue;
+        size_t count = sh.sh_size / sh.sh_entsize;
+        size_t names_len = 0;
+        for (size_t i = 0; i < count; i++) {
+            GElf_Sym s;
+            const char *nm;
+            if (gelf_getsym(data, (int)i, &s) &&
+                (nm = elf_strptr(p->elf, sh.sh_link, s.st_name)) != NULL)
+                names_len += strlen(nm) + 1;
+        }
+        p->syms = calloc(count ? count : 1, sizeof *p->syms);
+        p->names = malloc(names_len ? names_len : 1);
+        if (!p->syms || !p->names)
+            return;
+        char *w = p->names;
+        for (size_t i = 0; i < count; i++) {
+            GElf_Sym s;
+            if (!gelf_getsym(data, (int)i, &s))
+                continue;
+            int type = GELF_ST_TYPE(s.st_info);
+            if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE)
+                continue;
+            if (s.st_shndx == SHN_UNDEF || s.st_shndx == SHN_ABS)
+                continue;
+            const char *nm = elf_strptr(p->elf, sh.sh_link, s.st_name);
+            if (!nm || !*nm || nm[0] == '$' ||
+                (nm[0] == '.' && nm[1] == 'L'))
+                continue;
+            size_t l = strlen(nm) + 1;
+            memcpy(w, nm, l);
+            p->syms[p->nsyms++] = (SimSymbol){
+                .addr = (uint32_t)s.st_value, .size = (uint32_t)s.st_size,
+                .name = w, .is_func = type == STT_FUNC};
+            w += l;
+        }
+        qsort(p->syms, p->nsyms, sizeof *p->syms, sym_cmp);
+        return;
+    }
+}
+
+static bool check_header(SimProgram *p, char *err, size_t errlen)
+{
+    if (p->image_size < 4 || memcmp(p->image, ELFMAG, SELFMAG) != 0) {
+        fail(err, errlen, "not an ELF file");
+        return false;
+    }
+    if (p->image_size < EI_NIDENT || p->image[EI_CLASS] != ELFCLASS32) {
+        fail(err, errlen, "not a 32-bit ELF (parsim runs RV32 programs)");
+        return false;
+    }
+    if (p->image[EI_DATA] != ELFDATA2LSB) {
+        fail(err, errlen, "not a little-endian ELF");
+        return false;
+    }
+    if (p->image_size < sizeof(Elf32_Ehdr)) {
+        fail(err, errlen, "truncated ELF header (%zu bytes)", p->image_size);
+        return false;
+    }
+    p->elf = elf_memory((char *)p->image, p->image_size);
+    GElf_Ehdr eh;
+    if (!p->elf || !gelf_getehdr(p->elf, &eh)) {
+        fail(err, errlen, "malformed ELF: %s", elf_errmsg(-1));
+        return false;
+    }
+    if (eh.e_machine != EM_RISCV) {
+        fail(err, errlen, "ELF for machine %u, not RISC-V (243)",
+             (unsigned)eh.e_machine);
+        return false;
+    }
+    if (eh.e_type != ET_EXEC) {
+        fail(err, errlen, "not an executable (ELF type %u): link the program "
+             "first, e.g. with parsim-cc", (unsigned)eh.e_type);
+        return false;
+    }
+    if (eh.e_flags & RISCV_RVE) {
+        fail(err, errlen, "built for RV32E; parsim implements RV32IMAFC");
+        return false;
+    }
+    unsigned fabi = eh.e_flags & RISCV_FLOAT_ABI_MASK;
+    if (fabi == RISCV_FLOAT_ABI_DOUBLE || fabi == RISCV_FLOAT_ABI_QUAD) {
+        fail(err, errlen, "built for the %s float ABI; parsim implements "
+             "RV32IMAFC (single precision): build with -march=rv32imafc "
+             "-mabi=ilp32f (parsim-cc does)",
+             fabi == RISCV_FLOAT_ABI_DOUBLE ? "double" : "quad");
+        return false;
+    }
+    p->entry = (uint32_t)eh.e_entry;
+    return true;
+}
+
+static bool read_segments(SimProgram *p, char *err, size_t errlen)
+{
+    size_t n;
+    if (elf_getphdrnum(p->elf, &n) != 0) {
+        fail(err, errlen, "malformed program headers: %s", elf_errmsg(-1));
+        return false;
+    }
+    p->segs = calloc(n ? n : 1, sizeof *p->segs);
+    if (!p->segs) {
+        fail(err, errlen, "out of memory");
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        GElf_Phdr ph;
+        if (!gelf_getphdr(p->elf, (int)i, &ph)) {
+            fail(err, errlen, "program header %zu unreadable (truncated "
+                 "file?): %s", i, elf_errmsg(-1));
+            return false;
+        }
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+            continue;
+        if (ph.p_filesz > ph.p_memsz) {
+            fail(err, errlen, "segment %zu: file size 0x%llx larger than "
+                 "memory size 0x%llx", i, (unsigned long long)ph.p_filesz,
+                 (unsigned long long)ph.p_memsz);
+            return false;
+        }
+        if (ph.p_offset > p->image_size ||
+            ph.p_filesz > p->image_size - ph.p_offset) {
+            fail(err, errlen, "segment %zu: bytes 0x%llx..0x%llx lie past "
+                 "the end of the file (%zu bytes): truncated ELF", i,
+                 (unsigned long long)ph.p_offset,
+                 (unsigned long long)(ph.p_offset + ph.p_filesz),
+                 p->image_size);
+            return false;
+        }
+        p->segs[p->nsegs++] = (Segment){
+            .paddr = (uint32_t)ph.p_paddr, .filesz = (uint32_t)ph.p_filesz,
+            .memsz = (uint32_t)ph.p_memsz, .offset = (size_t)ph.p_offset};
+    }
+    if (p->nsegs == 0) {
+        fail(err, errlen, "no loadable segments");
+        return false;
+    }
+    return true;
+}
+
+SimProgram *sim_elf_open(const char *path, char *err, size_t errlen)
+{
+    if (elf_version(EV_CURRENT) == EV_NONE) {
+        fail(err, errlen, "libelf is out of date");
+        return NULL;
+    }
+    SimProgram *p = calloc(1, sizeof *p);
+    if (!p) {
+        fail(err, errlen, "out of memory");
+        return NULL;
+    }
+    p->path = strdup(path);
+    if (!p->path || !read_file(path, &p->image, &p->image_size, err, errlen) ||
+        !check_header(p, err, errlen) || !read_segments(p, err, errlen)) {
+        if (!p->path)
+            fail(err, errlen, "out of memory");
+        sim_elf_close(p);
+        return NULL;
+    }
+    load_symbols(p);
+    /* Debug info is optional: without it messages name functions only. */
+    p->dwarf = dwarf_begin_elf(p->elf, DWARF_C_READ, NULL);
+    return p;
+}
+
+void sim_elf_close(SimProgram *p)
+{
+    if (!p)
+        return;
+    if (p->dwarf)
+        dwarf_end(p->dwarf);
+    if (p->elf)
+        elf_end(p->elf);
+    free(p->image);
+    free(p->segs);
+    free(p->syms);
+    free(p->names);
+    free(p->path);
+    free(p);
+}
+
+bool sim_elf_load(const SimProgram *p, IsaMem *mem, char *err, size_t errlen)
+{
+    uint64_t ram_end = (uint64_t)mem->base + mem->size;
+    for (size_t i = 0; i < p->nsegs; i++) {
+        const Segment *s = &p->segs[i];
+        uint64_t end = (uint64_t)s->paddr + s->memsz;
+        if (s->paddr < mem->base || end > ram_end) {
+            fail(err, errlen, "segment at 0x%08x..0x%08llx does not fit in "
+                 "RAM 0x%08x..0x%08llx (%u MiB; see --ram-size)", s->paddr,
+                 (unsigned long long)end, mem->base,
+                 (unsigned long long)ram_end, mem->size >> 20);
+            return false;
+        }
+        uint8_t *dst = isa_mem_ptr(mem, s->paddr, s->memsz);
+        memcpy(dst, p->image + s->offset, s->filesz);
+        memset(dst + s->filesz, 0, s->memsz - s->filesz);
+    }
+    if (!isa_mem_ptr(mem, p->entry, 2)) {
+        fail(err, errlen, "entry point 0x%08x is outside RAM", p->entry);
+        return false;
+    }
+    return true;
+}
+
+uint32_t sim_elf_entry(const SimProgram *p) { return p->entry; }
+const char *sim_elf_path(const SimProgram *p) { return p->path; }
+
+uint32_t sim_elf_top(const SimProgram *p)
+{
+    uint32_t top = 0;
+    for (size_t i = 0; i < p->nsegs; i++)
+        if (p->segs[i].paddr + p->segs[i].memsz > top)
+            top = p->segs[i].paddr + p->segs[i].memsz;
+    return top;
+}
+
+const SimSymbol *sim_elf_symbol_at(const SimProgram *p, uint32_t addr)
+{
+    /* Binary search for the last symbol at or below addr. */
+    size_t lo = 0, hi = p->nsyms;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (p->syms[mid].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const SimSymbol *best = NULL;
+    for (size_t i = lo; i-- > 0;) {
+        const SimSymbol *s = &p->syms[i];
+        bool inside = s->size ? addr - s->addr < s->size : addr == s->addr;
+        if (inside && (!best || (s->is_func && !best->is_func)))
+            best = s;
+        /* Sized symbols can nest (a function inside a section symbol), so
+         * keep looking a little; symbols far below cannot contain addr
+         * unless they are huge, and the nearest one wins anyway. */
+        if (best && s->addr < best->addr)
+            break;
+        if (lo - i > 64)
+            break;
+    }
+    return best;
+}
+
+const SimSymbol *sim_elf_symbol(const SimProgram *p, const char *name)
+{
+    for (size_t i = 0; i < p->nsyms; i++)
+        if (strcmp(p->syms[i].name, name) == 0)
+            return &p->syms[i];
+    return NULL;
+}
+
+bool sim_elf_symfn(void *ctx, uint32_t addr, const char **name,
+                   uint32_t *offset)
+{
+    const SimProgram *p = ctx;
+    /* objdump names a target by the nearest symbol at or below it. */
+    size_t lo = 0, hi = p->nsyms;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (p->syms[mid].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return false;
+    const SimSymbol *s = &p->syms[lo - 1];
+    *name = s->name;
+    *offset = addr - s->addr;
+    return true;
+}
+
+bool sim_elf_source_line(const SimProgram *p, uint32_t addr,
+                         const char **file, int *line)
+{
+    if (!p->dwarf)
+        return false;
+    Dwarf_Die cu;
+    if (!dwarf_addrdie(p->dwarf, addr, &cu))
+        return false;
+    Dwarf_Line *l = dwarf_getsrc_die(&cu, addr);
+    if (!l)
+        return false;
+    const char *f = dwarf_linesrc(l, NULL, NULL);
+    if (!f || dwarf_lineno(l, line) != 0)
+        return false;
+    *file = f;
+    return true;
+}
+
+void sim_elf_describe(const SimProgram *p, uint32_t addr, char *buf,
+                      size_t len)
+{
+    const SimSymbol *s = p ? sim_elf_symbol_at(p, addr) : NULL;
+    int n;
+    if (s && addr != s->addr)
+        n = snprintf(buf, len, "%s+0x%x", s->name, addr - s->addr);
+    else if (s)
+        n = snprintf(buf, len, "%s", s->name);
+    else
+        n = snprintf(buf, len, "0x%08x", addr);
+    const char *file;
+    int line;
+    if (p && n >= 0 && (size_t)n < len &&
+        sim_elf_source_line(p, addr, &file, &line)) {
+        const char *base = strrchr(file, '/');
+        snprintf(buf + n, len - (size_t)n, " (%s:%d)", base ? base + 1 : file,
+                 line);
+    }
+}
+
+void sim_elf_each_code_section(const SimProgram *p, SimSectionFn fn,
+                               void *ctx)
+{
+    size_t shstrndx;
+    if (elf_getshdrstrndx(p->elf, &shstrndx) != 0)
+        return;
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(p->elf, scn)) != NULL) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+            !(sh.sh_flags & SHF_EXECINSTR))
+            continue;
+        if (sh.sh_offset > p->image_size ||
+            sh.sh_size > p->image_size - sh.sh_offset)
+            continue;
+        const char *name = elf_strptr(p->elf, shstrndx, sh.sh_name);
+        fn(ctx, name ? name : "?", (uint32_t)sh.sh_addr,
+           p->image + sh.sh_offset, (size_t)sh.sh_size);
+    }
+}

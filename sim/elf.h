@@ -1,0 +1,66 @@
+/* elf.h — loading guest programs: RISC-V ELF32 executables through libelf,
+ * their symbol tables, and source lines through libdw.
+ *
+ * May depend on: isa/ (to place segments into guest memory), libelf, libdw.
+ */
+#ifndef PARSIM_SIM_ELF_H
+#define PARSIM_SIM_ELF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "isa/isa.h"
+
+typedef struct SimProgram SimProgram;
+
+typedef struct SimSymbol {
+    uint32_t addr, size;
+    const char *name;
+    bool is_func;
+} SimSymbol;
+
+/* Open and validate `path` (a RISC-V ELF32 little-endian executable for
+ * RV32 with at most single-precision float ABI).  On failure returns NULL
+ * and writes a one-line reason into err. */
+SimProgram *sim_elf_open(const char *path, char *err, size_t errlen);
+void sim_elf_close(SimProgram *p);
+
+/* Copy the PT_LOAD segments to their physical addresses in mem and zero
+ * their .bss part.  Fails (with a reason in err) when a segment does not
+ * fit in RAM. */
+ISA_WARN_UNUSED bool sim_elf_load(const SimProgram *p, IsaMem *mem, char *err,
+                                  size_t errlen);
+
+uint32_t sim_elf_entry(const SimProgram *p);
+const char *sim_elf_path(const SimProgram *p);
+/* Highest physical address used by a loaded segment (one past the end). */
+uint32_t sim_elf_top(const SimProgram *p);
+
+/* The symbol containing addr (functions preferred over objects), or NULL.
+ * Symbols of size 0 match only their exact address. */
+const SimSymbol *sim_elf_symbol_at(const SimProgram *p, uint32_t addr);
+/* Look a symbol up by name; NULL if absent. */
+const SimSymbol *sim_elf_symbol(const SimProgram *p, const char *name);
+
+/* IsaSymFn adapter for isa_disasm (ctx is the SimProgram). */
+bool sim_elf_symfn(void *ctx, uint32_t addr, const char **name,
+                   uint32_t *offset);
+
+/* Source file and line of addr from the DWARF line table; false when the
+ * program has no debug info for it. */
+bool sim_elf_source_line(const SimProgram *p, uint32_t addr,
+                         const char **file, int *line);
+
+/* "main+0x1c (prog.c:14)" or "main+0x1c" or "0x80000010": where addr is,
+ * for messages. */
+void sim_elf_describe(const SimProgram *p, uint32_t addr, char *buf,
+                      size_t len);
+
+/* Visit each executable section's bytes (for the disassembler). */
+typedef void (*SimSectionFn)(void *ctx, const char *name, uint32_t addr,
+                             const uint8_t *bytes, size_t size);
+void sim_elf_each_code_section(const SimProgram *p, SimSectionFn fn,
+                               void *ctx);
+
+#endif

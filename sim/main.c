@@ -1,0 +1,230 @@
+/* main.c — the parsim command line: run, disasm, help, version. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/elf.h"
+#include "sim/machine.h"
+
+#ifndef PARSIM_VERSION
+#define PARSIM_VERSION "dev"
+#endif
+
+static void usage(FILE *f)
+{
+    fputs(
+        "usage: parsim run [options] PROGRAM.elf [ARGS...]\n"
+        "       parsim disasm PROGRAM.elf\n"
+        "       parsim --help | --version\n"
+        "\n"
+        "Runs a RISC-V RV32IMAFC program (built with parsim-cc, or for QEMU's\n"
+        "virt machine with picolibc's semihosting crt0) on the simulated\n"
+        "machine.  The program's output is parsim's output and its exit\n"
+        "status is parsim's exit status; a summary goes to stderr.\n"
+        "\n"
+        "run options:\n"
+        "  --max-cycles N     stop with an error after N simulated cycles\n"
+        "  --ram-size SIZE    simulated RAM (default 128M; K/M/G suffixes)\n"
+        "  --set KEY=VALUE    set a machine parameter (repeatable)\n"
+        "  --list-keys        list the parameters with their values\n"
+        "  --no-timing        functional only: 1 cycle per instruction\n"
+        "  --guest-traps      deliver exceptions to the program's mtvec\n"
+        "  -q, --quiet        no summary on stderr\n"
+        "  --no-progress      no progress line on long runs\n"
+        "\n"
+        "parsim's own exit statuses: 64 bad usage or configuration, 65 the\n"
+        "program file was rejected, 66 it cannot be read, 70 the program\n"
+        "faulted (illegal instruction, access outside RAM, ...), 71 deadlock,\n"
+        "124 cycle limit.\n",
+        f);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
+           O_NO_PROGRESS };
+    static const struct option opts[] = {
+        {"max-cycles", required_argument, 0, O_MAX_CYCLES},
+        {"ram-size", required_argument, 0, O_RAM},
+        {"set", required_argument, 0, O_SET},
+        {"list-keys", no_argument, 0, O_KEYS},
+        {"no-timing", no_argument, 0, O_NO_TIMING},
+        {"guest-traps", no_argument, 0, O_TRAPS},
+        {"quiet", no_argument, 0, 'q'},
+        {"no-progress", no_argument, 0, O_NO_PROGRESS},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    SimConfig cfg;
+    sim_config_defaults(&cfg);
+    char err[512];
+    int c;
+    optind = 1;
+    /* '+': options end at the program name; the rest is its argv. */
+    while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+        bool ok = true;
+        switch (c) {
+        case O_MAX_CYCLES:
+            ok = sim_config_set(&cfg, "run.max_cycles", optarg, err,
+                                sizeof err);
+            break;
+        case O_RAM:
+            ok = sim_config_set(&cfg, "machine.ram_size", optarg, err,
+                                sizeof err);
+            break;
+        case O_SET: {
+            char *eq = strchr(optarg, '=');
+            if (!eq) {
+                snprintf(err, sizeof err, "--set %s: expected KEY=VALUE",
+                         optarg);
+                ok = false;
+                break;
+            }
+            *eq = 0;
+            ok = sim_config_set(&cfg, optarg, eq + 1, err, sizeof err);
+            break;
+        }
+        case O_KEYS:
+            printf("parsim machine parameters (--set KEY=VALUE):\n");
+            sim_config_print_keys(&cfg, stdout);
+            return 0;
+        case O_NO_TIMING:
+            cfg.timing = false;
+            break;
+        case O_TRAPS:
+            cfg.guest_traps = true;
+            break;
+        case 'q':
+            cfg.quiet = true;
+            break;
+        case O_NO_PROGRESS:
+            cfg.progress = false;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            fprintf(stderr, "parsim: run: bad option (see parsim --help)\n");
+            return SIM_EXIT_USAGE;
+        }
+        if (!ok) {
+            fprintf(stderr, "parsim: configuration: %s\n", err);
+            return SIM_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "parsim: run: no program given (usage: parsim run "
+                "[options] PROGRAM.elf [ARGS...])\n");
+        return SIM_EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    SimProgram *prog = sim_elf_open(path, err, sizeof err);
+    if (!prog) {
+        fprintf(stderr, "parsim: %s: %s\n", path, err);
+        return strstr(err, "cannot open") ? SIM_EXIT_NO_INPUT
+                                          : SIM_EXIT_BAD_ELF;
+    }
+    SimMachine *m = malloc(sizeof *m);
+    if (!m) {
+        sim_elf_close(prog);
+        fprintf(stderr, "parsim: out of memory\n");
+        return SIM_EXIT_USAGE;
+    }
+    int status;
+    if (!sim_machine_init(m, &cfg, prog, argc - optind, argv + optind, err,
+                          sizeof err)) {
+        fprintf(stderr, "parsim: %s: %s\n", path, err);
+        status = SIM_EXIT_BAD_ELF;
+    } else {
+        status = sim_machine_run(m);
+        if (!cfg.quiet)
+            sim_machine_summary(m, stderr);
+    }
+    sim_machine_free(m);
+    free(m);
+    sim_elf_close(prog);
+    return status;
+}
+
+typedef struct DisCtx {
+    SimProgram *prog;
+} DisCtx;
+
+static void dis_section(void *ctx, const char *name, uint32_t addr,
+                        const uint8_t *bytes, size_t size)
+{
+    DisCtx *d = ctx;
+    printf("\nDisassembly of section %s:\n", name);
+    size_t off = 0;
+    while (off + 2 <= size) {
+        uint32_t pc = addr + (uint32_t)off;
+        const SimSymbol *s = sim_elf_symbol_at(d->prog, pc);
+        if (s && s->addr == pc)
+            printf("\n%08x <%s>:\n", pc, s->name);
+        uint32_t raw = (uint32_t)bytes[off] | (uint32_t)bytes[off + 1] << 8;
+        unsigned len = (raw & 3) == 3 ? 4 : 2;
+        if (len == 4) {
+            if (off + 4 > size)
+                break;
+            raw |= (uint32_t)bytes[off + 2] << 16 |
+                   (uint32_t)bytes[off + 3] << 24;
+        }
+        IsaInsn in;
+        char text[160];
+        if (isa_decode(raw, &in))
+            isa_disasm(&in, pc, text, sizeof text, sim_elf_symfn, d->prog);
+        else
+            snprintf(text, sizeof text, ".insn\t%u, 0x%0*x", len,
+                     len == 4 ? 8 : 4, raw);
+        if (len == 4)
+            printf("%8x:\t%08x          \t%s\n", pc, raw, text);
+        else
+            printf("%8x:\t%04x                \t%s\n", pc, raw, text);
+        off += len;
+    }
+}
+
+static int cmd_disasm(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "parsim: disasm: usage: parsim disasm PROGRAM.elf\n");
+        return SIM_EXIT_USAGE;
+    }
+    char err[512];
+    SimProgram *prog = sim_elf_open(argv[1], err, sizeof err);
+    if (!prog) {
+        fprintf(stderr, "parsim: %s: %s\n", argv[1], err);
+        return strstr(err, "cannot open") ? SIM_EXIT_NO_INPUT
+                                          : SIM_EXIT_BAD_ELF;
+    }
+    printf("\n%s:     file format elf32-littleriscv\n", argv[1]);
+    DisCtx d = {prog};
+    sim_elf_each_code_section(prog, dis_section, &d);
+    sim_elf_close(prog);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return SIM_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("parsim %s (RV32IMAFC, single core)\n", PARSIM_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "disasm"))
+        return cmd_disasm(argc - 1, argv + 1);
+    fprintf(stderr, "parsim: unknown command '%s' (parsim --help lists "
+            "them)\n", cmd);
+    return SIM_EXIT_USAGE;
+}

@@ -1,0 +1,459 @@
+/* semihost.c — RISC-V semihosting calls.
+ *
+ * Follows the Arm "Semihosting for AArch32 and AArch64" v2 document with
+ * the RISC-V binding (a0 = operation, a1 = argument or pointer to a block
+ * of 32-bit words, result in a0), and behaves as QEMU does wherever the
+ * document leaves room, so that a program prints and exits the same on
+ * both.  Time is simulated time (the hart's cycle counter at clock_hz), so
+ * SYS_CLOCK and SYS_ELAPSED are deterministic; SYS_TIME is the host's
+ * calendar time.
+ */
+#include "sim/semihost.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { F_FREE, F_CON_IN, F_CON_OUT, F_CON_ERR, F_HOST, F_FEATURES };
+
+/* ":semihosting-features": magic "SHFB" and one byte of feature bits:
+ * bit 0 SYS_EXIT_EXTENDED, bit 1 separate stdout/stderr on ":tt". */
+static const uint8_t features[5] = {'S', 'H', 'F', 'B', 0x03};
+
+static const char *const open_modes[12] = {
+    "r", "rb", "r+", "r+b", "w", "wb", "w+", "w+b", "a", "ab", "a+", "a+b"};
+
+bool sim_semihost_init(SimSemihost *sh, int argc, char **argv)
+{
+    memset(sh, 0, sizeof *sh);
+    sh->out = stdout;
+    sh->err = stderr;
+    sh->in = stdin;
+    sh->clock_hz = 1000000000;
+    size_t len = 1;
+    for (int i = 1; i < argc; i++)
+        len += strlen(argv[i]) + 3;
+    sh->cmdline = malloc(len);
+    if (!sh->cmdline)
+        return false;
+    char *w = sh->cmdline;
+    for (int i = 1; i < argc; i++) {
+        bool quote = strchr(argv[i], ' ') != NULL;
+        w += sprintf(w, "%s%s%s%s", i > 1 ? " " : "", quote ? "\"" : "", argv[i],
+                     quote ? "\"" : "");
+    }
+    *w = 0;
+    return true;
+}
+
+void sim_semihost_free(SimSemihost *sh)
+{
+    for (int i = 0; i < SH_MAX_FILES; i++)
+        if (sh->files[i].kind == F_HOST && sh->files[i].f)
+            fclose(sh->files[i].f);
+    fflush(sh->out);
+    fflush(sh->err);
+    free(sh->cmdline);
+    sh->cmdline = NULL;
+}
+
+/* ---- guest memory helpers ------------------------------------------------ */
+
+static bool arg(const IsaMem *mem, uint32_t block, int i, uint32_t *v)
+{
+    return isa_mem_read(mem, block + 4u * (uint32_t)i, v, 4);
+}
+
+static char *guest_string(const IsaMem *mem, uint32_t addr, uint32_t len)
+{
+    uint8_t *src = isa_mem_ptr(mem, addr, len);
+    if (!src)
+        return NULL;
+    char *s = malloc((size_t)len + 1);
+    if (!s)
+        return NULL;
+    memcpy(s, src, len);
+    s[len] = 0;
+    return s;
+}
+
+static int new_handle(SimSemihost *sh, int kind, FILE *f)
+{
+    for (int i = 0; i < SH_MAX_FILES; i++)
+        if (sh->files[i].kind == F_FREE) {
+            sh->files[i].kind = kind;
+            sh->files[i].f = f;
+            sh->files[i].pos = 0;
+            return i;
+        }
+    return -1;
+}
+
+static bool valid_handle(const SimSemihost *sh, uint32_t h)
+{
+    return h < SH_MAX_FILES && sh->files[h].kind != F_FREE;
+}
+
+/* ---- the calls ------------------------------------------------------------ */
+
+static int32_t sys_open(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
+{
+    uint32_t name_addr, mode, len;
+    if (!arg(mem, a1, 0, &name_addr) || !arg(mem, a1, 1, &mode) ||
+        !arg(mem, a1, 2, &len) || mode > 11) {
+        sh->guest_errno = EINVAL;
+        return -1;
+    }
+    char *name = guest_string(mem, name_addr, len);
+    if (!name) {
+        sh->guest_errno = EFAULT;
+        return -1;
+    }
+    int h;
+    if (strcmp(name, ":tt") == 0) {
+        /* r* is stdin, w* stdout, a* stderr (semihosting v2 with the
+         * STDOUT_STDERR extension). */
+        h = new_handle(sh, mode < 4 ? F_CON_IN : mode < 8 ? F_CON_OUT
+                                                          : F_CON_ERR,
+                       NULL);
+    } else if (strcmp(name, ":semihosting-features") == 0) {
+        if (mode != 0 && mode != 1) {
+            sh->guest_errno = EACCES;
+            h = -1;
+        } else {
+            h = new_handle(sh, F_FEATURES, NULL);
+        }
+    } else {
+        FILE *f = fopen(name, open_modes[mode]);
+        if (!f) {
+            sh->guest_errno = errno;
+            h = -1;
+        } else {
+            h = new_handle(sh, F_HOST, f);
+            if (h < 0)
+                fclose(f);
+        }
+    }
+    if (h < 0 && sh->guest_errno == 0)
+        sh->guest_errno = EMFILE;
+    free(name);
+    return h;
+}
+
+static FILE *out_stream(SimSemihost *sh, int kind, FILE *f)
+{
+    return kind == F_CON_OUT ? sh->out : kind == F_CON_ERR ? sh->err : f;
+}
+
+/* Returns the number of bytes NOT written, as the call specifies. */
+static uint32_t sys_write(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
+{
+    uint32_t h, buf, len;
+    if (!arg(mem, a1, 0, &h) || !arg(mem, a1, 1, &buf) ||
+        !arg(mem, a1, 2, &len))
+        return 0xffffffffu;
+    if (!valid_handle(sh, h)) {
+        sh->guest_errno = EBADF;
+        return len;
+    }
+    int kind = sh->files[h].kind;
+    if (kind == F_CON_IN || kind == F_FEATURES) {
+        sh->guest_errno = EBADF;
+        return len;
+    }
+    const uint8_t *src = isa_mem_ptr(mem, buf, len);
+    if (!src) {
+        sh->guest_errno = EFAULT;
+        return len;
+    }
+    FILE *f = out_stream(sh, kind, sh->files[h].f);
+    size_t n = fwrite(src, 1, len, f);
+    /* Console output keeps its order against the other stream when both
+     * go to one terminal or file. */
+    if (kind == F_CON_ERR)
+        fflush(f);
+    if (n < len)
+        sh->guest_errno = errno;
+    return len - (uint32_t)n;
+}
+
+/* Returns the number of bytes NOT read. */
+static uint32_t sys_read(SimSemihost *sh, IsaMem *mem, uint32_t a1)
+{
+    uint32_t h, buf, len;
+    if (!arg(mem, a1, 0, &h) || !arg(mem, a1, 1, &buf) ||
+        !arg(mem, a1, 2, &len))
+        return 0xffffffffu;
+    if (!valid_handle(sh, h)) {
+        sh->guest_errno = EBADF;
+        return len;
+    }
+    uint8_t *dst = isa_mem_ptr(mem, buf, len);
+    if (!dst) {
+        sh->guest_errno = EFAULT;
+        return len;
+    }
+    int kind = sh->files[h].kind;
+    if (kind == F_FEATURES) {
+        uint32_t pos = sh->files[h].pos;
+        uint32_t n = pos < sizeof features ? (uint32_t)sizeof features - pos
+                                           : 0;
+        if (n > len)
+            n = len;
+        memcpy(dst, features + pos, n);
+        sh->files[h].pos += n;
+        return len - n;
+    }
+    if (kind == F_CON_IN) {
+        /* A prompt printed without a newline must show before we wait. */
+        fflush(sh->out);
+        ssize_t n = read(fileno(sh->in), dst, len);
+        if (n < 0) {
+            sh->guest_errno = errno;
+            return len;
+        }
+        return len - (uint32_t)n;
+    }
+    if (kind != F_HOST) {
+        sh->guest_errno = EBADF;
+        return len;
+    }
+    size_t n = fread(dst, 1, len, sh->files[h].f);
+    if (n < len && ferror(sh->files[h].f))
+        sh->guest_errno = errno;
+    return len - (uint32_t)n;
+}
+
+static int32_t sys_seek(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
+{
+    uint32_t h, pos;
+    if (!arg(mem, a1, 0, &h) || !arg(mem, a1, 1, &pos))
+        return -1;
+    if (!valid_handle(sh, h)) {
+        sh->guest_errno = EBADF;
+        return -1;
+    }
+    switch (sh->files[h].kind) {
+    case F_FEATURES:
+        sh->files[h].pos = pos;
+        return 0;
+    case F_HOST:
+        if (fseek(sh->files[h].f, (long)pos, SEEK_SET) != 0) {
+            sh->guest_errno = errno;
+            return -1;
+        }
+        return 0;
+    default:
+        sh->guest_errno = ESPIPE;
+        return -1;
+    }
+}
+
+static int32_t sys_flen(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
+{
+    uint32_t h;
+    if (!arg(mem, a1, 0, &h))
+        return -1;
+    if (!valid_handle(sh, h)) {
+        sh->guest_errno = EBADF;
+        return -1;
+    }
+    if (sh->files[h].kind == F_FEATURES)
+        return (int32_t)sizeof features;
+    if (sh->files[h].kind != F_HOST)
+        return 0;
+    FILE *f = sh->files[h].f;
+    long cur = ftell(f);
+    if (cur < 0 || fseek(f, 0, SEEK_END) != 0) {
+        sh->guest_errno = errno;
+        return -1;
+    }
+    long end = ftell(f);
+    if (fseek(f, cur, SEEK_SET) != 0 || end < 0 || end > INT32_MAX) {
+        sh->guest_errno = end > INT32_MAX ? EFBIG : errno;
+        return -1;
+    }
+    return (int32_t)end;
+}
+
+static int32_t sys_close(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
+{
+    uint32_t h;
+    if (!arg(mem, a1, 0, &h))
+        return -1;
+    if (!valid_handle(sh, h)) {
+        sh->guest_errno = EBADF;
+        return -1;
+    }
+    int rc = 0;
+    if (sh->files[h].kind == F_HOST && fclose(sh->files[h].f) != 0) {
+        sh->guest_errno = errno;
+        rc = -1;
+    }
+    if (sh->files[h].kind == F_CON_OUT)
+        fflush(sh->out);
+    sh->files[h].kind = F_FREE;
+    sh->files[h].f = NULL;
+    return rc;
+}
+
+static int32_t sys_get_cmdline(SimSemihost *sh, IsaMem *mem, uint32_t a1)
+{
+    uint32_t buf, len;
+    if (!arg(mem, a1, 0, &buf) || !arg(mem, a1, 1, &len))
+        return -1;
+    uint32_t need = (uint32_t)strlen(sh->cmdline) + 1;
+    if (need > len || !isa_mem_write(mem, buf, sh->cmdline, need)) {
+        sh->guest_errno = need > len ? ENOSPC : EFAULT;
+        return -1;
+    }
+    uint32_t used = need - 1;
+    return isa_mem_write(mem, a1 + 4, &used, 4) ? 0 : -1;
+}
+
+static int32_t sys_path_op(SimSemihost *sh, IsaMem *mem, uint32_t a1,
+                           int op)
+{
+    uint32_t p0, l0, p1 = 0, l1 = 0;
+    if (!arg(mem, a1, 0, &p0) || !arg(mem, a1, 1, &l0) ||
+        (op == SH_SYS_RENAME &&
+         (!arg(mem, a1, 2, &p1) || !arg(mem, a1, 3, &l1))))
+        return -1;
+    char *a = guest_string(mem, p0, l0);
+    char *b = op == SH_SYS_RENAME ? guest_string(mem, p1, l1) : NULL;
+    int rc = -1;
+    if (!a || (op == SH_SYS_RENAME && !b))
+        sh->guest_errno = EFAULT;
+    else if ((op == SH_SYS_REMOVE ? remove(a) : rename(a, b)) != 0)
+        sh->guest_errno = errno;
+    else
+        rc = 0;
+    free(a);
+    free(b);
+    return rc;
+}
+
+bool sim_semihost_call(SimSemihost *sh, IsaHart *h, IsaMem *mem, char *err,
+                       size_t errlen)
+{
+    uint32_t op = h->x[10], a1 = h->x[11];
+    uint32_t ret = 0;
+    switch (op) {
+    case SH_SYS_OPEN:
+        ret = (uint32_t)sys_open(sh, mem, a1);
+        break;
+    case SH_SYS_CLOSE:
+        ret = (uint32_t)sys_close(sh, mem, a1);
+        break;
+    case SH_SYS_WRITEC: {
+        uint8_t c;
+        if (isa_mem_read(mem, a1, &c, 1))
+            fputc(c, sh->out);
+        ret = h->x[10];   /* a0 is left as it was */
+        break;
+    }
+    case SH_SYS_WRITE0: {
+        uint8_t c;
+        for (uint32_t a = a1; isa_mem_read(mem, a, &c, 1) && c; a++)
+            fputc(c, sh->out);
+        ret = h->x[10];
+        break;
+    }
+    case SH_SYS_WRITE:
+        ret = sys_write(sh, mem, a1);
+        break;
+    case SH_SYS_READ:
+        ret = sys_read(sh, mem, a1);
+        break;
+    case SH_SYS_READC: {
+        fflush(sh->out);
+        int c = fgetc(sh->in);
+        ret = (uint32_t)(c == EOF ? -1 : c);
+        break;
+    }
+    case SH_SYS_ISERROR: {
+        uint32_t v;
+        ret = arg(mem, a1, 0, &v) && (int32_t)v < 0;
+        break;
+    }
+    case SH_SYS_ISTTY: {
+        uint32_t fh;
+        if (!arg(mem, a1, 0, &fh) || !valid_handle(sh, fh)) {
+            sh->guest_errno = EBADF;
+            ret = 0;
+        } else {
+            int k = sh->files[fh].kind;
+            ret = k == F_CON_IN || k == F_CON_OUT || k == F_CON_ERR;
+        }
+        break;
+    }
+    case SH_SYS_SEEK:
+        ret = (uint32_t)sys_seek(sh, mem, a1);
+        break;
+    case SH_SYS_FLEN:
+        ret = (uint32_t)sys_flen(sh, mem, a1);
+        break;
+    case SH_SYS_REMOVE:
+    case SH_SYS_RENAME:
+        ret = (uint32_t)sys_path_op(sh, mem, a1, (int)op);
+        break;
+    case SH_SYS_CLOCK:
+        ret = (uint32_t)(h->cycle / (sh->clock_hz / 100));
+        break;
+    case SH_SYS_TIME:
+        ret = (uint32_t)time(NULL);
+        break;
+    case SH_SYS_SYSTEM:
+        /* A guest program does not get to run host commands. */
+        sh->guest_errno = EPERM;
+        ret = (uint32_t)-1;
+        break;
+    case SH_SYS_ERRNO:
+        ret = (uint32_t)sh->guest_errno;
+        break;
+    case SH_SYS_GET_CMDLINE:
+        ret = (uint32_t)sys_get_cmdline(sh, mem, a1);
+        break;
+    case SH_SYS_HEAPINFO: {
+        uint32_t block, info[4] = {sh->heap_base, sh->heap_limit,
+                                   sh->stack_base, sh->stack_limit};
+        if (!arg(mem, a1, 0, &block) ||
+            !isa_mem_write(mem, block, info, sizeof info))
+            ret = (uint32_t)-1;
+        break;
+    }
+    case SH_SYS_ELAPSED: {
+        uint64_t t = h->cycle;
+        ret = isa_mem_write(mem, a1, &t, 8) ? 0 : (uint32_t)-1;
+        break;
+    }
+    case SH_SYS_TICKFREQ:
+        ret = (uint32_t)sh->clock_hz;
+        break;
+    case SH_SYS_EXIT:
+        /* RV32: a1 is the reason itself, and only "application exit"
+         * counts as success (the status needs SYS_EXIT_EXTENDED). */
+        sh->exited = true;
+        sh->exit_status = a1 == SH_ADP_STOPPED_APPLICATION_EXIT ? 0 : 1;
+        break;
+    case SH_SYS_EXIT_EXTENDED: {
+        uint32_t reason, code;
+        if (!arg(mem, a1, 0, &reason) || !arg(mem, a1, 1, &code)) {
+            snprintf(err, errlen, "SYS_EXIT_EXTENDED parameter block at "
+                     "0x%08x is outside RAM", a1);
+            return false;
+        }
+        sh->exited = true;
+        sh->exit_status =
+            reason == SH_ADP_STOPPED_APPLICATION_EXIT ? (int)(code & 0xff) : 1;
+        break;
+    }
+    default:
+        snprintf(err, errlen, "unsupported semihosting call 0x%02x", op);
+        return false;
+    }
+    h->x[10] = ret;
+    return true;
+}

@@ -1,0 +1,64 @@
+/* semihost.h — RISC-V semihosting (the Arm semihosting calls, reached by
+ * slli x0,x0,0x1f; ebreak; srai x0,x0,7), the way picolibc and QEMU use
+ * it: console and file I/O, clocks, the command line, heap info, exit.
+ *
+ * May depend on: isa/ (guest registers and memory), the host C library.
+ */
+#ifndef PARSIM_SIM_SEMIHOST_H
+#define PARSIM_SIM_SEMIHOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "isa/isa.h"
+
+/* Operation numbers (Arm semihosting v2, used unchanged by RISC-V). */
+enum {
+    SH_SYS_OPEN = 0x01, SH_SYS_CLOSE = 0x02, SH_SYS_WRITEC = 0x03,
+    SH_SYS_WRITE0 = 0x04, SH_SYS_WRITE = 0x05, SH_SYS_READ = 0x06,
+    SH_SYS_READC = 0x07, SH_SYS_ISERROR = 0x08, SH_SYS_ISTTY = 0x09,
+    SH_SYS_SEEK = 0x0a, SH_SYS_FLEN = 0x0c, SH_SYS_TMPNAM = 0x0d,
+    SH_SYS_REMOVE = 0x0e, SH_SYS_RENAME = 0x0f, SH_SYS_CLOCK = 0x10,
+    SH_SYS_TIME = 0x11, SH_SYS_SYSTEM = 0x12, SH_SYS_ERRNO = 0x13,
+    SH_SYS_GET_CMDLINE = 0x15, SH_SYS_HEAPINFO = 0x16, SH_SYS_EXIT = 0x18,
+    SH_SYS_EXIT_EXTENDED = 0x20, SH_SYS_ELAPSED = 0x30,
+    SH_SYS_TICKFREQ = 0x31
+};
+
+#define SH_ADP_STOPPED_APPLICATION_EXIT 0x20026
+#define SH_MAX_FILES 64
+
+typedef struct SimSemihost {
+    FILE *out;            /* guest stdout (":tt" opened for writing) */
+    FILE *err;            /* guest stderr (":tt" opened for append) */
+    FILE *in;             /* guest stdin */
+    char *cmdline;        /* what SYS_GET_CMDLINE returns */
+    uint32_t heap_base, heap_limit, stack_base, stack_limit;
+    uint64_t clock_hz;    /* simulated clock: SYS_CLOCK/ELAPSED count it */
+    int guest_errno;
+    /* Open handles.  Kinds: 0 free, 1 console in, 2 console out,
+     * 3 console err, 4 host file, 5 the :semihosting-features file. */
+    struct { int kind; FILE *f; uint32_t pos; } files[SH_MAX_FILES];
+    bool exited;
+    int exit_status;
+} SimSemihost;
+
+/* Builds the command line SYS_GET_CMDLINE returns from the program's
+ * arguments (argv[0], the program path, is left out: picolibc's crt0 names
+ * the program "program-name" itself and makes the command line's words
+ * argv[1], argv[2], ...).  Words are joined with spaces, quoted if they
+ * hold a space.  Returns false on allocation failure. */
+ISA_WARN_UNUSED bool sim_semihost_init(SimSemihost *sh, int argc,
+                                       char **argv);
+void sim_semihost_free(SimSemihost *sh);
+
+/* Perform the call in a0 (operation) / a1 (argument) of hart h and put the
+ * result in a0.  The simulated time is h->cycle.  Returns false with a
+ * reason in err for a call parsim does not know; sh->exited is set by
+ * SYS_EXIT and SYS_EXIT_EXTENDED. */
+ISA_WARN_UNUSED bool sim_semihost_call(SimSemihost *sh, IsaHart *h,
+                                       IsaMem *mem, char *err,
+                                       size_t errlen);
+
+#endif

@@ -1,0 +1,563 @@
+/* check_sim.c — sim/: configuration keys, semihosting calls, and
+ * end-to-end runs of build/parsim on good and bad input (every bad input
+ * must give one clear line and its documented exit status). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/machine.h"
+#include "sim/semihost.h"
+#include "tests/testutil.h"
+
+/* ---- configuration ---------------------------------------------------- */
+
+static const struct {
+    const char *text;
+    int ok;
+    uint64_t value;
+} sizes[] = {
+    {"4096", 1, 4096},      {"64K", 1, 65536},     {"128M", 1, 128u << 20},
+    {"1G", 1, 1u << 30},    {"2KiB", 1, 2048},     {"0x1000", 1, 4096},
+    {"", 0, 0},             {"12Q", 0, 0},         {"-5", 0, 0},
+    {"M", 0, 0},
+};
+
+START_TEST(test_parse_size)
+{
+    uint64_t v = 0;
+    bool ok = sim_parse_size(sizes[_i].text, &v);
+    ck_assert_int_eq(ok, sizes[_i].ok);
+    if (ok)
+        ck_assert_uint_eq(v, sizes[_i].value);
+}
+END_TEST
+
+START_TEST(test_config_set)
+{
+    SimConfig c;
+    sim_config_defaults(&c);
+    char err[256];
+    ck_assert(sim_config_set(&c, "core.mul_latency", "7", err, sizeof err));
+    ck_assert_uint_eq(c.cost[ISA_CLASS_MUL], 7);
+    ck_assert(sim_config_set(&c, "machine.ram_size", "64M", err, sizeof err));
+    ck_assert_uint_eq(c.ram_size, 64u << 20);
+    ck_assert(sim_config_set(&c, "run.timing", "off", err, sizeof err));
+    ck_assert(!c.timing);
+
+    ck_assert(!sim_config_set(&c, "core.mul_latncy", "7", err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "core.mul_latncy"));
+    ck_assert(!sim_config_set(&c, "core.mul_latency", "fast", err,
+                              sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "core.mul_latency"));
+    ck_assert(!sim_config_set(&c, "core.mul_latency", "0", err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "out of range"));
+    ck_assert(!sim_config_set(&c, "machine.ram_size", "5000", err,
+                              sizeof err));
+    ck_assert_uint_eq(c.cost[ISA_CLASS_MUL], 7);   /* unchanged */
+}
+END_TEST
+
+/* ---- semihosting -------------------------------------------------------- */
+
+#define RAM_BASE 0x80000000u
+#define RAM_SIZE (64u << 10)
+
+typedef struct Fixture {
+    IsaMem mem;
+    IsaHart h;
+    SimSemihost sh;
+    char *outbuf;
+    size_t outlen;
+} Fixture;
+
+static Fixture fx;
+
+static void sh_setup(void)
+{
+    memset(&fx, 0, sizeof fx);
+    fx.mem.ram = calloc(1, RAM_SIZE);
+    fx.mem.code_map = calloc(1, RAM_SIZE >> ISA_CODE_BLOCK_SHIFT);
+    fx.mem.base = RAM_BASE;
+    fx.mem.size = RAM_SIZE;
+    ck_assert(isa_hart_init(&fx.h, 0, RAM_BASE));
+    char *argv[] = {"prog.elf", "a", "b c"};
+    ck_assert(sim_semihost_init(&fx.sh, 3, argv));
+    fx.sh.out = open_memstream(&fx.outbuf, &fx.outlen);
+}
+
+static void sh_teardown(void)
+{
+    fclose(fx.sh.out);
+    fx.sh.out = stdout;
+    sim_semihost_free(&fx.sh);
+    isa_hart_free(&fx.h);
+    free(fx.mem.ram);
+    free(fx.mem.code_map);
+    free(fx.outbuf);
+}
+
+static void poke(uint32_t addr, const void *src, uint32_t len)
+{
+    ck_assert(isa_mem_write(&fx.mem, addr, src, len));
+}
+
+static void poke_words(uint32_t addr, const uint32_t *w, int n)
+{
+    poke(addr, w, 4u * (uint32_t)n);
+}
+
+static uint32_t call(uint32_t op, uint32_t a1)
+{
+    char err[128];
+    fx.h.x[10] = op;
+    fx.h.x[11] = a1;
+    ck_assert_msg(sim_semihost_call(&fx.sh, &fx.h, &fx.mem, err, sizeof err),
+                  "call 0x%x failed: %s", op, err);
+    return fx.h.x[10];
+}
+
+static uint32_t open_file(const char *name, uint32_t mode)
+{
+    uint32_t len = (uint32_t)strlen(name);
+    poke(RAM_BASE + 0x100, name, len + 1);
+    uint32_t blk[3] = {RAM_BASE + 0x100, mode, len};
+    poke_words(RAM_BASE + 0x200, blk, 3);
+    return call(SH_SYS_OPEN, RAM_BASE + 0x200);
+}
+
+START_TEST(test_sh_console_write)
+{
+    uint32_t h = open_file(":tt", 4);
+    ck_assert_int_ge((int32_t)h, 0);
+    poke(RAM_BASE + 0x300, "hello\n", 6);
+    uint32_t blk[3] = {h, RAM_BASE + 0x300, 6};
+    poke_words(RAM_BASE + 0x400, blk, 3);
+    ck_assert_uint_eq(call(SH_SYS_WRITE, RAM_BASE + 0x400), 0);
+    poke(RAM_BASE + 0x310, "x", 1);
+    call(SH_SYS_WRITEC, RAM_BASE + 0x310);
+    poke(RAM_BASE + 0x320, "zero\0", 5);
+    call(SH_SYS_WRITE0, RAM_BASE + 0x320);
+    fflush(fx.sh.out);
+    ck_assert_str_eq(fx.outbuf, "hello\nxzero");
+    uint32_t hb[1] = {h};
+    poke_words(RAM_BASE + 0x400, hb, 1);
+    ck_assert_uint_eq(call(SH_SYS_ISTTY, RAM_BASE + 0x400), 1);
+    ck_assert_uint_eq(call(SH_SYS_CLOSE, RAM_BASE + 0x400), 0);
+    /* Writing to the closed handle fails: nothing written. */
+    blk[0] = h;
+    poke_words(RAM_BASE + 0x400, blk, 3);
+    ck_assert_uint_eq(call(SH_SYS_WRITE, RAM_BASE + 0x400), 6);
+    ck_assert_uint_ne(call(SH_SYS_ERRNO, 0), 0);
+}
+END_TEST
+
+START_TEST(test_sh_features)
+{
+    uint32_t h = open_file(":semihosting-features", 1);
+    ck_assert_int_ge((int32_t)h, 0);
+    uint32_t hb[1] = {h};
+    poke_words(RAM_BASE + 0x400, hb, 1);
+    ck_assert_uint_eq(call(SH_SYS_FLEN, RAM_BASE + 0x400), 5);
+    uint32_t blk[3] = {h, RAM_BASE + 0x500, 16};
+    poke_words(RAM_BASE + 0x400, blk, 3);
+    ck_assert_uint_eq(call(SH_SYS_READ, RAM_BASE + 0x400), 16 - 5);
+    uint8_t got[5];
+    ck_assert(isa_mem_read(&fx.mem, RAM_BASE + 0x500, got, 5));
+    ck_assert_mem_eq(got, "SHFB\x03", 5);
+    /* Only readable. */
+    ck_assert_int_lt((int32_t)open_file(":semihosting-features", 4), 0);
+}
+END_TEST
+
+START_TEST(test_sh_cmdline)
+{
+    uint32_t blk[2] = {RAM_BASE + 0x600, 64};
+    poke_words(RAM_BASE + 0x400, blk, 2);
+    ck_assert_uint_eq(call(SH_SYS_GET_CMDLINE, RAM_BASE + 0x400), 0);
+    char got[64];
+    ck_assert(isa_mem_read(&fx.mem, RAM_BASE + 0x600, got, sizeof got));
+    ck_assert_str_eq(got, "a \"b c\"");
+    uint32_t used;
+    ck_assert(isa_mem_read(&fx.mem, RAM_BASE + 0x404, &used, 4));
+    ck_assert_uint_eq(used, strlen("a \"b c\""));
+    /* Too small a buffer is an error, not a truncation. */
+    blk[1] = 3;
+    poke_words(RAM_BASE + 0x400, blk, 2);
+    ck_assert_int_eq((int32_t)call(SH_SYS_GET_CMDLINE, RAM_BASE + 0x400), -1);
+}
+END_TEST
+
+START_TEST(test_sh_exit)
+{
+    uint32_t blk[2] = {SH_ADP_STOPPED_APPLICATION_EXIT, 42};
+    poke_words(RAM_BASE + 0x400, blk, 2);
+    call(SH_SYS_EXIT_EXTENDED, RAM_BASE + 0x400);
+    ck_assert(fx.sh.exited);
+    ck_assert_int_eq(fx.sh.exit_status, 42);
+    fx.sh.exited = false;
+    call(SH_SYS_EXIT, SH_ADP_STOPPED_APPLICATION_EXIT);
+    ck_assert(fx.sh.exited);
+    ck_assert_int_eq(fx.sh.exit_status, 0);
+    call(SH_SYS_EXIT, 0x20023);   /* ADP_Stopped_RunTimeErrorUnknown */
+    ck_assert_int_eq(fx.sh.exit_status, 1);
+}
+END_TEST
+
+START_TEST(test_sh_clock_and_unknown)
+{
+    fx.h.cycle = 2500000000ull;          /* 2.5 s at 1 GHz */
+    ck_assert_uint_eq(call(SH_SYS_CLOCK, 0), 250);
+    ck_assert_uint_eq(call(SH_SYS_ELAPSED, RAM_BASE + 0x700), 0);
+    uint64_t t;
+    ck_assert(isa_mem_read(&fx.mem, RAM_BASE + 0x700, &t, 8));
+    ck_assert_uint_eq(t, 2500000000ull);
+    ck_assert_uint_eq(call(SH_SYS_TICKFREQ, 0), 1000000000u);
+    char err[128] = "";
+    fx.h.x[10] = 0x99;
+    ck_assert(!sim_semihost_call(&fx.sh, &fx.h, &fx.mem, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "0x99"));
+}
+END_TEST
+
+/* ---- end to end ------------------------------------------------------------ */
+
+static TuResult res;
+
+static void run_parsim(const char *input, char *const args[])
+{
+    char *argv[32];
+    int n = 0;
+    static char parsim[4096];
+    snprintf(parsim, sizeof parsim, "%s", tu_build_path("parsim"));
+    argv[n++] = parsim;
+    for (int i = 0; args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    ck_assert_int_eq(tu_run(argv, input, 60, &res), 0);
+}
+
+static const char *tprog(const char *name)
+{
+    static char buf[8][4096];
+    static int k;
+    char rel[256];
+    snprintf(rel, sizeof rel, "tests/programs/%s.elf", name);
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s", tu_build_path(rel));
+    ck_assert_msg(access(buf[k], R_OK) == 0, "%s is missing (make builds it)",
+                  buf[k]);
+    return buf[k];
+}
+
+/* Exactly one line from parsim before the summary, containing each
+ * needle. */
+static void assert_error(int status, const char *const needles[])
+{
+    ck_assert_msg(res.status == status, "exit status %d, expected %d; "
+                  "stderr:\n%s", res.status, status, res.err);
+    const char *first = strstr(res.err, "parsim: ");
+    ck_assert_msg(first != NULL, "no parsim message: %s", res.err);
+    const char *eol = strchr(first, '\n');
+    ck_assert_ptr_nonnull(eol);
+    for (int i = 0; needles[i]; i++) {
+        const char *hit = strstr(first, needles[i]);
+        ck_assert_msg(hit && hit < eol, "'%s' missing from the message: %.*s",
+                      needles[i], (int)(eol - first), first);
+    }
+}
+
+static void teardown_res(void) { tu_free(&res); }
+
+START_TEST(test_e2e_semihost_io)
+{
+    char path[] = "/tmp/parsim-sio-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    char *args[] = {"run", (char *)tprog("semihost_io"), path, "7", NULL};
+    run_parsim("hi there\n", args);
+    ck_assert_int_eq(res.status, 7);
+    const char *want =
+        "argc=3\nargv[0]=program-name\n"
+        "argv[1]=";
+    ck_assert_msg(strncmp(res.out, want, strlen(want)) == 0, "got: %s",
+                  res.out);
+    ck_assert_ptr_nonnull(strstr(res.out, "argv[2]=7\n"));
+    ck_assert_ptr_nonnull(strstr(res.out, "read: line one\n"
+                                          "read: line two 42\n"
+                                          "after seek: o\n"
+                                          "remove: 0\n"
+                                          "reopen removed: no\n"
+                                          "stdin: hi there\n"
+                                          "clock ok: 1\n"));
+    ck_assert_ptr_nonnull(strstr(res.err, "to stderr\n"));
+    ck_assert_ptr_nonnull(strstr(res.err, "instructions"));
+    ck_assert_int_ne(access(path, F_OK), 0);   /* the program removed it */
+}
+END_TEST
+
+START_TEST(test_e2e_illegal)
+{
+    char *args[] = {"run", (char *)tprog("bad_illegal"), NULL};
+    run_parsim(NULL, args);
+    const char *n[] = {"illegal instruction", "hart 0", "pc 0x8",
+                       "0xffffffff", "broken", "bad_illegal.c:7", NULL};
+    assert_error(SIM_EXIT_GUEST_FAULT, n);
+    ck_assert_str_eq(res.out, "before\n");
+}
+END_TEST
+
+START_TEST(test_e2e_wild_store)
+{
+    char *args[] = {"run", (char *)tprog("bad_wild_store"), NULL};
+    run_parsim(NULL, args);
+    const char *n[] = {"store outside memory", "hart 0", "0x00001000",
+                       "main", "bad_wild_store.c:9", "sw", NULL};
+    assert_error(SIM_EXIT_GUEST_FAULT, n);
+}
+END_TEST
+
+START_TEST(test_e2e_misaligned_amo)
+{
+    char *args[] = {"run", (char *)tprog("bad_misaligned_amo"), NULL};
+    run_parsim(NULL, args);
+    const char *n[] = {"misaligned atomic", "words+6", "amoadd.w", "main",
+                       NULL};
+    assert_error(SIM_EXIT_GUEST_FAULT, n);
+}
+END_TEST
+
+START_TEST(test_e2e_cycle_limit)
+{
+    char *args[] = {"run", "--max-cycles", "200000", (char *)tprog("bad_spin"),
+                    NULL};
+    run_parsim(NULL, args);
+    const char *n[] = {"cycle limit", "200000", "main", "bad_spin.c:", NULL};
+    assert_error(SIM_EXIT_CYCLE_LIMIT, n);
+    ck_assert_str_eq(res.out, "spinning\n");
+}
+END_TEST
+
+START_TEST(test_e2e_ebreak)
+{
+    char *args[] = {"run", (char *)tprog("bad_ebreak"), NULL};
+    run_parsim(NULL, args);
+    const char *n[] = {"breakpoint", "ebreak", "main", NULL};
+    assert_error(SIM_EXIT_GUEST_FAULT, n);
+}
+END_TEST
+
+/* Write a file made from a real ELF with some bytes changed or cut. */
+static const char *mangled(const char *name, size_t keep,
+                           void (*patch)(unsigned char *, size_t))
+{
+    static char path[64];
+    FILE *in = fopen(tprog("semihost_io"), "rb");
+    ck_assert_ptr_nonnull(in);
+    static unsigned char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, in);
+    fclose(in);
+    if (keep && keep < n)
+        n = keep;
+    if (patch)
+        patch(buf, n);
+    snprintf(path, sizeof path, "/tmp/parsim-%s-%d.elf", name, (int)getpid());
+    FILE *out = fopen(path, "wb");
+    ck_assert_ptr_nonnull(out);
+    ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+    fclose(out);
+    return path;
+}
+
+static void to_x86(unsigned char *b, size_t n)
+{
+    (void)n;
+    b[18] = 3;   /* e_machine = EM_386 */
+    b[19] = 0;
+}
+
+static void huge_segment(unsigned char *b, size_t n)
+{
+    (void)n;
+    uint32_t phoff;
+    memcpy(&phoff, b + 28, 4);
+    uint32_t memsz = 0x20000000;   /* 512 MiB */
+    memcpy(b + phoff + 20, &memsz, 4);
+}
+
+static void double_abi(unsigned char *b, size_t n)
+{
+    (void)n;
+    b[36] = (unsigned char)((b[36] & ~6) | 4);   /* EF_RISCV_FLOAT_ABI_DOUBLE */
+}
+
+START_TEST(test_e2e_bad_files)
+{
+    static const char junk[] = "this is not an ELF file, just text\n";
+    char path[] = "/tmp/parsim-junk-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    close(fd);
+    struct {
+        const char *file;
+        int status;
+        const char *needle;
+    } cases[] = {
+        {path, SIM_EXIT_BAD_ELF, "not an ELF file"},
+        {"/nonexistent/prog.elf", SIM_EXIT_NO_INPUT, "cannot open"},
+        {"/bin/true", SIM_EXIT_BAD_ELF, "not a 32-bit ELF"},
+        {NULL, SIM_EXIT_BAD_ELF, "not RISC-V"},
+        {NULL, SIM_EXIT_BAD_ELF, "truncated"},
+        {NULL, SIM_EXIT_BAD_ELF, "truncated ELF header"},
+        {NULL, SIM_EXIT_BAD_ELF, "does not fit in RAM"},
+        {NULL, SIM_EXIT_BAD_ELF, "double float ABI"},
+    };
+    char p4[64], p5[64], p6[64], p7[64];
+    snprintf(p4, sizeof p4, "%s", mangled("trunc", 2000, NULL));
+    snprintf(p5, sizeof p5, "%s", mangled("trunc-hdr", 30, NULL));
+    snprintf(p6, sizeof p6, "%s", mangled("huge", 0, huge_segment));
+    snprintf(p7, sizeof p7, "%s", mangled("double", 0, double_abi));
+    char p3[64];
+    snprintf(p3, sizeof p3, "%s", mangled("x86", 0, to_x86));
+    cases[3].file = p3;
+    cases[4].file = p4;
+    cases[5].file = p5;
+    cases[6].file = p6;
+    cases[7].file = p7;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *args[] = {"run", (char *)cases[i].file, NULL};
+        run_parsim(NULL, args);
+        const char *n[] = {cases[i].needle, cases[i].file, NULL};
+        assert_error(cases[i].status, n);
+        ck_assert_str_eq(res.out, "");
+        tu_free(&res);
+    }
+    unlink(path);
+    unlink(p3); unlink(p4); unlink(p5); unlink(p6); unlink(p7);
+}
+END_TEST
+
+START_TEST(test_e2e_small_ram)
+{
+    char *args[] = {"run", "--ram-size", "64K", (char *)tprog("semihost_io"),
+                    NULL};
+    run_parsim(NULL, args);
+    const char *n[] = {"does not fit in RAM", NULL};
+    assert_error(SIM_EXIT_BAD_ELF, n);
+}
+END_TEST
+
+START_TEST(test_e2e_bad_usage)
+{
+    static const struct {
+        const char *a, *b;
+        const char *needle;
+    } cases[] = {
+        {"--set", "core.bogus=3", "unknown configuration key 'core.bogus'"},
+        {"--set", "core.mul_latency=x", "core.mul_latency: bad value 'x'"},
+        {"--set", "nokey", "expected KEY=VALUE"},
+        {"--max-cycles", "lots", "run.max_cycles: bad value"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *args[] = {"run", (char *)cases[i].a, (char *)cases[i].b,
+                        (char *)tprog("semihost_io"), NULL};
+        run_parsim(NULL, args);
+        const char *n[] = {cases[i].needle, NULL};
+        assert_error(SIM_EXIT_USAGE, n);
+        tu_free(&res);
+    }
+    char *none[] = {"run", NULL};
+    run_parsim(NULL, none);
+    const char *n[] = {"no program given", NULL};
+    assert_error(SIM_EXIT_USAGE, n);
+}
+END_TEST
+
+static uint64_t summary_value(const char *err, const char *label)
+{
+    const char *p = strstr(err, label);
+    ck_assert_msg(p != NULL, "no '%s' in summary: %s", label, err);
+    p += strlen(label);
+    uint64_t v = 0;
+    for (; *p && *p != '\n'; p++)
+        if (*p >= '0' && *p <= '9')
+            v = v * 10 + (uint64_t)(*p - '0');
+    return v;
+}
+
+/* Timing never changes what a program computes; the same run twice gives
+ * the same counts. */
+START_TEST(test_e2e_timing_off_and_determinism)
+{
+    const char *elf = tprog("semihost_io");
+    char *args[] = {"run", (char *)elf, "/tmp/parsim-det.txt", "0", NULL};
+    run_parsim("x\n", args);
+    char *out1 = strdup(res.out);
+    uint64_t i1 = summary_value(res.err, "instructions");
+    uint64_t c1 = summary_value(res.err, "cycles");
+    tu_free(&res);
+    run_parsim("x\n", args);
+    ck_assert_str_eq(res.out, out1);
+    ck_assert_uint_eq(summary_value(res.err, "instructions"), i1);
+    ck_assert_uint_eq(summary_value(res.err, "cycles"), c1);
+    tu_free(&res);
+    char *off[] = {"run", "--no-timing", (char *)elf, "/tmp/parsim-det.txt",
+                   "0", NULL};
+    run_parsim("x\n", off);
+    ck_assert_str_eq(res.out, out1);
+    ck_assert_uint_eq(summary_value(res.err, "instructions"), i1);
+    ck_assert_uint_eq(summary_value(res.err, "cycles"), i1);
+    ck_assert_uint_gt(c1, i1);   /* timing on costs more than 1/insn */
+    free(out1);
+}
+END_TEST
+
+START_TEST(test_e2e_disasm)
+{
+    char *args[] = {"disasm", (char *)tprog("bad_illegal"), NULL};
+    run_parsim(NULL, args);
+    ck_assert_int_eq(res.status, 0);
+    ck_assert_ptr_nonnull(strstr(res.out, "<main>:\n"));
+    ck_assert_ptr_nonnull(strstr(res.out, "<_start>:\n"));
+    ck_assert_ptr_nonnull(strstr(res.out, "\tret\n"));
+}
+END_TEST
+
+Suite *sim_suite(void)
+{
+    Suite *s = suite_create("sim");
+    TCase *tc = tcase_create("config");
+    tcase_add_loop_test(tc, test_parse_size, 0,
+                        sizeof sizes / sizeof sizes[0]);
+    tcase_add_test(tc, test_config_set);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("semihost");
+    tcase_add_checked_fixture(tc, sh_setup, sh_teardown);
+    tcase_add_test(tc, test_sh_console_write);
+    tcase_add_test(tc, test_sh_features);
+    tcase_add_test(tc, test_sh_cmdline);
+    tcase_add_test(tc, test_sh_exit);
+    tcase_add_test(tc, test_sh_clock_and_unknown);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("e2e");
+    tcase_add_checked_fixture(tc, NULL, teardown_res);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_e2e_semihost_io);
+    tcase_add_test(tc, test_e2e_illegal);
+    tcase_add_test(tc, test_e2e_wild_store);
+    tcase_add_test(tc, test_e2e_misaligned_amo);
+    tcase_add_test(tc, test_e2e_cycle_limit);
+    tcase_add_test(tc, test_e2e_ebreak);
+    tcase_add_test(tc, test_e2e_bad_files);
+    tcase_add_test(tc, test_e2e_small_ram);
+    tcase_add_test(tc, test_e2e_bad_usage);
+    tcase_add_test(tc, test_e2e_timing_off_and_determinism);
+    tcase_add_test(tc, test_e2e_disasm);
+    suite_add_tcase(s, tc);
+    return s;
+}

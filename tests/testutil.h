@@ -1,0 +1,25 @@
+/* testutil.h — helpers shared by the test suites: running a command with
+ * captured output and a time limit, and finding build products. */
+#ifndef PARSIM_TESTUTIL_H
+#define PARSIM_TESTUTIL_H
+
+#include <stddef.h>
+
+typedef struct TuResult {
+    char *out;        /* stdout, NUL-terminated (owned) */
+    char *err;        /* stderr, NUL-terminated (owned) */
+    size_t out_len, err_len;
+    int status;       /* exit status, or 128+signal, or -1 on timeout */
+} TuResult;
+
+/* Run argv (argv[0] searched in PATH) with `input` on stdin (NULL: empty),
+ * killing it after timeout_s seconds.  Returns 0, or -1 if it could not be
+ * started. */
+int tu_run(char *const argv[], const char *input, int timeout_s,
+           TuResult *r);
+void tu_free(TuResult *r);
+
+/* $PARSIM_BUILD (default "build") joined with rel, in a static buffer. */
+const char *tu_build_path(const char *rel);
+
+#endif
