@@ -469,8 +469,12 @@ static void print_count(FILE *f, const char *label, uint64_t v)
 void sim_machine_summary(const SimMachine *m, FILE *f)
 {
     const IsaHart *h = &m->hart;
-    fprintf(f, "parsim: %s exited with status %d\n", sim_elf_path(m->prog),
-            m->status);
+    if (m->sh.exited)
+        fprintf(f, "parsim: %s exited with status %d\n",
+                sim_elf_path(m->prog), m->status);
+    else
+        fprintf(f, "parsim: %s stopped by parsim (status %d)\n",
+                sim_elf_path(m->prog), m->status);
     print_count(f, "instructions", h->instret);
     print_count(f, "cycles", h->cycle);
     fprintf(f, "  %-16s %.3f\n", "IPC",

@@ -11,8 +11,10 @@
 #include "sim/semihost.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,8 +24,17 @@ enum { F_FREE, F_CON_IN, F_CON_OUT, F_CON_ERR, F_HOST, F_FEATURES };
  * bit 0 SYS_EXIT_EXTENDED, bit 1 separate stdout/stderr on ":tt". */
 static const uint8_t features[5] = {'S', 'H', 'F', 'B', 0x03};
 
-static const char *const open_modes[12] = {
-    "r", "rb", "r+", "r+b", "w", "wb", "w+", "w+b", "a", "ab", "a+", "a+b"};
+/* open(2) flags of the twelve modes "r" "rb" "r+" "r+b" "w" "wb" "w+"
+ * "w+b" "a" "ab" "a+" "a+b".  Host files are unbuffered file descriptors,
+ * as in QEMU: a program that never closes a file (picolibc's fclose does
+ * not always reach SYS_CLOSE) still finds what it wrote when it reopens
+ * it. */
+static const int open_flags[12] = {
+    O_RDONLY, O_RDONLY, O_RDWR, O_RDWR,
+    O_WRONLY | O_CREAT | O_TRUNC, O_WRONLY | O_CREAT | O_TRUNC,
+    O_RDWR | O_CREAT | O_TRUNC, O_RDWR | O_CREAT | O_TRUNC,
+    O_WRONLY | O_CREAT | O_APPEND, O_WRONLY | O_CREAT | O_APPEND,
+    O_RDWR | O_CREAT | O_APPEND, O_RDWR | O_CREAT | O_APPEND};
 
 bool sim_semihost_init(SimSemihost *sh, int argc, char **argv)
 {
@@ -51,8 +62,8 @@ bool sim_semihost_init(SimSemihost *sh, int argc, char **argv)
 void sim_semihost_free(SimSemihost *sh)
 {
     for (int i = 0; i < SH_MAX_FILES; i++)
-        if (sh->files[i].kind == F_HOST && sh->files[i].f)
-            fclose(sh->files[i].f);
+        if (sh->files[i].kind == F_HOST)
+            close(sh->files[i].fd);
     fflush(sh->out);
     fflush(sh->err);
     free(sh->cmdline);
@@ -79,12 +90,12 @@ static char *guest_string(const IsaMem *mem, uint32_t addr, uint32_t len)
     return s;
 }
 
-static int new_handle(SimSemihost *sh, int kind, FILE *f)
+static int new_handle(SimSemihost *sh, int kind, int fd)
 {
     for (int i = 0; i < SH_MAX_FILES; i++)
         if (sh->files[i].kind == F_FREE) {
             sh->files[i].kind = kind;
-            sh->files[i].f = f;
+            sh->files[i].fd = fd;
             sh->files[i].pos = 0;
             return i;
         }
@@ -117,23 +128,23 @@ static int32_t sys_open(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
          * STDOUT_STDERR extension). */
         h = new_handle(sh, mode < 4 ? F_CON_IN : mode < 8 ? F_CON_OUT
                                                           : F_CON_ERR,
-                       NULL);
+                       -1);
     } else if (strcmp(name, ":semihosting-features") == 0) {
         if (mode != 0 && mode != 1) {
             sh->guest_errno = EACCES;
             h = -1;
         } else {
-            h = new_handle(sh, F_FEATURES, NULL);
+            h = new_handle(sh, F_FEATURES, -1);
         }
     } else {
-        FILE *f = fopen(name, open_modes[mode]);
-        if (!f) {
+        int fd = open(name, open_flags[mode] | O_CLOEXEC, 0644);
+        if (fd < 0) {
             sh->guest_errno = errno;
             h = -1;
         } else {
-            h = new_handle(sh, F_HOST, f);
+            h = new_handle(sh, F_HOST, fd);
             if (h < 0)
-                fclose(f);
+                close(fd);
         }
     }
     if (h < 0 && sh->guest_errno == 0)
@@ -142,10 +153,6 @@ static int32_t sys_open(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
     return h;
 }
 
-static FILE *out_stream(SimSemihost *sh, int kind, FILE *f)
-{
-    return kind == F_CON_OUT ? sh->out : kind == F_CON_ERR ? sh->err : f;
-}
 
 /* Returns the number of bytes NOT written, as the call specifies. */
 static uint32_t sys_write(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
@@ -168,7 +175,15 @@ static uint32_t sys_write(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
         sh->guest_errno = EFAULT;
         return len;
     }
-    FILE *f = out_stream(sh, kind, sh->files[h].f);
+    if (kind == F_HOST) {
+        ssize_t n = write(sh->files[h].fd, src, len);
+        if (n < 0) {
+            sh->guest_errno = errno;
+            return len;
+        }
+        return len - (uint32_t)n;
+    }
+    FILE *f = kind == F_CON_OUT ? sh->out : sh->err;
     size_t n = fwrite(src, 1, len, f);
     /* Console output keeps its order against the other stream when both
      * go to one terminal or file. */
@@ -220,9 +235,11 @@ static uint32_t sys_read(SimSemihost *sh, IsaMem *mem, uint32_t a1)
         sh->guest_errno = EBADF;
         return len;
     }
-    size_t n = fread(dst, 1, len, sh->files[h].f);
-    if (n < len && ferror(sh->files[h].f))
+    ssize_t n = read(sh->files[h].fd, dst, len);
+    if (n < 0) {
         sh->guest_errno = errno;
+        return len;
+    }
     return len - (uint32_t)n;
 }
 
@@ -240,7 +257,7 @@ static int32_t sys_seek(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
         sh->files[h].pos = pos;
         return 0;
     case F_HOST:
-        if (fseek(sh->files[h].f, (long)pos, SEEK_SET) != 0) {
+        if (lseek(sh->files[h].fd, (off_t)pos, SEEK_SET) < 0) {
             sh->guest_errno = errno;
             return -1;
         }
@@ -264,18 +281,16 @@ static int32_t sys_flen(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
         return (int32_t)sizeof features;
     if (sh->files[h].kind != F_HOST)
         return 0;
-    FILE *f = sh->files[h].f;
-    long cur = ftell(f);
-    if (cur < 0 || fseek(f, 0, SEEK_END) != 0) {
+    struct stat st;
+    if (fstat(sh->files[h].fd, &st) != 0) {
         sh->guest_errno = errno;
         return -1;
     }
-    long end = ftell(f);
-    if (fseek(f, cur, SEEK_SET) != 0 || end < 0 || end > INT32_MAX) {
-        sh->guest_errno = end > INT32_MAX ? EFBIG : errno;
+    if (st.st_size > INT32_MAX) {
+        sh->guest_errno = EFBIG;
         return -1;
     }
-    return (int32_t)end;
+    return (int32_t)st.st_size;
 }
 
 static int32_t sys_close(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
@@ -288,14 +303,14 @@ static int32_t sys_close(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
         return -1;
     }
     int rc = 0;
-    if (sh->files[h].kind == F_HOST && fclose(sh->files[h].f) != 0) {
+    if (sh->files[h].kind == F_HOST && close(sh->files[h].fd) != 0) {
         sh->guest_errno = errno;
         rc = -1;
     }
     if (sh->files[h].kind == F_CON_OUT)
         fflush(sh->out);
     sh->files[h].kind = F_FREE;
-    sh->files[h].f = NULL;
+    sh->files[h].fd = -1;
     return rc;
 }
 

@@ -39,7 +39,7 @@ typedef struct SimSemihost {
     int guest_errno;
     /* Open handles.  Kinds: 0 free, 1 console in, 2 console out,
      * 3 console err, 4 host file, 5 the :semihosting-features file. */
-    struct { int kind; FILE *f; uint32_t pos; } files[SH_MAX_FILES];
+    struct { int kind; int fd; uint32_t pos; } files[SH_MAX_FILES];
     bool exited;
     int exit_status;
 } SimSemihost;
