@@ -298,14 +298,13 @@ static void excerpt(const char *s, size_t len, size_t off, char *dst,
     dst[j] = '\0';
 }
 
-/* The last non-empty line of S, for "why did it fail" context. */
-static void last_line(const char *s, size_t len, char *dst, size_t cap)
+/* The first non-empty line of S, for "why did it fail" context: parsim
+ * says how the run ended (or what went wrong) before its statistics. */
+static void first_line(const char *s, size_t len, char *dst, size_t cap)
 {
-    while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-        len--;
-    size_t start = len;
-    while (start > 0 && s[start - 1] != '\n')
-        start--;
+    size_t start = 0;
+    while (start < len && (s[start] == '\n' || s[start] == '\r'))
+        start++;
     excerpt(s ? s : "", len, start, dst, cap);
 }
 
@@ -374,7 +373,7 @@ START_TEST(test_diff)
     ck_assert_msg(ref.spawn_error[0] == '\0', "[%s] %s", label,
                   ref.spawn_error);
     char why[128], tail[256];
-    last_line(ref.err, ref.err_len, tail, sizeof tail);
+    first_line(ref.err, ref.err_len, tail, sizeof tail);
     ck_assert_msg(!ref.timed_out && !ref.too_big && !ref.signaled,
                   "[%s] the QEMU reference run failed: %s (stderr: %s)",
                   label, how_ended(&ref, why, sizeof why), tail);
@@ -382,7 +381,7 @@ START_TEST(test_diff)
     run_capture(pargv, false, &got);
     ck_assert_msg(got.spawn_error[0] == '\0', "[%s] %s", label,
                   got.spawn_error);
-    last_line(got.err, got.err_len, tail, sizeof tail);
+    first_line(got.err, got.err_len, tail, sizeof tail);
 
     if (got.out_len != ref.out_len ||
         memcmp(got.out, ref.out, ref.out_len) != 0) {
