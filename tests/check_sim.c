@@ -526,6 +526,28 @@ START_TEST(test_e2e_timing_off_and_determinism)
 }
 END_TEST
 
+/* docs/timing.md's worked example, exact: 1,000 x (lw, addi, sw, addi,
+ * bne) plus the rdcycle, li and mv between the two counter reads. */
+static const struct {
+    const char *opt;
+    const char *want;
+} timing_cases[] = {
+    {"--set=memory.latency=2", "word=1000 cycles=9003 instructions=5005\n"},
+    {"--set=memory.latency=10", "word=1000 cycles=25003 instructions=5005\n"},
+    {"--set=core.load_latency=4", "word=1000 cycles=12003 instructions=5005\n"},
+    {"--no-timing", "word=1000 cycles=5003 instructions=5005\n"},
+};
+
+START_TEST(test_e2e_timing_exact)
+{
+    char *args[] = {"run", "-q", (char *)timing_cases[_i].opt,
+                    (char *)tprog("timing_loop"), NULL};
+    run_parsim(NULL, args);
+    ck_assert_int_eq(res.status, 0);
+    ck_assert_str_eq(res.out, timing_cases[_i].want);
+}
+END_TEST
+
 START_TEST(test_e2e_disasm)
 {
     char *args[] = {"disasm", (char *)tprog("bad_illegal"), NULL};
@@ -569,6 +591,8 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_e2e_bad_usage);
     tcase_add_test(tc, test_e2e_timing_off_and_determinism);
     tcase_add_test(tc, test_e2e_disasm);
+    tcase_add_loop_test(tc, test_e2e_timing_exact, 0,
+                        sizeof timing_cases / sizeof timing_cases[0]);
     suite_add_tcase(s, tc);
     return s;
 }
