@@ -44,17 +44,15 @@ bool sim_semihost_init(SimSemihost *sh, int argc, char **argv)
     sh->in = stdin;
     sh->clock_hz = 1000000000;
     size_t len = 1;
-    for (int i = 1; i < argc; i++)
-        len += strlen(argv[i]) + 3;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
     sh->cmdline = malloc(len);
     if (!sh->cmdline)
         return false;
     char *w = sh->cmdline;
-    for (int i = 1; i < argc; i++) {
-        bool quote = strchr(argv[i], ' ') != NULL;
-        w += sprintf(w, "%s%s%s%s", i > 1 ? " " : "", quote ? "\"" : "", argv[i],
-                     quote ? "\"" : "");
-    }
+    /* No quoting: picolibc splits on spaces only, as QEMU passes it. */
+    for (int i = 0; i < argc; i++)
+        w += sprintf(w, "%s%s", i ? " " : "", argv[i]);
     *w = 0;
     return true;
 }

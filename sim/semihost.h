@@ -44,11 +44,12 @@ typedef struct SimSemihost {
     int exit_status;
 } SimSemihost;
 
-/* Builds the command line SYS_GET_CMDLINE returns from the program's
- * arguments (argv[0], the program path, is left out: picolibc's crt0 names
- * the program "program-name" itself and makes the command line's words
- * argv[1], argv[2], ...).  Words are joined with spaces, quoted if they
- * hold a space.  Returns false on allocation failure. */
+/* Builds the command line SYS_GET_CMDLINE returns from argv: argv[0] is
+ * the program path as given to parsim, the rest its arguments, joined
+ * with spaces — what QEMU passes for -kernel PATH with the same arguments.
+ * (picolibc 1.8's crt0 then names the program "program-name" and makes
+ * the words of the command line argv[1], argv[2], ..., so argv[1] is the
+ * path.)  Returns false on allocation failure. */
 ISA_WARN_UNUSED bool sim_semihost_init(SimSemihost *sh, int argc,
                                        char **argv);
 void sim_semihost_free(SimSemihost *sh);

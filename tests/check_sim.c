@@ -178,10 +178,10 @@ START_TEST(test_sh_cmdline)
     ck_assert_uint_eq(call(SH_SYS_GET_CMDLINE, RAM_BASE + 0x400), 0);
     char got[64];
     ck_assert(isa_mem_read(&fx.mem, RAM_BASE + 0x600, got, sizeof got));
-    ck_assert_str_eq(got, "a \"b c\"");
+    ck_assert_str_eq(got, "prog.elf a b c");
     uint32_t used;
     ck_assert(isa_mem_read(&fx.mem, RAM_BASE + 0x404, &used, 4));
-    ck_assert_uint_eq(used, strlen("a \"b c\""));
+    ck_assert_uint_eq(used, strlen("prog.elf a b c"));
     /* Too small a buffer is an error, not a truncation. */
     blk[1] = 3;
     poke_words(RAM_BASE + 0x400, blk, 2);
@@ -279,12 +279,11 @@ START_TEST(test_e2e_semihost_io)
     char *args[] = {"run", (char *)tprog("semihost_io"), path, "7", NULL};
     run_parsim("hi there\n", args);
     ck_assert_int_eq(res.status, 7);
-    const char *want =
-        "argc=3\nargv[0]=program-name\n"
-        "argv[1]=";
+    const char *want = "argc=4\nargv[0]=program-name\nargv[1]=";
     ck_assert_msg(strncmp(res.out, want, strlen(want)) == 0, "got: %s",
                   res.out);
-    ck_assert_ptr_nonnull(strstr(res.out, "argv[2]=7\n"));
+    ck_assert_ptr_nonnull(strstr(res.out, "semihost_io.elf\nargv[2]=/tmp/"));
+    ck_assert_ptr_nonnull(strstr(res.out, "argv[3]=7\n"));
     ck_assert_ptr_nonnull(strstr(res.out, "read: line one\n"
                                           "read: line two 42\n"
                                           "after seek: o\n"
