@@ -1,0 +1,796 @@
+/* exec.c — the RV32IMAFC executor: hart set-up, the decoded-instruction
+ * cache, the interpreter hot loop (isa_run), traps, CSRs and the guest
+ * memory helpers.
+ *
+ * The hot loop is "look up pc in the decode cache, switch on the op,
+ * retire": decoding only happens on a cache miss.  pc, cycle and instret
+ * live in locals for the whole run and are written back to the hart when
+ * the loop stops or when something outside it (a CSR, the FPU, the timing
+ * hook) may look at them.
+ *
+ * Memory is one flat RAM: every access is a bounds check against it and a
+ * memcpy (plain loads/stores may be misaligned) or a host atomic (AMOs,
+ * LR/SC), so that harts running on several host threads see each other's
+ * atomics exactly as real cores would.  Host is little-endian, as RISC-V.
+ */
+#include "isa/isa.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- mstatus bits (privileged spec 3.1.6) ------------------------------- */
+
+#define MSTATUS_MIE  (1u << 3)
+#define MSTATUS_MPIE (1u << 7)
+#define MSTATUS_MPP  (3u << 11)      /* hard-wired to M: the only mode */
+#define MSTATUS_FS   (3u << 13)
+#define MSTATUS_SD   (1u << 31)      /* read-only summary: FS == Dirty */
+#define MIE_MASK     0x888u          /* MSIE, MTIE, MEIE */
+#define MISA_VALUE   0x40001125u     /* MXL=1 (RV32), I M A F C */
+
+/* ---- The decoded-instruction cache -------------------------------------- */
+
+/* Direct-mapped by pc (2-byte granules because of RVC), tagged with the
+ * full pc.  16K entries cover 32 KiB of contiguous code: more than the
+ * inner loops of the programs parsim runs, and a flush (fence.i, another
+ * hart's store into code) stays a cheap memset. */
+#define DC_BITS 14
+#define DC_SIZE (1u << DC_BITS)
+#define DC_MASK (DC_SIZE - 1)
+#define DC_INVALID 0xffffffffu       /* odd, so never a pc */
+
+typedef struct DcEntry {
+    uint32_t tag;
+    IsaInsn in;
+} DcEntry;
+
+struct IsaDecodeCache {
+    uint32_t gen;                    /* mem->code_gen this cache is valid for */
+    DcEntry e[DC_SIZE];
+};
+
+static void dc_flush(IsaDecodeCache *dc)
+{
+    /* Tags only: fence.i flushes while the hot loop still reads the
+     * entry of the instruction being retired. */
+    for (uint32_t i = 0; i < DC_SIZE; i++)
+        dc->e[i].tag = DC_INVALID;
+}
+
+/* Drop this hart's entries for instructions overlapping code block blk
+ * (an index into mem->code_map).  A 4-byte instruction starting 2 bytes
+ * before the block also overlaps it. */
+static void dc_drop_block(IsaDecodeCache *dc, const IsaMem *m, uint32_t blk)
+{
+    uint32_t start = m->base + (blk << ISA_CODE_BLOCK_SHIFT);
+    uint32_t end = start + (1u << ISA_CODE_BLOCK_SHIFT);
+    for (uint32_t pc = start - 2; pc != end; pc += 2) {
+        DcEntry *e = &dc->e[(pc >> 1) & DC_MASK];
+        if (e->tag == pc)
+            e->tag = DC_INVALID;
+    }
+}
+
+static inline bool block_marked(const uint8_t *map, uint32_t blk)
+{
+    /* relaxed atomic: other harts set bits concurrently (see fill) */
+    return (__atomic_load_n(&map[blk >> 3], __ATOMIC_RELAXED) >> (blk & 7)) & 1;
+}
+
+static inline void mark_block(uint8_t *map, uint32_t blk)
+{
+    uint8_t bit = (uint8_t)(1u << (blk & 7));
+    if (!(__atomic_load_n(&map[blk >> 3], __ATOMIC_RELAXED) & bit))
+        __atomic_fetch_or(&map[blk >> 3], bit, __ATOMIC_SEQ_CST);
+}
+
+/* Does a write to RAM offsets [off, off+len) touch a block that holds
+ * decoded instructions?  len >= 1 and off+len <= size. */
+static inline bool code_written(const uint8_t *map, uint32_t off, uint32_t len)
+{
+    uint32_t b0 = off >> ISA_CODE_BLOCK_SHIFT;
+    uint32_t b1 = (off + len - 1) >> ISA_CODE_BLOCK_SHIFT;
+    for (uint32_t b = b0; ; b++) {
+        if (block_marked(map, b))
+            return true;
+        if (b == b1)
+            return false;
+    }
+}
+
+/* A write hit code: tell every hart (code_gen) and, when there is one,
+ * drop the writing hart's own stale entries at once so that the very
+ * next instruction it fetches from that block is the new one. */
+static void code_modified(IsaMem *m, IsaDecodeCache *dc, uint32_t off,
+                          uint32_t len)
+{
+    uint32_t old = __atomic_fetch_add(&m->code_gen, 1, __ATOMIC_SEQ_CST);
+    if (!dc)
+        return;
+    uint32_t b0 = off >> ISA_CODE_BLOCK_SHIFT;
+    uint32_t b1 = (off + len - 1) >> ISA_CODE_BLOCK_SHIFT;
+    for (uint32_t b = b0; b <= b1; b++)
+        dc_drop_block(dc, m, b);
+    /* If nobody else bumped the generation since this cache was last in
+     * sync, its other entries are still good: skip the full flush that
+     * the next isa_run would otherwise do. */
+    if (old == dc->gen)
+        dc->gen = old + 1;
+}
+
+/* ---- Guest memory ------------------------------------------------------- */
+
+/* Host pointer to [a, a+n) in RAM, or NULL.  Written so that it inlines to
+ * a subtract and two compares in the hot loop. */
+static inline uint8_t *ram_at(uint8_t *ram, uint32_t base, uint32_t size,
+                              uint32_t a, uint32_t n)
+{
+    uint32_t off = a - base;
+    if (off >= size || size - off < n)
+        return NULL;
+    return ram + off;
+}
+
+uint8_t *isa_mem_ptr(const IsaMem *m, uint32_t addr, uint32_t len)
+{
+    uint32_t off = addr - m->base;
+    if (off > m->size || len > m->size - off)
+        return NULL;
+    return m->ram + off;
+}
+
+bool isa_mem_read(const IsaMem *m, uint32_t addr, void *dst, uint32_t len)
+{
+    const uint8_t *p = isa_mem_ptr(m, addr, len);
+    if (!p)
+        return false;
+    if (len)
+        memcpy(dst, p, len);
+    return true;
+}
+
+bool isa_mem_write(IsaMem *m, uint32_t addr, const void *src, uint32_t len)
+{
+    uint8_t *p = isa_mem_ptr(m, addr, len);
+    if (!p)
+        return false;
+    if (len == 0)
+        return true;
+    memcpy(p, src, len);
+    /* No hart to drop entries from here: bumping the generation makes
+     * every hart flush at its next isa_run. */
+    uint32_t off = addr - m->base;
+    if (m->code_map && code_written(m->code_map, off, len))
+        code_modified(m, NULL, off, len);
+    return true;
+}
+
+/* ---- Harts -------------------------------------------------------------- */
+
+bool isa_hart_init(IsaHart *h, uint32_t hartid, uint32_t entry)
+{
+    memset(h, 0, sizeof *h);
+    h->dc = calloc(1, sizeof *h->dc);
+    if (!h->dc)
+        return false;
+    dc_flush(h->dc);
+    h->dc->gen = 0;
+    h->hartid = hartid;
+    h->pc = entry;
+    /* FS starts at Initial rather than Off: parsim does not trap F
+     * instructions on FS=Off, so saying "on" is the honest value. */
+    h->mstatus = MSTATUS_MPP | (1u << 13);
+    return true;
+}
+
+void isa_hart_free(IsaHart *h)
+{
+    free(h->dc);
+    h->dc = NULL;
+}
+
+void isa_take_trap(IsaHart *h, uint32_t cause, uint32_t tval, uint32_t pc)
+{
+    uint32_t s = h->mstatus;
+    s = (s & ~MSTATUS_MPIE) | ((s & MSTATUS_MIE) ? MSTATUS_MPIE : 0);
+    s = (s & ~MSTATUS_MIE) | MSTATUS_MPP;
+    h->mstatus = s;
+    h->mepc = pc & ~1u;
+    h->mcause = cause;
+    h->mtval = tval;
+    h->pc = h->mtvec & ~3u;          /* direct mode only */
+}
+
+void isa_skip(IsaHart *h, const IsaEnv *env, const IsaStop *stop)
+{
+    if (stop->kind == ISA_STOP_LIMIT)
+        return;
+    /* SEMIHOST: step over the ebreak only; the srai x0,x0,7 after it
+     * then runs as the no-op it is. */
+    uint32_t len = (stop->kind == ISA_STOP_SEMIHOST || (stop->insn & 3) == 3)
+                 ? 4 : 2;
+    h->pc = stop->pc + len;
+    h->instret++;
+    h->cycle += env->cost[ISA_CLASS_SYSTEM];
+}
+
+/* ---- CSRs --------------------------------------------------------------- */
+
+bool isa_csr_read(IsaHart *h, uint32_t csr, uint32_t *val)
+{
+    uint32_t v;
+    switch (csr) {
+    case ISA_CSR_FFLAGS:    v = h->fcsr & 0x1f; break;
+    case ISA_CSR_FRM:       v = (h->fcsr >> 5) & 7; break;
+    case ISA_CSR_FCSR:      v = h->fcsr & 0xff; break;
+    case ISA_CSR_CYCLE:
+    case ISA_CSR_TIME:      /* time is the hart's own clock */
+    case ISA_CSR_MCYCLE:    v = (uint32_t)h->cycle; break;
+    case ISA_CSR_CYCLEH:
+    case ISA_CSR_TIMEH:
+    case ISA_CSR_MCYCLEH:   v = (uint32_t)(h->cycle >> 32); break;
+    case ISA_CSR_INSTRET:
+    case ISA_CSR_MINSTRET:  v = (uint32_t)h->instret; break;
+    case ISA_CSR_INSTRETH:
+    case ISA_CSR_MINSTRETH: v = (uint32_t)(h->instret >> 32); break;
+    case ISA_CSR_MSTATUS:
+        v = h->mstatus;
+        if ((v & MSTATUS_FS) == MSTATUS_FS)
+            v |= MSTATUS_SD;
+        break;
+    case ISA_CSR_MSTATUSH:  v = 0; break;
+    case ISA_CSR_MISA:      v = MISA_VALUE; break;
+    case ISA_CSR_MIE:       v = h->mie; break;
+    case ISA_CSR_MIP:       v = h->mip; break;
+    case ISA_CSR_MTVEC:     v = h->mtvec; break;
+    case ISA_CSR_MSCRATCH:  v = h->mscratch; break;
+    case ISA_CSR_MEPC:      v = h->mepc; break;
+    case ISA_CSR_MCAUSE:    v = h->mcause; break;
+    case ISA_CSR_MTVAL:     v = h->mtval; break;
+    case ISA_CSR_MVENDORID:
+    case ISA_CSR_MARCHID:
+    case ISA_CSR_MIMPID:    v = 0; break;
+    case ISA_CSR_MHARTID:   v = h->hartid; break;
+    default:
+        return false;
+    }
+    *val = v;
+    return true;
+}
+
+bool isa_csr_write(IsaHart *h, uint32_t csr, uint32_t val)
+{
+    switch (csr) {
+    case ISA_CSR_FFLAGS:
+        h->fcsr = (h->fcsr & 0xe0) | (val & 0x1f);
+        return true;
+    case ISA_CSR_FRM:
+        h->fcsr = (h->fcsr & 0x1f) | ((val & 7) << 5);
+        return true;
+    case ISA_CSR_FCSR:
+        h->fcsr = val & 0xff;
+        return true;
+    case ISA_CSR_MCYCLE:
+        h->cycle = (h->cycle & ~(uint64_t)0xffffffff) | val;
+        return true;
+    case ISA_CSR_MCYCLEH:
+        h->cycle = (h->cycle & 0xffffffff) | ((uint64_t)val << 32);
+        return true;
+    case ISA_CSR_MINSTRET:
+        h->instret = (h->instret & ~(uint64_t)0xffffffff) | val;
+        return true;
+    case ISA_CSR_MINSTRETH:
+        h->instret = (h->instret & 0xffffffff) | ((uint64_t)val << 32);
+        return true;
+    case ISA_CSR_MSTATUS:   /* WARL: MPP stays M, SD is computed */
+        h->mstatus = (val & (MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_FS))
+                   | MSTATUS_MPP;
+        return true;
+    case ISA_CSR_MSTATUSH:  /* WARL, all zero (little-endian, no MBE) */
+    case ISA_CSR_MISA:      /* WARL: the extensions cannot be turned off */
+    case ISA_CSR_MIP:       /* pending bits are set by the environment */
+        return true;
+    case ISA_CSR_MIE:
+        h->mie = val & MIE_MASK;
+        return true;
+    case ISA_CSR_MTVEC:     /* WARL: direct mode only */
+        h->mtvec = val & ~3u;
+        return true;
+    case ISA_CSR_MSCRATCH:
+        h->mscratch = val;
+        return true;
+    case ISA_CSR_MEPC:      /* IALIGN=16 with C */
+        h->mepc = val & ~1u;
+        return true;
+    case ISA_CSR_MCAUSE:
+        h->mcause = val;
+        return true;
+    case ISA_CSR_MTVAL:
+        h->mtval = val;
+        return true;
+    default:    /* unknown, or read-only (0xc00-0xcff, 0xf11-0xf14) */
+        return false;
+    }
+}
+
+/* One csrr* instruction.  csrrw/csrrwi with rd=x0 do not read, and
+ * csrrs/csrrc with rs1=x0, csrrsi/csrrci with zimm=0 do not write, so
+ * reading a read-only CSR is legal and writing a write-only use has no
+ * read side effects.  Nothing is committed when it fails. */
+static bool exec_csr(IsaHart *h, const IsaInsn *in, bool *wrote)
+{
+    uint32_t csr = (uint32_t)in->imm;
+    bool is_imm = in->op >= ISA_OP_csrrwi;          /* ORDER INSN */
+    unsigned kind = (in->op - (is_imm ? ISA_OP_csrrwi : ISA_OP_csrrw));
+    uint32_t src = is_imm ? in->rs1 : h->x[in->rs1];
+    bool do_read = kind != 0 || in->rd != 0;
+    bool do_write = kind == 0 || in->rs1 != 0;
+    uint32_t old = 0;
+    if (do_read && !isa_csr_read(h, csr, &old))
+        return false;
+    if (do_write) {
+        uint32_t v = kind == 0 ? src : kind == 1 ? (old | src) : (old & ~src);
+        if (!isa_csr_write(h, csr, v))
+            return false;
+    }
+    if (do_read)
+        h->x[in->rd] = old;
+    *wrote = do_write;
+    return true;
+}
+
+/* ---- Atomics ------------------------------------------------------------ */
+
+static inline uint32_t amo(uint16_t op, uint32_t *p, uint32_t src)
+{
+    uint32_t old, nv;
+    switch (op) {
+    case ISA_OP_amoswap_w: return __atomic_exchange_n(p, src, __ATOMIC_SEQ_CST);
+    case ISA_OP_amoadd_w:  return __atomic_fetch_add(p, src, __ATOMIC_SEQ_CST);
+    case ISA_OP_amoxor_w:  return __atomic_fetch_xor(p, src, __ATOMIC_SEQ_CST);
+    case ISA_OP_amoand_w:  return __atomic_fetch_and(p, src, __ATOMIC_SEQ_CST);
+    case ISA_OP_amoor_w:   return __atomic_fetch_or(p, src, __ATOMIC_SEQ_CST);
+    default:
+        break;
+    }
+    /* min/max have no host builtin: compare-and-swap loop */
+    old = __atomic_load_n(p, __ATOMIC_SEQ_CST);
+    do {
+        switch (op) {
+        case ISA_OP_amomin_w:
+            nv = (int32_t)old < (int32_t)src ? old : src; break;
+        case ISA_OP_amomax_w:
+            nv = (int32_t)old > (int32_t)src ? old : src; break;
+        case ISA_OP_amominu_w:
+            nv = old < src ? old : src; break;
+        default: /* amomaxu.w */
+            nv = old > src ? old : src; break;
+        }
+    } while (!__atomic_compare_exchange_n(p, &old, nv, false,
+                                          __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+    return old;
+}
+
+/* ---- Instruction fetch -------------------------------------------------- */
+
+/* Fill a cache entry with the instruction at pc.  Returns 0, or the trap
+ * cause (FETCH_ACCESS, ILLEGAL) with *raw = the bits fetched so far. */
+static uint32_t fill(DcEntry *e, IsaMem *m, uint32_t pc, uint32_t *raw)
+{
+    uint32_t off = pc - m->base;
+    *raw = 0;
+    if (off >= m->size || m->size - off < 2)
+        return ISA_CAUSE_FETCH_ACCESS;
+    uint32_t len = 2;
+    uint16_t lo, hi = 0;
+    memcpy(&lo, m->ram + off, 2);
+    if ((lo & 3) == 3) {
+        if (m->size - off < 4)
+            return ISA_CAUSE_FETCH_ACCESS;
+        memcpy(&hi, m->ram + off + 2, 2);
+        len = 4;
+    }
+    *raw = lo | ((uint32_t)hi << 16);
+    if (!isa_decode(*raw, &e->in))
+        return ISA_CAUSE_ILLEGAL;
+    if (m->code_map) {
+        mark_block(m->code_map, off >> ISA_CODE_BLOCK_SHIFT);
+        mark_block(m->code_map, (off + len - 1) >> ISA_CODE_BLOCK_SHIFT);
+    }
+    e->tag = pc;
+    return 0;
+}
+
+/* slli x0,x0,0x1f; ebreak; srai x0,x0,7 — the RISC-V semihosting call */
+static bool is_semihost(const IsaMem *m, uint32_t pc)
+{
+    uint32_t pre, post;
+    return isa_mem_read(m, pc - 4, &pre, 4) && isa_mem_read(m, pc + 4, &post, 4)
+        && pre == 0x01f01013u && post == 0x40705013u;
+}
+
+/* ---- The hot loop ------------------------------------------------------- */
+
+IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
+                    uint64_t insn_limit, IsaStop *stop)
+{
+    IsaStop scratch;
+    if (!stop)
+        stop = &scratch;
+
+    IsaMem *mem = env->mem;
+    IsaDecodeCache *dc = h->dc;
+    uint32_t gen = __atomic_load_n(&mem->code_gen, __ATOMIC_ACQUIRE);
+    if (gen != dc->gen) {       /* some hart wrote into code since */
+        dc_flush(dc);
+        dc->gen = gen;
+    }
+
+    uint32_t cost[ISA_CLASS_COUNT];
+    memcpy(cost, env->cost, sizeof cost);
+    const IsaAccessFn access = env->access;
+    void *const actx = env->access_ctx;
+    uint8_t *const ram = mem->ram;
+    const uint32_t base = mem->base, size = mem->size;
+    const uint8_t *const code_map = mem->code_map;
+    DcEntry *const ents = dc->e;
+    uint32_t *const x = h->x;
+
+    uint32_t pc = h->pc;
+    uint64_t cycle = h->cycle, instret = h->instret;
+    IsaStopKind kind;
+    uint32_t cause = 0, tval = 0, raw = 0;
+
+    /* Everything the access hook may look at is current when it runs:
+     * cycle and pc of the instruction doing the access. */
+#define SYNC_HART() (h->pc = pc, h->cycle = cycle, h->instret = instret)
+
+    for (;;) {
+        if (cycle >= cycle_limit || instret >= insn_limit) {
+            kind = ISA_STOP_LIMIT;
+            goto out;
+        }
+        DcEntry *e = &ents[(pc >> 1) & DC_MASK];
+        if (__builtin_expect(e->tag != pc, 0)) {
+            cause = fill(e, mem, pc, &raw);
+            if (cause) {
+                tval = cause == ISA_CAUSE_FETCH_ACCESS ? pc : raw;
+                kind = ISA_STOP_TRAP;
+                goto out;
+            }
+        }
+        const IsaInsn *in = &e->in;
+        uint32_t npc = pc + in->len;
+        uint32_t a, v;
+        uint8_t *p;
+
+        switch ((IsaOp)in->op) {
+        /* ---- RV32I ---- */
+        case ISA_OP_lui:   x[in->rd] = (uint32_t)in->imm; break;
+        case ISA_OP_auipc: x[in->rd] = pc + (uint32_t)in->imm; break;
+        case ISA_OP_jal:
+            x[in->rd] = npc;
+            npc = pc + (uint32_t)in->imm;
+            break;
+        case ISA_OP_jalr:       /* target first: rd may equal rs1 */
+            a = (x[in->rs1] + (uint32_t)in->imm) & ~1u;
+            x[in->rd] = npc;
+            npc = a;
+            break;
+        case ISA_OP_beq:
+            if (x[in->rs1] == x[in->rs2]) npc = pc + (uint32_t)in->imm;
+            break;
+        case ISA_OP_bne:
+            if (x[in->rs1] != x[in->rs2]) npc = pc + (uint32_t)in->imm;
+            break;
+        case ISA_OP_blt:
+            if ((int32_t)x[in->rs1] < (int32_t)x[in->rs2])
+                npc = pc + (uint32_t)in->imm;
+            break;
+        case ISA_OP_bge:
+            if ((int32_t)x[in->rs1] >= (int32_t)x[in->rs2])
+                npc = pc + (uint32_t)in->imm;
+            break;
+        case ISA_OP_bltu:
+            if (x[in->rs1] < x[in->rs2]) npc = pc + (uint32_t)in->imm;
+            break;
+        case ISA_OP_bgeu:
+            if (x[in->rs1] >= x[in->rs2]) npc = pc + (uint32_t)in->imm;
+            break;
+
+        /* Loads and stores: any alignment (memcpy), bounds-checked. */
+#define MEM_AT(n, fault)                                         \
+            a = x[in->rs1] + (uint32_t)in->imm;                  \
+            p = ram_at(ram, base, size, a, n);                   \
+            if (__builtin_expect(!p, 0)) {                       \
+                cause = fault; tval = a; goto trap;              \
+            }
+#define ACCESS(n, k)                                             \
+            if (access) {                                        \
+                SYNC_HART();                                     \
+                cycle += access(actx, h, a, n, k);               \
+            }
+#define STORED(n)                                                \
+            if (code_map && code_written(code_map, (uint32_t)(p - ram), n)) \
+                code_modified(mem, dc, (uint32_t)(p - ram), n);
+        case ISA_OP_lb: {
+            int8_t s;
+            MEM_AT(1, ISA_CAUSE_LOAD_ACCESS);
+            memcpy(&s, p, 1);
+            x[in->rd] = (uint32_t)(int32_t)s;
+            ACCESS(1, ISA_ACC_LOAD);
+            break;
+        }
+        case ISA_OP_lh: {
+            int16_t s;
+            MEM_AT(2, ISA_CAUSE_LOAD_ACCESS);
+            memcpy(&s, p, 2);
+            x[in->rd] = (uint32_t)(int32_t)s;
+            ACCESS(2, ISA_ACC_LOAD);
+            break;
+        }
+        case ISA_OP_lw:
+            MEM_AT(4, ISA_CAUSE_LOAD_ACCESS);
+            memcpy(&v, p, 4);
+            x[in->rd] = v;
+            ACCESS(4, ISA_ACC_LOAD);
+            break;
+        case ISA_OP_lbu:
+            MEM_AT(1, ISA_CAUSE_LOAD_ACCESS);
+            x[in->rd] = *p;
+            ACCESS(1, ISA_ACC_LOAD);
+            break;
+        case ISA_OP_lhu: {
+            uint16_t u;
+            MEM_AT(2, ISA_CAUSE_LOAD_ACCESS);
+            memcpy(&u, p, 2);
+            x[in->rd] = u;
+            ACCESS(2, ISA_ACC_LOAD);
+            break;
+        }
+        case ISA_OP_flw:
+            MEM_AT(4, ISA_CAUSE_LOAD_ACCESS);
+            memcpy(&h->f[in->rd], p, 4);
+            ACCESS(4, ISA_ACC_LOAD);
+            break;
+        case ISA_OP_sb:
+            MEM_AT(1, ISA_CAUSE_STORE_ACCESS);
+            *p = (uint8_t)x[in->rs2];
+            STORED(1);
+            ACCESS(1, ISA_ACC_STORE);
+            break;
+        case ISA_OP_sh: {
+            uint16_t u = (uint16_t)x[in->rs2];
+            MEM_AT(2, ISA_CAUSE_STORE_ACCESS);
+            memcpy(p, &u, 2);
+            STORED(2);
+            ACCESS(2, ISA_ACC_STORE);
+            break;
+        }
+        case ISA_OP_sw:
+            MEM_AT(4, ISA_CAUSE_STORE_ACCESS);
+            memcpy(p, &x[in->rs2], 4);
+            STORED(4);
+            ACCESS(4, ISA_ACC_STORE);
+            break;
+        case ISA_OP_fsw:
+            MEM_AT(4, ISA_CAUSE_STORE_ACCESS);
+            memcpy(p, &h->f[in->rs2], 4);
+            STORED(4);
+            ACCESS(4, ISA_ACC_STORE);
+            break;
+
+        case ISA_OP_addi:  x[in->rd] = x[in->rs1] + (uint32_t)in->imm; break;
+        case ISA_OP_slti:
+            x[in->rd] = (int32_t)x[in->rs1] < in->imm;
+            break;
+        case ISA_OP_sltiu:
+            x[in->rd] = x[in->rs1] < (uint32_t)in->imm;
+            break;
+        case ISA_OP_xori:  x[in->rd] = x[in->rs1] ^ (uint32_t)in->imm; break;
+        case ISA_OP_ori:   x[in->rd] = x[in->rs1] | (uint32_t)in->imm; break;
+        case ISA_OP_andi:  x[in->rd] = x[in->rs1] & (uint32_t)in->imm; break;
+        case ISA_OP_slli:  x[in->rd] = x[in->rs1] << in->imm; break;
+        case ISA_OP_srli:  x[in->rd] = x[in->rs1] >> in->imm; break;
+        /* >> of a negative int is arithmetic on every compiler parsim
+         * supports (gcc, clang define it so) */
+        case ISA_OP_srai:
+            x[in->rd] = (uint32_t)((int32_t)x[in->rs1] >> in->imm);
+            break;
+        case ISA_OP_add:   x[in->rd] = x[in->rs1] + x[in->rs2]; break;
+        case ISA_OP_sub:   x[in->rd] = x[in->rs1] - x[in->rs2]; break;
+        case ISA_OP_sll:   x[in->rd] = x[in->rs1] << (x[in->rs2] & 31); break;
+        case ISA_OP_slt:
+            x[in->rd] = (int32_t)x[in->rs1] < (int32_t)x[in->rs2];
+            break;
+        case ISA_OP_sltu:  x[in->rd] = x[in->rs1] < x[in->rs2]; break;
+        case ISA_OP_xor:   x[in->rd] = x[in->rs1] ^ x[in->rs2]; break;
+        case ISA_OP_srl:   x[in->rd] = x[in->rs1] >> (x[in->rs2] & 31); break;
+        case ISA_OP_sra:
+            x[in->rd] = (uint32_t)((int32_t)x[in->rs1] >> (x[in->rs2] & 31));
+            break;
+        case ISA_OP_or:    x[in->rd] = x[in->rs1] | x[in->rs2]; break;
+        case ISA_OP_and:   x[in->rd] = x[in->rs1] & x[in->rs2]; break;
+
+        /* ---- M ---- */
+        case ISA_OP_mul:   x[in->rd] = x[in->rs1] * x[in->rs2]; break;
+        case ISA_OP_mulh:
+            x[in->rd] = (uint32_t)((uint64_t)((int64_t)(int32_t)x[in->rs1]
+                                   * (int32_t)x[in->rs2]) >> 32);
+            break;
+        case ISA_OP_mulhsu:
+            x[in->rd] = (uint32_t)((uint64_t)((int64_t)(int32_t)x[in->rs1]
+                                   * (int64_t)x[in->rs2]) >> 32);
+            break;
+        case ISA_OP_mulhu:
+            x[in->rd] = (uint32_t)(((uint64_t)x[in->rs1] * x[in->rs2]) >> 32);
+            break;
+        case ISA_OP_div: {
+            int32_t s1 = (int32_t)x[in->rs1], s2 = (int32_t)x[in->rs2];
+            if (s2 == 0)
+                x[in->rd] = UINT32_MAX;
+            else if (s1 == INT32_MIN && s2 == -1)
+                x[in->rd] = (uint32_t)INT32_MIN;
+            else
+                x[in->rd] = (uint32_t)(s1 / s2);
+            break;
+        }
+        case ISA_OP_divu:
+            x[in->rd] = x[in->rs2] ? x[in->rs1] / x[in->rs2] : UINT32_MAX;
+            break;
+        case ISA_OP_rem: {
+            int32_t s1 = (int32_t)x[in->rs1], s2 = (int32_t)x[in->rs2];
+            if (s2 == 0)
+                x[in->rd] = (uint32_t)s1;
+            else if (s1 == INT32_MIN && s2 == -1)
+                x[in->rd] = 0;
+            else
+                x[in->rd] = (uint32_t)(s1 % s2);
+            break;
+        }
+        case ISA_OP_remu:
+            x[in->rd] = x[in->rs2] ? x[in->rs1] % x[in->rs2] : x[in->rs1];
+            break;
+
+        /* ---- A: host atomics, aligned only ---- */
+        case ISA_OP_lr_w:
+            a = x[in->rs1];
+            if (a & 3) { cause = ISA_CAUSE_LOAD_MISALIGNED; tval = a; goto trap; }
+            p = ram_at(ram, base, size, a, 4);
+            if (!p) { cause = ISA_CAUSE_LOAD_ACCESS; tval = a; goto trap; }
+            v = __atomic_load_n((uint32_t *)(void *)p, __ATOMIC_SEQ_CST);
+            h->resv_addr = a;
+            h->resv_value = v;
+            h->resv_valid = true;
+            x[in->rd] = v;
+            ACCESS(4, ISA_ACC_LR);
+            break;
+        case ISA_OP_sc_w: {
+            a = x[in->rs1];
+            if (a & 3) { cause = ISA_CAUSE_STORE_MISALIGNED; tval = a; goto trap; }
+            p = ram_at(ram, base, size, a, 4);
+            if (!p) { cause = ISA_CAUSE_STORE_ACCESS; tval = a; goto trap; }
+            /* Succeeds only if memory still holds what LR saw (an ABA
+             * write in between goes unnoticed, as with any CAS-based
+             * LR/SC; the guest cannot tell the difference for locks). */
+            bool ok = false;
+            if (h->resv_valid && h->resv_addr == a) {
+                uint32_t expect = h->resv_value;
+                ok = __atomic_compare_exchange_n((uint32_t *)(void *)p, &expect,
+                                                 x[in->rs2], false,
+                                                 __ATOMIC_SEQ_CST,
+                                                 __ATOMIC_SEQ_CST);
+            }
+            h->resv_valid = false;
+            x[in->rd] = ok ? 0 : 1;
+            if (ok)
+                STORED(4);
+            ACCESS(4, ISA_ACC_SC);
+            break;
+        }
+        case ISA_OP_amoswap_w: case ISA_OP_amoadd_w: case ISA_OP_amoxor_w:
+        case ISA_OP_amoand_w: case ISA_OP_amoor_w: case ISA_OP_amomin_w:
+        case ISA_OP_amomax_w: case ISA_OP_amominu_w: case ISA_OP_amomaxu_w:
+            a = x[in->rs1];
+            if (a & 3) { cause = ISA_CAUSE_STORE_MISALIGNED; tval = a; goto trap; }
+            p = ram_at(ram, base, size, a, 4);
+            if (!p) { cause = ISA_CAUSE_STORE_ACCESS; tval = a; goto trap; }
+            x[in->rd] = amo(in->op, (uint32_t *)(void *)p, x[in->rs2]);
+            STORED(4);
+            ACCESS(4, ISA_ACC_AMO);
+            break;
+#undef MEM_AT
+#undef ACCESS
+#undef STORED
+
+        /* ---- System ---- */
+        case ISA_OP_fence:
+            break;              /* every access is already SC */
+        case ISA_OP_fence_i:
+            dc_flush(dc);
+            dc->gen = __atomic_load_n(&mem->code_gen, __ATOMIC_ACQUIRE);
+            break;
+        case ISA_OP_ecall:
+            kind = ISA_STOP_ECALL;
+            goto stop_here;
+        case ISA_OP_ebreak:
+            /* c.ebreak is never a semihosting call: the sequence is
+             * defined with uncompressed instructions only */
+            kind = in->len == 4 && is_semihost(mem, pc) ? ISA_STOP_SEMIHOST
+                                                        : ISA_STOP_EBREAK;
+            goto stop_here;
+        case ISA_OP_wfi:
+            kind = ISA_STOP_WFI;
+            goto stop_here;
+        case ISA_OP_mret: {
+            uint32_t s = h->mstatus;
+            s = (s & ~MSTATUS_MIE) | ((s & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
+            h->mstatus = s | MSTATUS_MPIE | MSTATUS_MPP;
+            npc = h->mepc;
+            break;
+        }
+        case ISA_OP_csrrw: case ISA_OP_csrrs: case ISA_OP_csrrc:
+        case ISA_OP_csrrwi: case ISA_OP_csrrsi: case ISA_OP_csrrci: {
+            bool wrote = false;
+            SYNC_HART();
+            if (!exec_csr(h, in, &wrote)) {
+                cause = ISA_CAUSE_ILLEGAL; tval = in->raw; goto trap;
+            }
+            cycle = h->cycle;
+            instret = h->instret;
+            /* A counter write takes effect after the writing instruction
+             * retired: the value written is what the next one reads, so
+             * cancel the increments the retire step below adds. */
+            if (wrote) {
+                uint32_t csr = (uint32_t)in->imm;
+                if (csr == ISA_CSR_MINSTRET || csr == ISA_CSR_MINSTRETH)
+                    instret--;
+                if (csr == ISA_CSR_MCYCLE || csr == ISA_CSR_MCYCLEH)
+                    cycle -= cost[in->cls];
+            }
+            break;
+        }
+
+        /* ---- F (other than flw/fsw) ---- */
+        default:
+            /* ORDER INSN: fmadd.s .. fmv.w.x are the F ops after fsw */
+            if (in->op >= ISA_OP_fmadd_s && in->op <= ISA_OP_fmv_w_x) {
+                if (!isa_fp_exec(h, in)) {
+                    cause = ISA_CAUSE_ILLEGAL; tval = in->raw; goto trap;
+                }
+                break;
+            }
+            cause = ISA_CAUSE_ILLEGAL;
+            tval = in->raw;
+            goto trap;
+        }
+
+        x[0] = 0;               /* cheaper than testing rd everywhere */
+        pc = npc;
+        instret++;
+        cycle += cost[in->cls];
+        continue;
+
+    trap:
+        kind = ISA_STOP_TRAP;
+        raw = in->raw;
+        goto out;
+    stop_here:
+        cause = 0;
+        raw = in->raw;
+        goto out;
+    }
+#undef SYNC_HART
+
+out:
+    x[0] = 0;
+    h->pc = pc;
+    h->cycle = cycle;
+    h->instret = instret;
+    stop->kind = kind;
+    stop->cause = kind == ISA_STOP_TRAP ? cause : 0;
+    stop->tval = kind == ISA_STOP_TRAP ? tval : 0;
+    stop->pc = pc;
+    stop->insn = kind == ISA_STOP_LIMIT ? 0 : raw;
+    return kind;
+}
