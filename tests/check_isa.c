@@ -900,10 +900,12 @@ END_TEST
 
 START_TEST(test_lr_sc_failure)
 {
+    /* Both words hold 41, the value LR saw, so only the reservation
+     * rules can make these SCs fail. */
     uint32_t prog[] = {
-        R(ISA_OP_sc_w, 8, 5, 6),        /* no reservation */
         R(ISA_OP_lr_w, 7, 5, 0),
         R(ISA_OP_sc_w, 9, 11, 6),       /* other address */
+        R(ISA_OP_sc_w, 8, 5, 6),        /* reservation already cleared */
         R(ISA_OP_lr_w, 7, 5, 0),
         S(ISA_OP_sw, 12, 5, 0),         /* value changed under us */
         R(ISA_OP_sc_w, 10, 5, 6),
@@ -911,7 +913,7 @@ START_TEST(test_lr_sc_failure)
     };
     load(prog, 7);
     put32(DATA, 41);
-    put32(DATA + 4, 0);
+    put32(DATA + 4, 41);
     hart.x[5] = DATA;
     hart.x[6] = 42;
     hart.x[11] = DATA + 4;
@@ -921,7 +923,7 @@ START_TEST(test_lr_sc_failure)
     ck_assert_uint_eq(hart.x[9], 1);
     ck_assert_uint_eq(hart.x[10], 1);
     ck_assert_uint_eq(get32(DATA), 50);
-    ck_assert_uint_eq(get32(DATA + 4), 0);
+    ck_assert_uint_eq(get32(DATA + 4), 41);
     ck_assert(!hart.resv_valid);
 }
 END_TEST
