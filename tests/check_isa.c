@@ -12,6 +12,7 @@
 #include "isa/isa.h"
 
 #include <check.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1697,6 +1698,61 @@ START_TEST(test_hart_init)
 }
 END_TEST
 
+/* ---- Several harts on several host threads ------------------------------ */
+
+#define NTHREADS 4
+#define NITER 20000
+
+static void *hart_thread(void *arg)
+{
+    IsaHart *h = arg;
+    IsaStop st;
+    isa_run(h, &env, UINT64_MAX, UINT64_MAX, &st);
+    return (void *)(uintptr_t)(st.kind == ISA_STOP_ECALL);
+}
+
+/* amoadd.w and an LR/SC increment loop from four host threads at once:
+ * no update may be lost, so both counters end at NTHREADS * NITER. */
+START_TEST(test_threads_atomics)
+{
+    uint32_t prog[] = {
+        I(ISA_OP_addi, 11, 0, 0),           /* 0: a1 = NITER (lui+addi) */
+        U(ISA_OP_lui, 11, (NITER + 0x800) & ~0xfffu),
+        I(ISA_OP_addi, 11, 11, NITER - (int32_t)((NITER + 0x800) & ~0xfffu)),
+        I(ISA_OP_addi, 13, 0, 1),           /* 12: a3 = 1 */
+        R(ISA_OP_amoadd_w, 0, 10, 13),      /* 16: loop: amoadd a0 += 1 */
+        R(ISA_OP_lr_w, 5, 12, 0),           /* 20: retry: lr t0, (a2) */
+        I(ISA_OP_addi, 5, 5, 1),            /* 24 */
+        R(ISA_OP_sc_w, 6, 12, 5),           /* 28: sc t1, t0, (a2) */
+        B(ISA_OP_bne, 6, 0, -12),           /* 32: -> retry */
+        I(ISA_OP_addi, 11, 11, -1),         /* 36 */
+        B(ISA_OP_bne, 11, 0, -24),          /* 40: -> loop */
+        ECALL,                              /* 44 */
+    };
+    load(prog, 12);
+    put32(DATA, 0);
+    put32(DATA + 64, 0);
+    IsaHart harts[NTHREADS];
+    pthread_t tid[NTHREADS];
+    for (unsigned i = 0; i < NTHREADS; i++) {
+        ck_assert(isa_hart_init(&harts[i], i, BASE));
+        harts[i].x[10] = DATA;
+        harts[i].x[12] = DATA + 64;
+    }
+    for (unsigned i = 0; i < NTHREADS; i++)
+        ck_assert_int_eq(pthread_create(&tid[i], NULL, hart_thread, &harts[i]), 0);
+    for (unsigned i = 0; i < NTHREADS; i++) {
+        void *ok;
+        ck_assert_int_eq(pthread_join(tid[i], &ok), 0);
+        ck_assert(ok != NULL);
+        ck_assert_uint_eq(harts[i].x[11], 0);
+        isa_hart_free(&harts[i]);
+    }
+    ck_assert_uint_eq(get32(DATA), NTHREADS * NITER);
+    ck_assert_uint_eq(get32(DATA + 64), NTHREADS * NITER);
+}
+END_TEST
+
 /* ---- Suite -------------------------------------------------------------- */
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -1780,6 +1836,12 @@ Suite *isa_suite(void)
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_mem_helpers);
     tcase_add_test(tc, test_hart_init);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("threads");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_threads_atomics);
     suite_add_tcase(s, tc);
 
     return s;
