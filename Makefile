@@ -17,9 +17,9 @@ SANFLAGS ?=
 OPT      ?= -O2
 PKGS     := libelf libdw check
 CFLAGS_BASE := -std=c11 -Wall -Wextra -Werror -g $(OPT) -D_DEFAULT_SOURCE \
-               -D_POSIX_C_SOURCE=200809L -I. $(SANFLAGS)
-PKG_CFLAGS = $(shell pkg-config --cflags libelf libdw 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs libelf libdw 2>/dev/null)
+               -D_POSIX_C_SOURCE=200809L -I. $(SANFLAGS) -DPARSIM_CONFIG_DIR='"$(CURDIR)/configs"'
+PKG_CFLAGS = $(shell pkg-config --cflags libelf libdw inih 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs libelf libdw inih 2>/dev/null)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 CFLAGS   += $(CFLAGS_BASE) $(PKG_CFLAGS)

@@ -9,9 +9,11 @@
  * hook) may look at them.
  *
  * Memory is one flat RAM: every access is a bounds check against it and a
- * memcpy (plain loads/stores may be misaligned) or a host atomic (AMOs,
+ * relaxed host atomic load or store (byte-wise when misaligned; plain
+ * loads/stores may be) or a sequentially consistent host atomic (AMOs,
  * LR/SC), so that harts running on several host threads see each other's
- * atomics exactly as real cores would.  Host is little-endian, as RISC-V.
+ * atomics exactly as real cores would, with no host data race.  Host is
+ * little-endian, as RISC-V.
  */
 #include "isa/isa.h"
 
@@ -122,6 +124,55 @@ static void code_modified(IsaMem *m, IsaDecodeCache *dc, uint32_t off,
 
 /* Host pointer to [a, a+n) in RAM, or NULL.  Written so that it inlines to
  * a subtract and two compares in the hot loop. */
+/* Guest memory accesses.  Relaxed host atomics where aligned, byte by
+ * byte otherwise: free on x86 (a plain mov) and no data race when harts on
+ * several host threads share memory (see IsaMem). */
+static inline uint32_t ld8(const uint8_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline uint32_t ld16(const uint8_t *p)
+{
+    if (!((uintptr_t)p & 1))
+        return __atomic_load_n((const uint16_t *)(const void *)p,
+                               __ATOMIC_RELAXED);
+    return ld8(p) | ld8(p + 1) << 8;
+}
+
+static inline uint32_t ld32(const uint8_t *p)
+{
+    if (!((uintptr_t)p & 3))
+        return __atomic_load_n((const uint32_t *)(const void *)p,
+                               __ATOMIC_RELAXED);
+    return ld8(p) | ld8(p + 1) << 8 | ld8(p + 2) << 16 | ld8(p + 3) << 24;
+}
+
+static inline void st8(uint8_t *p, uint32_t v)
+{
+    __atomic_store_n(p, (uint8_t)v, __ATOMIC_RELAXED);
+}
+
+static inline void st16(uint8_t *p, uint32_t v)
+{
+    if (!((uintptr_t)p & 1)) {
+        __atomic_store_n((uint16_t *)(void *)p, (uint16_t)v, __ATOMIC_RELAXED);
+        return;
+    }
+    st8(p, v);
+    st8(p + 1, v >> 8);
+}
+
+static inline void st32(uint8_t *p, uint32_t v)
+{
+    if (!((uintptr_t)p & 3)) {
+        __atomic_store_n((uint32_t *)(void *)p, v, __ATOMIC_RELAXED);
+        return;
+    }
+    for (int i = 0; i < 4; i++)
+        st8(p + i, v >> (8 * i));
+}
+
 static inline uint8_t *ram_at(uint8_t *ram, uint32_t base, uint32_t size,
                               uint32_t a, uint32_t n)
 {
@@ -144,8 +195,8 @@ bool isa_mem_read(const IsaMem *m, uint32_t addr, void *dst, uint32_t len)
     const uint8_t *p = isa_mem_ptr(m, addr, len);
     if (!p)
         return false;
-    if (len)
-        memcpy(dst, p, len);
+    for (uint32_t i = 0; i < len; i++)
+        ((uint8_t *)dst)[i] = (uint8_t)ld8(p + i);
     return true;
 }
 
@@ -156,7 +207,8 @@ bool isa_mem_write(IsaMem *m, uint32_t addr, const void *src, uint32_t len)
         return false;
     if (len == 0)
         return true;
-    memcpy(p, src, len);
+    for (uint32_t i = 0; i < len; i++)
+        st8(p + i, ((const uint8_t *)src)[i]);
     /* No hart to drop entries from here: bumping the generation makes
      * every hart flush at its next isa_run. */
     uint32_t off = addr - m->base;
@@ -247,8 +299,8 @@ bool isa_csr_read(IsaHart *h, uint32_t csr, uint32_t *val)
     case ISA_CSR_MEPC:      v = h->mepc; break;
     case ISA_CSR_MCAUSE:    v = h->mcause; break;
     case ISA_CSR_MTVAL:     v = h->mtval; break;
+    case ISA_CSR_MARCHID:   v = h->marchid; break;
     case ISA_CSR_MVENDORID:
-    case ISA_CSR_MARCHID:
     case ISA_CSR_MIMPID:    v = 0; break;
     case ISA_CSR_MHARTID:   v = h->hartid; break;
     default:
@@ -383,11 +435,11 @@ static uint32_t fill(DcEntry *e, IsaMem *m, uint32_t pc, uint32_t *raw)
         return ISA_CAUSE_FETCH_ACCESS;
     uint32_t len = 2;
     uint16_t lo, hi = 0;
-    memcpy(&lo, m->ram + off, 2);
+    lo = (uint16_t)ld16(m->ram + off);
     if ((lo & 3) == 3) {
         if (m->size - off < 4)
             return ISA_CAUSE_FETCH_ACCESS;
-        memcpy(&hi, m->ram + off + 2, 2);
+        hi = (uint16_t)ld16(m->ram + off + 2);
         len = 4;
     }
     *raw = lo | ((uint32_t)hi << 16);
@@ -436,6 +488,8 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
     memcpy(cost, env->cost, sizeof cost);
     const IsaAccessFn access = env->access;
     void *const actx = env->access_ctx;
+    const IsaIssueFn issue = env->issue;
+    void *const ictx = env->issue_ctx;
     uint8_t *const ram = mem->ram;
     const uint32_t base = mem->base, size = mem->size;
     const uint8_t *const code_map = mem->code_map;
@@ -467,6 +521,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
         }
         const IsaInsn *in = &e->in;
         uint32_t npc = pc + in->len;
+        const uint64_t c0 = cycle;
         uint32_t a, v;
         uint8_t *p;
 
@@ -504,7 +559,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             if (x[in->rs1] >= x[in->rs2]) npc = pc + (uint32_t)in->imm;
             break;
 
-        /* Loads and stores: any alignment (memcpy), bounds-checked. */
+        /* Loads and stores: any alignment, bounds-checked. */
 #define MEM_AT(n, fault)                                         \
             a = x[in->rs1] + (uint32_t)in->imm;                  \
             p = ram_at(ram, base, size, a, n);                   \
@@ -519,69 +574,57 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
 #define STORED(n)                                                \
             if (code_map && code_written(code_map, (uint32_t)(p - ram), n)) \
                 code_modified(mem, dc, (uint32_t)(p - ram), n);
-        case ISA_OP_lb: {
-            int8_t s;
+        case ISA_OP_lb:
             MEM_AT(1, ISA_CAUSE_LOAD_ACCESS);
-            memcpy(&s, p, 1);
-            x[in->rd] = (uint32_t)(int32_t)s;
+            x[in->rd] = (uint32_t)(int32_t)(int8_t)ld8(p);
             ACCESS(1, ISA_ACC_LOAD);
             break;
-        }
-        case ISA_OP_lh: {
-            int16_t s;
+        case ISA_OP_lh:
             MEM_AT(2, ISA_CAUSE_LOAD_ACCESS);
-            memcpy(&s, p, 2);
-            x[in->rd] = (uint32_t)(int32_t)s;
+            x[in->rd] = (uint32_t)(int32_t)(int16_t)ld16(p);
             ACCESS(2, ISA_ACC_LOAD);
             break;
-        }
         case ISA_OP_lw:
             MEM_AT(4, ISA_CAUSE_LOAD_ACCESS);
-            memcpy(&v, p, 4);
-            x[in->rd] = v;
+            x[in->rd] = ld32(p);
             ACCESS(4, ISA_ACC_LOAD);
             break;
         case ISA_OP_lbu:
             MEM_AT(1, ISA_CAUSE_LOAD_ACCESS);
-            x[in->rd] = *p;
+            x[in->rd] = ld8(p);
             ACCESS(1, ISA_ACC_LOAD);
             break;
-        case ISA_OP_lhu: {
-            uint16_t u;
+        case ISA_OP_lhu:
             MEM_AT(2, ISA_CAUSE_LOAD_ACCESS);
-            memcpy(&u, p, 2);
-            x[in->rd] = u;
+            x[in->rd] = ld16(p);
             ACCESS(2, ISA_ACC_LOAD);
             break;
-        }
         case ISA_OP_flw:
             MEM_AT(4, ISA_CAUSE_LOAD_ACCESS);
-            memcpy(&h->f[in->rd], p, 4);
+            h->f[in->rd] = ld32(p);
             ACCESS(4, ISA_ACC_LOAD);
             break;
         case ISA_OP_sb:
             MEM_AT(1, ISA_CAUSE_STORE_ACCESS);
-            *p = (uint8_t)x[in->rs2];
+            st8(p, x[in->rs2]);
             STORED(1);
             ACCESS(1, ISA_ACC_STORE);
             break;
-        case ISA_OP_sh: {
-            uint16_t u = (uint16_t)x[in->rs2];
+        case ISA_OP_sh:
             MEM_AT(2, ISA_CAUSE_STORE_ACCESS);
-            memcpy(p, &u, 2);
+            st16(p, x[in->rs2]);
             STORED(2);
             ACCESS(2, ISA_ACC_STORE);
             break;
-        }
         case ISA_OP_sw:
             MEM_AT(4, ISA_CAUSE_STORE_ACCESS);
-            memcpy(p, &x[in->rs2], 4);
+            st32(p, x[in->rs2]);
             STORED(4);
             ACCESS(4, ISA_ACC_STORE);
             break;
         case ISA_OP_fsw:
             MEM_AT(4, ISA_CAUSE_STORE_ACCESS);
-            memcpy(p, &h->f[in->rs2], 4);
+            st32(p, h->f[in->rs2]);
             STORED(4);
             ACCESS(4, ISA_ACC_STORE);
             break;
@@ -775,6 +818,9 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
         pc = npc;
         instret++;
         cycle += cost[in->cls];
+        h->class_count[in->cls]++;
+        if (issue)
+            cycle = issue(ictx, h, c0, cycle);
         continue;
 
     trap:

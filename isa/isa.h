@@ -120,18 +120,23 @@ typedef struct IsaHart {
     uint64_t cycle;           /* local clock, read by rdcycle/mcycle */
     uint64_t instret;         /* retired instructions, rdinstret/minstret */
     uint32_t hartid;          /* mhartid */
+    uint32_t marchid;         /* marchid: the environment names itself */
     uint32_t mstatus, mie, mip, mtvec, mscratch, mepc, mcause, mtval;
     uint32_t resv_addr;       /* LR/SC reservation */
     uint32_t resv_value;      /* value LR saw: SC compares-and-swaps on it */
     bool resv_valid;
     IsaDecodeCache *dc;       /* owned; see isa_hart_init/isa_hart_free */
+    uint64_t class_count[ISA_CLASS_COUNT];  /* retired, per timing class */
 } IsaHart;
 
 /* ---- Memory and environment --------------------------------------------- */
 
 /* One flat little-endian RAM of `size` bytes at guest address `base`.
  * Data values live here and nowhere else; atomics are host atomics on it,
- * so several harts on several host threads may share one IsaMem. */
+ * and every plain guest load and store is a relaxed host atomic access
+ * (the same mov on x86), so several harts on several host threads may
+ * share one IsaMem without a data race in the host's C memory model:
+ * a racy guest program races in the guest, not in parsim. */
 typedef struct IsaMem {
     uint8_t *ram;
     uint32_t base;
@@ -155,11 +160,21 @@ typedef enum IsaAccessKind {
 typedef uint32_t (*IsaAccessFn)(void *ctx, const IsaHart *h, uint32_t addr,
                                 unsigned size, IsaAccessKind kind);
 
+/* Issue seam: called once per retired instruction when set.  The
+ * instruction wanted to issue at cycle `start` and, running alone, would
+ * be done at `end` (start + its cost + what the access hook added);
+ * returns when it is really done (e.g. later, when it had to wait for an
+ * issue slot that another hardware thread of the core took). */
+typedef uint64_t (*IsaIssueFn)(void *ctx, const IsaHart *h, uint64_t start,
+                               uint64_t end);
+
 typedef struct IsaEnv {
     IsaMem *mem;
     uint32_t cost[ISA_CLASS_COUNT];
     IsaAccessFn access;       /* may be NULL */
     void *access_ctx;
+    IsaIssueFn issue;         /* may be NULL */
+    void *issue_ctx;
 } IsaEnv;
 
 /* Why isa_run returned.  For ECALL, EBREAK, SEMIHOST and WFI the pc still

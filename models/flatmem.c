@@ -5,21 +5,22 @@ uint32_t flatmem_access(void *ctx, const IsaHart *h, uint32_t addr,
                         unsigned size, IsaAccessKind kind)
 {
     FlatMem *m = ctx;
-    (void)h;
+    FlatMemCounts *c = &m->hart[h->hartid];
     (void)addr;
     (void)size;
     switch (kind) {
     case ISA_ACC_LOAD:
     case ISA_ACC_LR:
-        m->loads++;
+        c->loads++;
         break;
     case ISA_ACC_STORE:
-        m->stores++;
+        c->stores++;
         break;
     case ISA_ACC_AMO:
     case ISA_ACC_SC:
-        m->amos++;
+        c->amos++;
         break;
     }
+    c->stall += m->latency;
     return m->latency;
 }

@@ -1,6 +1,8 @@
 /* flatmem.h — the flat memory timing model: every data access costs one
  * fixed latency.  It plugs into the ISA's timing seam (IsaEnv.access)
- * exactly where the cache hierarchy will, and counts what it sees.
+ * exactly where the cache hierarchy will, and counts what it sees, per
+ * hart (each hart's counters are written only by the host thread that
+ * runs that hart).
  *
  * May depend on: isa/isa.h (the access contract).  Keeps no data: values
  * live in the functional memory.
@@ -12,9 +14,14 @@
 
 #include "isa/isa.h"
 
-typedef struct FlatMem {
-    uint32_t latency;       /* cycles added to every data access */
+typedef struct FlatMemCounts {
     uint64_t loads, stores, amos;
+    uint64_t stall;          /* cycles spent waiting for memory */
+} FlatMemCounts;
+
+typedef struct FlatMem {
+    uint32_t latency;        /* cycles added to every data access */
+    FlatMemCounts *hart;     /* indexed by mhartid */
 } FlatMem;
 
 /* IsaAccessFn: ctx is a FlatMem. */

@@ -1,11 +1,19 @@
-/* machine.c — machine configuration, assembly, the run loop, and the
- * messages that end a run.
+/* machine.c — machine assembly, the two schedulers, stop handling and
+ * the messages that end a run.
  *
- * The run loop hands each hart a budget of cycles (isa_run), then deals
- * with whatever stopped it: a semihosting call, an exception, the cycle
- * limit.  Every way a run ends other than the program's own exit prints one
- * line: parsim: <what>: hart N, pc 0x... (function+off (file:line)),
- * insn 0x... (disassembly): <why>.
+ * Deterministic mode: one host thread; the runnable hart with the lowest
+ * local clock (ties: lowest id) runs until it is `granularity` cycles past
+ * the next one, then the choice is made again.  Same program and machine:
+ * same output, same cycles, every run.
+ * Parallel mode: cores are dealt round-robin to host threads; each thread
+ * runs its harts the deterministic way up to the end of the current
+ * quantum, then all threads meet at a barrier (lax synchronisation, as in
+ * Graphite and ZSim).  Harts on different threads may drift apart by up to
+ * a quantum, so counts vary slightly from run to run.
+ *
+ * Every way a run ends other than the program's own exit prints a line
+ * `parsim: <what>: hart N, pc 0x... in function+off (file:line), insn ...:
+ * <why>` (a deadlock prints one more line per hart).
  */
 #include "sim/machine.h"
 
@@ -16,183 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- configuration ------------------------------------------------------- */
-
-enum { K_U32, K_U64, K_SIZE, K_BOOL };
-
-typedef struct ConfigKey {
-    const char *name;
-    int kind;
-    size_t off;
-    uint64_t min, max;
-    const char *help;
-} ConfigKey;
-
-#define COST(cls) offsetof(SimConfig, cost) + (cls) * sizeof(uint32_t)
-
-static const ConfigKey keys[] = {
-    {"machine.ram_size", K_SIZE, offsetof(SimConfig, ram_size), 64 << 10,
-     0x7ffff000u, "bytes of RAM at 0x80000000 (K/M/G suffixes)"},
-    {"machine.clock_hz", K_U64, offsetof(SimConfig, clock_hz), 100,
-     UINT64_MAX / 2, "simulated clock, for SYS_CLOCK and SYS_ELAPSED"},
-    {"run.max_cycles", K_U64, offsetof(SimConfig, max_cycles), 0, UINT64_MAX,
-     "stop the run after this many cycles (0: no limit)"},
-    {"run.timing", K_BOOL, offsetof(SimConfig, timing), 0, 1,
-     "0: functional only, every instruction costs 1 cycle"},
-    {"run.guest_traps", K_BOOL, offsetof(SimConfig, guest_traps), 0, 1,
-     "1: exceptions go to the program's mtvec handler instead of ending "
-     "the run"},
-    {"core.alu_latency", K_U32, COST(ISA_CLASS_ALU), 1, 1000,
-     "cycles of an integer ALU instruction"},
-    {"core.branch_latency", K_U32, COST(ISA_CLASS_BRANCH), 1, 1000,
-     "cycles of a conditional branch"},
-    {"core.jump_latency", K_U32, COST(ISA_CLASS_JUMP), 1, 1000,
-     "cycles of jal/jalr"},
-    {"core.load_latency", K_U32, COST(ISA_CLASS_LOAD), 1, 1000,
-     "cycles to issue a load (memory.latency comes on top)"},
-    {"core.store_latency", K_U32, COST(ISA_CLASS_STORE), 1, 1000,
-     "cycles to issue a store (memory.latency comes on top)"},
-    {"core.amo_latency", K_U32, COST(ISA_CLASS_AMO), 1, 1000,
-     "cycles to issue an atomic (memory.latency comes on top)"},
-    {"core.mul_latency", K_U32, COST(ISA_CLASS_MUL), 1, 1000,
-     "cycles of mul/mulh/mulhsu/mulhu"},
-    {"core.div_latency", K_U32, COST(ISA_CLASS_DIV), 1, 1000,
-     "cycles of div/divu/rem/remu"},
-    {"core.fadd_latency", K_U32, COST(ISA_CLASS_FADD), 1, 1000,
-     "cycles of fadd.s/fsub.s"},
-    {"core.fmul_latency", K_U32, COST(ISA_CLASS_FMUL), 1, 1000,
-     "cycles of fmul.s"},
-    {"core.ffma_latency", K_U32, COST(ISA_CLASS_FFMA), 1, 1000,
-     "cycles of fmadd.s and the other fused ops"},
-    {"core.fdiv_latency", K_U32, COST(ISA_CLASS_FDIV), 1, 1000,
-     "cycles of fdiv.s"},
-    {"core.fsqrt_latency", K_U32, COST(ISA_CLASS_FSQRT), 1, 1000,
-     "cycles of fsqrt.s"},
-    {"core.fcvt_latency", K_U32, COST(ISA_CLASS_FCVT), 1, 1000,
-     "cycles of fcvt.*"},
-    {"core.fmisc_latency", K_U32, COST(ISA_CLASS_FMISC), 1, 1000,
-     "cycles of fsgnj/fmin/fmax/compares/fclass/fmv"},
-    {"core.system_latency", K_U32, COST(ISA_CLASS_SYSTEM), 1, 1000,
-     "cycles of csr*/fence/ecall/ebreak/mret"},
-    {"memory.latency", K_U32, offsetof(SimConfig, mem_latency), 0, 100000,
-     "extra cycles of every data access (flat memory model)"},
-};
-
-void sim_config_defaults(SimConfig *c)
-{
-    memset(c, 0, sizeof *c);
-    c->ram_base = 0x80000000u;
-    c->ram_size = 128u << 20;
-    c->clock_hz = 1000000000u;
-    c->timing = true;
-    c->progress = true;
-    for (int i = 0; i < ISA_CLASS_COUNT; i++)
-        c->cost[i] = 1;
-    c->cost[ISA_CLASS_MUL] = 3;
-    c->cost[ISA_CLASS_DIV] = 20;
-    c->cost[ISA_CLASS_FADD] = 4;
-    c->cost[ISA_CLASS_FMUL] = 4;
-    c->cost[ISA_CLASS_FFMA] = 5;
-    c->cost[ISA_CLASS_FDIV] = 15;
-    c->cost[ISA_CLASS_FSQRT] = 20;
-    c->cost[ISA_CLASS_FCVT] = 3;
-    c->mem_latency = 2;
-}
-
-bool sim_parse_size(const char *s, uint64_t *out)
-{
-    errno = 0;
-    char *end;
-    if (!*s || *s == '-')
-        return false;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || end == s)
-        return false;
-    unsigned shift = 0;
-    switch (*end) {
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    default: break;
-    }
-    if ((*end == 'i' || *end == 'I') && shift)
-        end++;
-    if ((*end == 'b' || *end == 'B'))
-        end++;
-    if (*end || (shift && v > (UINT64_MAX >> shift)))
-        return false;
-    *out = (uint64_t)v << shift;
-    return true;
-}
-
-bool sim_config_set(SimConfig *c, const char *key, const char *value,
-                    char *err, size_t errlen)
-{
-    const ConfigKey *k = NULL;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (strcmp(keys[i].name, key) == 0)
-            k = &keys[i];
-    if (!k) {
-        snprintf(err, errlen, "unknown configuration key '%s' (parsim run "
-                 "--list-keys shows them)", key);
-        return false;
-    }
-    uint64_t v;
-    bool ok;
-    if (k->kind == K_BOOL) {
-        ok = true;
-        if (!strcmp(value, "1") || !strcmp(value, "true") ||
-            !strcmp(value, "on") || !strcmp(value, "yes"))
-            v = 1;
-        else if (!strcmp(value, "0") || !strcmp(value, "false") ||
-                 !strcmp(value, "off") || !strcmp(value, "no"))
-            v = 0;
-        else
-            ok = false;
-    } else if (k->kind == K_SIZE) {
-        ok = sim_parse_size(value, &v);
-    } else {
-        char *end;
-        errno = 0;
-        ok = *value && *value != '-';
-        v = strtoull(value, &end, 0);
-        ok = ok && !errno && end != value && !*end;
-    }
-    if (!ok) {
-        snprintf(err, errlen, "%s: bad value '%s' (%s expected)", key, value,
-                 k->kind == K_BOOL ? "0 or 1" : k->kind == K_SIZE
-                     ? "a size such as 64K or 128M" : "a whole number");
-        return false;
-    }
-    if (v < k->min || v > k->max) {
-        snprintf(err, errlen, "%s: %s is out of range [%" PRIu64 ", %" PRIu64
-                 "]", key, value, k->min, k->max);
-        return false;
-    }
-    if (k->kind == K_SIZE && (v & 0xfff)) {
-        snprintf(err, errlen, "%s: %s is not a multiple of 4 KiB", key, value);
-        return false;
-    }
-    void *field = (char *)c + k->off;
-    switch (k->kind) {
-    case K_U32: case K_SIZE: *(uint32_t *)field = (uint32_t)v; break;
-    case K_U64: *(uint64_t *)field = v; break;
-    case K_BOOL: *(bool *)field = v != 0; break;
-    }
-    return true;
-}
-
-void sim_config_print_keys(const SimConfig *c, FILE *f)
-{
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const ConfigKey *k = &keys[i];
-        const void *field = (const char *)c + k->off;
-        uint64_t v = k->kind == K_U64 ? *(const uint64_t *)field
-                   : k->kind == K_BOOL ? *(const bool *)field
-                   : *(const uint32_t *)field;
-        fprintf(f, "  %-22s %-12" PRIu64 " %s\n", k->name, v, k->help);
-    }
-}
+#include "programs/runtime/parsim_ecall.h"
 
 /* ---- assembly -------------------------------------------------------------- */
 
@@ -203,33 +35,69 @@ bool sim_machine_init(SimMachine *m, const SimConfig *cfg,
     memset(m, 0, sizeof *m);
     m->cfg = *cfg;
     m->prog = prog;
+    m->status = -1;
+    pthread_mutex_init(&m->lock, NULL);
+    if (!sim_config_check(cfg, err, errlen))
+        return false;
+    m->nharts = cfg->cores * cfg->threads_per_core;
     m->mem.base = cfg->ram_base;
     m->mem.size = cfg->ram_size;
     /* calloc: the host only backs the pages the program touches. */
     m->mem.ram = calloc(1, cfg->ram_size);
     m->mem.code_map = calloc(1, (cfg->ram_size >> ISA_CODE_BLOCK_SHIFT) / 8 + 1);
-    if (!m->mem.ram || !m->mem.code_map) {
-        snprintf(err, errlen, "cannot allocate %u MiB of simulated RAM",
-                 cfg->ram_size >> 20);
+    m->harts = calloc(m->nharts, sizeof *m->harts);
+    m->core_env = calloc(cfg->cores, sizeof *m->core_env);
+    m->flat.hart = calloc(m->nharts, sizeof *m->flat.hart);
+    m->slot_wait = calloc(m->nharts, sizeof *m->slot_wait);
+    if (cfg->threads_per_core > 1)
+        m->mt = calloc(cfg->cores, sizeof *m->mt);
+    if (!m->mem.ram || !m->mem.code_map || !m->harts || !m->core_env ||
+        !m->flat.hart || !m->slot_wait ||
+        (cfg->threads_per_core > 1 && !m->mt)) {
+        snprintf(err, errlen, "cannot allocate %u MiB of simulated RAM and "
+                 "%u harts", cfg->ram_size >> 20, m->nharts);
         return false;
     }
     if (!sim_elf_load(prog, &m->mem, err, errlen))
         return false;
-    if (!isa_hart_init(&m->hart, 0, sim_elf_entry(prog))) {
-        snprintf(err, errlen, "out of memory");
-        return false;
+    m->flat.latency = cfg->mem_latency;
+    for (uint32_t c = 0; c < cfg->cores; c++) {
+        IsaEnv *env = &m->core_env[c];
+        env->mem = &m->mem;
+        if (cfg->timing) {
+            memcpy(env->cost, cfg->cost, sizeof env->cost);
+            env->access = flatmem_access;
+            env->access_ctx = &m->flat;
+        } else {
+            for (int i = 0; i < ISA_CLASS_COUNT; i++)
+                env->cost[i] = 1;
+        }
+        if (m->mt) {
+            uint32_t first = c * cfg->threads_per_core;
+            mtcore_init(&m->mt[c], cfg->mt_policy == SIM_MT_SWITCH_ON_STALL,
+                        cfg->switch_penalty, cfg->stall_threshold, first,
+                        &m->slot_wait[first]);
+            env->issue = mtcore_issue;
+            env->issue_ctx = &m->mt[c];
+        }
     }
-    m->env.mem = &m->mem;
-    if (cfg->timing) {
-        memcpy(m->env.cost, cfg->cost, sizeof m->env.cost);
-        m->flat.latency = cfg->mem_latency;
-        m->env.access = flatmem_access;
-        m->env.access_ctx = &m->flat;
-    } else {
-        for (int i = 0; i < ISA_CLASS_COUNT; i++)
-            m->env.cost[i] = 1;
+    for (uint32_t i = 0; i < m->nharts; i++) {
+        SimHart *h = &m->harts[i];
+        /* As on QEMU's virt machine: every hart starts at the entry point
+         * in machine mode, told apart by mhartid. */
+        if (!isa_hart_init(&h->isa, i, sim_elf_entry(prog))) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        h->isa.marchid = PARSIM_MARCHID;
+        h->core = i / cfg->threads_per_core;
+        h->thread = i % cfg->threads_per_core;
+        h->env = &m->core_env[h->core];
+        h->state = SIM_HART_RUNNABLE;
+        h->worker = (int)(h->core % (cfg->host_threads ? cfg->host_threads : 1));
     }
-    if (!sim_semihost_init(&m->sh, argc, argv)) {
+    if (!sim_semihost_init(&m->sh, argc, argv) ||
+        !sim_semihost_harts(&m->sh, m->nharts)) {
         snprintf(err, errlen, "out of memory");
         return false;
     }
@@ -245,11 +113,18 @@ bool sim_machine_init(SimMachine *m, const SimConfig *cfg,
 void sim_machine_free(SimMachine *m)
 {
     sim_semihost_free(&m->sh);
-    isa_hart_free(&m->hart);
+    for (uint32_t i = 0; m->harts && i < m->nharts; i++)
+        isa_hart_free(&m->harts[i].isa);
+    free(m->harts);
+    free(m->core_env);
+    free(m->mt);
+    free(m->flat.hart);
+    free(m->slot_wait);
+    free(m->locks);
     free(m->mem.ram);
     free(m->mem.code_map);
-    m->mem.ram = NULL;
-    m->mem.code_map = NULL;
+    pthread_mutex_destroy(&m->lock);
+    memset(m, 0, sizeof *m);
 }
 
 /* ---- reports --------------------------------------------------------------- */
@@ -262,8 +137,8 @@ static double now_seconds(void)
 }
 
 /* "hart 0, pc 0x80000010 (main+0x4 (prog.c:12)), insn 0x00000000 (...)" */
-static void where(const SimMachine *m, const IsaStop *st, char *buf,
-                  size_t len)
+static void where(const SimMachine *m, const SimHart *h, const IsaStop *st,
+                  char *buf, size_t len)
 {
     char loc[256], dis[128] = "";
     sim_elf_describe(m->prog, st->pc, loc, sizeof loc);
@@ -280,7 +155,7 @@ static void where(const SimMachine *m, const IsaStop *st, char *buf,
     }
     bool compressed = (st->insn & 3) != 3;
     snprintf(buf, len, "hart %u, pc 0x%08x in %s, insn 0x%0*x%s",
-             m->hart.hartid, st->pc, loc, compressed ? 4 : 8,
+             h->isa.hartid, st->pc, loc, compressed ? 4 : 8,
              compressed ? st->insn & 0xffff : st->insn, dis);
 }
 
@@ -294,10 +169,10 @@ static void describe_addr(const SimMachine *m, uint32_t addr, char *buf,
         snprintf(buf, len, "0x%08x", addr);
 }
 
-static int fault(SimMachine *m, const IsaStop *st)
+static int fault(SimMachine *m, const SimHart *h, const IsaStop *st)
 {
     char loc[512], addr[200];
-    where(m, st, loc, sizeof loc);
+    where(m, h, st, loc, sizeof loc);
     describe_addr(m, st->tval, addr, sizeof addr);
     uint32_t end = m->mem.base + (m->mem.size - 1);
     switch (st->cause) {
@@ -310,7 +185,7 @@ static int fault(SimMachine *m, const IsaStop *st)
         fprintf(stderr, "parsim: instruction fetch fault: hart %u, pc "
                 "0x%08x: no code there (RAM is 0x%08x..0x%08x); the last "
                 "jump came from a bad pointer or a smashed return address\n",
-                m->hart.hartid, st->pc, m->mem.base, end);
+                h->isa.hartid, st->pc, m->mem.base, end);
         break;
     case ISA_CAUSE_LOAD_ACCESS:
     case ISA_CAUSE_STORE_ACCESS:
@@ -332,124 +207,401 @@ static int fault(SimMachine *m, const IsaStop *st)
     return SIM_EXIT_GUEST_FAULT;
 }
 
-static void progress(SimMachine *m, double start, double *next)
+/* Describe a waiting address for the deadlock report: a lock by its
+ * symbol and kind, with its holder when the annotations name one. */
+static void describe_wait(const SimMachine *m, const SimHart *h, char *buf,
+                          size_t len)
 {
-    double t = now_seconds();
-    if (t < *next)
-        return;
-    *next = t + 1.0;
-    fprintf(stderr, "\rparsim: %.1f s, %" PRIu64 " M instructions, %" PRIu64
-            " M cycles, %.0f MIPS   ", t - start, m->hart.instret / 1000000,
-            m->hart.cycle / 1000000,
-            (double)m->hart.instret / (t - start) / 1e6);
-    fflush(stderr);
+    static const char *const kinds[PARSIM_KIND_COUNT] = {
+        "lock", "test-and-set lock", "TTAS lock", "TTAS+backoff lock",
+        "ticket lock", "array lock", "MCS lock", "mutex", "recursive mutex",
+        "semaphore", "condition variable", "barrier", "event"};
+    char addr[200];
+    int n;
+    if (h->state == SIM_HART_PARKED) {
+        n = snprintf(buf, len, "parked in wfi (no interrupt will come)");
+    } else {
+        describe_addr(m, h->wait_addr, addr, sizeof addr);
+        n = snprintf(buf, len, "waits on %s", addr);
+    }
+    if (h->trying && n >= 0 && (size_t)n < len) {
+        const SimLock *l = sim_lock_find(m, h->lock_addr);
+        describe_addr(m, h->lock_addr, addr, sizeof addr);
+        int k = snprintf(buf + n, len - (size_t)n, ", trying to take %s %s",
+                         l ? kinds[l->kind] : "lock", addr);
+        if (k > 0 && l && l->holder >= 0 && (size_t)(n + k) < len)
+            snprintf(buf + n + k, len - (size_t)(n + k), " held by hart %d",
+                     l->holder);
+    }
 }
 
-/* ---- the run loop ---------------------------------------------------------- */
+static int deadlock(SimMachine *m)
+{
+    fflush(stdout);
+    fprintf(stderr, "parsim: deadlock: all %u harts are blocked and none "
+            "can wake another:\n", m->nharts);
+    for (uint32_t i = 0; i < m->nharts; i++) {
+        const SimHart *h = &m->harts[i];
+        char loc[256], what[512];
+        sim_elf_describe(m->prog, h->isa.pc, loc, sizeof loc);
+        describe_wait(m, h, what, sizeof what);
+        fprintf(stderr, "parsim:   hart %u (core %u) at pc 0x%08x in %s %s\n",
+                i, h->core, h->isa.pc, loc, what);
+    }
+    return SIM_EXIT_DEADLOCK;
+}
+
+/* What to do about the stop of hart h: -1 to go on, or the run's exit
+ * status (after the message).  Called without m->lock. */
+static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
+{
+    IsaHart *x = &h->isa;
+    char err[256], loc[512];
+    int status = -1;
+    switch (st->kind) {
+    case ISA_STOP_LIMIT:
+        return -1;
+    case ISA_STOP_SEMIHOST:
+        pthread_mutex_lock(&m->lock);
+        if (__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
+            pthread_mutex_unlock(&m->lock);
+            return -1;
+        }
+        if (!sim_semihost_call(&m->sh, x, &m->mem, err, sizeof err)) {
+            where(m, h, st, loc, sizeof loc);
+            sim_semihost_flush(&m->sh);
+            fprintf(stderr, "parsim: semihosting: %s: %s\n", loc, err);
+            status = SIM_EXIT_GUEST_FAULT;
+        } else {
+            isa_skip(x, h->env, st);
+            if (m->sh.exited) {
+                m->program_exited = true;
+                status = m->sh.exit_status;
+            }
+        }
+        pthread_mutex_unlock(&m->lock);
+        return status;
+    case ISA_STOP_ECALL:
+        if (m->cfg.guest_traps && x->x[17] != PARSIM_EID) {
+            isa_take_trap(x, ISA_CAUSE_ECALL_M, 0, st->pc);
+            return -1;
+        }
+        isa_skip(x, h->env, st);
+        if (sim_service_call(m, h, err, sizeof err))
+            return -1;
+        x->pc = st->pc;
+        where(m, h, st, loc, sizeof loc);
+        fflush(stdout);
+        fprintf(stderr, "parsim: ecall: %s: %s\n", loc, err);
+        return SIM_EXIT_GUEST_FAULT;
+    case ISA_STOP_EBREAK:
+        if (m->cfg.guest_traps) {
+            isa_take_trap(x, ISA_CAUSE_BREAKPOINT, st->pc, st->pc);
+            return -1;
+        }
+        where(m, h, st, loc, sizeof loc);
+        fflush(stdout);
+        fprintf(stderr, "parsim: breakpoint: %s: ebreak with no debugger "
+                "attached\n", loc);
+        return SIM_EXIT_GUEST_FAULT;
+    case ISA_STOP_WFI:
+        /* wfi parks the hart: parsim sends no interrupts, so it stays
+         * parked; the run goes on while other harts can run. */
+        isa_skip(x, h->env, st);
+        x->pc = st->pc;
+        __atomic_store_n(&h->state, SIM_HART_PARKED, __ATOMIC_RELEASE);
+        return -1;
+    case ISA_STOP_TRAP:
+        if (m->cfg.guest_traps && x->mtvec) {
+            isa_take_trap(x, st->cause, st->tval, st->pc);
+            return -1;
+        }
+        fflush(stdout);
+        return fault(m, h, st);
+    }
+    return -1;
+}
+
+/* Record the end of the run once (the first hart to end it wins). */
+static void finish(SimMachine *m, int status)
+{
+    pthread_mutex_lock(&m->lock);
+    if (!__atomic_load_n(&m->stop, __ATOMIC_RELAXED)) {
+        m->status = status;
+        __atomic_store_n(&m->stop, 1, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
+static int cycle_limit(SimMachine *m, const SimHart *h)
+{
+    char loc[256];
+    sim_elf_describe(m->prog, h->isa.pc, loc, sizeof loc);
+    fflush(stdout);
+    fprintf(stderr, "parsim: cycle limit: hart %u, pc 0x%08x in %s: %" PRIu64
+            " cycles reached (--max-cycles); the program may be stuck in a "
+            "loop\n", h->isa.hartid, h->isa.pc, loc, m->cfg.max_cycles);
+    return SIM_EXIT_CYCLE_LIMIT;
+}
+
+/* ---- progress ---------------------------------------------------------------- */
+
+typedef struct Progress {
+    bool on, shown;
+    double start, next;
+} Progress;
+
+static void progress_tick(const SimMachine *m, Progress *p)
+{
+    if (!p->on)
+        return;
+    double t = now_seconds();
+    if (t < p->next)
+        return;
+    p->next = t + 1.0;
+    uint64_t insns = 0, cyc = 0;
+    for (uint32_t i = 0; i < m->nharts; i++) {
+        insns += m->harts[i].isa.instret;
+        if (m->harts[i].isa.cycle > cyc)
+            cyc = m->harts[i].isa.cycle;
+    }
+    fprintf(stderr, "\rparsim: %.0f s, %" PRIu64 " M instructions, %" PRIu64
+            " M cycles, %.0f MIPS   ", t - p->start, insns / 1000000,
+            cyc / 1000000, (double)insns / (t - p->start) / 1e6);
+    fflush(stderr);
+    p->shown = true;
+}
+
+static void progress_clear(Progress *p)
+{
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+    p->shown = false;
+}
+
+/* ---- deterministic mode ------------------------------------------------------ */
 
 #define SLICE_CYCLES (1u << 22)
 
-int sim_machine_run(SimMachine *m)
+/* The runnable hart to run next among those owned by `worker` (-1: all)
+ * and below `horizon`, and the clock of the one after it. */
+static SimHart *pick(SimMachine *m, int worker, uint64_t horizon,
+                     uint64_t *second)
 {
-    IsaHart *h = &m->hart;
-    double start = now_seconds();
-    bool show_progress = m->cfg.progress && isatty(STDERR_FILENO);
-    bool progress_shown = false;
-    double next_progress = start + 2.0;
-    int status = -1;
-    char err[256];
-
-    while (status < 0) {
-        uint64_t limit = h->cycle + SLICE_CYCLES;
-        if (m->cfg.max_cycles && limit > m->cfg.max_cycles)
-            limit = m->cfg.max_cycles;
-        IsaStop st;
-        switch (isa_run(h, &m->env, limit, UINT64_MAX, &st)) {
-        case ISA_STOP_LIMIT:
-            if (m->cfg.max_cycles && h->cycle >= m->cfg.max_cycles) {
-                char loc[256];
-                sim_elf_describe(m->prog, h->pc, loc, sizeof loc);
-                fflush(stdout);
-                fprintf(stderr, "%sparsim: cycle limit: hart %u, pc 0x%08x in "
-                        "%s: %" PRIu64 " cycles reached (--max-cycles); "
-                        "the program may be stuck in a loop\n",
-                        progress_shown ? "\n" : "", h->hartid, h->pc, loc,
-                        m->cfg.max_cycles);
-                progress_shown = false;
-                status = SIM_EXIT_CYCLE_LIMIT;
-            }
-            break;
-        case ISA_STOP_SEMIHOST:
-            if (!sim_semihost_call(&m->sh, h, &m->mem, err, sizeof err)) {
-                char loc[512];
-                where(m, &st, loc, sizeof loc);
-                fflush(stdout);
-                fprintf(stderr, "parsim: semihosting: %s: %s\n", loc, err);
-                status = SIM_EXIT_GUEST_FAULT;
-                break;
-            }
-            isa_skip(h, &m->env, &st);
-            if (m->sh.exited)
-                status = m->sh.exit_status;
-            break;
-        case ISA_STOP_ECALL:
-            if (m->cfg.guest_traps) {
-                isa_take_trap(h, ISA_CAUSE_ECALL_M, 0, st.pc);
-            } else {
-                char loc[512];
-                where(m, &st, loc, sizeof loc);
-                fflush(stdout);
-                fprintf(stderr, "parsim: ecall: %s: no parsim service %u "
-                        "(a7); parsim programs use semihosting for I/O\n",
-                        loc, h->x[17]);
-                status = SIM_EXIT_GUEST_FAULT;
-            }
-            break;
-        case ISA_STOP_EBREAK:
-            if (m->cfg.guest_traps) {
-                isa_take_trap(h, ISA_CAUSE_BREAKPOINT, st.pc, st.pc);
-            } else {
-                char loc[512];
-                where(m, &st, loc, sizeof loc);
-                fflush(stdout);
-                fprintf(stderr, "parsim: breakpoint: %s: ebreak with no "
-                        "debugger attached\n", loc);
-                status = SIM_EXIT_GUEST_FAULT;
-            }
-            break;
-        case ISA_STOP_WFI: {
-            char loc[512];
-            where(m, &st, loc, sizeof loc);
-            fflush(stdout);
-            fprintf(stderr, "parsim: deadlock: %s: the only hart waits for "
-                    "an interrupt (wfi) and nothing can send one\n", loc);
-            status = SIM_EXIT_DEADLOCK;
-            break;
-        }
-        case ISA_STOP_TRAP:
-            if (m->cfg.guest_traps && h->mtvec) {
-                isa_take_trap(h, st.cause, st.tval, st.pc);
-                break;
-            }
-            fflush(stdout);
-            if (progress_shown)
-                fputc('\n', stderr);
-            progress_shown = false;
-            status = fault(m, &st);
-            break;
-        }
-        if (show_progress && status < 0) {
-            double before = next_progress;
-            progress(m, start, &next_progress);
-            progress_shown |= next_progress != before;
+    SimHart *best = NULL;
+    *second = UINT64_MAX;
+    for (uint32_t i = 0; i < m->nharts; i++) {
+        SimHart *h = &m->harts[i];
+        if ((worker >= 0 && h->worker != worker) ||
+            __atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != SIM_HART_RUNNABLE)
+            continue;
+        uint64_t c = h->isa.cycle;
+        if (c >= horizon)
+            continue;
+        if (!best || c < best->isa.cycle) {
+            if (best)
+                *second = best->isa.cycle;
+            best = h;
+        } else if (c < *second) {
+            *second = c;
         }
     }
-    if (progress_shown)
-        fputs("\r\033[K", stderr);
-    m->host_seconds = now_seconds() - start;
-    fflush(stdout);
-    m->status = status;
-    return status;
+    return best;
+}
+
+/* Run h from its clock up to the chosen limit; returns -1 or a status. */
+static int step_hart(SimMachine *m, SimHart *h, uint64_t second,
+                     uint64_t horizon)
+{
+    uint64_t limit = second == UINT64_MAX ? h->isa.cycle + SLICE_CYCLES
+                                          : second + m->cfg.granularity;
+    if (limit > horizon)
+        limit = horizon;
+    if (m->cfg.max_cycles && limit > m->cfg.max_cycles)
+        limit = m->cfg.max_cycles;
+    if (limit <= h->isa.cycle)
+        limit = h->isa.cycle + 1;
+    IsaStop st;
+    isa_run(&h->isa, h->env, limit, UINT64_MAX, &st);
+    return handle_stop(m, h, &st);
+}
+
+static void run_deterministic(SimMachine *m, Progress *p)
+{
+    while (!m->stop) {
+        uint64_t second;
+        SimHart *h = pick(m, -1, UINT64_MAX, &second);
+        if (!h) {
+            progress_clear(p);
+            finish(m, deadlock(m));
+            break;
+        }
+        if (m->cfg.max_cycles && h->isa.cycle >= m->cfg.max_cycles) {
+            progress_clear(p);
+            finish(m, cycle_limit(m, h));
+            break;
+        }
+        int status = step_hart(m, h, second, UINT64_MAX);
+        if (status >= 0) {
+            progress_clear(p);
+            finish(m, status);
+        }
+        progress_tick(m, p);
+    }
+}
+
+/* ---- parallel mode ------------------------------------------------------------ */
+
+typedef struct Parallel {
+    SimMachine *m;
+    Progress *p;
+    pthread_barrier_t bar;
+    uint64_t horizon;         /* end of the current quantum */
+    bool done;                /* written by the serial thread at the barrier */
+} Parallel;
+
+typedef struct Worker {
+    Parallel *par;
+    int id;
+    pthread_t th;
+} Worker;
+
+/* Between quanta, with every worker stopped at the barrier: is the run
+ * over (exit, fault, deadlock, cycle limit)?  Then the next quantum. */
+static void between_quanta(Parallel *par)
+{
+    SimMachine *m = par->m;
+    if (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
+        uint64_t second;
+        SimHart *h = pick(m, -1, UINT64_MAX, &second);
+        if (!h) {
+            progress_clear(par->p);
+            finish(m, deadlock(m));
+        } else if (m->cfg.max_cycles && h->isa.cycle >= m->cfg.max_cycles) {
+            progress_clear(par->p);
+            finish(m, cycle_limit(m, h));
+        } else {
+            /* Start the next quantum where the laggard is, so that a
+             * machine whose harts all jumped ahead (woken late) does not
+             * spin through empty quanta. */
+            uint64_t base = h->isa.cycle > par->horizon ? h->isa.cycle
+                                                        : par->horizon;
+            par->horizon = base + m->cfg.quantum;
+            progress_tick(m, par->p);
+        }
+    }
+    par->done = __atomic_load_n(&m->stop, __ATOMIC_ACQUIRE) != 0;
+}
+
+static void *worker_main(void *arg)
+{
+    Worker *w = arg;
+    Parallel *par = w->par;
+    SimMachine *m = par->m;
+    for (;;) {
+        uint64_t horizon = par->horizon;
+        while (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
+            uint64_t second;
+            SimHart *h = pick(m, w->id, horizon, &second);
+            if (!h)
+                break;
+            int status = step_hart(m, h, second, horizon);
+            if (status >= 0)
+                finish(m, status);
+        }
+        if (pthread_barrier_wait(&par->bar) == PTHREAD_BARRIER_SERIAL_THREAD)
+            between_quanta(par);
+        pthread_barrier_wait(&par->bar);
+        if (par->done)
+            break;
+    }
+    return NULL;
+}
+
+static void run_parallel(SimMachine *m, Progress *p)
+{
+    uint32_t n = m->cfg.host_threads;
+    Parallel par = {.m = m, .p = p, .horizon = m->cfg.quantum};
+    Worker *w = calloc(n, sizeof *w);
+    if (!w || pthread_barrier_init(&par.bar, NULL, n) != 0) {
+        fprintf(stderr, "parsim: cannot start %u host threads\n", n);
+        free(w);
+        finish(m, SIM_EXIT_USAGE);
+        return;
+    }
+    uint32_t started = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        w[i] = (Worker){.par = &par, .id = (int)i};
+        if (pthread_create(&w[i].th, NULL, worker_main, &w[i]) != 0)
+            break;
+        started++;
+    }
+    if (started < n) {
+        /* Cannot happen short of host resource exhaustion; the barrier
+         * would never fill, so give up loudly. */
+        fprintf(stderr, "parsim: cannot start host thread %u: %s\n", started,
+                strerror(errno));
+        exit(SIM_EXIT_USAGE);
+    }
+    for (uint32_t i = 0; i < n; i++)
+        pthread_join(w[i].th, NULL);
+    pthread_barrier_destroy(&par.bar);
+    free(w);
+}
+
+int sim_machine_run(SimMachine *m)
+{
+    Progress p = {.on = m->cfg.progress && isatty(STDERR_FILENO)};
+    p.start = now_seconds();
+    p.next = p.start + 2.0;
+    if (m->cfg.mode == SIM_MODE_PARALLEL && m->cfg.host_threads > 1)
+        run_parallel(m, &p);
+    else
+        run_deterministic(m, &p);
+    progress_clear(&p);
+    m->host_seconds = now_seconds() - p.start;
+    sim_semihost_flush(&m->sh);
+    return m->status;
+}
+
+/* ---- summary and statistics ---------------------------------------------- */
+
+static const char *const kind_names[PARSIM_KIND_COUNT] = {
+    "other", "tas", "ttas", "ttas_backoff", "ticket", "array", "mcs",
+    "mutex", "recursive_mutex", "semaphore", "condvar", "barrier", "event"};
+
+/* Everything the summary and the JSON say about one hart. */
+typedef struct HartFigures {
+    uint64_t insns, cycles, mem, fu, blocked, spin, slot;
+} HartFigures;
+
+static HartFigures figures(const SimMachine *m, uint32_t i)
+{
+    const SimHart *h = &m->harts[i];
+    HartFigures f = {.insns = h->isa.instret, .cycles = h->isa.cycle,
+                     .mem = m->flat.hart[i].stall, .blocked = h->st.blocked,
+                     .spin = h->st.spin, .slot = m->slot_wait[i]};
+    /* Functional-unit stalls: the cycles beyond one that the multi-cycle
+     * classes cost. */
+    static const int fu[] = {ISA_CLASS_MUL, ISA_CLASS_DIV, ISA_CLASS_FADD,
+                             ISA_CLASS_FMUL, ISA_CLASS_FFMA, ISA_CLASS_FDIV,
+                             ISA_CLASS_FSQRT, ISA_CLASS_FCVT};
+    for (size_t k = 0; k < sizeof fu / sizeof fu[0]; k++) {
+        uint32_t c = h->env->cost[fu[k]];
+        f.fu += h->isa.class_count[fu[k]] * (c > 1 ? c - 1 : 0);
+    }
+    return f;
+}
+
+static void totals(const SimMachine *m, uint64_t *insns, uint64_t *cycles)
+{
+    *insns = 0;
+    *cycles = 0;
+    for (uint32_t i = 0; i < m->nharts; i++) {
+        *insns += m->harts[i].isa.instret;
+        if (m->harts[i].isa.cycle > *cycles)
+            *cycles = m->harts[i].isa.cycle;
+    }
 }
 
 static void print_count(FILE *f, const char *label, uint64_t v)
@@ -466,21 +618,148 @@ static void print_count(FILE *f, const char *label, uint64_t v)
     fprintf(f, "  %-16s %s\n", label, out);
 }
 
+static void lock_name(const SimMachine *m, uint32_t addr, char *buf,
+                      size_t len)
+{
+    const SimSymbol *s = sim_elf_symbol_at(m->prog, addr);
+    if (s && !s->is_func)
+        snprintf(buf, len, "%s+%u", s->name, addr - s->addr);
+    else
+        snprintf(buf, len, "0x%08x", addr);
+}
+
 void sim_machine_summary(const SimMachine *m, FILE *f)
 {
-    const IsaHart *h = &m->hart;
-    if (m->sh.exited)
+    if (m->program_exited)
         fprintf(f, "parsim: %s exited with status %d\n",
                 sim_elf_path(m->prog), m->status);
     else
         fprintf(f, "parsim: %s stopped by parsim (status %d)\n",
                 sim_elf_path(m->prog), m->status);
-    print_count(f, "instructions", h->instret);
-    print_count(f, "cycles", h->cycle);
+    uint64_t insns, cycles;
+    totals(m, &insns, &cycles);
+    print_count(f, "instructions", insns);
+    print_count(f, "cycles", cycles);
     fprintf(f, "  %-16s %.3f\n", "IPC",
-            h->cycle ? (double)h->instret / (double)h->cycle : 0.0);
+            cycles ? (double)insns / (double)cycles : 0.0);
     fprintf(f, "  %-16s %.3f s\n", "host time", m->host_seconds);
     fprintf(f, "  %-16s %.1f\n", "simulated MIPS",
-            m->host_seconds > 0
-                ? (double)h->instret / m->host_seconds / 1e6 : 0.0);
+            m->host_seconds > 0 ? (double)insns / m->host_seconds / 1e6
+                                : 0.0);
+    if (m->nharts > 1) {
+        fprintf(f, "  %-16s %u cores x %u threads, %s", "machine",
+                m->cfg.cores, m->cfg.threads_per_core,
+                m->cfg.mode == SIM_MODE_PARALLEL && m->cfg.host_threads > 1
+                    ? "parallel" : "deterministic");
+        if (m->cfg.mode == SIM_MODE_PARALLEL && m->cfg.host_threads > 1)
+            fprintf(f, " (%u host threads, quantum %u)", m->cfg.host_threads,
+                    m->cfg.quantum);
+        fputc('\n', f);
+        fprintf(f, "\n  hart core  instructions        cycles   IPC  "
+                "stalled: memory  func.unit    blocked   spinning  "
+                "issue-slot\n");
+        for (uint32_t i = 0; i < m->nharts; i++) {
+            HartFigures h = figures(m, i);
+            fprintf(f, "  %4u %4u %13" PRIu64 " %13" PRIu64 " %5.2f %16"
+                    PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %11"
+                    PRIu64 "\n", i, m->harts[i].core, h.insns, h.cycles,
+                    h.cycles ? (double)h.insns / (double)h.cycles : 0.0,
+                    h.mem, h.fu, h.blocked, h.spin, h.slot);
+        }
+    }
+    if (m->nlocks) {
+        fprintf(f, "\n  lock                       kind              "
+                "acquired   wait total   wait max  hand-offs\n");
+        for (size_t i = 0; i < m->nlocks; i++) {
+            const SimLock *l = &m->locks[i];
+            char name[64];
+            lock_name(m, l->addr, name, sizeof name);
+            fprintf(f, "  %-26s %-16s %9" PRIu64 " %12" PRIu64 " %10" PRIu64
+                    " %10" PRIu64 "\n", name, kind_names[l->kind],
+                    l->acquisitions, l->wait_total, l->wait_max, l->handoffs);
+        }
+    }
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+bool sim_machine_write_stats(const SimMachine *m, const char *path,
+                             char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return false;
+    }
+    uint64_t insns, cycles;
+    totals(m, &insns, &cycles);
+    const SimConfig *c = &m->cfg;
+    bool par = c->mode == SIM_MODE_PARALLEL && c->host_threads > 1;
+    fprintf(f, "{\n  \"schema\": \"parsim-stats-1\",\n  \"program\": ");
+    json_string(f, sim_elf_path(m->prog));
+    fprintf(f, ",\n  \"exit_status\": %d,\n  \"program_exited\": %s,\n",
+            m->status, m->program_exited ? "true" : "false");
+    fprintf(f, "  \"machine\": {\"name\": ");
+    json_string(f, c->name);
+    fprintf(f, ", \"cores\": %u, \"threads_per_core\": %u, \"harts\": %u, "
+            "\"mt_policy\": \"%s\", \"mode\": \"%s\", \"host_threads\": %u, "
+            "\"quantum\": %u, \"timing\": %s},\n", c->cores,
+            c->threads_per_core, m->nharts,
+            c->mt_policy == SIM_MT_SWITCH_ON_STALL ? "switch_on_stall"
+                                                   : "interleaved",
+            par ? "parallel" : "deterministic", par ? c->host_threads : 1,
+            c->quantum, c->timing ? "true" : "false");
+    fprintf(f, "  \"totals\": {\"instructions\": %" PRIu64 ", \"cycles\": %"
+            PRIu64 "},\n  \"harts\": [\n", insns, cycles);
+    for (uint32_t i = 0; i < m->nharts; i++) {
+        const SimHart *h = &m->harts[i];
+        HartFigures x = figures(m, i);
+        const FlatMemCounts *mc = &m->flat.hart[i];
+        fprintf(f, "    {\"hart\": %u, \"core\": %u, \"thread\": %u, "
+                "\"instructions\": %" PRIu64 ", \"cycles\": %" PRIu64 ", "
+                "\"issue_slot_use\": %.4f, \"stalls\": {\"memory\": %" PRIu64
+                ", \"functional_units\": %" PRIu64 ", \"blocked\": %" PRIu64
+                ", \"spinning\": %" PRIu64 ", \"issue_slot\": %" PRIu64 "}, "
+                "\"loads\": %" PRIu64 ", \"stores\": %" PRIu64 ", \"atomics\": %"
+                PRIu64 ", \"lock_acquisitions\": %" PRIu64 ", \"wakes_sent\": %"
+                PRIu64 "}%s\n", i, h->core, h->thread, x.insns, x.cycles,
+                x.cycles ? (double)x.insns / (double)x.cycles : 0.0, x.mem,
+                x.fu, x.blocked, x.spin, x.slot, mc->loads, mc->stores,
+                mc->amos, h->st.acquisitions, h->st.wakes_sent,
+                i + 1 < m->nharts ? "," : "");
+    }
+    fprintf(f, "  ],\n  \"locks\": [\n");
+    for (size_t i = 0; i < m->nlocks; i++) {
+        const SimLock *l = &m->locks[i];
+        char name[64];
+        lock_name(m, l->addr, name, sizeof name);
+        fprintf(f, "    {\"address\": \"0x%08x\", \"symbol\": ", l->addr);
+        json_string(f, name);
+        fprintf(f, ", \"kind\": \"%s\", \"acquisitions\": %" PRIu64 ", "
+                "\"wait_cycles_total\": %" PRIu64 ", \"wait_cycles_max\": %"
+                PRIu64 ", \"handoffs\": %" PRIu64 ", \"hold_cycles_total\": %"
+                PRIu64 "}%s\n", kind_names[l->kind], l->acquisitions,
+                l->wait_total, l->wait_max, l->handoffs, l->hold_total,
+                i + 1 < m->nlocks ? "," : "");
+    }
+    fprintf(f, "  ]\n}\n");
+    bool ok = !ferror(f);
+    if (fclose(f) != 0 || !ok) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return false;
+    }
+    return true;
 }

@@ -1,11 +1,15 @@
-/* machine.h — the simulated machine: configuration, assembly from it,
- * running a program to its end, and the report of how it ended.
+/* machine.h — the simulated machine: cores x hardware threads (harts)
+ * assembled from a configuration, the schedulers that run them
+ * (deterministic: one host thread in global time order; parallel: cores
+ * on host threads with a barrier every quantum), the simulator services,
+ * and the reports of how a run ended.
  *
- * May depend on: isa/, models/, sim/elf.h, sim/semihost.h.
+ * May depend on: isa/, models/, sim/config.h, sim/elf.h, sim/semihost.h.
  */
 #ifndef PARSIM_SIM_MACHINE_H
 #define PARSIM_SIM_MACHINE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +17,8 @@
 
 #include "isa/isa.h"
 #include "models/flatmem.h"
+#include "models/mtcore.h"
+#include "sim/config.h"
 #include "sim/elf.h"
 #include "sim/semihost.h"
 
@@ -26,58 +32,98 @@ enum {
     SIM_EXIT_CYCLE_LIMIT = 124
 };
 
-typedef struct SimConfig {
-    uint32_t ram_base;
-    uint32_t ram_size;
-    uint64_t clock_hz;
-    uint64_t max_cycles;            /* 0: no limit */
-    uint32_t cost[ISA_CLASS_COUNT]; /* cycles per instruction class */
-    uint32_t mem_latency;           /* flat memory: extra cycles/access */
-    bool timing;                    /* false: 1 cycle per instruction */
-    bool guest_traps;               /* deliver exceptions to mtvec */
-    bool quiet;                     /* no summary on stderr */
-    bool progress;                  /* progress line on long runs */
-} SimConfig;
+typedef enum SimHartState {
+    SIM_HART_RUNNABLE,
+    SIM_HART_WAITING,         /* blocked in the WAIT service */
+    SIM_HART_PARKED           /* in wfi: nothing in parsim sends interrupts */
+} SimHartState;
 
-void sim_config_defaults(SimConfig *c);
+/* Per-hart statistics beyond what the ISA and memory model count. */
+typedef struct SimHartStats {
+    uint64_t blocked;         /* cycles blocked in WAIT */
+    uint64_t spin;            /* cycles between a lock's TRY and ACQUIRED,
+                                 less the blocked ones */
+    uint64_t acquisitions;    /* annotated lock acquisitions */
+    uint64_t wakes_sent;
+} SimHartStats;
 
-/* Set one configuration key ("core.mul_latency", "memory.latency", ...)
- * from text.  Returns false with a reason naming the key when the key is
- * unknown or the value bad. */
-ISA_WARN_UNUSED bool sim_config_set(SimConfig *c, const char *key,
-                                    const char *value, char *err,
-                                    size_t errlen);
+typedef struct SimHart {
+    IsaHart isa;
+    IsaEnv *env;              /* its core's environment */
+    uint32_t core, thread;
+    int state;                /* SimHartState; __atomic across threads */
+    uint32_t wait_addr;       /* WAITING: the address */
+    uint64_t wait_since;      /* WAITING: cycle it blocked */
+    uint64_t wait_seq;        /* WAITING: order for FIFO wake-ups */
+    uint32_t lock_addr;       /* a lock it is trying to take (TRY seen) */
+    uint64_t lock_since;
+    uint64_t lock_blocked0;   /* stats.blocked when TRY was seen */
+    bool trying;
+    int worker;               /* parallel mode: host thread that runs it */
+    SimHartStats st;
+} SimHart;
 
-/* Print every key with its current value and meaning. */
-void sim_config_print_keys(const SimConfig *c, FILE *f);
-
-/* Parse "128M", "64K", "4096", "1G" into bytes. */
-ISA_WARN_UNUSED bool sim_parse_size(const char *s, uint64_t *out);
+/* Per annotated lock. */
+typedef struct SimLock {
+    uint32_t addr;
+    uint32_t kind;            /* PARSIM_KIND_* */
+    int holder;               /* hart id, -1 when free */
+    int last_core;            /* core of the last holder, -1 never held */
+    uint64_t acquisitions, wait_total, wait_max, handoffs;
+    uint64_t held_since, hold_total;
+} SimLock;
 
 typedef struct SimMachine {
     SimConfig cfg;
     IsaMem mem;
-    IsaEnv env;
-    IsaHart hart;
+    uint32_t nharts;
+    SimHart *harts;
+    IsaEnv *core_env;         /* one per core */
+    MtCore *mt;               /* one per core when threads_per_core > 1 */
+    uint64_t *slot_wait;      /* per hart, written by its core's MtCore */
     FlatMem flat;
     SimSemihost sh;
     const SimProgram *prog;
-    double host_seconds;
+
+    /* Services and everything several host threads may touch (parallel
+     * mode) is guarded by `lock`: wait queues, locks, console, exit. */
+    pthread_mutex_t lock;
+    uint64_t wait_seq;
+    SimLock *locks;
+    size_t nlocks, locks_cap;
+    int stop;                 /* set once: the run is over (__atomic) */
     int status;               /* exit status of the run */
+    bool program_exited;      /* the program ended the run itself */
+
+    double host_seconds;
 } SimMachine;
 
-/* Build the machine, load prog and set argv (argv[0] is the program's
- * name as the guest sees it).  Returns false with a reason in err. */
+/* Build the machine, load prog and set argv (argv[0] is the program path
+ * as given).  Returns false with a reason in err. */
 ISA_WARN_UNUSED bool sim_machine_init(SimMachine *m, const SimConfig *cfg,
                                       const SimProgram *prog, int argc,
                                       char **argv, char *err, size_t errlen);
 void sim_machine_free(SimMachine *m);
 
 /* Run to the end.  Returns the exit status: the program's own, or one of
- * SIM_EXIT_* after a one-line message on stderr. */
+ * SIM_EXIT_* after a message on stderr. */
 int sim_machine_run(SimMachine *m);
 
-/* The end-of-run summary (instructions, cycles, IPC, host time, MIPS). */
+/* The end-of-run summary on f: totals, then a table per hart and per
+ * annotated lock when there is more than one hart or any lock. */
 void sim_machine_summary(const SimMachine *m, FILE *f);
+
+/* The statistics as JSON (docs/stats.md gives the schema). */
+ISA_WARN_UNUSED bool sim_machine_write_stats(const SimMachine *m,
+                                             const char *path, char *err,
+                                             size_t errlen);
+
+/* ---- used by the services (sim/services.c) ------------------------------ */
+
+/* Handle the ecall hart h stopped at (pc still at the ecall).  Returns
+ * false with a reason for an unknown service; the caller reports it. */
+ISA_WARN_UNUSED bool sim_service_call(SimMachine *m, SimHart *h, char *err,
+                                      size_t errlen);
+SimLock *sim_lock_find(const SimMachine *m, uint32_t addr);
 
 #endif

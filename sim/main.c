@@ -25,6 +25,14 @@ static void usage(FILE *f)
         "status is parsim's exit status; a summary goes to stderr.\n"
         "\n"
         "run options:\n"
+        "  --machine NAME     machine file: a preset (smp4, smt4x2, numa2x4,\n"
+        "                     mesh16; see configs/) or a path to an .ini\n"
+        "  --cores N          number of cores (default 1)\n"
+        "  --threads-per-core T  hardware threads per core (default 1)\n"
+        "  --host-threads N   parallel mode on N host threads (1: the\n"
+        "                     deterministic default)\n"
+        "  --quantum CYCLES   parallel mode: cycles between barriers (1000)\n"
+        "  --stats FILE.json  write per-hart and per-lock statistics\n"
         "  --max-cycles N     stop with an error after N simulated cycles\n"
         "  --ram-size SIZE    simulated RAM (default 128M; K/M/G suffixes)\n"
         "  --set KEY=VALUE    set a machine parameter (repeatable)\n"
@@ -44,7 +52,8 @@ static void usage(FILE *f)
 static int cmd_run(int argc, char **argv)
 {
     enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
-           O_NO_PROGRESS };
+           O_NO_PROGRESS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
+           O_QUANTUM, O_STATS };
     static const struct option opts[] = {
         {"max-cycles", required_argument, 0, O_MAX_CYCLES},
         {"ram-size", required_argument, 0, O_RAM},
@@ -54,11 +63,18 @@ static int cmd_run(int argc, char **argv)
         {"guest-traps", no_argument, 0, O_TRAPS},
         {"quiet", no_argument, 0, 'q'},
         {"no-progress", no_argument, 0, O_NO_PROGRESS},
+        {"machine", required_argument, 0, O_MACHINE},
+        {"cores", required_argument, 0, O_CORES},
+        {"threads-per-core", required_argument, 0, O_TPC},
+        {"host-threads", required_argument, 0, O_HOST_THREADS},
+        {"quantum", required_argument, 0, O_QUANTUM},
+        {"stats", required_argument, 0, O_STATS},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     SimConfig cfg;
     sim_config_defaults(&cfg);
     char err[512];
+    const char *stats_path = NULL;
     int c;
     optind = 1;
     /* '+': options end at the program name; the rest is its argv. */
@@ -85,6 +101,30 @@ static int cmd_run(int argc, char **argv)
             ok = sim_config_set(&cfg, optarg, eq + 1, err, sizeof err);
             break;
         }
+        case O_MACHINE:
+            ok = sim_config_load(&cfg, optarg, err, sizeof err);
+            break;
+        case O_CORES:
+            ok = sim_config_set(&cfg, "machine.cores", optarg, err,
+                                sizeof err);
+            break;
+        case O_TPC:
+            ok = sim_config_set(&cfg, "machine.threads_per_core", optarg, err,
+                                sizeof err);
+            break;
+        case O_HOST_THREADS:
+            ok = sim_config_set(&cfg, "run.host_threads", optarg, err,
+                                sizeof err);
+            if (ok)
+                cfg.mode = cfg.host_threads > 1 ? SIM_MODE_PARALLEL
+                                                : SIM_MODE_DETERMINISTIC;
+            break;
+        case O_QUANTUM:
+            ok = sim_config_set(&cfg, "run.quantum", optarg, err, sizeof err);
+            break;
+        case O_STATS:
+            stats_path = optarg;
+            break;
         case O_KEYS:
             printf("parsim machine parameters (--set KEY=VALUE):\n");
             sim_config_print_keys(&cfg, stdout);
@@ -113,6 +153,10 @@ static int cmd_run(int argc, char **argv)
             return SIM_EXIT_USAGE;
         }
     }
+    if (!sim_config_check(&cfg, err, sizeof err)) {
+        fprintf(stderr, "parsim: configuration: %s\n", err);
+        return SIM_EXIT_USAGE;
+    }
     if (optind >= argc) {
         fprintf(stderr, "parsim: run: no program given (usage: parsim run "
                 "[options] PROGRAM.elf [ARGS...])\n");
@@ -140,6 +184,12 @@ static int cmd_run(int argc, char **argv)
         status = sim_machine_run(m);
         if (!cfg.quiet)
             sim_machine_summary(m, stderr);
+        if (stats_path &&
+            !sim_machine_write_stats(m, stats_path, err, sizeof err)) {
+            fprintf(stderr, "parsim: --stats: %s\n", err);
+            if (status == 0)
+                status = SIM_EXIT_USAGE;
+        }
     }
     sim_machine_free(m);
     free(m);
@@ -217,7 +267,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
-        printf("parsim %s (RV32IMAFC, single core)\n", PARSIM_VERSION);
+        printf("parsim %s (RV32IMAFC, up to %d harts)\n", PARSIM_VERSION,
+               SIM_MAX_HARTS);
         return 0;
     }
     if (!strcmp(cmd, "run"))

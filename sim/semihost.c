@@ -57,8 +57,69 @@ bool sim_semihost_init(SimSemihost *sh, int argc, char **argv)
     return true;
 }
 
+#define LINE_MAX_BYTES 4096
+
+bool sim_semihost_harts(SimSemihost *sh, uint32_t n)
+{
+    sh->line = calloc((size_t)n * 2, sizeof *sh->line);
+    if (!sh->line)
+        return false;
+    sh->nharts = n;
+    for (uint32_t i = 0; i < n * 2; i++) {
+        sh->line[i].buf = malloc(LINE_MAX_BYTES);
+        if (!sh->line[i].buf)
+            return false;
+    }
+    return true;
+}
+
+static void line_flush(SimSemihost *sh, uint32_t hart, int err)
+{
+    struct SimConsoleLine *l = &sh->line[hart * 2 + (uint32_t)err];
+    if (l->len) {
+        FILE *f = err ? sh->err : sh->out;
+        fwrite(l->buf, 1, l->len, f);
+        if (err)
+            fflush(f);
+        l->len = 0;
+    }
+}
+
+void sim_semihost_flush(SimSemihost *sh)
+{
+    for (uint32_t i = 0; i < sh->nharts; i++) {
+        line_flush(sh, i, 0);
+        line_flush(sh, i, 1);
+    }
+    fflush(sh->out);
+    fflush(sh->err);
+}
+
+/* Console output of one hart: whole lines go out at once. */
+static void console_put(SimSemihost *sh, uint32_t hart, int err,
+                        const uint8_t *src, size_t n)
+{
+    if (hart >= sh->nharts) {
+        fwrite(src, 1, n, err ? sh->err : sh->out);
+        return;
+    }
+    struct SimConsoleLine *l = &sh->line[hart * 2 + (uint32_t)err];
+    for (size_t i = 0; i < n; i++) {
+        l->buf[l->len++] = (char)src[i];
+        if (src[i] == '\n' || l->len == LINE_MAX_BYTES)
+            line_flush(sh, hart, err);
+    }
+}
+
 void sim_semihost_free(SimSemihost *sh)
 {
+    if (sh->line) {
+        sim_semihost_flush(sh);
+        for (uint32_t i = 0; i < sh->nharts * 2; i++)
+            free(sh->line[i].buf);
+        free(sh->line);
+        sh->line = NULL;
+    }
     for (int i = 0; i < SH_MAX_FILES; i++)
         if (sh->files[i].kind == F_HOST)
             close(sh->files[i].fd);
@@ -153,7 +214,8 @@ static int32_t sys_open(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
 
 
 /* Returns the number of bytes NOT written, as the call specifies. */
-static uint32_t sys_write(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
+static uint32_t sys_write(SimSemihost *sh, uint32_t hart, const IsaMem *mem,
+                          uint32_t a1)
 {
     uint32_t h, buf, len;
     if (!arg(mem, a1, 0, &h) || !arg(mem, a1, 1, &buf) ||
@@ -181,15 +243,8 @@ static uint32_t sys_write(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
         }
         return len - (uint32_t)n;
     }
-    FILE *f = kind == F_CON_OUT ? sh->out : sh->err;
-    size_t n = fwrite(src, 1, len, f);
-    /* Console output keeps its order against the other stream when both
-     * go to one terminal or file. */
-    if (kind == F_CON_ERR)
-        fflush(f);
-    if (n < len)
-        sh->guest_errno = errno;
-    return len - (uint32_t)n;
+    console_put(sh, hart, kind == F_CON_ERR, src, len);
+    return 0;
 }
 
 /* Returns the number of bytes NOT read. */
@@ -221,7 +276,7 @@ static uint32_t sys_read(SimSemihost *sh, IsaMem *mem, uint32_t a1)
     }
     if (kind == F_CON_IN) {
         /* A prompt printed without a newline must show before we wait. */
-        fflush(sh->out);
+        sim_semihost_flush(sh);
         ssize_t n = read(fileno(sh->in), dst, len);
         if (n < 0) {
             sh->guest_errno = errno;
@@ -305,8 +360,7 @@ static int32_t sys_close(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
         sh->guest_errno = errno;
         rc = -1;
     }
-    if (sh->files[h].kind == F_CON_OUT)
-        fflush(sh->out);
+
     sh->files[h].kind = F_FREE;
     sh->files[h].fd = -1;
     return rc;
@@ -351,7 +405,7 @@ static int32_t sys_path_op(SimSemihost *sh, IsaMem *mem, uint32_t a1,
 bool sim_semihost_call(SimSemihost *sh, IsaHart *h, IsaMem *mem, char *err,
                        size_t errlen)
 {
-    uint32_t op = h->x[10], a1 = h->x[11];
+    uint32_t op = h->x[10], a1 = h->x[11], hart = h->hartid;
     uint32_t ret = 0;
     switch (op) {
     case SH_SYS_OPEN:
@@ -363,25 +417,25 @@ bool sim_semihost_call(SimSemihost *sh, IsaHart *h, IsaMem *mem, char *err,
     case SH_SYS_WRITEC: {
         uint8_t c;
         if (isa_mem_read(mem, a1, &c, 1))
-            fputc(c, sh->out);
+            console_put(sh, hart, 0, &c, 1);
         ret = h->x[10];   /* a0 is left as it was */
         break;
     }
     case SH_SYS_WRITE0: {
         uint8_t c;
         for (uint32_t a = a1; isa_mem_read(mem, a, &c, 1) && c; a++)
-            fputc(c, sh->out);
+            console_put(sh, hart, 0, &c, 1);
         ret = h->x[10];
         break;
     }
     case SH_SYS_WRITE:
-        ret = sys_write(sh, mem, a1);
+        ret = sys_write(sh, hart, mem, a1);
         break;
     case SH_SYS_READ:
         ret = sys_read(sh, mem, a1);
         break;
     case SH_SYS_READC: {
-        fflush(sh->out);
+        sim_semihost_flush(sh);
         int c = fgetc(sh->in);
         ret = (uint32_t)(c == EOF ? -1 : c);
         break;

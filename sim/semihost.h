@@ -42,6 +42,10 @@ typedef struct SimSemihost {
     struct { int kind; int fd; uint32_t pos; } files[SH_MAX_FILES];
     bool exited;
     int exit_status;
+    /* Console output is buffered per hart and written a whole line at a
+     * time, so that lines of different harts never interleave. */
+    uint32_t nharts;
+    struct SimConsoleLine { char *buf; size_t len; } *line; /* [hart][2] */
 } SimSemihost;
 
 /* Builds the command line SYS_GET_CMDLINE returns from argv: argv[0] is
@@ -54,8 +58,15 @@ ISA_WARN_UNUSED bool sim_semihost_init(SimSemihost *sh, int argc,
                                        char **argv);
 void sim_semihost_free(SimSemihost *sh);
 
-/* Perform the call in a0 (operation) / a1 (argument) of hart h and put the
- * result in a0.  The simulated time is h->cycle.  Returns false with a
+/* Give every one of n harts its console line buffers (call once, after
+ * init).  Returns false on allocation failure. */
+ISA_WARN_UNUSED bool sim_semihost_harts(SimSemihost *sh, uint32_t n);
+
+/* Write out every hart's unfinished console line (end of run). */
+void sim_semihost_flush(SimSemihost *sh);
+
+/* Perform the call in a0 (operation) / a1 (argument) of hart h (whose
+ * mhartid indexes the console buffers) and put the result in a0.  The simulated time is h->cycle.  Returns false with a
  * reason in err for a call parsim does not know; sh->exited is set by
  * SYS_EXIT and SYS_EXIT_EXTENDED. */
 ISA_WARN_UNUSED bool sim_semihost_call(SimSemihost *sh, IsaHart *h,

@@ -1,0 +1,335 @@
+/* config.c — machine parameters: the key table, --set, INI machine
+ * files through libinih, and the checks on their combination. */
+#include "sim/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef PARSIM_CONFIG_DIR
+#define PARSIM_CONFIG_DIR "configs"
+#endif
+
+enum { K_U32, K_U64, K_SIZE, K_BOOL, K_ENUM, K_STR };
+
+typedef struct ConfigKey {
+    const char *name;
+    int kind;
+    size_t off;
+    uint64_t min, max;
+    const char *help;
+    const char *const *names;   /* K_ENUM: value names, index = value */
+} ConfigKey;
+
+static const char *const mt_names[] = {"interleaved", "switch_on_stall", NULL};
+static const char *const mode_names[] = {"deterministic", "parallel", NULL};
+
+#define COST(cls) offsetof(SimConfig, cost) + (cls) * sizeof(uint32_t)
+
+static const ConfigKey keys[] = {
+    {"machine.name", K_STR, offsetof(SimConfig, name), 0, 0,
+     "a name for reports", NULL},
+    {"machine.cores", K_U32, offsetof(SimConfig, cores), 1, SIM_MAX_HARTS,
+     "number of cores", NULL},
+    {"machine.threads_per_core", K_U32, offsetof(SimConfig, threads_per_core),
+     1, 8, "hardware threads (harts) per core", NULL},
+    {"machine.ram_size", K_SIZE, offsetof(SimConfig, ram_size), 64 << 10,
+     0x7ffff000u, "bytes of RAM at 0x80000000 (K/M/G suffixes)", NULL},
+    {"machine.clock_hz", K_U64, offsetof(SimConfig, clock_hz), 100,
+     UINT64_MAX / 2, "simulated clock, for SYS_CLOCK and SYS_ELAPSED", NULL},
+    {"run.max_cycles", K_U64, offsetof(SimConfig, max_cycles), 0, UINT64_MAX,
+     "stop the run after this many cycles (0: no limit)", NULL},
+    {"run.timing", K_BOOL, offsetof(SimConfig, timing), 0, 1,
+     "0: functional only, every instruction costs 1 cycle", NULL},
+    {"run.guest_traps", K_BOOL, offsetof(SimConfig, guest_traps), 0, 1,
+     "1: exceptions go to the program's mtvec handler instead of ending "
+     "the run", NULL},
+    {"run.mode", K_ENUM, offsetof(SimConfig, mode), 0, 1,
+     "deterministic (one host thread, exact) or parallel", mode_names},
+    {"run.host_threads", K_U32, offsetof(SimConfig, host_threads), 1, 256,
+     "parallel mode: host threads the cores are spread over", NULL},
+    {"run.quantum", K_U32, offsetof(SimConfig, quantum), 10, 10000000,
+     "parallel mode: cycles each core runs between barriers", NULL},
+    {"run.granularity", K_U32, offsetof(SimConfig, granularity), 1, 1000000,
+     "cycles a hart may run past the next hart before switching", NULL},
+    {"core.alu_latency", K_U32, COST(ISA_CLASS_ALU), 1, 1000,
+     "cycles of an integer ALU instruction", NULL},
+    {"core.branch_latency", K_U32, COST(ISA_CLASS_BRANCH), 1, 1000,
+     "cycles of a conditional branch", NULL},
+    {"core.jump_latency", K_U32, COST(ISA_CLASS_JUMP), 1, 1000,
+     "cycles of jal/jalr", NULL},
+    {"core.load_latency", K_U32, COST(ISA_CLASS_LOAD), 1, 1000,
+     "cycles to issue a load (memory.latency comes on top)", NULL},
+    {"core.store_latency", K_U32, COST(ISA_CLASS_STORE), 1, 1000,
+     "cycles to issue a store (memory.latency comes on top)", NULL},
+    {"core.amo_latency", K_U32, COST(ISA_CLASS_AMO), 1, 1000,
+     "cycles to issue an atomic (memory.latency comes on top)", NULL},
+    {"core.mul_latency", K_U32, COST(ISA_CLASS_MUL), 1, 1000,
+     "cycles of mul/mulh/mulhsu/mulhu", NULL},
+    {"core.div_latency", K_U32, COST(ISA_CLASS_DIV), 1, 1000,
+     "cycles of div/divu/rem/remu", NULL},
+    {"core.fadd_latency", K_U32, COST(ISA_CLASS_FADD), 1, 1000,
+     "cycles of fadd.s/fsub.s", NULL},
+    {"core.fmul_latency", K_U32, COST(ISA_CLASS_FMUL), 1, 1000,
+     "cycles of fmul.s", NULL},
+    {"core.ffma_latency", K_U32, COST(ISA_CLASS_FFMA), 1, 1000,
+     "cycles of fmadd.s and the other fused ops", NULL},
+    {"core.fdiv_latency", K_U32, COST(ISA_CLASS_FDIV), 1, 1000,
+     "cycles of fdiv.s", NULL},
+    {"core.fsqrt_latency", K_U32, COST(ISA_CLASS_FSQRT), 1, 1000,
+     "cycles of fsqrt.s", NULL},
+    {"core.fcvt_latency", K_U32, COST(ISA_CLASS_FCVT), 1, 1000,
+     "cycles of fcvt.*", NULL},
+    {"core.fmisc_latency", K_U32, COST(ISA_CLASS_FMISC), 1, 1000,
+     "cycles of fsgnj/fmin/fmax/compares/fclass/fmv", NULL},
+    {"core.system_latency", K_U32, COST(ISA_CLASS_SYSTEM), 1, 1000,
+     "cycles of csr*/fence/ecall/ebreak/mret", NULL},
+    {"core.mt_policy", K_ENUM, offsetof(SimConfig, mt_policy), 0, 1,
+     "how a core's threads share it: interleaved or switch_on_stall",
+     mt_names},
+    {"core.switch_penalty", K_U32, offsetof(SimConfig, switch_penalty), 0,
+     1000, "switch_on_stall: cycles lost switching threads", NULL},
+    {"core.stall_threshold", K_U32, offsetof(SimConfig, stall_threshold), 1,
+     100000, "switch_on_stall: a stall this long (or longer) switches", NULL},
+    {"core.wake_latency", K_U32, offsetof(SimConfig, wake_latency), 0,
+     1000000, "cycles from a WAKE until the woken hart runs", NULL},
+    {"memory.latency", K_U32, offsetof(SimConfig, mem_latency), 0, 100000,
+     "extra cycles of every data access (flat memory model)", NULL},
+};
+
+void sim_config_defaults(SimConfig *c)
+{
+    memset(c, 0, sizeof *c);
+    c->ram_base = 0x80000000u;
+    c->ram_size = 128u << 20;
+    c->clock_hz = 1000000000u;
+    c->timing = true;
+    c->progress = true;
+    for (int i = 0; i < ISA_CLASS_COUNT; i++)
+        c->cost[i] = 1;
+    c->cost[ISA_CLASS_MUL] = 3;
+    c->cost[ISA_CLASS_DIV] = 20;
+    c->cost[ISA_CLASS_FADD] = 4;
+    c->cost[ISA_CLASS_FMUL] = 4;
+    c->cost[ISA_CLASS_FFMA] = 5;
+    c->cost[ISA_CLASS_FDIV] = 15;
+    c->cost[ISA_CLASS_FSQRT] = 20;
+    c->cost[ISA_CLASS_FCVT] = 3;
+    c->mem_latency = 2;
+    c->cores = 1;
+    c->threads_per_core = 1;
+    c->mt_policy = SIM_MT_INTERLEAVED;
+    c->switch_penalty = 2;
+    c->stall_threshold = 8;
+    c->wake_latency = 20;
+    c->mode = SIM_MODE_DETERMINISTIC;
+    c->host_threads = 2;
+    c->quantum = 1000;
+    c->granularity = 100;
+    snprintf(c->name, sizeof c->name, "default");
+}
+
+bool sim_parse_size(const char *s, uint64_t *out)
+{
+    errno = 0;
+    char *end;
+    if (!*s || *s == '-')
+        return false;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s)
+        return false;
+    unsigned shift = 0;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: break;
+    }
+    if ((*end == 'i' || *end == 'I') && shift)
+        end++;
+    if ((*end == 'b' || *end == 'B'))
+        end++;
+    if (*end || (shift && v > (UINT64_MAX >> shift)))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+bool sim_config_set(SimConfig *c, const char *key, const char *value,
+                    char *err, size_t errlen)
+{
+    const ConfigKey *k = NULL;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(keys[i].name, key) == 0)
+            k = &keys[i];
+    if (!k) {
+        snprintf(err, errlen, "unknown configuration key '%s' (parsim run "
+                 "--list-keys shows them)", key);
+        return false;
+    }
+    uint64_t v = 0;
+    bool ok;
+    void *field = (char *)c + k->off;
+    if (k->kind == K_STR) {
+        if (strlen(value) >= sizeof c->name) {
+            snprintf(err, errlen, "%s: '%s' is longer than %zu characters",
+                     key, value, sizeof c->name - 1);
+            return false;
+        }
+        snprintf(field, sizeof c->name, "%s", value);
+        return true;
+    }
+    if (k->kind == K_ENUM) {
+        ok = false;
+        for (int i = 0; k->names[i]; i++)
+            if (!strcmp(value, k->names[i])) {
+                v = (uint64_t)i;
+                ok = true;
+            }
+        if (!ok) {
+            int n = snprintf(err, errlen, "%s: bad value '%s' (one of:", key,
+                             value);
+            for (int i = 0; k->names[i] && n > 0 && (size_t)n < errlen; i++)
+                n += snprintf(err + n, errlen - (size_t)n, " %s", k->names[i]);
+            if (n > 0 && (size_t)n < errlen)
+                snprintf(err + n, errlen - (size_t)n, ")");
+            return false;
+        }
+    } else if (k->kind == K_BOOL) {
+        ok = true;
+        if (!strcmp(value, "1") || !strcmp(value, "true") ||
+            !strcmp(value, "on") || !strcmp(value, "yes"))
+            v = 1;
+        else if (!strcmp(value, "0") || !strcmp(value, "false") ||
+                 !strcmp(value, "off") || !strcmp(value, "no"))
+            v = 0;
+        else
+            ok = false;
+    } else if (k->kind == K_SIZE) {
+        ok = sim_parse_size(value, &v);
+    } else {
+        char *end;
+        errno = 0;
+        ok = *value && *value != '-';
+        v = strtoull(value, &end, 0);
+        ok = ok && !errno && end != value && !*end;
+    }
+    if (!ok) {
+        snprintf(err, errlen, "%s: bad value '%s' (%s expected)", key, value,
+                 k->kind == K_BOOL ? "0 or 1" : k->kind == K_SIZE
+                     ? "a size such as 64K or 128M" : "a whole number");
+        return false;
+    }
+    if (v < k->min || v > k->max) {
+        snprintf(err, errlen, "%s: %s is out of range [%" PRIu64 ", %" PRIu64
+                 "]", key, value, k->min, k->max);
+        return false;
+    }
+    if (k->kind == K_SIZE && (v & 0xfff)) {
+        snprintf(err, errlen, "%s: %s is not a multiple of 4 KiB", key, value);
+        return false;
+    }
+    switch (k->kind) {
+    case K_U32: case K_SIZE: case K_ENUM: *(uint32_t *)field = (uint32_t)v; break;
+    case K_U64: *(uint64_t *)field = v; break;
+    case K_BOOL: *(bool *)field = v != 0; break;
+    }
+    return true;
+}
+
+void sim_config_print_keys(const SimConfig *c, FILE *f)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const ConfigKey *k = &keys[i];
+        const void *field = (const char *)c + k->off;
+        char val[64];
+        if (k->kind == K_STR)
+            snprintf(val, sizeof val, "%s", (const char *)field);
+        else if (k->kind == K_ENUM)
+            snprintf(val, sizeof val, "%s",
+                     k->names[*(const uint32_t *)field]);
+        else
+            snprintf(val, sizeof val, "%" PRIu64,
+                     k->kind == K_U64 ? *(const uint64_t *)field
+                     : k->kind == K_BOOL ? (uint64_t)*(const bool *)field
+                     : (uint64_t)*(const uint32_t *)field);
+        fprintf(f, "  %-26s %-16s %s\n", k->name, val, k->help);
+    }
+}
+
+const char *sim_config_dir(void)
+{
+    const char *d = getenv("PARSIM_CONFIG_DIR");
+    return d && *d ? d : PARSIM_CONFIG_DIR;
+}
+
+typedef struct IniCtx {
+    SimConfig *c;
+    char *err;
+    size_t errlen;
+    const char *path;
+    bool failed;
+} IniCtx;
+
+static int on_ini_line(void *user, const char *section, const char *name,
+                       const char *value)
+{
+    IniCtx *ctx = user;
+    if (ctx->failed)
+        return 0;
+    char key[160], why[256];
+    snprintf(key, sizeof key, "%s.%s", section, name);
+    if (!sim_config_set(ctx->c, key, value, why, sizeof why)) {
+        snprintf(ctx->err, ctx->errlen, "%s: %s", ctx->path, why);
+        ctx->failed = true;
+        return 0;
+    }
+    return 1;
+}
+
+bool sim_config_load(SimConfig *c, const char *name, char *err,
+                     size_t errlen)
+{
+    char path[4096];
+    if (strchr(name, '/') || strstr(name, ".ini"))
+        snprintf(path, sizeof path, "%s", name);
+    else
+        snprintf(path, sizeof path, "%s/%s.ini", sim_config_dir(), name);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "machine '%s': cannot open %s: %s", name, path,
+                 strerror(errno));
+        return false;
+    }
+    IniCtx ctx = {c, err, errlen, path, false};
+    int rc = ini_parse_file(f, on_ini_line, &ctx);
+    fclose(f);
+    if (ctx.failed)
+        return false;
+    if (rc != 0) {
+        snprintf(err, errlen, "%s:%d: not a 'key = value' or '[section]' "
+                 "line", path, rc);
+        return false;
+    }
+    return true;
+}
+
+bool sim_config_check(const SimConfig *c, char *err, size_t errlen)
+{
+    uint64_t harts = (uint64_t)c->cores * c->threads_per_core;
+    if (harts > SIM_MAX_HARTS) {
+        snprintf(err, errlen, "machine.cores x machine.threads_per_core = "
+                 "%" PRIu64 " harts; parsim runs at most %d", harts,
+                 SIM_MAX_HARTS);
+        return false;
+    }
+    if (c->mode == SIM_MODE_PARALLEL && c->host_threads > c->cores) {
+        snprintf(err, errlen, "run.host_threads = %u but the machine has only "
+                 "%u cores (cores are what host threads share out)",
+                 c->host_threads, c->cores);
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,86 @@
+/* config.h — the machine configuration: every parameter as a
+ * "section.key", settable from an INI machine file (libinih), from
+ * `--set section.key=value`, or from a dedicated option.  An unknown key,
+ * a bad value or an impossible combination is an error naming the key,
+ * never a silent default.
+ *
+ * May depend on: isa/isa.h (instruction classes), libinih.
+ */
+#ifndef PARSIM_SIM_CONFIG_H
+#define PARSIM_SIM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "isa/isa.h"
+
+#define SIM_MAX_HARTS 64
+
+typedef enum SimMtPolicy {
+    SIM_MT_INTERLEAVED,       /* issue from the next ready thread each cycle */
+    SIM_MT_SWITCH_ON_STALL    /* run one thread until it stalls */
+} SimMtPolicy;
+
+typedef enum SimMode {
+    SIM_MODE_DETERMINISTIC,   /* one host thread, harts in global time order */
+    SIM_MODE_PARALLEL         /* cores on host threads, lax synchronisation */
+} SimMode;
+
+typedef struct SimConfig {
+    char name[64];                  /* machine name (from its file) */
+    uint32_t cores;
+    uint32_t threads_per_core;
+    uint32_t ram_base;
+    uint32_t ram_size;
+    uint64_t clock_hz;
+    uint64_t max_cycles;            /* 0: no limit */
+    uint32_t cost[ISA_CLASS_COUNT]; /* cycles per instruction class */
+    uint32_t mem_latency;           /* flat memory: extra cycles/access */
+    uint32_t mt_policy;             /* SimMtPolicy */
+    uint32_t switch_penalty;        /* cycles to switch threads on a stall */
+    uint32_t stall_threshold;       /* stalls this long (or longer) switch */
+    uint32_t wake_latency;          /* cycles from WAKE to the woken hart */
+    uint32_t mode;                  /* SimMode */
+    uint32_t host_threads;          /* parallel mode */
+    uint32_t quantum;               /* parallel mode: cycles per barrier */
+    uint32_t granularity;           /* deterministic: cycles a hart may run
+                                       past the next one before switching */
+    bool timing;                    /* false: 1 cycle per instruction */
+    bool guest_traps;               /* deliver exceptions to mtvec */
+    bool quiet;                     /* no summary on stderr */
+    bool progress;                  /* progress line on long runs */
+} SimConfig;
+
+void sim_config_defaults(SimConfig *c);
+
+/* Set one configuration key ("core.mul_latency", "memory.latency", ...)
+ * from text.  Returns false with a reason naming the key when the key is
+ * unknown or the value bad. */
+ISA_WARN_UNUSED bool sim_config_set(SimConfig *c, const char *key,
+                                    const char *value, char *err,
+                                    size_t errlen);
+
+/* Load an INI machine file: [section] key = value lines, the same keys
+ * as --set.  `name` is a path, or the name of a preset shipped in
+ * configs/ ("smp4" finds configs/smp4.ini).  Fails with the file, line
+ * and key in err. */
+ISA_WARN_UNUSED bool sim_config_load(SimConfig *c, const char *name,
+                                     char *err, size_t errlen);
+
+/* Check the combination (e.g. too many harts for the stacks); fails with
+ * a reason. */
+ISA_WARN_UNUSED bool sim_config_check(const SimConfig *c, char *err,
+                                      size_t errlen);
+
+/* Print every key with its current value and meaning. */
+void sim_config_print_keys(const SimConfig *c, FILE *f);
+
+/* Parse "128M", "64K", "4096", "1G" into bytes. */
+ISA_WARN_UNUSED bool sim_parse_size(const char *s, uint64_t *out);
+
+/* Directory of the shipped presets (configs/). */
+const char *sim_config_dir(void);
+
+#endif

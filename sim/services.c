@@ -1,0 +1,177 @@
+/* services.c — the simulator services a program reaches by ecall
+ * (programs/runtime/parsim_ecall.h): number of harts, topology, a
+ * futex-like wait/wake, and the lock annotations behind the per-lock
+ * statistics.
+ *
+ * Everything here runs under m->lock, so in parallel mode a WAKE on one
+ * host thread and a WAIT on another see one order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "programs/runtime/parsim_ecall.h"
+#include "sim/machine.h"
+
+enum { A0 = 10, A1 = 11, A2 = 12, A6 = 16, A7 = 17 };
+
+SimLock *sim_lock_find(const SimMachine *m, uint32_t addr)
+{
+    for (size_t i = 0; i < m->nlocks; i++)
+        if (m->locks[i].addr == addr)
+            return &m->locks[i];
+    return NULL;
+}
+
+static SimLock *lock_get(SimMachine *m, uint32_t addr, uint32_t kind)
+{
+    SimLock *l = sim_lock_find(m, addr);
+    if (l)
+        return l;
+    if (m->nlocks == m->locks_cap) {
+        size_t cap = m->locks_cap ? m->locks_cap * 2 : 16;
+        SimLock *n = realloc(m->locks, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        m->locks = n;
+        m->locks_cap = cap;
+    }
+    l = &m->locks[m->nlocks++];
+    memset(l, 0, sizeof *l);
+    l->addr = addr;
+    l->kind = kind < PARSIM_KIND_COUNT ? kind : PARSIM_KIND_OTHER;
+    l->holder = -1;
+    l->last_core = -1;
+    return l;
+}
+
+static void wait_call(SimMachine *m, SimHart *h)
+{
+    uint32_t addr = h->isa.x[A0], expected = h->isa.x[A1];
+    uint8_t *p = (addr & 3) ? NULL : isa_mem_ptr(&m->mem, addr, 4);
+    if (!p) {
+        h->isa.x[A0] = (uint32_t)PARSIM_ERR_INVALID_ADDRESS;
+        return;
+    }
+    uint32_t now = __atomic_load_n((uint32_t *)(void *)p, __ATOMIC_ACQUIRE);
+    h->isa.x[A0] = PARSIM_OK;
+    if (now != expected) {
+        h->isa.x[A1] = 1;
+        return;
+    }
+    h->isa.x[A1] = 0;
+    h->wait_addr = addr;
+    h->wait_since = h->isa.cycle;
+    h->wait_seq = m->wait_seq++;
+    __atomic_store_n(&h->state, SIM_HART_WAITING, __ATOMIC_RELEASE);
+}
+
+static void wake_call(SimMachine *m, SimHart *h)
+{
+    uint32_t addr = h->isa.x[A0], max = h->isa.x[A1];
+    uint32_t woken = 0;
+    uint64_t at = h->isa.cycle + m->cfg.wake_latency;
+    while (woken < max) {
+        /* The longest waiter on addr goes first. */
+        SimHart *first = NULL;
+        for (uint32_t i = 0; i < m->nharts; i++) {
+            SimHart *w = &m->harts[i];
+            if (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) ==
+                    SIM_HART_WAITING &&
+                w->wait_addr == addr &&
+                (!first || w->wait_seq < first->wait_seq))
+                first = w;
+        }
+        if (!first)
+            break;
+        if (first->isa.cycle < at) {
+            first->st.blocked += at - first->isa.cycle;
+            first->isa.cycle = at;
+        }
+        __atomic_store_n(&first->state, SIM_HART_RUNNABLE, __ATOMIC_RELEASE);
+        woken++;
+    }
+    h->st.wakes_sent += woken;
+    h->isa.x[A0] = PARSIM_OK;
+    h->isa.x[A1] = woken;
+}
+
+static void lock_note(SimMachine *m, SimHart *h)
+{
+    uint32_t addr = h->isa.x[A0], event = h->isa.x[A1], kind = h->isa.x[A2];
+    uint64_t now = h->isa.cycle;
+    SimLock *l = lock_get(m, addr, kind);
+    if (!l || event > PARSIM_LOCK_RELEASED) {
+        h->isa.x[A0] = (uint32_t)PARSIM_ERR_INVALID_PARAM;
+        return;
+    }
+    switch (event) {
+    case PARSIM_LOCK_TRY:
+        h->trying = true;
+        h->lock_addr = addr;
+        h->lock_since = now;
+        h->lock_blocked0 = h->st.blocked;
+        break;
+    case PARSIM_LOCK_ACQUIRED: {
+        uint64_t wait = h->trying && h->lock_addr == addr
+                            ? now - h->lock_since : 0;
+        uint64_t blocked = h->trying ? h->st.blocked - h->lock_blocked0 : 0;
+        h->trying = false;
+        h->st.spin += wait > blocked ? wait - blocked : 0;
+        h->st.acquisitions++;
+        l->acquisitions++;
+        l->wait_total += wait;
+        if (wait > l->wait_max)
+            l->wait_max = wait;
+        if (l->last_core >= 0 && (uint32_t)l->last_core != h->core)
+            l->handoffs++;
+        l->holder = (int)h->isa.hartid;
+        l->held_since = now;
+        break;
+    }
+    case PARSIM_LOCK_RELEASED:
+        if (l->holder >= 0)
+            l->hold_total += now - l->held_since;
+        l->holder = -1;
+        l->last_core = (int)h->core;
+        break;
+    }
+    h->isa.x[A0] = PARSIM_OK;
+}
+
+bool sim_service_call(SimMachine *m, SimHart *h, char *err, size_t errlen)
+{
+    IsaHart *x = &h->isa;
+    if (x->x[A7] != PARSIM_EID) {
+        snprintf(err, errlen, "no service with a7 = 0x%x (parsim's services "
+                 "use a7 = 0x%x, see parsim_ecall.h)", x->x[A7], PARSIM_EID);
+        return false;
+    }
+    uint32_t fn = x->x[A6];
+    pthread_mutex_lock(&m->lock);
+    switch (fn) {
+    case PARSIM_FN_NUM_HARTS:
+        x->x[A0] = PARSIM_OK;
+        x->x[A1] = m->nharts;
+        break;
+    case PARSIM_FN_TOPOLOGY:
+        x->x[A0] = PARSIM_OK;
+        x->x[A1] = m->cfg.cores;
+        x->x[A2] = m->cfg.threads_per_core;
+        break;
+    case PARSIM_FN_WAIT:
+        wait_call(m, h);
+        break;
+    case PARSIM_FN_WAKE:
+        wake_call(m, h);
+        break;
+    case PARSIM_FN_LOCK_NOTE:
+        lock_note(m, h);
+        break;
+    default:
+        pthread_mutex_unlock(&m->lock);
+        snprintf(err, errlen, "unknown parsim service %u (a6)", fn);
+        return false;
+    }
+    pthread_mutex_unlock(&m->lock);
+    return true;
+}
