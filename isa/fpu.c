@@ -103,10 +103,9 @@ static uint32_t round_pack(bool neg, int exp, uint64_t sig, unsigned rm,
         sig = (sig >> 1) | (sig & 1);
         exp++;
     }
-    while (!(sig >> 62)) {
-        sig <<= 1;
-        exp--;
-    }
+    int lz = __builtin_clzll(sig) - 1;  /* sig != 0 */
+    sig <<= lz;
+    exp -= lz;
     int e = exp + 62;                   /* value = 1.xxx * 2^e */
     uint32_t s = neg ? SIGN : 0;
 
