@@ -296,6 +296,7 @@ static const Vec fused[] = {
     ALL5(fmadd_s, PINF, PZERO, QNAN, QNAN, NV),
     ALL5(fnmadd_s, NZERO, NINF, QNANP, QNAN, NV),
     ALL5(fmsub_s, PINF, PZERO, ONE, QNAN, NV),
+    ALL5(fmsub_s, PZERO, PZERO, QNAN, QNAN, 0),    /* 0*0: no NV */
     ALL5(fmadd_s, ONE, ONE, SNAN, QNAN, NV),
     ALL5(fmadd_s, QNAN, ONE, ONE, QNAN, 0),
     ALL5(fnmsub_s, ONE, NQNAN, PINF, QNAN, 0),
