@@ -73,6 +73,28 @@ $(BUILD)/parsim-cc: scripts/parsim-cc.in | $(DEPS_STAMP)
 	chmod +x $@
 
 # ---- guest programs ---------------------------------------------------------
+# ---- BEGIN guest runtime (programs/runtime; docs/programming.md) -------------
+# crt0.o and libparsim.a (every programs/runtime/*.c), which parsim-cc links
+# into every guest program; the runtime's sources are not programs.
+RT_DIR   := $(BUILD)/runtime
+RT_OBJ   := $(patsubst programs/runtime/%.c,$(RT_DIR)/%.o,$(wildcard programs/runtime/*.c))
+RT_FILES := $(RT_DIR)/crt0.o $(RT_DIR)/libparsim.a
+GUEST_WARN := -Wall -Wextra -Werror
+PROG_SRC := $(filter-out programs/runtime/%,$(PROG_SRC))
+PROG_ELF := $(PROG_SRC:programs/%.c=$(BUILD)/programs/%.elf)
+
+$(RT_DIR)/%.o: programs/runtime/%.c $(RUNTIME_DEPS) $(BUILD)/parsim-cc
+	@mkdir -p $(dir $@)
+	$(BUILD)/parsim-cc -O2 -g $(GUEST_WARN) -c $< -o $@
+$(RT_DIR)/crt0.o: programs/runtime/crt0.S $(BUILD)/parsim-cc
+	@mkdir -p $(dir $@)
+	$(BUILD)/parsim-cc -c $< -o $@
+$(RT_DIR)/libparsim.a: $(RT_OBJ)
+	rm -f $@ && riscv64-unknown-elf-ar rcs $@ $^
+$(PROG_ELF) $(TPROG_ELF): $(RT_FILES)
+$(BUILD)/programs/threads/%.elf $(BUILD)/tests/programs/mt_%.elf: \
+	export PARSIM_CFLAGS := $(GUEST_WARN)
+# ---- END guest runtime ------------------------------------------------------
 programs: $(PROG_ELF)
 
 $(BUILD)/programs/%.elf: programs/%.c $(BUILD)/parsim-cc $(RUNTIME_DEPS)
