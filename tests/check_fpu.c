@@ -958,7 +958,12 @@ END_TEST
  * on x86, tininess detected after rounding as RISC-V does.  Operands and
  * results pass through volatile objects so the operation happens between
  * fesetround and fetestexcept whatever the optimiser knows (this file is
- * not built with -frounding-math). */
+ * not built with -frounding-math).  Library functions are called through
+ * volatile pointers: without -frounding-math GCC treats rintf as const and
+ * may expand it inline assuming round-to-nearest. */
+static float (*volatile host_sqrtf)(float) = sqrtf;
+static float (*volatile host_fmaf)(float, float, float) = fmaf;
+static float (*volatile host_rintf)(float) = rintf;
 
 static uint64_t rng_state;
 
@@ -1029,14 +1034,14 @@ static uint32_t host_exec(unsigned op, uint32_t a, uint32_t b, uint32_t c,
     case ISA_OP_fsub_s:    r = x - y; break;
     case ISA_OP_fmul_s:    r = x * y; break;
     case ISA_OP_fdiv_s:    r = x / y; break;
-    case ISA_OP_fsqrt_s:   r = sqrtf(x); break;
-    case ISA_OP_fmadd_s:   r = fmaf(x, y, z); break;
-    case ISA_OP_fmsub_s:   r = fmaf(x, y, -z); break;
-    case ISA_OP_fnmsub_s:  r = fmaf(-x, y, z); break;
-    case ISA_OP_fnmadd_s:  r = fmaf(-x, y, -z); break;
+    case ISA_OP_fsqrt_s:   r = host_sqrtf(x); break;
+    case ISA_OP_fmadd_s:   r = host_fmaf(x, y, z); break;
+    case ISA_OP_fmsub_s:   r = host_fmaf(x, y, -z); break;
+    case ISA_OP_fnmsub_s:  r = host_fmaf(-x, y, z); break;
+    case ISA_OP_fnmadd_s:  r = host_fmaf(-x, y, -z); break;
     case ISA_OP_fcvt_s_w:  r = (float)xi; break;
     case ISA_OP_fcvt_s_wu: r = (float)xu; break;
-    default:               ri = rintf(x); break;  /* fcvt.w[u].s */
+    default:               ri = host_rintf(x); break;  /* fcvt.w[u].s */
     }
     int ex = fetestexcept(FE_ALL_EXCEPT);
     fesetround(FE_TONEAREST);
