@@ -44,6 +44,9 @@ PROG_SRC   := $(wildcard programs/*/*.c)
 PROG_ELF   := $(PROG_SRC:programs/%.c=$(BUILD)/programs/%.elf)
 TPROG_SRC  := $(wildcard tests/programs/*.c)
 TPROG_ELF  := $(TPROG_SRC:tests/programs/%.c=$(BUILD)/tests/programs/%.elf)
+# Freestanding assembly programs: no C library, no parsim runtime.
+FPROG_SRC  := $(wildcard tests/programs/freestanding/*.S)
+FPROG_ELF  := $(FPROG_SRC:tests/programs/freestanding/%.S=$(BUILD)/tests/programs/freestanding/%.elf)
 RUNTIME_DEPS := $(wildcard programs/runtime/*)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
@@ -105,6 +108,11 @@ $(BUILD)/tests/programs/%.elf: tests/programs/%.c $(BUILD)/parsim-cc $(RUNTIME_D
 	@mkdir -p $(dir $@)
 	$(BUILD)/parsim-cc -O2 -g $< -o $@
 
+$(BUILD)/tests/programs/freestanding/%.elf: tests/programs/freestanding/%.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	riscv64-unknown-elf-gcc -march=rv32imac_zicsr -mabi=ilp32 -nostdlib \
+	    -nostartfiles -g -Wl,-N -Wl,-Ttext=0x80000000 -Wl,--no-warn-rwx-segments $< -o $@
+
 # ---- tests ------------------------------------------------------------------
 $(BUILD)/suites.h: $(TEST_SRC) | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)
@@ -118,7 +126,7 @@ $(BUILD)/obj/tests/%.o: tests/%.c $(BUILD)/suites.h | $(DEPS_STAMP)
 $(BUILD)/check_parsim: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
 
-check: all $(BUILD)/check_parsim $(TPROG_ELF)
+check: all $(BUILD)/check_parsim $(TPROG_ELF) $(FPROG_ELF)
 	PARSIM_BUILD=$(BUILD) $(BUILD)/check_parsim
 
 # ---- demo and bench ---------------------------------------------------------

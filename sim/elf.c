@@ -406,8 +406,14 @@ void sim_elf_describe(const SimProgram *p, uint32_t addr, char *buf,
                       size_t len)
 {
     const SimSymbol *s = p ? sim_elf_symbol_at(p, addr) : NULL;
+    const char *near;
+    uint32_t off;
     int n;
-    if (s && addr != s->addr)
+    /* Hand-written assembly has labels without sizes: name the nearest
+     * one below, as objdump does. */
+    if (!s && p && sim_elf_symfn((void *)p, addr, &near, &off))
+        n = snprintf(buf, len, off ? "%s+0x%x" : "%s", near, off);
+    else if (s && addr != s->addr)
         n = snprintf(buf, len, "%s+0x%x", s->name, addr - s->addr);
     else if (s)
         n = snprintf(buf, len, "%s", s->name);

@@ -1,0 +1,344 @@
+/* check_machine.c — many harts end to end: determinism, races that lose
+ * updates and locks that do not, the deadlock report, hardware threads
+ * hiding each other's stalls, parallel mode, machine files, console lines
+ * kept whole, and a freestanding QEMU-style SMP program. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/machine.h"
+#include "tests/testutil.h"
+
+static TuResult res;
+
+static void teardown_res(void) { tu_free(&res); }
+
+static const char *elf(const char *rel)
+{
+    static char buf[8][4096];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s", tu_build_path(rel));
+    ck_assert_msg(access(buf[k], R_OK) == 0, "%s is missing (make builds it)",
+                  buf[k]);
+    return buf[k];
+}
+
+/* Run parsim with the given arguments (NULL-terminated). */
+static void run(char *const args[])
+{
+    char *argv[40];
+    int n = 0;
+    static char parsim[4096];
+    snprintf(parsim, sizeof parsim, "%s", tu_build_path("parsim"));
+    argv[n++] = parsim;
+    for (int i = 0; args[i] && n < 39; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    ck_assert_int_eq(tu_run(argv, NULL, 120, &res), 0);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return strdup(buf);
+}
+
+/* ---- determinism ---------------------------------------------------------- */
+
+/* The same program on the same machine: byte-identical output and
+ * statistics, run after run, and --host-threads 1 is the default mode. */
+START_TEST(test_deterministic_repeats)
+{
+    const char *prog = elf("programs/threads/racy_counter.elf");
+    char *first_out = NULL, *first_stats = NULL;
+    for (int i = 0; i < 4; i++) {
+        char stats[64];
+        snprintf(stats, sizeof stats, "/tmp/parsim-det-%d-%d.json",
+                 (int)getpid(), i);
+        char *a[] = {"run", "-q", "--cores", "8", "--stats", stats,
+                     i == 3 ? "--host-threads" : "--cores",
+                     i == 3 ? "1" : "8", (char *)prog, NULL};
+        run(a);
+        ck_assert_int_eq(res.status, 0);
+        char *st = slurp(stats);
+        unlink(stats);
+        if (!first_out) {
+            first_out = strdup(res.out);
+            first_stats = st;
+        } else {
+            ck_assert_str_eq(res.out, first_out);
+            ck_assert_str_eq(st, first_stats);
+            free(st);
+        }
+        tu_free(&res);
+    }
+    ck_assert_ptr_nonnull(strstr(first_stats, "\"schema\": \"parsim-stats-1\""));
+    ck_assert_ptr_nonnull(strstr(first_stats, "\"harts\": 8"));
+    free(first_out);
+    free(first_stats);
+}
+END_TEST
+
+/* ---- races and locks --------------------------------------------------------- */
+
+START_TEST(test_racy_counter_loses_updates)
+{
+    char *a[] = {"run", "-q", "--cores", "4",
+                 (char *)elf("programs/threads/racy_counter.elf"), NULL};
+    run(a);
+    ck_assert_int_eq(res.status, 0);
+    unsigned expected, got, lost;
+    const char *p = strstr(res.out, "expected ");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(sscanf(p, "expected %u, got %u (%u updates lost)",
+                            &expected, &got, &lost), 3);
+    ck_assert_uint_eq(expected, 40000);
+    ck_assert_uint_lt(got, expected);
+    ck_assert_uint_eq(expected - got, lost);
+    ck_assert_uint_gt(lost, 1000);
+}
+END_TEST
+
+/* Every lock keeps the counter exact, in both modes. */
+static const char *const modes[][2] = {{"--host-threads", "1"},
+                                       {"--host-threads", "2"}};
+
+START_TEST(test_locked_counters_exact)
+{
+    char *a[] = {"run", "-q", "--cores", "4", (char *)modes[_i][0],
+                 (char *)modes[_i][1],
+                 (char *)elf("programs/threads/counter.elf"), NULL};
+    run(a);
+    ck_assert_int_eq(res.status, 0);
+    static const char *const locks[] = {"tas", "ttas", "backoff", "ticket",
+                                        "array", "mcs", "mutex", "rmutex",
+                                        "semaphore"};
+    for (size_t i = 0; i < sizeof locks / sizeof locks[0]; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "\n%-10s count 4000 of 4000 exact",
+                 locks[i]);
+        ck_assert_msg(strstr(res.out, want) != NULL, "%s not exact:\n%s",
+                      locks[i], res.out);
+    }
+}
+END_TEST
+
+/* Mutual exclusion under stress: 8 harts, every lock and barrier, the
+ * protected invariants checked inside the critical sections. */
+START_TEST(test_mutual_exclusion_stress)
+{
+    char *a[] = {"run", "-q", "--cores", "8", (char *)modes[_i][0],
+                 (char *)modes[_i][1],
+                 (char *)elf("tests/programs/mt_stress.elf"), NULL};
+    run(a);
+    ck_assert_msg(res.status == 0, "status %d:\n%s%s", res.status, res.out,
+                  res.err);
+    ck_assert_ptr_null(strstr(res.out, "FAIL"));
+    ck_assert_ptr_nonnull(strstr(res.out, "mcs        OK"));
+}
+END_TEST
+
+/* The per-lock statistics name locks by their ELF symbol. */
+START_TEST(test_lock_stats)
+{
+    char stats[64];
+    snprintf(stats, sizeof stats, "/tmp/parsim-locks-%d.json", (int)getpid());
+    char *a[] = {"run", "--cores", "4", "--stats", stats,
+                 (char *)elf("programs/threads/counter.elf"), "ticket", NULL};
+    run(a);
+    ck_assert_int_eq(res.status, 0);
+    char *st = slurp(stats);
+    unlink(stats);
+    ck_assert_ptr_nonnull(strstr(st, "\"symbol\": \"ticket+0\", \"kind\": "
+                                     "\"ticket\", \"acquisitions\": 4000,"));
+    /* A ticket lock under contention is handed from core to core. */
+    ck_assert_ptr_nonnull(strstr(res.err, "ticket+0"));
+    free(st);
+}
+END_TEST
+
+/* ---- the deadlock report --------------------------------------------------- */
+
+START_TEST(test_deadlock_report)
+{
+    char *a[] = {"run", "-q", "--cores", "2", (char *)modes[_i][0],
+                 (char *)modes[_i][1],
+                 (char *)elf("tests/programs/mt_deadlock.elf"), NULL};
+    if (_i == 1)
+        a[5] = "2";
+    run(a);
+    ck_assert_int_eq(res.status, SIM_EXIT_DEADLOCK);
+    ck_assert_ptr_nonnull(strstr(res.err, "parsim: deadlock: all 2 harts "
+                                          "are blocked"));
+    const char *h0 = strstr(res.err, "hart 0 (core 0)");
+    const char *h1 = strstr(res.err, "hart 1 (core 1)");
+    ck_assert_ptr_nonnull(h0);
+    ck_assert_ptr_nonnull(h1);
+    ck_assert_ptr_nonnull(strstr(h0, "trying to take mutex 0x"));
+    ck_assert_msg(strstr(res.err, "(lock_b+0) held by hart 1") &&
+                      strstr(res.err, "(lock_a+0) held by hart 0"),
+                  "%s", res.err);
+}
+END_TEST
+
+/* ---- hardware threads -------------------------------------------------------- */
+
+/* Two threads per core hide each other's memory stalls (about the same
+ * time for twice the work) but not ALU work (twice the time). */
+START_TEST(test_smt_hides_stalls)
+{
+    char *a[] = {"run", "-q", "--cores", "2", "--threads-per-core", "2",
+                 "--set", "memory.latency=50",
+                 (char *)elf("programs/threads/smt_demo.elf"), NULL};
+    run(a);
+    ck_assert_int_eq(res.status, 0);
+    double loads, alu;
+    const char *p = strstr(res.out, "dependent loads");
+    const char *q = strstr(res.out, "ALU-bound adds");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_int_eq(sscanf(strstr(p, "cycles: ") + 8, "%lfx", &loads), 1);
+    ck_assert_int_eq(sscanf(strstr(q, "cycles: ") + 8, "%lfx", &alu), 1);
+    ck_assert_msg(loads < 1.2, "loads %.2fx", loads);
+    ck_assert_msg(alu > 1.9, "alu %.2fx", alu);
+}
+END_TEST
+
+/* Coarse-grained threads do not hide stalls shorter than the threshold. */
+START_TEST(test_switch_on_stall_threshold)
+{
+    char *a[] = {"run", "-q", "--machine", "coarse4x4", "--set",
+                 "memory.latency=4",
+                 (char *)elf("programs/threads/smt_demo.elf"), NULL};
+    run(a);
+    ck_assert_int_eq(res.status, 0);
+    double loads;
+    const char *p = strstr(res.out, "dependent loads");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(sscanf(strstr(p, "cycles: ") + 8, "%lfx", &loads), 1);
+    ck_assert_msg(loads > 3.8, "loads %.2fx", loads);
+}
+END_TEST
+
+/* ---- console, freestanding programs, errors ---------------------------------- */
+
+/* Each hart's lines come out whole, never mixed mid-line. */
+START_TEST(test_console_lines_whole)
+{
+    char *a[] = {"run", "-q", "--cores", "4",
+                 (char *)elf("tests/programs/mt_print.elf"), NULL};
+    run(a);
+    ck_assert_int_eq(res.status, 0);
+    int lines = 0;
+    for (char *l = strtok(res.out, "\n"); l; l = strtok(NULL, "\n")) {
+        unsigned hart, n;
+        char tail[128];
+        ck_assert_msg(sscanf(l, "hart %u line %u: %127s", &hart, &n, tail) == 3
+                          && strcmp(tail, "abcdefghijklmnopqrstuvwxyz") == 0,
+                      "mixed line: '%s'", l);
+        lines++;
+    }
+    ck_assert_int_eq(lines, 4 * 40);
+}
+END_TEST
+
+/* A freestanding multi-hart program for QEMU's virt -smp 4 runs
+ * unchanged, with the same output and status as on QEMU. */
+START_TEST(test_freestanding_smp)
+{
+    const char *prog = elf("tests/programs/freestanding/smp_sum.elf");
+    char *a[] = {"run", "-q", "--cores", "4", (char *)modes[_i][0],
+                 (char *)modes[_i][1], (char *)prog, NULL};
+    run(a);
+    ck_assert_int_eq(res.status, 7);
+    ck_assert_str_eq(res.out, "total 50500\n");
+    char *out = strdup(res.out);
+    tu_free(&res);
+    char *q[] = {"qemu-system-riscv32", "-machine", "virt", "-smp", "4",
+                 "-bios", "none", "-display", "none", "-monitor", "none",
+                 "-serial", "none", "-chardev", "stdio,id=g,signal=off",
+                 "-semihosting-config", "enable=on,chardev=g", "-kernel",
+                 (char *)prog, NULL};
+    ck_assert_int_eq(tu_run(q, NULL, 30, &res), 0);
+    ck_assert_int_eq(res.status, 7);
+    ck_assert_str_eq(res.out, out);
+    free(out);
+}
+END_TEST
+
+/* Harts that wait for an interrupt park; with too few harts to finish,
+ * hart 0 spins until the cycle limit. */
+START_TEST(test_wfi_parks)
+{
+    char *a[] = {"run", "-q", "--cores", "3", "--max-cycles", "50000",
+                 (char *)elf("tests/programs/freestanding/smp_sum.elf"), NULL};
+    run(a);
+    ck_assert_int_eq(res.status, SIM_EXIT_CYCLE_LIMIT);
+    ck_assert_ptr_nonnull(strstr(res.err, "cycle limit: hart 0"));
+}
+END_TEST
+
+START_TEST(test_machine_files)
+{
+    static const struct {
+        const char *machine;
+        int status;
+        const char *needle;
+    } cases[] = {
+        {"smp4", 0, "4 cores x 1 threads"},
+        {"smt4x2", 0, "4 cores x 2 threads"},
+        {"nosuchmachine", SIM_EXIT_USAGE, "cannot open"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *a[] = {"run", "--machine", (char *)cases[i].machine,
+                     (char *)elf("programs/threads/array_sum_spmd.elf"), NULL};
+        run(a);
+        ck_assert_msg(res.status == cases[i].status, "%s: status %d: %s",
+                      cases[i].machine, res.status, res.err);
+        ck_assert_msg(strstr(res.err, cases[i].needle) != NULL, "%s: %s",
+                      cases[i].machine, res.err);
+        tu_free(&res);
+    }
+    char *bad[] = {"run", "--cores", "65", (char *)elf("programs/demo/hello.elf"),
+                   NULL};
+    run(bad);
+    ck_assert_int_eq(res.status, SIM_EXIT_USAGE);
+    ck_assert_ptr_nonnull(strstr(res.err, "machine.cores"));
+    tu_free(&res);
+    char *bad2[] = {"run", "--cores", "2", "--host-threads", "4",
+                    (char *)elf("programs/demo/hello.elf"), NULL};
+    run(bad2);
+    ck_assert_int_eq(res.status, SIM_EXIT_USAGE);
+    ck_assert_ptr_nonnull(strstr(res.err, "run.host_threads"));
+}
+END_TEST
+
+Suite *machine_suite(void)
+{
+    Suite *s = suite_create("machine");
+    TCase *tc = tcase_create("multicore");
+    tcase_add_checked_fixture(tc, NULL, teardown_res);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_deterministic_repeats);
+    tcase_add_test(tc, test_racy_counter_loses_updates);
+    tcase_add_loop_test(tc, test_locked_counters_exact, 0, 2);
+    tcase_add_loop_test(tc, test_mutual_exclusion_stress, 0, 2);
+    tcase_add_test(tc, test_lock_stats);
+    tcase_add_loop_test(tc, test_deadlock_report, 0, 2);
+    tcase_add_test(tc, test_smt_hides_stalls);
+    tcase_add_test(tc, test_switch_on_stall_threshold);
+    tcase_add_test(tc, test_console_lines_whole);
+    tcase_add_loop_test(tc, test_freestanding_smp, 0, 2);
+    tcase_add_test(tc, test_wfi_parks);
+    tcase_add_test(tc, test_machine_files);
+    suite_add_tcase(s, tc);
+    return s;
+}
