@@ -14,8 +14,11 @@
 
 #include "isa/isa.h"
 
+/* One cache line each: harts on different host threads count without
+ * sharing a line. */
 typedef struct FlatMemCounts {
-    uint64_t loads, stores, amos;
+    _Alignas(64) uint64_t loads;
+    uint64_t stores, amos;
     uint64_t stall;          /* cycles spent waiting for memory */
 } FlatMemCounts;
 

@@ -18,6 +18,7 @@
 #include "sim/machine.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +46,13 @@ bool sim_machine_init(SimMachine *m, const SimConfig *cfg,
     /* calloc: the host only backs the pages the program touches. */
     m->mem.ram = calloc(1, cfg->ram_size);
     m->mem.code_map = calloc(1, (cfg->ram_size >> ISA_CODE_BLOCK_SHIFT) / 8 + 1);
-    m->harts = calloc(m->nharts, sizeof *m->harts);
+    m->harts = aligned_alloc(64, m->nharts * sizeof *m->harts);
+    if (m->harts)
+        memset(m->harts, 0, m->nharts * sizeof *m->harts);
     m->core_env = calloc(cfg->cores, sizeof *m->core_env);
-    m->flat.hart = calloc(m->nharts, sizeof *m->flat.hart);
+    m->flat.hart = aligned_alloc(64, m->nharts * sizeof *m->flat.hart);
+    if (m->flat.hart)
+        memset(m->flat.hart, 0, m->nharts * sizeof *m->flat.hart);
     m->slot_wait = calloc(m->nharts, sizeof *m->slot_wait);
     if (cfg->threads_per_core > 1)
         m->mt = calloc(cfg->cores, sizeof *m->mt);
@@ -60,6 +65,15 @@ bool sim_machine_init(SimMachine *m, const SimConfig *cfg,
     }
     if (!sim_elf_load(prog, &m->mem, err, errlen))
         return false;
+    /* parsim-cc programs put their stacks below __stack: with a smaller
+     * RAM they would fault at the first push, far from the cause. */
+    const SimSymbol *stack = sim_elf_symbol(prog, "__stack");
+    if (stack && !isa_mem_ptr(&m->mem, stack->addr - 4, 4)) {
+        snprintf(err, errlen, "the program's stacks end at __stack = 0x%08x, "
+                 "outside RAM 0x%08x..0x%08x: give it more RAM (--ram-size)",
+                 stack->addr, m->mem.base, m->mem.base + (m->mem.size - 1));
+        return false;
+    }
     m->flat.latency = cfg->mem_latency;
     for (uint32_t c = 0; c < cfg->cores; c++) {
         IsaEnv *env = &m->core_env[c];
@@ -409,12 +423,15 @@ static SimHart *pick(SimMachine *m, int worker, uint64_t horizon,
     return best;
 }
 
-/* Run h from its clock up to the chosen limit; returns -1 or a status. */
+/* Run h from its clock up to the chosen limit (the next hart's clock plus
+ * the granularity, or, with `whole`, the horizon); returns -1 or a
+ * status. */
 static int step_hart(SimMachine *m, SimHart *h, uint64_t second,
-                     uint64_t horizon)
+                     uint64_t horizon, bool whole)
 {
-    uint64_t limit = second == UINT64_MAX ? h->isa.cycle + SLICE_CYCLES
-                                          : second + m->cfg.granularity;
+    uint64_t limit = second == UINT64_MAX || whole
+                         ? h->isa.cycle + SLICE_CYCLES
+                         : second + m->cfg.granularity;
     if (limit > horizon)
         limit = horizon;
     if (m->cfg.max_cycles && limit > m->cfg.max_cycles)
@@ -441,7 +458,7 @@ static void run_deterministic(SimMachine *m, Progress *p)
             finish(m, cycle_limit(m, h));
             break;
         }
-        int status = step_hart(m, h, second, UINT64_MAX);
+        int status = step_hart(m, h, second, UINT64_MAX, false);
         if (status >= 0) {
             progress_clear(p);
             finish(m, status);
@@ -452,10 +469,35 @@ static void run_deterministic(SimMachine *m, Progress *p)
 
 /* ---- parallel mode ------------------------------------------------------------ */
 
+/* A spinning barrier: a quantum is tens of microseconds of work, and a
+ * sleeping barrier costs several of them per crossing.  It yields the host
+ * CPU when a crossing takes long (more host threads than host cores). */
+typedef struct SpinBarrier {
+    unsigned n;
+    unsigned count;
+    unsigned gen;
+} SpinBarrier;
+
+/* Returns true in exactly one thread per crossing (the last to arrive). */
+static bool barrier_wait(SpinBarrier *b)
+{
+    unsigned gen = __atomic_load_n(&b->gen, __ATOMIC_ACQUIRE);
+    if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == b->n) {
+        __atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&b->gen, gen + 1, __ATOMIC_RELEASE);
+        return true;
+    }
+    for (unsigned spins = 0;
+         __atomic_load_n(&b->gen, __ATOMIC_ACQUIRE) == gen; spins++)
+        if (spins > 2000)
+            sched_yield();
+    return false;
+}
+
 typedef struct Parallel {
     SimMachine *m;
     Progress *p;
-    pthread_barrier_t bar;
+    SpinBarrier bar;
     uint64_t horizon;         /* end of the current quantum */
     bool done;                /* written by the serial thread at the barrier */
 } Parallel;
@@ -505,13 +547,15 @@ static void *worker_main(void *arg)
             SimHart *h = pick(m, w->id, horizon, &second);
             if (!h)
                 break;
-            int status = step_hart(m, h, second, horizon);
+            /* Within a quantum each hart runs on to its end in one go:
+             * the lax synchronisation of Graphite and ZSim. */
+            int status = step_hart(m, h, second, horizon, true);
             if (status >= 0)
                 finish(m, status);
         }
-        if (pthread_barrier_wait(&par->bar) == PTHREAD_BARRIER_SERIAL_THREAD)
+        if (barrier_wait(&par->bar))
             between_quanta(par);
-        pthread_barrier_wait(&par->bar);
+        barrier_wait(&par->bar);
         if (par->done)
             break;
     }
@@ -522,8 +566,9 @@ static void run_parallel(SimMachine *m, Progress *p)
 {
     uint32_t n = m->cfg.host_threads;
     Parallel par = {.m = m, .p = p, .horizon = m->cfg.quantum};
+    par.bar.n = n;
     Worker *w = calloc(n, sizeof *w);
-    if (!w || pthread_barrier_init(&par.bar, NULL, n) != 0) {
+    if (!w) {
         fprintf(stderr, "parsim: cannot start %u host threads\n", n);
         free(w);
         finish(m, SIM_EXIT_USAGE);
@@ -545,7 +590,6 @@ static void run_parallel(SimMachine *m, Progress *p)
     }
     for (uint32_t i = 0; i < n; i++)
         pthread_join(w[i].th, NULL);
-    pthread_barrier_destroy(&par.bar);
     free(w);
 }
 

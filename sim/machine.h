@@ -47,8 +47,10 @@ typedef struct SimHartStats {
     uint64_t wakes_sent;
 } SimHartStats;
 
+/* Cache-line aligned: neighbouring harts often run on different host
+ * threads in parallel mode and must not share a line. */
 typedef struct SimHart {
-    IsaHart isa;
+    _Alignas(64) IsaHart isa;
     IsaEnv *env;              /* its core's environment */
     uint32_t core, thread;
     int state;                /* SimHartState; __atomic across threads */
