@@ -300,8 +300,8 @@ bool sim_elf_load(const SimProgram *p, IsaMem *mem, char *err, size_t errlen)
         if (s->paddr < mem->base || end > ram_end) {
             fail(err, errlen, "segment at 0x%08x..0x%08llx does not fit in "
                  "RAM 0x%08x..0x%08llx (%u MiB; see --ram-size)", s->paddr,
-                 (unsigned long long)end, mem->base,
-                 (unsigned long long)ram_end, mem->size >> 20);
+                 (unsigned long long)end - 1, mem->base,
+                 (unsigned long long)ram_end - 1, mem->size >> 20);
             return false;
         }
         uint8_t *dst = isa_mem_ptr(mem, s->paddr, s->memsz);
