@@ -327,9 +327,9 @@ uint32_t sim_elf_top(const SimProgram *p)
     return top;
 }
 
-const SimSymbol *sim_elf_symbol_at(const SimProgram *p, uint32_t addr)
+/* How many symbols lie at or below addr (binary search). */
+static size_t symbols_upto(const SimProgram *p, uint32_t addr)
 {
-    /* Binary search for the last symbol at or below addr. */
     size_t lo = 0, hi = p->nsyms;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -338,6 +338,12 @@ const SimSymbol *sim_elf_symbol_at(const SimProgram *p, uint32_t addr)
         else
             hi = mid;
     }
+    return lo;
+}
+
+const SimSymbol *sim_elf_symbol_at(const SimProgram *p, uint32_t addr)
+{
+    size_t lo = symbols_upto(p, addr);
     const SimSymbol *best = NULL;
     for (size_t i = lo; i-- > 0;) {
         const SimSymbol *s = &p->syms[i];
@@ -368,14 +374,7 @@ bool sim_elf_symfn(void *ctx, uint32_t addr, const char **name,
 {
     const SimProgram *p = ctx;
     /* objdump names a target by the nearest symbol at or below it. */
-    size_t lo = 0, hi = p->nsyms;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (p->syms[mid].addr <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = symbols_upto(p, addr);
     if (lo == 0)
         return false;
     const SimSymbol *s = &p->syms[lo - 1];

@@ -166,6 +166,19 @@ static bool valid_handle(const SimSemihost *sh, uint32_t h)
     return h < SH_MAX_FILES && sh->files[h].kind != F_FREE;
 }
 
+/* The open handle in word 0 of the parameter block, or false (EBADF). */
+static bool handle_arg(SimSemihost *sh, const IsaMem *mem, uint32_t a1,
+                       uint32_t *h)
+{
+    if (!arg(mem, a1, 0, h))
+        return false;
+    if (!valid_handle(sh, *h)) {
+        sh->guest_errno = EBADF;
+        return false;
+    }
+    return true;
+}
+
 /* ---- the calls ------------------------------------------------------------ */
 
 static int32_t sys_open(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
@@ -299,12 +312,8 @@ static uint32_t sys_read(SimSemihost *sh, IsaMem *mem, uint32_t a1)
 static int32_t sys_seek(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
 {
     uint32_t h, pos;
-    if (!arg(mem, a1, 0, &h) || !arg(mem, a1, 1, &pos))
+    if (!handle_arg(sh, mem, a1, &h) || !arg(mem, a1, 1, &pos))
         return -1;
-    if (!valid_handle(sh, h)) {
-        sh->guest_errno = EBADF;
-        return -1;
-    }
     switch (sh->files[h].kind) {
     case F_FEATURES:
         sh->files[h].pos = pos;
@@ -324,12 +333,8 @@ static int32_t sys_seek(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
 static int32_t sys_flen(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
 {
     uint32_t h;
-    if (!arg(mem, a1, 0, &h))
+    if (!handle_arg(sh, mem, a1, &h))
         return -1;
-    if (!valid_handle(sh, h)) {
-        sh->guest_errno = EBADF;
-        return -1;
-    }
     if (sh->files[h].kind == F_FEATURES)
         return (int32_t)sizeof features;
     if (sh->files[h].kind != F_HOST)
@@ -349,12 +354,8 @@ static int32_t sys_flen(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
 static int32_t sys_close(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
 {
     uint32_t h;
-    if (!arg(mem, a1, 0, &h))
+    if (!handle_arg(sh, mem, a1, &h))
         return -1;
-    if (!valid_handle(sh, h)) {
-        sh->guest_errno = EBADF;
-        return -1;
-    }
     int rc = 0;
     if (sh->files[h].kind == F_HOST && close(sh->files[h].fd) != 0) {
         sh->guest_errno = errno;

@@ -17,27 +17,15 @@ static void teardown_res(void) { tu_free(&res); }
 
 static const char *elf(const char *rel)
 {
-    static char buf[8][4096];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s", tu_build_path(rel));
-    ck_assert_msg(access(buf[k], R_OK) == 0, "%s is missing (make builds it)",
-                  buf[k]);
-    return buf[k];
+    const char *path = tu_build_file(rel);
+    ck_assert_msg(access(path, R_OK) == 0, "%s is missing (make builds it)",
+                  path);
+    return path;
 }
 
-/* Run parsim with the given arguments (NULL-terminated). */
 static void run(char *const args[])
 {
-    char *argv[40];
-    int n = 0;
-    static char parsim[4096];
-    snprintf(parsim, sizeof parsim, "%s", tu_build_path("parsim"));
-    argv[n++] = parsim;
-    for (int i = 0; args[i] && n < 39; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    ck_assert_int_eq(tu_run(argv, NULL, 120, &res), 0);
+    ck_assert_int_eq(tu_parsim(args, NULL, 120, &res), 0);
 }
 
 static char *slurp(const char *path)

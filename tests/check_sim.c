@@ -227,28 +227,17 @@ static TuResult res;
 
 static void run_parsim(const char *input, char *const args[])
 {
-    char *argv[32];
-    int n = 0;
-    static char parsim[4096];
-    snprintf(parsim, sizeof parsim, "%s", tu_build_path("parsim"));
-    argv[n++] = parsim;
-    for (int i = 0; args[i] && n < 31; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    ck_assert_int_eq(tu_run(argv, input, 60, &res), 0);
+    ck_assert_int_eq(tu_parsim(args, input, 60, &res), 0);
 }
 
 static const char *tprog(const char *name)
 {
-    static char buf[8][4096];
-    static int k;
     char rel[256];
     snprintf(rel, sizeof rel, "tests/programs/%s.elf", name);
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s", tu_build_path(rel));
-    ck_assert_msg(access(buf[k], R_OK) == 0, "%s is missing (make builds it)",
-                  buf[k]);
-    return buf[k];
+    const char *path = tu_build_file(rel);
+    ck_assert_msg(access(path, R_OK) == 0, "%s is missing (make builds it)",
+                  path);
+    return path;
 }
 
 /* Exactly one line from parsim before the summary, containing each

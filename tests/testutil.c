@@ -123,3 +123,24 @@ const char *tu_build_path(const char *rel)
     snprintf(buf, sizeof buf, "%s/%s", b && *b ? b : "build", rel);
     return buf;
 }
+
+const char *tu_build_file(const char *rel)
+{
+    static char buf[8][4096];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s", tu_build_path(rel));
+    return buf[k];
+}
+
+int tu_parsim(char *const args[], const char *input, int timeout_s,
+              TuResult *r)
+{
+    char *argv[64];
+    int n = 0;
+    argv[n++] = (char *)tu_build_file("parsim");
+    for (int i = 0; args[i] && n < 63; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return tu_run(argv, input, timeout_s, r);
+}

@@ -22,4 +22,12 @@ void tu_free(TuResult *r);
 /* $PARSIM_BUILD (default "build") joined with rel, in a static buffer. */
 const char *tu_build_path(const char *rel);
 
+/* Run the built parsim with args (NULL-terminated, without "parsim"). */
+int tu_parsim(char *const args[], const char *input, int timeout_s,
+              TuResult *r);
+
+/* tu_build_path(rel) in one of 8 rotating buffers, so that several can be
+ * used in one argument list. */
+const char *tu_build_file(const char *rel);
+
 #endif

@@ -69,9 +69,11 @@ static inline int on_parsim(void)
 
 /* ---- simulator services (numbers and meaning: parsim_ecall.h) ---------- */
 
-/* Raw service call: returns a0 (error), stores a1 in *value when asked. */
-static inline long parsim_ecall(unsigned fn, uintptr_t arg0, uintptr_t arg1,
-                                uintptr_t arg2, uint32_t *value)
+/* Raw service call: returns a0 (error), stores a1 in *value and a2 in
+ * *value2 when asked. */
+static inline long parsim_ecall2(unsigned fn, uintptr_t arg0, uintptr_t arg1,
+                                 uintptr_t arg2, uint32_t *value,
+                                 uint32_t *value2)
 {
     register uintptr_t a0 __asm__("a0") = arg0;
     register uintptr_t a1 __asm__("a1") = arg1;
@@ -84,7 +86,16 @@ static inline long parsim_ecall(unsigned fn, uintptr_t arg0, uintptr_t arg1,
                      : "memory");
     if (value)
         *value = (uint32_t)a1;
+    if (value2)
+        *value2 = (uint32_t)a2;
     return (long)a0;
+}
+
+/* Raw service call: returns a0 (error), stores a1 in *value when asked. */
+static inline long parsim_ecall(unsigned fn, uintptr_t arg0, uintptr_t arg1,
+                                uintptr_t arg2, uint32_t *value)
+{
+    return parsim_ecall2(fn, arg0, arg1, arg2, value, NULL);
 }
 
 /* Number of harts the runtime uses (the machine's, at most

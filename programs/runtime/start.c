@@ -67,20 +67,12 @@ unsigned num_harts(void)
 void parsim_topology(unsigned *cores, unsigned *threads_per_core)
 {
     unsigned c = nharts, t = 1;
-    if (on_parsim()) {
-        register uintptr_t a0 __asm__("a0") = 0;
-        register uintptr_t a1 __asm__("a1") = 0;
-        register uintptr_t a2 __asm__("a2") = 0;
-        register uintptr_t a6 __asm__("a6") = PARSIM_FN_TOPOLOGY;
-        register uintptr_t a7 __asm__("a7") = PARSIM_EID;
-        __asm__ volatile("ecall"
-                         : "+r"(a0), "+r"(a1), "+r"(a2)
-                         : "r"(a6), "r"(a7)
-                         : "memory");
-        if (a0 == PARSIM_OK && a1 != 0 && a2 != 0) {
-            c = (unsigned)a1;
-            t = (unsigned)a2;
-        }
+    uint32_t vc, vt;
+    if (on_parsim() &&
+        parsim_ecall2(PARSIM_FN_TOPOLOGY, 0, 0, 0, &vc, &vt) == PARSIM_OK &&
+        vc != 0 && vt != 0) {
+        c = vc;
+        t = vt;
     }
     if (cores)
         *cores = c;
