@@ -41,21 +41,32 @@ static char *slurp(const char *path)
 
 /* ---- determinism ---------------------------------------------------------- */
 
-/* The same program on the same machine: byte-identical output and
- * statistics, run after run, and --host-threads 1 is the default mode. */
+/* Every shipped multi-hart program, on the same machine: byte-identical
+ * output and statistics, run after run, and --host-threads 1 is the
+ * default mode. */
+static const char *const shipped[][2] = {
+    {"racy_counter", "--cores=8"},   {"counter", "--cores=4"},
+    {"prodcons_sem", "--cores=4"},   {"prodcons_cond", "--cores=4"},
+    {"barrier_phases", "--cores=8"}, {"event_demo", "--cores=4"},
+    {"thread_pool_sum", "--cores=4"}, {"array_sum_spmd", "--cores=8"},
+    {"matmul_spmd", "--cores=8"},    {"smt_demo", "--machine=smt4x2"},
+};
+
 START_TEST(test_deterministic_repeats)
 {
-    const char *prog = elf("programs/threads/racy_counter.elf");
+    char rel[128];
+    snprintf(rel, sizeof rel, "programs/threads/%s.elf", shipped[_i][0]);
+    const char *prog = elf(rel);
     char *first_out = NULL, *first_stats = NULL;
     for (int i = 0; i < 4; i++) {
         char stats[64];
         snprintf(stats, sizeof stats, "/tmp/parsim-det-%d-%d.json",
                  (int)getpid(), i);
-        char *a[] = {"run", "-q", "--cores", "8", "--stats", stats,
-                     i == 3 ? "--host-threads" : "--cores",
-                     i == 3 ? "1" : "8", (char *)prog, NULL};
+        char *a[] = {"run", "-q", (char *)shipped[_i][1], "--stats", stats,
+                     i == 3 ? "--host-threads=1" : "-q", (char *)prog, NULL};
         run(a);
-        ck_assert_int_eq(res.status, 0);
+        ck_assert_msg(res.status == 0, "%s: status %d: %s", shipped[_i][0],
+                      res.status, res.err);
         char *st = slurp(stats);
         unlink(stats);
         if (!first_out) {
@@ -69,7 +80,7 @@ START_TEST(test_deterministic_repeats)
         tu_free(&res);
     }
     ck_assert_ptr_nonnull(strstr(first_stats, "\"schema\": \"parsim-stats-1\""));
-    ck_assert_ptr_nonnull(strstr(first_stats, "\"harts\": 8"));
+    ck_assert_ptr_nonnull(strstr(first_stats, "\"mode\": \"deterministic\""));
     free(first_out);
     free(first_stats);
 }
@@ -315,7 +326,8 @@ Suite *machine_suite(void)
     TCase *tc = tcase_create("multicore");
     tcase_add_checked_fixture(tc, NULL, teardown_res);
     tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, test_deterministic_repeats);
+    tcase_add_loop_test(tc, test_deterministic_repeats, 0,
+                        sizeof shipped / sizeof shipped[0]);
     tcase_add_test(tc, test_racy_counter_loses_updates);
     tcase_add_loop_test(tc, test_locked_counters_exact, 0, 2);
     tcase_add_loop_test(tc, test_mutual_exclusion_stress, 0, 2);
