@@ -130,8 +130,13 @@ check: all $(BUILD)/check_parsim $(TPROG_ELF) $(FPROG_ELF)
 	PARSIM_BUILD=$(BUILD) $(BUILD)/check_parsim
 
 # ---- demo and bench ---------------------------------------------------------
+# The demo: one core drawing the Mandelbrot set, then eight cores fighting
+# over each lock of the synchronisation library (per-hart and per-lock
+# tables at the end).
 demo: all
 	$(BUILD)/parsim run $(BUILD)/programs/demo/mandelbrot.elf
+	@echo
+	$(BUILD)/parsim run --cores 8 $(BUILD)/programs/threads/counter.elf
 
 bench: all
 	scripts/bench $(BUILD)
