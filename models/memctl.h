@@ -1,0 +1,28 @@
+/* memctl.h — a memory controller: a fixed access latency and a bandwidth,
+ * as a queue: a request may start when the controller has finished
+ * transferring the previous ones, so concurrent requests wait.
+ *   start = max(t, free_at);  free_at = start + ceil(bytes / bandwidth)
+ *   ready = start + latency + ceil(bytes / bandwidth)
+ *
+ * May depend on: the C library only.  Timing only.
+ */
+#ifndef PARSIM_MODELS_MEMCTL_H
+#define PARSIM_MODELS_MEMCTL_H
+
+#include <stdint.h>
+
+typedef struct MemCtl {
+    uint32_t latency;         /* cycles */
+    uint32_t bytes_per_cycle; /* bandwidth */
+    uint64_t free_at;
+    uint64_t requests, bytes;
+    uint64_t queue_cycles;    /* sum of (start - t) */
+    uint64_t busy_cycles;
+} MemCtl;
+
+void memctl_init(MemCtl *m, uint32_t latency, uint32_t bytes_per_cycle);
+
+/* A request of `bytes` arriving at cycle t: the cycle its data is ready. */
+uint64_t memctl_access(MemCtl *m, uint64_t t, uint32_t bytes);
+
+#endif

@@ -1,0 +1,42 @@
+/* missclass.h — the "3C + C" classification of a cache's misses:
+ *   compulsory — the cache never held the line before;
+ *   coherence  — it held it, and lost it to an invalidation by another
+ *                core (not to its own replacement) since;
+ *   conflict   — a fully associative LRU cache of the same capacity
+ *                would have hit;
+ *   capacity   — any other miss.
+ * The classifier shadows one cache: it must see every access to it, hit
+ * or miss, in order, and every coherence invalidation.
+ *
+ * May depend on: the C library only.
+ */
+#ifndef PARSIM_MODELS_MISSCLASS_H
+#define PARSIM_MODELS_MISSCLASS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum MissClass {
+    MISS_COMPULSORY, MISS_CAPACITY, MISS_CONFLICT, MISS_COHERENCE,
+    MISS_CLASS_COUNT
+} MissClass;
+
+extern const char *const miss_class_names[MISS_CLASS_COUNT];
+
+typedef struct MissClassifier MissClassifier;
+
+/* capacity_lines: how many lines the shadowed cache holds. */
+MissClassifier *missclass_new(uint32_t capacity_lines);
+void missclass_free(MissClassifier *m);
+
+/* An access that hit in the real cache (keeps the shadow's LRU order). */
+void missclass_hit(MissClassifier *m, uint32_t line_addr);
+
+/* An access that missed in the real cache: its class; the line is then
+ * counted as present (the real cache fills it). */
+MissClass missclass_miss(MissClassifier *m, uint32_t line_addr);
+
+/* Another core's write invalidated line_addr in the real cache. */
+void missclass_invalidated(MissClassifier *m, uint32_t line_addr);
+
+#endif
