@@ -1,0 +1,266 @@
+/* cache.c — the set-associative tag array of cache.h: sets x ways of
+ * CacheLine kept contiguous per set (an 8-way set is one 64-byte host
+ * line), and the replacement state beside it in separate arrays so the
+ * tag scan of cache_lookup touches as little memory as possible.
+ *
+ * Replacement:
+ *   LRU    — a 64-bit stamp per way from a per-cache counter; the victim
+ *            is the smallest stamp.  Exact, and never wraps in practice.
+ *   PLRU   — the classic binary tree: assoc - 1 bits per set, node 1 the
+ *            root, node n's children 2n and 2n + 1, leaf assoc + w is
+ *            way w.  A bit of 0 sends the victim search left, 1 right; a
+ *            touch sets each bit on its path to point away from it.
+ *   RANDOM — xorshift32 seeded from geom.seed, one draw per victim taken
+ *            from a full set, so the same seed gives the same victims.
+ */
+#include "models/cache.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct Cache {
+    CacheGeom g;
+    uint32_t sets;
+    uint32_t assoc;
+    uint32_t set_mask;
+    uint32_t line_shift;
+    uint32_t plru_words;      /* uint64_t words of tree bits per set */
+    uint32_t rng;             /* xorshift32 state, never 0 */
+    uint64_t clock;           /* LRU stamp source */
+    CacheLine *lines;         /* sets * assoc, set-major */
+    uint64_t *stamp;          /* LRU: per way */
+    uint64_t *plru;           /* PLRU: plru_words per set, bit n = node n */
+};
+
+static bool pow2(uint32_t x)
+{
+    return x != 0 && (x & (x - 1)) == 0;
+}
+
+static uint32_t log2u(uint32_t x)
+{
+    uint32_t n = 0;
+    while (x >>= 1)
+        n++;
+    return n;
+}
+
+bool cache_geom_check(const CacheGeom *g, char *err, size_t errlen)
+{
+    const char *why = NULL;
+    char buf[128];
+
+    if (!pow2(g->size)) {
+        snprintf(buf, sizeof buf, "size %u is not a power of two", g->size);
+        why = buf;
+    } else if (!pow2(g->line)) {
+        snprintf(buf, sizeof buf, "line %u is not a power of two", g->line);
+        why = buf;
+    } else if (g->line < 4) {
+        snprintf(buf, sizeof buf, "line %u is below 4 bytes", g->line);
+        why = buf;
+    } else if (g->line > g->size) {
+        snprintf(buf, sizeof buf, "line %u is larger than size %u",
+                 g->line, g->size);
+        why = buf;
+    } else if (g->assoc == 0) {
+        why = "assoc 0: need at least one way";
+    } else if (!pow2(g->assoc)) {
+        snprintf(buf, sizeof buf, "assoc %u is not a power of two", g->assoc);
+        why = buf;
+    } else if (g->assoc > g->size / g->line) {
+        snprintf(buf, sizeof buf, "assoc %u is more than size / line = %u",
+                 g->assoc, g->size / g->line);
+        why = buf;
+    } else if (g->repl != CACHE_REPL_LRU && g->repl != CACHE_REPL_PLRU &&
+               g->repl != CACHE_REPL_RANDOM) {
+        snprintf(buf, sizeof buf, "repl %d is not a replacement policy",
+                 (int)g->repl);
+        why = buf;
+    }
+    if (why && err && errlen)
+        snprintf(err, errlen, "%s", why);
+    return why == NULL;
+}
+
+Cache *cache_new(const CacheGeom *g)
+{
+    if (!cache_geom_check(g, NULL, 0))
+        return NULL;
+    Cache *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->g = *g;
+    c->assoc = g->assoc;
+    c->sets = g->size / g->line / g->assoc;
+    c->set_mask = c->sets - 1;
+    c->line_shift = log2u(g->line);
+    /* xorshift32 sticks at 0; any fixed substitute keeps runs reproducible. */
+    c->rng = g->seed ? g->seed : 0x9e3779b9u;
+    size_t nlines = (size_t)c->sets * c->assoc;
+    c->lines = calloc(nlines, sizeof *c->lines);
+    if (!c->lines)
+        goto fail;
+    if (g->repl == CACHE_REPL_LRU) {
+        c->stamp = calloc(nlines, sizeof *c->stamp);
+        if (!c->stamp)
+            goto fail;
+    } else if (g->repl == CACHE_REPL_PLRU) {
+        /* Nodes 1..assoc-1 in bits 1..assoc-1 (bit 0 unused). */
+        c->plru_words = (c->assoc + 63) / 64;
+        c->plru = calloc((size_t)c->sets * c->plru_words, sizeof *c->plru);
+        if (!c->plru)
+            goto fail;
+    }
+    return c;
+fail:
+    cache_free(c);
+    return NULL;
+}
+
+void cache_free(Cache *c)
+{
+    if (!c)
+        return;
+    free(c->lines);
+    free(c->stamp);
+    free(c->plru);
+    free(c);
+}
+
+const CacheGeom *cache_geom(const Cache *c)
+{
+    return &c->g;
+}
+
+uint32_t cache_sets(const Cache *c)
+{
+    return c->sets;
+}
+
+uint32_t cache_line_addr(const Cache *c, uint32_t addr)
+{
+    return addr & ~(c->g.line - 1);
+}
+
+static uint32_t set_of(const Cache *c, uint32_t line_addr)
+{
+    return (line_addr >> c->line_shift) & c->set_mask;
+}
+
+static void plru_touch(Cache *c, uint32_t set, uint32_t way)
+{
+    uint64_t *bits = c->plru + (size_t)set * c->plru_words;
+    /* Walk up from the leaf: each parent learns which child we came from
+     * and points the other way. */
+    for (uint32_t n = c->assoc + way; n > 1; n >>= 1) {
+        uint32_t p = n >> 1;
+        uint64_t m = 1ull << (p & 63);
+        if (n & 1)            /* came from the right child: point left */
+            bits[p >> 6] &= ~m;
+        else
+            bits[p >> 6] |= m;
+    }
+}
+
+static uint32_t plru_victim(const Cache *c, uint32_t set)
+{
+    const uint64_t *bits = c->plru + (size_t)set * c->plru_words;
+    uint32_t n = 1;
+    while (n < c->assoc)
+        n = 2 * n + (uint32_t)((bits[n >> 6] >> (n & 63)) & 1);
+    return n - c->assoc;
+}
+
+static void touch(Cache *c, uint32_t set, uint32_t way)
+{
+    switch (c->g.repl) {
+    case CACHE_REPL_LRU:
+        c->stamp[(size_t)set * c->assoc + way] = ++c->clock;
+        break;
+    case CACHE_REPL_PLRU:
+        if (c->assoc > 1)
+            plru_touch(c, set, way);
+        break;
+    case CACHE_REPL_RANDOM:
+        break;
+    }
+}
+
+CacheLine *cache_lookup(Cache *c, uint32_t line_addr, bool touch_it)
+{
+    uint32_t set = set_of(c, line_addr);
+    CacheLine *s = c->lines + (size_t)set * c->assoc;
+    for (uint32_t w = 0; w < c->assoc; w++) {
+        if (s[w].addr == line_addr && s[w].state != 0) {
+            if (touch_it)
+                touch(c, set, w);
+            return &s[w];
+        }
+    }
+    return NULL;
+}
+
+static uint32_t xorshift32(uint32_t *s)
+{
+    uint32_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *s = x;
+}
+
+CacheLine *cache_victim(Cache *c, uint32_t line_addr)
+{
+    uint32_t set = set_of(c, line_addr);
+    size_t base = (size_t)set * c->assoc;
+    CacheLine *s = c->lines + base;
+    for (uint32_t w = 0; w < c->assoc; w++)
+        if (s[w].state == 0)
+            return &s[w];
+    switch (c->g.repl) {
+    case CACHE_REPL_LRU: {
+        const uint64_t *st = c->stamp + base;
+        uint32_t best = 0;
+        for (uint32_t w = 1; w < c->assoc; w++)
+            if (st[w] < st[best])
+                best = w;
+        return &s[best];
+    }
+    case CACHE_REPL_PLRU:
+        return &s[c->assoc > 1 ? plru_victim(c, set) : 0];
+    case CACHE_REPL_RANDOM:
+        return &s[xorshift32(&c->rng) & (c->assoc - 1)];
+    }
+    return &s[0];
+}
+
+void cache_fill(Cache *c, CacheLine *slot, uint32_t line_addr, uint8_t state)
+{
+    size_t idx = (size_t)(slot - c->lines);
+    uint32_t set = set_of(c, line_addr);
+    /* A slot from another set would make the line unfindable. */
+    assert(idx < (size_t)c->sets * c->assoc && idx / c->assoc == set);
+    assert(state != 0);
+    slot->addr = line_addr;
+    slot->state = state;
+    slot->dirty = 0;
+    touch(c, set, (uint32_t)(idx - (size_t)set * c->assoc));
+}
+
+void cache_invalidate(Cache *c, CacheLine *line)
+{
+    (void)c;
+    line->state = 0;
+    line->dirty = 0;
+}
+
+void cache_each(const Cache *c, CacheVisitFn fn, void *ctx)
+{
+    size_t n = (size_t)c->sets * c->assoc;
+    for (size_t i = 0; i < n; i++)
+        if (c->lines[i].state != 0)
+            fn(ctx, &c->lines[i]);
+}
