@@ -49,10 +49,10 @@
  * Speed: noc_send is on the miss path.  It allocates nothing.  For ring,
  * mesh and torus of up to TABLE_MAX_ROUTERS routers every route is built
  * at noc_new into one flat array (R^2 offsets plus the links, 16 bits
- * each: ~60 KiB for an 8x8 mesh, ~150 KiB for a ring of 64), so a send reads its links without
- * per-hop arithmetic or dependent loads; above that the same per-hop
- * function that fills the table runs on each send (R^2 routes would not
- * pay for themselves).  Measured on a 6-hop 4x4 mesh route: ~14 ns per
+ * each: ~60 KiB for an 8x8 mesh, ~150 KiB for a ring of 64), so a send
+ * reads its links without per-hop arithmetic or dependent loads; above
+ * that the per-hop function that fills the table runs on each send (R^2
+ * routes would not pay for themselves).  Measured on a 6-hop 4x4 mesh route: ~14 ns per
  * send with the table, ~43 ns computing XY per hop, ~23 ns with a
  * next-hop table.
  *
