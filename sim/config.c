@@ -24,6 +24,26 @@ typedef struct ConfigKey {
 } ConfigKey;
 
 static const char *const mt_names[] = {"interleaved", "switch_on_stall", NULL};
+static const char *const model_names[] = {"hierarchy", "flat", NULL};
+static const char *const repl_names[] = {"lru", "plru", "random", NULL};
+static const char *const protocol_names[] = {"msi", "mesi", "moesi", NULL};
+static const char *const org_names[] = {"auto", "snoop", "directory", NULL};
+static const char *const topo_names[] = {"auto", "bus", "crossbar", "ring",
+                                         "mesh", "torus", NULL};
+static const char *const place_names[] = {"interleaved", "first_touch",
+                                          "bound", NULL};
+
+#define CACHE_KEYS(sec, field, what)                                        \
+    {sec ".size", K_SIZE, offsetof(SimConfig, field.size), 0, 1u << 30,     \
+     what ": bytes" , NULL},                                                 \
+    {sec ".assoc", K_U32, offsetof(SimConfig, field.assoc), 1, 1u << 20,    \
+     what ": ways per set", NULL},                                           \
+    {sec ".line", K_U32, offsetof(SimConfig, field.line), 4, 4096,          \
+     what ": bytes per line", NULL},                                         \
+    {sec ".latency", K_U32, offsetof(SimConfig, field.latency), 0, 100000,  \
+     what ": cycles of a hit", NULL},                                        \
+    {sec ".replacement", K_ENUM, offsetof(SimConfig, field.repl), 0, 2,     \
+     what ": lru, plru or random (fixed seed)", repl_names}
 static const char *const mode_names[] = {"deterministic", "parallel", NULL};
 
 #define COST(cls) offsetof(SimConfig, cost) + (cls) * sizeof(uint32_t)
@@ -95,8 +115,48 @@ static const ConfigKey keys[] = {
      100000, "switch_on_stall: a stall this long (or longer) switches", NULL},
     {"core.wake_latency", K_U32, offsetof(SimConfig, wake_latency), 0,
      1000000, "cycles from a WAKE until the woken hart runs", NULL},
+    {"memory.model", K_ENUM, offsetof(SimConfig, mem_model), 0, 1,
+     "hierarchy (caches, coherence, NUMA, interconnect) or flat",
+     model_names},
     {"memory.latency", K_U32, offsetof(SimConfig, mem_latency), 0, 100000,
-     "extra cycles of every data access (flat memory model)", NULL},
+     "flat model: extra cycles of every data access", NULL},
+    {"memory.dram_latency", K_U32, offsetof(SimConfig, dram_latency), 1,
+     100000, "hierarchy: cycles of a memory controller access", NULL},
+    {"memory.bytes_per_cycle", K_U32, offsetof(SimConfig,
+     mem_bytes_per_cycle), 1, 4096, "hierarchy: memory controller bandwidth",
+     NULL},
+    CACHE_KEYS("l1d", l1d, "private L1 data cache"),
+    CACHE_KEYS("l2", l2, "private L2 (size 0: none)"),
+    CACHE_KEYS("llc", llc, "last-level cache, per NUMA node slice"),
+    {"coherence.protocol", K_ENUM, offsetof(SimConfig, protocol), 0, 2,
+     "msi, mesi or moesi", protocol_names},
+    {"coherence.organisation", K_ENUM, offsetof(SimConfig, organisation), 0,
+     2, "snoop (a shared bus), directory, or auto (snoop on one node of at "
+     "most 8 cores)", org_names},
+    {"coherence.dir_latency", K_U32, offsetof(SimConfig, dir_latency), 0,
+     100000, "cycles of a directory lookup at the home node", NULL},
+    {"noc.topology", K_ENUM, offsetof(SimConfig, noc_topology), 0, 5,
+     "bus, crossbar, ring, mesh, torus, or auto (bus when snooping, else "
+     "mesh)", topo_names},
+    {"noc.width", K_U32, offsetof(SimConfig, noc_width), 0, 64,
+     "mesh/torus columns (0: as square as the cores allow)", NULL},
+    {"noc.link_latency", K_U32, offsetof(SimConfig, link_latency), 0, 10000,
+     "cycles per link", NULL},
+    {"noc.router_latency", K_U32, offsetof(SimConfig, router_latency), 0,
+     10000, "cycles per router passed through", NULL},
+    {"noc.bytes_per_cycle", K_U32, offsetof(SimConfig, link_bytes_per_cycle),
+     1, 4096, "link bandwidth", NULL},
+    {"noc.ctrl_bytes", K_U32, offsetof(SimConfig, ctrl_bytes), 1, 4096,
+     "bytes of a control message (a data message adds a line)", NULL},
+    {"numa.nodes", K_U32, offsetof(SimConfig, numa_nodes), 1, 64,
+     "NUMA nodes (each: an LLC slice, a directory, a memory controller)",
+     NULL},
+    {"numa.placement", K_ENUM, offsetof(SimConfig, placement), 0, 2,
+     "pages to nodes: interleaved, first_touch or bound", place_names},
+    {"numa.bound_node", K_U32, offsetof(SimConfig, bound_node), 0, 63,
+     "numa.placement = bound: the node", NULL},
+    {"numa.page_size", K_SIZE, offsetof(SimConfig, page_size), 64, 1u << 30,
+     "bytes per page for placement", NULL},
 };
 
 void sim_config_defaults(SimConfig *c)
@@ -128,6 +188,22 @@ void sim_config_defaults(SimConfig *c)
     c->host_threads = 2;
     c->quantum = 1000;
     c->granularity = 100;
+    c->mem_model = SIM_MEM_HIERARCHY;
+    c->dram_latency = 100;
+    c->mem_bytes_per_cycle = 16;
+    c->l1d = (SimCacheConfig){32 << 10, 8, 64, 2, 0};
+    c->l2 = (SimCacheConfig){0, 8, 64, 10, 0};
+    c->llc = (SimCacheConfig){2 << 20, 16, 64, 20, 0};
+    c->protocol = 1;          /* MESI */
+    c->organisation = 0;
+    c->dir_latency = 5;
+    c->noc_topology = 0;
+    c->link_latency = 2;
+    c->router_latency = 1;
+    c->link_bytes_per_cycle = 16;
+    c->ctrl_bytes = 8;
+    c->numa_nodes = 1;
+    c->page_size = 4096;
     snprintf(c->name, sizeof c->name, "default");
 }
 
@@ -227,7 +303,7 @@ bool sim_config_set(SimConfig *c, const char *key, const char *value,
                  "]", key, value, k->min, k->max);
         return false;
     }
-    if (k->kind == K_SIZE && (v & 0xfff)) {
+    if (k->off == offsetof(SimConfig, ram_size) && (v & 0xfff)) {
         snprintf(err, errlen, "%s: %s is not a multiple of 4 KiB", key, value);
         return false;
     }

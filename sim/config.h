@@ -28,6 +28,13 @@ typedef enum SimMode {
     SIM_MODE_PARALLEL         /* cores on host threads, lax synchronisation */
 } SimMode;
 
+typedef enum SimMemModel { SIM_MEM_HIERARCHY, SIM_MEM_FLAT } SimMemModel;
+
+/* A cache's parameters as configured ("l1d", "l2", "llc"). */
+typedef struct SimCacheConfig {
+    uint32_t size, assoc, line, latency, repl;
+} SimCacheConfig;
+
 typedef struct SimConfig {
     char name[64];                  /* machine name (from its file) */
     uint32_t cores;
@@ -38,6 +45,18 @@ typedef struct SimConfig {
     uint64_t max_cycles;            /* 0: no limit */
     uint32_t cost[ISA_CLASS_COUNT]; /* cycles per instruction class */
     uint32_t mem_latency;           /* flat memory: extra cycles/access */
+    uint32_t mem_model;             /* SimMemModel */
+    uint32_t dram_latency;          /* hierarchy: memory controller */
+    uint32_t mem_bytes_per_cycle;
+    SimCacheConfig l1d, l2, llc;    /* l2.size 0: no L2 */
+    uint32_t protocol;              /* CohProtocol */
+    uint32_t organisation;          /* 0 auto, 1 snoop, 2 directory */
+    uint32_t dir_latency;
+    uint32_t noc_topology;          /* 0 auto, else NocTopology + 1 */
+    uint32_t noc_width;             /* mesh/torus; 0: as square as fits */
+    uint32_t link_latency, router_latency, link_bytes_per_cycle;
+    uint32_t ctrl_bytes;
+    uint32_t numa_nodes, placement, bound_node, page_size;
     uint32_t mt_policy;             /* SimMtPolicy */
     uint32_t switch_penalty;        /* cycles to switch threads on a stall */
     uint32_t stall_threshold;       /* stalls this long (or longer) switch */

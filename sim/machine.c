@@ -29,6 +29,72 @@
 
 /* ---- assembly -------------------------------------------------------------- */
 
+static CacheGeom geom(const SimCacheConfig *c, uint32_t seed)
+{
+    return (CacheGeom){c->size, c->assoc, c->line, (CacheRepl)c->repl, seed};
+}
+
+/* The memory hierarchy of the configuration: which organisation and
+ * topology "auto" means, where cores and nodes sit on the interconnect. */
+static bool build_memsys(SimMachine *m, char *err, size_t errlen)
+{
+    const SimConfig *c = &m->cfg;
+    MemSysConfig mc;
+    memset(&mc, 0, sizeof mc);
+    mc.cores = c->cores;
+    mc.threads_per_core = c->threads_per_core;
+    mc.nodes = c->numa_nodes;
+    mc.l1d = geom(&c->l1d, 1);
+    mc.l1d_latency = c->l1d.latency;
+    mc.l2_on = c->l2.size != 0;
+    mc.l2 = geom(&c->l2, 2);
+    mc.l2_latency = c->l2.latency;
+    mc.llc = geom(&c->llc, 3);
+    mc.llc_latency = c->llc.latency;
+    mc.protocol = (CohProtocol)c->protocol;
+    bool snoop = c->organisation == 1 ||
+                 (c->organisation == 0 && c->numa_nodes == 1 && c->cores <= 8);
+    mc.org = snoop ? COH_SNOOP : COH_DIRECTORY;
+    mc.dir_latency = c->dir_latency;
+    NocTopology topo = c->noc_topology ? (NocTopology)(c->noc_topology - 1)
+                                       : snoop ? NOC_BUS : NOC_MESH;
+    if (snoop && topo != NOC_BUS) {
+        snprintf(err, errlen, "coherence.organisation = snoop needs "
+                 "noc.topology = bus (snooping is broadcast on one bus)");
+        return false;
+    }
+    mc.noc.topology = topo;
+    mc.noc.routers = topo == NOC_BUS ? 1 : c->cores;
+    uint32_t w = c->noc_width;
+    if ((topo == NOC_MESH || topo == NOC_TORUS) && w == 0)
+        for (w = 1; w * w < c->cores || c->cores % w; w++)
+            ;
+    mc.noc.width = topo == NOC_MESH || topo == NOC_TORUS ? w : 0;
+    mc.noc.link_latency = c->link_latency;
+    mc.noc.router_latency = c->router_latency;
+    mc.noc.link_bytes_per_cycle = c->link_bytes_per_cycle;
+    uint32_t per_node = c->numa_nodes ? c->cores / c->numa_nodes : 1;
+    for (uint32_t i = 0; i < c->cores && i < 64; i++)
+        mc.core_router[i] = topo == NOC_BUS ? 0 : i;
+    for (uint32_t n = 0; n < c->numa_nodes && n < 64; n++)
+        mc.node_router[n] = topo == NOC_BUS ? 0 : n * per_node;
+    mc.mem_latency = c->dram_latency;
+    mc.mem_bytes_per_cycle = c->mem_bytes_per_cycle;
+    mc.placement = (MemPlacement)c->placement;
+    mc.bound_node = c->bound_node;
+    mc.page_size = c->page_size;
+    mc.ctrl_bytes = c->ctrl_bytes;
+    mc.locked = c->mode == SIM_MODE_PARALLEL && c->host_threads > 1;
+    if (!memsys_config_check(&mc, err, errlen))
+        return false;
+    m->memsys = memsys_new(&mc);
+    if (!m->memsys) {
+        snprintf(err, errlen, "out of memory for the memory hierarchy");
+        return false;
+    }
+    return true;
+}
+
 bool sim_machine_init(SimMachine *m, const SimConfig *cfg,
                       const SimProgram *prog, int argc, char **argv,
                       char *err, size_t errlen)
@@ -75,13 +141,17 @@ bool sim_machine_init(SimMachine *m, const SimConfig *cfg,
         return false;
     }
     m->flat.latency = cfg->mem_latency;
+    if (cfg->timing && cfg->mem_model == SIM_MEM_HIERARCHY &&
+        !build_memsys(m, err, errlen))
+        return false;
     for (uint32_t c = 0; c < cfg->cores; c++) {
         IsaEnv *env = &m->core_env[c];
         env->mem = &m->mem;
         if (cfg->timing) {
             memcpy(env->cost, cfg->cost, sizeof env->cost);
-            env->access = flatmem_access;
-            env->access_ctx = &m->flat;
+            env->access = m->memsys ? memsys_access : flatmem_access;
+            env->access_ctx = m->memsys ? (void *)m->memsys
+                                        : (void *)&m->flat;
         } else {
             for (int i = 0; i < ISA_CLASS_COUNT; i++)
                 env->cost[i] = 1;
@@ -135,6 +205,7 @@ void sim_machine_free(SimMachine *m)
     free(m->flat.hart);
     free(m->slot_wait);
     free(m->locks);
+    memsys_free(m->memsys);
     free(m->mem.ram);
     free(m->mem.code_map);
     pthread_mutex_destroy(&m->lock);
@@ -622,8 +693,10 @@ typedef struct HartFigures {
 static HartFigures figures(const SimMachine *m, uint32_t i)
 {
     const SimHart *h = &m->harts[i];
+    const FlatMemCounts *mc = m->memsys ? memsys_hart_counts(m->memsys, i)
+                                        : &m->flat.hart[i];
     HartFigures f = {.insns = h->isa.instret, .cycles = h->isa.cycle,
-                     .mem = m->flat.hart[i].stall, .blocked = h->st.blocked,
+                     .mem = mc->stall, .blocked = h->st.blocked,
                      .spin = h->st.spin, .slot = m->slot_wait[i]};
     /* Functional-unit stalls: the cycles beyond one that the multi-cycle
      * classes cost. */
@@ -672,6 +745,121 @@ static void lock_name(const SimMachine *m, uint32_t addr, char *buf,
         snprintf(buf, len, "0x%08x", addr);
 }
 
+/* "counter+0", "lock+0 (also counter)" or "0x80400000": a line by the
+ * symbols it holds. */
+static void line_name(const SimMachine *m, uint32_t line, char *buf,
+                      size_t len)
+{
+    uint32_t size = memsys_config(m->memsys)->l1d.line;
+    const SimSymbol *first = sim_elf_symbol_at(m->prog, line);
+    if (first && first->is_func)
+        first = NULL;
+    int n = first ? snprintf(buf, len, "%s%+d", first->name,
+                             (int)(line - first->addr))
+                  : snprintf(buf, len, "0x%08x", line);
+    /* Other variables that share the line (false sharing shows here). */
+    int others = 0;
+    const SimSymbol *prev = first;
+    for (uint32_t a = line + 1; a < line + size && n > 0 && (size_t)n < len;
+         a++) {
+        const SimSymbol *s = sim_elf_symbol_at(m->prog, a);
+        if (!s || s == prev || s->is_func || s->addr != a || !s->size)
+            continue;
+        prev = s;
+        if (others == 3) {
+            n += snprintf(buf + n, len - (size_t)n, ", ...");
+            others++;
+            break;
+        }
+        n += snprintf(buf + n, len - (size_t)n, "%s%s",
+                      others++ ? ", " : first ? " (also " : " (", s->name);
+    }
+    if (others && n > 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, ")");
+}
+
+static void memory_summary(const SimMachine *m, FILE *f)
+{
+    const MemSys *ms = m->memsys;
+    const MemSysConfig *c = memsys_config(ms);
+    static const char *const protos[] = {"MSI", "MESI", "MOESI"};
+    fprintf(f, "\n  memory: %s %s, %u node%s, L1D %u KiB %u-way, %s%sLLC %u KiB "
+            "per node, %s\n", protos[c->protocol],
+            c->org == COH_SNOOP ? "snooping bus" : "directory", c->nodes,
+            c->nodes > 1 ? "s" : "", c->l1d.size >> 10, c->l1d.assoc,
+            c->l2_on ? "L2 " : "", c->l2_on ? "private, " : "",
+            c->llc.size >> 10, noc_topology_names[c->noc.topology]);
+    fprintf(f, "  cache      accesses       hits  compulsory   capacity   "
+            "conflict  coherence  writebacks  inval.recv\n");
+    for (uint32_t i = 0; i < c->cores; i++) {
+        CacheStats st;
+        memsys_l1_stats(ms, i, &st);
+        fprintf(f, "  L1D %-4u %10" PRIu64 " %10" PRIu64 " %11" PRIu64 " %10"
+                PRIu64 " %10" PRIu64 " %10" PRIu64 " %11" PRIu64 " %11" PRIu64
+                "\n", i, st.accesses, st.hits, st.misses[MISS_COMPULSORY],
+                st.misses[MISS_CAPACITY], st.misses[MISS_CONFLICT],
+                st.misses[MISS_COHERENCE], st.writebacks, st.invalidations);
+    }
+    for (uint32_t i = 0; i < c->nodes; i++) {
+        CacheStats st;
+        memsys_llc_stats(ms, i, &st);
+        fprintf(f, "  LLC %-4u %10" PRIu64 " %10" PRIu64 " %11" PRIu64 " %10"
+                PRIu64 " %10" PRIu64 " %10" PRIu64 " %11" PRIu64 "\n", i,
+                st.accesses, st.hits, st.misses[MISS_COMPULSORY],
+                st.misses[MISS_CAPACITY], st.misses[MISS_CONFLICT],
+                st.misses[MISS_COHERENCE], st.writebacks);
+    }
+    fprintf(f, "  messages:");
+    for (int t = 0; t < MSG_COUNT; t++)
+        fprintf(f, " %s %" PRIu64, coh_msg_names[t], memsys_msg_count(ms, t));
+    fputc('\n', f);
+    for (uint32_t i = 0; i < c->nodes; i++) {
+        const MemCtl *mc = memsys_memctl(ms, i);
+        fprintf(f, "  memory controller %u: %" PRIu64 " requests, %" PRIu64
+                " cycles queueing\n", i, mc->requests, mc->queue_cycles);
+    }
+    /* The busiest links. */
+    const Noc *noc = memsys_noc(ms);
+    uint64_t cycles = 0;
+    for (uint32_t i = 0; i < m->nharts; i++)
+        if (m->harts[i].isa.cycle > cycles)
+            cycles = m->harts[i].isa.cycle;
+    uint32_t nl = noc_link_count(noc), shown = 0;
+    bool used[4096] = {false};
+    while (shown < 6 && shown < nl) {
+        int best = -1;
+        NocLinkStats bs = {0}, ls;
+        for (uint32_t i = 0; i < nl && i < 4096; i++) {
+            noc_link_stats(noc, i, &ls);
+            if (!used[i] && ls.packets && (best < 0 ||
+                                           ls.busy_cycles > bs.busy_cycles)) {
+                best = (int)i;
+                bs = ls;
+            }
+        }
+        if (best < 0)
+            break;
+        used[best] = true;
+        if (shown++ == 0)
+            fprintf(f, "  busiest links:\n");
+        fprintf(f, "    %u->%u: %" PRIu64 " packets, %" PRIu64 " bytes, %.1f%% "
+                "busy, %" PRIu64 " cycles waiting\n", bs.from, bs.to,
+                bs.packets, bs.bytes,
+                cycles ? 100.0 * (double)bs.busy_cycles / (double)cycles : 0.0,
+                bs.wait_cycles);
+    }
+    LineStats hot[8];
+    size_t n = memsys_hot_lines(ms, hot, 8);
+    if (n)
+        fprintf(f, "  hottest lines: invalidations  transfers     misses  line\n");
+    for (size_t i = 0; i < n; i++) {
+        char name[160];
+        line_name(m, hot[i].line, name, sizeof name);
+        fprintf(f, "    %25" PRIu64 " %10" PRIu64 " %10" PRIu64 "  %s\n",
+                hot[i].invalidations, hot[i].transfers, hot[i].misses, name);
+    }
+}
+
 void sim_machine_summary(const SimMachine *m, FILE *f)
 {
     if (m->program_exited)
@@ -711,6 +899,8 @@ void sim_machine_summary(const SimMachine *m, FILE *f)
                     h.mem, h.fu, h.blocked, h.spin, h.slot);
         }
     }
+    if (m->memsys)
+        memory_summary(m, f);
     if (m->nlocks) {
         fprintf(f, "\n  lock                       kind              "
                 "acquired   wait total   wait max  hand-offs\n");
@@ -771,7 +961,8 @@ bool sim_machine_write_stats(const SimMachine *m, const char *path,
     for (uint32_t i = 0; i < m->nharts; i++) {
         const SimHart *h = &m->harts[i];
         HartFigures x = figures(m, i);
-        const FlatMemCounts *mc = &m->flat.hart[i];
+        const FlatMemCounts *mc = m->memsys ? memsys_hart_counts(m->memsys, i)
+                                            : &m->flat.hart[i];
         fprintf(f, "    {\"hart\": %u, \"core\": %u, \"thread\": %u, "
                 "\"instructions\": %" PRIu64 ", \"cycles\": %" PRIu64 ", "
                 "\"issue_slot_use\": %.4f, \"stalls\": {\"memory\": %" PRIu64

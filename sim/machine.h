@@ -17,6 +17,7 @@
 
 #include "isa/isa.h"
 #include "models/flatmem.h"
+#include "models/memsys.h"
 #include "models/mtcore.h"
 #include "sim/config.h"
 #include "sim/elf.h"
@@ -84,6 +85,7 @@ typedef struct SimMachine {
     MtCore *mt;               /* one per core when threads_per_core > 1 */
     uint64_t *slot_wait;      /* per hart, written by its core's MtCore */
     FlatMem flat;
+    MemSys *memsys;           /* NULL with the flat memory model */
     SimSemihost sh;
     const SimProgram *prog;
 

@@ -195,7 +195,7 @@ END_TEST
 START_TEST(test_smt_hides_stalls)
 {
     char *a[] = {"run", "-q", "--cores", "2", "--threads-per-core", "2",
-                 "--set", "memory.latency=50",
+                 "--set", "memory.model=flat", "--set", "memory.latency=50",
                  (char *)elf("programs/threads/smt_demo.elf"), NULL};
     run(a);
     ck_assert_int_eq(res.status, 0);

@@ -514,8 +514,9 @@ START_TEST(test_e2e_timing_off_and_determinism)
 }
 END_TEST
 
-/* docs/timing.md's worked example, exact: 1,000 x (lw, addi, sw, addi,
- * bne) plus the rdcycle, li and mv between the two counter reads. */
+/* docs/timing.md's worked example, exact (flat memory): 1,000 x (lw,
+ * addi, sw, addi, bne) plus the rdcycle, li and mv between the two
+ * counter reads. */
 static const struct {
     const char *opt;
     const char *want;
@@ -528,8 +529,9 @@ static const struct {
 
 START_TEST(test_e2e_timing_exact)
 {
-    char *args[] = {"run", "-q", (char *)timing_cases[_i].opt,
-                    (char *)tprog("timing_loop"), NULL};
+    char *args[] = {"run", "-q", "--set=memory.model=flat",
+                    (char *)timing_cases[_i].opt, (char *)tprog("timing_loop"),
+                    NULL};
     run_parsim(NULL, args);
     ck_assert_int_eq(res.status, 0);
     ck_assert_str_eq(res.out, timing_cases[_i].want);

@@ -1,0 +1,123 @@
+/* memsys.h — the memory hierarchy: private L1D (and optional L2) per core,
+ * a last-level cache slice, a directory and a memory controller per NUMA
+ * node, kept coherent by MSI, MESI or MOESI over a snooping bus or a
+ * directory, every message a packet on the interconnect.
+ *
+ * It plugs into the ISA's timing seam (IsaEnv.access): each data access
+ * of a hart comes in with its address, size and kind, and the answer is
+ * how many cycles it took.  Tags and states only: data values live in the
+ * functional memory.
+ *
+ * May depend on: isa/isa.h (the access contract), models/cache.h,
+ * models/missclass.h, models/noc.h, models/memctl.h, models/flatmem.h
+ * (its per-hart counters).
+ */
+#ifndef PARSIM_MODELS_MEMSYS_H
+#define PARSIM_MODELS_MEMSYS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "isa/isa.h"
+#include "models/cache.h"
+#include "models/flatmem.h"
+#include "models/memctl.h"
+#include "models/missclass.h"
+#include "models/noc.h"
+
+/* Line states in the private caches.  ORDER STATE: coh_state_names. */
+enum { COH_I = 0, COH_S, COH_E, COH_O, COH_M, COH_STATE_COUNT };
+extern const char *const coh_state_names[COH_STATE_COUNT];
+
+typedef enum CohProtocol { COH_MSI, COH_MESI, COH_MOESI } CohProtocol;
+typedef enum CohOrg { COH_SNOOP, COH_DIRECTORY } CohOrg;
+typedef enum MemPlacement {
+    PLACE_INTERLEAVED, PLACE_FIRST_TOUCH, PLACE_BOUND
+} MemPlacement;
+
+/* Message types, counted per run.  ORDER MSG: coh_msg_names. */
+typedef enum CohMsg {
+    MSG_GETS,        /* read miss: get shared */
+    MSG_GETX,        /* write miss: get exclusive (with data) */
+    MSG_UPGRADE,     /* write to a shared line: exclusive, no data */
+    MSG_INV,         /* invalidate a sharer */
+    MSG_ACK,         /* invalidation acknowledged */
+    MSG_FWD,         /* directory forwards a request to the owner */
+    MSG_DATA,        /* a line of data to a requester */
+    MSG_PUTS,        /* clean eviction, the directory drops the sharer */
+    MSG_PUTX,        /* dirty eviction: write-back */
+    MSG_WB,          /* write-back on a downgrade (M to S on a remote read) */
+    MSG_COUNT
+} CohMsg;
+extern const char *const coh_msg_names[MSG_COUNT];
+
+typedef struct MemSysConfig {
+    uint32_t cores, threads_per_core, nodes;
+    CacheGeom l1d;
+    uint32_t l1d_latency;
+    bool l2_on;
+    CacheGeom l2;
+    uint32_t l2_latency;
+    CacheGeom llc;            /* one slice per node */
+    uint32_t llc_latency;
+    CohProtocol protocol;
+    CohOrg org;
+    uint32_t dir_latency;     /* directory lookup at the home node */
+    NocConfig noc;
+    uint32_t core_router[64]; /* router of each core */
+    uint32_t node_router[64]; /* router of each node's LLC/directory/MC */
+    uint32_t mem_latency, mem_bytes_per_cycle;
+    MemPlacement placement;
+    uint32_t bound_node;
+    uint32_t page_size;
+    uint32_t ctrl_bytes;      /* size of a control message */
+    bool locked;              /* several host threads share it: lock */
+} MemSysConfig;
+
+typedef struct CacheStats {
+    uint64_t accesses, hits;
+    uint64_t misses[MISS_CLASS_COUNT];
+    uint64_t writebacks, invalidations, upgrades;
+} CacheStats;
+
+/* Per line ever touched: what the hottest-lines report shows. */
+typedef struct LineStats {
+    uint32_t line;
+    uint64_t misses, invalidations, transfers, upgrades;
+} LineStats;
+
+typedef struct MemSys MemSys;
+
+/* Check the configuration; fails with a reason naming the part. */
+bool memsys_config_check(const MemSysConfig *c, char *err, size_t errlen);
+MemSys *memsys_new(const MemSysConfig *c);
+void memsys_free(MemSys *m);
+
+/* IsaAccessFn: ctx is the MemSys. */
+uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
+                       unsigned size, IsaAccessKind kind);
+
+/* Node that is home to an address (its page's placement).  Under
+ * first-touch an untouched page has no home yet: -1. */
+int memsys_home(const MemSys *m, uint32_t addr);
+
+/* ---- statistics ------------------------------------------------------- */
+
+const MemSysConfig *memsys_config(const MemSys *m);
+/* Per hart: loads, stores, atomics and the cycles they cost. */
+const FlatMemCounts *memsys_hart_counts(const MemSys *m, uint32_t hart);
+void memsys_l1_stats(const MemSys *m, uint32_t core, CacheStats *out);
+void memsys_l2_stats(const MemSys *m, uint32_t core, CacheStats *out);
+void memsys_llc_stats(const MemSys *m, uint32_t node, CacheStats *out);
+uint64_t memsys_msg_count(const MemSys *m, CohMsg t);
+const MemCtl *memsys_memctl(const MemSys *m, uint32_t node);
+const Noc *memsys_noc(const MemSys *m);
+/* The n lines with the most invalidations + transfers, hottest first;
+ * returns how many were written. */
+size_t memsys_hot_lines(const MemSys *m, LineStats *out, size_t n);
+/* State of a line in core's L1 (COH_I if absent): for tests and views. */
+int memsys_l1_state(const MemSys *m, uint32_t core, uint32_t addr);
+
+#endif
