@@ -915,6 +915,7 @@ void sim_machine_summary(const SimMachine *m, FILE *f)
     }
 }
 
+
 static void json_string(FILE *f, const char *s)
 {
     fputc('"', f);
@@ -928,6 +929,86 @@ static void json_string(FILE *f, const char *s)
             fputc(c, f);
     }
     fputc('"', f);
+}
+
+static void json_cache(FILE *f, const char *key, const CacheStats *st,
+                       uint32_t id, bool last)
+{
+    fprintf(f, "      {\"%s\": %u, \"accesses\": %" PRIu64 ", \"hits\": %" PRIu64
+            ", \"misses\": {", key, id, st->accesses, st->hits);
+    for (int c = 0; c < MISS_CLASS_COUNT; c++)
+        fprintf(f, "%s\"%s\": %" PRIu64, c ? ", " : "", miss_class_names[c],
+                st->misses[c]);
+    fprintf(f, "}, \"writebacks\": %" PRIu64 ", \"invalidations_received\": %"
+            PRIu64 ", \"upgrades\": %" PRIu64 "}%s\n", st->writebacks,
+            st->invalidations, st->upgrades, last ? "" : ",");
+}
+
+static void json_memory(const SimMachine *m, FILE *f)
+{
+    const MemSys *ms = m->memsys;
+    const MemSysConfig *c = memsys_config(ms);
+    static const char *const protos[] = {"msi", "mesi", "moesi"};
+    fprintf(f, "  \"memory\": {\n    \"protocol\": \"%s\", \"organisation\": "
+            "\"%s\", \"nodes\": %u, \"topology\": \"%s\",\n",
+            protos[c->protocol], c->org == COH_SNOOP ? "snoop" : "directory",
+            c->nodes, noc_topology_names[c->noc.topology]);
+    fprintf(f, "    \"l1d\": [\n");
+    for (uint32_t i = 0; i < c->cores; i++) {
+        CacheStats st;
+        memsys_l1_stats(ms, i, &st);
+        json_cache(f, "core", &st, i, i + 1 == c->cores);
+    }
+    fprintf(f, "    ],\n    \"l2\": [\n");
+    for (uint32_t i = 0; c->l2_on && i < c->cores; i++) {
+        CacheStats st;
+        memsys_l2_stats(ms, i, &st);
+        json_cache(f, "core", &st, i, i + 1 == c->cores);
+    }
+    fprintf(f, "    ],\n    \"llc\": [\n");
+    for (uint32_t i = 0; i < c->nodes; i++) {
+        CacheStats st;
+        memsys_llc_stats(ms, i, &st);
+        json_cache(f, "node", &st, i, i + 1 == c->nodes);
+    }
+    fprintf(f, "    ],\n    \"messages\": {");
+    for (int t = 0; t < MSG_COUNT; t++)
+        fprintf(f, "%s\"%s\": %" PRIu64, t ? ", " : "", coh_msg_names[t],
+                memsys_msg_count(ms, t));
+    fprintf(f, "},\n    \"memory_controllers\": [\n");
+    for (uint32_t i = 0; i < c->nodes; i++) {
+        const MemCtl *mc = memsys_memctl(ms, i);
+        fprintf(f, "      {\"node\": %u, \"requests\": %" PRIu64 ", \"bytes\": %"
+                PRIu64 ", \"queue_cycles\": %" PRIu64 ", \"busy_cycles\": %"
+                PRIu64 "}%s\n", i, mc->requests, mc->bytes, mc->queue_cycles,
+                mc->busy_cycles, i + 1 == c->nodes ? "" : ",");
+    }
+    fprintf(f, "    ],\n    \"links\": [\n");
+    const Noc *noc = memsys_noc(ms);
+    uint32_t nl = noc_link_count(noc);
+    for (uint32_t i = 0; i < nl; i++) {
+        NocLinkStats ls;
+        noc_link_stats(noc, i, &ls);
+        fprintf(f, "      {\"from\": %u, \"to\": %u, \"packets\": %" PRIu64
+                ", \"bytes\": %" PRIu64 ", \"busy_cycles\": %" PRIu64
+                ", \"wait_cycles\": %" PRIu64 "}%s\n", ls.from, ls.to,
+                ls.packets, ls.bytes, ls.busy_cycles, ls.wait_cycles,
+                i + 1 == nl ? "" : ",");
+    }
+    fprintf(f, "    ],\n    \"hot_lines\": [\n");
+    LineStats hot[16];
+    size_t n = memsys_hot_lines(ms, hot, 16);
+    for (size_t i = 0; i < n; i++) {
+        char name[160];
+        line_name(m, hot[i].line, name, sizeof name);
+        fprintf(f, "      {\"line\": \"0x%08x\", \"symbol\": ", hot[i].line);
+        json_string(f, name);
+        fprintf(f, ", \"invalidations\": %" PRIu64 ", \"transfers\": %" PRIu64
+                ", \"misses\": %" PRIu64 ", \"upgrades\": %" PRIu64 "}%s\n",
+                hot[i].invalidations, hot[i].transfers, hot[i].misses,
+                hot[i].upgrades, i + 1 == n ? "" : ",");
+    }
+    fprintf(f, "    ]\n  },\n");
 }
 
 bool sim_machine_write_stats(const SimMachine *m, const char *path,
@@ -976,7 +1057,10 @@ bool sim_machine_write_stats(const SimMachine *m, const char *path,
                 mc->amos, h->st.acquisitions, h->st.wakes_sent,
                 i + 1 < m->nharts ? "," : "");
     }
-    fprintf(f, "  ],\n  \"locks\": [\n");
+    fprintf(f, "  ],\n");
+    if (m->memsys)
+        json_memory(m, f);
+    fprintf(f, "  \"locks\": [\n");
     for (size_t i = 0; i < m->nlocks; i++) {
         const SimLock *l = &m->locks[i];
         char name[64];
