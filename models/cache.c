@@ -32,6 +32,9 @@ struct Cache {
     CacheLine *lines;         /* sets * assoc, set-major */
     uint64_t *stamp;          /* LRU: per way */
     uint64_t *plru;           /* PLRU: plru_words per set, bit n = node n */
+    /* PLRU with assoc <= 64, per way: the tree bits on its path and the
+     * values a touch gives them, so a touch is one and-or. */
+    uint64_t *path_mask, *path_val;
 };
 
 static bool pow2(uint32_t x)
@@ -113,6 +116,20 @@ Cache *cache_new(const CacheGeom *g)
         c->plru = calloc((size_t)c->sets * c->plru_words, sizeof *c->plru);
         if (!c->plru)
             goto fail;
+        if (c->assoc <= 64) {
+            c->path_mask = calloc(c->assoc, sizeof *c->path_mask);
+            c->path_val = calloc(c->assoc, sizeof *c->path_val);
+            if (!c->path_mask || !c->path_val)
+                goto fail;
+            for (uint32_t w = 0; w < c->assoc; w++) {
+                /* Each parent points away from the child on the path. */
+                for (uint32_t n = c->assoc + w; n > 1; n >>= 1) {
+                    c->path_mask[w] |= 1ull << (n >> 1);
+                    if (!(n & 1))
+                        c->path_val[w] |= 1ull << (n >> 1);
+                }
+            }
+        }
     }
     return c;
 fail:
@@ -127,6 +144,8 @@ void cache_free(Cache *c)
     free(c->lines);
     free(c->stamp);
     free(c->plru);
+    free(c->path_mask);
+    free(c->path_val);
     free(c);
 }
 
@@ -153,6 +172,10 @@ static uint32_t set_of(const Cache *c, uint32_t line_addr)
 static void plru_touch(Cache *c, uint32_t set, uint32_t way)
 {
     uint64_t *bits = c->plru + (size_t)set * c->plru_words;
+    if (c->path_mask) {
+        bits[0] = (bits[0] & ~c->path_mask[way]) | c->path_val[way];
+        return;
+    }
     /* Walk up from the leaf: each parent learns which child we came from
      * and points the other way. */
     for (uint32_t n = c->assoc + way; n > 1; n >>= 1) {
@@ -189,18 +212,51 @@ static void touch(Cache *c, uint32_t set, uint32_t way)
     }
 }
 
+/* Bit w set when way w holds line_addr.  Built without branches: which
+ * way hits is unpredictable, and a mispredicted early exit costs more
+ * than scanning the whole set. */
+static inline uint32_t match_mask(const CacheLine *s, uint32_t line_addr,
+                                  uint32_t ways)
+{
+    uint32_t m = 0;
+    for (uint32_t w = 0; w < ways; w++)
+        m |= (uint32_t)(s[w].addr == line_addr) << w;
+    /* An invalid way may keep a stale copy of the address: rare, so the
+     * states are looked at only for the ways that matched. */
+    uint32_t valid = 0;
+    for (uint32_t t = m; t; t &= t - 1) {
+        uint32_t w = (uint32_t)__builtin_ctz(t);
+        valid |= (uint32_t)(s[w].state != 0) << w;
+    }
+    return valid;
+}
+
 CacheLine *cache_lookup(Cache *c, uint32_t line_addr, bool touch_it)
 {
     uint32_t set = set_of(c, line_addr);
     CacheLine *s = c->lines + (size_t)set * c->assoc;
-    for (uint32_t w = 0; w < c->assoc; w++) {
-        if (s[w].addr == line_addr && s[w].state != 0) {
-            if (touch_it)
-                touch(c, set, w);
-            return &s[w];
-        }
+    uint32_t m, hit;
+    /* Constant trip counts for the usual associativities let the
+     * compiler unroll the scan completely. */
+    switch (c->assoc) {
+    case 1:  m = match_mask(s, line_addr, 1); break;
+    case 2:  m = match_mask(s, line_addr, 2); break;
+    case 4:  m = match_mask(s, line_addr, 4); break;
+    case 8:  m = match_mask(s, line_addr, 8); break;
+    case 16: m = match_mask(s, line_addr, 16); break;
+    default:
+        for (hit = 0; hit < c->assoc; hit++)
+            if (s[hit].addr == line_addr && s[hit].state != 0)
+                goto found;
+        return NULL;
     }
-    return NULL;
+    if (!m)
+        return NULL;
+    hit = (uint32_t)__builtin_ctz(m);
+found:
+    if (touch_it)
+        touch(c, set, hit);
+    return &s[hit];
 }
 
 static uint32_t xorshift32(uint32_t *s)

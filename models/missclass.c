@@ -1,0 +1,280 @@
+/* missclass.c — the "3C + C" miss classifier of missclass.h.
+ *
+ * One open-addressing hash table (linear probing, power-of-two size,
+ * grown at half full) holds every line the cache ever held, so a single
+ * probe answers all three questions a miss asks:
+ *   seen?        — the line has an entry at all (entries are never
+ *                  removed, which is also why the table needs no
+ *                  tombstones);
+ *   invalidated? — its `node` field is NODE_INVAL;
+ *   in shadow?   — its `node` field indexes the shadow's LRU list.
+ * The shadow is the fully associative LRU cache of capacity_lines lines:
+ * a fixed pool of list nodes, doubly linked by index, MRU at the head.
+ * Each node remembers its entry's slot so evicting the LRU line costs no
+ * second probe; growing the table rewrites those slots.
+ */
+#include "models/missclass.h"
+
+#include <stdlib.h>
+
+const char *const miss_class_names[MISS_CLASS_COUNT] = {
+    [MISS_COMPULSORY] = "compulsory",
+    [MISS_CAPACITY] = "capacity",
+    [MISS_CONFLICT] = "conflict",
+    [MISS_COHERENCE] = "coherence",
+};
+
+/* Values of Entry.node above any node index (capacity_lines is capped
+ * below them).  A marker for the empty slot, rather than a reserved key,
+ * lets every 32-bit line address be a key. */
+enum {
+    NODE_EMPTY = 0xffffffffu,  /* free slot */
+    NODE_NONE = 0xfffffffeu,   /* seen, not in the shadow */
+    NODE_INVAL = 0xfffffffdu,  /* seen, invalidated, not refilled since */
+    NODE_MAX = 0xfffffff0u     /* capacity_lines must be below this */
+};
+#define NIL 0xffffffffu         /* end of a list */
+
+typedef struct Entry {
+    uint32_t key;
+    uint32_t node;
+} Entry;
+
+typedef struct Node {
+    uint32_t slot;            /* its Entry in the table */
+    uint32_t prev, next;      /* towards MRU / towards LRU */
+} Node;
+
+struct MissClassifier {
+    Entry *tab;
+    uint32_t mask;            /* table size - 1 */
+    uint32_t shift;           /* 64 - log2(table size), for the hash */
+    uint32_t count;           /* used slots */
+    Node *nodes;
+    uint32_t cap;             /* capacity_lines */
+    uint32_t used;            /* nodes ever handed out (< cap: unused ones) */
+    uint32_t free;            /* nodes given back by invalidations */
+    uint32_t head, tail;      /* MRU, LRU */
+};
+
+/* Fibonacci hashing: line addresses share their low zero bits, the
+ * product's top bits do not. */
+static uint32_t hash(const MissClassifier *m, uint32_t key)
+{
+    return (uint32_t)(((uint64_t)key * 0x9e3779b97f4a7c15ull) >> m->shift);
+}
+
+static bool table_alloc(MissClassifier *m, uint32_t log2size)
+{
+    uint32_t size = 1u << log2size;
+    Entry *t = malloc((size_t)size * sizeof *t);
+    if (!t)
+        return false;
+    for (uint32_t i = 0; i < size; i++)
+        t[i].node = NODE_EMPTY;
+    m->tab = t;
+    m->mask = size - 1;
+    m->shift = 64 - log2size;
+    return true;
+}
+
+static void grow(MissClassifier *m)
+{
+    Entry *old = m->tab;
+    uint32_t oldsize = m->mask + 1;
+    uint32_t log2size = 64 - m->shift + 1;
+    if (log2size > 31 || !table_alloc(m, log2size)) {
+        /* Out of memory: nothing sensible to do in a timing model's
+         * hot path, and a wrong classification is worse than a stop. */
+        abort();
+    }
+    for (uint32_t i = 0; i < oldsize; i++) {
+        if (old[i].node == NODE_EMPTY)
+            continue;
+        uint32_t j = hash(m, old[i].key);
+        while (m->tab[j].node != NODE_EMPTY)
+            j = (j + 1) & m->mask;
+        m->tab[j] = old[i];
+        if (old[i].node < NODE_MAX)
+            m->nodes[old[i].node].slot = j;
+    }
+    free(old);
+}
+
+/* The slot of key, inserting it (as seen, not in the shadow) when absent;
+ * *fresh says whether it was. */
+static uint32_t find_or_add(MissClassifier *m, uint32_t key, bool *fresh)
+{
+    uint32_t i = hash(m, key);
+    for (;;) {
+        Entry *e = &m->tab[i];
+        if (e->node == NODE_EMPTY)
+            break;
+        if (e->key == key) {
+            *fresh = false;
+            return i;
+        }
+        i = (i + 1) & m->mask;
+    }
+    *fresh = true;
+    /* Half full at most keeps linear probes short. */
+    if (2 * (m->count + 1) > m->mask + 1) {
+        grow(m);
+        i = hash(m, key);
+        while (m->tab[i].node != NODE_EMPTY)
+            i = (i + 1) & m->mask;
+    }
+    m->tab[i].key = key;
+    m->tab[i].node = NODE_NONE;
+    m->count++;
+    return i;
+}
+
+static uint32_t find(const MissClassifier *m, uint32_t key)
+{
+    uint32_t i = hash(m, key);
+    while (m->tab[i].node != NODE_EMPTY) {
+        if (m->tab[i].key == key)
+            return i;
+        i = (i + 1) & m->mask;
+    }
+    return NIL;
+}
+
+static void unlink_node(MissClassifier *m, uint32_t n)
+{
+    Node *x = &m->nodes[n];
+    if (x->prev != NIL)
+        m->nodes[x->prev].next = x->next;
+    else
+        m->head = x->next;
+    if (x->next != NIL)
+        m->nodes[x->next].prev = x->prev;
+    else
+        m->tail = x->prev;
+}
+
+static void push_front(MissClassifier *m, uint32_t n)
+{
+    Node *x = &m->nodes[n];
+    x->prev = NIL;
+    x->next = m->head;
+    if (m->head != NIL)
+        m->nodes[m->head].prev = n;
+    else
+        m->tail = n;
+    m->head = n;
+}
+
+/* Make the line in `slot` the shadow's MRU, bringing it in (and the LRU
+ * line out, when full) if it is not there. */
+static void shadow_touch(MissClassifier *m, uint32_t slot)
+{
+    Entry *e = &m->tab[slot];
+    uint32_t n = e->node;
+    if (n < NODE_MAX) {
+        if (m->head != n) {
+            unlink_node(m, n);
+            push_front(m, n);
+        }
+        return;
+    }
+    if (m->cap == 0) {
+        e->node = NODE_NONE;
+        return;
+    }
+    if (m->free != NIL) {
+        n = m->free;
+        m->free = m->nodes[n].next;
+    } else if (m->used < m->cap) {
+        n = m->used++;
+    } else {
+        n = m->tail;
+        unlink_node(m, n);
+        m->tab[m->nodes[n].slot].node = NODE_NONE;
+    }
+    m->nodes[n].slot = slot;
+    e->node = n;
+    push_front(m, n);
+}
+
+MissClassifier *missclass_new(uint32_t capacity_lines)
+{
+    if (capacity_lines >= NODE_MAX)
+        return NULL;
+    MissClassifier *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->cap = capacity_lines;
+    m->head = m->tail = m->free = NIL;
+    /* Room for the shadow's lines before the first growth. */
+    uint32_t log2size = 4;
+    while (log2size < 31 && (1u << log2size) < 2 * (uint64_t)capacity_lines)
+        log2size++;
+    if (capacity_lines &&
+        !(m->nodes = malloc((size_t)capacity_lines * sizeof *m->nodes))) {
+        free(m);
+        return NULL;
+    }
+    if (!table_alloc(m, log2size)) {
+        free(m->nodes);
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void missclass_free(MissClassifier *m)
+{
+    if (!m)
+        return;
+    free(m->tab);
+    free(m->nodes);
+    free(m);
+}
+
+void missclass_hit(MissClassifier *m, uint32_t line_addr)
+{
+    bool fresh;
+    uint32_t slot = find_or_add(m, line_addr, &fresh);
+    /* The real cache holds it, so it cannot still count as invalidated. */
+    if (m->tab[slot].node == NODE_INVAL)
+        m->tab[slot].node = NODE_NONE;
+    shadow_touch(m, slot);
+}
+
+MissClass missclass_miss(MissClassifier *m, uint32_t line_addr)
+{
+    bool fresh;
+    uint32_t slot = find_or_add(m, line_addr, &fresh);
+    uint32_t n = m->tab[slot].node;
+    MissClass cls;
+    if (fresh) {
+        cls = MISS_COMPULSORY;
+    } else if (n == NODE_INVAL) {
+        cls = MISS_COHERENCE;
+        m->tab[slot].node = NODE_NONE;
+    } else if (n < NODE_MAX) {
+        cls = MISS_CONFLICT;
+    } else {
+        cls = MISS_CAPACITY;
+    }
+    shadow_touch(m, slot);
+    return cls;
+}
+
+void missclass_invalidated(MissClassifier *m, uint32_t line_addr)
+{
+    /* A line never held cannot have been invalidated: leaving it unseen
+     * keeps its first miss compulsory. */
+    uint32_t slot = find(m, line_addr);
+    if (slot == NIL)
+        return;
+    Entry *e = &m->tab[slot];
+    if (e->node < NODE_MAX) {
+        unlink_node(m, e->node);
+        m->nodes[e->node].next = m->free;
+        m->free = e->node;
+    }
+    e->node = NODE_INVAL;
+}
