@@ -64,7 +64,9 @@ static bool build_memsys(SimMachine *m, char *err, size_t errlen)
         return false;
     }
     mc.noc.topology = topo;
-    mc.noc.routers = topo == NOC_BUS ? 1 : c->cores;
+    /* On a bus every core and every node's home has its own port, so that
+     * every message crosses (and occupies) the one shared link. */
+    mc.noc.routers = topo == NOC_BUS ? c->cores + c->numa_nodes : c->cores;
     uint32_t w = c->noc_width;
     if ((topo == NOC_MESH || topo == NOC_TORUS) && w == 0)
         for (w = 1; w * w < c->cores || c->cores % w; w++)
@@ -75,9 +77,9 @@ static bool build_memsys(SimMachine *m, char *err, size_t errlen)
     mc.noc.link_bytes_per_cycle = c->link_bytes_per_cycle;
     uint32_t per_node = c->numa_nodes ? c->cores / c->numa_nodes : 1;
     for (uint32_t i = 0; i < c->cores && i < 64; i++)
-        mc.core_router[i] = topo == NOC_BUS ? 0 : i;
+        mc.core_router[i] = i;
     for (uint32_t n = 0; n < c->numa_nodes && n < 64; n++)
-        mc.node_router[n] = topo == NOC_BUS ? 0 : n * per_node;
+        mc.node_router[n] = topo == NOC_BUS ? c->cores + n : n * per_node;
     mc.mem_latency = c->dram_latency;
     mc.mem_bytes_per_cycle = c->mem_bytes_per_cycle;
     mc.placement = (MemPlacement)c->placement;

@@ -1,0 +1,327 @@
+/* check_memsys.c — the coherent memory hierarchy (models/memsys.c), driven
+ * access by access: each protocol's transitions against its table, for
+ * both organisations; directory sharer tracking; the messages MESI and
+ * MOESI save; exact latencies of hits and misses; NUMA placement. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/memsys.h"
+
+#define BASE 0x80000000u
+
+static MemSysConfig small(uint32_t cores, CohProtocol p, CohOrg org)
+{
+    MemSysConfig c;
+    memset(&c, 0, sizeof c);
+    c.cores = cores;
+    c.threads_per_core = 1;
+    c.nodes = 1;
+    c.l1d = (CacheGeom){1024, 2, 64, CACHE_REPL_LRU, 1};
+    c.l1d_latency = 2;
+    c.llc = (CacheGeom){16384, 4, 64, CACHE_REPL_LRU, 2};
+    c.llc_latency = 20;
+    c.protocol = p;
+    c.org = org;
+    c.dir_latency = 5;
+    c.noc.topology = org == COH_SNOOP ? NOC_BUS : NOC_CROSSBAR;
+    /* On the bus every core and node has its own port (router), so that
+     * every message crosses the one shared link. */
+    c.noc.routers = org == COH_SNOOP ? cores + 1 : cores;
+    c.noc.link_latency = 3;
+    c.noc.router_latency = 1;
+    c.noc.link_bytes_per_cycle = 8;
+    for (uint32_t i = 0; i < cores; i++)
+        c.core_router[i] = i;
+    c.node_router[0] = org == COH_SNOOP ? cores : 0;
+    c.mem_latency = 100;
+    c.mem_bytes_per_cycle = 8;
+    c.placement = PLACE_INTERLEAVED;
+    c.page_size = 4096;
+    c.ctrl_bytes = 8;
+    return c;
+}
+
+static uint32_t acc(MemSys *m, uint32_t core, uint32_t addr,
+                    IsaAccessKind k, uint64_t cycle)
+{
+    IsaHart h;
+    memset(&h, 0, sizeof h);
+    h.hartid = core;
+    h.cycle = cycle;
+    return memsys_access(m, &h, addr, 4, k);
+}
+
+/* ---- transitions --------------------------------------------------------- */
+
+#define LD ISA_ACC_LOAD
+#define ST ISA_ACC_STORE
+
+typedef struct Step {
+    uint8_t core, kind;
+    uint8_t s0, s1;            /* states of core 0 and 1 after the step */
+} Step;
+
+typedef struct Scenario {
+    const char *name;
+    CohProtocol proto;
+    Step steps[6];
+    int nsteps;
+    uint64_t upgrades, wbs;   /* UPGRADE and WB messages in all */
+} Scenario;
+
+#define I COH_I
+#define S COH_S
+#define E COH_E
+#define O COH_O
+#define M COH_M
+static const Scenario scenarios[] = {
+    /* Read, then write, by one core; then another core reads and writes. */
+    {"msi", COH_MSI,
+     {{0, LD, S, I}, {0, ST, M, I}, {1, LD, S, S}, {1, ST, I, M},
+      {0, LD, S, S}}, 5, 2, 2},
+    {"mesi", COH_MESI,
+     {{0, LD, E, I}, {0, ST, M, I}, {1, LD, S, S}, {1, ST, I, M},
+      {0, LD, S, S}}, 5, 1, 2},
+    {"moesi", COH_MOESI,
+     {{0, LD, E, I}, {0, ST, M, I}, {1, LD, O, S}, {1, ST, I, M},
+      {0, LD, S, O}}, 5, 1, 0},
+    /* A read of a line another core holds exclusive-clean: E -> S. */
+    {"mesi-e-share", COH_MESI,
+     {{0, LD, E, I}, {1, LD, S, S}, {0, ST, M, I}}, 3, 1, 0},
+    /* Writes from I take the line whatever its holders did. */
+    {"moesi-owner-write", COH_MOESI,
+     {{0, ST, M, I}, {1, LD, O, S}, {0, ST, M, I}, {1, ST, I, M}}, 4, 1, 0},
+};
+#undef I
+#undef S
+#undef E
+#undef O
+#undef M
+
+static void run_scenario(const Scenario *sc, CohOrg org)
+{
+    MemSysConfig c = small(2, sc->proto, org);
+    MemSys *m = memsys_new(&c);
+    ck_assert_ptr_nonnull(m);
+    uint64_t t = 0;
+    for (int i = 0; i < sc->nsteps; i++) {
+        const Step *st = &sc->steps[i];
+        t += 1000;
+        acc(m, st->core, BASE + 0x40, (IsaAccessKind)st->kind, t);
+        int s0 = memsys_l1_state(m, 0, BASE + 0x40);
+        int s1 = memsys_l1_state(m, 1, BASE + 0x40);
+        ck_assert_msg(s0 == st->s0 && s1 == st->s1,
+                      "%s (%s) step %d: states %s %s, expected %s %s",
+                      sc->name, org == COH_SNOOP ? "snoop" : "directory", i,
+                      coh_state_names[s0], coh_state_names[s1],
+                      coh_state_names[st->s0], coh_state_names[st->s1]);
+    }
+    ck_assert_uint_eq(memsys_msg_count(m, MSG_UPGRADE), sc->upgrades);
+    ck_assert_uint_eq(memsys_msg_count(m, MSG_WB), sc->wbs);
+    memsys_free(m);
+}
+
+START_TEST(test_transitions_snoop)
+{
+    run_scenario(&scenarios[_i], COH_SNOOP);
+}
+END_TEST
+
+START_TEST(test_transitions_directory)
+{
+    run_scenario(&scenarios[_i], COH_DIRECTORY);
+}
+END_TEST
+
+/* ---- directory bookkeeping ---------------------------------------------- */
+
+/* Four readers, then a writer: three invalidations, each acknowledged to
+ * the writer; a clean eviction tells the directory (PUTS). */
+START_TEST(test_directory_sharers)
+{
+    MemSysConfig c = small(4, COH_MESI, COH_DIRECTORY);
+    MemSys *m = memsys_new(&c);
+    for (uint32_t k = 0; k < 4; k++)
+        acc(m, k, BASE, LD, 100 * k);
+    for (uint32_t k = 0; k < 4; k++)
+        ck_assert_int_eq(memsys_l1_state(m, k, BASE), COH_S);
+    acc(m, 2, BASE, ST, 1000);
+    ck_assert_uint_eq(memsys_msg_count(m, MSG_INV), 3);
+    ck_assert_uint_eq(memsys_msg_count(m, MSG_ACK), 3);
+    ck_assert_uint_eq(memsys_msg_count(m, MSG_UPGRADE), 1);
+    for (uint32_t k = 0; k < 4; k++)
+        ck_assert_int_eq(memsys_l1_state(m, k, BASE),
+                         k == 2 ? COH_M : COH_I);
+    CacheStats st;
+    memsys_l1_stats(m, 0, &st);
+    ck_assert_uint_eq(st.invalidations, 1);
+    /* Core 0 reads again: a coherence miss, data forwarded by core 2
+     * (the first forward was core 1's read of core 0's E copy). */
+    acc(m, 0, BASE, LD, 2000);
+    memsys_l1_stats(m, 0, &st);
+    ck_assert_uint_eq(st.misses[MISS_COHERENCE], 1);
+    ck_assert_uint_eq(memsys_msg_count(m, MSG_FWD), 2);
+    LineStats hot[2];
+    ck_assert_uint_eq(memsys_hot_lines(m, hot, 2), 1);
+    ck_assert_uint_eq(hot[0].line, BASE);
+    ck_assert_uint_eq(hot[0].invalidations, 3);
+    ck_assert_uint_eq(hot[0].transfers, 2);
+    /* Fill core 1's 2-way set 0 with two other lines: the E/S line it
+     * read goes out clean with a PUTS. */
+    acc(m, 3, BASE + 0x1000, LD, 3000);
+    uint64_t puts = memsys_msg_count(m, MSG_PUTS);
+    acc(m, 3, BASE + 0x2000, LD, 4000);
+    acc(m, 3, BASE + 0x3000, LD, 5000);
+    ck_assert_uint_eq(memsys_msg_count(m, MSG_PUTS), puts + 1);
+    memsys_free(m);
+}
+END_TEST
+
+/* MESI saves the upgrade MSI pays on private read-then-write data. */
+START_TEST(test_read_then_write_upgrades)
+{
+    uint64_t up[2];
+    for (int p = 0; p < 2; p++) {
+        MemSysConfig c = small(2, p ? COH_MESI : COH_MSI, COH_SNOOP);
+        MemSys *m = memsys_new(&c);
+        for (uint32_t i = 0; i < 8; i++) {
+            acc(m, 0, BASE + 64 * i, LD, 1000 * i);
+            acc(m, 0, BASE + 64 * i, ST, 1000 * i + 500);
+        }
+        up[p] = memsys_msg_count(m, MSG_UPGRADE);
+        memsys_free(m);
+    }
+    ck_assert_uint_eq(up[0], 8);
+    ck_assert_uint_eq(up[1], 0);
+}
+END_TEST
+
+/* ---- latencies -------------------------------------------------------- */
+
+/* Snooping bus, cold read, exactly: L1 lookup 2; GETS on the bus 3 + 1
+ * (8 bytes at 8 B/cycle); LLC 20; memory 100 + 8 (64 bytes); DATA on the
+ * bus 3 + 9 (72 bytes).  Then a hit: 2. */
+START_TEST(test_latency_snoop)
+{
+    MemSysConfig c = small(2, COH_MESI, COH_SNOOP);
+    MemSys *m = memsys_new(&c);
+    ck_assert_uint_eq(acc(m, 0, BASE, LD, 0), 2 + 4 + 20 + 108 + 12);
+    ck_assert_uint_eq(acc(m, 0, BASE + 8, LD, 1000), 2);
+    /* Another core reads it: the owner (E) supplies it over the bus:
+     * 2 + GETS 4 + owner's L1 2 + DATA 12. */
+    ck_assert_uint_eq(acc(m, 1, BASE, LD, 2000), 2 + 4 + 2 + 12);
+    memsys_free(m);
+}
+END_TEST
+
+/* Directory on a crossbar, core 1 reading a line homed at node 0 (router
+ * 0): 2 + GETS 3+1 + dir 5 + LLC 20 + memory 108 + DATA 3+9. */
+START_TEST(test_latency_directory)
+{
+    MemSysConfig c = small(2, COH_MESI, COH_DIRECTORY);
+    MemSys *m = memsys_new(&c);
+    ck_assert_uint_eq(acc(m, 1, BASE, LD, 0),
+                      2 + 4 + 5 + 20 + 108 + 12);
+    /* From the home's own router the network costs nothing. */
+    ck_assert_uint_eq(acc(m, 0, BASE + 64, LD, 1000), 2 + 5 + 20 + 108);
+    memsys_free(m);
+}
+END_TEST
+
+/* ---- NUMA ------------------------------------------------------------------ */
+
+START_TEST(test_placement)
+{
+    MemSysConfig c = small(4, COH_MESI, COH_DIRECTORY);
+    c.nodes = 2;
+    c.node_router[1] = 2;
+    MemSys *m = memsys_new(&c);
+    ck_assert_int_eq(memsys_home(m, BASE), 0);
+    ck_assert_int_eq(memsys_home(m, BASE + 4096), 1);
+    ck_assert_int_eq(memsys_home(m, BASE + 8192), 0);
+    memsys_free(m);
+
+    c.placement = PLACE_BOUND;
+    c.bound_node = 1;
+    m = memsys_new(&c);
+    ck_assert_int_eq(memsys_home(m, BASE), 1);
+    memsys_free(m);
+
+    c.placement = PLACE_FIRST_TOUCH;
+    m = memsys_new(&c);
+    ck_assert_int_eq(memsys_home(m, BASE + 12288), -1);
+    acc(m, 3, BASE + 12288, LD, 0);          /* core 3 is on node 1 */
+    ck_assert_int_eq(memsys_home(m, BASE + 12288), 1);
+    acc(m, 0, BASE + 12300, ST, 100);        /* later touches change nothing */
+    ck_assert_int_eq(memsys_home(m, BASE + 12288), 1);
+    memsys_free(m);
+}
+END_TEST
+
+/* Remote versus local: the difference is the round trip over the
+ * interconnect, exactly (crossbar: one hop each way). */
+START_TEST(test_remote_local)
+{
+    MemSysConfig c = small(4, COH_MESI, COH_DIRECTORY);
+    c.nodes = 2;
+    c.node_router[1] = 2;
+    c.placement = PLACE_BOUND;
+    c.bound_node = 0;
+    MemSys *m = memsys_new(&c);
+    uint32_t local = acc(m, 0, BASE, LD, 0);
+    memsys_free(m);
+    c.bound_node = 1;
+    m = memsys_new(&c);
+    uint32_t remote = acc(m, 0, BASE, LD, 0);
+    memsys_free(m);
+    ck_assert_uint_eq(local, 2 + 5 + 20 + 108);
+    ck_assert_uint_eq(remote, local + 4 + 12);
+}
+END_TEST
+
+/* ---- configuration ---------------------------------------------------------- */
+
+START_TEST(test_config_errors)
+{
+    char err[200];
+    MemSysConfig c = small(4, COH_MESI, COH_DIRECTORY);
+    c.nodes = 3;
+    ck_assert(!memsys_config_check(&c, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "numa.nodes"));
+    c = small(4, COH_MESI, COH_DIRECTORY);
+    c.l1d.size = 1000;
+    ck_assert(!memsys_config_check(&c, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "l1d"));
+    c = small(4, COH_MESI, COH_DIRECTORY);
+    c.llc.line = 128;
+    ck_assert(!memsys_config_check(&c, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "llc.line"));
+    c = small(4, COH_MESI, COH_DIRECTORY);
+    c.placement = PLACE_BOUND;
+    c.bound_node = 2;
+    ck_assert(!memsys_config_check(&c, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "bound_node"));
+}
+END_TEST
+
+Suite *memsys_suite(void)
+{
+    Suite *s = suite_create("memsys");
+    TCase *tc = tcase_create("protocols");
+    int n = (int)(sizeof scenarios / sizeof scenarios[0]);
+    tcase_add_loop_test(tc, test_transitions_snoop, 0, n);
+    tcase_add_loop_test(tc, test_transitions_directory, 0, n);
+    tcase_add_test(tc, test_directory_sharers);
+    tcase_add_test(tc, test_read_then_write_upgrades);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("timing");
+    tcase_add_test(tc, test_latency_snoop);
+    tcase_add_test(tc, test_latency_directory);
+    tcase_add_test(tc, test_placement);
+    tcase_add_test(tc, test_remote_local);
+    tcase_add_test(tc, test_config_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
