@@ -479,7 +479,10 @@ static void fill_private(MemSys *m, uint32_t core, uint32_t line,
                          uint8_t state, uint64_t t)
 {
     Core *k = &m->core[core];
-    if (k->l2 && !cache_lookup(k->l2, line, false)) {
+    CacheLine *have = k->l2 ? cache_lookup(k->l2, line, false) : NULL;
+    if (have)
+        have->state = state;
+    if (k->l2 && !have) {
         CacheLine *v = cache_victim(k->l2, line);
         if (v->state) {
             uint32_t old = v->addr;
@@ -688,8 +691,9 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
     }
     uint8_t ns = COH_S;
     uint64_t done = transaction(m, e, core, line, req, t, &ns);
-    set_private_state(m, core, line, ns);   /* what it already holds */
-    if (!cache_lookup(k->l1, line, false))
+    if (l)                                   /* an upgrade in place */
+        set_private_state(m, core, line, ns);
+    else                                     /* into L1 (L2 kept in step) */
         fill_private(m, core, line, ns, done);
     return (uint32_t)(done - h->cycle);
 }
