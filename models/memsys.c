@@ -153,7 +153,10 @@ static DirEntry *dir_get(Dir *d, uint32_t line)
 
 /* ---- the machine ---------------------------------------------------------- */
 
+/* Cache-line aligned: neighbouring cores usually run on different host
+ * threads in parallel mode. */
 typedef struct Core {
+    _Alignas(64) int lock;       /* parallel mode: see memsys_access */
     Cache *l1, *l2;
     MissClassifier *mc, *mc2;    /* of L1 and L2 */
     CacheStats l1s, l2s;
@@ -179,6 +182,32 @@ struct MemSys {
     FlatMemCounts *hart;     /* per hart: accesses by kind, stall cycles */
     pthread_mutex_t lock;
 };
+
+/* ---- parallel mode --------------------------------------------------------
+ *
+ * With several host threads (cfg.locked) a core's private caches are
+ * touched by its own host thread (every access) and by other cores' misses
+ * (invalidations, forwards).  Each core has a spinlock over its caches,
+ * its classifiers and its counters; misses are serialised by one mutex
+ * over the shared state (directory, LLC, memory, interconnect).  Lock
+ * order: the mutex, then one core lock at a time; a hit takes only its own
+ * core's lock; a miss touches its own core without that lock, because
+ * only its own host thread runs it and other misses wait for the mutex. */
+static void core_lock(MemSys *m, uint32_t c)
+{
+    if (!m->cfg.locked)
+        return;
+    int *l = &m->core[c].lock;
+    while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(l, __ATOMIC_RELAXED))
+            ;
+}
+
+static void core_unlock(MemSys *m, uint32_t c)
+{
+    if (m->cfg.locked)
+        __atomic_store_n(&m->core[c].lock, 0, __ATOMIC_RELEASE);
+}
 
 static unsigned log2u(uint32_t x)
 {
@@ -265,7 +294,9 @@ MemSys *memsys_new(const MemSysConfig *c)
     m->page_shift = log2u(c->page_size);
     m->data_bytes = c->l1d.line + c->ctrl_bytes;
     pthread_mutex_init(&m->lock, NULL);
-    m->core = calloc(c->cores, sizeof *m->core);
+    m->core = aligned_alloc(64, c->cores * sizeof *m->core);
+    if (m->core)
+        memset(m->core, 0, c->cores * sizeof *m->core);
     m->hart = aligned_alloc(64, c->cores * c->threads_per_core *
                                     sizeof *m->hart);
     if (m->hart)
@@ -508,9 +539,19 @@ static void fill_private(MemSys *m, uint32_t core, uint32_t line,
 
 /* ---- coherence transactions ---------------------------------------------- */
 
+/* private_state of another core (under its lock). */
+static int other_state(MemSys *m, uint32_t core, uint32_t line)
+{
+    core_lock(m, core);
+    int st = private_state(m, core, line);
+    core_unlock(m, core);
+    return st;
+}
+
 /* Another core's copy reacts to a remote read (RGETS) or write (RGETX). */
 static Transition remote(MemSys *m, uint32_t core, uint32_t line, Event ev)
 {
+    core_lock(m, core);
     uint8_t st = (uint8_t)private_state(m, core, line);
     Transition tr = tables[m->cfg.protocol][st][ev];
     if (st != COH_I && tr.next != st) {
@@ -522,6 +563,7 @@ static Transition remote(MemSys *m, uint32_t core, uint32_t line, Event ev)
                 missclass_invalidated(m->core[core].mc2, line);
         }
     }
+    core_unlock(m, core);
     return tr;
 }
 
@@ -616,17 +658,17 @@ static uint64_t transaction(MemSys *m, DirEntry *e, uint32_t core,
         uint64_t keep = e->sharers & ~(1ull << core);
         bool alone = true;
         for (uint32_t s = 0; s < m->cfg.cores && alone; s++)
-            if (((keep >> s) & 1) && private_state(m, s, line) != COH_I)
+            if (((keep >> s) & 1) && other_state(m, s, line) != COH_I)
                 alone = false;
         st = m->cfg.protocol != COH_MSI && alone ? COH_E : COH_S;
-        if (owner >= 0 && private_state(m, (uint32_t)owner, line) == COH_I)
+        if (owner >= 0 && other_state(m, (uint32_t)owner, line) == COH_I)
             e->sharers &= ~(1ull << owner);
         e->sharers |= 1ull << core;
         if (st == COH_E)
             e->owner = (int16_t)core;
         else if (e->owner >= 0 &&
-                 private_state(m, (uint32_t)e->owner, line) != COH_O &&
-                 private_state(m, (uint32_t)e->owner, line) != COH_M)
+                 other_state(m, (uint32_t)e->owner, line) != COH_O &&
+                 other_state(m, (uint32_t)e->owner, line) != COH_M)
             e->owner = -1;
     }
     *new_state = st;
@@ -634,6 +676,28 @@ static uint64_t transaction(MemSys *m, DirEntry *e, uint32_t core,
 }
 
 /* ---- the access ------------------------------------------------------------- */
+
+/* The L1 hit path: true (and the latency in *lat) when the access is
+ * satisfied by core's L1 without any message. */
+static bool l1_hit(MemSys *m, uint32_t core, uint32_t line, bool write,
+                   uint32_t *lat)
+{
+    Core *k = &m->core[core];
+    CacheLine *l = cache_lookup(k->l1, line, true);
+    if (!l)
+        return false;
+    uint8_t st = l->state;
+    Transition tr = tables[m->cfg.protocol][st][write ? EV_STORE : EV_LOAD];
+    if (!(tr.actions & A_HIT))
+        return false;
+    k->l1s.accesses++;
+    k->l1s.hits++;
+    missclass_hit(k->mc, line);
+    if (tr.next != st)
+        set_private_state(m, core, line, tr.next);   /* E -> M, silent */
+    *lat = m->cfg.l1d_latency;
+    return true;
+}
 
 static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
                               IsaAccessKind kind)
@@ -645,19 +709,15 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
                  kind == ISA_ACC_SC;
     uint64_t t = h->cycle;
     const Transition (*tab)[EV_COUNT] = tables[m->cfg.protocol];
+    uint32_t lat;
 
+    if (l1_hit(m, core, line, write, &lat))
+        return lat;
     k->l1s.accesses++;
     t += m->cfg.l1d_latency;
-    CacheLine *l = cache_lookup(k->l1, line, true);
+    CacheLine *l = cache_lookup(k->l1, line, false);
     uint8_t st = l ? l->state : COH_I;
     Transition tr = tab[st][write ? EV_STORE : EV_LOAD];
-    if (l && (tr.actions & A_HIT)) {
-        k->l1s.hits++;
-        missclass_hit(k->mc, line);
-        if (tr.next != st)
-            set_private_state(m, core, line, tr.next);   /* E -> M, silent */
-        return m->cfg.l1d_latency;
-    }
     DirEntry *e = dir_get(&m->dir, line);
     if (!e)
         return (uint32_t)(t - h->cycle);     /* out of memory: a hit */
@@ -707,9 +767,18 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
     if (!m->cfg.locked) {
         r = access_locked(m, h, addr, kind);
     } else {
-        pthread_mutex_lock(&m->lock);
-        r = access_locked(m, h, addr, kind);
-        pthread_mutex_unlock(&m->lock);
+        uint32_t core = h->hartid / m->cfg.threads_per_core;
+        uint32_t line = addr & ~(m->cfg.l1d.line - 1);
+        bool write = kind == ISA_ACC_STORE || kind == ISA_ACC_AMO ||
+                     kind == ISA_ACC_SC;
+        core_lock(m, core);
+        bool hit = l1_hit(m, core, line, write, &r);
+        core_unlock(m, core);
+        if (!hit) {
+            pthread_mutex_lock(&m->lock);
+            r = access_locked(m, h, addr, kind);
+            pthread_mutex_unlock(&m->lock);
+        }
     }
     /* Only this hart's host thread writes its counters. */
     FlatMemCounts *c = &m->hart[h->hartid];
