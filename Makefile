@@ -18,8 +18,8 @@ OPT      ?= -O2
 PKGS     := libelf libdw check
 CFLAGS_BASE := -std=c11 -Wall -Wextra -Werror -g $(OPT) -D_DEFAULT_SOURCE \
                -D_POSIX_C_SOURCE=200809L -I. $(SANFLAGS) -DPARSIM_CONFIG_DIR='"$(CURDIR)/configs"'
-PKG_CFLAGS = $(shell pkg-config --cflags libelf libdw inih 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs libelf libdw inih 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags libelf libdw inih sdl2 SDL2_ttf SDL2_image 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs libelf libdw inih sdl2 SDL2_ttf SDL2_image 2>/dev/null)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 CFLAGS   += $(CFLAGS_BASE) $(PKG_CFLAGS)
@@ -32,7 +32,8 @@ VERSION  := 0.1.0
 ISA_SRC    := $(wildcard isa/*.c)
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
 MODELS_SRC := $(wildcard models/*.c)
-LIB_SRC    := $(ISA_SRC) $(SIM_SRC) $(MODELS_SRC)
+VIS_SRC    := $(wildcard visualizer/*.c)
+LIB_SRC    := $(ISA_SRC) $(SIM_SRC) $(MODELS_SRC) $(VIS_SRC)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC   := $(wildcard tests/check_*.c)
 TEST_UTIL  := $(wildcard tests/testutil*.c)

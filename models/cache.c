@@ -320,3 +320,8 @@ void cache_each(const Cache *c, CacheVisitFn fn, void *ctx)
         if (c->lines[i].state != 0)
             fn(ctx, &c->lines[i]);
 }
+
+const CacheLine *cache_line_at(const Cache *c, uint32_t set, uint32_t way)
+{
+    return &c->lines[(size_t)set * c->assoc + way];
+}

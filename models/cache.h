@@ -64,6 +64,10 @@ void cache_fill(Cache *c, CacheLine *slot, uint32_t line_addr, uint8_t state);
 /* Mark a line invalid (its way becomes the first choice for a fill). */
 void cache_invalidate(Cache *c, CacheLine *line);
 
+/* The line in a given set and way (valid or not): for views that draw
+ * the cache as a grid. */
+const CacheLine *cache_line_at(const Cache *c, uint32_t set, uint32_t way);
+
 /* Visit every valid line (for snapshots and tests). */
 typedef void (*CacheVisitFn)(void *ctx, const CacheLine *line);
 void cache_each(const Cache *c, CacheVisitFn fn, void *ctx);

@@ -22,5 +22,6 @@ uint32_t flatmem_access(void *ctx, const IsaHart *h, uint32_t addr,
         break;
     }
     c->stall += m->latency;
+    c->busy_until = h->cycle + m->latency;
     return m->latency;
 }

@@ -20,6 +20,7 @@ typedef struct FlatMemCounts {
     _Alignas(64) uint64_t loads;
     uint64_t stores, amos;
     uint64_t stall;          /* cycles spent waiting for memory */
+    uint64_t busy_until;     /* cycle the last access completes */
 } FlatMemCounts;
 
 typedef struct FlatMem {

@@ -788,6 +788,7 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
     case ISA_ACC_AMO: case ISA_ACC_SC: c->amos++; break;
     }
     c->stall += r;
+    c->busy_until = h->cycle + r;
     return r;
 }
 
@@ -855,4 +856,22 @@ int memsys_l1_state(const MemSys *m, uint32_t core, uint32_t addr)
     uint32_t line = addr & ~(m->cfg.l1d.line - 1);
     CacheLine *l = cache_lookup(m->core[core].l1, line, false);
     return l ? l->state : COH_I;
+}
+
+void memsys_l1_dump(const MemSys *m, uint32_t core, uint8_t *state,
+                    uint32_t *addr)
+{
+    const Cache *c = m->core[core].l1;
+    uint32_t sets = cache_sets(c), ways = cache_geom(c)->assoc;
+    for (uint32_t s = 0; s < sets; s++)
+        for (uint32_t w = 0; w < ways; w++) {
+            const CacheLine *l = cache_line_at(c, s, w);
+            state[s * ways + w] = l->state;
+            addr[s * ways + w] = l->addr;
+        }
+}
+
+uint64_t memsys_busy_until(const MemSys *m, uint32_t hart)
+{
+    return m->hart[hart].busy_until;
 }

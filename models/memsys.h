@@ -117,6 +117,13 @@ const Noc *memsys_noc(const MemSys *m);
 /* The n lines with the most invalidations + transfers, hottest first;
  * returns how many were written. */
 size_t memsys_hot_lines(const MemSys *m, LineStats *out, size_t n);
+/* core's L1 as a grid: state and line address of every [set][way], in
+ * sets * ways entries each.  Not locked: call while no hart runs. */
+void memsys_l1_dump(const MemSys *m, uint32_t core, uint8_t *state,
+                    uint32_t *addr);
+/* Cycle until which hart's last memory access keeps it waiting. */
+uint64_t memsys_busy_until(const MemSys *m, uint32_t hart);
+
 /* State of a line in core's L1 (COH_I if absent): for tests and views. */
 int memsys_l1_state(const MemSys *m, uint32_t core, uint32_t addr);
 

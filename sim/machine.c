@@ -516,6 +516,29 @@ static int step_hart(SimMachine *m, SimHart *h, uint64_t second,
     return handle_stop(m, h, &st);
 }
 
+bool sim_machine_run_until(SimMachine *m, uint64_t cycle)
+{
+    while (!m->stop) {
+        uint64_t second;
+        SimHart *h = pick(m, -1, cycle, &second);
+        if (!h) {
+            if (!pick(m, -1, UINT64_MAX, &second))
+                finish(m, deadlock(m));
+            break;
+        }
+        if (m->cfg.max_cycles && h->isa.cycle >= m->cfg.max_cycles) {
+            finish(m, cycle_limit(m, h));
+            break;
+        }
+        int status = step_hart(m, h, second, cycle, false);
+        if (status >= 0)
+            finish(m, status);
+    }
+    if (m->stop)
+        sim_semihost_flush(&m->sh);
+    return !m->stop;
+}
+
 static void run_deterministic(SimMachine *m, Progress *p)
 {
     while (!m->stop) {
@@ -712,6 +735,32 @@ static HartFigures figures(const SimMachine *m, uint32_t i)
     return f;
 }
 
+static void lock_name(const SimMachine *m, uint32_t addr, char *buf,
+                      size_t len)
+{
+    const SimSymbol *s = sim_elf_symbol_at(m->prog, addr);
+    if (s && !s->is_func)
+        snprintf(buf, len, "%s+%u", s->name, addr - s->addr);
+    else
+        snprintf(buf, len, "0x%08x", addr);
+}
+
+void sim_machine_stalls(const SimMachine *m, uint32_t hart, uint64_t out[5])
+{
+    HartFigures f = figures(m, hart);
+    out[0] = f.mem;
+    out[1] = f.fu;
+    out[2] = f.blocked;
+    out[3] = f.spin;
+    out[4] = f.slot;
+}
+
+void sim_machine_data_name(const SimMachine *m, uint32_t addr, char *buf,
+                           size_t len)
+{
+    lock_name(m, addr, buf, len);
+}
+
 static void totals(const SimMachine *m, uint64_t *insns, uint64_t *cycles)
 {
     *insns = 0;
@@ -737,15 +786,6 @@ static void print_count(FILE *f, const char *label, uint64_t v)
     fprintf(f, "  %-16s %s\n", label, out);
 }
 
-static void lock_name(const SimMachine *m, uint32_t addr, char *buf,
-                      size_t len)
-{
-    const SimSymbol *s = sim_elf_symbol_at(m->prog, addr);
-    if (s && !s->is_func)
-        snprintf(buf, len, "%s+%u", s->name, addr - s->addr);
-    else
-        snprintf(buf, len, "0x%08x", addr);
-}
 
 /* "counter+0", "lock+0 (also counter)" or "0x80400000": a line by the
  * symbols it holds. */

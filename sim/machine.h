@@ -72,9 +72,18 @@ typedef struct SimLock {
     uint32_t kind;            /* PARSIM_KIND_* */
     int holder;               /* hart id, -1 when free */
     int last_core;            /* core of the last holder, -1 never held */
-    uint64_t acquisitions, wait_total, wait_max, handoffs;
+    uint64_t acquisitions, wait_total, wait_max, handoffs, releases;
     uint64_t held_since, hold_total;
 } SimLock;
+
+/* A hold of an annotated lock, for timelines: [from, to), to =
+ * UINT64_MAX while held. */
+typedef struct SimHold {
+    uint16_t lock, hart;
+    uint64_t from, to;
+} SimHold;
+
+#define SIM_HOLDS 2048            /* the most recent holds kept */
 
 typedef struct SimMachine {
     SimConfig cfg;
@@ -95,6 +104,8 @@ typedef struct SimMachine {
     uint64_t wait_seq;
     SimLock *locks;
     size_t nlocks, locks_cap;
+    SimHold holds[SIM_HOLDS];     /* ring: the newest at hold_next - 1 */
+    uint32_t hold_next, nholds;
     int stop;                 /* set once: the run is over (__atomic) */
     int status;               /* exit status of the run */
     bool program_exited;      /* the program ended the run itself */
@@ -112,6 +123,19 @@ void sim_machine_free(SimMachine *m);
 /* Run to the end.  Returns the exit status: the program's own, or one of
  * SIM_EXIT_* after a message on stderr. */
 int sim_machine_run(SimMachine *m);
+
+/* Run (deterministic mode, on the calling thread) until every runnable
+ * hart has reached `cycle`.  Returns false once the run has ended (the
+ * program exited, faulted, deadlocked, or hit the cycle limit). */
+bool sim_machine_run_until(SimMachine *m, uint64_t cycle);
+
+/* Per-hart stall figures, as in the summary: memory, functional units,
+ * blocked, spinning, issue slot. */
+void sim_machine_stalls(const SimMachine *m, uint32_t hart, uint64_t out[5]);
+
+/* A data address by its symbol: "counter+0" (or the address). */
+void sim_machine_data_name(const SimMachine *m, uint32_t addr, char *buf,
+                           size_t len);
 
 /* The end-of-run summary on f: totals, then a table per hart and per
  * annotated lock when there is more than one hart or any lock. */

@@ -126,6 +126,12 @@ static void lock_note(SimMachine *m, SimHart *h)
             l->handoffs++;
         l->holder = (int)h->isa.hartid;
         l->held_since = now;
+        m->holds[m->hold_next] = (SimHold){(uint16_t)(l - m->locks),
+                                           (uint16_t)h->isa.hartid, now,
+                                           UINT64_MAX};
+        m->hold_next = (m->hold_next + 1) % SIM_HOLDS;
+        if (m->nholds < SIM_HOLDS)
+            m->nholds++;
         break;
     }
     case PARSIM_LOCK_RELEASED:
@@ -133,6 +139,16 @@ static void lock_note(SimMachine *m, SimHart *h)
             l->hold_total += now - l->held_since;
         l->holder = -1;
         l->last_core = (int)h->core;
+        l->releases++;
+        /* Close this lock's newest open hold. */
+        for (uint32_t i = 0; i < m->nholds; i++) {
+            SimHold *x = &m->holds[(m->hold_next + SIM_HOLDS - 1 - i) %
+                                   SIM_HOLDS];
+            if (x->lock == (uint16_t)(l - m->locks) && x->to == UINT64_MAX) {
+                x->to = now;
+                break;
+            }
+        }
         break;
     }
     h->isa.x[A0] = PARSIM_OK;

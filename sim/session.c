@@ -1,0 +1,564 @@
+/* session.c — a machine on its own thread, run, paused and stepped by
+ * commands, publishing snapshots (see session.h).
+ *
+ * The machine always runs in deterministic mode here: stepping must be
+ * exact.  Its time is the step target T: every runnable hart has reached T
+ * (an instruction is never split, so a hart may be a few cycles past it).
+ * The simulation thread owns the machine; the viewer only ever sees copies
+ * made under the session mutex.
+ */
+#include "sim/session.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "programs/runtime/parsim_ecall.h"
+#include "sim/machine.h"
+
+struct SimSession {
+    SimConfig cfg;
+    SimProgram *prog;
+    int argc;
+    char **argv;
+    SimMachine *m;
+    uint64_t time;            /* the machine's time T */
+    bool ended;
+
+    pthread_t thread;
+    bool threaded;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    /* Commands, under mu. */
+    bool paused, quit, restart;
+    uint64_t step;            /* cycles still to step */
+    int event_hart, event_lock;   /* -1: none pending */
+    uint64_t speed;           /* cycles per second, 0 = full */
+
+    /* Snapshots: built by the simulation thread into `work`, published by
+     * swapping into `pub` under mu. */
+    SimSnapshot work, pub;
+    uint64_t seq;
+    double start;
+    uint64_t *link_busy;      /* link busy cycles at the previous sample */
+    uint64_t link_time;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ---- building a snapshot ------------------------------------------------ */
+
+static uint64_t l1_misses(const SimMachine *m, uint32_t core)
+{
+    if (!m->memsys)
+        return 0;
+    CacheStats st;
+    memsys_l1_stats(m->memsys, core, &st);
+    uint64_t n = 0;
+    for (int c = 0; c < MISS_CLASS_COUNT; c++)
+        n += st.misses[c];
+    return n;
+}
+
+static void fill_harts(SimSession *s, SimSnapshot *sn)
+{
+    const SimMachine *m = s->m;
+    for (uint32_t i = 0; i < m->nharts && i < SNAP_MAX_HARTS; i++) {
+        const SimHart *h = &m->harts[i];
+        SnapHart *o = &sn->harts[i];
+        memset(o, 0, sizeof *o);
+        o->id = i;
+        o->core = h->core;
+        o->thread = h->thread;
+        o->pc = h->isa.pc;
+        o->cycle = h->isa.cycle;
+        o->instret = h->isa.instret;
+        memcpy(o->x, h->isa.x, sizeof o->x);
+        uint64_t st[5];
+        sim_machine_stalls(m, i, st);
+        o->stall_memory = st[0];
+        o->stall_fu = st[1];
+        o->stall_blocked = st[2];
+        o->stall_spin = st[3];
+        o->stall_slot = st[4];
+        o->trying = h->trying;
+        o->wait_addr = h->wait_addr;
+        o->lock_addr = h->lock_addr;
+        o->acquisitions = h->st.acquisitions;
+        o->misses = l1_misses(m, h->core);
+        if (m->memsys) {
+            CacheStats cs;
+            memsys_l1_stats(m->memsys, h->core, &cs);
+            o->invalidations = cs.invalidations;
+        }
+        uint64_t busy = m->memsys ? memsys_busy_until(m->memsys, i)
+                                  : m->flat.hart[i].busy_until;
+        if (s->ended || h->state == SIM_HART_PARKED)
+            o->state = SNAP_HALTED;
+        else if (h->state == SIM_HART_WAITING)
+            o->state = SNAP_BLOCKED;
+        else if (h->trying)
+            o->state = SNAP_SPINNING;
+        else if (busy > s->time && busy - s->time > 2)
+            o->state = SNAP_MEMORY;
+        else
+            o->state = SNAP_RUNNING;
+        o->code_base = (h->isa.pc - 32) & ~1u;
+        if (!isa_mem_read(&m->mem, o->code_base, o->code, sizeof o->code))
+            memset(o->code, 0, sizeof o->code);
+    }
+}
+
+static void fill_locks(SimSession *s, SimSnapshot *sn)
+{
+    const SimMachine *m = s->m;
+    sn->nlocks = m->nlocks < SNAP_MAX_LOCKS ? (uint32_t)m->nlocks
+                                            : SNAP_MAX_LOCKS;
+    for (uint32_t i = 0; i < sn->nlocks; i++) {
+        const SimLock *l = &m->locks[i];
+        SnapLock *o = &sn->locks[i];
+        memset(o, 0, sizeof *o);
+        o->addr = l->addr;
+        sim_machine_data_name(m, l->addr, o->name, sizeof o->name);
+        o->kind = (uint8_t)l->kind;
+        o->holder = l->holder;
+        o->acquisitions = l->acquisitions;
+        o->handoffs = l->handoffs;
+        /* Waiters in the order they started trying. */
+        uint64_t last = 0;
+        for (;;) {
+            int best = -1;
+            for (uint32_t k = 0; k < m->nharts; k++) {
+                const SimHart *h = &m->harts[k];
+                if (!h->trying || h->lock_addr != l->addr)
+                    continue;
+                uint64_t key = h->lock_since * SNAP_MAX_HARTS + k + 1;
+                if (key > last && (best < 0 ||
+                                   key < m->harts[best].lock_since *
+                                   SNAP_MAX_HARTS + (uint32_t)best + 1))
+                    best = (int)k;
+            }
+            if (best < 0 || o->nwaiters >= SNAP_MAX_HARTS)
+                break;
+            o->waiters[o->nwaiters++] = (uint8_t)best;
+            last = m->harts[best].lock_since * SNAP_MAX_HARTS +
+                   (uint32_t)best + 1;
+        }
+    }
+    sn->nholds = 0;
+    for (uint32_t i = m->nholds; i-- > 0;) {
+        const SimHold *h = &m->holds[(m->hold_next + SIM_HOLDS - 1 - i) %
+                                     SIM_HOLDS];
+        if (h->lock >= SNAP_MAX_LOCKS || sn->nholds >= SNAP_MAX_HOLDS)
+            continue;
+        sn->holds[sn->nholds++] = (SnapHold){h->lock, h->hart, h->from, h->to};
+    }
+}
+
+static void fill_memory(SimSession *s, SimSnapshot *sn)
+{
+    const SimMachine *m = s->m;
+    const MemSys *ms = m->memsys;
+    sn->hierarchy = ms != NULL;
+    if (!ms) {
+        sn->nlinks = 0;
+        return;
+    }
+    const MemSysConfig *c = memsys_config(ms);
+    sn->topology = c->noc.topology;
+    sn->noc_width = c->noc.width;
+    sn->routers = c->noc.routers;
+    memcpy(sn->core_router, c->core_router, sizeof sn->core_router);
+    memcpy(sn->node_router, c->node_router, sizeof sn->node_router);
+    sn->l1_sets = c->l1d.size / c->l1d.line / c->l1d.assoc;
+    sn->l1_ways = c->l1d.assoc;
+    sn->line_size = c->l1d.line;
+    size_t per = (size_t)sn->l1_sets * sn->l1_ways;
+    for (uint32_t k = 0; k < c->cores; k++)
+        memsys_l1_dump(ms, k, sn->l1_state + k * per, sn->l1_addr + k * per);
+    const Noc *noc = memsys_noc(ms);
+    uint32_t nl = noc_link_count(noc);
+    sn->nlinks = nl < SNAP_MAX_LINKS ? nl : SNAP_MAX_LINKS;
+    uint64_t span = s->time > s->link_time ? s->time - s->link_time : 0;
+    for (uint32_t i = 0; i < sn->nlinks; i++) {
+        NocLinkStats ls;
+        noc_link_stats(noc, i, &ls);
+        uint64_t d = ls.busy_cycles - s->link_busy[i];
+        sn->links[i] = (SnapLink){ls.from, ls.to,
+                                  span ? (float)d / (float)span : 0.0f,
+                                  ls.packets};
+        if (sn->links[i].util > 1.0f)
+            sn->links[i].util = 1.0f;
+        s->link_busy[i] = ls.busy_cycles;
+    }
+    s->link_time = s->time;
+    for (uint32_t n = 0; n < c->nodes && n < SNAP_MAX_NODES; n++) {
+        const MemCtl *mc = memsys_memctl(ms, n);
+        CacheStats st;
+        memsys_llc_stats(ms, n, &st);
+        sn->node[n] = (SnapNode){
+            mc->free_at > s->time ? mc->free_at - s->time : 0, mc->requests,
+            st.accesses, st.accesses - st.hits};
+    }
+}
+
+static void fill(SimSession *s)
+{
+    SimSnapshot *sn = &s->work;
+    const SimMachine *m = s->m;
+    sn->cycle = s->time;
+    sn->finished = s->ended;
+    sn->exit_status = m->status;
+    snprintf(sn->program, sizeof sn->program, "%s", sim_elf_path(s->prog));
+    if (s->ended)
+        snprintf(sn->end_message, sizeof sn->end_message,
+                 m->program_exited ? "the program exited with status %d"
+                                   : "parsim stopped the run (status %d): "
+                                     "see the terminal", m->status);
+    else
+        sn->end_message[0] = 0;
+    sn->cores = m->cfg.cores;
+    sn->threads_per_core = m->cfg.threads_per_core;
+    sn->nodes = m->memsys ? memsys_config(m->memsys)->nodes : 1;
+    sn->nharts = m->nharts;
+    fill_harts(s, sn);
+    fill_locks(s, sn);
+    fill_memory(s, sn);
+    /* One sample per publication for the sparklines. */
+    SnapSample smp = {s->time, 0, 0, 0, now_s() - s->start};
+    for (uint32_t i = 0; i < m->nharts; i++)
+        smp.instret += m->harts[i].isa.instret;
+    for (uint32_t k = 0; k < m->cfg.cores; k++)
+        smp.misses += l1_misses(m, k);
+    for (int t = 0; m->memsys && t < MSG_COUNT; t++)
+        smp.messages += memsys_msg_count(m->memsys, t);
+    if (sn->nsamples == SNAP_HISTORY) {
+        memmove(sn->samples, sn->samples + 1,
+                (SNAP_HISTORY - 1) * sizeof sn->samples[0]);
+        sn->nsamples--;
+    }
+    if (!sn->nsamples || sn->samples[sn->nsamples - 1].cycle != smp.cycle)
+        sn->samples[sn->nsamples++] = smp;
+}
+
+/* Copy src into dst, arrays included (dst keeps its own buffers). */
+static bool snap_copy(SimSnapshot *dst, const SimSnapshot *src)
+{
+    size_t n = (size_t)src->cores * src->l1_sets * src->l1_ways;
+    size_t have = (size_t)dst->cores * dst->l1_sets * dst->l1_ways;
+    uint8_t *st = dst->l1_state;
+    uint32_t *ad = dst->l1_addr;
+    if (n && (!st || have < n)) {
+        free(st);
+        free(ad);
+        st = malloc(n);
+        ad = malloc(n * sizeof *ad);
+        if (!st || !ad) {
+            free(st);
+            free(ad);
+            dst->l1_state = NULL;
+            dst->l1_addr = NULL;
+            return false;
+        }
+    }
+    *dst = *src;
+    dst->l1_state = st;
+    dst->l1_addr = ad;
+    if (n) {
+        memcpy(st, src->l1_state, n);
+        memcpy(ad, src->l1_addr, n * sizeof *ad);
+    }
+    return true;
+}
+
+static void publish(SimSession *s)
+{
+    fill(s);
+    pthread_mutex_lock(&s->mu);
+    s->work.seq = ++s->seq;
+    s->work.paused = s->paused;
+    snap_copy(&s->pub, &s->work);
+    pthread_mutex_unlock(&s->mu);
+}
+
+void sim_snapshot_free(SimSnapshot *snap)
+{
+    free(snap->l1_state);
+    free(snap->l1_addr);
+    snap->l1_state = NULL;
+    snap->l1_addr = NULL;
+}
+
+bool sim_session_snapshot(SimSession *s, SimSnapshot *out)
+{
+    pthread_mutex_lock(&s->mu);
+    bool changed = s->pub.seq != out->seq;
+    if (changed)
+        changed = snap_copy(out, &s->pub);
+    pthread_mutex_unlock(&s->mu);
+    return changed;
+}
+
+/* ---- the machine ----------------------------------------------------------- */
+
+static bool build(SimSession *s, char *err, size_t errlen)
+{
+    s->m = calloc(1, sizeof *s->m);
+    if (!s->m || !sim_machine_init(s->m, &s->cfg, s->prog, s->argc, s->argv,
+                                   err, errlen))
+        return false;
+    s->time = 0;
+    s->ended = false;
+    free(s->link_busy);
+    s->link_busy = calloc(SNAP_MAX_LINKS, sizeof *s->link_busy);
+    s->link_time = 0;
+    free(s->work.l1_state);
+    free(s->work.l1_addr);
+    uint32_t cores = s->cfg.cores;
+    size_t per = (size_t)s->cfg.l1d.size / s->cfg.l1d.line;
+    memset(&s->work, 0, sizeof s->work);
+    s->work.l1_state = calloc(cores * per, 1);
+    s->work.l1_addr = calloc(cores * per, sizeof *s->work.l1_addr);
+    s->start = now_s();
+    return s->link_busy && s->work.l1_state && s->work.l1_addr;
+}
+
+static void teardown(SimSession *s)
+{
+    if (s->m) {
+        sim_machine_free(s->m);
+        free(s->m);
+        s->m = NULL;
+    }
+}
+
+SimSession *sim_session_new(const SimConfig *cfg, const char *path, int argc,
+                            char **argv, char *err, size_t errlen)
+{
+    SimSession *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->cfg = *cfg;
+    /* Stepping must be exact: one host thread, global time order. */
+    s->cfg.mode = SIM_MODE_DETERMINISTIC;
+    s->cfg.progress = false;
+    s->argc = argc;
+    s->argv = argv;
+    s->event_hart = s->event_lock = -1;
+    s->paused = true;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    s->prog = sim_elf_open(path, err, errlen);
+    if (!s->prog || !build(s, err, errlen)) {
+        sim_session_free(s);
+        return NULL;
+    }
+    publish(s);
+    return s;
+}
+
+/* Advance the machine to T; returns false when the run ended. */
+static bool advance(SimSession *s, uint64_t t)
+{
+    if (s->ended)
+        return false;
+    if (!sim_machine_run_until(s->m, t))
+        s->ended = true;
+    if (t > s->time)
+        s->time = t;
+    return !s->ended;
+}
+
+bool sim_session_run_to(SimSession *s, uint64_t cycle)
+{
+    bool ok = advance(s, cycle);
+    publish(s);
+    return ok;
+}
+
+/* A hart's or a lock's event count: "next event" steps until it moves. */
+static uint64_t hart_events(const SimMachine *m, int hart)
+{
+    const SimHart *h = &m->harts[hart];
+    uint64_t n = h->st.acquisitions + l1_misses(m, h->core) + h->trying;
+    if (m->memsys) {
+        CacheStats cs;
+        memsys_l1_stats(m->memsys, h->core, &cs);
+        n += cs.invalidations;
+    }
+    /* An acquisition adds 2 (count and holding), a release takes 1. */
+    for (size_t i = 0; i < m->nlocks; i++)
+        if (m->locks[i].holder == hart)
+            n++;
+    return n;
+}
+
+static uint64_t lock_events(const SimMachine *m, int lock)
+{
+    if (lock < 0 || (size_t)lock >= m->nlocks)
+        return 0;
+    return m->locks[lock].acquisitions + m->locks[lock].releases;
+}
+
+#define EVENT_STEP_LIMIT 5000000u    /* cycles: give up looking after this */
+
+static void *thread_main(void *arg)
+{
+    SimSession *s = arg;
+    double last_pub = 0;
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        while (!s->quit && !s->restart && s->paused && !s->step &&
+               s->event_hart < 0 && s->event_lock < 0)
+            pthread_cond_wait(&s->cv, &s->mu);
+        bool quit = s->quit, restart = s->restart;
+        uint64_t step = s->step, speed = s->speed;
+        int ev_hart = s->event_hart, ev_lock = s->event_lock;
+        bool paused = s->paused;
+        s->step = 0;
+        s->restart = false;
+        s->event_hart = s->event_lock = -1;
+        pthread_mutex_unlock(&s->mu);
+        if (quit)
+            break;
+        if (restart) {
+            teardown(s);
+            char err[256];
+            if (!build(s, err, sizeof err)) {
+                fprintf(stderr, "parsim: restart: %s\n", err);
+                break;
+            }
+            publish(s);
+            continue;
+        }
+        if (step) {
+            advance(s, s->time + step);
+            publish(s);
+            continue;
+        }
+        if (ev_hart >= 0 || ev_lock >= 0) {
+            uint64_t before = ev_hart >= 0 ? hart_events(s->m, ev_hart)
+                                           : lock_events(s->m, ev_lock);
+            for (uint64_t i = 0; i < EVENT_STEP_LIMIT; i++) {
+                if (!advance(s, s->time + 1))
+                    break;
+                uint64_t now = ev_hart >= 0 ? hart_events(s->m, ev_hart)
+                                            : lock_events(s->m, ev_lock);
+                if (now != before)
+                    break;
+            }
+            publish(s);
+            continue;
+        }
+        if (paused)
+            continue;
+        /* Running: at full speed in chunks, publishing ~30 times a second;
+         * slowed down, so many cycles per 1/30 s. */
+        double t0 = now_s();
+        uint64_t chunk = speed ? (speed / 30 ? speed / 30 : 1) : 20000;
+        bool alive = advance(s, s->time + chunk);
+        double t1 = now_s();
+        if (!alive || t1 - last_pub > 1.0 / 30 || speed) {
+            publish(s);
+            last_pub = t1;
+        }
+        if (!alive) {
+            pthread_mutex_lock(&s->mu);
+            s->paused = true;
+            pthread_mutex_unlock(&s->mu);
+            publish(s);
+        } else if (speed) {
+            double wait = 1.0 / 30 - (now_s() - t0);
+            if (wait > 0) {
+                struct timespec ts = {0, (long)(wait * 1e9)};
+                nanosleep(&ts, NULL);
+            }
+        }
+    }
+    return NULL;
+}
+
+bool sim_session_start(SimSession *s, bool paused)
+{
+    s->paused = paused;
+    if (pthread_create(&s->thread, NULL, thread_main, s) != 0)
+        return false;
+    s->threaded = true;
+    return true;
+}
+
+void sim_session_command(SimSession *s, SimCommand cmd, uint64_t arg)
+{
+    pthread_mutex_lock(&s->mu);
+    switch (cmd) {
+    case SIM_CMD_RUN: s->paused = false; break;
+    case SIM_CMD_PAUSE: s->paused = true; break;
+    case SIM_CMD_STEP: s->paused = true; s->step += arg; break;
+    case SIM_CMD_STEP_HART_EVENT:
+        s->paused = true;
+        s->event_hart = arg < s->cfg.cores * s->cfg.threads_per_core
+                            ? (int)arg : -1;
+        break;
+    case SIM_CMD_STEP_LOCK_EVENT:
+        s->paused = true;
+        s->event_lock = (int)arg;
+        break;
+    case SIM_CMD_SPEED: s->speed = arg; break;
+    case SIM_CMD_RESTART: s->paused = true; s->restart = true; break;
+    case SIM_CMD_QUIT: s->quit = true; break;
+    }
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+void sim_session_describe(const SimSession *s, uint32_t pc, char *buf,
+                          size_t len)
+{
+    sim_elf_describe(s->prog, pc, buf, len);
+}
+
+bool sim_session_source_line(const SimSession *s, uint32_t pc,
+                             const char **file, int *line)
+{
+    return sim_elf_source_line(s->prog, pc, file, line);
+}
+
+void sim_session_data_name(const SimSession *s, uint32_t addr, char *buf,
+                           size_t len)
+{
+    /* From the program alone: the machine belongs to the other thread. */
+    const SimSymbol *sym = sim_elf_symbol_at(s->prog, addr);
+    if (sym && !sym->is_func)
+        snprintf(buf, len, "%s+%u", sym->name, addr - sym->addr);
+    else
+        snprintf(buf, len, "0x%08x", addr);
+}
+
+int sim_session_free(SimSession *s)
+{
+    if (!s)
+        return -1;
+    if (s->threaded) {
+        sim_session_command(s, SIM_CMD_QUIT, 0);
+        pthread_join(s->thread, NULL);
+    }
+    int status = s->ended && s->m ? s->m->status : -1;
+    teardown(s);
+    sim_elf_close(s->prog);
+    sim_snapshot_free(&s->work);
+    sim_snapshot_free(&s->pub);
+    free(s->link_busy);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    free(s);
+    return status;
+}

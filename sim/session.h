@@ -1,0 +1,164 @@
+/* session.h — a machine running on its own thread under remote control:
+ * what the visualizer uses.  The simulation thread runs, pauses and steps
+ * as commanded and publishes snapshots (plain copies of what can be seen:
+ * harts, L1 contents, locks, links, counters); the caller reads the latest
+ * one whenever it likes.  Nothing in a snapshot points into the model, so
+ * a viewer can never change or slow down model state except by pausing.
+ *
+ * May depend on: sim/machine.h (and through it isa/, models/).
+ */
+#ifndef PARSIM_SIM_SESSION_H
+#define PARSIM_SIM_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/config.h"
+
+#define SNAP_MAX_HARTS 64
+#define SNAP_MAX_CORES 64
+#define SNAP_MAX_NODES 64
+#define SNAP_MAX_LOCKS 32
+#define SNAP_MAX_HOLDS 2048
+#define SNAP_MAX_LINKS 512
+#define SNAP_HISTORY 240        /* counter samples kept for sparklines */
+#define SNAP_CODE_WORDS 16      /* instruction halfwords... see code[] */
+
+/* What a hart is doing at the snapshot's cycle. */
+typedef enum SnapHartState {
+    SNAP_RUNNING,             /* issuing */
+    SNAP_MEMORY,              /* waiting for a memory access */
+    SNAP_SPINNING,            /* between a lock's TRY and ACQUIRED */
+    SNAP_BLOCKED,             /* in the WAIT service */
+    SNAP_HALTED,              /* parked in wfi, or the run has ended */
+    SNAP_STATE_COUNT
+} SnapHartState;
+
+typedef struct SnapHart {
+    uint32_t id, core, thread;
+    uint8_t state;            /* SnapHartState */
+    bool trying;              /* a lock TRY is outstanding */
+    uint32_t pc;
+    uint64_t cycle, instret;
+    uint32_t x[32];
+    uint64_t stall_memory, stall_fu, stall_blocked, stall_spin, stall_slot;
+    uint64_t misses, acquisitions, invalidations;  /* for "next event" */
+    uint32_t wait_addr, lock_addr;
+    uint32_t code_base;       /* guest address of code[0] */
+    uint8_t code[64];         /* bytes of instructions around pc */
+} SnapHart;
+
+typedef struct SnapLock {
+    uint32_t addr;
+    char name[48];            /* symbol+offset */
+    uint8_t kind;             /* PARSIM_KIND_* */
+    int holder;               /* hart, -1 free */
+    uint8_t nwaiters;
+    uint8_t waiters[SNAP_MAX_HARTS];  /* harts trying, oldest first */
+    uint64_t acquisitions, handoffs;
+} SnapLock;
+
+/* One hold of a lock, for the timeline: [from, to), to = UINT64_MAX while
+ * it is still held. */
+typedef struct SnapHold {
+    uint16_t lock, hart;
+    uint64_t from, to;
+} SnapHold;
+
+typedef struct SnapLink {
+    uint32_t from, to;        /* routers */
+    float util;               /* busy fraction over the last sample period */
+    uint64_t packets;
+} SnapLink;
+
+typedef struct SnapNode {
+    uint64_t mc_backlog;      /* cycles until the memory controller is free */
+    uint64_t mc_requests;
+    uint64_t llc_accesses, llc_misses;
+} SnapNode;
+
+typedef struct SnapSample {
+    uint64_t cycle, instret, misses, messages;
+    double host_seconds;
+} SnapSample;
+
+typedef struct SimSnapshot {
+    uint64_t seq;             /* changes with every publication */
+    uint64_t cycle;           /* the machine's time: every hart is here */
+    bool paused, finished;
+    int exit_status;
+    char program[128];
+    char end_message[256];    /* how the run ended (finished only) */
+
+    uint32_t cores, threads_per_core, nodes, nharts;
+    bool hierarchy;           /* false: flat memory (no caches to show) */
+    uint32_t topology;        /* NocTopology */
+    uint32_t noc_width, routers;
+    uint32_t core_router[SNAP_MAX_CORES], node_router[SNAP_MAX_NODES];
+    SnapHart harts[SNAP_MAX_HARTS];
+
+    /* L1D of every core: l1_sets x l1_ways lines, state COH_* and line
+     * address, core-major: [core][set][way]. */
+    uint32_t l1_sets, l1_ways, line_size;
+    uint8_t *l1_state;        /* cores * sets * ways (owned by the copy) */
+    uint32_t *l1_addr;
+
+    uint32_t nlocks;
+    SnapLock locks[SNAP_MAX_LOCKS];
+    uint32_t nholds;          /* the most recent holds, oldest first */
+    SnapHold holds[SNAP_MAX_HOLDS];
+
+    uint32_t nlinks;
+    SnapLink links[SNAP_MAX_LINKS];
+    SnapNode node[SNAP_MAX_NODES];
+
+    uint32_t nsamples;        /* oldest first */
+    SnapSample samples[SNAP_HISTORY];
+} SimSnapshot;
+
+typedef enum SimCommand {
+    SIM_CMD_RUN,              /* run freely (at the current speed) */
+    SIM_CMD_PAUSE,
+    SIM_CMD_STEP,             /* pause, then advance arg cycles exactly */
+    SIM_CMD_STEP_HART_EVENT,  /* pause, run until hart arg misses, takes or
+                                 releases a lock, or loses a line */
+    SIM_CMD_STEP_LOCK_EVENT,  /* pause, run until lock arg (index) is
+                                 acquired or released */
+    SIM_CMD_SPEED,            /* arg cycles per second (0: full speed) */
+    SIM_CMD_RESTART,          /* the same program from the start, paused */
+    SIM_CMD_QUIT
+} SimCommand;
+
+typedef struct SimSession SimSession;
+
+/* Load the program and build the machine (not running yet: call
+ * sim_session_start).  Fails with a reason. */
+SimSession *sim_session_new(const SimConfig *cfg, const char *path, int argc,
+                            char **argv, char *err, size_t errlen);
+/* Start the simulation thread, paused or running. */
+bool sim_session_start(SimSession *s, bool paused);
+void sim_session_command(SimSession *s, SimCommand cmd, uint64_t arg);
+/* Copy the latest snapshot into *out if it is newer than out->seq (out
+ * must be zeroed before the first call and freed with
+ * sim_snapshot_free).  Returns whether it changed. */
+bool sim_session_snapshot(SimSession *s, SimSnapshot *out);
+void sim_snapshot_free(SimSnapshot *snap);
+/* Run paused to `cycle` on the calling thread (no simulation thread):
+ * for headless --snapshot rendering and tests.  Returns false when the
+ * program ended first. */
+bool sim_session_run_to(SimSession *s, uint64_t cycle);
+/* Symbol and source line of a pc, disassembly of an instruction, for the
+ * inspector (the program is read-only, so any thread may ask). */
+void sim_session_describe(const SimSession *s, uint32_t pc, char *buf,
+                          size_t len);
+bool sim_session_source_line(const SimSession *s, uint32_t pc,
+                             const char **file, int *line);
+/* "counter+0" for a data address. */
+void sim_session_data_name(const SimSession *s, uint32_t addr, char *buf,
+                           size_t len);
+/* Stop the thread (if any) and free everything.  Returns the exit status
+ * of the run (-1 if it has not ended). */
+int sim_session_free(SimSession *s);
+
+#endif

@@ -1,0 +1,174 @@
+/* check_session.c — a machine under remote control (sim/session.c):
+ * stepping is exact, snapshots show what the machine holds (the lock
+ * holder, a modified line in its L1, busy links), run/pause/restart. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "models/memsys.h"
+#include "programs/runtime/parsim_ecall.h"
+#include "sim/session.h"
+#include "tests/testutil.h"
+
+static SimSession *open_counter(uint32_t cores, const char *lock)
+{
+    SimConfig c;
+    sim_config_defaults(&c);
+    c.cores = cores;
+    const char *path = tu_build_file("programs/threads/counter.elf");
+    static char *argv[4];
+    argv[0] = (char *)path;
+    argv[1] = (char *)lock;
+    argv[2] = "200";
+    char err[256];
+    SimSession *s = sim_session_new(&c, path, 3, argv, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    return s;
+}
+
+/* Wait (bounded) for a snapshot newer than snap->seq. */
+static void wait_snapshot(SimSession *s, SimSnapshot *snap)
+{
+    for (int i = 0; i < 20000; i++) {
+        if (sim_session_snapshot(s, snap))
+            return;
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    ck_abort_msg("no snapshot within 20 s");
+}
+
+/* After n steps of one cycle the machine's time is n more, exactly. */
+START_TEST(test_step_exact)
+{
+    SimSession *s = open_counter(4, "tas");
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    ck_assert(sim_session_snapshot(s, &snap));
+    ck_assert_uint_eq(snap.cycle, 0);
+    ck_assert(sim_session_start(s, true));
+    uint64_t t = 0;
+    static const uint64_t steps[] = {1, 1, 5, 100, 1, 2500};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        sim_session_command(s, SIM_CMD_STEP, steps[i]);
+        wait_snapshot(s, &snap);
+        t += steps[i];
+        ck_assert_uint_eq(snap.cycle, t);
+        ck_assert(snap.paused);
+        for (uint32_t h = 0; h < snap.nharts; h++)
+            if (snap.harts[h].state != SNAP_BLOCKED &&
+                snap.harts[h].state != SNAP_HALTED)
+                ck_assert_uint_ge(snap.harts[h].cycle, t);
+    }
+    sim_snapshot_free(&snap);
+    sim_session_free(s);
+}
+END_TEST
+
+/* In the middle of the contention demo: the lock has a holder, the holder
+ * is on a core whose L1 holds the lock's line (a write made it M or a
+ * later read left it shared), the others spin, and the bus is busy. */
+START_TEST(test_snapshot_contents)
+{
+    SimSession *s = open_counter(4, "tas");
+    ck_assert(sim_session_run_to(s, 140000));
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    ck_assert(sim_session_snapshot(s, &snap));
+    ck_assert_uint_eq(snap.cycle, 140000);
+    ck_assert(!snap.finished);
+    ck_assert_uint_eq(snap.nharts, 4);
+    ck_assert(snap.hierarchy);
+    int lock = -1;
+    for (uint32_t i = 0; i < snap.nlocks; i++)
+        if (snap.locks[i].kind == PARSIM_KIND_TAS)
+            lock = (int)i;
+    ck_assert_int_ge(lock, 0);
+    ck_assert_str_eq(snap.locks[lock].name, "tas+0");
+    ck_assert_uint_gt(snap.locks[lock].acquisitions, 0);
+    /* Somewhere in the run, a hart holds it and its L1 has the line. */
+    bool seen_holder = false, seen_modified = false;
+    float busiest = 0;
+    for (int step = 0; step < 400 && !(seen_holder && seen_modified &&
+                                       busiest > 0.0f);
+         step++) {
+        for (uint32_t i = 0; i < snap.nlinks; i++)
+            if (snap.links[i].util > busiest)
+                busiest = snap.links[i].util;
+        int holder = snap.locks[lock].holder;
+        if (holder >= 0) {
+            seen_holder = true;
+            uint32_t core = snap.harts[holder].core;
+            size_t per = (size_t)snap.l1_sets * snap.l1_ways;
+            uint32_t line = snap.locks[lock].addr & ~(snap.line_size - 1);
+            for (size_t i = 0; i < per; i++)
+                if (snap.l1_addr[core * per + i] == line &&
+                    snap.l1_state[core * per + i] == COH_M)
+                    seen_modified = true;
+        }
+        ck_assert(sim_session_run_to(s, snap.cycle + 7));
+        ck_assert(sim_session_snapshot(s, &snap));
+    }
+    ck_assert(seen_holder);
+    ck_assert(seen_modified);
+    ck_assert_msg(busiest > 0.0f, "no busy link");
+    ck_assert_uint_gt(snap.nholds, 0);
+    ck_assert_uint_gt(snap.nsamples, 1);
+    sim_snapshot_free(&snap);
+    sim_session_free(s);
+}
+END_TEST
+
+/* Run to the end in the background; restart brings back cycle 0. */
+START_TEST(test_run_restart)
+{
+    SimSession *s = open_counter(2, "mcs");
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    ck_assert(sim_session_start(s, false));
+    for (int i = 0; i < 20000 && !snap.finished; i++) {
+        sim_session_snapshot(s, &snap);
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    ck_assert(snap.finished);
+    ck_assert_int_eq(snap.exit_status, 0);
+    ck_assert_ptr_nonnull(strstr(snap.end_message, "exited with status 0"));
+    sim_session_command(s, SIM_CMD_RESTART, 0);
+    wait_snapshot(s, &snap);
+    ck_assert_uint_eq(snap.cycle, 0);
+    ck_assert(!snap.finished);
+    /* Step to the lock's next event: an acquisition or a release. */
+    uint64_t acq = 0;
+    sim_session_command(s, SIM_CMD_STEP, 140000);
+    wait_snapshot(s, &snap);
+    ck_assert_uint_gt(snap.nlocks, 0);
+    int mcs = -1;
+    for (uint32_t i = 0; i < snap.nlocks; i++)
+        if (snap.locks[i].kind == PARSIM_KIND_MCS)
+            mcs = (int)i;
+    ck_assert_int_ge(mcs, 0);
+    acq = snap.locks[mcs].acquisitions;
+    int holder = snap.locks[mcs].holder;
+    sim_session_command(s, SIM_CMD_STEP_LOCK_EVENT, (uint64_t)mcs);
+    wait_snapshot(s, &snap);
+    ck_assert(snap.locks[mcs].acquisitions == acq + 1 ||
+              (holder >= 0 && snap.locks[mcs].holder != holder));
+    sim_snapshot_free(&snap);
+    ck_assert_int_eq(sim_session_free(s), -1);
+}
+END_TEST
+
+Suite *session_suite(void)
+{
+    Suite *s = suite_create("session");
+    TCase *tc = tcase_create("session");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_step_exact);
+    tcase_add_test(tc, test_snapshot_contents);
+    tcase_add_test(tc, test_run_restart);
+    suite_add_tcase(s, tc);
+    return s;
+}
