@@ -85,7 +85,8 @@ typedef struct SimHold {
 
 #define SIM_HOLDS 2048            /* the most recent holds kept */
 
-typedef struct SimMachine {
+typedef struct SimMachine SimMachine;
+struct SimMachine {
     SimConfig cfg;
     IsaMem mem;
     uint32_t nharts;
@@ -111,7 +112,7 @@ typedef struct SimMachine {
     bool program_exited;      /* the program ended the run itself */
 
     double host_seconds;
-} SimMachine;
+};
 
 /* Build the machine, load prog and set argv (argv[0] is the program path
  * as given).  Returns false with a reason in err. */

@@ -371,10 +371,21 @@ static bool advance(SimSession *s, uint64_t t)
 {
     if (s->ended)
         return false;
-    if (!sim_machine_run_until(s->m, t))
+    if (!sim_machine_run_until(s->m, t)) {
         s->ended = true;
+        s->m->host_seconds = now_s() - s->start;
+    }
     if (t > s->time)
         s->time = t;
+    if (s->ended) {
+        /* The run's real end, not the horizon that was asked for. */
+        uint64_t last = 0;
+        for (uint32_t i = 0; i < s->m->nharts; i++)
+            if (s->m->harts[i].isa.cycle > last)
+                last = s->m->harts[i].isa.cycle;
+        if (s->time > last)
+            s->time = last;
+    }
     return !s->ended;
 }
 
@@ -543,14 +554,24 @@ void sim_session_data_name(const SimSession *s, uint32_t addr, char *buf,
         snprintf(buf, len, "0x%08x", addr);
 }
 
+int sim_session_free_thread(SimSession *s)
+{
+    if (s->threaded) {
+        sim_session_command(s, SIM_CMD_QUIT, 0);
+        pthread_join(s->thread, NULL);
+        s->threaded = false;
+        pthread_mutex_lock(&s->mu);
+        s->quit = false;
+        pthread_mutex_unlock(&s->mu);
+    }
+    return 0;
+}
+
 int sim_session_free(SimSession *s)
 {
     if (!s)
         return -1;
-    if (s->threaded) {
-        sim_session_command(s, SIM_CMD_QUIT, 0);
-        pthread_join(s->thread, NULL);
-    }
+    sim_session_free_thread(s);
     int status = s->ended && s->m ? s->m->status : -1;
     teardown(s);
     sim_elf_close(s->prog);
@@ -561,4 +582,17 @@ int sim_session_free(SimSession *s)
     pthread_cond_destroy(&s->cv);
     free(s);
     return status;
+}
+
+struct SimMachine *sim_session_machine(SimSession *s)
+{
+    return s->m;
+}
+
+bool sim_session_ended(const SimSession *s)
+{
+    pthread_mutex_lock((pthread_mutex_t *)&s->mu);
+    bool e = s->pub.finished;
+    pthread_mutex_unlock((pthread_mutex_t *)&s->mu);
+    return e;
 }

@@ -157,6 +157,15 @@ bool sim_session_source_line(const SimSession *s, uint32_t pc,
 /* "counter+0" for a data address. */
 void sim_session_data_name(const SimSession *s, uint32_t addr, char *buf,
                            size_t len);
+/* Stop the simulation thread (if one runs), keeping the machine as it is:
+ * afterwards sim_session_run_to works on the calling thread. */
+int sim_session_free_thread(SimSession *s);
+
+/* The machine, for the end-of-run summary and statistics: only while no
+ * simulation thread runs (never started, or the run has ended). */
+struct SimMachine *sim_session_machine(SimSession *s);
+bool sim_session_ended(const SimSession *s);
+
 /* Stop the thread (if any) and free everything.  Returns the exit status
  * of the run (-1 if it has not ended). */
 int sim_session_free(SimSession *s);
