@@ -8,9 +8,11 @@
  */
 #include "models/memctl.h"
 
+#include <string.h>
+
 void memctl_init(MemCtl *m, uint32_t latency, uint32_t bytes_per_cycle)
 {
-    *m = (MemCtl){0};
+    memset(m, 0, sizeof *m);
     m->latency = latency;
     /* A bandwidth of zero would divide by zero on every access; treat it
      * as the slowest meaningful controller instead of crashing. */
@@ -19,10 +21,11 @@ void memctl_init(MemCtl *m, uint32_t latency, uint32_t bytes_per_cycle)
 
 uint64_t memctl_access(MemCtl *m, uint64_t t, uint32_t bytes)
 {
-    uint64_t start = t > m->free_at ? t : m->free_at;
     uint64_t transfer = ((uint64_t)bytes + m->bytes_per_cycle - 1) /
                         m->bytes_per_cycle;
-    m->free_at = start + transfer;
+    uint64_t start = slots_reserve(&m->slots, t, (uint32_t)transfer);
+    if (start + transfer > m->free_at)
+        m->free_at = start + transfer;
     m->requests++;
     m->bytes += bytes;
     m->queue_cycles += start - t;

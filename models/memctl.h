@@ -1,7 +1,9 @@
 /* memctl.h — a memory controller: a fixed access latency and a bandwidth,
- * as a queue: a request may start when the controller has finished
- * transferring the previous ones, so concurrent requests wait.
- *   start = max(t, free_at);  free_at = start + ceil(bytes / bandwidth)
+ * as a queue: a request may start when the controller is not transferring
+ * another one, so concurrent requests wait.  Transfers are booked in a
+ * calendar (slots.h), so a request simulated late but arriving early is
+ * not queued behind later ones:
+ *   start = first free run of ceil(bytes / bandwidth) cycles at or after t
  *   ready = start + latency + ceil(bytes / bandwidth)
  *
  * May depend on: the C library only.  Timing only.
@@ -11,10 +13,13 @@
 
 #include <stdint.h>
 
+#include "models/slots.h"
+
 typedef struct MemCtl {
     uint32_t latency;         /* cycles */
     uint32_t bytes_per_cycle; /* bandwidth */
-    uint64_t free_at;
+    uint64_t free_at;         /* the end of the latest transfer booked */
+    Slots slots;              /* which cycles the controller transfers */
     uint64_t requests, bytes;
     uint64_t queue_cycles;    /* sum of (start - t) */
     uint64_t busy_cycles;

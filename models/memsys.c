@@ -179,6 +179,7 @@ struct MemSys {
     uint32_t line_shift, page_shift;
     uint32_t data_bytes;
     uint64_t msgs[MSG_COUNT];
+    uint64_t sharing;        /* invalidations + transfers + upgrades */
     FlatMemCounts *hart;     /* per hart: accesses by kind, stall cycles */
     pthread_mutex_t lock;
 };
@@ -554,10 +555,15 @@ static Transition remote(MemSys *m, uint32_t core, uint32_t line, Event ev)
     core_lock(m, core);
     uint8_t st = (uint8_t)private_state(m, core, line);
     Transition tr = tables[m->cfg.protocol][st][ev];
+    /* Write sharing: dirty data moving to a reader.  (Clean read sharing
+     * is not contention: it does not refine the scheduler.) */
+    if (ev == EV_RGETS && (st == COH_M || st == COH_O))
+        m->sharing++;
     if (st != COH_I && tr.next != st) {
         set_private_state(m, core, line, tr.next);
         if (tr.next == COH_I) {
             m->core[core].l1s.invalidations++;
+            m->sharing++;
             missclass_invalidated(m->core[core].mc, line);
             if (m->core[core].mc2)
                 missclass_invalidated(m->core[core].mc2, line);
@@ -748,6 +754,7 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
     if (req == MSG_UPGRADE) {
         k->l1s.upgrades++;
         e->st.upgrades++;
+        m->sharing++;
     }
     uint8_t ns = COH_S;
     uint64_t done = transaction(m, e, core, line, req, t, &ns);
@@ -874,4 +881,9 @@ void memsys_l1_dump(const MemSys *m, uint32_t core, uint8_t *state,
 uint64_t memsys_busy_until(const MemSys *m, uint32_t hart)
 {
     return m->hart[hart].busy_until;
+}
+
+uint64_t memsys_sharing_events(const MemSys *m)
+{
+    return m->sharing;
 }

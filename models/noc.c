@@ -38,8 +38,9 @@
  *
  * Timing of a packet of B bytes, occupancy o = ceil(B / link_bytes_per_
  * cycle), ready at t:  for each link in order
- *      enter = max(t, link.free_at);  link.wait += enter - t
- *      link.free_at = enter + o;      t = enter + link_latency + o
+ *      enter = the first run of o free cycles of the link at or after t
+ *              (its calendar, models/slots.h);  link.wait += enter - t
+ *      t = enter + link_latency + o
  * and, at each intermediate router (every router between two links of
  * the route; not the source, not the destination), t += router_latency
  * before it asks for the next link.  So a k-link path with no contention
@@ -59,6 +60,7 @@
  * May depend on: the C library only.  Timing only.
  */
 #include "models/noc.h"
+#include "models/slots.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -76,7 +78,7 @@
 enum { DIR_XP, DIR_XN, DIR_YP, DIR_YN, DIR_COUNT };  /* ORDER DIR */
 
 typedef struct Link {
-    uint64_t free_at;         /* first cycle the link can take a packet */
+    Slots slots;              /* which cycles the link is occupied */
     uint32_t from, to;
     uint64_t packets, bytes, busy, wait;
 } Link;
@@ -351,9 +353,8 @@ uint32_t noc_route(const Noc *n, uint32_t src, uint32_t dst,
 static inline uint64_t cross(Link *l, uint64_t t, uint32_t bytes,
                              uint64_t occ, uint32_t latency)
 {
-    uint64_t enter = t > l->free_at ? t : l->free_at;
+    uint64_t enter = slots_reserve(&l->slots, t, (uint32_t)occ);
     l->wait += enter - t;
-    l->free_at = enter + occ;
     l->packets++;
     l->bytes += bytes;
     l->busy += occ;
@@ -375,11 +376,8 @@ uint64_t noc_send(Noc *n, uint32_t src, uint32_t dst, uint32_t bytes,
     case NOC_CROSSBAR: {
         Link *pair = &n->link[crossbar_pair(n, src, dst)];
         Link *port = &n->link[crossbar_port(n, dst)];
-        /* The port is the arbiter; see the banner for why the pair link
-         * can never be the later of the two. */
-        assert(pair->free_at <= port->free_at);
-        uint64_t enter = t > port->free_at ? t : port->free_at;
-        pair->free_at = enter + occ;
+        /* The port is the arbiter (see the banner): the pair link only
+         * counts what crossed it. */
         pair->packets++;
         pair->bytes += bytes;
         pair->busy += occ;

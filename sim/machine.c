@@ -499,12 +499,38 @@ static SimHart *pick(SimMachine *m, int worker, uint64_t horizon,
 /* Run h from its clock up to the chosen limit (the next hart's clock plus
  * the granularity, or, with `whole`, the horizon); returns -1 or a
  * status. */
+/* While cores share lines (the memory system reports invalidations,
+ * transfers, upgrades), harts are switched every FINE_GRANULARITY cycles:
+ * at the coarse granularity a hart would keep a line for a dozen accesses
+ * that, in the machine, another core's request would have interrupted.
+ * The switch back to coarse comes FINE_SLICES slices after the last
+ * sharing event.  It depends on simulated events only: deterministic. */
+#define FINE_GRANULARITY 4
+#define FINE_SLICES 512
+
+static uint32_t granularity(SimMachine *m)
+{
+    if (m->memsys) {
+        uint64_t ev = memsys_sharing_events(m->memsys);
+        if (ev != m->sharing_seen) {
+            m->sharing_seen = ev;
+            m->fine_slices = FINE_SLICES;
+        }
+    }
+    if (m->fine_slices) {
+        m->fine_slices--;
+        if (m->cfg.granularity > FINE_GRANULARITY)
+            return FINE_GRANULARITY;
+    }
+    return m->cfg.granularity;
+}
+
 static int step_hart(SimMachine *m, SimHart *h, uint64_t second,
                      uint64_t horizon, bool whole)
 {
     uint64_t limit = second == UINT64_MAX || whole
                          ? h->isa.cycle + SLICE_CYCLES
-                         : second + m->cfg.granularity;
+                         : second + granularity(m);
     if (limit > horizon)
         limit = horizon;
     if (m->cfg.max_cycles && limit > m->cfg.max_cycles)

@@ -105,6 +105,8 @@ struct SimMachine {
     uint64_t wait_seq;
     SimLock *locks;
     size_t nlocks, locks_cap;
+    uint64_t sharing_seen;        /* memsys_sharing_events at last look */
+    uint32_t fine_slices;         /* slices left at the fine granularity */
     SimHold holds[SIM_HOLDS];     /* ring: the newest at hold_next - 1 */
     uint32_t hold_next, nholds;
     int stop;                 /* set once: the run is over (__atomic) */
