@@ -96,8 +96,7 @@ $(RT_DIR)/crt0.o: programs/runtime/crt0.S $(BUILD)/parsim-cc
 $(RT_DIR)/libparsim.a: $(RT_OBJ)
 	rm -f $@ && riscv64-unknown-elf-ar rcs $@ $^
 $(PROG_ELF) $(TPROG_ELF): $(RT_FILES)
-$(BUILD)/programs/threads/%.elf $(BUILD)/tests/programs/mt_%.elf: \
-	export PARSIM_CFLAGS := $(GUEST_WARN)
+$(PROG_ELF) $(TPROG_ELF): export PARSIM_CFLAGS := $(GUEST_WARN)
 # ---- END guest runtime ------------------------------------------------------
 programs: $(PROG_ELF)
 
