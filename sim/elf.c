@@ -428,6 +428,16 @@ void sim_elf_describe(const SimProgram *p, uint32_t addr, char *buf,
     }
 }
 
+void sim_elf_data_name(const SimProgram *p, uint32_t addr, char *buf,
+                       size_t len)
+{
+    const SimSymbol *s = sim_elf_symbol_at(p, addr);
+    if (s && !s->is_func)
+        snprintf(buf, len, "%s+%u", s->name, addr - s->addr);
+    else
+        snprintf(buf, len, "0x%08x", addr);
+}
+
 void sim_elf_each_code_section(const SimProgram *p, SimSectionFn fn,
                                void *ctx)
 {

@@ -57,6 +57,10 @@ bool sim_elf_source_line(const SimProgram *p, uint32_t addr,
 void sim_elf_describe(const SimProgram *p, uint32_t addr, char *buf,
                       size_t len);
 
+/* "counter+4" for a data address inside a variable, else "0x80400010". */
+void sim_elf_data_name(const SimProgram *p, uint32_t addr, char *buf,
+                       size_t len);
+
 /* Visit each executable section's bytes (for the disassembler). */
 typedef void (*SimSectionFn)(void *ctx, const char *name, uint32_t addr,
                              const uint8_t *bytes, size_t size);

@@ -764,11 +764,7 @@ static HartFigures figures(const SimMachine *m, uint32_t i)
 static void lock_name(const SimMachine *m, uint32_t addr, char *buf,
                       size_t len)
 {
-    const SimSymbol *s = sim_elf_symbol_at(m->prog, addr);
-    if (s && !s->is_func)
-        snprintf(buf, len, "%s+%u", s->name, addr - s->addr);
-    else
-        snprintf(buf, len, "0x%08x", addr);
+    sim_elf_data_name(m->prog, addr, buf, len);
 }
 
 void sim_machine_stalls(const SimMachine *m, uint32_t hart, uint64_t out[5])

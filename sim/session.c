@@ -547,11 +547,7 @@ void sim_session_data_name(const SimSession *s, uint32_t addr, char *buf,
                            size_t len)
 {
     /* From the program alone: the machine belongs to the other thread. */
-    const SimSymbol *sym = sim_elf_symbol_at(s->prog, addr);
-    if (sym && !sym->is_func)
-        snprintf(buf, len, "%s+%u", sym->name, addr - sym->addr);
-    else
-        snprintf(buf, len, "0x%08x", addr);
+    sim_elf_data_name(s->prog, addr, buf, len);
 }
 
 int sim_session_free_thread(SimSession *s)

@@ -56,10 +56,7 @@ static void teardown_res(void) { tu_free(&res); }
 
 static const char *elf(const char *rel)
 {
-    const char *path = tu_build_file(rel);
-    ck_assert_msg(access(path, R_OK) == 0, "%s is missing (make builds it)",
-                  path);
-    return path;
+    return tu_built(rel);
 }
 
 static char *slurp(const char *path)

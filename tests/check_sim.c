@@ -234,10 +234,7 @@ static const char *tprog(const char *name)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "tests/programs/%s.elf", name);
-    const char *path = tu_build_file(rel);
-    ck_assert_msg(access(path, R_OK) == 0, "%s is missing (make builds it)",
-                  path);
-    return path;
+    return tu_built(rel);
 }
 
 /* Exactly one line from parsim before the summary, containing each

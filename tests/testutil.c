@@ -1,6 +1,8 @@
 /* testutil.c — running commands for the end-to-end tests. */
 #include "tests/testutil.h"
 
+#include <check.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -143,4 +145,12 @@ int tu_parsim(char *const args[], const char *input, int timeout_s,
         argv[n++] = args[i];
     argv[n] = NULL;
     return tu_run(argv, input, timeout_s, r);
+}
+
+const char *tu_built(const char *rel)
+{
+    const char *path = tu_build_file(rel);
+    ck_assert_msg(access(path, R_OK) == 0, "%s is missing (make builds it)",
+                  path);
+    return path;
 }

@@ -30,4 +30,8 @@ int tu_parsim(char *const args[], const char *input, int timeout_s,
  * used in one argument list. */
 const char *tu_build_file(const char *rel);
 
+/* tu_build_file(rel), failing the current Check test when the file is
+ * missing (make builds every program the tests use). */
+const char *tu_built(const char *rel);
+
 #endif
