@@ -1,0 +1,430 @@
+/* check_vis.c — the visualizer: pictures of real runs rendered headless
+ * (SDL's software renderer on a surface: no display, no xvfb) and checked
+ * from their pixels (the lock holder's core framed in its colour, the
+ * lock's line modified in the holder's L1 grid, a busy link), layouts
+ * from 1 to 64 harts, and exact stepping through the session's commands.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "models/memsys.h"
+#include "sim/session.h"
+#include "tests/testutil.h"
+#include "visualizer/vis.h"
+
+#define W 1280
+#define H 720
+
+static char tmpdir[256];
+
+static void setup(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/parsim-vis-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "check_vis: could not remove %s\n", tmpdir);
+}
+
+/* The session keeps argv: it must outlive it. */
+static char *demo_argv[3];
+
+static SimSession *demo(const char *lock, uint32_t cores, const char *machine)
+{
+    SimConfig c;
+    char err[512];
+    sim_config_defaults(&c);
+    if (machine)
+        ck_assert_msg(sim_config_load(&c, machine, err, sizeof err), "%s",
+                      err);
+    c.cores = cores;
+    c.quiet = true;
+    demo_argv[0] = (char *)tu_build_file("programs/threads/counter.elf");
+    demo_argv[1] = (char *)lock;
+    demo_argv[2] = NULL;
+    SimSession *s = sim_session_new(&c, demo_argv[0], 2, demo_argv, err,
+                                    sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    return s;
+}
+
+static SimSnapshot *snap_new(void)
+{
+    SimSnapshot *s = calloc(1, sizeof *s);
+    ck_assert_ptr_nonnull(s);
+    return s;
+}
+
+static void snap_del(SimSnapshot *s)
+{
+    sim_snapshot_free(s);
+    free(s);
+}
+
+typedef struct Png {
+    uint8_t *px;
+    int w, h;
+} Png;
+
+static Png render(const SimSnapshot *snap, const SimSession *s,
+                  const char *name)
+{
+    char path[400], err[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    ck_assert_msg(vis_render_png(snap, s, W, H, path, err, sizeof err), "%s",
+                  err);
+    Png p;
+    p.px = vis_png_read(path, &p.w, &p.h, err, sizeof err);
+    ck_assert_msg(p.px != NULL, "%s", err);
+    ck_assert_int_eq(p.w, W);
+    ck_assert_int_eq(p.h, H);
+    return p;
+}
+
+static VisRGB pixel(const Png *p, int x, int y)
+{
+    ck_assert(x >= 0 && x < p->w && y >= 0 && y < p->h);
+    const uint8_t *q = p->px + ((size_t)y * (size_t)p->w + (size_t)x) * 3;
+    VisRGB c = {q[0], q[1], q[2]};
+    return c;
+}
+
+static bool same(VisRGB a, VisRGB b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+#define ck_assert_rgb(got, want, what)                                        \
+    ck_assert_msg(same(got, want), "%s: pixel %u,%u,%u, expected %u,%u,%u",   \
+                  what, got.r, got.g, got.b, want.r, want.g, want.b)
+
+/* Run the TAS demo on 8 cores until some hart holds the lock and others
+ * wait, sampling as it goes (so the sparklines have a history). */
+static void run_until_held(SimSession *s, SimSnapshot *snap)
+{
+    for (uint64_t t = 250000; t < 2000000; t += 997) {
+        ck_assert(sim_session_run_to(s, t));
+        sim_session_snapshot(s, snap);
+        if (snap->nlocks > 0 && snap->locks[0].holder >= 0 &&
+            snap->locks[0].nwaiters >= 2)
+            return;
+    }
+    ck_abort_msg("no hart held the lock with waiters by cycle 2,000,000");
+}
+
+START_TEST(test_holder_in_pixels)
+{
+    SimSession *s = demo("tas", 8, NULL);
+    SimSnapshot *snap = snap_new();
+    run_until_held(s, snap);
+    Png p = render(snap, s, "held.png");
+    const SnapLock *lk = &snap->locks[0];
+    uint32_t core = snap->harts[lk->holder].core;
+    VisRect r;
+
+    /* The holder's core is framed in the core's timeline colour. */
+    ck_assert(vis_layout_rect(snap, W, H, VIS_PART_CORE, core, &r));
+    VisRGB cc = vis_core_colour[core % VIS_CORE_COLOURS];
+    ck_assert_rgb(pixel(&p, r.x, r.y + r.h / 2), cc, "holder's core frame");
+    ck_assert_rgb(pixel(&p, r.x + r.w - 1, r.y + r.h - 2), cc,
+                  "holder's core frame, bottom right");
+    /* A core that holds nothing is not. */
+    uint32_t other = (core + 1) % snap->cores;
+    ck_assert(vis_layout_rect(snap, W, H, VIS_PART_CORE, other, &r));
+    ck_assert(!same(pixel(&p, r.x, r.y + r.h / 2), cc));
+
+    /* Every hart's cell is its state's colour (at the right end of the
+     * cell, clear of the label); the waiters are spinning, in red. */
+    for (uint32_t h = 0; h < snap->nharts; h++) {
+        ck_assert(vis_layout_rect(snap, W, H, VIS_PART_HART, h, &r));
+        ck_assert_rgb(pixel(&p, r.x + r.w - 2, r.y + r.h / 2),
+                      vis_hart_colour[snap->harts[h].state], "hart cell");
+    }
+    for (uint32_t i = 0; i < lk->nwaiters; i++)
+        ck_assert_int_eq(snap->harts[lk->waiters[i]].state, SNAP_SPINNING);
+
+    /* The holder's L1 has modified lines (its stack, the counter), drawn
+     * in M's colour; the lock word's line is modified in exactly one L1
+     * (TAS spinners keep taking it with amoswap) and drawn so there. */
+    uint32_t lines = snap->l1_sets * snap->l1_ways;
+    int mods = 0;
+    for (uint32_t i = 0; i < lines; i++) {
+        if (snap->l1_state[core * lines + i] != COH_M)
+            continue;
+        ck_assert(vis_layout_rect(snap, W, H, VIS_PART_L1_LINE,
+                                  core * lines + i, &r));
+        ck_assert_int_ge(r.w, 2);
+        ck_assert_rgb(pixel(&p, r.x + r.w / 2, r.y + r.h / 2),
+                      vis_coh_colour[COH_M], "M line in the holder's L1");
+        mods++;
+    }
+    ck_assert_int_gt(mods, 0);
+    uint32_t want = lk->addr & ~(snap->line_size - 1);
+    int owners = 0;
+    for (uint32_t c = 0; c < snap->cores; c++)
+        for (uint32_t i = 0; i < lines; i++) {
+            uint32_t k = c * lines + i;
+            if (snap->l1_state[k] == COH_I || snap->l1_addr[k] != want)
+                continue;
+            ck_assert(vis_layout_rect(snap, W, H, VIS_PART_L1_LINE, k, &r));
+            ck_assert_rgb(pixel(&p, r.x + r.w / 2, r.y + r.h / 2),
+                          vis_coh_colour[snap->l1_state[k]], "lock line");
+            owners += snap->l1_state[k] == COH_M;
+        }
+    ck_assert_int_le(owners, 1);
+
+    /* The bus is busy: not drawn in the idle colour. */
+    ck_assert_uint_ge(snap->nlinks, 1);
+    ck_assert(snap->links[0].util > 0.01f);
+    ck_assert(vis_layout_rect(snap, W, H, VIS_PART_LINK, 0, &r));
+    VisRGB lc = pixel(&p, r.x + 1, r.y + 1);
+    ck_assert_msg(!same(lc, vis_link_idle), "busy bus drawn idle");
+
+    /* The lock has a row in the lock panel. */
+    ck_assert(vis_layout_rect(snap, W, H, VIS_PART_LOCK, 0, &r));
+    free(p.px);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
+/* A mesh (NUMA 2x4): some link carries traffic and is drawn so. */
+START_TEST(test_mesh_link_heat)
+{
+    SimSession *s = demo("ttas", 8, "numa2x4");
+    SimSnapshot *snap = snap_new();
+    run_until_held(s, snap);
+    ck_assert_uint_ge(snap->nlinks, 2);
+    Png p = render(snap, s, "mesh.png");
+    int busy = 0, idle = 0;
+    for (uint32_t i = 0; i < snap->nlinks; i++) {
+        VisRect r;
+        if (!vis_layout_rect(snap, W, H, VIS_PART_LINK, i, &r))
+            continue;
+        VisRGB c = pixel(&p, r.x + 1, r.y + 1);
+        if (snap->links[i].util > 0.05f) {
+            ck_assert_msg(!same(c, vis_link_idle), "link %u busy", i);
+            busy++;
+        } else if (snap->links[i].util == 0.0f && same(c, vis_link_idle)) {
+            idle++;
+        }
+    }
+    ck_assert_int_gt(busy, 0);
+    ck_assert_uint_eq(snap->nodes, 2);
+    free(p.px);
+    snap_del(snap);
+    sim_session_free(s);
+    (void)idle;
+}
+END_TEST
+
+/* A selected line, the help overlay, a flat-memory machine: they draw. */
+START_TEST(test_views_render)
+{
+    SimSession *s = demo("mcs", 4, NULL);
+    SimSnapshot *snap = snap_new();
+    ck_assert(sim_session_run_to(s, 400000));
+    sim_session_snapshot(s, snap);
+    VisView v;
+    vis_view_default(&v);
+    v.line_valid = true;
+    v.line_addr = snap->locks[0].addr & ~(snap->line_size - 1);
+    char path[400], err[512];
+    snprintf(path, sizeof path, "%s/line.png", tmpdir);
+    ck_assert_msg(vis_render_png_view(snap, s, &v, 1920, 1080, path, err,
+                                      sizeof err), "%s", err);
+    vis_view_default(&v);
+    v.help = true;
+    snprintf(path, sizeof path, "%s/help.png", tmpdir);
+    ck_assert_msg(vis_render_png_view(snap, s, &v, 800, 450, path, err,
+                                      sizeof err), "%s", err);
+    ck_assert(access(path, R_OK) == 0);
+    /* Without a session: no symbols, still a picture. */
+    snprintf(path, sizeof path, "%s/nosession.png", tmpdir);
+    ck_assert_msg(vis_render_png(snap, NULL, 640, 360, path, err, sizeof err),
+                  "%s", err);
+    /* Too small is refused with a reason. */
+    ck_assert(!vis_render_png(snap, NULL, 10, 10, path, err, sizeof err));
+    ck_assert(strstr(err, "10x10") != NULL);
+    snap_del(snap);
+    sim_session_free(s);
+
+    s = demo("tas", 2, "smt4x2");
+    snap = snap_new();
+    ck_assert(sim_session_run_to(s, 100000));
+    sim_session_snapshot(s, snap);
+    ck_assert(!snap->hierarchy);
+    snprintf(path, sizeof path, "%s/flat.png", tmpdir);
+    ck_assert_msg(vis_render_png(snap, s, W, H, path, err, sizeof err), "%s",
+                  err);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
+/* Layouts from 1 to 64 harts at several sizes: every hart cell and core
+ * box is inside the machine area, non-empty, and none overlap. */
+static const struct {
+    uint32_t cores, threads, nodes;
+    int w, h;
+} shapes[] = {
+    {1, 1, 1, 1280, 720},   {8, 1, 1, 1280, 720},  {4, 2, 1, 1280, 720},
+    {8, 1, 2, 1280, 720},   {16, 1, 4, 1280, 720}, {64, 1, 1, 1280, 720},
+    {16, 4, 4, 1280, 720},  {32, 2, 8, 1920, 1080}, {64, 1, 8, 3840, 2160},
+    {64, 1, 64, 1280, 720}, {8, 8, 1, 800, 600},   {2, 1, 1, 640, 360},
+};
+
+static bool overlap(VisRect a, VisRect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h &&
+           b.y < a.y + a.h;
+}
+
+START_TEST(test_layout_shapes)
+{
+    SimSnapshot *s = snap_new();
+    s->cores = shapes[_i].cores;
+    s->threads_per_core = shapes[_i].threads;
+    s->nodes = shapes[_i].nodes;
+    s->nharts = s->cores * s->threads_per_core;
+    s->hierarchy = true;
+    s->l1_sets = 64;
+    s->l1_ways = 8;
+    s->line_size = 64;
+    s->routers = s->cores;
+    s->topology = 3; /* mesh */
+    int w = shapes[_i].w, h = shapes[_i].h;
+    VisRect hr[SNAP_MAX_HARTS], cr[SNAP_MAX_CORES];
+    for (uint32_t i = 0; i < s->nharts; i++) {
+        ck_assert(vis_layout_rect(s, w, h, VIS_PART_HART, i, &hr[i]));
+        ck_assert_int_gt(hr[i].w, 0);
+        ck_assert_int_gt(hr[i].h, 0);
+        ck_assert(hr[i].x >= 0 && hr[i].x + hr[i].w <= w * 58 / 100);
+        ck_assert(hr[i].y > 0 && hr[i].y + hr[i].h < h);
+        for (uint32_t j = 0; j < i; j++)
+            ck_assert_msg(!overlap(hr[i], hr[j]), "harts %u and %u overlap",
+                          i, j);
+    }
+    for (uint32_t c = 0; c < s->cores; c++) {
+        ck_assert(vis_layout_rect(s, w, h, VIS_PART_CORE, c, &cr[c]));
+        for (uint32_t j = 0; j < c; j++)
+            ck_assert(!overlap(cr[c], cr[j]));
+        /* Its harts and its L1 grid sit inside it. */
+        VisRect g, last;
+        ck_assert(vis_layout_rect(s, w, h, VIS_PART_L1, c, &g));
+        ck_assert(g.x >= cr[c].x && g.x + g.w <= cr[c].x + cr[c].w);
+        ck_assert(g.y >= cr[c].y && g.y + g.h <= cr[c].y + cr[c].h);
+        ck_assert(vis_layout_rect(s, w, h, VIS_PART_L1_LINE,
+                                  c * 512 + 511, &last));
+        ck_assert(last.x + last.w <= g.x + g.w &&
+                  last.y + last.h <= g.y + g.h);
+    }
+    ck_assert(!vis_layout_rect(s, w, h, VIS_PART_HART, s->nharts, &hr[0]));
+    snap_del(s);
+}
+END_TEST
+
+/* Wait for a published snapshot at cycle `want` (or past it). */
+static void wait_cycle(SimSession *s, SimSnapshot *snap, uint64_t want)
+{
+    for (int i = 0; i < 20000; i++) {
+        sim_session_snapshot(s, snap);
+        if (snap->seq && snap->cycle >= want && snap->paused)
+            return;
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    ck_abort_msg("no snapshot at cycle %llu", (unsigned long long)want);
+}
+
+static const uint64_t steps[] = {1, 2, 7, 100, 1000, 12345};
+
+START_TEST(test_step_exact)
+{
+    SimSession *s = demo("tas", 8, NULL);
+    SimSnapshot *snap = snap_new();
+    ck_assert(sim_session_run_to(s, 300000));
+    ck_assert(sim_session_start(s, true));
+    wait_cycle(s, snap, 300000);
+    uint64_t c0 = snap->cycle, n = steps[_i];
+    ck_assert_uint_eq(c0, 300000);
+    sim_session_command(s, SIM_CMD_STEP, n);
+    wait_cycle(s, snap, c0 + n);
+    ck_assert_uint_eq(snap->cycle, c0 + n);
+    /* n single steps: n cycles more, exactly (at most 100 of them). */
+    uint64_t k = n < 100 ? n : 100, c1 = snap->cycle;
+    for (uint64_t i = 0; i < k; i++) {
+        sim_session_command(s, SIM_CMD_STEP, 1);
+        wait_cycle(s, snap, c1 + i + 1);
+        ck_assert_uint_eq(snap->cycle, c1 + i + 1);
+    }
+    /* Paused: it stays there. */
+    struct timespec ts = {0, 50000000};
+    nanosleep(&ts, NULL);
+    sim_session_snapshot(s, snap);
+    ck_assert_uint_eq(snap->cycle, c1 + k);
+    ck_assert(snap->paused);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
+/* "Next event" of a spinning hart stops on its next lock or cache event,
+ * of a lock on its next acquire or release. */
+START_TEST(test_step_event)
+{
+    SimSession *s = demo("tas", 4, NULL);
+    SimSnapshot *snap = snap_new();
+    ck_assert(sim_session_run_to(s, 300000));
+    ck_assert(sim_session_start(s, true));
+    wait_cycle(s, snap, 300000);
+    uint64_t acq = snap->locks[0].acquisitions;
+    uint64_t seq = snap->seq;
+    sim_session_command(s, SIM_CMD_STEP_LOCK_EVENT, 0);
+    for (int i = 0; i < 5000 && snap->seq == seq; i++) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+        sim_session_snapshot(s, snap);
+    }
+    ck_assert_uint_gt(snap->seq, seq);
+    ck_assert_uint_gt(snap->cycle, 300000);
+    ck_assert(snap->locks[0].acquisitions == acq ||
+              snap->locks[0].acquisitions == acq + 1);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
+Suite *vis_suite(void)
+{
+    Suite *s = suite_create("vis");
+    TCase *tc = tcase_create("render");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_holder_in_pixels);
+    tcase_add_test(tc, test_mesh_link_heat);
+    tcase_add_test(tc, test_views_render);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("layout");
+    tcase_add_loop_test(tc, test_layout_shapes, 0,
+                        (int)(sizeof shapes / sizeof shapes[0]));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("step");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, test_step_exact, 0,
+                        (int)(sizeof steps / sizeof steps[0]));
+    tcase_add_test(tc, test_step_event);
+    suite_add_tcase(s, tc);
+    return s;
+}

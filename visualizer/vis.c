@@ -1,0 +1,398 @@
+/* vis.c — the visualizer's life cycle (vis_init / vis_update / vis_draw /
+ * vis_shutdown), the interactive window with its keys and clicks, and
+ * headless rendering to PNG through SDL's software renderer on a surface.
+ *
+ * The window's loop polls input, copies the newest snapshot if one was
+ * published, draws, and sleeps to about 30 frames a second.  It sends
+ * commands to the session and never touches the model: the simulation
+ * thread runs at its own pace whatever the frame rate. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL_image.h>
+
+#include "models/memsys.h"
+#include "visualizer/vis_priv.h"
+
+#define FRAME_MS 33
+
+/* Speeds for + and -: cycles per second, 0 = full speed.  ORDER speeds */
+static const uint64_t speeds[] = {1,     2,     5,      10,     20,
+                                  50,    100,   1000,   10000,  100000,
+                                  1000000, 10000000, 0};
+#define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
+
+void vis_options_default(VisOptions *o)
+{
+    memset(o, 0, sizeof *o);
+    o->width = 1280;
+    o->height = 720;
+    o->start_paused = false;
+    o->speed = 0;
+}
+
+void vis_view_default(VisView *v)
+{
+    memset(v, 0, sizeof *v);
+    v->hart = -1;
+    v->lock = -1;
+}
+
+int vis_default_hart(const SimSnapshot *snap)
+{
+    /* The holder of the lock with the most waiters, else hart 0. */
+    int best = -1, bw = -1;
+    for (uint32_t i = 0; i < snap->nlocks && i < SNAP_MAX_LOCKS; i++) {
+        const SnapLock *l = &snap->locks[i];
+        if (l->holder >= 0 && (int)l->nwaiters > bw) {
+            best = l->holder;
+            bw = l->nwaiters;
+        }
+    }
+    return best >= 0 ? best : 0;
+}
+
+bool vis_init(Vis *v, SDL_Renderer *r, SimSession *session,
+              const SimSession *info, const char *font, const char *mono,
+              char *err, size_t errlen)
+{
+    memset(v, 0, sizeof *v);
+    v->r = r;
+    v->session = session;
+    v->info = info;
+    vis_view_default(&v->view);
+    v->speed_idx = NSPEEDS - 1;
+    return vis_text_init(&v->text, r, font, mono, err, errlen);
+}
+
+bool vis_update(Vis *v)
+{
+    if (!v->session)
+        return false;
+    bool changed = sim_session_snapshot(v->session, &v->own);
+    if (v->own.seq != 0)
+        v->snap = &v->own;
+    return changed;
+}
+
+void vis_shutdown(Vis *v)
+{
+    vis_text_free(&v->text);
+    sim_snapshot_free(&v->own);
+    free(v->src_text);
+    v->src_text = NULL;
+}
+
+/* ---- Input -------------------------------------------------------------- */
+
+static void select_hart(Vis *v, int h)
+{
+    v->view.hart = h;
+    v->view.lock = -1;
+    v->view.line_valid = false;
+}
+
+static void click(Vis *v, int x, int y)
+{
+    const SimSnapshot *s = v->snap;
+    const VisLayout *L = &v->L;
+    if (!s)
+        return;
+    for (uint32_t h = 0; h < s->nharts && h < SNAP_MAX_HARTS; h++) {
+        VisRect r = L->hart[h];
+        if (x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h) {
+            select_hart(v, (int)h);
+            return;
+        }
+    }
+    uint32_t lines = s->l1_sets * s->l1_ways;
+    int pitch = L->l1_cell + L->l1_gap;
+    for (uint32_t c = 0; c < s->cores && c < SNAP_MAX_CORES; c++) {
+        VisRect g = L->l1[c];
+        if (lines && pitch > 0 && s->l1_addr && x >= g.x && x < g.x + g.w &&
+            y >= g.y && y < g.y + g.h) {
+            uint32_t i = (uint32_t)((y - g.y) / pitch) * (uint32_t)L->l1_cols +
+                         (uint32_t)((x - g.x) / pitch);
+            if (i < lines && s->l1_state[c * lines + i] != COH_I) {
+                v->view.line_valid = true;
+                v->view.line_addr = s->l1_addr[c * lines + i];
+                v->view.lock = -1;
+            }
+            return;
+        }
+        VisRect b = L->core[c];
+        if (x >= b.x && x < b.x + b.w && y >= b.y && y < b.y + b.h) {
+            select_hart(v, (int)(c * (s->threads_per_core
+                                          ? s->threads_per_core : 1)));
+            return;
+        }
+    }
+    for (int k = 0; k < L->nlock_rows; k++) {
+        VisRect a = L->lock_row[k], g = L->gantt_row[k];
+        if (x >= a.x && x < a.x + a.w && y >= a.y && y < g.y + g.h) {
+            v->view.lock = L->lock_order[k];
+            v->view.line_valid = false;
+            return;
+        }
+    }
+}
+
+static void set_speed(Vis *v, int idx)
+{
+    if (idx < 0)
+        idx = 0;
+    if (idx >= NSPEEDS)
+        idx = NSPEEDS - 1;
+    v->speed_idx = idx;
+    v->speed = speeds[idx];
+    sim_session_command(v->session, SIM_CMD_SPEED, v->speed);
+}
+
+/* Returns false when the user asked to quit. */
+static bool key(Vis *v, const SDL_KeyboardEvent *k)
+{
+    SimSession *s = v->session;
+    bool shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+    switch (k->keysym.sym) {
+    case SDLK_q:
+        return false;
+    case SDLK_ESCAPE:
+        if (v->view.help) {
+            v->view.help = false;
+        } else if (v->view.hart >= 0 || v->view.lock >= 0 ||
+                   v->view.line_valid) {
+            vis_view_default(&v->view);
+        } else {
+            return false;
+        }
+        break;
+    case SDLK_SPACE:
+        if (v->snap && v->snap->paused)
+            sim_session_command(s, SIM_CMD_RUN, 0);
+        else
+            sim_session_command(s, SIM_CMD_PAUSE, 0);
+        break;
+    case SDLK_s:
+        sim_session_command(s, SIM_CMD_STEP, shift ? 1000 : 1);
+        break;
+    case SDLK_n:
+        if (v->view.lock >= 0)
+            sim_session_command(s, SIM_CMD_STEP_LOCK_EVENT,
+                                (uint64_t)v->view.lock);
+        else
+            sim_session_command(s, SIM_CMD_STEP_HART_EVENT,
+                                (uint64_t)(v->view.hart >= 0
+                                               ? v->view.hart
+                                               : vis_default_hart(v->snap
+                                                                      ? v->snap
+                                                                      : &v->own)));
+        break;
+    case SDLK_PLUS:
+    case SDLK_EQUALS:
+    case SDLK_KP_PLUS:
+        set_speed(v, v->speed_idx + 1);
+        break;
+    case SDLK_MINUS:
+    case SDLK_KP_MINUS:
+        set_speed(v, v->speed_idx - 1);
+        break;
+    case SDLK_r:
+        sim_session_command(s, SIM_CMD_RESTART, 0);
+        break;
+    case SDLK_h:
+    case SDLK_F1:
+        v->view.help = !v->view.help;
+        break;
+    case SDLK_TAB:
+        if (v->snap && v->snap->nharts)
+            select_hart(v, (v->view.hart + 1) % (int)v->snap->nharts);
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
+/* ---- The window --------------------------------------------------------- */
+
+int vis_run_window(SimSession *s, const VisOptions *o, char *err,
+                   size_t errlen)
+{
+    VisOptions def;
+    if (!o) {
+        vis_options_default(&def);
+        o = &def;
+    }
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        snprintf(err, errlen, "cannot open a window: %s", SDL_GetError());
+        return -1;
+    }
+    int w = o->width > 0 ? o->width : 1280, h = o->height > 0 ? o->height
+                                                              : 720;
+    SDL_Window *win = SDL_CreateWindow(
+        "parsim", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+        SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (!win) {
+        snprintf(err, errlen, "cannot open a window: %s", SDL_GetError());
+        SDL_Quit();
+        return -1;
+    }
+    SDL_Renderer *r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED);
+    if (!r)
+        r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+    if (!r) {
+        snprintf(err, errlen, "cannot draw in the window: %s",
+                 SDL_GetError());
+        SDL_DestroyWindow(win);
+        SDL_Quit();
+        return -1;
+    }
+    Vis *v = calloc(1, sizeof *v);
+    if (!v || !vis_init(v, r, s, s, o->font, o->mono_font, err, errlen)) {
+        if (v && !err[0])
+            snprintf(err, errlen, "out of memory");
+        free(v);
+        SDL_DestroyRenderer(r);
+        SDL_DestroyWindow(win);
+        SDL_Quit();
+        return -1;
+    }
+    if (!sim_session_start(s, o->start_paused)) {
+        snprintf(err, errlen, "cannot start the simulation thread");
+        vis_shutdown(v);
+        free(v);
+        SDL_DestroyRenderer(r);
+        SDL_DestroyWindow(win);
+        SDL_Quit();
+        return -1;
+    }
+    for (int i = 0; i < NSPEEDS; i++)
+        if (speeds[i] == o->speed)
+            v->speed_idx = i;
+    set_speed(v, v->speed_idx);
+
+    bool run = true;
+    while (run) {
+        uint32_t t0 = SDL_GetTicks();
+        SDL_Event e;
+        while (SDL_PollEvent(&e)) {
+            if (e.type == SDL_QUIT)
+                run = false;
+            else if (e.type == SDL_KEYDOWN)
+                run = key(v, &e.key) && run;
+            else if (e.type == SDL_MOUSEBUTTONDOWN &&
+                     e.button.button == SDL_BUTTON_LEFT) {
+                /* Window coordinates to renderer pixels (high DPI). */
+                int ww, wh, ow, oh;
+                SDL_GetWindowSize(win, &ww, &wh);
+                SDL_GetRendererOutputSize(r, &ow, &oh);
+                click(v, ww ? e.button.x * ow / ww : e.button.x,
+                      wh ? e.button.y * oh / wh : e.button.y);
+            }
+        }
+        vis_update(v);
+        int ow, oh;
+        SDL_GetRendererOutputSize(r, &ow, &oh);
+        if (v->snap)
+            vis_draw(v, ow, oh);
+        else {
+            SDL_SetRenderDrawColor(r, 18, 20, 26, 255);
+            SDL_RenderClear(r);
+        }
+        SDL_RenderPresent(r);
+        uint32_t dt = SDL_GetTicks() - t0;
+        if (dt < FRAME_MS)
+            SDL_Delay(FRAME_MS - dt);
+    }
+    vis_shutdown(v);
+    free(v);
+    SDL_DestroyRenderer(r);
+    SDL_DestroyWindow(win);
+    TTF_Quit();
+    SDL_Quit();
+    return 0;
+}
+
+/* ---- Headless ----------------------------------------------------------- */
+
+bool vis_render_png_view(const SimSnapshot *snap, const SimSession *s,
+                         const VisView *view, int w, int h, const char *path,
+                         char *err, size_t errlen)
+{
+    if (w < 320 || h < 200 || w > 16384 || h > 16384) {
+        snprintf(err, errlen, "%dx%d: a picture must be 320x200 to 16384x16384",
+                 w, h);
+        return false;
+    }
+    SDL_Surface *surf =
+        SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!surf) {
+        snprintf(err, errlen, "%s", SDL_GetError());
+        return false;
+    }
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(surf);
+    if (!r) {
+        snprintf(err, errlen, "software renderer: %s", SDL_GetError());
+        SDL_FreeSurface(surf);
+        return false;
+    }
+    bool ttf_was = TTF_WasInit() > 0;
+    Vis *v = calloc(1, sizeof *v);
+    bool ok = v && vis_init(v, r, NULL, s, NULL, NULL, err, errlen);
+    if (ok) {
+        v->snap = snap;
+        if (view)
+            v->view = *view;
+        vis_draw(v, w, h);
+        SDL_RenderPresent(r);
+        if (IMG_SavePNG(surf, path) != 0) {
+            snprintf(err, errlen, "%s: %s", path, IMG_GetError());
+            ok = false;
+        }
+        vis_shutdown(v);
+    } else if (!v) {
+        snprintf(err, errlen, "out of memory");
+    }
+    free(v);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(surf);
+    if (!ttf_was)
+        TTF_Quit();
+    return ok;
+}
+
+bool vis_render_png(const SimSnapshot *snap, const SimSession *s, int w,
+                    int h, const char *path, char *err, size_t errlen)
+{
+    return vis_render_png_view(snap, s, NULL, w, h, path, err, errlen);
+}
+
+uint8_t *vis_png_read(const char *path, int *w, int *h, char *err,
+                      size_t errlen)
+{
+    SDL_Surface *in = IMG_Load(path);
+    if (!in) {
+        snprintf(err, errlen, "%s: %s", path, IMG_GetError());
+        return NULL;
+    }
+    SDL_Surface *s = SDL_ConvertSurfaceFormat(in, SDL_PIXELFORMAT_RGB24, 0);
+    SDL_FreeSurface(in);
+    if (!s) {
+        snprintf(err, errlen, "%s: %s", path, SDL_GetError());
+        return NULL;
+    }
+    uint8_t *out = malloc((size_t)s->w * (size_t)s->h * 3);
+    if (out) {
+        for (int y = 0; y < s->h; y++)
+            memcpy(out + (size_t)y * (size_t)s->w * 3,
+                   (uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch,
+                   (size_t)s->w * 3);
+        *w = s->w;
+        *h = s->h;
+    } else {
+        snprintf(err, errlen, "out of memory");
+    }
+    SDL_FreeSurface(s);
+    return out;
+}

@@ -1,0 +1,114 @@
+/* vis.h — the SDL2 window onto a running machine, and the same picture
+ * rendered headless to PNG.  The window shows the machine (NUMA nodes,
+ * cores, harts coloured by what they do, each L1D as a grid of lines
+ * coloured by coherence state, the interconnect as a heat map), the
+ * annotated locks with a hold timeline, an inspector for the selected
+ * hart or cache line, and sparklines of the counters.
+ *
+ * Everything drawn comes from a SimSnapshot (sim/session.h): a plain copy
+ * published by the simulation thread.  The window runs on the calling
+ * (main) thread and only ever sends SimCommands, so it can neither corrupt
+ * nor slow model state except by pausing; simulation speed never depends
+ * on the frame rate.
+ *
+ * This header includes no SDL: callers (sim/main.c, tests) need not know
+ * how it is drawn.  Only the files in visualizer/ include SDL.
+ *
+ * May depend on: sim/session.h (and through it the rest of sim/), SDL2,
+ * SDL2_ttf, SDL2_image.
+ */
+#ifndef PARSIM_VISUALIZER_VIS_H
+#define PARSIM_VISUALIZER_VIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/session.h"
+
+/* ---- The interactive window --------------------------------------------- */
+
+typedef struct VisOptions {
+    int width, height;        /* initial window size in pixels (0: 1280x720) */
+    bool start_paused;        /* open paused at cycle 0 (a lecture) */
+    uint64_t speed;           /* cycles per second, 0: full speed */
+    const char *font;         /* proportional TTF (NULL: DejaVu Sans) */
+    const char *mono_font;    /* monospaced TTF (NULL: DejaVu Sans Mono) */
+} VisOptions;
+
+void vis_options_default(VisOptions *o);
+
+/* Open the window, start the session's simulation thread
+ * (sim_session_start, paused or not as o says) and run the GUI on the
+ * calling thread until the user closes the window or presses q/Escape.
+ * The session is left running or paused as it was; the caller frees it.
+ * Returns 0 when the user closed the window, -1 when no window could be
+ * opened (no display, no font), with the reason in err: the caller may
+ * then fall back to a headless run. */
+int vis_run_window(SimSession *s, const VisOptions *o, char *err,
+                   size_t errlen);
+
+/* ---- Headless rendering ------------------------------------------------- */
+
+/* What is selected and shown, for a rendered picture (and the window's
+ * own state).  hart < 0 and lock < 0 and !line_valid: the inspector shows
+ * the holder of the busiest lock, or hart 0. */
+typedef struct VisView {
+    int hart;                 /* selected hart, -1 none */
+    int lock;                 /* selected lock (index in snap->locks), -1 */
+    bool line_valid;          /* a cache line is selected */
+    uint32_t line_addr;       /* its address (line aligned) */
+    bool help;                /* the key overlay */
+} VisView;
+
+void vis_view_default(VisView *v);
+
+/* Render snap as the window would show it, w x h pixels, into a PNG file,
+ * with SDL's software renderer on a surface: no display, no video driver.
+ * s may be NULL (then no symbols, source lines or disassembly targets).
+ * view may be NULL (the default view). */
+bool vis_render_png(const SimSnapshot *snap, const SimSession *s, int w,
+                    int h, const char *path, char *err, size_t errlen);
+bool vis_render_png_view(const SimSnapshot *snap, const SimSession *s,
+                         const VisView *view, int w, int h, const char *path,
+                         char *err, size_t errlen);
+
+/* ---- For tests: where things are, what colour they are ------------------ */
+
+typedef struct VisRGB { uint8_t r, g, b; } VisRGB;
+
+/* The palette (defined once, in visualizer/draw.c). */
+extern const VisRGB vis_hart_colour[SNAP_STATE_COUNT];  /* SnapHartState */
+extern const VisRGB vis_coh_colour[5];                  /* COH_I..COH_M */
+#define VIS_CORE_COLOURS 16
+extern const VisRGB vis_core_colour[VIS_CORE_COLOURS];  /* core % 16 */
+extern const VisRGB vis_link_idle;                      /* a link at util 0 */
+
+typedef struct VisRect { int x, y, w, h; } VisRect;
+
+typedef enum VisPart {
+    VIS_PART_HART,            /* index: hart; its state-coloured cell */
+    VIS_PART_CORE,            /* index: core; its box (the frame is drawn in
+                                 vis_core_colour while it holds a lock) */
+    VIS_PART_L1,              /* index: core; its L1D grid */
+    VIS_PART_L1_LINE,         /* index: core * sets * ways + set * ways +
+                                 way; one cell of the grid */
+    VIS_PART_NODE,            /* index: NUMA node; its box */
+    VIS_PART_LINK,            /* index: link; a small square on the link's
+                                 middle (the bus: on the bar) */
+    VIS_PART_LOCK,            /* index: lock; its row in the lock panel (-:
+                                 not shown) */
+    VIS_PART_COUNT
+} VisPart;
+
+/* Where the picture of snap at w x h puts a part (the layout depends only
+ * on the snapshot's shape and the size).  False if it is not drawn. */
+bool vis_layout_rect(const SimSnapshot *snap, int w, int h, VisPart part,
+                     uint32_t index, VisRect *out);
+
+/* Read a PNG back as packed RGB bytes, w * h * 3 (malloc'd; NULL with a
+ * reason on failure). */
+uint8_t *vis_png_read(const char *path, int *w, int *h, char *err,
+                      size_t errlen);
+
+#endif
