@@ -421,6 +421,8 @@ static void draw_machine(Vis *v)
             char lab[16];
             snprintf(lab, sizeof lab, "h%u", h);
             int lh = vis_text_height(&v->text, L->small, false);
+            if (hr.w < vis_text_width(&v->text, L->small, false, lab) + 4)
+                snprintf(lab, sizeof lab, "%u", h);
             if (hr.h >= lh && hr.w >= vis_text_width(&v->text, L->small,
                                                       false, lab) + 4) {
                 clip(v->r, &hr);
@@ -542,9 +544,13 @@ static void draw_noc(Vis *v)
             if (s->node_router[n] == r && o < 40)
                 o += snprintf(lab + o, sizeof lab - (size_t)o, "%sN%u",
                               o ? "," : "", n);
+        /* Above the router and to its right: clear of the links. */
         int lw = vis_text_width(&v->text, L->small, false, lab);
+        bool grid = s->topology == NOC_MESH || s->topology == NOC_TORUS;
         if (lw < spacing * 1.6f || L->nrouters <= 16)
-            vis_text(&v->text, (int)(L->rx[r] - (float)lw / 2),
+            vis_text(&v->text,
+                     grid ? (int)(L->rx[r] + rad)
+                          : (int)(L->rx[r] - (float)lw / 2),
                      (int)(y - rad - (float)L->small * 1.3f), L->small, false,
                      TEXT, lab);
     }
@@ -931,7 +937,7 @@ static void draw_line_inspector(Vis *v)
     const SimSnapshot *s = v->snap;
     VisLayout *L = &v->L;
     VisRect a = L->inspector;
-    char buf[300], name[200] = "";
+    char buf[512], name[200] = "";
     int x = a.x + L->font / 2, y = a.y + L->font / 6;
     uint32_t addr = v->view.line_addr;
     if (v->info)
@@ -1017,7 +1023,12 @@ static double series(const SimSnapshot *s, int which, uint32_t i)
         return (double)b->instret;
     if (i == 0)
         return 0;
-    const SnapSample *a = &s->samples[i - 1];
+    /* Rates over at least 1,000 cycles (or from the first sample), so that
+     * single steps do not make them jump to 0 and back. */
+    uint32_t j = i - 1;
+    while (j > 0 && b->cycle - s->samples[j].cycle < 1000)
+        j--;
+    const SnapSample *a = &s->samples[j];
     double dc = b->cycle > a->cycle ? (double)(b->cycle - a->cycle) : 0;
     double di = b->instret > a->instret ? (double)(b->instret - a->instret)
                                         : 0;
@@ -1087,7 +1098,7 @@ static void draw_counters(Vis *v)
             float px = 0, py = 0;
             for (uint32_t i = 1; i < n; i++) {
                 float fx = (float)sp.x + (float)(i - 1) * (float)(sp.w - 1) /
-                                             (float)(SNAP_HISTORY - 1);
+                                             (float)(n > 2 ? n - 2 : 1);
                 float fy = (float)(sp.y + sp.h - 1) -
                            (float)(series(s, k, i) / mx) * (float)(sp.h - 2);
                 if (i > 1)

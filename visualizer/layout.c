@@ -150,7 +150,7 @@ static void layout_routers(VisLayout *L, const SimSnapshot *snap)
         n = VIS_MAX_ROUTERS;
     L->nrouters = n;
     VisRect a = L->noc;
-    int mx = L->font * 2, my = L->font + L->small;
+    int mx = L->font * 2, my = L->small + L->small / 2;
     float x0 = (float)(a.x + mx), y0 = (float)(a.y + my + L->font / 2);
     float w = (float)(a.w - 2 * mx), h = (float)(a.h - 2 * my - L->font / 2);
     if (w < 1)
@@ -176,9 +176,14 @@ static void layout_routers(VisLayout *L, const SimSnapshot *snap)
         if (cols == 0)
             cols = 1;
         uint32_t rows = (n + cols - 1) / cols;
+        /* Square cells, centred, at most three label widths apart. */
+        float sy = fminf(h / (float)rows, (float)L->font * 6);
+        float sx = fminf(w / (float)cols, fmaxf(sy * 2.5f, (float)L->font * 3));
+        float gx = x0 + (w - sx * (float)cols) / 2;
+        float gy = y0 + (h - sy * (float)rows) / 2;
         for (uint32_t i = 0; i < n; i++) {
-            L->rx[i] = x0 + ((float)(i % cols) + 0.5f) * w / (float)cols;
-            L->ry[i] = y0 + ((float)(i / cols) + 0.5f) * h / (float)rows;
+            L->rx[i] = gx + ((float)(i % cols) + 0.5f) * sx;
+            L->ry[i] = gy + ((float)(i / cols) + 0.5f) * sy;
         }
         break;
     }
@@ -273,7 +278,7 @@ void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h)
     L->counters = rect(0, y1, w, cnt_h);
     int mid = y1 - y0;
     int legend_h = L->small + L->small / 2;
-    int noc_h = mid * 27 / 100;
+    int noc_h = mid * (snap->topology == NOC_BUS ? 27 : 31) / 100;
     L->machine = rect(pad, y0 + pad, lw - 2 * pad,
                       mid - noc_h - legend_h - 2 * pad);
     L->legend = rect(pad, L->machine.y + L->machine.h + pad / 2, lw - 2 * pad,

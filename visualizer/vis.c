@@ -216,6 +216,25 @@ static bool key(Vis *v, const SDL_KeyboardEvent *k)
 
 /* ---- The window --------------------------------------------------------- */
 
+/* What the renderer has drawn (before it is presented) to a PNG. */
+static bool save_window(SDL_Renderer *r, const char *path, char *err,
+                        size_t errlen)
+{
+    int w, h;
+    SDL_GetRendererOutputSize(r, &w, &h);
+    SDL_Surface *s =
+        SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s || SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_ARGB8888,
+                                   s->pixels, s->pitch) != 0 ||
+        IMG_SavePNG(s, path) != 0) {
+        snprintf(err, errlen, "screenshot %s: %s", path, SDL_GetError());
+        SDL_FreeSurface(s);
+        return false;
+    }
+    SDL_FreeSurface(s);
+    return true;
+}
+
 int vis_run_window(SimSession *s, const VisOptions *o, char *err,
                    size_t errlen)
 {
@@ -273,8 +292,30 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
     set_speed(v, v->speed_idx);
 
     bool run = true;
+    size_t nkeys = o->keys ? strlen(o->keys) : 0, ki = 0;
+    bool script_done = nkeys == 0 && !o->screenshot;
+    uint64_t key_seq = 0;
+    uint32_t key_t = 0;
+    int rc = 0;
     while (run) {
         uint32_t t0 = SDL_GetTicks();
+        /* Scripted keys: the next one once the last one's snapshot came
+         * (or after 5 s: a key that publishes nothing, like h). */
+        if (ki < nkeys && v->snap &&
+            (ki == 0 || v->own.seq != key_seq || t0 - key_t > 5000 ||
+             strchr("h+-=\t", o->keys[ki - 1]))) {
+            SDL_KeyboardEvent k;
+            memset(&k, 0, sizeof k);
+            char ch = o->keys[ki++];
+            if (ch >= 'A' && ch <= 'Z') {
+                k.keysym.mod = KMOD_LSHIFT;
+                ch = (char)(ch - 'A' + 'a');
+            }
+            k.keysym.sym = ch == '\t' ? SDLK_TAB : (SDL_Keycode)ch;
+            key_seq = v->own.seq;
+            key_t = t0;
+            run = key(v, &k);
+        }
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
             if (e.type == SDL_QUIT)
@@ -300,6 +341,16 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
             SDL_SetRenderDrawColor(r, 18, 20, 26, 255);
             SDL_RenderClear(r);
         }
+        if (!script_done && ki == nkeys &&
+            (nkeys == 0 || v->own.seq != key_seq ||
+             SDL_GetTicks() - key_t > 5000 ||
+             strchr("h+-=\t", o->keys[nkeys - 1]))) {
+            script_done = true;
+            if (o->screenshot && !save_window(r, o->screenshot, err, errlen))
+                rc = -1, run = false;
+            if (o->exit_after_keys)
+                run = false;
+        }
         SDL_RenderPresent(r);
         uint32_t dt = SDL_GetTicks() - t0;
         if (dt < FRAME_MS)
@@ -311,7 +362,7 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
     SDL_DestroyWindow(win);
     TTF_Quit();
     SDL_Quit();
-    return 0;
+    return rc;
 }
 
 /* ---- Headless ----------------------------------------------------------- */
@@ -360,6 +411,24 @@ bool vis_render_png_view(const SimSnapshot *snap, const SimSession *s,
     if (!ttf_was)
         TTF_Quit();
     return ok;
+}
+
+bool vis_run_to_sampled(SimSession *s, uint64_t cycle)
+{
+    SimSnapshot *now = calloc(1, sizeof *now);
+    uint64_t from = 0;
+    if (now) {
+        sim_session_snapshot(s, now);
+        from = now->cycle;
+        sim_snapshot_free(now);
+        free(now);
+    }
+    uint64_t step = cycle > from ? (cycle - from) / 120 : 0;
+    if (step > 0)
+        for (uint64_t t = from + step; t < cycle; t += step)
+            if (!sim_session_run_to(s, t))
+                return false;
+    return sim_session_run_to(s, cycle);
 }
 
 bool vis_render_png(const SimSnapshot *snap, const SimSession *s, int w,

@@ -34,6 +34,14 @@ typedef struct VisOptions {
     uint64_t speed;           /* cycles per second, 0: full speed */
     const char *font;         /* proportional TTF (NULL: DejaVu Sans) */
     const char *mono_font;    /* monospaced TTF (NULL: DejaVu Sans Mono) */
+    /* Scripted use (tests, docs): keys pressed one by one before the
+     * user's, each waiting for the snapshot it causes ("sssss" steps five
+     * cycles; ' ' is space, an upper-case letter is shift+letter); then a
+     * screenshot of the window to this PNG, then close if
+     * exit_after_keys. */
+    const char *keys;
+    const char *screenshot;
+    bool exit_after_keys;
 } VisOptions;
 
 void vis_options_default(VisOptions *o);
@@ -72,6 +80,12 @@ bool vis_render_png(const SimSnapshot *snap, const SimSession *s, int w,
 bool vis_render_png_view(const SimSnapshot *snap, const SimSession *s,
                          const VisView *view, int w, int h, const char *path,
                          char *err, size_t errlen);
+
+/* Run s on the calling thread (no simulation thread: as
+ * sim_session_run_to) from where it is to `cycle` in about 120 steps, so
+ * that a picture taken there has counter history for its sparklines.
+ * Returns false when the program ended first. */
+bool vis_run_to_sampled(SimSession *s, uint64_t cycle);
 
 /* ---- For tests: where things are, what colour they are ------------------ */
 
