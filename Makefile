@@ -52,7 +52,7 @@ RUNTIME_DEPS := $(wildcard programs/runtime/*)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check demo bench deps asan ubsan tsan clean programs
+.PHONY: all check demo bench deps asan ubsan tsan clean programs screenshots
 all: $(BUILD)/parsim $(BUILD)/parsim-cc programs
 
 deps $(DEPS_STAMP): scripts/install-deps
@@ -130,13 +130,24 @@ check: all $(BUILD)/check_parsim $(TPROG_ELF) $(FPROG_ELF)
 	PARSIM_BUILD=$(BUILD) $(BUILD)/check_parsim
 
 # ---- demo and bench ---------------------------------------------------------
-# The demo: one core drawing the Mandelbrot set, then eight cores fighting
-# over each lock of the synchronisation library (per-hart and per-lock
-# tables at the end).
+# The demo: eight cores contending for a test-and-set lock.  With a
+# display it opens the window (space: run/pause, s: step, n: next event,
+# h: all keys); without one it runs headless, prints the statistics and
+# writes the window's view at cycle 200,000 to a PNG.
+DEMO_RUN := --cores 8 $(BUILD)/programs/threads/counter.elf tas 300
 demo: all
-	$(BUILD)/parsim run $(BUILD)/programs/demo/mandelbrot.elf
-	@echo
-	$(BUILD)/parsim run --cores 8 $(BUILD)/programs/threads/counter.elf
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	    echo "$(BUILD)/parsim run --gui $(DEMO_RUN)"; \
+	    $(BUILD)/parsim run --gui $(DEMO_RUN); \
+	else \
+	    echo "$(BUILD)/parsim run --snapshot 200000:$(BUILD)/demo.png $(DEMO_RUN)"; \
+	    $(BUILD)/parsim run --snapshot 200000:$(BUILD)/demo.png $(DEMO_RUN) && \
+	    echo "parsim: no display, so the demo ran headless; the window's view at cycle 200,000 is in $(BUILD)/demo.png"; \
+	fi
+
+# The pictures in docs/ come from the real program, never by hand.
+screenshots: all
+	scripts/screenshots $(BUILD) docs/img
 
 bench: all
 	scripts/bench $(BUILD)

@@ -223,6 +223,17 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Before a message on stderr: the program's output so far, and no
+ * half-drawn progress line in front of it. */
+static void begin_message(SimMachine *m)
+{
+    fflush(stdout);
+    if (m->progress_shown && *m->progress_shown) {
+        fputs("\r\033[K", stderr);
+        *m->progress_shown = false;
+    }
+}
+
 /* "hart 0, pc 0x80000010 (main+0x4 (prog.c:12)), insn 0x00000000 (...)" */
 static void where(const SimMachine *m, const SimHart *h, const IsaStop *st,
                   char *buf, size_t len)
@@ -259,6 +270,7 @@ static void describe_addr(const SimMachine *m, uint32_t addr, char *buf,
 static int fault(SimMachine *m, const SimHart *h, const IsaStop *st)
 {
     char loc[512], addr[200];
+    begin_message(m);
     where(m, h, st, loc, sizeof loc);
     describe_addr(m, st->tval, addr, sizeof addr);
     uint32_t end = m->mem.base + (m->mem.size - 1);
@@ -324,7 +336,7 @@ static void describe_wait(const SimMachine *m, const SimHart *h, char *buf,
 
 static int deadlock(SimMachine *m)
 {
-    fflush(stdout);
+    begin_message(m);
     fprintf(stderr, "parsim: deadlock: all %u harts are blocked and none "
             "can wake another:\n", m->nharts);
     for (uint32_t i = 0; i < m->nharts; i++) {
@@ -357,6 +369,7 @@ static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
         if (!sim_semihost_call(&m->sh, x, &m->mem, err, sizeof err)) {
             where(m, h, st, loc, sizeof loc);
             sim_semihost_flush(&m->sh);
+            begin_message(m);
             fprintf(stderr, "parsim: semihosting: %s: %s\n", loc, err);
             status = SIM_EXIT_GUEST_FAULT;
         } else {
@@ -378,7 +391,7 @@ static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
             return -1;
         x->pc = st->pc;
         where(m, h, st, loc, sizeof loc);
-        fflush(stdout);
+        begin_message(m);
         fprintf(stderr, "parsim: ecall: %s: %s\n", loc, err);
         return SIM_EXIT_GUEST_FAULT;
     case ISA_STOP_EBREAK:
@@ -387,7 +400,7 @@ static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
             return -1;
         }
         where(m, h, st, loc, sizeof loc);
-        fflush(stdout);
+        begin_message(m);
         fprintf(stderr, "parsim: breakpoint: %s: ebreak with no debugger "
                 "attached\n", loc);
         return SIM_EXIT_GUEST_FAULT;
@@ -403,7 +416,7 @@ static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
             isa_take_trap(x, st->cause, st->tval, st->pc);
             return -1;
         }
-        fflush(stdout);
+        begin_message(m);
         return fault(m, h, st);
     }
     return -1;
@@ -424,7 +437,7 @@ static int cycle_limit(SimMachine *m, const SimHart *h)
 {
     char loc[256];
     sim_elf_describe(m->prog, h->isa.pc, loc, sizeof loc);
-    fflush(stdout);
+    begin_message(m);
     fprintf(stderr, "parsim: cycle limit: hart %u, pc 0x%08x in %s: %" PRIu64
             " cycles reached (--max-cycles); the program may be stuck in a "
             "loop\n", h->isa.hartid, h->isa.pc, loc, m->cfg.max_cycles);
@@ -438,8 +451,9 @@ typedef struct Progress {
     double start, next;
 } Progress;
 
-static void progress_tick(const SimMachine *m, Progress *p)
+static void progress_tick(SimMachine *m, Progress *p)
 {
+    m->progress_shown = &p->shown;
     if (!p->on)
         return;
     double t = now_seconds();
@@ -525,14 +539,10 @@ static uint32_t granularity(SimMachine *m)
     return m->cfg.granularity;
 }
 
-static int step_hart(SimMachine *m, SimHart *h, uint64_t second,
-                     uint64_t horizon, bool whole)
+/* Parallel mode: run h for the rest of the quantum (its horizon). */
+static int step_hart(SimMachine *m, SimHart *h, uint64_t horizon)
 {
-    uint64_t limit = second == UINT64_MAX || whole
-                         ? h->isa.cycle + SLICE_CYCLES
-                         : second + granularity(m);
-    if (limit > horizon)
-        limit = horizon;
+    uint64_t limit = horizon;
     if (m->cfg.max_cycles && limit > m->cfg.max_cycles)
         limit = m->cfg.max_cycles;
     if (limit <= h->isa.cycle)
@@ -542,24 +552,67 @@ static int step_hart(SimMachine *m, SimHart *h, uint64_t second,
     return handle_stop(m, h, &st);
 }
 
-bool sim_machine_run_until(SimMachine *m, uint64_t cycle)
+/* Deterministic mode: one step of the schedule, until every runnable hart
+ * has reached `pause`.
+ *
+ * The schedule is a sequence of slices: the runnable hart with the lowest
+ * clock runs until it is granularity cycles past the next one.  A pause
+ * (the visualizer stepping, --snapshot) may cut a slice in two, and the
+ * slice then goes on where it stopped: where the machine pauses never
+ * changes what it does, so a run stepped cycle by cycle and a plain run
+ * are the same run.  Returns false when every runnable hart has reached
+ * `pause`, or the run has ended. */
+static bool det_step(SimMachine *m, uint64_t pause)
 {
-    while (!m->stop) {
+    SimHart *h = m->slice_hart;
+    if (!h) {
         uint64_t second;
-        SimHart *h = pick(m, -1, cycle, &second);
+        h = pick(m, -1, UINT64_MAX, &second);
         if (!h) {
-            if (!pick(m, -1, UINT64_MAX, &second))
-                finish(m, deadlock(m));
-            break;
+            finish(m, deadlock(m));
+            return false;
         }
+        if (h->isa.cycle >= pause)
+            return false;
         if (m->cfg.max_cycles && h->isa.cycle >= m->cfg.max_cycles) {
             finish(m, cycle_limit(m, h));
-            break;
+            return false;
         }
-        int status = step_hart(m, h, second, cycle, false);
-        if (status >= 0)
-            finish(m, status);
+        uint64_t limit = second == UINT64_MAX ? h->isa.cycle + SLICE_CYCLES
+                                              : second + granularity(m);
+        if (m->cfg.max_cycles && limit > m->cfg.max_cycles)
+            limit = m->cfg.max_cycles;
+        if (limit <= h->isa.cycle)
+            limit = h->isa.cycle + 1;
+        m->slice_hart = h;
+        m->slice_limit = limit;
     }
+    /* Paused when every runnable hart has reached the pause. */
+    uint64_t lim = m->slice_limit;
+    if (h->isa.cycle >= pause) {
+        uint64_t second;
+        SimHart *low = pick(m, -1, UINT64_MAX, &second);
+        if (!low || low->isa.cycle >= pause)
+            return false;
+    } else if (pause < lim) {
+        lim = pause;        /* stop there to look again */
+    }
+    IsaStop st;
+    isa_run(&h->isa, h->env, lim, UINT64_MAX, &st);
+    if (st.kind != ISA_STOP_LIMIT || h->isa.cycle >= m->slice_limit)
+        m->slice_hart = NULL;
+    int status = handle_stop(m, h, &st);
+    if (status >= 0) {
+        finish(m, status);
+        return false;
+    }
+    return true;
+}
+
+bool sim_machine_run_until(SimMachine *m, uint64_t cycle)
+{
+    while (!m->stop && det_step(m, cycle))
+        ;
     if (m->stop)
         sim_semihost_flush(&m->sh);
     return !m->stop;
@@ -567,26 +620,8 @@ bool sim_machine_run_until(SimMachine *m, uint64_t cycle)
 
 static void run_deterministic(SimMachine *m, Progress *p)
 {
-    while (!m->stop) {
-        uint64_t second;
-        SimHart *h = pick(m, -1, UINT64_MAX, &second);
-        if (!h) {
-            progress_clear(p);
-            finish(m, deadlock(m));
-            break;
-        }
-        if (m->cfg.max_cycles && h->isa.cycle >= m->cfg.max_cycles) {
-            progress_clear(p);
-            finish(m, cycle_limit(m, h));
-            break;
-        }
-        int status = step_hart(m, h, second, UINT64_MAX, false);
-        if (status >= 0) {
-            progress_clear(p);
-            finish(m, status);
-        }
+    while (!m->stop && det_step(m, UINT64_MAX))
         progress_tick(m, p);
-    }
 }
 
 /* ---- parallel mode ------------------------------------------------------------ */
@@ -671,7 +706,7 @@ static void *worker_main(void *arg)
                 break;
             /* Within a quantum each hart runs on to its end in one go:
              * the lax synchronisation of Graphite and ZSim. */
-            int status = step_hart(m, h, second, horizon, true);
+            int status = step_hart(m, h, horizon);
             if (status >= 0)
                 finish(m, status);
         }

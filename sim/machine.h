@@ -105,6 +105,9 @@ struct SimMachine {
     uint64_t wait_seq;
     SimLock *locks;
     size_t nlocks, locks_cap;
+    SimHart *slice_hart;          /* deterministic: the slice under way */
+    uint64_t slice_limit;
+    bool *progress_shown;         /* a progress line is on the terminal */
     uint64_t sharing_seen;        /* memsys_sharing_events at last look */
     uint32_t fine_slices;         /* slices left at the fine granularity */
     SimHold holds[SIM_HOLDS];     /* ring: the newest at hold_next - 1 */

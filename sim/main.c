@@ -1,12 +1,15 @@
 /* main.c — the parsim command line: run, disasm, help, version. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/elf.h"
 #include "sim/machine.h"
+#include "sim/session.h"
+#include "visualizer/vis.h"
 
 #ifndef PARSIM_VERSION
 #define PARSIM_VERSION "dev"
@@ -33,6 +36,11 @@ static void usage(FILE *f)
         "                     deterministic default)\n"
         "  --quantum CYCLES   parallel mode: cycles between barriers (1000)\n"
         "  --stats FILE.json  write per-hart and per-lock statistics\n"
+        "  --gui              watch it in a window (space: run/pause, s: step,\n"
+        "                     n: next event, h: all keys); deterministic mode\n"
+        "  --paused           with --gui: open paused at cycle 0\n"
+        "  --snapshot CYCLE:FILE.png  render the window's view at CYCLE to\n"
+        "                     a PNG, without a display (repeatable)\n"
         "  --max-cycles N     stop with an error after N simulated cycles\n"
         "  --ram-size SIZE    simulated RAM (default 128M; K/M/G suffixes)\n"
         "  --set KEY=VALUE    set a machine parameter (repeatable)\n"
@@ -49,11 +57,106 @@ static void usage(FILE *f)
         f);
 }
 
+#define MAX_SHOTS 32
+
+typedef struct Shot {
+    uint64_t cycle;
+    const char *path;
+} Shot;
+
+/* "CYCLE:FILE.png" */
+static bool parse_shot(const char *arg, Shot *shots, int *n, char *err,
+                       size_t errlen)
+{
+    char *end;
+    unsigned long long c = strtoull(arg, &end, 10);
+    if (end == arg || *end != ':' || !end[1]) {
+        snprintf(err, errlen, "--snapshot %s: expected CYCLE:FILE.png", arg);
+        return false;
+    }
+    if (*n == MAX_SHOTS) {
+        snprintf(err, errlen, "--snapshot: at most %d", MAX_SHOTS);
+        return false;
+    }
+    shots[*n] = (Shot){c, end + 1};
+    (*n)++;
+    return true;
+}
+
+static int shot_cmp(const void *a, const void *b)
+{
+    const Shot *x = a, *y = b;
+    return x->cycle < y->cycle ? -1 : x->cycle > y->cycle;
+}
+
+/* --gui and --snapshot: the machine in a session (deterministic mode). */
+static int run_session(const SimConfig *cfg, const char *path, int argc,
+                       char **argv, bool gui, bool paused, Shot *shots,
+                       int nshots, const char *stats_path)
+{
+    char err[512];
+    SimSession *s = sim_session_new(cfg, path, argc, argv, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "parsim: %s: %s\n", path, err);
+        return strstr(err, "cannot open") ? SIM_EXIT_NO_INPUT
+                                          : SIM_EXIT_BAD_ELF;
+    }
+    qsort(shots, (size_t)nshots, sizeof *shots, shot_cmp);
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    int status = 0;
+    for (int i = 0; i < nshots; i++) {
+        bool alive = vis_run_to_sampled(s, shots[i].cycle);
+        sim_session_snapshot(s, &snap);
+        if (!vis_render_png(&snap, s, 1280, 720, shots[i].path, err,
+                            sizeof err)) {
+            fprintf(stderr, "parsim: --snapshot %s: %s\n", shots[i].path,
+                    err);
+            status = SIM_EXIT_USAGE;
+            break;
+        }
+        fprintf(stderr, "parsim: snapshot at cycle %" PRIu64 " written to "
+                "%s%s\n", snap.cycle, shots[i].path,
+                alive ? "" : " (the run had ended)");
+    }
+    if (status == 0 && gui) {
+        VisOptions o;
+        vis_options_default(&o);
+        o.start_paused = paused;
+        if (vis_run_window(s, &o, err, sizeof err) != 0)
+            fprintf(stderr, "parsim: --gui: %s; running without a window\n",
+                    err);
+        sim_session_command(s, SIM_CMD_QUIT, 0);
+    }
+    SimMachine *m = NULL;
+    if (status == 0) {
+        /* Finish the run on this thread (the window may have been closed
+         * before the end) and report as a plain run does. */
+        int rc = sim_session_free_thread(s);
+        (void)rc;
+        while (sim_session_run_to(s, UINT64_MAX))
+            ;
+        m = sim_session_machine(s);
+        status = m->status;
+        if (!cfg->quiet)
+            sim_machine_summary(m, stderr);
+        if (stats_path &&
+            !sim_machine_write_stats(m, stats_path, err, sizeof err)) {
+            fprintf(stderr, "parsim: --stats: %s\n", err);
+            if (status == 0)
+                status = SIM_EXIT_USAGE;
+        }
+    }
+    sim_snapshot_free(&snap);
+    sim_session_free(s);
+    return status;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
            O_NO_PROGRESS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
-           O_QUANTUM, O_STATS };
+           O_QUANTUM, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT };
     static const struct option opts[] = {
         {"max-cycles", required_argument, 0, O_MAX_CYCLES},
         {"ram-size", required_argument, 0, O_RAM},
@@ -69,12 +172,18 @@ static int cmd_run(int argc, char **argv)
         {"host-threads", required_argument, 0, O_HOST_THREADS},
         {"quantum", required_argument, 0, O_QUANTUM},
         {"stats", required_argument, 0, O_STATS},
+        {"gui", no_argument, 0, O_GUI},
+        {"paused", no_argument, 0, O_PAUSED},
+        {"snapshot", required_argument, 0, O_SNAPSHOT},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     SimConfig cfg;
     sim_config_defaults(&cfg);
     char err[512];
     const char *stats_path = NULL;
+    bool gui = false, paused = false;
+    Shot shots[MAX_SHOTS];
+    int nshots = 0;
     int c;
     optind = 1;
     /* '+': options end at the program name; the rest is its argv. */
@@ -125,6 +234,15 @@ static int cmd_run(int argc, char **argv)
         case O_STATS:
             stats_path = optarg;
             break;
+        case O_GUI:
+            gui = true;
+            break;
+        case O_PAUSED:
+            paused = true;
+            break;
+        case O_SNAPSHOT:
+            ok = parse_shot(optarg, shots, &nshots, err, sizeof err);
+            break;
         case O_KEYS:
             printf("parsim machine parameters (--set KEY=VALUE):\n");
             sim_config_print_keys(&cfg, stdout);
@@ -163,6 +281,9 @@ static int cmd_run(int argc, char **argv)
         return SIM_EXIT_USAGE;
     }
     const char *path = argv[optind];
+    if (gui || nshots)
+        return run_session(&cfg, path, argc - optind, argv + optind, gui,
+                           paused, shots, nshots, stats_path);
     SimProgram *prog = sim_elf_open(path, err, sizeof err);
     if (!prog) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);

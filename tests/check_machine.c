@@ -83,6 +83,49 @@ START_TEST(test_deterministic_repeats)
 }
 END_TEST
 
+/* Pausing never changes the run: a run cut by snapshots (as the window
+ * steps it) gives the same output and statistics as a plain run. */
+START_TEST(test_pauses_change_nothing)
+{
+    const char *prog = elf("programs/threads/counter.elf");
+    char *first_out = NULL, *first_stats = NULL;
+    for (int i = 0; i < 2; i++) {
+        char stats[64], shot1[64], shot2[64];
+        snprintf(stats, sizeof stats, "/tmp/parsim-pause-%d-%d.json",
+                 (int)getpid(), i);
+        snprintf(shot1, sizeof shot1, "50000:/tmp/parsim-pause-%d-a.png",
+                 (int)getpid());
+        snprintf(shot2, sizeof shot2, "150123:/tmp/parsim-pause-%d-b.png",
+                 (int)getpid());
+        char *plain[] = {"run", "-q", "--cores", "4", "--stats", stats,
+                         (char *)prog, "all", "200", NULL};
+        char *cut[] = {"run", "-q", "--cores", "4", "--stats", stats,
+                       "--snapshot", shot1, "--snapshot", shot2,
+                       (char *)prog, "all", "200", NULL};
+        run(i ? cut : plain);
+        ck_assert_msg(res.status == 0, "status %d: %s", res.status, res.err);
+        char *st = slurp(stats);
+        unlink(stats);
+        if (!first_out) {
+            first_out = strdup(res.out);
+            first_stats = st;
+        } else {
+            ck_assert_str_eq(res.out, first_out);
+            ck_assert_str_eq(st, first_stats);
+            free(st);
+        }
+        tu_free(&res);
+    }
+    free(first_out);
+    free(first_stats);
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/parsim-pause-%d-a.png", (int)getpid());
+    unlink(path);
+    snprintf(path, sizeof path, "/tmp/parsim-pause-%d-b.png", (int)getpid());
+    unlink(path);
+}
+END_TEST
+
 /* ---- races and locks --------------------------------------------------------- */
 
 START_TEST(test_racy_counter_loses_updates)
@@ -325,6 +368,7 @@ Suite *machine_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, test_deterministic_repeats, 0,
                         sizeof shipped / sizeof shipped[0]);
+    tcase_add_test(tc, test_pauses_change_nothing);
     tcase_add_test(tc, test_racy_counter_loses_updates);
     tcase_add_loop_test(tc, test_locked_counters_exact, 0, 2);
     tcase_add_loop_test(tc, test_mutual_exclusion_stress, 0, 2);
