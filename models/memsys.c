@@ -96,6 +96,10 @@ typedef struct DirEntry {
     uint32_t line;           /* 0: empty slot (RAM never starts at 0) */
     int16_t owner;           /* core with E, O or M, or -1 */
     uint64_t sharers;        /* cores with any valid copy */
+    /* The line's last transaction at its home, [busy_from, busy_until):
+     * the home takes one request for a line at a time (its transient
+     * state), so a request that arrives while one is under way waits. */
+    uint64_t busy_from, busy_until;
     LineStats st;
 } DirEntry;
 
@@ -573,6 +577,18 @@ static Transition remote(MemSys *m, uint32_t core, uint32_t line, Event ev)
     return tr;
 }
 
+/* A request for e's line reaching its home at t: it is taken when the
+ * line's previous transaction is done.  (One simulated after another but
+ * issued a few cycles before it waits all the same: the two are
+ * serialised either way, only their order is swapped.) */
+static uint64_t serialise(DirEntry *e, uint64_t t)
+{
+    if (t < e->busy_until)
+        t = e->busy_until;
+    e->busy_from = t;
+    return t;
+}
+
 /* Serve a miss or upgrade of `core` (request type req) that leaves the
  * core at time t; returns when the core may go on. */
 static uint64_t transaction(MemSys *m, DirEntry *e, uint32_t core,
@@ -588,7 +604,7 @@ static uint64_t transaction(MemSys *m, DirEntry *e, uint32_t core,
 
     if (m->cfg.org == COH_SNOOP) {
         /* One bus transaction: every cache snoops it at once. */
-        uint64_t t1 = send(m, req, me, hr, t);
+        uint64_t t1 = serialise(e, send(m, req, me, hr, t));
         done = t1;
         if (owner >= 0) {
             Transition tr = remote(m, (uint32_t)owner, line,
@@ -614,7 +630,8 @@ static uint64_t transaction(MemSys *m, DirEntry *e, uint32_t core,
                     e->st.invalidations++;
                 }
     } else {
-        uint64_t t1 = send(m, req, me, hr, t) + m->cfg.dir_latency;
+        uint64_t t1 = serialise(e, send(m, req, me, hr, t)) +
+                      m->cfg.dir_latency;
         done = t1;
         if (owner >= 0) {
             /* The owner has the only up-to-date copy: forward. */
@@ -652,6 +669,9 @@ static uint64_t transaction(MemSys *m, DirEntry *e, uint32_t core,
                     done = ta;
             }
     }
+
+    /* The next request for this line is taken once this one is done. */
+    e->busy_until = done;
 
     /* The requester's new state and the directory's view of it. */
     uint8_t st;
@@ -754,7 +774,6 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
     if (req == MSG_UPGRADE) {
         k->l1s.upgrades++;
         e->st.upgrades++;
-        m->sharing++;
     }
     uint8_t ns = COH_S;
     uint64_t done = transaction(m, e, core, line, req, t, &ns);

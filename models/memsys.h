@@ -124,8 +124,8 @@ void memsys_l1_dump(const MemSys *m, uint32_t core, uint8_t *state,
 /* Cycle until which hart's last memory access keeps it waiting. */
 uint64_t memsys_busy_until(const MemSys *m, uint32_t hart);
 
-/* Invalidations + transfers of dirty lines + upgrades so far: how much
- * the cores write-share (the scheduler refines its granularity while it grows). */
+/* Invalidations + transfers of dirty lines so far: how much the cores
+ * write-share (the scheduler refines its granularity while it grows). */
 uint64_t memsys_sharing_events(const MemSys *m);
 
 /* State of a line in core's L1 (COH_I if absent): for tests and views. */
