@@ -1,6 +1,7 @@
 /* main.c — the parsim command line: run, disasm, help, version. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,11 @@ static void usage(FILE *f)
         "  --gui              watch it in a window (space: run/pause, s: step,\n"
         "                     n: next event, h: all keys); deterministic mode\n"
         "  --paused           with --gui: open paused at cycle 0\n"
+        "  --gui-size WxH     with --gui: the window's size (1280x720)\n"
+        "  --gui-keys KEYS    with --gui: press these keys first (scripted\n"
+        "                     demos and tests: \"sssss\" steps five cycles)\n"
+        "  --gui-screenshot FILE.png  with --gui: after the keys, save the\n"
+        "                     window to FILE.png and close it\n"
         "  --snapshot CYCLE:FILE.png  render the window's view at CYCLE to\n"
         "                     a PNG, without a display (repeatable)\n"
         "  --max-cycles N     stop with an error after N simulated cycles\n"
@@ -91,7 +97,7 @@ static int shot_cmp(const void *a, const void *b)
 
 /* --gui and --snapshot: the machine in a session (deterministic mode). */
 static int run_session(const SimConfig *cfg, const char *path, int argc,
-                       char **argv, bool gui, bool paused, Shot *shots,
+                       char **argv, VisOptions *gui, bool paused, Shot *shots,
                        int nshots, const char *stats_path)
 {
     char err[512];
@@ -120,10 +126,8 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
                 alive ? "" : " (the run had ended)");
     }
     if (status == 0 && gui) {
-        VisOptions o;
-        vis_options_default(&o);
-        o.start_paused = paused;
-        if (vis_run_window(s, &o, err, sizeof err) != 0)
+        gui->start_paused = paused;
+        if (vis_run_window(s, gui, err, sizeof err) != 0)
             fprintf(stderr, "parsim: --gui: %s; running without a window\n",
                     err);
         sim_session_command(s, SIM_CMD_QUIT, 0);
@@ -156,7 +160,8 @@ static int cmd_run(int argc, char **argv)
 {
     enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
            O_NO_PROGRESS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
-           O_QUANTUM, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT };
+           O_QUANTUM, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
+           O_GUI_KEYS, O_GUI_SHOT };
     static const struct option opts[] = {
         {"max-cycles", required_argument, 0, O_MAX_CYCLES},
         {"ram-size", required_argument, 0, O_RAM},
@@ -175,6 +180,9 @@ static int cmd_run(int argc, char **argv)
         {"gui", no_argument, 0, O_GUI},
         {"paused", no_argument, 0, O_PAUSED},
         {"snapshot", required_argument, 0, O_SNAPSHOT},
+        {"gui-size", required_argument, 0, O_GUI_SIZE},
+        {"gui-keys", required_argument, 0, O_GUI_KEYS},
+        {"gui-screenshot", required_argument, 0, O_GUI_SHOT},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     SimConfig cfg;
@@ -182,6 +190,8 @@ static int cmd_run(int argc, char **argv)
     char err[512];
     const char *stats_path = NULL;
     bool gui = false, paused = false;
+    VisOptions vo;
+    vis_options_default(&vo);
     Shot shots[MAX_SHOTS];
     int nshots = 0;
     int c;
@@ -243,6 +253,22 @@ static int cmd_run(int argc, char **argv)
         case O_SNAPSHOT:
             ok = parse_shot(optarg, shots, &nshots, err, sizeof err);
             break;
+        case O_GUI_SIZE:
+            if (sscanf(optarg, "%dx%d", &vo.width, &vo.height) != 2 ||
+                vo.width < 320 || vo.height < 200 || vo.width > 8192 ||
+                vo.height > 8192) {
+                snprintf(err, sizeof err, "--gui-size %s: expected WxH, "
+                         "e.g. 1920x1080", optarg);
+                ok = false;
+            }
+            break;
+        case O_GUI_KEYS:
+            vo.keys = optarg;
+            break;
+        case O_GUI_SHOT:
+            vo.screenshot = optarg;
+            vo.exit_after_keys = true;
+            break;
         case O_KEYS:
             printf("parsim machine parameters (--set KEY=VALUE):\n");
             sim_config_print_keys(&cfg, stdout);
@@ -282,8 +308,9 @@ static int cmd_run(int argc, char **argv)
     }
     const char *path = argv[optind];
     if (gui || nshots)
-        return run_session(&cfg, path, argc - optind, argv + optind, gui,
-                           paused, shots, nshots, stats_path);
+        return run_session(&cfg, path, argc - optind, argv + optind,
+                           gui ? &vo : NULL, paused, shots, nshots,
+                           stats_path);
     SimProgram *prog = sim_elf_open(path, err, sizeof err);
     if (!prog) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);
