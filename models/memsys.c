@@ -399,8 +399,9 @@ static uint64_t send(MemSys *m, CohMsg type, uint32_t from, uint32_t to,
 {
     m->msgs[type]++;
     bool data = type == MSG_DATA || type == MSG_PUTX || type == MSG_WB;
-    return noc_send(m->noc, from, to, data ? m->data_bytes : m->cfg.ctrl_bytes,
-                    t);
+    return noc_send_tagged(m->noc, from, to,
+                           data ? m->data_bytes : m->cfg.ctrl_bytes, t,
+                           (uint8_t)type);
 }
 
 static uint32_t core_router(const MemSys *m, uint32_t core)

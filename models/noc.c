@@ -95,6 +95,8 @@ struct Noc {
      * NULL above TABLE_MAX_ROUTERS. */
     uint32_t *route_off;
     uint16_t *route_link;
+    NocPacket log[NOC_LOG];   /* ring of the most recent packets */
+    uint32_t log_next, log_len;
 };
 
 const char *const noc_topology_names[NOC_TOPOLOGY_COUNT] = {
@@ -361,8 +363,43 @@ static inline uint64_t cross(Link *l, uint64_t t, uint32_t bytes,
     return enter + latency + occ;
 }
 
+static uint64_t send_route(Noc *n, uint32_t src, uint32_t dst,
+                           uint32_t bytes, uint64_t t);
+
+uint64_t noc_send_tagged(Noc *n, uint32_t src, uint32_t dst, uint32_t bytes,
+                         uint64_t t, uint8_t tag)
+{
+    uint64_t arrive = send_route(n, src, dst, bytes, t);
+    if (src != dst) {
+        n->log[n->log_next] = (NocPacket){src, dst, t, arrive, bytes, tag};
+        n->log_next = (n->log_next + 1) % NOC_LOG;
+        if (n->log_len < NOC_LOG)
+            n->log_len++;
+    }
+    return arrive;
+}
+
 uint64_t noc_send(Noc *n, uint32_t src, uint32_t dst, uint32_t bytes,
                   uint64_t t)
+{
+    return noc_send_tagged(n, src, dst, bytes, t, 0);
+}
+
+uint32_t noc_in_flight(const Noc *n, uint64_t t, NocPacket *out,
+                       uint32_t max)
+{
+    uint32_t got = 0;
+    for (uint32_t i = 0; i < n->log_len && got < max; i++) {
+        const NocPacket *p = &n->log[(n->log_next + NOC_LOG - 1 - i) %
+                                     NOC_LOG];
+        if (p->depart <= t && t < p->arrive)
+            out[got++] = *p;
+    }
+    return got;
+}
+
+static uint64_t send_route(Noc *n, uint32_t src, uint32_t dst,
+                           uint32_t bytes, uint64_t t)
 {
     assert(src < n->cfg.routers && dst < n->cfg.routers);
     if (src == dst)

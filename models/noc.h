@@ -64,6 +64,25 @@ void noc_free(Noc *n);
 uint64_t noc_send(Noc *n, uint32_t src, uint32_t dst, uint32_t bytes,
                   uint64_t t);
 
+/* noc_send with a tag the caller gives meaning to (the coherence engine:
+ * its message type), kept with the packet in the recent-packet log. */
+uint64_t noc_send_tagged(Noc *n, uint32_t src, uint32_t dst, uint32_t bytes,
+                         uint64_t t, uint8_t tag);
+
+/* The most recent packets, for views that draw packets in flight. */
+#define NOC_LOG 512
+typedef struct NocPacket {
+    uint32_t src, dst;
+    uint64_t depart, arrive;  /* ready to leave; reached dst */
+    uint32_t bytes;
+    uint8_t tag;
+} NocPacket;
+
+/* Packets in flight at cycle t (depart <= t < arrive) among the last
+ * NOC_LOG sent; returns how many were written (at most max). */
+uint32_t noc_in_flight(const Noc *n, uint64_t t, NocPacket *out,
+                       uint32_t max);
+
 /* Links on the route from src to dst, in order (link indices into the
  * statistics); returns how many (0 for src == dst).  links may be NULL to
  * count only. */

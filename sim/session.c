@@ -169,6 +169,7 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
     sn->hierarchy = ms != NULL;
     if (!ms) {
         sn->nlinks = 0;
+        sn->npackets = 0;
         return;
     }
     const MemSysConfig *c = memsys_config(ms);
@@ -199,6 +200,18 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
         s->link_busy[i] = ls.busy_cycles;
     }
     s->link_time = s->time;
+    NocPacket pk[SNAP_MAX_PACKETS];
+    uint32_t np = noc_in_flight(noc, s->time, pk, SNAP_MAX_PACKETS);
+    sn->npackets = np;
+    for (uint32_t i = 0; i < np; i++) {
+        uint64_t span_p = pk[i].arrive - pk[i].depart;
+        sn->packets[i] = (SnapPacket){
+            pk[i].src, pk[i].dst,
+            span_p ? (float)(s->time - pk[i].depart) / (float)span_p : 0.0f,
+            pk[i].tag,
+            pk[i].tag == MSG_DATA || pk[i].tag == MSG_PUTX ||
+                pk[i].tag == MSG_WB};
+    }
     for (uint32_t n = 0; n < c->nodes && n < SNAP_MAX_NODES; n++) {
         const MemCtl *mc = memsys_memctl(ms, n);
         CacheStats st;

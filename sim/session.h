@@ -72,6 +72,17 @@ typedef struct SnapLink {
     uint64_t packets;
 } SnapLink;
 
+/* A coherence message on its way at the snapshot's cycle: from router
+ * src to router dst, `progress` of the way there (0..1). */
+typedef struct SnapPacket {
+    uint32_t src, dst;
+    float progress;
+    uint8_t type;             /* CohMsg */
+    bool data;                /* carries a line */
+} SnapPacket;
+
+#define SNAP_MAX_PACKETS 64
+
 typedef struct SnapNode {
     uint64_t mc_backlog;      /* cycles until the memory controller is free */
     uint64_t mc_requests;
@@ -111,6 +122,8 @@ typedef struct SimSnapshot {
 
     uint32_t nlinks;
     SnapLink links[SNAP_MAX_LINKS];
+    uint32_t npackets;        /* messages in flight at `cycle` */
+    SnapPacket packets[SNAP_MAX_PACKETS];
     SnapNode node[SNAP_MAX_NODES];
 
     uint32_t nsamples;        /* oldest first */

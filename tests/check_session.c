@@ -89,14 +89,20 @@ START_TEST(test_snapshot_contents)
     ck_assert_str_eq(snap.locks[lock].name, "tas+0");
     ck_assert_uint_gt(snap.locks[lock].acquisitions, 0);
     /* Somewhere in the run, a hart holds it and its L1 has the line. */
-    bool seen_holder = false, seen_modified = false;
+    bool seen_holder = false, seen_modified = false, seen_packet = false;
     float busiest = 0;
     for (int step = 0; step < 400 && !(seen_holder && seen_modified &&
-                                       busiest > 0.0f);
+                                       busiest > 0.0f && seen_packet);
          step++) {
         for (uint32_t i = 0; i < snap.nlinks; i++)
             if (snap.links[i].util > busiest)
                 busiest = snap.links[i].util;
+        for (uint32_t i = 0; i < snap.npackets; i++) {
+            ck_assert_float_ge(snap.packets[i].progress, 0.0f);
+            ck_assert_float_lt(snap.packets[i].progress, 1.0f);
+            ck_assert_uint_lt(snap.packets[i].src, snap.routers);
+            seen_packet = true;
+        }
         int holder = snap.locks[lock].holder;
         if (holder >= 0) {
             seen_holder = true;
@@ -114,6 +120,7 @@ START_TEST(test_snapshot_contents)
     ck_assert(seen_holder);
     ck_assert(seen_modified);
     ck_assert_msg(busiest > 0.0f, "no busy link");
+    ck_assert_msg(seen_packet, "no message in flight");
     ck_assert_uint_gt(snap.nholds, 0);
     ck_assert_uint_gt(snap.nsamples, 1);
     sim_snapshot_free(&snap);

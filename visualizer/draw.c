@@ -57,6 +57,8 @@ static const VisRGB DIM = {150, 156, 170};
 static const VisRGB DARK_TEXT = {16, 18, 22};
 static const VisRGB HILITE = {255, 255, 255};
 static const VisRGB ACCENT = {255, 210, 80};
+static const VisRGB PACKET_DATA = {255, 240, 160};   /* a line travelling */
+static const VisRGB PACKET_CTRL = {120, 220, 255};   /* a request, ack... */
 
 /* ORDER PARSIM_KIND */
 static const char *const kind_names[PARSIM_KIND_COUNT] = {
@@ -524,6 +526,43 @@ static void draw_noc(Vis *v)
                            L->ry[k->to] + oy, t, c);
         }
     }
+    /* Messages in flight at this cycle (seen when stepping): a dot part
+     * way along its route, X first then Y as the mesh routes it; data
+     * (a line) larger and warm, control messages small and cool. */
+    float prad = fmaxf(3.0f, (float)L->font / 4.0f);
+    for (uint32_t i = 0; i < s->npackets && i < SNAP_MAX_PACKETS; i++) {
+        const SnapPacket *pk = &s->packets[i];
+        if (pk->src >= L->nrouters || pk->dst >= L->nrouters)
+            continue;
+        float ax = L->rx[pk->src], ay = L->ry[pk->src];
+        float bx = L->rx[pk->dst], by = L->ry[pk->dst];
+        float f = fminf(fmaxf(pk->progress, 0.0f), 1.0f), x, y;
+        if (s->topology == NOC_BUS) {
+            x = ax + (bx - ax) * f;
+            y = (float)L->bus.y + (float)L->bus.h / 2.0f;
+        } else {
+            float dx = fabsf(bx - ax), dy = fabsf(by - ay);
+            float along = f * (dx + dy);
+            if (along <= dx || dx + dy == 0) {
+                x = ax + (dx ? (bx - ax) * along / dx : 0);
+                y = ay;
+            } else {
+                x = bx;
+                y = ay + (by - ay) * (along - dx) / dy;
+            }
+        }
+        VisRGB pc = pk->data ? PACKET_DATA : PACKET_CTRL;
+        disc(v->r, x, y, pk->data ? prad * 1.4f : prad, pc);
+    }
+    if (s->npackets) {
+        snprintf(buf, sizeof buf, "%u message%s in flight", s->npackets,
+                 s->npackets == 1 ? "" : "s");
+        int w = vis_text_width(&v->text, L->small, false, buf);
+        vis_text(&v->text, L->noc.x + L->noc.w - w - L->small / 2,
+                 L->noc.y + L->noc.h - L->small * 3 / 2, L->small, false,
+                 TEXT, buf);
+    }
+
     /* Routers, labelled with what sits on them. */
     float rad = fmaxf(3.0f, (float)L->font / 3.0f);
     float spacing = L->nrouters > 1 ? fabsf(L->rx[1] - L->rx[0]) +
