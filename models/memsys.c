@@ -707,10 +707,11 @@ static uint64_t transaction(MemSys *m, DirEntry *e, uint32_t core,
 /* The L1 hit path: true (and the latency in *lat) when the access is
  * satisfied by core's L1 without any message. */
 static bool l1_hit(MemSys *m, uint32_t core, uint32_t line, bool write,
-                   uint32_t *lat)
+                   uint32_t *lat, CacheLine **found)
 {
     Core *k = &m->core[core];
     CacheLine *l = cache_lookup(k->l1, line, true);
+    *found = l;
     if (!l)
         return false;
     uint8_t st = l->state;
@@ -737,12 +738,12 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
     uint64_t t = h->cycle;
     const Transition (*tab)[EV_COUNT] = tables[m->cfg.protocol];
     uint32_t lat;
+    CacheLine *l;
 
-    if (l1_hit(m, core, line, write, &lat))
+    if (l1_hit(m, core, line, write, &lat, &l))
         return lat;
     k->l1s.accesses++;
     t += m->cfg.l1d_latency;
-    CacheLine *l = cache_lookup(k->l1, line, false);
     uint8_t st = l ? l->state : COH_I;
     Transition tr = tab[st][write ? EV_STORE : EV_LOAD];
     DirEntry *e = dir_get(&m->dir, line);
@@ -798,8 +799,9 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
         uint32_t line = addr & ~(m->cfg.l1d.line - 1);
         bool write = kind == ISA_ACC_STORE || kind == ISA_ACC_AMO ||
                      kind == ISA_ACC_SC;
+        CacheLine *found;
         core_lock(m, core);
-        bool hit = l1_hit(m, core, line, write, &r);
+        bool hit = l1_hit(m, core, line, write, &r, &found);
         core_unlock(m, core);
         if (!hit) {
             pthread_mutex_lock(&m->lock);

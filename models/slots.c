@@ -9,20 +9,31 @@ static inline int busy(const Slots *s, uint64_t t)
     return (int)(s->bits[i / 64] >> (i % 64) & 1);
 }
 
+/* Clear the calendar's bits for cycles [from, to) (to - from < WINDOW). */
+static void clear_range(Slots *s, uint64_t from, uint64_t to)
+{
+    while (from < to) {
+        uint64_t i = from % SLOTS_WINDOW;
+        uint64_t bit = i % 64;
+        uint64_t n = 64 - bit;             /* bits left in this word */
+        if (n > to - from)
+            n = to - from;
+        uint64_t mask = n == 64 ? ~0ull : ((1ull << n) - 1) << bit;
+        s->bits[i / 64] &= ~mask;
+        from += n;
+    }
+}
+
 /* Slide the window forward so that it ends after cycle t. */
 static void cover(Slots *s, uint64_t t)
 {
     if (t < s->lo + SLOTS_WINDOW)
         return;
     uint64_t lo = t - SLOTS_WINDOW + 1;
-    if (lo - s->lo >= SLOTS_WINDOW) {
+    if (lo - s->lo >= SLOTS_WINDOW)
         memset(s->bits, 0, sizeof s->bits);
-    } else {
-        for (uint64_t x = s->lo; x < lo; x++) {
-            uint64_t i = x % SLOTS_WINDOW;
-            s->bits[i / 64] &= ~(1ull << (i % 64));
-        }
-    }
+    else
+        clear_range(s, s->lo, lo);
     s->lo = lo;
 }
 
