@@ -63,6 +63,12 @@ static void usage(FILE *f)
         f);
 }
 
+/* parsim's exit status for a program file sim_elf_open rejected. */
+static int rejected(const char *err)
+{
+    return strstr(err, "cannot open") ? SIM_EXIT_NO_INPUT : SIM_EXIT_BAD_ELF;
+}
+
 #define MAX_SHOTS 32
 
 typedef struct Shot {
@@ -104,8 +110,7 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
     SimSession *s = sim_session_new(cfg, path, argc, argv, err, sizeof err);
     if (!s) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);
-        return strstr(err, "cannot open") ? SIM_EXIT_NO_INPUT
-                                          : SIM_EXIT_BAD_ELF;
+        return rejected(err);
     }
     qsort(shots, (size_t)nshots, sizeof *shots, shot_cmp);
     SimSnapshot snap;
@@ -156,12 +161,26 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
     return status;
 }
 
+enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
+       O_NO_PROGRESS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
+       O_QUANTUM, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
+       O_GUI_KEYS, O_GUI_SHOT };
+
+/* Options that are shorthands for one configuration key. */
+static const char *option_key(int opt)
+{
+    switch (opt) {
+    case O_MAX_CYCLES: return "run.max_cycles";
+    case O_RAM: return "machine.ram_size";
+    case O_CORES: return "machine.cores";
+    case O_TPC: return "machine.threads_per_core";
+    case O_QUANTUM: return "run.quantum";
+    default: return "?";
+    }
+}
+
 static int cmd_run(int argc, char **argv)
 {
-    enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
-           O_NO_PROGRESS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
-           O_QUANTUM, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
-           O_GUI_KEYS, O_GUI_SHOT };
     static const struct option opts[] = {
         {"max-cycles", required_argument, 0, O_MAX_CYCLES},
         {"ram-size", required_argument, 0, O_RAM},
@@ -200,13 +219,9 @@ static int cmd_run(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
         bool ok = true;
         switch (c) {
-        case O_MAX_CYCLES:
-            ok = sim_config_set(&cfg, "run.max_cycles", optarg, err,
-                                sizeof err);
-            break;
-        case O_RAM:
-            ok = sim_config_set(&cfg, "machine.ram_size", optarg, err,
-                                sizeof err);
+        case O_MAX_CYCLES: case O_RAM: case O_CORES: case O_TPC:
+        case O_QUANTUM:
+            ok = sim_config_set(&cfg, option_key(c), optarg, err, sizeof err);
             break;
         case O_SET: {
             char *eq = strchr(optarg, '=');
@@ -223,23 +238,12 @@ static int cmd_run(int argc, char **argv)
         case O_MACHINE:
             ok = sim_config_load(&cfg, optarg, err, sizeof err);
             break;
-        case O_CORES:
-            ok = sim_config_set(&cfg, "machine.cores", optarg, err,
-                                sizeof err);
-            break;
-        case O_TPC:
-            ok = sim_config_set(&cfg, "machine.threads_per_core", optarg, err,
-                                sizeof err);
-            break;
         case O_HOST_THREADS:
             ok = sim_config_set(&cfg, "run.host_threads", optarg, err,
                                 sizeof err);
             if (ok)
                 cfg.mode = cfg.host_threads > 1 ? SIM_MODE_PARALLEL
                                                 : SIM_MODE_DETERMINISTIC;
-            break;
-        case O_QUANTUM:
-            ok = sim_config_set(&cfg, "run.quantum", optarg, err, sizeof err);
             break;
         case O_STATS:
             stats_path = optarg;
@@ -314,8 +318,7 @@ static int cmd_run(int argc, char **argv)
     SimProgram *prog = sim_elf_open(path, err, sizeof err);
     if (!prog) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);
-        return strstr(err, "cannot open") ? SIM_EXIT_NO_INPUT
-                                          : SIM_EXIT_BAD_ELF;
+        return rejected(err);
     }
     SimMachine *m = malloc(sizeof *m);
     if (!m) {
@@ -393,8 +396,7 @@ static int cmd_disasm(int argc, char **argv)
     SimProgram *prog = sim_elf_open(argv[1], err, sizeof err);
     if (!prog) {
         fprintf(stderr, "parsim: %s: %s\n", argv[1], err);
-        return strstr(err, "cannot open") ? SIM_EXIT_NO_INPUT
-                                          : SIM_EXIT_BAD_ELF;
+        return rejected(err);
     }
     printf("\n%s:     file format elf32-littleriscv\n", argv[1]);
     DisCtx d = {prog};
