@@ -7,6 +7,7 @@
  */
 #include "sim/elf.h"
 
+#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <errno.h>
 #include <gelf.h>
@@ -36,6 +37,7 @@ struct SimProgram {
     size_t image_size;
     Elf *elf;
     Dwarf *dwarf;         /* NULL when there is no debug info */
+    Dwarf_CFI *cfi;       /* call frame information, for backtraces */
     uint32_t entry;
     Segment *segs;
     size_t nsegs;
@@ -272,6 +274,8 @@ SimProgram *sim_elf_open(const char *path, char *err, size_t errlen)
     load_symbols(p);
     /* Debug info is optional: without it messages name functions only. */
     p->dwarf = dwarf_begin_elf(p->elf, DWARF_C_READ, NULL);
+    if (p->dwarf)
+        p->cfi = dwarf_getcfi(p->dwarf);     /* .debug_frame, owned by it */
     return p;
 }
 
@@ -280,7 +284,7 @@ void sim_elf_close(SimProgram *p)
     if (!p)
         return;
     if (p->dwarf)
-        dwarf_end(p->dwarf);
+        dwarf_end(p->dwarf);     /* frees the CFI too */
     if (p->elf)
         elf_end(p->elf);
     free(p->image);
@@ -436,6 +440,124 @@ void sim_elf_data_name(const SimProgram *p, uint32_t addr, char *buf,
         snprintf(buf, len, "%s+%u", s->name, addr - s->addr);
     else
         snprintf(buf, len, "0x%08x", addr);
+}
+
+/* ---- backtraces ----------------------------------------------------------- */
+
+/* Evaluate a CFI expression (the few operations compilers emit for
+ * frames): the result is an address (*is_value false) or a value. */
+static bool eval_ops(const Dwarf_Op *ops, size_t n, const uint32_t *regs,
+                     uint32_t cfa, bool *is_value, uint32_t *out)
+{
+    uint32_t st[8];
+    int sp = 0;
+    *is_value = false;
+    for (size_t i = 0; i < n; i++) {
+        const Dwarf_Op *o = &ops[i];
+        if (sp >= 7)
+            return false;
+        if (o->atom >= DW_OP_breg0 && o->atom <= DW_OP_breg31)
+            st[sp++] = regs[o->atom - DW_OP_breg0] + (uint32_t)o->number;
+        else if (o->atom >= DW_OP_lit0 && o->atom <= DW_OP_lit31)
+            st[sp++] = o->atom - DW_OP_lit0;
+        else switch (o->atom) {
+        case DW_OP_bregx:
+            if (o->number >= 32)
+                return false;
+            st[sp++] = regs[o->number] + (uint32_t)o->number2;
+            break;
+        case DW_OP_call_frame_cfa: st[sp++] = cfa; break;
+        case DW_OP_consts: case DW_OP_constu:
+        case DW_OP_const1u: case DW_OP_const1s: case DW_OP_const2u:
+        case DW_OP_const2s: case DW_OP_const4u: case DW_OP_const4s:
+            st[sp++] = (uint32_t)o->number;
+            break;
+        case DW_OP_plus_uconst:
+            if (sp < 1) return false;
+            st[sp - 1] += (uint32_t)o->number;
+            break;
+        case DW_OP_plus:
+            if (sp < 2) return false;
+            st[sp - 2] += st[sp - 1];
+            sp--;
+            break;
+        case DW_OP_minus:
+            if (sp < 2) return false;
+            st[sp - 2] -= st[sp - 1];
+            sp--;
+            break;
+        case DW_OP_stack_value: *is_value = true; break;
+        default: return false;
+        }
+    }
+    if (sp < 1)
+        return false;
+    *out = st[sp - 1];
+    return true;
+}
+
+int sim_elf_backtrace(const SimProgram *p, const IsaMem *mem, uint32_t pc,
+                      const uint32_t x[32], uint32_t *out, int max)
+{
+    if (!p->cfi)
+        return 0;
+    uint32_t regs[32];
+    memcpy(regs, x, sizeof regs);
+    int n = 0;
+    while (n < max) {
+        Dwarf_Frame *frame;
+        if (dwarf_cfi_addrframe(p->cfi, pc, &frame) != 0)
+            break;
+        int ra_reg = dwarf_frame_info(frame, NULL, NULL, NULL);
+        Dwarf_Op *ops, mem_ops[3];
+        size_t nops;
+        uint32_t cfa, ra;
+        bool is_value;
+        if (ra_reg < 0 || ra_reg >= 32 ||
+            dwarf_frame_cfa(frame, &ops, &nops) != 0 || nops == 0 ||
+            !eval_ops(ops, nops, regs, 0, &is_value, &cfa)) {
+            free(frame);
+            break;
+        }
+        if (dwarf_frame_register(frame, ra_reg, mem_ops, &ops, &nops) != 0) {
+            free(frame);
+            break;
+        }
+        if (nops == 0 && ops == NULL) {          /* same value: still in ra */
+            ra = regs[ra_reg];
+        } else if (nops == 0) {                  /* undefined: the outermost */
+            free(frame);
+            break;
+        } else {
+            uint32_t loc;
+            if (!eval_ops(ops, nops, regs, cfa, &is_value, &loc) ||
+                (!is_value && !isa_mem_read(mem, loc, &ra, 4))) {
+                free(frame);
+                break;
+            }
+            if (is_value)
+                ra = loc;
+        }
+        /* Where s0 (the frame pointer) was saved, for frames that use it. */
+        if (dwarf_frame_register(frame, 8, mem_ops, &ops, &nops) == 0 &&
+            nops > 0) {
+            uint32_t loc, v;
+            if (eval_ops(ops, nops, regs, cfa, &is_value, &loc)) {
+                if (is_value)
+                    regs[8] = loc;
+                else if (isa_mem_read(mem, loc, &v, 4))
+                    regs[8] = v;
+            }
+        }
+        free(frame);
+        if (ra == 0 || ra == pc + 0 || !isa_mem_ptr(mem, ra, 2))
+            break;
+        out[n++] = ra;
+        regs[2] = cfa;                            /* the caller's sp */
+        regs[1] = ra;
+        pc = ra - 2;                              /* inside the call */
+    }
+    return n;
 }
 
 void sim_elf_each_code_section(const SimProgram *p, SimSectionFn fn,

@@ -57,6 +57,12 @@ bool sim_elf_source_line(const SimProgram *p, uint32_t addr,
 void sim_elf_describe(const SimProgram *p, uint32_t addr, char *buf,
                       size_t len);
 
+/* Return addresses of the callers of the code at pc, innermost first, from
+ * the program's call frame information (.debug_frame) and the hart's
+ * registers x[] and memory; returns how many (0 without CFI). */
+int sim_elf_backtrace(const SimProgram *p, const IsaMem *mem, uint32_t pc,
+                      const uint32_t x[32], uint32_t *out, int max);
+
 /* "counter+4" for a data address inside a variable, else "0x80400010". */
 void sim_elf_data_name(const SimProgram *p, uint32_t addr, char *buf,
                        size_t len);

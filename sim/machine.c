@@ -334,6 +334,36 @@ static void describe_wait(const SimMachine *m, const SimHart *h, char *buf,
     }
 }
 
+/* ", called from main+0x2c (prog.c:31)": the first caller of the hart's
+ * current code that is not the runtime's own (the lock or wait functions
+ * it is blocked in), so that a deadlock points at the program's line. */
+static void caller_outside_runtime(const SimMachine *m, const SimHart *h,
+                                   char *buf, size_t len)
+{
+    static const char *const runtime[] = {"parsim.h", "sync.c", "start.c",
+                                          "crt0.S", "parsim_sync.h"};
+    uint32_t ras[16];
+    int n = sim_elf_backtrace(m->prog, &m->mem, h->isa.pc, h->isa.x, ras,
+                              16);
+    for (int i = 0; i < n; i++) {
+        const char *file;
+        int line;
+        if (!sim_elf_source_line(m->prog, ras[i] - 2, &file, &line))
+            continue;
+        const char *base = strrchr(file, '/');
+        base = base ? base + 1 : file;
+        bool ours = false;
+        for (size_t k = 0; k < sizeof runtime / sizeof runtime[0]; k++)
+            ours |= strcmp(base, runtime[k]) == 0;
+        if (ours)
+            continue;
+        char where[256];
+        sim_elf_describe(m->prog, ras[i] - 2, where, sizeof where);
+        snprintf(buf, len, ", called from %s", where);
+        return;
+    }
+}
+
 static int deadlock(SimMachine *m)
 {
     begin_message(m);
@@ -341,11 +371,12 @@ static int deadlock(SimMachine *m)
             "can wake another:\n", m->nharts);
     for (uint32_t i = 0; i < m->nharts; i++) {
         const SimHart *h = &m->harts[i];
-        char loc[256], what[512];
+        char loc[256], what[512], from[300] = "";
         sim_elf_describe(m->prog, h->isa.pc, loc, sizeof loc);
         describe_wait(m, h, what, sizeof what);
-        fprintf(stderr, "parsim:   hart %u (core %u) at pc 0x%08x in %s %s\n",
-                i, h->core, h->isa.pc, loc, what);
+        caller_outside_runtime(m, h, from, sizeof from);
+        fprintf(stderr, "parsim:   hart %u (core %u) at pc 0x%08x in %s %s%s\n",
+                i, h->core, h->isa.pc, loc, what, from);
     }
     return SIM_EXIT_DEADLOCK;
 }

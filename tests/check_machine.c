@@ -225,6 +225,12 @@ START_TEST(test_deadlock_report)
     ck_assert_msg(strstr(res.err, "(lock_b+0) held by hart 1") &&
                       strstr(res.err, "(lock_a+0) held by hart 0"),
                   "%s", res.err);
+    /* The program's own lines, found by unwinding out of the runtime. */
+    ck_assert_msg(strstr(h0, "called from main+") &&
+                      strstr(h0, "(mt_deadlock.c:35)") &&
+                      strstr(h1, "called from other+") &&
+                      strstr(h1, "(mt_deadlock.c:19)"),
+                  "%s", res.err);
 }
 END_TEST
 
