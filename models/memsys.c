@@ -163,6 +163,8 @@ typedef struct Core {
     _Alignas(64) int lock;       /* parallel mode: see memsys_access */
     Cache *l1, *l2;
     MissClassifier *mc, *mc2;    /* of L1 and L2 */
+    uint32_t mc_last;            /* the line mc saw last (0: none): a hit
+                                    on it again leaves its order as it is */
     CacheStats l1s, l2s;
 } Core;
 
@@ -570,6 +572,8 @@ static Transition remote(MemSys *m, uint32_t core, uint32_t line, Event ev)
             m->core[core].l1s.invalidations++;
             m->sharing++;
             missclass_invalidated(m->core[core].mc, line);
+            if (m->core[core].mc_last == line)
+                m->core[core].mc_last = 0;
             if (m->core[core].mc2)
                 missclass_invalidated(m->core[core].mc2, line);
         }
@@ -720,7 +724,10 @@ static bool l1_hit(MemSys *m, uint32_t core, uint32_t line, bool write,
         return false;
     k->l1s.accesses++;
     k->l1s.hits++;
-    missclass_hit(k->mc, line);
+    if (line != k->mc_last) {
+        missclass_hit(k->mc, line);
+        k->mc_last = line;
+    }
     if (tr.next != st)
         set_private_state(m, core, line, tr.next);   /* E -> M, silent */
     *lat = m->cfg.l1d_latency;
@@ -751,6 +758,7 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
         return (uint32_t)(t - h->cycle);     /* out of memory: a hit */
     if (!l) {
         MissClass c = missclass_miss(k->mc, line);
+        k->mc_last = line;
         k->l1s.misses[c]++;
         e->st.misses++;
         if (k->l2) {
