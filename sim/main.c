@@ -69,6 +69,23 @@ static int rejected(const char *err)
     return strstr(err, "cannot open") ? SIM_EXIT_NO_INPUT : SIM_EXIT_BAD_ELF;
 }
 
+/* After a run: the summary and the --stats file; returns the exit
+ * status (a failed --stats write turns success into a usage error). */
+static int report(const SimConfig *cfg, SimMachine *m, int status,
+                  const char *stats_path)
+{
+    char err[512];
+    if (!cfg->quiet)
+        sim_machine_summary(m, stderr);
+    if (stats_path &&
+        !sim_machine_write_stats(m, stats_path, err, sizeof err)) {
+        fprintf(stderr, "parsim: --stats: %s\n", err);
+        if (status == 0)
+            status = SIM_EXIT_USAGE;
+    }
+    return status;
+}
+
 #define MAX_SHOTS 32
 
 typedef struct Shot {
@@ -146,15 +163,7 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
         while (sim_session_run_to(s, UINT64_MAX))
             ;
         m = sim_session_machine(s);
-        status = m->status;
-        if (!cfg->quiet)
-            sim_machine_summary(m, stderr);
-        if (stats_path &&
-            !sim_machine_write_stats(m, stats_path, err, sizeof err)) {
-            fprintf(stderr, "parsim: --stats: %s\n", err);
-            if (status == 0)
-                status = SIM_EXIT_USAGE;
-        }
+        status = report(cfg, m, m->status, stats_path);
     }
     sim_snapshot_free(&snap);
     sim_session_free(s);
@@ -332,15 +341,7 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "parsim: %s: %s\n", path, err);
         status = SIM_EXIT_BAD_ELF;
     } else {
-        status = sim_machine_run(m);
-        if (!cfg.quiet)
-            sim_machine_summary(m, stderr);
-        if (stats_path &&
-            !sim_machine_write_stats(m, stats_path, err, sizeof err)) {
-            fprintf(stderr, "parsim: --stats: %s\n", err);
-            if (status == 0)
-                status = SIM_EXIT_USAGE;
-        }
+        status = report(&cfg, m, sim_machine_run(m), stats_path);
     }
     sim_machine_free(m);
     free(m);

@@ -226,18 +226,33 @@ static int32_t sys_open(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
 }
 
 
+/* The {handle, buffer, length} block of SYS_WRITE and SYS_READ.  False
+ * when it cannot be read or names no open handle, with *fail the value to
+ * return: every byte untransferred (or -1 for an unreadable block). */
+static bool io_block(SimSemihost *sh, const IsaMem *mem, uint32_t a1,
+                     uint32_t *h, uint32_t *buf, uint32_t *len,
+                     uint32_t *fail)
+{
+    if (!arg(mem, a1, 0, h) || !arg(mem, a1, 1, buf) ||
+        !arg(mem, a1, 2, len)) {
+        *fail = 0xffffffffu;
+        return false;
+    }
+    if (!valid_handle(sh, *h)) {
+        sh->guest_errno = EBADF;
+        *fail = *len;
+        return false;
+    }
+    return true;
+}
+
 /* Returns the number of bytes NOT written, as the call specifies. */
 static uint32_t sys_write(SimSemihost *sh, uint32_t hart, const IsaMem *mem,
                           uint32_t a1)
 {
-    uint32_t h, buf, len;
-    if (!arg(mem, a1, 0, &h) || !arg(mem, a1, 1, &buf) ||
-        !arg(mem, a1, 2, &len))
-        return 0xffffffffu;
-    if (!valid_handle(sh, h)) {
-        sh->guest_errno = EBADF;
-        return len;
-    }
+    uint32_t h, buf, len, fail;
+    if (!io_block(sh, mem, a1, &h, &buf, &len, &fail))
+        return fail;
     int kind = sh->files[h].kind;
     if (kind == F_CON_IN || kind == F_FEATURES) {
         sh->guest_errno = EBADF;
@@ -263,14 +278,9 @@ static uint32_t sys_write(SimSemihost *sh, uint32_t hart, const IsaMem *mem,
 /* Returns the number of bytes NOT read. */
 static uint32_t sys_read(SimSemihost *sh, IsaMem *mem, uint32_t a1)
 {
-    uint32_t h, buf, len;
-    if (!arg(mem, a1, 0, &h) || !arg(mem, a1, 1, &buf) ||
-        !arg(mem, a1, 2, &len))
-        return 0xffffffffu;
-    if (!valid_handle(sh, h)) {
-        sh->guest_errno = EBADF;
-        return len;
-    }
+    uint32_t h, buf, len, fail;
+    if (!io_block(sh, mem, a1, &h, &buf, &len, &fail))
+        return fail;
     uint8_t *dst = isa_mem_ptr(mem, buf, len);
     if (!dst) {
         sh->guest_errno = EFAULT;
