@@ -163,7 +163,7 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
         while (sim_session_run_to(s, UINT64_MAX))
             ;
         m = sim_session_machine(s);
-        status = report(cfg, m, m->status, stats_path);
+        status = report(cfg, m, sim_machine_status(m), stats_path);
     }
     sim_snapshot_free(&snap);
     sim_session_free(s);
@@ -329,22 +329,16 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "parsim: %s: %s\n", path, err);
         return rejected(err);
     }
-    SimMachine *m = malloc(sizeof *m);
-    if (!m) {
-        sim_elf_close(prog);
-        fprintf(stderr, "parsim: out of memory\n");
-        return SIM_EXIT_USAGE;
-    }
     int status;
-    if (!sim_machine_init(m, &cfg, prog, argc - optind, argv + optind, err,
-                          sizeof err)) {
+    SimMachine *m = sim_machine_new(&cfg, prog, argc - optind, argv + optind,
+                                    err, sizeof err);
+    if (!m) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);
         status = SIM_EXIT_BAD_ELF;
     } else {
         status = report(&cfg, m, sim_machine_run(m), stats_path);
     }
     sim_machine_free(m);
-    free(m);
     sim_elf_close(prog);
     return status;
 }

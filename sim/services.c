@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "programs/runtime/parsim_ecall.h"
-#include "sim/machine.h"
+#include "sim/machine_priv.h"
 
 enum { A0 = 10, A1 = 11, A2 = 12, A6 = 16, A7 = 17 };
 

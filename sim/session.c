@@ -15,8 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "programs/runtime/parsim_ecall.h"
-#include "sim/machine.h"
+#include "sim/machine_priv.h"
 
 struct SimSession {
     SimConfig cfg;
@@ -323,9 +322,8 @@ bool sim_session_snapshot(SimSession *s, SimSnapshot *out)
 
 static bool build(SimSession *s, char *err, size_t errlen)
 {
-    s->m = calloc(1, sizeof *s->m);
-    if (!s->m || !sim_machine_init(s->m, &s->cfg, s->prog, s->argc, s->argv,
-                                   err, errlen))
+    s->m = sim_machine_new(&s->cfg, s->prog, s->argc, s->argv, err, errlen);
+    if (!s->m)
         return false;
     s->time = 0;
     s->ended = false;
@@ -347,7 +345,6 @@ static void teardown(SimSession *s)
 {
     if (s->m) {
         sim_machine_free(s->m);
-        free(s->m);
         s->m = NULL;
     }
 }

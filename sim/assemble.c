@@ -1,0 +1,237 @@
+/* assemble.c — the machine from its configuration: RAM and the program
+ * in it, harts, each core's timing environment (cost table, memory model,
+ * issue slots of a multithreaded core), the memory hierarchy with the
+ * organisation and topology "auto" stands for, and the semihosting
+ * state; and the machine's end.  Plus the small accessors machine.h
+ * promises.
+ */
+#include "sim/machine_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+double sim_now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ---- assembly -------------------------------------------------------------- */
+
+static CacheGeom geom(const SimCacheConfig *c, uint32_t seed)
+{
+    return (CacheGeom){c->size, c->assoc, c->line, (CacheRepl)c->repl, seed};
+}
+
+/* The memory hierarchy of the configuration: which organisation and
+ * topology "auto" means, where cores and nodes sit on the interconnect. */
+static bool build_memsys(SimMachine *m, char *err, size_t errlen)
+{
+    const SimConfig *c = &m->cfg;
+    MemSysConfig mc;
+    memset(&mc, 0, sizeof mc);
+    mc.cores = c->cores;
+    mc.threads_per_core = c->threads_per_core;
+    mc.nodes = c->numa_nodes;
+    mc.l1d = geom(&c->l1d, 1);
+    mc.l1d_latency = c->l1d.latency;
+    mc.l2_on = c->l2.size != 0;
+    mc.l2 = geom(&c->l2, 2);
+    mc.l2_latency = c->l2.latency;
+    mc.llc = geom(&c->llc, 3);
+    mc.llc_latency = c->llc.latency;
+    mc.protocol = (CohProtocol)c->protocol;
+    bool snoop = c->organisation == 1 ||
+                 (c->organisation == 0 && c->numa_nodes == 1 && c->cores <= 8);
+    mc.org = snoop ? COH_SNOOP : COH_DIRECTORY;
+    mc.dir_latency = c->dir_latency;
+    NocTopology topo = c->noc_topology ? (NocTopology)(c->noc_topology - 1)
+                                       : snoop ? NOC_BUS : NOC_MESH;
+    if (snoop && topo != NOC_BUS) {
+        snprintf(err, errlen, "coherence.organisation = snoop needs "
+                 "noc.topology = bus (snooping is broadcast on one bus)");
+        return false;
+    }
+    mc.noc.topology = topo;
+    /* On a bus every core and every node's home has its own port, so that
+     * every message crosses (and occupies) the one shared link. */
+    mc.noc.routers = topo == NOC_BUS ? c->cores + c->numa_nodes : c->cores;
+    uint32_t w = c->noc_width;
+    if ((topo == NOC_MESH || topo == NOC_TORUS) && w == 0)
+        for (w = 1; w * w < c->cores || c->cores % w; w++)
+            ;
+    mc.noc.width = topo == NOC_MESH || topo == NOC_TORUS ? w : 0;
+    mc.noc.link_latency = c->link_latency;
+    mc.noc.router_latency = c->router_latency;
+    mc.noc.link_bytes_per_cycle = c->link_bytes_per_cycle;
+    uint32_t per_node = c->numa_nodes ? c->cores / c->numa_nodes : 1;
+    for (uint32_t i = 0; i < c->cores && i < 64; i++)
+        mc.core_router[i] = i;
+    for (uint32_t n = 0; n < c->numa_nodes && n < 64; n++)
+        mc.node_router[n] = topo == NOC_BUS ? c->cores + n : n * per_node;
+    mc.mem_latency = c->dram_latency;
+    mc.mem_bytes_per_cycle = c->mem_bytes_per_cycle;
+    mc.placement = (MemPlacement)c->placement;
+    mc.bound_node = c->bound_node;
+    mc.page_size = c->page_size;
+    mc.ctrl_bytes = c->ctrl_bytes;
+    mc.locked = c->mode == SIM_MODE_PARALLEL && c->host_threads > 1;
+    if (!memsys_config_check(&mc, err, errlen))
+        return false;
+    m->memsys = memsys_new(&mc);
+    if (!m->memsys) {
+        snprintf(err, errlen, "out of memory for the memory hierarchy");
+        return false;
+    }
+    return true;
+}
+
+static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
+                 int argc, char **argv, char *err, size_t errlen)
+{
+    m->cfg = *cfg;
+    m->prog = prog;
+    m->status = -1;
+    pthread_mutex_init(&m->lock, NULL);
+    if (!sim_config_check(cfg, err, errlen))
+        return false;
+    m->nharts = cfg->cores * cfg->threads_per_core;
+    if (!sim_ev_init(&m->ev, m->nharts)) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    m->ev.grow = cfg->mode == SIM_MODE_PARALLEL && cfg->host_threads > 1;
+    m->mem.base = cfg->ram_base;
+    m->mem.size = cfg->ram_size;
+    /* calloc: the host only backs the pages the program touches. */
+    m->mem.ram = calloc(1, cfg->ram_size);
+    m->mem.code_map = calloc(1, (cfg->ram_size >> ISA_CODE_BLOCK_SHIFT) / 8 + 1);
+    m->harts = aligned_alloc(64, m->nharts * sizeof *m->harts);
+    if (m->harts)
+        memset(m->harts, 0, m->nharts * sizeof *m->harts);
+    m->core_env = calloc(cfg->cores, sizeof *m->core_env);
+    m->flat.hart = aligned_alloc(64, m->nharts * sizeof *m->flat.hart);
+    if (m->flat.hart)
+        memset(m->flat.hart, 0, m->nharts * sizeof *m->flat.hart);
+    m->slot_wait = calloc(m->nharts, sizeof *m->slot_wait);
+    if (cfg->threads_per_core > 1)
+        m->mt = calloc(cfg->cores, sizeof *m->mt);
+    if (!m->mem.ram || !m->mem.code_map || !m->harts || !m->core_env ||
+        !m->flat.hart || !m->slot_wait ||
+        (cfg->threads_per_core > 1 && !m->mt)) {
+        snprintf(err, errlen, "cannot allocate %u MiB of simulated RAM and "
+                 "%u harts", cfg->ram_size >> 20, m->nharts);
+        return false;
+    }
+    if (!sim_elf_load(prog, &m->mem, err, errlen))
+        return false;
+    /* parsim-cc programs put their stacks below __stack: with a smaller
+     * RAM they would fault at the first push, far from the cause. */
+    const SimSymbol *stack = sim_elf_symbol(prog, "__stack");
+    if (stack && !isa_mem_ptr(&m->mem, stack->addr - 4, 4)) {
+        snprintf(err, errlen, "the program's stacks end at __stack = 0x%08x, "
+                 "outside RAM 0x%08x..0x%08x: give it more RAM (--ram-size)",
+                 stack->addr, m->mem.base, m->mem.base + (m->mem.size - 1));
+        return false;
+    }
+    m->flat.latency = cfg->mem_latency;
+    if (cfg->timing && cfg->mem_model == SIM_MEM_HIERARCHY &&
+        !build_memsys(m, err, errlen))
+        return false;
+    for (uint32_t c = 0; c < cfg->cores; c++) {
+        IsaEnv *env = &m->core_env[c];
+        env->mem = &m->mem;
+        if (cfg->timing) {
+            memcpy(env->cost, cfg->cost, sizeof env->cost);
+            env->access = m->memsys ? memsys_access : flatmem_access;
+            env->access_ctx = m->memsys ? (void *)m->memsys
+                                        : (void *)&m->flat;
+        } else {
+            for (int i = 0; i < ISA_CLASS_COUNT; i++)
+                env->cost[i] = 1;
+        }
+        if (m->mt) {
+            uint32_t first = c * cfg->threads_per_core;
+            mtcore_init(&m->mt[c], cfg->mt_policy == SIM_MT_SWITCH_ON_STALL,
+                        cfg->switch_penalty, cfg->stall_threshold, first,
+                        &m->slot_wait[first]);
+            env->issue = mtcore_issue;
+            env->issue_ctx = &m->mt[c];
+        }
+    }
+    for (uint32_t i = 0; i < m->nharts; i++) {
+        SimHart *h = &m->harts[i];
+        /* As on QEMU's virt machine: every hart starts at the entry point
+         * in machine mode, told apart by mhartid. */
+        if (!isa_hart_init(&h->isa, i, sim_elf_entry(prog))) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        h->isa.marchid = PARSIM_MARCHID;
+        h->core = i / cfg->threads_per_core;
+        h->thread = i % cfg->threads_per_core;
+        h->env = &m->core_env[h->core];
+        h->state = SIM_HART_RUNNABLE;
+        h->worker = (int)(h->core % (cfg->host_threads ? cfg->host_threads : 1));
+    }
+    if (!sim_semihost_init(&m->sh, argc, argv) ||
+        !sim_semihost_harts(&m->sh, m->nharts)) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    uint32_t ram_top = cfg->ram_base + cfg->ram_size;
+    m->sh.clock_hz = cfg->clock_hz;
+    m->sh.heap_base = sim_elf_top(prog);
+    m->sh.stack_base = ram_top;
+    m->sh.stack_limit = ram_top - (ram_top - m->sh.heap_base) / 2;
+    m->sh.heap_limit = m->sh.stack_limit;
+    return true;
+}
+
+SimMachine *sim_machine_new(const SimConfig *cfg, const SimProgram *prog,
+                            int argc, char **argv, char *err, size_t errlen)
+{
+    SimMachine *m = aligned_alloc(64, (sizeof *m + 63) & ~(size_t)63);
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    memset(m, 0, sizeof *m);
+    if (!init(m, cfg, prog, argc, argv, err, errlen)) {
+        sim_machine_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void sim_machine_free(SimMachine *m)
+{
+    if (!m)
+        return;
+    sim_ev_free(&m->ev);
+    sim_semihost_free(&m->sh);
+    for (uint32_t i = 0; m->harts && i < m->nharts; i++)
+        isa_hart_free(&m->harts[i].isa);
+    free(m->harts);
+    free(m->core_env);
+    free(m->mt);
+    free(m->flat.hart);
+    free(m->slot_wait);
+    free(m->locks);
+    memsys_free(m->memsys);
+    free(m->mem.ram);
+    free(m->mem.code_map);
+    pthread_mutex_destroy(&m->lock);
+    free(m);
+}
+
+int sim_machine_status(const SimMachine *m) { return m->status; }
+
+bool sim_machine_program_exited(const SimMachine *m)
+{
+    return m->program_exited;
+}
+
+SimEvBus *sim_machine_events(SimMachine *m) { return &m->ev; }

@@ -1,0 +1,130 @@
+/* events.h — the event stream: what the models and services say happened,
+ * typed and stamped with the cycle, for whoever listens (the trace writer,
+ * the window's "next event", tests).
+ *
+ * A producer never knows who listens.  It asks sim_ev_on(bus, kind) — one
+ * load and a branch, false when nobody listens to that kind or there is
+ * no bus — and only then fills a SimEvent and pushes it.  Events go into
+ * a buffer per hart (the hart whose action caused them), so that in
+ * parallel mode each host thread writes only its own harts' buffers; the
+ * schedulers deliver the buffers to the listeners where every hart is
+ * stopped (deterministic mode: after each step; parallel mode: at each
+ * quantum barrier).  Within a hart's buffer events are in the order they
+ * happened; across harts the order is the schedule's, so a listener that
+ * needs global time order sorts by `cycle`.
+ *
+ * The kinds (ORDER SimEvKind: sim_ev_kind_names):
+ *
+ *   ACCESS     a data access and its result: what = IsaAccessKind,
+ *              result = 0 for an L1 hit, 1 + MissClass for a miss (and
+ *              SIM_EV_UPGRADE for a write to a line held shared),
+ *              addr = the address, end = the cycle the data is ready
+ *   MSG_SEND   a coherence message leaves router src for router dst:
+ *              what = CohMsg, addr = the line, id = the message (the same
+ *              id on its MSG_RECV), end = when it arrives
+ *   MSG_RECV   that message reaches dst (cycle = arrival)
+ *   LINK       a packet occupies link `id` from cycle to end
+ *   LOCK       a lock annotation: what = PARSIM_LOCK_TRY / ACQUIRED /
+ *              RELEASED, result = PARSIM_KIND_*, addr = the lock
+ *   HART       a hart's state changes: what = SimEvHartState, addr = the
+ *              address it waits on (BLOCKED) or the lock it tries
+ *              (SPINNING)
+ *   ROI        the region of interest begins (what = 0) or ends (1)
+ *
+ * May depend on: the C library only.
+ */
+#ifndef PARSIM_SIM_EVENTS_H
+#define PARSIM_SIM_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum SimEvKind {
+    SIM_EV_ACCESS, SIM_EV_MSG_SEND, SIM_EV_MSG_RECV, SIM_EV_LINK,
+    SIM_EV_LOCK, SIM_EV_HART, SIM_EV_ROI, SIM_EV_KIND_COUNT
+} SimEvKind;
+extern const char *const sim_ev_kind_names[SIM_EV_KIND_COUNT];
+
+#define SIM_EV_BIT(k) (1u << (k))
+#define SIM_EV_ALL ((1u << SIM_EV_KIND_COUNT) - 1)
+
+/* ACCESS result beyond 1 + MissClass. */
+#define SIM_EV_HIT 0
+#define SIM_EV_UPGRADE 15
+
+/* What a hart is doing, as HART events say it.  ORDER SimEvHartState:
+ * sim_ev_hart_state_names. */
+typedef enum SimEvHartState {
+    SIM_EVH_RUNNING,          /* issuing (memory stalls are ACCESS spans) */
+    SIM_EVH_SPINNING,         /* between a lock's TRY and ACQUIRED */
+    SIM_EVH_BLOCKED,          /* in the WAIT service */
+    SIM_EVH_HALTED,           /* parked in wfi, or the program ended */
+    SIM_EVH_STATE_COUNT
+} SimEvHartState;
+extern const char *const sim_ev_hart_state_names[SIM_EVH_STATE_COUNT];
+
+typedef struct SimEvent {
+    uint64_t cycle;           /* when it happens */
+    uint64_t end;             /* spans: when it ends; others: = cycle */
+    uint32_t hart;            /* the hart whose action caused it */
+    uint32_t addr;            /* address, line or lock */
+    uint32_t id;              /* message id, link index */
+    uint16_t src, dst;        /* routers (messages) */
+    uint8_t kind;             /* SimEvKind */
+    uint8_t what;             /* per kind, see above */
+    uint8_t result;           /* per kind, see above */
+    uint8_t pad;
+} SimEvent;
+
+/* Called with a batch of events, all of one hart, in order. */
+typedef void (*SimEvListener)(void *ctx, const SimEvent *ev, size_t n);
+
+#define SIM_EV_MAX_LISTENERS 8
+
+typedef struct SimEvBuf {
+    _Alignas(64) SimEvent *ev;
+    uint32_t n, cap;
+} SimEvBuf;
+
+typedef struct SimEvBus {
+    uint32_t mask;            /* kinds someone listens to: the one branch */
+    bool grow;                /* parallel mode: buffers grow until the
+                                 barrier instead of delivering when full */
+    uint32_t nharts;
+    SimEvBuf *buf;            /* one per hart */
+    uint32_t next_id;         /* message ids (__atomic) */
+    uint32_t nlisteners;
+    struct {
+        SimEvListener fn;
+        void *ctx;
+        uint32_t mask;
+    } listener[SIM_EV_MAX_LISTENERS];
+} SimEvBus;
+
+/* Is anybody listening to kind k?  The producers' only cost when not. */
+static inline bool sim_ev_on(const SimEvBus *b, SimEvKind k)
+{
+    return b && __builtin_expect((b->mask >> k) & 1, 0);
+}
+
+bool sim_ev_init(SimEvBus *b, uint32_t nharts);
+void sim_ev_free(SimEvBus *b);
+
+/* Attach fn for the kinds in mask; returns false when the table is full.
+ * Detach by the same fn and ctx.  Only where every hart is stopped. */
+bool sim_ev_listen(SimEvBus *b, uint32_t mask, SimEvListener fn, void *ctx);
+void sim_ev_unlisten(SimEvBus *b, SimEvListener fn, void *ctx);
+
+/* Append e to its hart's buffer (deliver first when it is full and the
+ * bus does not grow).  Call only after sim_ev_on said yes. */
+void sim_ev_push(SimEvBus *b, const SimEvent *e);
+
+/* A fresh message id (unique in the run). */
+uint32_t sim_ev_new_id(SimEvBus *b);
+
+/* Deliver every buffered event to the listeners (hart by hart) and empty
+ * the buffers.  Only where every hart is stopped. */
+void sim_ev_deliver(SimEvBus *b);
+
+#endif

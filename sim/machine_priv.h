@@ -1,0 +1,141 @@
+/* machine_priv.h — the simulated machine's insides, shared by the files
+ * of sim/ that build it (assemble.c), run it (sched.c), end it
+ * (report.c), serve its programs (services.c), count it (stats.c) and
+ * show it (session.c).  Nothing outside sim/ includes this: the machine
+ * is opaque there (sim/machine.h).
+ *
+ * May depend on: sim/machine.h (and through it isa/, models/, sim/config.h,
+ * sim/elf.h, sim/semihost.h, sim/events.h), programs/runtime/parsim_ecall.h.
+ */
+#ifndef PARSIM_SIM_MACHINE_PRIV_H
+#define PARSIM_SIM_MACHINE_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "isa/isa.h"
+#include "models/flatmem.h"
+#include "models/memsys.h"
+#include "models/mtcore.h"
+#include "programs/runtime/parsim_ecall.h"
+#include "sim/machine.h"
+
+typedef enum SimHartState {
+    SIM_HART_RUNNABLE,
+    SIM_HART_WAITING,         /* blocked in the WAIT service */
+    SIM_HART_PARKED           /* in wfi: nothing in parsim sends interrupts */
+} SimHartState;
+
+/* Per-hart statistics beyond what the ISA and memory model count. */
+typedef struct SimHartStats {
+    uint64_t blocked;         /* cycles blocked in WAIT */
+    uint64_t spin;            /* cycles between a lock's TRY and ACQUIRED,
+                                 less the blocked ones */
+    uint64_t acquisitions;    /* annotated lock acquisitions */
+    uint64_t wakes_sent;
+} SimHartStats;
+
+/* Cache-line aligned: neighbouring harts often run on different host
+ * threads in parallel mode and must not share a line. */
+typedef struct SimHart {
+    _Alignas(64) IsaHart isa;
+    IsaEnv *env;              /* its core's environment */
+    uint32_t core, thread;
+    int state;                /* SimHartState; __atomic across threads */
+    uint32_t wait_addr;       /* WAITING: the address */
+    uint64_t wait_since;      /* WAITING: cycle it blocked */
+    uint64_t wait_seq;        /* WAITING: order for FIFO wake-ups */
+    uint32_t lock_addr;       /* a lock it is trying to take (TRY seen) */
+    uint64_t lock_since;
+    uint64_t lock_blocked0;   /* stats.blocked when TRY was seen */
+    bool trying;
+    int worker;               /* parallel mode: host thread that runs it */
+    SimHartStats st;
+} SimHart;
+
+/* Per annotated lock. */
+typedef struct SimLock {
+    uint32_t addr;
+    uint32_t kind;            /* PARSIM_KIND_* */
+    int holder;               /* hart id, -1 when free */
+    int last_core;            /* core of the last holder, -1 never held */
+    uint64_t acquisitions, wait_total, wait_max, handoffs, releases;
+    uint64_t held_since, hold_total;
+} SimLock;
+
+/* A hold of an annotated lock, for timelines: [from, to), to =
+ * UINT64_MAX while held. */
+typedef struct SimHold {
+    uint16_t lock, hart;
+    uint64_t from, to;
+} SimHold;
+
+#define SIM_HOLDS 2048            /* the most recent holds kept */
+
+struct SimMachine {
+    SimConfig cfg;
+    IsaMem mem;
+    uint32_t nharts;
+    SimHart *harts;
+    IsaEnv *core_env;         /* one per core */
+    MtCore *mt;               /* one per core when threads_per_core > 1 */
+    uint64_t *slot_wait;      /* per hart, written by its core's MtCore */
+    FlatMem flat;
+    MemSys *memsys;           /* NULL with the flat memory model */
+    SimSemihost sh;
+    const SimProgram *prog;
+
+    /* Services and everything several host threads may touch (parallel
+     * mode) is guarded by `lock`: wait queues, locks, console, exit. */
+    pthread_mutex_t lock;
+    uint64_t wait_seq;
+    SimLock *locks;
+    size_t nlocks, locks_cap;
+    SimHart *slice_hart;          /* deterministic: the slice under way */
+    uint64_t slice_limit;
+    bool *progress_shown;         /* a progress line is on the terminal */
+    uint64_t sharing_seen;        /* memsys_sharing_events at last look */
+    uint32_t fine_slices;         /* slices left at the fine granularity */
+    SimHold holds[SIM_HOLDS];     /* ring: the newest at hold_next - 1 */
+    uint32_t hold_next, nholds;
+    int stop;                 /* set once: the run is over (__atomic) */
+    int status;               /* exit status of the run */
+    bool program_exited;      /* the program ended the run itself */
+
+    SimEvBus ev;              /* the event stream (sim/events.h) */
+    double host_seconds;
+};
+
+/* ---- assemble.c ---------------------------------------------------------- */
+
+double sim_now_seconds(void);
+
+/* ---- report.c: the messages that end a run (on stderr) -------------------- */
+
+/* Before a message: the program's output so far, and no half-drawn
+ * progress line in front of it. */
+void sim_report_begin(SimMachine *m);
+/* "hart 0, pc 0x80000010 in main+0x4 (prog.c:12), insn ... (...)" */
+void sim_report_where(const SimMachine *m, const SimHart *h,
+                      const IsaStop *st, char *buf, size_t len);
+/* Each prints its message and returns the run's exit status. */
+int sim_report_fault(SimMachine *m, const SimHart *h, const IsaStop *st);
+int sim_report_deadlock(SimMachine *m);
+int sim_report_cycle_limit(SimMachine *m, const SimHart *h);
+
+/* ---- services.c ---------------------------------------------------------- */
+
+/* Handle the ecall hart h stopped at (pc already past the ecall).  Returns
+ * false with a reason for an unknown service; the caller reports it. */
+ISA_WARN_UNUSED bool sim_service_call(SimMachine *m, SimHart *h, char *err,
+                                      size_t errlen);
+SimLock *sim_lock_find(const SimMachine *m, uint32_t addr);
+
+/* ---- stats.c --------------------------------------------------------------- */
+
+/* Per-hart stall figures, as in the summary: memory, functional units,
+ * blocked, spinning, issue slot. */
+void sim_machine_stalls(const SimMachine *m, uint32_t hart, uint64_t out[5]);
+
+#endif

@@ -1,0 +1,431 @@
+/* sched.c — the two schedulers and how a hart's stop is handled.
+ *
+ * Deterministic mode: one host thread; the runnable hart with the lowest
+ * local clock (ties: lowest id) runs until it is `granularity` cycles past
+ * the next one, then the choice is made again.  Same program and machine:
+ * same output, same cycles, every run.
+ * Parallel mode: cores are dealt round-robin to host threads; each thread
+ * runs its harts the deterministic way up to the end of the current
+ * quantum, then all threads meet at a barrier (lax synchronisation, as in
+ * Graphite and ZSim).  Harts on different threads may drift apart by up to
+ * a quantum, so counts vary slightly from run to run.
+ *
+ * Events (sim/events.h) are delivered where every hart is stopped: after
+ * each deterministic step, at each parallel barrier.
+ */
+#include "sim/machine_priv.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- stops ----------------------------------------------------------------- */
+
+/* What to do about the stop of hart h: -1 to go on, or the run's exit
+ * status (after the message).  Called without m->lock. */
+static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
+{
+    IsaHart *x = &h->isa;
+    char err[256], loc[512];
+    int status = -1;
+    switch (st->kind) {
+    case ISA_STOP_LIMIT:
+        return -1;
+    case ISA_STOP_SEMIHOST:
+        pthread_mutex_lock(&m->lock);
+        if (__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
+            pthread_mutex_unlock(&m->lock);
+            return -1;
+        }
+        if (!sim_semihost_call(&m->sh, x, &m->mem, err, sizeof err)) {
+            sim_report_where(m, h, st, loc, sizeof loc);
+            sim_semihost_flush(&m->sh);
+            sim_report_begin(m);
+            fprintf(stderr, "parsim: semihosting: %s: %s\n", loc, err);
+            status = SIM_EXIT_GUEST_FAULT;
+        } else {
+            isa_skip(x, h->env, st);
+            if (m->sh.exited) {
+                m->program_exited = true;
+                status = m->sh.exit_status;
+            }
+        }
+        pthread_mutex_unlock(&m->lock);
+        return status;
+    case ISA_STOP_ECALL:
+        if (m->cfg.guest_traps && x->x[17] != PARSIM_EID) {
+            isa_take_trap(x, ISA_CAUSE_ECALL_M, 0, st->pc);
+            return -1;
+        }
+        isa_skip(x, h->env, st);
+        if (sim_service_call(m, h, err, sizeof err))
+            return -1;
+        x->pc = st->pc;
+        sim_report_where(m, h, st, loc, sizeof loc);
+        sim_report_begin(m);
+        fprintf(stderr, "parsim: ecall: %s: %s\n", loc, err);
+        return SIM_EXIT_GUEST_FAULT;
+    case ISA_STOP_EBREAK:
+        if (m->cfg.guest_traps) {
+            isa_take_trap(x, ISA_CAUSE_BREAKPOINT, st->pc, st->pc);
+            return -1;
+        }
+        sim_report_where(m, h, st, loc, sizeof loc);
+        sim_report_begin(m);
+        fprintf(stderr, "parsim: breakpoint: %s: ebreak with no debugger "
+                "attached\n", loc);
+        return SIM_EXIT_GUEST_FAULT;
+    case ISA_STOP_WFI:
+        /* wfi parks the hart: parsim sends no interrupts, so it stays
+         * parked; the run goes on while other harts can run. */
+        isa_skip(x, h->env, st);
+        x->pc = st->pc;
+        __atomic_store_n(&h->state, SIM_HART_PARKED, __ATOMIC_RELEASE);
+        return -1;
+    case ISA_STOP_TRAP:
+        if (m->cfg.guest_traps && x->mtvec) {
+            isa_take_trap(x, st->cause, st->tval, st->pc);
+            return -1;
+        }
+        sim_report_begin(m);
+        return sim_report_fault(m, h, st);
+    }
+    return -1;
+}
+
+/* Record the end of the run once (the first hart to end it wins). */
+static void finish(SimMachine *m, int status)
+{
+    pthread_mutex_lock(&m->lock);
+    if (!__atomic_load_n(&m->stop, __ATOMIC_RELAXED)) {
+        m->status = status;
+        __atomic_store_n(&m->stop, 1, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
+
+/* ---- progress ---------------------------------------------------------------- */
+
+typedef struct Progress {
+    bool on, shown;
+    double start, next;
+} Progress;
+
+static void progress_tick(SimMachine *m, Progress *p)
+{
+    m->progress_shown = &p->shown;
+    if (!p->on)
+        return;
+    double t = sim_now_seconds();
+    if (t < p->next)
+        return;
+    p->next = t + 1.0;
+    uint64_t insns = 0, cyc = 0;
+    for (uint32_t i = 0; i < m->nharts; i++) {
+        insns += m->harts[i].isa.instret;
+        if (m->harts[i].isa.cycle > cyc)
+            cyc = m->harts[i].isa.cycle;
+    }
+    fprintf(stderr, "\rparsim: %.0f s, %" PRIu64 " M instructions, %" PRIu64
+            " M cycles, %.0f MIPS   ", t - p->start, insns / 1000000,
+            cyc / 1000000, (double)insns / (t - p->start) / 1e6);
+    fflush(stderr);
+    p->shown = true;
+}
+
+static void progress_clear(Progress *p)
+{
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+    p->shown = false;
+}
+
+/* ---- deterministic mode ------------------------------------------------------ */
+
+#define SLICE_CYCLES (1u << 22)
+
+/* The runnable hart to run next among those owned by `worker` (-1: all)
+ * and below `horizon`, and the clock of the one after it. */
+static SimHart *pick(SimMachine *m, int worker, uint64_t horizon,
+                     uint64_t *second)
+{
+    SimHart *best = NULL;
+    *second = UINT64_MAX;
+    for (uint32_t i = 0; i < m->nharts; i++) {
+        SimHart *h = &m->harts[i];
+        if ((worker >= 0 && h->worker != worker) ||
+            __atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != SIM_HART_RUNNABLE)
+            continue;
+        uint64_t c = h->isa.cycle;
+        if (c >= horizon)
+            continue;
+        if (!best || c < best->isa.cycle) {
+            if (best)
+                *second = best->isa.cycle;
+            best = h;
+        } else if (c < *second) {
+            *second = c;
+        }
+    }
+    return best;
+}
+
+/* Run h from its clock up to the chosen limit (the next hart's clock plus
+ * the granularity, or, with `whole`, the horizon); returns -1 or a
+ * status. */
+/* While cores share lines (the memory system reports invalidations,
+ * transfers, upgrades), harts are switched every FINE_GRANULARITY cycles:
+ * at the coarse granularity a hart would keep a line for a dozen accesses
+ * that, in the machine, another core's request would have interrupted.
+ * The switch back to coarse comes FINE_SLICES slices after the last
+ * sharing event.  It depends on simulated events only: deterministic. */
+#define FINE_GRANULARITY 4
+#define FINE_SLICES 512
+
+static uint32_t granularity(SimMachine *m)
+{
+    if (m->memsys) {
+        uint64_t ev = memsys_sharing_events(m->memsys);
+        if (ev != m->sharing_seen) {
+            m->sharing_seen = ev;
+            m->fine_slices = FINE_SLICES;
+        }
+    }
+    if (m->fine_slices) {
+        m->fine_slices--;
+        if (m->cfg.granularity > FINE_GRANULARITY)
+            return FINE_GRANULARITY;
+    }
+    return m->cfg.granularity;
+}
+
+/* Parallel mode: run h for the rest of the quantum (its horizon). */
+static int step_hart(SimMachine *m, SimHart *h, uint64_t horizon)
+{
+    uint64_t limit = horizon;
+    if (m->cfg.max_cycles && limit > m->cfg.max_cycles)
+        limit = m->cfg.max_cycles;
+    if (limit <= h->isa.cycle)
+        limit = h->isa.cycle + 1;
+    IsaStop st;
+    isa_run(&h->isa, h->env, limit, UINT64_MAX, &st);
+    return handle_stop(m, h, &st);
+}
+
+/* Deterministic mode: one step of the schedule, until every runnable hart
+ * has reached `pause`.
+ *
+ * The schedule is a sequence of slices: the runnable hart with the lowest
+ * clock runs until it is granularity cycles past the next one.  A pause
+ * (the visualizer stepping, --snapshot) may cut a slice in two, and the
+ * slice then goes on where it stopped: where the machine pauses never
+ * changes what it does, so a run stepped cycle by cycle and a plain run
+ * are the same run.  Returns false when every runnable hart has reached
+ * `pause`, or the run has ended. */
+static bool det_step(SimMachine *m, uint64_t pause)
+{
+    SimHart *h = m->slice_hart;
+    if (!h) {
+        uint64_t second;
+        h = pick(m, -1, UINT64_MAX, &second);
+        if (!h) {
+            finish(m, sim_report_deadlock(m));
+            return false;
+        }
+        if (h->isa.cycle >= pause)
+            return false;
+        if (m->cfg.max_cycles && h->isa.cycle >= m->cfg.max_cycles) {
+            finish(m, sim_report_cycle_limit(m, h));
+            return false;
+        }
+        uint64_t limit = second == UINT64_MAX ? h->isa.cycle + SLICE_CYCLES
+                                              : second + granularity(m);
+        if (m->cfg.max_cycles && limit > m->cfg.max_cycles)
+            limit = m->cfg.max_cycles;
+        if (limit <= h->isa.cycle)
+            limit = h->isa.cycle + 1;
+        m->slice_hart = h;
+        m->slice_limit = limit;
+    }
+    /* Paused when every runnable hart has reached the pause. */
+    uint64_t lim = m->slice_limit;
+    if (h->isa.cycle >= pause) {
+        uint64_t second;
+        SimHart *low = pick(m, -1, UINT64_MAX, &second);
+        if (!low || low->isa.cycle >= pause)
+            return false;
+    } else if (pause < lim) {
+        lim = pause;        /* stop there to look again */
+    }
+    IsaStop st;
+    isa_run(&h->isa, h->env, lim, UINT64_MAX, &st);
+    if (st.kind != ISA_STOP_LIMIT || h->isa.cycle >= m->slice_limit)
+        m->slice_hart = NULL;
+    int status = handle_stop(m, h, &st);
+    if (status >= 0) {
+        finish(m, status);
+        return false;
+    }
+    return true;
+}
+
+bool sim_machine_run_until(SimMachine *m, uint64_t cycle)
+{
+    while (!m->stop && det_step(m, cycle))
+        ;
+    if (m->stop)
+        sim_semihost_flush(&m->sh);
+    return !m->stop;
+}
+
+static void run_deterministic(SimMachine *m, Progress *p)
+{
+    while (!m->stop && det_step(m, UINT64_MAX))
+        progress_tick(m, p);
+}
+
+/* ---- parallel mode ------------------------------------------------------------ */
+
+/* A spinning barrier: a quantum is tens of microseconds of work, and a
+ * sleeping barrier costs several of them per crossing.  It yields the host
+ * CPU when a crossing takes long (more host threads than host cores). */
+typedef struct SpinBarrier {
+    unsigned n;
+    unsigned count;
+    unsigned gen;
+} SpinBarrier;
+
+/* Returns true in exactly one thread per crossing (the last to arrive). */
+static bool barrier_wait(SpinBarrier *b)
+{
+    unsigned gen = __atomic_load_n(&b->gen, __ATOMIC_ACQUIRE);
+    if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == b->n) {
+        __atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&b->gen, gen + 1, __ATOMIC_RELEASE);
+        return true;
+    }
+    for (unsigned spins = 0;
+         __atomic_load_n(&b->gen, __ATOMIC_ACQUIRE) == gen; spins++)
+        if (spins > 2000)
+            sched_yield();
+    return false;
+}
+
+typedef struct Parallel {
+    SimMachine *m;
+    Progress *p;
+    SpinBarrier bar;
+    uint64_t horizon;         /* end of the current quantum */
+    bool done;                /* written by the serial thread at the barrier */
+} Parallel;
+
+typedef struct Worker {
+    Parallel *par;
+    int id;
+    pthread_t th;
+} Worker;
+
+/* Between quanta, with every worker stopped at the barrier: is the run
+ * over (exit, fault, deadlock, cycle limit)?  Then the next quantum. */
+static void between_quanta(Parallel *par)
+{
+    SimMachine *m = par->m;
+    if (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
+        uint64_t second;
+        SimHart *h = pick(m, -1, UINT64_MAX, &second);
+        if (!h) {
+            progress_clear(par->p);
+            finish(m, sim_report_deadlock(m));
+        } else if (m->cfg.max_cycles && h->isa.cycle >= m->cfg.max_cycles) {
+            progress_clear(par->p);
+            finish(m, sim_report_cycle_limit(m, h));
+        } else {
+            /* Start the next quantum where the laggard is, so that a
+             * machine whose harts all jumped ahead (woken late) does not
+             * spin through empty quanta. */
+            uint64_t base = h->isa.cycle > par->horizon ? h->isa.cycle
+                                                        : par->horizon;
+            par->horizon = base + m->cfg.quantum;
+            progress_tick(m, par->p);
+        }
+    }
+    par->done = __atomic_load_n(&m->stop, __ATOMIC_ACQUIRE) != 0;
+}
+
+static void *worker_main(void *arg)
+{
+    Worker *w = arg;
+    Parallel *par = w->par;
+    SimMachine *m = par->m;
+    for (;;) {
+        uint64_t horizon = par->horizon;
+        while (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
+            uint64_t second;
+            SimHart *h = pick(m, w->id, horizon, &second);
+            if (!h)
+                break;
+            /* Within a quantum each hart runs on to its end in one go:
+             * the lax synchronisation of Graphite and ZSim. */
+            int status = step_hart(m, h, horizon);
+            if (status >= 0)
+                finish(m, status);
+        }
+        if (barrier_wait(&par->bar))
+            between_quanta(par);
+        barrier_wait(&par->bar);
+        if (par->done)
+            break;
+    }
+    return NULL;
+}
+
+static void run_parallel(SimMachine *m, Progress *p)
+{
+    uint32_t n = m->cfg.host_threads;
+    Parallel par = {.m = m, .p = p, .horizon = m->cfg.quantum};
+    par.bar.n = n;
+    Worker *w = calloc(n, sizeof *w);
+    if (!w) {
+        fprintf(stderr, "parsim: cannot start %u host threads\n", n);
+        free(w);
+        finish(m, SIM_EXIT_USAGE);
+        return;
+    }
+    uint32_t started = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        w[i] = (Worker){.par = &par, .id = (int)i};
+        if (pthread_create(&w[i].th, NULL, worker_main, &w[i]) != 0)
+            break;
+        started++;
+    }
+    if (started < n) {
+        /* Cannot happen short of host resource exhaustion; the barrier
+         * would never fill, so give up loudly. */
+        fprintf(stderr, "parsim: cannot start host thread %u: %s\n", started,
+                strerror(errno));
+        exit(SIM_EXIT_USAGE);
+    }
+    for (uint32_t i = 0; i < n; i++)
+        pthread_join(w[i].th, NULL);
+    free(w);
+}
+
+int sim_machine_run(SimMachine *m)
+{
+    Progress p = {.on = m->cfg.progress && isatty(STDERR_FILENO)};
+    p.start = sim_now_seconds();
+    p.next = p.start + 2.0;
+    if (m->cfg.mode == SIM_MODE_PARALLEL && m->cfg.host_threads > 1)
+        run_parallel(m, &p);
+    else
+        run_deterministic(m, &p);
+    progress_clear(&p);
+    m->host_seconds = sim_now_seconds() - p.start;
+    sim_semihost_flush(&m->sh);
+    return m->status;
+}
