@@ -187,6 +187,9 @@ struct MemSys {
     uint64_t msgs[MSG_COUNT];
     uint64_t sharing;        /* invalidations + transfers + upgrades */
     FlatMemCounts *hart;     /* per hart: accesses by kind, stall cycles */
+    SimEvBus *ev;            /* events (NULL: none) */
+    uint32_t ev_hart;        /* the request under way: its hart and line */
+    uint32_t ev_line;
     pthread_mutex_t lock;
 };
 
@@ -401,9 +404,24 @@ static uint64_t send(MemSys *m, CohMsg type, uint32_t from, uint32_t to,
 {
     m->msgs[type]++;
     bool data = type == MSG_DATA || type == MSG_PUTX || type == MSG_WB;
-    return noc_send_tagged(m->noc, from, to,
-                           data ? m->data_bytes : m->cfg.ctrl_bytes, t,
-                           (uint8_t)type);
+    uint64_t arrive = noc_send_tagged(m->noc, from, to,
+                                      data ? m->data_bytes
+                                           : m->cfg.ctrl_bytes, t,
+                                      (uint8_t)type);
+    if (sim_ev_on(m->ev, SIM_EV_MSG_SEND) ||
+        sim_ev_on(m->ev, SIM_EV_MSG_RECV)) {
+        SimEvent e = {.cycle = t, .end = arrive, .hart = m->ev_hart,
+                      .addr = m->ev_line, .id = sim_ev_new_id(m->ev),
+                      .src = (uint16_t)from, .dst = (uint16_t)to,
+                      .kind = SIM_EV_MSG_SEND, .what = (uint8_t)type};
+        if (sim_ev_on(m->ev, SIM_EV_MSG_SEND))
+            sim_ev_push(m->ev, &e);
+        e.kind = SIM_EV_MSG_RECV;
+        e.cycle = arrive;
+        if (sim_ev_on(m->ev, SIM_EV_MSG_RECV))
+            sim_ev_push(m->ev, &e);
+    }
+    return arrive;
 }
 
 static uint32_t core_router(const MemSys *m, uint32_t core)
@@ -734,8 +752,9 @@ static bool l1_hit(MemSys *m, uint32_t core, uint32_t line, bool write,
     return true;
 }
 
+/* *res: SIM_EV_HIT, 1 + the miss class, or SIM_EV_UPGRADE. */
 static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
-                              IsaAccessKind kind)
+                              IsaAccessKind kind, uint8_t *res)
 {
     uint32_t core = h->hartid / m->cfg.threads_per_core;
     Core *k = &m->core[core];
@@ -747,8 +766,14 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
     uint32_t lat;
     CacheLine *l;
 
+    *res = SIM_EV_HIT;
     if (l1_hit(m, core, line, write, &lat, &l))
         return lat;
+    if (m->ev) {
+        m->ev_hart = h->hartid;
+        m->ev_line = line;
+        noc_event_hart(m->noc, h->hartid);
+    }
     k->l1s.accesses++;
     t += m->cfg.l1d_latency;
     uint8_t st = l ? l->state : COH_I;
@@ -758,6 +783,7 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
         return (uint32_t)(t - h->cycle);     /* out of memory: a hit */
     if (!l) {
         MissClass c = missclass_miss(k->mc, line);
+        *res = (uint8_t)(1 + c);
         k->mc_last = line;
         k->l1s.misses[c]++;
         e->st.misses++;
@@ -781,6 +807,8 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
     }
     CohMsg req = tr.actions & A_UPGRADE ? MSG_UPGRADE
                : tr.actions & A_GETX ? MSG_GETX : MSG_GETS;
+    if (l)
+        *res = SIM_EV_UPGRADE;
     if (req == MSG_UPGRADE) {
         k->l1s.upgrades++;
         e->st.upgrades++;
@@ -800,8 +828,9 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
     MemSys *m = ctx;
     (void)size;
     uint32_t r;
+    uint8_t res = SIM_EV_HIT;
     if (!m->cfg.locked) {
-        r = access_locked(m, h, addr, kind);
+        r = access_locked(m, h, addr, kind, &res);
     } else {
         uint32_t core = h->hartid / m->cfg.threads_per_core;
         uint32_t line = addr & ~(m->cfg.l1d.line - 1);
@@ -813,7 +842,7 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
         core_unlock(m, core);
         if (!hit) {
             pthread_mutex_lock(&m->lock);
-            r = access_locked(m, h, addr, kind);
+            r = access_locked(m, h, addr, kind, &res);
             pthread_mutex_unlock(&m->lock);
         }
     }
@@ -826,7 +855,18 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
     }
     c->stall += r;
     c->busy_until = h->cycle + r;
+    if (sim_ev_on(m->ev, SIM_EV_ACCESS))
+        sim_ev_push(m->ev, &(SimEvent){
+            .cycle = h->cycle, .end = h->cycle + r, .hart = h->hartid,
+            .addr = addr, .kind = SIM_EV_ACCESS, .what = (uint8_t)kind,
+            .result = res});
     return r;
+}
+
+void memsys_set_events(MemSys *m, SimEvBus *ev)
+{
+    m->ev = ev;
+    noc_set_events(m->noc, ev);
 }
 
 const FlatMemCounts *memsys_hart_counts(const MemSys *m, uint32_t hart)

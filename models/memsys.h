@@ -10,7 +10,8 @@
  *
  * May depend on: isa/isa.h (the access contract), models/cache.h,
  * models/missclass.h, models/noc.h, models/memctl.h, models/flatmem.h
- * (its per-hart counters).
+ * (its per-hart counters), sim/events.h (it publishes ACCESS, MSG_SEND,
+ * MSG_RECV and, through the interconnect, LINK events).
  */
 #ifndef PARSIM_MODELS_MEMSYS_H
 #define PARSIM_MODELS_MEMSYS_H
@@ -26,6 +27,7 @@
 #include "models/memctl.h"
 #include "models/missclass.h"
 #include "models/noc.h"
+#include "sim/events.h"
 
 /* Line states in the private caches.  ORDER STATE: coh_state_names. */
 enum { COH_I = 0, COH_S, COH_E, COH_O, COH_M, COH_STATE_COUNT };
@@ -98,6 +100,9 @@ void memsys_free(MemSys *m);
 /* IsaAccessFn: ctx is the MemSys. */
 uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
                        unsigned size, IsaAccessKind kind);
+
+/* Publish events into ev (NULL: none); see sim/events.h. */
+void memsys_set_events(MemSys *m, SimEvBus *ev);
 
 /* Node that is home to an address (its page's placement).  Under
  * first-touch an untouched page has no home yet: -1. */

@@ -85,6 +85,8 @@ typedef struct Link {
 
 struct Noc {
     NocConfig cfg;
+    SimEvBus *ev;             /* LINK events (NULL: none) */
+    uint32_t ev_hart;         /* the hart whose request is under way */
     uint32_t width, height;   /* grid shape; ring: R x 1 */
     bool wrap;                /* ring and torus */
     uint32_t nlinks;
@@ -352,7 +354,7 @@ uint32_t noc_route(const Noc *n, uint32_t src, uint32_t dst,
 
 /* One link taken by a packet ready at t; returns when it reaches the far
  * end.  The caller adds router latency between links. */
-static inline uint64_t cross(Link *l, uint64_t t, uint32_t bytes,
+static inline uint64_t cross(Noc *n, Link *l, uint64_t t, uint32_t bytes,
                              uint64_t occ, uint32_t latency)
 {
     uint64_t enter = slots_reserve(&l->slots, t, (uint32_t)occ);
@@ -360,6 +362,11 @@ static inline uint64_t cross(Link *l, uint64_t t, uint32_t bytes,
     l->packets++;
     l->bytes += bytes;
     l->busy += occ;
+    if (sim_ev_on(n->ev, SIM_EV_LINK))
+        sim_ev_push(n->ev, &(SimEvent){
+            .cycle = enter, .end = enter + occ, .hart = n->ev_hart,
+            .id = (uint32_t)(l - n->link), .src = (uint16_t)l->from,
+            .dst = (uint16_t)l->to, .kind = SIM_EV_LINK});
     return enter + latency + occ;
 }
 
@@ -409,7 +416,7 @@ static uint64_t send_route(Noc *n, uint32_t src, uint32_t dst,
     const uint64_t occ = ((uint64_t)bytes + bw - 1) / bw;
     switch (n->cfg.topology) {
     case NOC_BUS:
-        return cross(&n->link[0], t, bytes, occ, lat);
+        return cross(n, &n->link[0], t, bytes, occ, lat);
     case NOC_CROSSBAR: {
         Link *pair = &n->link[crossbar_pair(n, src, dst)];
         Link *port = &n->link[crossbar_port(n, dst)];
@@ -418,7 +425,7 @@ static uint64_t send_route(Noc *n, uint32_t src, uint32_t dst,
         pair->packets++;
         pair->bytes += bytes;
         pair->busy += occ;
-        return cross(port, t, bytes, occ, lat);
+        return cross(n, port, t, bytes, occ, lat);
     }
     default: {
         const uint32_t rlat = n->cfg.router_latency;
@@ -426,15 +433,15 @@ static uint64_t send_route(Noc *n, uint32_t src, uint32_t dst,
             const uint32_t *off = &n->route_off[src * n->cfg.routers + dst];
             const uint16_t *hop = &n->route_link[off[0]];
             const uint16_t *end = &n->route_link[off[1]];
-            t = cross(&n->link[*hop++], t, bytes, occ, lat);
+            t = cross(n, &n->link[*hop++], t, bytes, occ, lat);
             while (hop != end)    /* each hop after an intermediate router */
-                t = cross(&n->link[*hop++], t + rlat, bytes, occ, lat);
+                t = cross(n, &n->link[*hop++], t + rlat, bytes, occ, lat);
             return t;
         }
         uint32_t cur = src;
         for (;;) {
             Link *l = &n->link[grid_next(n, cur, dst)];
-            t = cross(l, t, bytes, occ, lat);
+            t = cross(n, l, t, bytes, occ, lat);
             cur = l->to;
             if (cur == dst)
                 return t;
@@ -443,6 +450,10 @@ static uint64_t send_route(Noc *n, uint32_t src, uint32_t dst,
     }
     }
 }
+
+void noc_set_events(Noc *n, SimEvBus *ev) { n->ev = ev; }
+
+void noc_event_hart(Noc *n, uint32_t hart) { n->ev_hart = hart; }
 
 uint32_t noc_link_count(const Noc *n)
 {

@@ -19,7 +19,7 @@
  * plus router_latency at each router it passes through.  A packet from a
  * router to itself takes no time.
  *
- * May depend on: the C library only.  Timing only.
+ * May depend on: sim/events.h (it publishes LINK events).  Timing only.
  */
 #ifndef PARSIM_MODELS_NOC_H
 #define PARSIM_MODELS_NOC_H
@@ -27,6 +27,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "sim/events.h"
 
 typedef enum NocTopology {
     NOC_BUS, NOC_CROSSBAR, NOC_RING, NOC_MESH, NOC_TORUS, NOC_TOPOLOGY_COUNT
@@ -88,6 +90,11 @@ uint32_t noc_in_flight(const Noc *n, uint64_t t, NocPacket *out,
  * count only. */
 uint32_t noc_route(const Noc *n, uint32_t src, uint32_t dst,
                    uint32_t *links, uint32_t max);
+
+/* Publish a LINK event for every link a packet occupies into ev (NULL:
+ * none), charged to the hart last named by noc_event_hart. */
+void noc_set_events(Noc *n, SimEvBus *ev);
+void noc_event_hart(Noc *n, uint32_t hart);
 
 uint32_t noc_link_count(const Noc *n);
 void noc_link_stats(const Noc *n, uint32_t link, NocLinkStats *out);

@@ -140,6 +140,8 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
     if (cfg->timing && cfg->mem_model == SIM_MEM_HIERARCHY &&
         !build_memsys(m, err, errlen))
         return false;
+    if (m->memsys)
+        memsys_set_events(m->memsys, &m->ev);
     for (uint32_t c = 0; c < cfg->cores; c++) {
         IsaEnv *env = &m->core_env[c];
         env->mem = &m->mem;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 const char *const sim_ev_kind_names[SIM_EV_KIND_COUNT] = {
-    "access", "msg_send", "msg_recv", "link", "lock", "hart", "roi",
+    "access", "msg_send", "msg_recv", "link", "lock", "hart", "roi", "sample",
 };  /* ORDER SimEvKind */
 
 const char *const sim_ev_hart_state_names[SIM_EVH_STATE_COUNT] = {
@@ -20,6 +20,7 @@ bool sim_ev_init(SimEvBus *b, uint32_t nharts)
 {
     memset(b, 0, sizeof *b);
     b->nharts = nharts;
+    b->sample_period = 10000;
     b->buf = calloc(nharts ? nharts : 1, sizeof *b->buf);
     return b->buf != NULL;
 }

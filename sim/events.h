@@ -30,6 +30,8 @@
  *              address it waits on (BLOCKED) or the lock it tries
  *              (SPINNING)
  *   ROI        the region of interest begins (what = 0) or ends (1)
+ *   SAMPLE     a hart's progress, at least every sample period of its
+ *              clock while somebody listens: end = instructions retired
  *
  * May depend on: the C library only.
  */
@@ -42,7 +44,7 @@
 
 typedef enum SimEvKind {
     SIM_EV_ACCESS, SIM_EV_MSG_SEND, SIM_EV_MSG_RECV, SIM_EV_LINK,
-    SIM_EV_LOCK, SIM_EV_HART, SIM_EV_ROI, SIM_EV_KIND_COUNT
+    SIM_EV_LOCK, SIM_EV_HART, SIM_EV_ROI, SIM_EV_SAMPLE, SIM_EV_KIND_COUNT
 } SimEvKind;
 extern const char *const sim_ev_kind_names[SIM_EV_KIND_COUNT];
 
@@ -94,6 +96,7 @@ typedef struct SimEvBus {
     uint32_t nharts;
     SimEvBuf *buf;            /* one per hart */
     uint32_t next_id;         /* message ids (__atomic) */
+    uint64_t sample_period;   /* SAMPLE events: cycles between them */
     uint32_t nlisteners;
     struct {
         SimEvListener fn;

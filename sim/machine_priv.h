@@ -51,6 +51,7 @@ typedef struct SimHart {
     uint64_t lock_blocked0;   /* stats.blocked when TRY was seen */
     bool trying;
     int worker;               /* parallel mode: host thread that runs it */
+    uint64_t sampled;         /* cycle of its last SAMPLE event */
     SimHartStats st;
 } SimHart;
 
@@ -131,6 +132,13 @@ int sim_report_cycle_limit(SimMachine *m, const SimHart *h);
 ISA_WARN_UNUSED bool sim_service_call(SimMachine *m, SimHart *h, char *err,
                                       size_t errlen);
 SimLock *sim_lock_find(const SimMachine *m, uint32_t addr);
+
+/* Every lock kind's names (ORDER PARSIM_KIND). */
+typedef struct SimLockKind {
+    const char *name;         /* "ttas_backoff": statistics and the window */
+    const char *what;         /* "TTAS+backoff lock": messages */
+} SimLockKind;
+extern const SimLockKind sim_lock_kinds[PARSIM_KIND_COUNT];
 
 /* ---- stats.c --------------------------------------------------------------- */
 

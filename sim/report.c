@@ -99,10 +99,6 @@ int sim_report_fault(SimMachine *m, const SimHart *h, const IsaStop *st)
 static void describe_wait(const SimMachine *m, const SimHart *h, char *buf,
                           size_t len)
 {
-    static const char *const kinds[PARSIM_KIND_COUNT] = {
-        "lock", "test-and-set lock", "TTAS lock", "TTAS+backoff lock",
-        "ticket lock", "array lock", "MCS lock", "mutex", "recursive mutex",
-        "semaphore", "condition variable", "barrier", "event"};
     char addr[200];
     int n;
     if (h->state == SIM_HART_PARKED) {
@@ -115,7 +111,7 @@ static void describe_wait(const SimMachine *m, const SimHart *h, char *buf,
         const SimLock *l = sim_lock_find(m, h->lock_addr);
         describe_addr(m, h->lock_addr, addr, sizeof addr);
         int k = snprintf(buf + n, len - (size_t)n, ", trying to take %s %s",
-                         l ? kinds[l->kind] : "lock", addr);
+                         l ? sim_lock_kinds[l->kind].what : "lock", addr);
         if (k > 0 && l && l->holder >= 0 && (size_t)(n + k) < len)
             snprintf(buf + n + k, len - (size_t)(n + k), " held by hart %d",
                      l->holder);

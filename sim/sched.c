@@ -84,6 +84,10 @@ static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
          * parked; the run goes on while other harts can run. */
         isa_skip(x, h->env, st);
         x->pc = st->pc;
+        if (sim_ev_on(&m->ev, SIM_EV_HART))
+            sim_ev_push(&m->ev, &(SimEvent){
+                .cycle = x->cycle, .end = x->cycle, .hart = x->hartid,
+                .kind = SIM_EV_HART, .what = SIM_EVH_HALTED});
         __atomic_store_n(&h->state, SIM_HART_PARKED, __ATOMIC_RELEASE);
         return -1;
     case ISA_STOP_TRAP:
@@ -217,6 +221,18 @@ static int step_hart(SimMachine *m, SimHart *h, uint64_t horizon)
     return handle_stop(m, h, &st);
 }
 
+/* A SAMPLE event for h when its clock has entered a new sample period. */
+static void sample(SimMachine *m, SimHart *h)
+{
+    uint64_t p = m->ev.sample_period;
+    if (h->isa.cycle / p == h->sampled / p && h->sampled)
+        return;
+    h->sampled = h->isa.cycle;
+    sim_ev_push(&m->ev, &(SimEvent){
+        .cycle = h->isa.cycle, .end = h->isa.instret, .hart = h->isa.hartid,
+        .kind = SIM_EV_SAMPLE});
+}
+
 /* Deterministic mode: one step of the schedule, until every runnable hart
  * has reached `pause`.
  *
@@ -262,11 +278,23 @@ static bool det_step(SimMachine *m, uint64_t pause)
     } else if (pause < lim) {
         lim = pause;        /* stop there to look again */
     }
+    /* SAMPLE events cut slices as a pause does: the run is the same. */
+    bool sampling = sim_ev_on(&m->ev, SIM_EV_SAMPLE);
+    if (sampling) {
+        uint64_t p = m->ev.sample_period;
+        uint64_t next = (h->isa.cycle / p + 1) * p;
+        if (next < lim)
+            lim = next;
+    }
     IsaStop st;
     isa_run(&h->isa, h->env, lim, UINT64_MAX, &st);
     if (st.kind != ISA_STOP_LIMIT || h->isa.cycle >= m->slice_limit)
         m->slice_hart = NULL;
+    if (sampling)
+        sample(m, h);
     int status = handle_stop(m, h, &st);
+    if (m->ev.mask)
+        sim_ev_deliver(&m->ev);
     if (status >= 0) {
         finish(m, status);
         return false;
@@ -352,8 +380,13 @@ static void between_quanta(Parallel *par)
                                                         : par->horizon;
             par->horizon = base + m->cfg.quantum;
             progress_tick(m, par->p);
+            if (sim_ev_on(&m->ev, SIM_EV_SAMPLE))
+                for (uint32_t i = 0; i < m->nharts; i++)
+                    sample(m, &m->harts[i]);
         }
     }
+    if (m->ev.mask)
+        sim_ev_deliver(&m->ev);
     par->done = __atomic_load_n(&m->stop, __ATOMIC_ACQUIRE) != 0;
 }
 
@@ -425,6 +458,7 @@ int sim_machine_run(SimMachine *m)
     else
         run_deterministic(m, &p);
     progress_clear(&p);
+    sim_ev_deliver(&m->ev);
     m->host_seconds = sim_now_seconds() - p.start;
     sim_semihost_flush(&m->sh);
     return m->status;

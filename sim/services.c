@@ -13,6 +13,34 @@
 
 enum { A0 = 10, A1 = 11, A2 = 12, A6 = 16, A7 = 17 };
 
+/* A HART event: hart changes to state st at cycle, about addr. */
+static void hart_event(SimMachine *m, const SimHart *h, uint64_t cycle,
+                       SimEvHartState st, uint32_t addr)
+{
+    if (sim_ev_on(&m->ev, SIM_EV_HART))
+        sim_ev_push(&m->ev, &(SimEvent){
+            .cycle = cycle, .end = cycle, .hart = h->isa.hartid,
+            .addr = addr, .kind = SIM_EV_HART, .what = (uint8_t)st});
+}
+
+/* ORDER PARSIM_KIND: the name the statistics and the window use, and
+ * how a message says it. */
+const SimLockKind sim_lock_kinds[PARSIM_KIND_COUNT] = {
+    {"other", "lock"},
+    {"tas", "test-and-set lock"},
+    {"ttas", "TTAS lock"},
+    {"ttas_backoff", "TTAS+backoff lock"},
+    {"ticket", "ticket lock"},
+    {"array", "array lock"},
+    {"mcs", "MCS lock"},
+    {"mutex", "mutex"},
+    {"recursive_mutex", "recursive mutex"},
+    {"semaphore", "semaphore"},
+    {"condvar", "condition variable"},
+    {"barrier", "barrier"},
+    {"event", "event"},
+};
+
 SimLock *sim_lock_find(const SimMachine *m, uint32_t addr)
 {
     for (size_t i = 0; i < m->nlocks; i++)
@@ -61,6 +89,7 @@ static void wait_call(SimMachine *m, SimHart *h)
     h->wait_addr = addr;
     h->wait_since = h->isa.cycle;
     h->wait_seq = m->wait_seq++;
+    hart_event(m, h, h->isa.cycle, SIM_EVH_BLOCKED, addr);
     __atomic_store_n(&h->state, SIM_HART_WAITING, __ATOMIC_RELEASE);
 }
 
@@ -86,6 +115,11 @@ static void wake_call(SimMachine *m, SimHart *h)
             first->st.blocked += at - first->isa.cycle;
             first->isa.cycle = at;
         }
+        /* Into its buffer before it can run again (its own host thread
+         * may take it as soon as it is runnable). */
+        hart_event(m, first, first->isa.cycle,
+                   first->trying ? SIM_EVH_SPINNING : SIM_EVH_RUNNING,
+                   first->trying ? first->lock_addr : 0);
         __atomic_store_n(&first->state, SIM_HART_RUNNABLE, __ATOMIC_RELEASE);
         woken++;
     }
@@ -103,8 +137,14 @@ static void lock_note(SimMachine *m, SimHart *h)
         h->isa.x[A0] = (uint32_t)PARSIM_ERR_INVALID_PARAM;
         return;
     }
+    if (sim_ev_on(&m->ev, SIM_EV_LOCK))
+        sim_ev_push(&m->ev, &(SimEvent){
+            .cycle = now, .end = now, .hart = h->isa.hartid, .addr = addr,
+            .kind = SIM_EV_LOCK, .what = (uint8_t)event,
+            .result = (uint8_t)l->kind});
     switch (event) {
     case PARSIM_LOCK_TRY:
+        hart_event(m, h, now, SIM_EVH_SPINNING, addr);
         h->trying = true;
         h->lock_addr = addr;
         h->lock_since = now;
@@ -114,6 +154,8 @@ static void lock_note(SimMachine *m, SimHart *h)
         uint64_t wait = h->trying && h->lock_addr == addr
                             ? now - h->lock_since : 0;
         uint64_t blocked = h->trying ? h->st.blocked - h->lock_blocked0 : 0;
+        if (h->trying)
+            hart_event(m, h, now, SIM_EVH_RUNNING, 0);
         h->trying = false;
         h->st.spin += wait > blocked ? wait - blocked : 0;
         h->st.acquisitions++;

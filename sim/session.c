@@ -17,6 +17,21 @@
 
 #include "sim/machine_priv.h"
 
+_Static_assert((int)SNAP_LINE_I == COH_I && (int)SNAP_LINE_S == COH_S &&
+               (int)SNAP_LINE_E == COH_E && (int)SNAP_LINE_O == COH_O &&
+               (int)SNAP_LINE_M == COH_M &&
+               (int)SNAP_LINE_STATE_COUNT == COH_STATE_COUNT,
+               "ORDER: SnapLineState mirrors COH_*");
+_Static_assert(SNAP_TOPO_BUS == (int)NOC_BUS &&
+               SNAP_TOPO_CROSSBAR == (int)NOC_CROSSBAR &&
+               SNAP_TOPO_RING == (int)NOC_RING &&
+               SNAP_TOPO_MESH == (int)NOC_MESH &&
+               SNAP_TOPO_TORUS == (int)NOC_TORUS &&
+               SNAP_TOPO_COUNT == (int)NOC_TOPOLOGY_COUNT,
+               "ORDER: SnapTopology mirrors NocTopology");
+_Static_assert(MSG_COUNT <= SNAP_MAX_MSGS, "room for every message type");
+_Static_assert(PARSIM_KIND_COUNT <= SNAP_MAX_KINDS, "room for every kind");
+
 struct SimSession {
     SimConfig cfg;
     SimProgram *prog;
@@ -34,6 +49,7 @@ struct SimSession {
     bool paused, quit, restart;
     uint64_t step;            /* cycles still to step */
     int event_hart, event_lock;   /* -1: none pending */
+    int64_t event_line;           /* -1: none pending */
     uint64_t speed;           /* cycles per second, 0 = full */
 
     /* Snapshots: built by the simulation thread into `work`, published by
@@ -172,7 +188,14 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
         return;
     }
     const MemSysConfig *c = memsys_config(ms);
+    static const char *const protos[] = {"MSI", "MESI", "MOESI"};
     sn->topology = c->noc.topology;
+    snprintf(sn->topology_name, sizeof sn->topology_name, "%s",
+             noc_topology_names[c->noc.topology]);
+    snprintf(sn->protocol_name, sizeof sn->protocol_name, "%s",
+             protos[c->protocol]);
+    snprintf(sn->organisation_name, sizeof sn->organisation_name, "%s",
+             c->org == COH_SNOOP ? "snooping bus" : "directory");
     sn->noc_width = c->noc.width;
     sn->routers = c->noc.routers;
     memcpy(sn->core_router, c->core_router, sizeof sn->core_router);
@@ -221,10 +244,25 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
     }
 }
 
+/* The names the snapshot's numbers stand for. */
+static void fill_names(SimSnapshot *sn)
+{
+    for (int i = 0; i < COH_STATE_COUNT; i++)
+        snprintf(sn->line_state_names[i], SNAP_NAME, "%s", coh_state_names[i]);
+    sn->nmsgs = MSG_COUNT;
+    for (int i = 0; i < MSG_COUNT; i++)
+        snprintf(sn->msg_names[i], SNAP_NAME, "%s", coh_msg_names[i]);
+    sn->nlock_kinds = PARSIM_KIND_COUNT;
+    for (int i = 0; i < PARSIM_KIND_COUNT; i++)
+        snprintf(sn->lock_kind_names[i], SNAP_NAME, "%s",
+                 sim_lock_kinds[i].name);
+}
+
 static void fill(SimSession *s)
 {
     SimSnapshot *sn = &s->work;
     const SimMachine *m = s->m;
+    fill_names(sn);
     sn->cycle = s->time;
     sn->finished = s->ended;
     sn->exit_status = m->status;
@@ -364,6 +402,7 @@ SimSession *sim_session_new(const SimConfig *cfg, const char *path, int argc,
     s->argc = argc;
     s->argv = argv;
     s->event_hart = s->event_lock = -1;
+    s->event_line = -1;
     s->paused = true;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
@@ -406,28 +445,31 @@ bool sim_session_run_to(SimSession *s, uint64_t cycle)
     return ok;
 }
 
-/* A hart's or a lock's event count: "next event" steps until it moves. */
-static uint64_t hart_events(const SimMachine *m, int hart)
-{
-    const SimHart *h = &m->harts[hart];
-    uint64_t n = h->st.acquisitions + l1_misses(m, h->core) + h->trying;
-    if (m->memsys) {
-        CacheStats cs;
-        memsys_l1_stats(m->memsys, h->core, &cs);
-        n += cs.invalidations;
-    }
-    /* An acquisition adds 2 (count and holding), a release takes 1. */
-    for (size_t i = 0; i < m->nlocks; i++)
-        if (m->locks[i].holder == hart)
-            n++;
-    return n;
-}
+/* "Next event": a listener on the event stream that notes the first event
+ * of the hart, lock or line being watched. */
+typedef struct Watch {
+    int hart;                 /* -1: not watching a hart */
+    int64_t lock;             /* lock address, -1: none */
+    int64_t line;             /* line address, -1: none */
+    uint32_t line_mask;
+    bool seen;
+} Watch;
 
-static uint64_t lock_events(const SimMachine *m, int lock)
+static void watch_events(void *ctx, const SimEvent *ev, size_t n)
 {
-    if (lock < 0 || (size_t)lock >= m->nlocks)
-        return 0;
-    return m->locks[lock].acquisitions + m->locks[lock].releases;
+    Watch *w = ctx;
+    for (size_t i = 0; i < n && !w->seen; i++) {
+        const SimEvent *e = &ev[i];
+        if (w->hart >= 0 && e->hart == (uint32_t)w->hart)
+            w->seen = e->kind == SIM_EV_LOCK || e->kind == SIM_EV_HART ||
+                      (e->kind == SIM_EV_ACCESS && e->result != SIM_EV_HIT);
+        if (w->lock >= 0 && e->kind == SIM_EV_LOCK &&
+            e->addr == (uint32_t)w->lock && e->what != PARSIM_LOCK_TRY)
+            w->seen = true;
+        if (w->line >= 0 && (e->addr & ~w->line_mask) == (uint32_t)w->line)
+            w->seen = (e->kind == SIM_EV_ACCESS && e->result != SIM_EV_HIT) ||
+                      e->kind == SIM_EV_MSG_SEND;
+    }
 }
 
 #define EVENT_STEP_LIMIT 5000000u    /* cycles: give up looking after this */
@@ -439,15 +481,17 @@ static void *thread_main(void *arg)
     for (;;) {
         pthread_mutex_lock(&s->mu);
         while (!s->quit && !s->restart && s->paused && !s->step &&
-               s->event_hart < 0 && s->event_lock < 0)
+               s->event_hart < 0 && s->event_lock < 0 && s->event_line < 0)
             pthread_cond_wait(&s->cv, &s->mu);
         bool quit = s->quit, restart = s->restart;
         uint64_t step = s->step, speed = s->speed;
         int ev_hart = s->event_hart, ev_lock = s->event_lock;
+        int64_t ev_line = s->event_line;
         bool paused = s->paused;
         s->step = 0;
         s->restart = false;
         s->event_hart = s->event_lock = -1;
+        s->event_line = -1;
         pthread_mutex_unlock(&s->mu);
         if (quit)
             break;
@@ -466,16 +510,19 @@ static void *thread_main(void *arg)
             publish(s);
             continue;
         }
-        if (ev_hart >= 0 || ev_lock >= 0) {
-            uint64_t before = ev_hart >= 0 ? hart_events(s->m, ev_hart)
-                                           : lock_events(s->m, ev_lock);
-            for (uint64_t i = 0; i < EVENT_STEP_LIMIT; i++) {
-                if (!advance(s, s->time + 1))
-                    break;
-                uint64_t now = ev_hart >= 0 ? hart_events(s->m, ev_hart)
-                                            : lock_events(s->m, ev_lock);
-                if (now != before)
-                    break;
+        if (ev_hart >= 0 || ev_lock >= 0 || ev_line >= 0) {
+            Watch w = {.hart = ev_hart, .lock = -1, .line = -1,
+                       .line_mask = s->cfg.l1d.line - 1};
+            if (ev_lock >= 0 && (size_t)ev_lock < s->m->nlocks)
+                w.lock = s->m->locks[ev_lock].addr;
+            if (ev_line >= 0)
+                w.line = ev_line & ~(int64_t)w.line_mask;
+            SimEvBus *bus = sim_machine_events(s->m);
+            if (sim_ev_listen(bus, SIM_EV_ALL, watch_events, &w)) {
+                for (uint64_t i = 0; i < EVENT_STEP_LIMIT && !w.seen; i++)
+                    if (!advance(s, s->time + 1))
+                        break;
+                sim_ev_unlisten(bus, watch_events, &w);
             }
             publish(s);
             continue;
@@ -532,6 +579,10 @@ void sim_session_command(SimSession *s, SimCommand cmd, uint64_t arg)
     case SIM_CMD_STEP_LOCK_EVENT:
         s->paused = true;
         s->event_lock = (int)arg;
+        break;
+    case SIM_CMD_STEP_LINE_EVENT:
+        s->paused = true;
+        s->event_line = (int64_t)(uint32_t)arg;
         break;
     case SIM_CMD_SPEED: s->speed = arg; break;
     case SIM_CMD_RESTART: s->paused = true; s->restart = true; break;

@@ -5,7 +5,12 @@
  * one whenever it likes.  Nothing in a snapshot points into the model, so
  * a viewer can never change or slow down model state except by pausing.
  *
- * May depend on: sim/machine.h (and through it isa/, models/).
+ * The snapshot carries the names of what it holds (line states, message
+ * types, lock kinds, the topology), so that a viewer needs no model
+ * header: the SNAP_* enums below mirror the models' own, and session.c
+ * asserts that they agree.
+ *
+ * May depend on: sim/machine.h (and through it isa/, models/, sim/).
  */
 #ifndef PARSIM_SIM_SESSION_H
 #define PARSIM_SIM_SESSION_H
@@ -24,6 +29,22 @@
 #define SNAP_MAX_LINKS 512
 #define SNAP_HISTORY 240        /* counter samples kept for sparklines */
 #define SNAP_CODE_WORDS 16      /* instruction halfwords... see code[] */
+
+#define SNAP_NAME 24             /* bytes of a name, NUL included */
+#define SNAP_MAX_KINDS 16
+#define SNAP_MAX_MSGS 16
+
+/* Line states in an L1 (ORDER: COH_* of models/memsys.h). */
+typedef enum SnapLineState {
+    SNAP_LINE_I, SNAP_LINE_S, SNAP_LINE_E, SNAP_LINE_O, SNAP_LINE_M,
+    SNAP_LINE_STATE_COUNT
+} SnapLineState;
+
+/* Interconnect topologies (ORDER: NocTopology of models/noc.h). */
+typedef enum SnapTopology {
+    SNAP_TOPO_BUS, SNAP_TOPO_CROSSBAR, SNAP_TOPO_RING, SNAP_TOPO_MESH,
+    SNAP_TOPO_TORUS, SNAP_TOPO_COUNT
+} SnapTopology;
 
 /* What a hart is doing at the snapshot's cycle. */
 typedef enum SnapHartState {
@@ -52,7 +73,7 @@ typedef struct SnapHart {
 typedef struct SnapLock {
     uint32_t addr;
     char name[48];            /* symbol+offset */
-    uint8_t kind;             /* PARSIM_KIND_* */
+    uint8_t kind;             /* PARSIM_KIND_*: lock_kind_names[kind] */
     int holder;               /* hart, -1 free */
     uint8_t nwaiters;
     uint8_t waiters[SNAP_MAX_HARTS];  /* harts trying, oldest first */
@@ -77,7 +98,7 @@ typedef struct SnapLink {
 typedef struct SnapPacket {
     uint32_t src, dst;
     float progress;
-    uint8_t type;             /* CohMsg */
+    uint8_t type;             /* msg_names[type] */
     bool data;                /* carries a line */
 } SnapPacket;
 
@@ -104,12 +125,22 @@ typedef struct SimSnapshot {
 
     uint32_t cores, threads_per_core, nodes, nharts;
     bool hierarchy;           /* false: flat memory (no caches to show) */
-    uint32_t topology;        /* NocTopology */
+    uint32_t topology;        /* SnapTopology: topology_name */
+    char topology_name[SNAP_NAME];
+    char protocol_name[SNAP_NAME];      /* "MESI" */
+    char organisation_name[SNAP_NAME];  /* "directory", "snooping bus" */
     uint32_t noc_width, routers;
     uint32_t core_router[SNAP_MAX_CORES], node_router[SNAP_MAX_NODES];
     SnapHart harts[SNAP_MAX_HARTS];
 
-    /* L1D of every core: l1_sets x l1_ways lines, state COH_* and line
+    /* Names of line states ("I" .. "M"), message types ("GETS"...), lock
+     * kinds ("ttas_backoff"...): the snapshot's numbers index them. */
+    char line_state_names[SNAP_LINE_STATE_COUNT][SNAP_NAME];
+    uint32_t nmsgs, nlock_kinds;
+    char msg_names[SNAP_MAX_MSGS][SNAP_NAME];
+    char lock_kind_names[SNAP_MAX_KINDS][SNAP_NAME];
+
+    /* L1D of every core: l1_sets x l1_ways lines, state SNAP_LINE_* and line
      * address, core-major: [core][set][way]. */
     uint32_t l1_sets, l1_ways, line_size;
     uint8_t *l1_state;        /* cores * sets * ways (owned by the copy) */
@@ -134,10 +165,14 @@ typedef enum SimCommand {
     SIM_CMD_RUN,              /* run freely (at the current speed) */
     SIM_CMD_PAUSE,
     SIM_CMD_STEP,             /* pause, then advance arg cycles exactly */
-    SIM_CMD_STEP_HART_EVENT,  /* pause, run until hart arg misses, takes or
-                                 releases a lock, or loses a line */
+    SIM_CMD_STEP_HART_EVENT,  /* pause, run to the next event of hart arg
+                                 itself (a miss, a lock annotation, a
+                                 change of state), from the event stream:
+                                 exact on a multithreaded core */
     SIM_CMD_STEP_LOCK_EVENT,  /* pause, run until lock arg (index) is
                                  acquired or released */
+    SIM_CMD_STEP_LINE_EVENT,  /* pause, run until the line holding address
+                                 arg misses somewhere or sends a message */
     SIM_CMD_SPEED,            /* arg cycles per second (0: full speed) */
     SIM_CMD_RESTART,          /* the same program from the start, paused */
     SIM_CMD_QUIT

@@ -8,10 +8,6 @@
 
 /* ---- summary and statistics ---------------------------------------------- */
 
-static const char *const kind_names[PARSIM_KIND_COUNT] = {
-    "other", "tas", "ttas", "ttas_backoff", "ticket", "array", "mcs",
-    "mutex", "recursive_mutex", "semaphore", "condvar", "barrier", "event"};
-
 /* Everything the summary and the JSON say about one hart. */
 typedef struct HartFigures {
     uint64_t insns, cycles, mem, fu, blocked, spin, slot;
@@ -249,7 +245,7 @@ void sim_machine_summary(const SimMachine *m, FILE *f)
             char name[64];
             lock_name(m, l->addr, name, sizeof name);
             fprintf(f, "  %-26s %-16s %9" PRIu64 " %12" PRIu64 " %10" PRIu64
-                    " %10" PRIu64 "\n", name, kind_names[l->kind],
+                    " %10" PRIu64 "\n", name, sim_lock_kinds[l->kind].name,
                     l->acquisitions, l->wait_total, l->wait_max, l->handoffs);
         }
     }
@@ -410,7 +406,7 @@ bool sim_machine_write_stats(const SimMachine *m, const char *path,
         fprintf(f, ", \"kind\": \"%s\", \"acquisitions\": %" PRIu64 ", "
                 "\"wait_cycles_total\": %" PRIu64 ", \"wait_cycles_max\": %"
                 PRIu64 ", \"handoffs\": %" PRIu64 ", \"hold_cycles_total\": %"
-                PRIu64 "}%s\n", kind_names[l->kind], l->acquisitions,
+                PRIu64 "}%s\n", sim_lock_kinds[l->kind].name, l->acquisitions,
                 l->wait_total, l->wait_max, l->handoffs, l->hold_total,
                 i + 1 < m->nlocks ? "," : "");
     }
