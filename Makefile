@@ -20,8 +20,9 @@ CFLAGS_BASE := -std=c11 -Wall -Wextra -Werror -g $(OPT) -D_DEFAULT_SOURCE \
                -D_POSIX_C_SOURCE=200809L -I. $(SANFLAGS) -DPARSIM_CONFIG_DIR='"$(CURDIR)/configs"'
 PKG_CFLAGS = $(shell pkg-config --cflags libelf libdw inih sdl2 SDL2_ttf SDL2_image 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs libelf libdw inih sdl2 SDL2_ttf SDL2_image 2>/dev/null)
-CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+# The tests read JSON (--stats, --trace) with json-c.
+CHECK_CFLAGS = $(shell pkg-config --cflags check json-c 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check json-c 2>/dev/null)
 CFLAGS   += $(CFLAGS_BASE) $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
 LDFLAGS  += $(SANFLAGS)
@@ -127,6 +128,7 @@ $(BUILD)/check_parsim: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
 
 check: all $(BUILD)/check_parsim $(TPROG_ELF) $(FPROG_ELF)
+	scripts/check-deps --self-test && scripts/check-deps
 	PARSIM_BUILD=$(BUILD) $(BUILD)/check_parsim
 
 # ---- demo and bench ---------------------------------------------------------

@@ -6,7 +6,7 @@
  *   start = first free run of ceil(bytes / bandwidth) cycles at or after t
  *   ready = start + latency + ceil(bytes / bandwidth)
  *
- * May depend on: the C library only.  Timing only.
+ * May depend on: models/slots.h (its calendar).  Timing only.
  */
 #ifndef PARSIM_MODELS_MEMCTL_H
 #define PARSIM_MODELS_MEMCTL_H

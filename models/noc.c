@@ -57,7 +57,7 @@
  * send with the table, ~43 ns computing XY per hop, ~23 ns with a
  * next-hop table.
  *
- * May depend on: the C library only.  Timing only.
+ * (Its header, noc.h, says what it may depend on.)
  */
 #include "models/noc.h"
 #include "models/slots.h"

@@ -19,7 +19,8 @@
  * plus router_latency at each router it passes through.  A packet from a
  * router to itself takes no time.
  *
- * May depend on: sim/events.h (it publishes LINK events).  Timing only.
+ * May depend on: sim/events.h (it publishes LINK events), models/slots.h
+ * (link calendars).  Timing only.
  */
 #ifndef PARSIM_MODELS_NOC_H
 #define PARSIM_MODELS_NOC_H

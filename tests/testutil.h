@@ -1,5 +1,8 @@
 /* testutil.h — helpers shared by the test suites: running a command with
- * captured output and a time limit, and finding build products. */
+ * captured output and a time limit, and finding build products.
+ *
+ * May depend on: the C library, Check.
+ */
 #ifndef PARSIM_TESTUTIL_H
 #define PARSIM_TESTUTIL_H
 

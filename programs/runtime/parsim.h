@@ -10,6 +10,8 @@
  * exist (on_parsim() is false), waiting turns into spinning and the
  * annotations into nothing.  docs/programming.md is the guide; the
  * synchronisation library (locks, barriers, ...) is parsim_sync.h.
+ *
+ * May depend on: programs/runtime/parsim_ecall.h, the C library.
  */
 #ifndef PARSIM_H
 #define PARSIM_H
@@ -127,6 +129,25 @@ static inline void parsim_lock_note(const volatile void *lock, unsigned event,
     if (on_parsim())
         (void)parsim_ecall(PARSIM_FN_LOCK_NOTE, (uintptr_t)lock, event, kind,
                            0);
+}
+
+/* The region of interest: the summary and --stats show the figures of
+ * what runs between parsim_roi_begin() and parsim_roi_end() beside the
+ * whole run's, so that start-up (initialising arrays, creating threads)
+ * does not swamp them.  Call both from one hart, after a barrier when
+ * several harts work in the region: the region is the machine's, from the
+ * cycle of the begin to the cycle of the end.  Several regions add up.
+ * Off parsim: nothing. */
+static inline void parsim_roi_begin(void)
+{
+    if (on_parsim())
+        (void)parsim_ecall(PARSIM_FN_ROI, PARSIM_ROI_BEGIN, 0, 0, 0);
+}
+
+static inline void parsim_roi_end(void)
+{
+    if (on_parsim())
+        (void)parsim_ecall(PARSIM_FN_ROI, PARSIM_ROI_END, 0, 0, 0);
 }
 
 /* A short pause for spin loops (a few cycles, no memory traffic). */

@@ -11,6 +11,8 @@
  * Any other a7 is an unknown service: the run stops with a message.
  *
  * Plain C constants only: no guest-only or host-only code here.
+ *
+ * May depend on: the C library only (it includes nothing).
  */
 #ifndef PARSIM_ECALL_H
 #define PARSIM_ECALL_H
@@ -38,6 +40,18 @@ enum {
     PARSIM_FN_LOCK_NOTE = 3,
     /* -> a1 = cores, a2 = threads per core. */
     PARSIM_FN_TOPOLOGY = 4,
+    /* a0 = PARSIM_ROI_BEGIN or PARSIM_ROI_END: the region of interest
+     * whose figures the summary and --stats show beside the whole run
+     * (gem5's reset-stats / dump-stats).  A BEGIN inside the region and
+     * an END outside it are ignored; several regions add up.
+     * -> a1 = regions ended so far. */
+    PARSIM_FN_ROI = 5,
+};
+
+/* Region of interest (PARSIM_FN_ROI a0). */
+enum {
+    PARSIM_ROI_BEGIN = 0,
+    PARSIM_ROI_END = 1,
 };
 
 /* Lock events (PARSIM_FN_LOCK_NOTE a1). */

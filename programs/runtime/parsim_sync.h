@@ -13,6 +13,8 @@
  * All objects are plain structs: zero-initialised is unlocked / empty
  * except where an *_INIT macro or *_init function says otherwise.  The
  * implementation is sync.c; docs/programming.md discusses the costs.
+ *
+ * May depend on: programs/runtime/parsim.h, the C library.
  */
 #ifndef PARSIM_SYNC_H
 #define PARSIM_SYNC_H
