@@ -93,6 +93,9 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
 {
     m->cfg = *cfg;
     m->prog = prog;
+    m->argc = argc;
+    m->argv = argv;
+    m->roi.pending = -1;
     m->status = -1;
     pthread_mutex_init(&m->lock, NULL);
     if (!sim_config_check(cfg, err, errlen))
@@ -213,6 +216,7 @@ void sim_machine_free(SimMachine *m)
     if (!m)
         return;
     sim_ev_free(&m->ev);
+    sim_roi_free(&m->roi);
     sim_semihost_free(&m->sh);
     for (uint32_t i = 0; m->harts && i < m->nharts; i++)
         isa_hart_free(&m->harts[i].isa);

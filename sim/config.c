@@ -315,23 +315,36 @@ bool sim_config_set(SimConfig *c, const char *key, const char *value,
     return true;
 }
 
+size_t sim_config_key_count(void)
+{
+    return sizeof keys / sizeof keys[0];
+}
+
+const char *sim_config_key_at(const SimConfig *c, size_t i, char *val,
+                              size_t len, bool *number)
+{
+    const ConfigKey *k = &keys[i];
+    const void *field = (const char *)c + k->off;
+    *number = k->kind != K_STR && k->kind != K_ENUM;
+    if (k->kind == K_STR)
+        snprintf(val, len, "%s", (const char *)field);
+    else if (k->kind == K_ENUM)
+        snprintf(val, len, "%s", k->names[*(const uint32_t *)field]);
+    else
+        snprintf(val, len, "%" PRIu64,
+                 k->kind == K_U64 ? *(const uint64_t *)field
+                 : k->kind == K_BOOL ? (uint64_t)*(const bool *)field
+                 : (uint64_t)*(const uint32_t *)field);
+    return k->name;
+}
+
 void sim_config_print_keys(const SimConfig *c, FILE *f)
 {
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const ConfigKey *k = &keys[i];
-        const void *field = (const char *)c + k->off;
         char val[64];
-        if (k->kind == K_STR)
-            snprintf(val, sizeof val, "%s", (const char *)field);
-        else if (k->kind == K_ENUM)
-            snprintf(val, sizeof val, "%s",
-                     k->names[*(const uint32_t *)field]);
-        else
-            snprintf(val, sizeof val, "%" PRIu64,
-                     k->kind == K_U64 ? *(const uint64_t *)field
-                     : k->kind == K_BOOL ? (uint64_t)*(const bool *)field
-                     : (uint64_t)*(const uint32_t *)field);
-        fprintf(f, "  %-26s %-16s %s\n", k->name, val, k->help);
+        bool number;
+        const char *name = sim_config_key_at(c, i, val, sizeof val, &number);
+        fprintf(f, "  %-26s %-16s %s\n", name, val, keys[i].help);
     }
 }
 

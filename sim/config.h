@@ -96,6 +96,12 @@ ISA_WARN_UNUSED bool sim_config_check(const SimConfig *c, char *err,
 /* Print every key with its current value and meaning. */
 void sim_config_print_keys(const SimConfig *c, FILE *f);
 
+/* Every key, in the order --list-keys prints them: key i's name, and its
+ * value as text in val (number: it is a number, or a 0/1 switch). */
+size_t sim_config_key_count(void);
+const char *sim_config_key_at(const SimConfig *c, size_t i, char *val,
+                              size_t len, bool *number);
+
 /* Parse "128M", "64K", "4096", "1G" into bytes. */
 ISA_WARN_UNUSED bool sim_parse_size(const char *s, uint64_t *out);
 

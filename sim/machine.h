@@ -77,4 +77,25 @@ ISA_WARN_UNUSED bool sim_machine_write_stats(const SimMachine *m,
                                              const char *path, char *err,
                                              size_t errlen);
 
+/* The statistics as one CSV row appended to path (a header row first when
+ * the file is new or empty): every counter's machine figure (its members
+ * summed, clocks and peaks their max), the region of interest's, then
+ * every configuration key, the program and its exit status. */
+ISA_WARN_UNUSED bool sim_machine_write_csv(const SimMachine *m,
+                                           const char *path, char *err,
+                                           size_t errlen);
+
+/* Every counter's machine figure, for the window: name (its JSON path),
+ * unit, value.  Returns how many were written. */
+typedef struct SimStatLine {
+    char name[64];
+    char unit[24];
+    uint64_t value;
+} SimStatLine;
+size_t sim_machine_stat_lines(const SimMachine *m, SimStatLine *out,
+                              size_t max);
+
+/* The field tables of docs/stats.md, generated from the registry. */
+void sim_stats_markdown(FILE *f);
+
 #endif

@@ -55,6 +55,26 @@ typedef struct SimHart {
     SimHartStats st;
 } SimHart;
 
+/* The region of interest (stats.c): per statistics group, every
+ * counter's value at the region's begin, and what the regions added. */
+typedef struct SimRoiGroup {
+    int slots;                /* values per member */
+    uint64_t *base;           /* at the begin: nbase members x slots */
+    uint32_t nbase;
+    uint64_t *acc;            /* sum of end - begin: members x slots */
+    uint32_t members;
+} SimRoiGroup;
+
+typedef struct SimRoi {
+    bool active;              /* between a begin and its end */
+    int pending;              /* parallel mode: -1 none, else a begin (1)
+                                 or end (0) for the next barrier */
+    uint64_t pending_cycle;
+    uint64_t regions;         /* regions ended */
+    uint64_t begin_cycle, end_cycle;   /* of the first and last */
+    SimRoiGroup *g;           /* one per group, NULL before any */
+} SimRoi;
+
 /* Per annotated lock. */
 typedef struct SimLock {
     uint32_t addr;
@@ -105,6 +125,9 @@ struct SimMachine {
     bool program_exited;      /* the program ended the run itself */
 
     SimEvBus ev;              /* the event stream (sim/events.h) */
+    SimRoi roi;
+    int argc;                 /* the program's command line */
+    char **argv;
     double host_seconds;
 };
 
@@ -145,5 +168,10 @@ extern const SimLockKind sim_lock_kinds[PARSIM_KIND_COUNT];
 /* Per-hart stall figures, as in the summary: memory, functional units,
  * blocked, spinning, issue slot. */
 void sim_machine_stalls(const SimMachine *m, uint32_t hart, uint64_t out[5]);
+
+/* The region of interest begins or ends (at cycle): record every counter
+ * now.  Only where no other hart runs. */
+void sim_roi_mark(SimMachine *m, bool begin, uint64_t cycle);
+void sim_roi_free(SimRoi *r);
 
 #endif

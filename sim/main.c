@@ -21,6 +21,8 @@ static void usage(FILE *f)
     fputs(
         "usage: parsim run [options] PROGRAM.elf [ARGS...]\n"
         "       parsim disasm PROGRAM.elf\n"
+        "       parsim stats-fields   (the statistics, as docs/stats.md "
+        "lists them)\n"
         "       parsim --help | --version\n"
         "\n"
         "Runs a RISC-V RV32IMAFC program (built with parsim-cc, or for QEMU's\n"
@@ -36,7 +38,10 @@ static void usage(FILE *f)
         "  --host-threads N   parallel mode on N host threads (1: the\n"
         "                     deterministic default)\n"
         "  --quantum CYCLES   parallel mode: cycles between barriers (1000)\n"
-        "  --stats FILE.json  write per-hart and per-lock statistics\n"
+        "  --stats FILE.json  write every statistic, the configuration and\n"
+        "                     the command line as JSON (docs/stats.md)\n"
+        "  --stats-csv FILE.csv  append the run's figures as one CSV row\n"
+        "                     (a header row first in a new file)\n"
         "  --gui              watch it in a window (space: run/pause, s: step,\n"
         "                     n: next event, h: all keys); deterministic mode\n"
         "  --paused           with --gui: open paused at cycle 0\n"
@@ -72,7 +77,7 @@ static int rejected(const char *err)
 /* After a run: the summary and the --stats file; returns the exit
  * status (a failed --stats write turns success into a usage error). */
 static int report(const SimConfig *cfg, SimMachine *m, int status,
-                  const char *stats_path)
+                  const char *stats_path, const char *csv_path)
 {
     char err[512];
     if (!cfg->quiet)
@@ -80,6 +85,11 @@ static int report(const SimConfig *cfg, SimMachine *m, int status,
     if (stats_path &&
         !sim_machine_write_stats(m, stats_path, err, sizeof err)) {
         fprintf(stderr, "parsim: --stats: %s\n", err);
+        if (status == 0)
+            status = SIM_EXIT_USAGE;
+    }
+    if (csv_path && !sim_machine_write_csv(m, csv_path, err, sizeof err)) {
+        fprintf(stderr, "parsim: --stats-csv: %s\n", err);
         if (status == 0)
             status = SIM_EXIT_USAGE;
     }
@@ -121,7 +131,8 @@ static int shot_cmp(const void *a, const void *b)
 /* --gui and --snapshot: the machine in a session (deterministic mode). */
 static int run_session(const SimConfig *cfg, const char *path, int argc,
                        char **argv, VisOptions *gui, bool paused, Shot *shots,
-                       int nshots, const char *stats_path)
+                       int nshots, const char *stats_path,
+                       const char *csv_path)
 {
     char err[512];
     SimSession *s = sim_session_new(cfg, path, argc, argv, err, sizeof err);
@@ -163,7 +174,7 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
         while (sim_session_run_to(s, UINT64_MAX))
             ;
         m = sim_session_machine(s);
-        status = report(cfg, m, sim_machine_status(m), stats_path);
+        status = report(cfg, m, sim_machine_status(m), stats_path, csv_path);
     }
     sim_snapshot_free(&snap);
     sim_session_free(s);
@@ -173,7 +184,7 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
 enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
        O_NO_PROGRESS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
        O_QUANTUM, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
-       O_GUI_KEYS, O_GUI_SHOT };
+       O_GUI_KEYS, O_GUI_SHOT, O_STATS_CSV };
 
 /* Options that are shorthands for one configuration key. */
 static const char *option_key(int opt)
@@ -205,6 +216,7 @@ static int cmd_run(int argc, char **argv)
         {"host-threads", required_argument, 0, O_HOST_THREADS},
         {"quantum", required_argument, 0, O_QUANTUM},
         {"stats", required_argument, 0, O_STATS},
+        {"stats-csv", required_argument, 0, O_STATS_CSV},
         {"gui", no_argument, 0, O_GUI},
         {"paused", no_argument, 0, O_PAUSED},
         {"snapshot", required_argument, 0, O_SNAPSHOT},
@@ -216,7 +228,7 @@ static int cmd_run(int argc, char **argv)
     SimConfig cfg;
     sim_config_defaults(&cfg);
     char err[512];
-    const char *stats_path = NULL;
+    const char *stats_path = NULL, *csv_path = NULL;
     bool gui = false, paused = false;
     VisOptions vo;
     vis_options_default(&vo);
@@ -256,6 +268,9 @@ static int cmd_run(int argc, char **argv)
             break;
         case O_STATS:
             stats_path = optarg;
+            break;
+        case O_STATS_CSV:
+            csv_path = optarg;
             break;
         case O_GUI:
             gui = true;
@@ -323,7 +338,7 @@ static int cmd_run(int argc, char **argv)
     if (gui || nshots)
         return run_session(&cfg, path, argc - optind, argv + optind,
                            gui ? &vo : NULL, paused, shots, nshots,
-                           stats_path);
+                           stats_path, csv_path);
     SimProgram *prog = sim_elf_open(path, err, sizeof err);
     if (!prog) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);
@@ -336,7 +351,7 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "parsim: %s: %s\n", path, err);
         status = SIM_EXIT_BAD_ELF;
     } else {
-        status = report(&cfg, m, sim_machine_run(m), stats_path);
+        status = report(&cfg, m, sim_machine_run(m), stats_path, csv_path);
     }
     sim_machine_free(m);
     sim_elf_close(prog);
@@ -420,6 +435,11 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "disasm"))
         return cmd_disasm(argc - 1, argv + 1);
+    if (!strcmp(cmd, "stats-fields")) {
+        /* docs/stats.md's field tables, from the registry. */
+        sim_stats_markdown(stdout);
+        return 0;
+    }
     fprintf(stderr, "parsim: unknown command '%s' (parsim --help lists "
             "them)\n", cmd);
     return SIM_EXIT_USAGE;

@@ -302,12 +302,30 @@ static bool det_step(SimMachine *m, uint64_t pause)
     return true;
 }
 
+/* A region still open when the run ends ends with it. */
+static void close_region(SimMachine *m)
+{
+    if (m->roi.pending >= 0) {
+        sim_roi_mark(m, m->roi.pending == 1, m->roi.pending_cycle);
+        m->roi.pending = -1;
+    }
+    if (m->roi.active) {
+        uint64_t end = 0;
+        for (uint32_t i = 0; i < m->nharts; i++)
+            if (m->harts[i].isa.cycle > end)
+                end = m->harts[i].isa.cycle;
+        sim_roi_mark(m, false, end);
+    }
+}
+
 bool sim_machine_run_until(SimMachine *m, uint64_t cycle)
 {
     while (!m->stop && det_step(m, cycle))
         ;
-    if (m->stop)
+    if (m->stop) {
+        close_region(m);
         sim_semihost_flush(&m->sh);
+    }
     return !m->stop;
 }
 
@@ -385,6 +403,10 @@ static void between_quanta(Parallel *par)
                     sample(m, &m->harts[i]);
         }
     }
+    if (m->roi.pending >= 0) {
+        sim_roi_mark(m, m->roi.pending == 1, m->roi.pending_cycle);
+        m->roi.pending = -1;
+    }
     if (m->ev.mask)
         sim_ev_deliver(&m->ev);
     par->done = __atomic_load_n(&m->stop, __ATOMIC_ACQUIRE) != 0;
@@ -458,6 +480,7 @@ int sim_machine_run(SimMachine *m)
     else
         run_deterministic(m, &p);
     progress_clear(&p);
+    close_region(m);
     sim_ev_deliver(&m->ev);
     m->host_seconds = sim_now_seconds() - p.start;
     sim_semihost_flush(&m->sh);

@@ -195,6 +195,31 @@ static void lock_note(SimMachine *m, SimHart *h)
     h->isa.x[A0] = PARSIM_OK;
 }
 
+/* The region of interest begins or ends.  With several host threads the
+ * other harts are running: the counters are recorded at the next barrier,
+ * where all have stopped (so the region's edges are within a quantum). */
+static void roi_call(SimMachine *m, SimHart *h)
+{
+    uint32_t what = h->isa.x[A0];
+    if (what > PARSIM_ROI_END) {
+        h->isa.x[A0] = (uint32_t)PARSIM_ERR_INVALID_PARAM;
+        return;
+    }
+    bool begin = what == PARSIM_ROI_BEGIN;
+    if (sim_ev_on(&m->ev, SIM_EV_ROI))
+        sim_ev_push(&m->ev, &(SimEvent){
+            .cycle = h->isa.cycle, .end = h->isa.cycle, .hart = h->isa.hartid,
+            .kind = SIM_EV_ROI, .what = (uint8_t)what});
+    if (m->cfg.mode == SIM_MODE_PARALLEL && m->cfg.host_threads > 1) {
+        m->roi.pending = begin;
+        m->roi.pending_cycle = h->isa.cycle;
+    } else {
+        sim_roi_mark(m, begin, h->isa.cycle);
+    }
+    h->isa.x[A0] = PARSIM_OK;
+    h->isa.x[A1] = (uint32_t)m->roi.regions;
+}
+
 bool sim_service_call(SimMachine *m, SimHart *h, char *err, size_t errlen)
 {
     IsaHart *x = &h->isa;
@@ -223,6 +248,9 @@ bool sim_service_call(SimMachine *m, SimHart *h, char *err, size_t errlen)
         break;
     case PARSIM_FN_LOCK_NOTE:
         lock_note(m, h);
+        break;
+    case PARSIM_FN_ROI:
+        roi_call(m, h);
         break;
     default:
         pthread_mutex_unlock(&m->lock);

@@ -474,6 +474,41 @@ static void watch_events(void *ctx, const SimEvent *ev, size_t n)
 
 #define EVENT_STEP_LIMIT 5000000u    /* cycles: give up looking after this */
 
+/* Step cycle by cycle until the watched hart, lock (index) or line has an
+ * event; returns whether one came (false: the run ended or the limit). */
+static bool step_to_event(SimSession *s, int hart, int lock, int64_t line)
+{
+    Watch w = {.hart = hart, .lock = -1, .line = -1,
+               .line_mask = s->cfg.l1d.line - 1};
+    if (lock >= 0 && (size_t)lock < s->m->nlocks)
+        w.lock = s->m->locks[lock].addr;
+    if (line >= 0)
+        w.line = line & ~(int64_t)w.line_mask;
+    if (w.hart < 0 && w.lock < 0 && w.line < 0)
+        return false;
+    SimEvBus *bus = sim_machine_events(s->m);
+    if (!sim_ev_listen(bus, SIM_EV_ALL, watch_events, &w))
+        return false;
+    for (uint64_t i = 0; i < EVENT_STEP_LIMIT && !w.seen; i++)
+        if (!advance(s, s->time + 1))
+            break;
+    sim_ev_unlisten(bus, watch_events, &w);
+    return w.seen;
+}
+
+bool sim_session_step_event(SimSession *s, SimCommand cmd, uint64_t arg)
+{
+    bool seen = false;
+    if (cmd == SIM_CMD_STEP_HART_EVENT && arg < s->m->nharts)
+        seen = step_to_event(s, (int)arg, -1, -1);
+    else if (cmd == SIM_CMD_STEP_LOCK_EVENT)
+        seen = step_to_event(s, -1, (int)arg, -1);
+    else if (cmd == SIM_CMD_STEP_LINE_EVENT)
+        seen = step_to_event(s, -1, -1, (int64_t)(uint32_t)arg);
+    publish(s);
+    return seen;
+}
+
 static void *thread_main(void *arg)
 {
     SimSession *s = arg;
@@ -511,19 +546,7 @@ static void *thread_main(void *arg)
             continue;
         }
         if (ev_hart >= 0 || ev_lock >= 0 || ev_line >= 0) {
-            Watch w = {.hart = ev_hart, .lock = -1, .line = -1,
-                       .line_mask = s->cfg.l1d.line - 1};
-            if (ev_lock >= 0 && (size_t)ev_lock < s->m->nlocks)
-                w.lock = s->m->locks[ev_lock].addr;
-            if (ev_line >= 0)
-                w.line = ev_line & ~(int64_t)w.line_mask;
-            SimEvBus *bus = sim_machine_events(s->m);
-            if (sim_ev_listen(bus, SIM_EV_ALL, watch_events, &w)) {
-                for (uint64_t i = 0; i < EVENT_STEP_LIMIT && !w.seen; i++)
-                    if (!advance(s, s->time + 1))
-                        break;
-                sim_ev_unlisten(bus, watch_events, &w);
-            }
+            step_to_event(s, ev_hart, ev_lock, ev_line);
             publish(s);
             continue;
         }

@@ -196,6 +196,9 @@ void sim_snapshot_free(SimSnapshot *snap);
  * for headless --snapshot rendering and tests.  Returns false when the
  * program ended first. */
 bool sim_session_run_to(SimSession *s, uint64_t cycle);
+/* The same for "next event" (cmd one of the SIM_CMD_STEP_*_EVENT, arg as
+ * there): returns whether the event came before the run ended. */
+bool sim_session_step_event(SimSession *s, SimCommand cmd, uint64_t arg);
 /* Symbol and source line of a pc, disassembly of an instruction, for the
  * inspector (the program is read-only, so any thread may ask). */
 void sim_session_describe(const SimSession *s, uint32_t pc, char *buf,

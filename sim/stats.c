@@ -1,85 +1,487 @@
-/* stats.c — the end-of-run summary and the --stats JSON. */
+/* stats.c — the statistics registry and everything that walks it: the
+ * end-of-run summary, the --stats JSON, the --stats-csv row, the list the
+ * window shows, the field tables of docs/stats.md, and the region of
+ * interest.
+ *
+ * Every statistic is declared once, in a group (the run, the machine,
+ * totals, harts, L1D, L2, LLC, messages, memory controllers, links, hot
+ * lines, locks): its JSON name, its summary column, its unit, how the
+ * group's members add up to a machine figure (sum or max), where its value
+ * lives (a getter), and one line of help.  A new model adds a group or a
+ * row here, and the summary, the JSON, the CSV, the window and the docs
+ * all have it.
+ *
+ * The region of interest (parsim_roi_begin/end in parsim.h) records every
+ * counter of every group at the begin and adds end - begin at the end; a
+ * region's figures are those differences (ratios recomputed from them).
+ * Identities (hart numbers, names) are not differenced; peaks (the longest
+ * wait) have no region figure.
+ */
 #include "sim/machine_priv.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* ---- summary and statistics ---------------------------------------------- */
+#include "sim/json.h"
 
-/* Everything the summary and the JSON say about one hart. */
-typedef struct HartFigures {
-    uint64_t insns, cycles, mem, fu, blocked, spin, slot;
-} HartFigures;
+/* ---- the registry's shape ---------------------------------------------- */
 
-static HartFigures figures(const SimMachine *m, uint32_t i)
+typedef enum StatKind {
+    SK_COUNT,     /* a counter that only grows: summed, differenced */
+    SK_CLOCK,     /* a clock: the group's figure is the max; differenced */
+    SK_PEAK,      /* a maximum: the group's figure is the max; no region */
+    SK_ID,        /* a number that names the member (hart 3) */
+    SK_INT,       /* a signed number (an exit status) */
+    SK_BOOL,
+    SK_STR,       /* text: the getter writes it */
+    SK_HEX,       /* an address, written "0x%08x" */
+    SK_RATIO      /* value[num] / value[den] of the same member, 4 places */
+} StatKind;
+
+typedef struct StatDef StatDef;
+typedef uint64_t (*StatGet)(const SimMachine *m, uint32_t i, int each);
+typedef void (*StatText)(const SimMachine *m, uint32_t i, char *buf,
+                         size_t len);
+
+struct StatDef {
+    const char *path;         /* JSON name in its group ("a.b" nests) */
+    StatKind kind;
+    const char *unit;
+    const char *help;
+    StatGet get;              /* numbers */
+    StatText text;            /* SK_STR */
+    const char *const *each;  /* one value per name (ends with NULL): the
+                                 path is an object of them */
+    int num, den;             /* SK_RATIO: indexes into the group's defs */
+    const char *label;        /* summary column heading (NULL: none) */
+    int width;
+};
+
+typedef struct StatGroup {
+    const char *path;         /* "" is the top; "memory.l1d" nests */
+    bool array;               /* an array of members, or one object */
+    bool roi;                 /* has region-of-interest figures */
+    bool (*present)(const SimMachine *m);
+    uint32_t (*count)(const SimMachine *m);
+    const StatDef *defs;
+    int ndefs;
+    const char *help;
+} StatGroup;
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* ---- what the getters read --------------------------------------------- */
+
+static const FlatMemCounts *hart_mem(const SimMachine *m, uint32_t i)
 {
-    const SimHart *h = &m->harts[i];
-    const FlatMemCounts *mc = m->memsys ? memsys_hart_counts(m->memsys, i)
-                                        : &m->flat.hart[i];
-    HartFigures f = {.insns = h->isa.instret, .cycles = h->isa.cycle,
-                     .mem = mc->stall, .blocked = h->st.blocked,
-                     .spin = h->st.spin, .slot = m->slot_wait[i]};
-    /* Functional-unit stalls: the cycles beyond one that the multi-cycle
-     * classes cost. */
+    return m->memsys ? memsys_hart_counts(m->memsys, i) : &m->flat.hart[i];
+}
+
+/* Functional-unit stalls: the cycles beyond one that the multi-cycle
+ * classes cost. */
+static uint64_t fu_stall(const SimMachine *m, uint32_t i)
+{
     static const int fu[] = {ISA_CLASS_MUL, ISA_CLASS_DIV, ISA_CLASS_FADD,
                              ISA_CLASS_FMUL, ISA_CLASS_FFMA, ISA_CLASS_FDIV,
                              ISA_CLASS_FSQRT, ISA_CLASS_FCVT};
+    const SimHart *h = &m->harts[i];
+    uint64_t n = 0;
     for (size_t k = 0; k < sizeof fu / sizeof fu[0]; k++) {
         uint32_t c = h->env->cost[fu[k]];
-        f.fu += h->isa.class_count[fu[k]] * (c > 1 ? c - 1 : 0);
+        n += h->isa.class_count[fu[k]] * (c > 1 ? c - 1 : 0);
     }
-    return f;
-}
-
-static void lock_name(const SimMachine *m, uint32_t addr, char *buf,
-                      size_t len)
-{
-    sim_elf_data_name(m->prog, addr, buf, len);
+    return n;
 }
 
 void sim_machine_stalls(const SimMachine *m, uint32_t hart, uint64_t out[5])
 {
-    HartFigures f = figures(m, hart);
-    out[0] = f.mem;
-    out[1] = f.fu;
-    out[2] = f.blocked;
-    out[3] = f.spin;
-    out[4] = f.slot;
+    out[0] = hart_mem(m, hart)->stall;
+    out[1] = fu_stall(m, hart);
+    out[2] = m->harts[hart].st.blocked;
+    out[3] = m->harts[hart].st.spin;
+    out[4] = m->slot_wait[hart];
 }
 
 void sim_machine_data_name(const SimMachine *m, uint32_t addr, char *buf,
                            size_t len)
 {
-    lock_name(m, addr, buf, len);
+    sim_elf_data_name(m->prog, addr, buf, len);
 }
 
-static void totals(const SimMachine *m, uint64_t *insns, uint64_t *cycles)
+static bool always(const SimMachine *m) { (void)m; return true; }
+static bool has_memsys(const SimMachine *m) { return m->memsys != NULL; }
+static bool has_l2(const SimMachine *m)
 {
-    *insns = 0;
-    *cycles = 0;
-    for (uint32_t i = 0; i < m->nharts; i++) {
-        *insns += m->harts[i].isa.instret;
-        if (m->harts[i].isa.cycle > *cycles)
-            *cycles = m->harts[i].isa.cycle;
-    }
+    return m->memsys && memsys_config(m->memsys)->l2_on;
 }
-
-static void print_count(FILE *f, const char *label, uint64_t v)
+static uint32_t one(const SimMachine *m) { (void)m; return 1; }
+static uint32_t nharts(const SimMachine *m) { return m->nharts; }
+static uint32_t ncores(const SimMachine *m) { return m->cfg.cores; }
+static uint32_t nl2(const SimMachine *m)
 {
-    char digits[32], out[48];
-    int n = snprintf(digits, sizeof digits, "%" PRIu64, v);
-    int o = 0;
-    for (int i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = 0;
-    fprintf(f, "  %-16s %s\n", label, out);
+    return has_l2(m) ? m->cfg.cores : 0;
+}
+static uint32_t nnodes(const SimMachine *m)
+{
+    return memsys_config(m->memsys)->nodes;
+}
+static uint32_t nlinks(const SimMachine *m)
+{
+    return noc_link_count(memsys_noc(m->memsys));
+}
+static uint32_t nlocks(const SimMachine *m) { return (uint32_t)m->nlocks; }
+
+/* ---- the run --------------------------------------------------------------- */
+
+static void t_schema(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    (void)m; (void)i;
+    snprintf(b, n, "parsim-stats-1");
+}
+static void t_program(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    (void)i;
+    snprintf(b, n, "%s", sim_elf_path(m->prog));
+}
+static uint64_t g_status(const SimMachine *m, uint32_t i, int e)
+{
+    (void)i; (void)e;
+    return (uint64_t)(int64_t)m->status;
+}
+static uint64_t g_exited(const SimMachine *m, uint32_t i, int e)
+{
+    (void)i; (void)e;
+    return m->program_exited;
 }
 
+static const StatDef run_defs[] = {
+    {"schema", SK_STR, "name", "the layout of this file", .text = t_schema},
+    {"program", SK_STR, "path", "the program file as given",
+     .text = t_program},
+    {"exit_status", SK_INT, "status", "the program's exit status, or "
+     "parsim's own when parsim ended the run", .get = g_status},
+    {"program_exited", SK_BOOL, "true/false", "true when the program ended the run "
+     "itself (exit, return from main); false when parsim stopped it "
+     "(fault, deadlock, cycle limit)", .get = g_exited},
+};
+
+/* ---- the machine ------------------------------------------------------------ */
+
+static bool parallel(const SimMachine *m)
+{
+    return m->cfg.mode == SIM_MODE_PARALLEL && m->cfg.host_threads > 1;
+}
+static void t_mname(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    (void)i;
+    snprintf(b, n, "%s", m->cfg.name);
+}
+static void t_policy(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    (void)i;
+    snprintf(b, n, "%s", m->cfg.mt_policy == SIM_MT_SWITCH_ON_STALL
+                             ? "switch_on_stall" : "interleaved");
+}
+static void t_mode(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    (void)i;
+    snprintf(b, n, "%s", parallel(m) ? "parallel" : "deterministic");
+}
+#define MGET(name, expr)                                                   \
+    static uint64_t name(const SimMachine *m, uint32_t i, int e)           \
+    {                                                                      \
+        (void)m; (void)i; (void)e;                                         \
+        return (expr);                                                     \
+    }
+MGET(g_cores, m->cfg.cores)
+MGET(g_tpc, m->cfg.threads_per_core)
+MGET(g_harts, m->nharts)
+MGET(g_hosts, parallel(m) ? m->cfg.host_threads : 1)
+MGET(g_quantum, m->cfg.quantum)
+MGET(g_timing, m->cfg.timing)
+
+static const StatDef machine_defs[] = {
+    {"name", SK_STR, "name", "the machine's name (its file's, or default)",
+     .text = t_mname},
+    {"cores", SK_ID, "cores", "cores", .get = g_cores},
+    {"threads_per_core", SK_ID, "threads", "hardware threads per core",
+     .get = g_tpc},
+    {"harts", SK_ID, "harts", "cores x threads per core", .get = g_harts},
+    {"mt_policy", SK_STR, "name", "how a core's threads share its issue "
+     "slot: interleaved or switch_on_stall", .text = t_policy},
+    {"mode", SK_STR, "name", "deterministic or parallel", .text = t_mode},
+    {"host_threads", SK_ID, "threads", "host threads (1 in deterministic "
+     "mode)", .get = g_hosts},
+    {"quantum", SK_ID, "cycles", "parallel mode: cycles between barriers",
+     .get = g_quantum},
+    {"timing", SK_BOOL, "true/false", "false with --no-timing (1 cycle per "
+     "instruction)", .get = g_timing},
+};
+
+/* ---- totals -------------------------------------------------------------------- */
+
+static uint64_t g_tinsns(const SimMachine *m, uint32_t i, int e)
+{
+    (void)i; (void)e;
+    uint64_t n = 0;
+    for (uint32_t k = 0; k < m->nharts; k++)
+        n += m->harts[k].isa.instret;
+    return n;
+}
+static uint64_t g_tcycles(const SimMachine *m, uint32_t i, int e)
+{
+    (void)i; (void)e;
+    uint64_t c = 0;
+    for (uint32_t k = 0; k < m->nharts; k++)
+        if (m->harts[k].isa.cycle > c)
+            c = m->harts[k].isa.cycle;
+    return c;
+}
+
+static const StatDef totals_defs[] = {
+    {"instructions", SK_COUNT, "instructions", "instructions retired by all "
+     "harts", .get = g_tinsns, .label = "instructions"},
+    {"cycles", SK_CLOCK, "cycles", "the machine's time: the largest hart "
+     "clock", .get = g_tcycles, .label = "cycles"},
+    {"ipc", SK_RATIO, "instructions/cycle", "instructions per cycle of the "
+     "whole machine", .num = 0, .den = 1, .label = "IPC"},
+};
+
+/* ---- harts ------------------------------------------------------------------ */
+
+#define HGET(name, expr)                                                   \
+    static uint64_t name(const SimMachine *m, uint32_t i, int e)           \
+    {                                                                      \
+        (void)m; (void)e;                                                  \
+        return (expr);                                                     \
+    }
+HGET(h_id, i)
+HGET(h_core, m->harts[i].core)
+HGET(h_thread, m->harts[i].thread)
+HGET(h_insns, m->harts[i].isa.instret)
+HGET(h_cycles, m->harts[i].isa.cycle)
+HGET(h_smem, hart_mem(m, i)->stall)
+HGET(h_sfu, fu_stall(m, i))
+HGET(h_sblocked, m->harts[i].st.blocked)
+HGET(h_sspin, m->harts[i].st.spin)
+HGET(h_sslot, m->slot_wait[i])
+HGET(h_loads, hart_mem(m, i)->loads)
+HGET(h_stores, hart_mem(m, i)->stores)
+HGET(h_amos, hart_mem(m, i)->amos)
+HGET(h_acq, m->harts[i].st.acquisitions)
+HGET(h_wakes, m->harts[i].st.wakes_sent)
+
+static const StatDef hart_defs[] = {
+    {"hart", SK_ID, "hart", "the hart's number (mhartid)", .get = h_id,
+     .label = "hart", 4},
+    {"core", SK_ID, "core", "its core", .get = h_core, .label = "core", 4},
+    {"thread", SK_ID, "thread", "its hardware thread in the core",
+     .get = h_thread},
+    {"instructions", SK_COUNT, "instructions", "instructions it retired",
+     .get = h_insns, .label = "instructions", 13},
+    {"cycles", SK_CLOCK, "cycles", "its own clock (a hart blocked at the end "
+     "lags behind)", .get = h_cycles, .label = "cycles", 13},
+    {"issue_slot_use", SK_RATIO, "instructions/cycle", "instructions / "
+     "cycles: the share of its cycles in which it issued", .num = 3,
+     .den = 4, .label = "IPC", 5},
+    {"stalls.memory", SK_COUNT, "cycles", "cycles the memory model added to "
+     "its accesses", .get = h_smem, .label = "stalled: memory", 16},
+    {"stalls.functional_units", SK_COUNT, "cycles", "cycles beyond one of "
+     "its multi-cycle instructions (multiply, divide, floating point)",
+     .get = h_sfu, .label = "func.unit", 10},
+    {"stalls.blocked", SK_COUNT, "cycles", "cycles blocked in the WAIT "
+     "service (a blocking mutex, semaphore, condition variable, an idle "
+     "hart waiting for work)", .get = h_sblocked, .label = "blocked", 10},
+    {"stalls.spinning", SK_COUNT, "cycles", "cycles between an annotated "
+     "lock's try and acquired, less the blocked ones", .get = h_sspin,
+     .label = "spinning", 10},
+    {"stalls.issue_slot", SK_COUNT, "cycles", "cycles an instruction waited "
+     "because another thread of the core had the issue slot",
+     .get = h_sslot, .label = "issue-slot", 11},
+    {"loads", SK_COUNT, "accesses", "data loads the memory model saw (LR "
+     "counts as a load)", .get = h_loads},
+    {"stores", SK_COUNT, "accesses", "data stores", .get = h_stores},
+    {"atomics", SK_COUNT, "accesses", "AMOs and SCs", .get = h_amos},
+    {"lock_acquisitions", SK_COUNT, "acquisitions", "annotated lock "
+     "acquisitions by this hart", .get = h_acq},
+    {"wakes_sent", SK_COUNT, "harts", "harts it woke with the WAKE service",
+     .get = h_wakes},
+};
+
+/* ---- the memory hierarchy ---------------------------------------------------- */
+
+static const char *const protos[] = {"msi", "mesi", "moesi"};
+
+static void t_proto(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    (void)i;
+    snprintf(b, n, "%s", protos[memsys_config(m->memsys)->protocol]);
+}
+static void t_org(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    (void)i;
+    snprintf(b, n, "%s", memsys_config(m->memsys)->org == COH_SNOOP
+                             ? "snoop" : "directory");
+}
+static void t_topo(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    (void)i;
+    snprintf(b, n, "%s",
+             noc_topology_names[memsys_config(m->memsys)->noc.topology]);
+}
+MGET(g_nodes, memsys_config(m->memsys)->nodes)
+
+static const StatDef memory_defs[] = {
+    {"protocol", SK_STR, "name", "msi, mesi or moesi", .text = t_proto},
+    {"organisation", SK_STR, "name", "snoop (a bus) or directory",
+     .text = t_org},
+    {"nodes", SK_ID, "nodes", "NUMA nodes", .get = g_nodes},
+    {"topology", SK_STR, "name", "the interconnect: bus, crossbar, ring, "
+     "mesh or torus", .text = t_topo},
+};
+
+typedef enum { LVL_L1, LVL_L2, LVL_LLC } Level;
+
+static CacheStats cache_stats(const SimMachine *m, Level lv, uint32_t i)
+{
+    CacheStats st;
+    if (lv == LVL_L1)
+        memsys_l1_stats(m->memsys, i, &st);
+    else if (lv == LVL_L2)
+        memsys_l2_stats(m->memsys, i, &st);
+    else
+        memsys_llc_stats(m->memsys, i, &st);
+    return st;
+}
+
+#define CACHE_GETTERS(P, LV)                                               \
+    static uint64_t P##_acc(const SimMachine *m, uint32_t i, int e)        \
+    { (void)e; return cache_stats(m, LV, i).accesses; }                    \
+    static uint64_t P##_hits(const SimMachine *m, uint32_t i, int e)       \
+    { (void)e; return cache_stats(m, LV, i).hits; }                        \
+    static uint64_t P##_miss(const SimMachine *m, uint32_t i, int e)       \
+    { return cache_stats(m, LV, i).misses[e]; }                            \
+    static uint64_t P##_wb(const SimMachine *m, uint32_t i, int e)         \
+    { (void)e; return cache_stats(m, LV, i).writebacks; }                  \
+    static uint64_t P##_inv(const SimMachine *m, uint32_t i, int e)        \
+    { (void)e; return cache_stats(m, LV, i).invalidations; }               \
+    static uint64_t P##_upg(const SimMachine *m, uint32_t i, int e)        \
+    { (void)e; return cache_stats(m, LV, i).upgrades; }
+CACHE_GETTERS(l1, LVL_L1)
+CACHE_GETTERS(l2, LVL_L2)
+CACHE_GETTERS(llc, LVL_LLC)
+
+static const char *const miss_names[MISS_CLASS_COUNT + 1] = {
+    "compulsory", "capacity", "conflict", "coherence", NULL};
+_Static_assert(MISS_CLASS_COUNT == 4, "ORDER MissClass: miss_names");
+
+static uint64_t g_member(const SimMachine *m, uint32_t i, int e)
+{
+    (void)m; (void)e;
+    return i;
+}
+
+/* The same rows for an L1D, an L2 and an LLC slice. */
+#define CACHE_DEFS(P, KEY)                                                 \
+    {KEY, SK_ID, KEY, "the " KEY " it belongs to", .get = g_member,        \
+     .label = "", 4},                                                      \
+    {"accesses", SK_COUNT, "accesses", "accesses that reached it",         \
+     .get = P##_acc, .label = "accesses", 10},                             \
+    {"hits", SK_COUNT, "accesses", "accesses it served", .get = P##_hits,  \
+     .label = "hits", 10},                                                 \
+    {"misses", SK_COUNT, "accesses", "misses by class: compulsory (never " \
+     "held), coherence (lost to another core's write since), conflict (a " \
+     "fully associative LRU cache of the same size would have hit), "      \
+     "capacity (the rest); they add up to accesses - hits - upgrades",     \
+     .get = P##_miss, .each = miss_names, .label = "", 10},                \
+    {"writebacks", SK_COUNT, "lines", "dirty lines it wrote back",         \
+     .get = P##_wb, .label = "writebacks", 11},                            \
+    {"invalidations_received", SK_COUNT, "lines", "copies it lost to "     \
+     "other cores' writes", .get = P##_inv, .label = "inval.recv", 11},    \
+    {"upgrades", SK_COUNT, "accesses", "writes to a line held shared: "    \
+     "permission without data (UPGRADE)", .get = P##_upg}
+
+static const StatDef l1_defs[] = {CACHE_DEFS(l1, "core")};
+static const StatDef l2_defs[] = {CACHE_DEFS(l2, "core")};
+static const StatDef llc_defs[] = {CACHE_DEFS(llc, "node")};
+
+static const char *msg_names[MSG_COUNT + 1];   /* coh_msg_names + NULL */
+
+static uint64_t g_msg(const SimMachine *m, uint32_t i, int e)
+{
+    (void)i;
+    return memsys_msg_count(m->memsys, (CohMsg)e);
+}
+
+static const StatDef msg_defs[] = {
+    {"", SK_COUNT, "messages", "coherence messages of the whole run, by "
+     "type (docs/memory.md)", .get = g_msg, .each = msg_names},
+};
+
+#define MCGET(name, field)                                                 \
+    static uint64_t name(const SimMachine *m, uint32_t i, int e)           \
+    { (void)e; return memsys_memctl(m->memsys, i)->field; }
+MCGET(mc_req, requests)
+MCGET(mc_bytes, bytes)
+MCGET(mc_queue, queue_cycles)
+MCGET(mc_busy, busy_cycles)
+
+static const StatDef mc_defs[] = {
+    {"node", SK_ID, "node", "its node", .get = g_member},
+    {"requests", SK_COUNT, "requests", "line reads and write-backs it "
+     "served", .get = mc_req},
+    {"bytes", SK_COUNT, "bytes", "bytes it moved", .get = mc_bytes},
+    {"queue_cycles", SK_COUNT, "cycles", "cycles requests waited for it",
+     .get = mc_queue},
+    {"busy_cycles", SK_COUNT, "cycles", "cycles it was transferring",
+     .get = mc_busy},
+};
+
+static NocLinkStats link_stats(const SimMachine *m, uint32_t i)
+{
+    NocLinkStats ls;
+    noc_link_stats(memsys_noc(m->memsys), i, &ls);
+    return ls;
+}
+#define LGET(name, field)                                                  \
+    static uint64_t name(const SimMachine *m, uint32_t i, int e)           \
+    { (void)e; return link_stats(m, i).field; }
+LGET(lk_from, from)
+LGET(lk_to, to)
+LGET(lk_packets, packets)
+LGET(lk_bytes, bytes)
+LGET(lk_busy, busy_cycles)
+LGET(lk_wait, wait_cycles)
+
+static const StatDef link_defs[] = {
+    {"from", SK_ID, "router", "the router it leaves (a bus: 0)",
+     .get = lk_from},
+    {"to", SK_ID, "router", "the router it reaches", .get = lk_to},
+    {"packets", SK_COUNT, "packets", "packets that crossed it",
+     .get = lk_packets},
+    {"bytes", SK_COUNT, "bytes", "bytes that crossed it", .get = lk_bytes},
+    {"busy_cycles", SK_COUNT, "cycles", "cycles it was occupied",
+     .get = lk_busy},
+    {"wait_cycles", SK_COUNT, "cycles", "cycles packets waited for it",
+     .get = lk_wait},
+};
+
+/* Hot lines: the HOT lines with the most invalidations + transfers. */
+#define HOT 16
+static LineStats hot_line(const SimMachine *m, uint32_t i)
+{
+    LineStats hot[HOT];
+    size_t n = memsys_hot_lines(m->memsys, hot, HOT);
+    return i < n ? hot[i] : (LineStats){0};
+}
+static uint32_t nhot(const SimMachine *m)
+{
+    LineStats hot[HOT];
+    return (uint32_t)memsys_hot_lines(m->memsys, hot, HOT);
+}
 
 /* "counter+0", "lock+0 (also counter)" or "0x80400000": a line by the
  * symbols it holds. */
@@ -114,61 +516,699 @@ static void line_name(const SimMachine *m, uint32_t line, char *buf,
         snprintf(buf + n, len - (size_t)n, ")");
 }
 
-static void memory_summary(const SimMachine *m, FILE *f)
+static void t_hot_sym(const SimMachine *m, uint32_t i, char *b, size_t n)
 {
-    const MemSys *ms = m->memsys;
-    const MemSysConfig *c = memsys_config(ms);
-    static const char *const protos[] = {"MSI", "MESI", "MOESI"};
-    fprintf(f, "\n  memory: %s %s, %u node%s, L1D %u KiB %u-way, %s%sLLC %u KiB "
-            "per node, %s\n", protos[c->protocol],
-            c->org == COH_SNOOP ? "snooping bus" : "directory", c->nodes,
-            c->nodes > 1 ? "s" : "", c->l1d.size >> 10, c->l1d.assoc,
-            c->l2_on ? "L2 " : "", c->l2_on ? "private, " : "",
-            c->llc.size >> 10, noc_topology_names[c->noc.topology]);
-    fprintf(f, "  cache      accesses       hits  compulsory   capacity   "
-            "conflict  coherence  writebacks  inval.recv\n");
-    for (uint32_t i = 0; i < c->cores; i++) {
-        CacheStats st;
-        memsys_l1_stats(ms, i, &st);
-        fprintf(f, "  L1D %-4u %10" PRIu64 " %10" PRIu64 " %11" PRIu64 " %10"
-                PRIu64 " %10" PRIu64 " %10" PRIu64 " %11" PRIu64 " %11" PRIu64
-                "\n", i, st.accesses, st.hits, st.misses[MISS_COMPULSORY],
-                st.misses[MISS_CAPACITY], st.misses[MISS_CONFLICT],
-                st.misses[MISS_COHERENCE], st.writebacks, st.invalidations);
+    line_name(m, hot_line(m, i).line, b, n);
+}
+#define HLGET(name, field)                                                 \
+    static uint64_t name(const SimMachine *m, uint32_t i, int e)           \
+    { (void)e; return hot_line(m, i).field; }
+HLGET(hl_line, line)
+HLGET(hl_inv, invalidations)
+HLGET(hl_xfer, transfers)
+HLGET(hl_miss, misses)
+HLGET(hl_upg, upgrades)
+
+static const StatDef hot_defs[] = {
+    {"line", SK_HEX, "address", "the line's address", .get = hl_line},
+    {"symbol", SK_STR, "name", "the variable at the line's start and the "
+     "others that share it (false sharing shows as \"also ...\")",
+     .text = t_hot_sym, .label = "line", -1},
+    {"invalidations", SK_COUNT, "copies", "copies of it invalidated",
+     .get = hl_inv, .label = "invalidations", 17},
+    {"transfers", SK_COUNT, "lines", "cache-to-cache transfers of it",
+     .get = hl_xfer, .label = "transfers", 10},
+    {"misses", SK_COUNT, "accesses", "L1 misses on it", .get = hl_miss,
+     .label = "misses", 10},
+    {"upgrades", SK_COUNT, "accesses", "upgrades of it", .get = hl_upg},
+};
+
+/* ---- locks -------------------------------------------------------------------- */
+
+static void t_lock_sym(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    sim_elf_data_name(m->prog, m->locks[i].addr, b, n);
+}
+static void t_lock_kind(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    snprintf(b, n, "%s", sim_lock_kinds[m->locks[i].kind].name);
+}
+#define LKGET(name, field)                                                 \
+    static uint64_t name(const SimMachine *m, uint32_t i, int e)           \
+    { (void)e; return m->locks[i].field; }
+LKGET(lk_addr, addr)
+LKGET(lk_acq, acquisitions)
+LKGET(lk_wtot, wait_total)
+LKGET(lk_wmax, wait_max)
+LKGET(lk_hand, handoffs)
+LKGET(lk_hold, hold_total)
+
+static const StatDef lock_defs[] = {
+    {"address", SK_HEX, "address", "the lock word's address",
+     .get = lk_addr},
+    {"symbol", SK_STR, "name", "the ELF symbol and offset of the lock word "
+     "(counter_lock+0), or its address", .text = t_lock_sym,
+     .label = "lock", -26},
+    {"kind", SK_STR, "name", "tas, ttas, ttas_backoff, ticket, array, mcs, "
+     "mutex, recursive_mutex, semaphore, condvar, barrier, event, other",
+     .text = t_lock_kind, .label = "kind", -16},
+    {"acquisitions", SK_COUNT, "acquisitions", "annotated acquisitions",
+     .get = lk_acq, .label = "acquired", 9},
+    {"wait_cycles_total", SK_COUNT, "cycles", "cycles from trying to "
+     "acquired, summed", .get = lk_wtot, .label = "wait total", 12},
+    {"wait_cycles_max", SK_PEAK, "cycles", "the longest of those waits",
+     .get = lk_wmax, .label = "wait max", 10},
+    {"handoffs", SK_COUNT, "acquisitions", "acquisitions by a different "
+     "core than the previous holder's: each moves the lock (and its cache "
+     "line) between cores", .get = lk_hand, .label = "hand-offs", 10},
+    {"hold_cycles_total", SK_COUNT, "cycles", "cycles from acquired to "
+     "released, summed", .get = lk_hold},
+};
+
+/* ---- the registry --------------------------------------------------------------- */
+
+#define GROUP(p, arr, r, pres, cnt, d, h)                                  \
+    {p, arr, r, pres, cnt, d, N(d), h}
+
+static const StatGroup groups[] = {
+    GROUP("", false, false, always, one, run_defs, "the run"),
+    GROUP("machine", false, false, always, one, machine_defs,
+          "the machine (every parameter is under config)"),
+    GROUP("totals", false, true, always, one, totals_defs, "the whole "
+          "machine"),
+    GROUP("harts", true, true, always, nharts, hart_defs, "per hart"),
+    GROUP("memory", false, false, has_memsys, one, memory_defs,
+          "the memory hierarchy (absent with memory.model = flat)"),
+    GROUP("memory.l1d", true, true, has_memsys, ncores, l1_defs,
+          "per core: its L1 data cache"),
+    GROUP("memory.l2", true, true, has_memsys, nl2, l2_defs,
+          "per core: its private L2 (empty without one)"),
+    GROUP("memory.llc", true, true, has_memsys, nnodes, llc_defs,
+          "per NUMA node: its LLC slice"),
+    GROUP("memory.messages", false, true, has_memsys, one, msg_defs,
+          "coherence messages by type"),
+    GROUP("memory.memory_controllers", true, true, has_memsys, nnodes,
+          mc_defs, "per NUMA node: its memory controller"),
+    GROUP("memory.links", true, true, has_memsys, nlinks, link_defs,
+          "per link of the interconnect (a bus has one)"),
+    GROUP("memory.hot_lines", true, false, has_memsys, nhot, hot_defs,
+          "the 16 lines with the most invalidations + transfers"),
+    GROUP("locks", true, true, always, nlocks, lock_defs,
+          "per annotated lock"),
+};
+enum { NGROUPS = N(groups) };
+
+/* Value slots of one member of group g: every def, each name once. */
+static int slots_of(const StatGroup *g)
+{
+    int n = 0;
+    for (int d = 0; d < g->ndefs; d++) {
+        if (g->defs[d].each)
+            for (const char *const *e = g->defs[d].each; *e; e++)
+                n++;
+        else
+            n++;
     }
-    for (uint32_t i = 0; i < c->nodes; i++) {
-        CacheStats st;
-        memsys_llc_stats(ms, i, &st);
-        fprintf(f, "  LLC %-4u %10" PRIu64 " %10" PRIu64 " %11" PRIu64 " %10"
-                PRIu64 " %10" PRIu64 " %10" PRIu64 " %11" PRIu64 "\n", i,
-                st.accesses, st.hits, st.misses[MISS_COMPULSORY],
-                st.misses[MISS_CAPACITY], st.misses[MISS_CONFLICT],
-                st.misses[MISS_COHERENCE], st.writebacks);
+    return n;
+}
+
+static void init_names(void)
+{
+    if (!msg_names[0])
+        for (int i = 0; i < MSG_COUNT; i++)
+            msg_names[i] = coh_msg_names[i];
+}
+
+/* ---- values: the whole run or a region -------------------------------------- */
+
+/* A member's values, slot by slot; `roi` (NULL: the whole run) holds the
+ * region's differences for the groups that have them. */
+typedef struct Values {
+    const SimMachine *m;
+    const SimRoi *roi;
+} Values;
+
+static bool diffed(StatKind k) { return k == SK_COUNT || k == SK_CLOCK; }
+
+/* The value of slot `slot` (def d, each e) of member i of group gi. */
+static uint64_t value(const Values *v, int gi, uint32_t i, int d, int e,
+                      int slot)
+{
+    const StatGroup *g = &groups[gi];
+    const StatDef *s = &g->defs[d];
+    if (v->roi && diffed(s->kind)) {
+        const SimRoiGroup *rg = &v->roi->g[gi];
+        return i < rg->members ? rg->acc[(size_t)i * rg->slots + slot] : 0;
     }
-    fprintf(f, "  messages:");
-    for (int t = 0; t < MSG_COUNT; t++)
-        fprintf(f, " %s %" PRIu64, coh_msg_names[t], memsys_msg_count(ms, t));
-    fputc('\n', f);
-    for (uint32_t i = 0; i < c->nodes; i++) {
-        const MemCtl *mc = memsys_memctl(ms, i);
-        fprintf(f, "  memory controller %u: %" PRIu64 " requests, %" PRIu64
-                " cycles queueing\n", i, mc->requests, mc->queue_cycles);
+    return s->get ? s->get(v->m, i, e) : 0;
+}
+
+/* Slot index of def d's first value. */
+static int slot_of(const StatGroup *g, int d)
+{
+    int n = 0;
+    for (int k = 0; k < d; k++) {
+        if (g->defs[k].each)
+            for (const char *const *e = g->defs[k].each; *e; e++)
+                n++;
+        else
+            n++;
     }
-    /* The busiest links. */
-    const Noc *noc = memsys_noc(ms);
-    uint64_t cycles = 0;
-    for (uint32_t i = 0; i < m->nharts; i++)
-        if (m->harts[i].isa.cycle > cycles)
-            cycles = m->harts[i].isa.cycle;
-    uint32_t nl = noc_link_count(noc), shown = 0;
-    bool used[4096] = {false};
+    return n;
+}
+
+static double ratio(const Values *v, int gi, uint32_t i, const StatDef *s)
+{
+    const StatGroup *g = &groups[gi];
+    uint64_t a = value(v, gi, i, s->num, 0, slot_of(g, s->num));
+    uint64_t b = value(v, gi, i, s->den, 0, slot_of(g, s->den));
+    return b ? (double)a / (double)b : 0.0;
+}
+
+/* ---- the region of interest ------------------------------------------------------- */
+
+/* Every counter's value now, into rg's `now` (grown to the members). */
+static bool record(const SimMachine *m, int gi, uint64_t **out,
+                   uint32_t *members)
+{
+    const StatGroup *g = &groups[gi];
+    uint32_t n = g->present(m) ? g->count(m) : 0;
+    int slots = slots_of(g);
+    uint64_t *a = calloc((size_t)n * slots + 1, sizeof *a);
+    if (!a)
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        int slot = 0;
+        for (int d = 0; d < g->ndefs; d++) {
+            const StatDef *s = &g->defs[d];
+            int ne = 1;
+            if (s->each)
+                for (ne = 0; s->each[ne]; ne++)
+                    ;
+            for (int e = 0; e < ne; e++, slot++)
+                if (diffed(s->kind))
+                    a[(size_t)i * slots + slot] = s->get(m, i, e);
+        }
+    }
+    free(*out);
+    *out = a;
+    *members = n;
+    return true;
+}
+
+void sim_roi_mark(SimMachine *m, bool begin, uint64_t cycle)
+{
+    init_names();
+    SimRoi *r = &m->roi;
+    if (begin == r->active)
+        return;                   /* a begin inside, an end outside */
+    if (!r->g) {
+        r->g = calloc(NGROUPS, sizeof *r->g);
+        if (!r->g)
+            return;
+        for (int gi = 0; gi < NGROUPS; gi++)
+            r->g[gi].slots = slots_of(&groups[gi]);
+    }
+    for (int gi = 0; gi < NGROUPS; gi++) {
+        SimRoiGroup *rg = &r->g[gi];
+        if (!groups[gi].roi)
+            continue;
+        if (begin) {
+            record(m, gi, &rg->base, &rg->nbase);
+            continue;
+        }
+        uint64_t *now = NULL;
+        uint32_t n = 0;
+        if (!record(m, gi, &now, &n))
+            continue;
+        if (n > rg->members) {
+            uint64_t *acc = realloc(rg->acc, ((size_t)n * rg->slots + 1) *
+                                                 sizeof *acc);
+            if (!acc) {
+                free(now);
+                continue;
+            }
+            memset(acc + (size_t)rg->members * rg->slots, 0,
+                   (size_t)(n - rg->members) * rg->slots * sizeof *acc);
+            rg->acc = acc;
+            rg->members = n;
+        }
+        for (uint32_t i = 0; i < n; i++)
+            for (int k = 0; k < rg->slots; k++) {
+                size_t at = (size_t)i * rg->slots + k;
+                uint64_t base = i < rg->nbase ? rg->base[at] : 0;
+                rg->acc[at] += now[at] - base;
+            }
+        free(now);
+    }
+    if (begin) {
+        r->begin_cycle = r->regions ? r->begin_cycle : cycle;
+    } else {
+        r->regions++;
+        r->end_cycle = cycle;
+    }
+    r->active = begin;
+}
+
+void sim_roi_free(SimRoi *r)
+{
+    for (int gi = 0; r->g && gi < NGROUPS; gi++) {
+        free(r->g[gi].base);
+        free(r->g[gi].acc);
+    }
+    free(r->g);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- JSON ------------------------------------------------------------------------- */
+
+/* Open the objects of `path` below what is open (`open` levels of
+ * `cur`), closing those that differ first. */
+static void json_path_to(JsonW *w, char cur[][48], int *open,
+                         const char *path, int keep_last)
+{
+    char parts[8][48];
+    int n = 0;
+    const char *p = path;
+    while (*p && n < 8) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        snprintf(parts[n++], sizeof parts[0], "%.*s", (int)len, p);
+        p += len + (dot ? 1 : 0);
+    }
+    n -= keep_last;               /* the last part is the value's own key */
+    int same = 0;
+    while (same < *open && same < n && !strcmp(cur[same], parts[same]))
+        same++;
+    while (*open > same) {
+        jw_close(w);
+        (*open)--;
+    }
+    for (; *open < n; (*open)++) {
+        jw_open(w, parts[*open], '{', false);
+        snprintf(cur[*open], 48, "%s", parts[*open]);
+    }
+}
+
+/* Member i of group gi as JSON members of the object that is open. */
+static void json_member(JsonW *w, const Values *v, int gi, uint32_t i)
+{
+    const StatGroup *g = &groups[gi];
+    char cur[8][48];
+    int open = 0;
+    int slot = 0;
+    for (int d = 0; d < g->ndefs; d++) {
+        const StatDef *s = &g->defs[d];
+        bool skip = v->roi && s->kind == SK_PEAK;
+        if (s->each) {
+            if (!skip) {
+                if (*s->path) {
+                    json_path_to(w, cur, &open, s->path, 1);
+                    const char *last = strrchr(s->path, '.');
+                    jw_open(w, last ? last + 1 : s->path, '{', false);
+                }
+            }
+            for (int e = 0; s->each[e]; e++, slot++)
+                if (!skip)
+                    jw_u64(w, s->each[e], value(v, gi, i, d, e, slot));
+            if (!skip && *s->path)
+                jw_close(w);
+            continue;
+        }
+        int my = slot++;
+        if (skip)
+            continue;
+        json_path_to(w, cur, &open, s->path, 1);
+        const char *key = strrchr(s->path, '.');
+        key = key ? key + 1 : s->path;
+        char text[256];
+        switch (s->kind) {
+        case SK_COUNT: case SK_CLOCK: case SK_PEAK: case SK_ID:
+            jw_u64(w, key, value(v, gi, i, d, 0, my));
+            break;
+        case SK_INT:
+            jw_i64(w, key, (int64_t)value(v, gi, i, d, 0, my));
+            break;
+        case SK_BOOL:
+            jw_bool(w, key, value(v, gi, i, d, 0, my) != 0);
+            break;
+        case SK_STR:
+            s->text(v->m, i, text, sizeof text);
+            jw_str(w, key, text);
+            break;
+        case SK_HEX:
+            snprintf(text, sizeof text, "0x%08" PRIx32,
+                     (uint32_t)value(v, gi, i, d, 0, my));
+            jw_str(w, key, text);
+            break;
+        case SK_RATIO:
+            jw_f64(w, key, ratio(v, gi, i, s), 4);
+            break;
+        }
+    }
+    while (open-- > 0)
+        jw_close(w);
+}
+
+/* Every group (with `roi`: those with region figures) into the open
+ * object. */
+static void json_groups(JsonW *w, const Values *v)
+{
+    char cur[8][48];
+    int open = 0;
+    for (int gi = 0; gi < NGROUPS; gi++) {
+        const StatGroup *g = &groups[gi];
+        if (!g->present(v->m) || (v->roi && !g->roi))
+            continue;
+        if (!*g->path) {
+            json_member(w, v, gi, 0);
+            continue;
+        }
+        if (!g->array) {
+            /* One object: open its path and write its members there, so
+             * that groups below it ("memory.l1d") land in the same one. */
+            json_path_to(w, cur, &open, g->path, 0);
+            json_member(w, v, gi, 0);
+            continue;
+        }
+        json_path_to(w, cur, &open, g->path, 1);
+        const char *key = strrchr(g->path, '.');
+        key = key ? key + 1 : g->path;
+        uint32_t n = g->count(v->m);
+        if (v->roi && n > v->roi->g[gi].members)
+            n = v->roi->g[gi].members;
+        jw_open(w, key, '[', false);
+        for (uint32_t i = 0; i < n; i++) {
+            jw_open(w, NULL, '{', true);
+            json_member(w, v, gi, i);
+            jw_close(w);
+        }
+        jw_close(w);
+    }
+    while (open-- > 0)
+        jw_close(w);
+}
+
+static void json_config(JsonW *w, const SimMachine *m)
+{
+    jw_open(w, "config", '{', false);
+    size_t n = sim_config_key_count();
+    for (size_t i = 0; i < n; i++) {
+        char val[128];
+        bool number;
+        const char *key = sim_config_key_at(&m->cfg, i, val, sizeof val,
+                                            &number);
+        if (number)
+            jw_u64(w, key, strtoull(val, NULL, 10));
+        else
+            jw_str(w, key, val);
+    }
+    jw_close(w);
+}
+
+bool sim_machine_write_stats(const SimMachine *m, const char *path,
+                             char *err, size_t errlen)
+{
+    init_names();
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return false;
+    }
+    JsonW w;
+    jw_init(&w, f);
+    jw_open(&w, NULL, '{', false);
+    Values whole = {m, NULL};
+    json_groups(&w, &whole);
+    jw_open(&w, "argv", '[', true);
+    for (int i = 0; i < m->argc; i++)
+        jw_str(&w, NULL, m->argv[i]);
+    jw_close(&w);
+    json_config(&w, m);
+    if (m->roi.regions) {
+        jw_open(&w, "roi", '{', false);
+        jw_u64(&w, "regions", m->roi.regions);
+        jw_u64(&w, "begin_cycle", m->roi.begin_cycle);
+        jw_u64(&w, "end_cycle", m->roi.end_cycle);
+        Values roi = {m, &m->roi};
+        json_groups(&w, &roi);
+        jw_close(&w);
+    }
+    jw_close(&w);
+    bool ok = !ferror(f);
+    if (fclose(f) != 0 || !ok) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* ---- CSV ----------------------------------------------------------------------------- */
+
+/* One row: the machine figure of every counter (a group's members summed,
+ * or their max), the region's beside them, then every parameter.  Columns
+ * are named by their JSON paths. */
+static int csv_group_index(const char *path)
+{
+    for (int gi = 0; gi < NGROUPS; gi++)
+        if (!strcmp(groups[gi].path, path))
+            return gi;
+    return -1;
+}
+
+static uint64_t machine_figure(const Values *v, int gi, int d, int e,
+                               int slot)
+{
+    const StatGroup *g = &groups[gi];
+    uint32_t n = g->present(v->m) ? g->count(v->m) : 0;
+    if (v->roi && n > v->roi->g[gi].members)
+        n = v->roi->g[gi].members;
+    uint64_t acc = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t x = value(v, gi, i, d, e, slot);
+        if (g->defs[d].kind == SK_COUNT)
+            acc += x;
+        else if (x > acc)
+            acc = x;
+    }
+    return acc;
+}
+
+/* A CSV field in quotes, as RFC 4180 says. */
+static void csv_quoted(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_walk(FILE *f, const SimMachine *m, bool header)
+{
+    bool first = true;
+    const Values whole = {m, NULL}, roi = {m, &m->roi};
+    /* The region's columns are there in every row (empty without one), so
+     * that rows of several runs line up under one header. */
+    for (int pass = 0; pass < 2; pass++) {
+        const Values *v = pass ? &roi : &whole;
+        for (int gi = 0; gi < NGROUPS; gi++) {
+            const StatGroup *g = &groups[gi];
+            if (!g->roi || gi == csv_group_index("memory.hot_lines"))
+                continue;
+            int slot = 0;
+            for (int d = 0; d < g->ndefs; d++) {
+                const StatDef *s = &g->defs[d];
+                int ne = 1;
+                if (s->each)
+                    for (ne = 0; s->each[ne]; ne++)
+                        ;
+                for (int e = 0; e < ne; e++, slot++) {
+                    if (!diffed(s->kind) && s->kind != SK_PEAK)
+                        continue;
+                    if (pass && s->kind == SK_PEAK)
+                        continue;
+                    fputs(first ? "" : ",", f);
+                    first = false;
+                    if (header) {
+                        fprintf(f, "%s%s%s%s%s", pass ? "roi." : "", g->path,
+                                *s->path ? "." : "", s->path,
+                                s->each ? "." : "");
+                        if (s->each)
+                            fputs(s->each[e], f);
+                    } else if (!pass || m->roi.regions) {
+                        if (g->present(m))
+                            fprintf(f, "%" PRIu64,
+                                    machine_figure(v, gi, d, e, slot));
+                    }
+                }
+            }
+        }
+    }
+    size_t n = sim_config_key_count();
+    for (size_t i = 0; i < n; i++) {
+        char val[128];
+        bool number;
+        const char *key = sim_config_key_at(&m->cfg, i, val, sizeof val,
+                                            &number);
+        fputc(',', f);
+        if (header)
+            fputs(key, f);
+        else if (number || !strpbrk(val, ",\"\n"))
+            fputs(val, f);
+        else
+            csv_quoted(f, val);
+    }
+    if (header)
+        fputs(",program,exit_status\n", f);
+    else {
+        /* The program path, quoted as RFC 4180 says. */
+        fputc(',', f);
+        csv_quoted(f, sim_elf_path(m->prog));
+        fprintf(f, ",%d\n", m->status);
+    }
+}
+
+bool sim_machine_write_csv(const SimMachine *m, const char *path, char *err,
+                           size_t errlen)
+{
+    init_names();
+    FILE *f = fopen(path, "a+");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return false;
+    }
+    fseek(f, 0, SEEK_END);
+    if (ftell(f) == 0)
+        csv_walk(f, m, true);
+    csv_walk(f, m, false);
+    bool ok = !ferror(f);
+    if (fclose(f) != 0 || !ok) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* ---- the summary ------------------------------------------------------------------- */
+
+static void commas(uint64_t v, char *out, size_t len)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%" PRIu64, v);
+    size_t o = 0;
+    for (int i = 0; i < n && o + 2 < len; i++) {
+        if (i && (n - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = 0;
+}
+
+/* A value as the summary prints it: counts with thousands separators. */
+static void cell(const Values *v, int gi, uint32_t i, int d, int e, int slot,
+                 bool sep, char *buf, size_t len)
+{
+    const StatDef *s = &groups[gi].defs[d];
+    switch (s->kind) {
+    case SK_STR:
+        s->text(v->m, i, buf, len);
+        break;
+    case SK_RATIO:
+        snprintf(buf, len, sep ? "%.3f" : "%.2f", ratio(v, gi, i, s));
+        break;
+    case SK_HEX:
+        snprintf(buf, len, "0x%08" PRIx32,
+                 (uint32_t)value(v, gi, i, d, e, slot));
+        break;
+    case SK_INT:
+        snprintf(buf, len, "%" PRId64, (int64_t)value(v, gi, i, d, e, slot));
+        break;
+    default:
+        if (sep)
+            commas(value(v, gi, i, d, e, slot), buf, len);
+        else
+            snprintf(buf, len, "%" PRIu64, value(v, gi, i, d, e, slot));
+        break;
+    }
+}
+
+/* A table of group gi: a column per labelled def (an `each` def gives a
+ * column per name), a row per member; `row` names a row when the group's
+ * first def (its identity) has an empty label. */
+static void table(FILE *f, const Values *v, int gi, const char *row,
+                  bool header, uint32_t max)
+{
+    const StatGroup *g = &groups[gi];
+    uint32_t n = g->count(v->m);
+    if (v->roi && n > v->roi->g[gi].members)
+        n = v->roi->g[gi].members;
+    if (n > max)
+        n = max;
+    char buf[256];
+    /* Two passes over the columns: fixed widths, then free text (width
+     * -1, such as a hot line's symbols) at the end of the row. */
+    if (header) {
+        fputs(" ", f);
+        if (row)
+            fprintf(f, " %-8s", "cache");
+        for (int pass = 0; pass < 2; pass++)
+            for (int d = 0; d < g->ndefs; d++) {
+                const StatDef *s = &g->defs[d];
+                if (!s->label || (row && d == 0) ||
+                    (s->width == -1) != (pass == 1))
+                    continue;
+                if (s->each)
+                    for (int e = 0; s->each[e]; e++)
+                        fprintf(f, " %*s", s->width, s->each[e]);
+                else
+                    fprintf(f, " %*s", s->width, s->label);
+            }
+        fputc('\n', f);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        fputs(" ", f);
+        if (row) {
+            snprintf(buf, sizeof buf, "%s %u", row, i);
+            fprintf(f, " %-8s", buf);
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            int slot = 0;
+            for (int d = 0; d < g->ndefs; d++) {
+                const StatDef *s = &g->defs[d];
+                int ne = 1;
+                if (s->each)
+                    for (ne = 0; s->each[ne]; ne++)
+                        ;
+                for (int e = 0; e < ne; e++, slot++) {
+                    if (!s->label || (row && d == 0) ||
+                        (s->width == -1) != (pass == 1))
+                        continue;
+                    cell(v, gi, i, d, e, slot, false, buf, sizeof buf);
+                    fprintf(f, " %*s", s->width, buf);
+                }
+            }
+        }
+        fputc('\n', f);
+    }
+}
+
+/* The busiest links: a view of the links group, sorted by busy cycles. */
+static void busiest_links(FILE *f, const SimMachine *m, uint64_t cycles)
+{
+    uint32_t nl = nlinks(m), shown = 0;
+    bool *used = calloc(nl ? nl : 1, sizeof *used);
+    if (!used)
+        return;
     while (shown < 6 && shown < nl) {
         int best = -1;
-        NocLinkStats bs = {0}, ls;
-        for (uint32_t i = 0; i < nl && i < 4096; i++) {
-            noc_link_stats(noc, i, &ls);
-            if (!used[i] && ls.packets && (best < 0 ||
-                                           ls.busy_cycles > bs.busy_cycles)) {
+        NocLinkStats bs = {0};
+        for (uint32_t i = 0; i < nl; i++) {
+            NocLinkStats ls = link_stats(m, i);
+            if (!used[i] && ls.packets &&
+                (best < 0 || ls.busy_cycles > bs.busy_cycles)) {
                 best = (int)i;
                 bs = ls;
             }
@@ -184,32 +1224,79 @@ static void memory_summary(const SimMachine *m, FILE *f)
                 cycles ? 100.0 * (double)bs.busy_cycles / (double)cycles : 0.0,
                 bs.wait_cycles);
     }
-    LineStats hot[8];
-    size_t n = memsys_hot_lines(ms, hot, 8);
-    if (n)
-        fprintf(f, "  hottest lines: invalidations  transfers     misses  line\n");
-    for (size_t i = 0; i < n; i++) {
-        char name[160];
-        line_name(m, hot[i].line, name, sizeof name);
-        fprintf(f, "    %25" PRIu64 " %10" PRIu64 " %10" PRIu64 "  %s\n",
-                hot[i].invalidations, hot[i].transfers, hot[i].misses, name);
+    free(used);
+}
+
+static int gindex(const char *path)
+{
+    for (int gi = 0; gi < NGROUPS; gi++)
+        if (!strcmp(groups[gi].path, path))
+            return gi;
+    return -1;
+}
+
+static void memory_summary(FILE *f, const Values *v)
+{
+    const SimMachine *m = v->m;
+    const MemSysConfig *c = memsys_config(m->memsys);
+    static const char *const names[] = {"MSI", "MESI", "MOESI"};
+    fprintf(f, "\n  memory: %s %s, %u node%s, L1D %u KiB %u-way, %s%sLLC %u KiB "
+            "per node, %s\n", names[c->protocol],
+            c->org == COH_SNOOP ? "snooping bus" : "directory", c->nodes,
+            c->nodes > 1 ? "s" : "", c->l1d.size >> 10, c->l1d.assoc,
+            c->l2_on ? "L2 " : "", c->l2_on ? "private, " : "",
+            c->llc.size >> 10, noc_topology_names[c->noc.topology]);
+    table(f, v, gindex("memory.l1d"), "L1D", true, UINT32_MAX);
+    if (c->l2_on)
+        table(f, v, gindex("memory.l2"), "L2", false, UINT32_MAX);
+    table(f, v, gindex("memory.llc"), "LLC", false, UINT32_MAX);
+    fprintf(f, "  messages:");
+    for (int t = 0; t < MSG_COUNT; t++)
+        fprintf(f, " %s %" PRIu64, coh_msg_names[t], memsys_msg_count(m->memsys,
+                                                                   (CohMsg)t));
+    fputc('\n', f);
+    for (uint32_t i = 0; i < c->nodes; i++) {
+        const MemCtl *mc = memsys_memctl(m->memsys, i);
+        fprintf(f, "  memory controller %u: %" PRIu64 " requests, %" PRIu64
+                " cycles queueing\n", i, mc->requests, mc->queue_cycles);
+    }
+    busiest_links(f, m, g_tcycles(m, 0, 0));
+    int hi = gindex("memory.hot_lines");
+    if (groups[hi].count(m)) {
+        fprintf(f, "  hottest lines:\n");
+        table(f, v, hi, NULL, true, 8);
     }
 }
 
 void sim_machine_summary(const SimMachine *m, FILE *f)
 {
+    init_names();
+    Values whole = {m, NULL}, roi = {m, &m->roi};
+    bool region = m->roi.regions > 0;
     if (m->program_exited)
         fprintf(f, "parsim: %s exited with status %d\n",
                 sim_elf_path(m->prog), m->status);
     else
         fprintf(f, "parsim: %s stopped by parsim (status %d)\n",
                 sim_elf_path(m->prog), m->status);
-    uint64_t insns, cycles;
-    totals(m, &insns, &cycles);
-    print_count(f, "instructions", insns);
-    print_count(f, "cycles", cycles);
-    fprintf(f, "  %-16s %.3f\n", "IPC",
-            cycles ? (double)insns / (double)cycles : 0.0);
+    /* The totals, with the region's beside them. */
+    int ti = gindex("totals");
+    if (region)
+        fprintf(f, "  %-16s %-16s region of interest (%" PRIu64 " region%s, "
+                "cycles %" PRIu64 "..%" PRIu64 ")\n", "", "whole run",
+                m->roi.regions, m->roi.regions > 1 ? "s" : "",
+                m->roi.begin_cycle, m->roi.end_cycle);
+    for (int d = 0, slot = 0; d < groups[ti].ndefs; d++, slot++) {
+        char a[64], b[64];
+        cell(&whole, ti, 0, d, 0, slot, true, a, sizeof a);
+        if (region) {
+            cell(&roi, ti, 0, d, 0, slot, true, b, sizeof b);
+            fprintf(f, "  %-16s %-16s %s\n", groups[ti].defs[d].label, a, b);
+        } else {
+            fprintf(f, "  %-16s %s\n", groups[ti].defs[d].label, a);
+        }
+    }
+    uint64_t insns = g_tinsns(m, 0, 0);
     fprintf(f, "  %-16s %.3f s\n", "host time", m->host_seconds);
     fprintf(f, "  %-16s %.1f\n", "simulated MIPS",
             m->host_seconds > 0 ? (double)insns / m->host_seconds / 1e6
@@ -217,204 +1304,92 @@ void sim_machine_summary(const SimMachine *m, FILE *f)
     if (m->nharts > 1) {
         fprintf(f, "  %-16s %u cores x %u threads, %s", "machine",
                 m->cfg.cores, m->cfg.threads_per_core,
-                m->cfg.mode == SIM_MODE_PARALLEL && m->cfg.host_threads > 1
-                    ? "parallel" : "deterministic");
-        if (m->cfg.mode == SIM_MODE_PARALLEL && m->cfg.host_threads > 1)
+                parallel(m) ? "parallel" : "deterministic");
+        if (parallel(m))
             fprintf(f, " (%u host threads, quantum %u)", m->cfg.host_threads,
                     m->cfg.quantum);
         fputc('\n', f);
-        fprintf(f, "\n  hart core  instructions        cycles   IPC  "
-                "stalled: memory  func.unit    blocked   spinning  "
-                "issue-slot\n");
-        for (uint32_t i = 0; i < m->nharts; i++) {
-            HartFigures h = figures(m, i);
-            fprintf(f, "  %4u %4u %13" PRIu64 " %13" PRIu64 " %5.2f %16"
-                    PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %11"
-                    PRIu64 "\n", i, m->harts[i].core, h.insns, h.cycles,
-                    h.cycles ? (double)h.insns / (double)h.cycles : 0.0,
-                    h.mem, h.fu, h.blocked, h.spin, h.slot);
+        fputc('\n', f);
+        table(f, &whole, gindex("harts"), NULL, true, UINT32_MAX);
+        if (region) {
+            fprintf(f, "  region of interest:\n");
+            table(f, &roi, gindex("harts"), NULL, true, UINT32_MAX);
         }
     }
-    if (m->memsys)
-        memory_summary(m, f);
+    if (m->memsys) {
+        memory_summary(f, &whole);
+        if (region) {
+            fprintf(f, "\n  region of interest:\n");
+            table(f, &roi, gindex("memory.l1d"), "L1D", true, UINT32_MAX);
+        }
+    }
     if (m->nlocks) {
-        fprintf(f, "\n  lock                       kind              "
-                "acquired   wait total   wait max  hand-offs\n");
-        for (size_t i = 0; i < m->nlocks; i++) {
-            const SimLock *l = &m->locks[i];
-            char name[64];
-            lock_name(m, l->addr, name, sizeof name);
-            fprintf(f, "  %-26s %-16s %9" PRIu64 " %12" PRIu64 " %10" PRIu64
-                    " %10" PRIu64 "\n", name, sim_lock_kinds[l->kind].name,
-                    l->acquisitions, l->wait_total, l->wait_max, l->handoffs);
+        fputc('\n', f);
+        table(f, &whole, gindex("locks"), NULL, true, UINT32_MAX);
+    }
+}
+
+/* ---- the window's list and the docs --------------------------------------------------- */
+
+size_t sim_machine_stat_lines(const SimMachine *m, SimStatLine *out,
+                              size_t max)
+{
+    init_names();
+    Values whole = {m, NULL};
+    size_t n = 0;
+    for (int gi = 0; gi < NGROUPS && n < max; gi++) {
+        const StatGroup *g = &groups[gi];
+        if (!g->roi || !g->present(m) || gi == gindex("memory.links") ||
+            gi == gindex("memory.messages"))
+            continue;
+        int slot = 0;
+        for (int d = 0; d < g->ndefs && n < max; d++) {
+            const StatDef *s = &g->defs[d];
+            int ne = 1;
+            if (s->each)
+                for (ne = 0; s->each[ne]; ne++)
+                    ;
+            for (int e = 0; e < ne && n < max; e++, slot++) {
+                if (!diffed(s->kind))
+                    continue;
+                SimStatLine *o = &out[n++];
+                snprintf(o->name, sizeof o->name, "%s%s%s%s%s", g->path,
+                         *s->path ? "." : "", s->path, s->each ? "." : "",
+                         s->each ? s->each[e] : "");
+                snprintf(o->unit, sizeof o->unit, "%s", s->unit);
+                o->value = machine_figure(&whole, gi, d, e, slot);
+            }
         }
     }
+    return n;
 }
 
-
-static void json_string(FILE *f, const char *s)
+void sim_stats_markdown(FILE *f)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
+    init_names();
+    for (int gi = 0; gi < NGROUPS; gi++) {
+        const StatGroup *g = &groups[gi];
+        fprintf(f, "\n**%s** — %s%s\n\n| field | unit | %s | meaning |\n"
+                "| --- | --- | --- | --- |\n",
+                *g->path ? g->path : "(top)", g->help,
+                g->array ? " (an array, one entry each)" : "",
+                "region");
+        for (int d = 0; d < g->ndefs; d++) {
+            const StatDef *s = &g->defs[d];
+            char name[160];
+            if (s->each && !*s->path)
+                snprintf(name, sizeof name, "`%s` … `%s`", s->each[0],
+                         s->each[MSG_COUNT - 1]);
+            else if (s->each)
+                snprintf(name, sizeof name, "`%s.%s` … `%s.%s`", s->path,
+                         s->each[0], s->path, s->each[MISS_CLASS_COUNT - 1]);
+            else
+                snprintf(name, sizeof name, "`%s`", s->path);
+            const char *roi = !g->roi ? "—" : diffed(s->kind) ? "difference"
+                            : s->kind == SK_RATIO ? "recomputed"
+                            : s->kind == SK_PEAK ? "—" : "same";
+            fprintf(f, "| %s | %s | %s | %s |\n", name, s->unit, roi,
+                    s->help);
+        }
     }
-    fputc('"', f);
-}
-
-static void json_cache(FILE *f, const char *key, const CacheStats *st,
-                       uint32_t id, bool last)
-{
-    fprintf(f, "      {\"%s\": %u, \"accesses\": %" PRIu64 ", \"hits\": %" PRIu64
-            ", \"misses\": {", key, id, st->accesses, st->hits);
-    for (int c = 0; c < MISS_CLASS_COUNT; c++)
-        fprintf(f, "%s\"%s\": %" PRIu64, c ? ", " : "", miss_class_names[c],
-                st->misses[c]);
-    fprintf(f, "}, \"writebacks\": %" PRIu64 ", \"invalidations_received\": %"
-            PRIu64 ", \"upgrades\": %" PRIu64 "}%s\n", st->writebacks,
-            st->invalidations, st->upgrades, last ? "" : ",");
-}
-
-static void json_memory(const SimMachine *m, FILE *f)
-{
-    const MemSys *ms = m->memsys;
-    const MemSysConfig *c = memsys_config(ms);
-    static const char *const protos[] = {"msi", "mesi", "moesi"};
-    fprintf(f, "  \"memory\": {\n    \"protocol\": \"%s\", \"organisation\": "
-            "\"%s\", \"nodes\": %u, \"topology\": \"%s\",\n",
-            protos[c->protocol], c->org == COH_SNOOP ? "snoop" : "directory",
-            c->nodes, noc_topology_names[c->noc.topology]);
-    fprintf(f, "    \"l1d\": [\n");
-    for (uint32_t i = 0; i < c->cores; i++) {
-        CacheStats st;
-        memsys_l1_stats(ms, i, &st);
-        json_cache(f, "core", &st, i, i + 1 == c->cores);
-    }
-    fprintf(f, "    ],\n    \"l2\": [\n");
-    for (uint32_t i = 0; c->l2_on && i < c->cores; i++) {
-        CacheStats st;
-        memsys_l2_stats(ms, i, &st);
-        json_cache(f, "core", &st, i, i + 1 == c->cores);
-    }
-    fprintf(f, "    ],\n    \"llc\": [\n");
-    for (uint32_t i = 0; i < c->nodes; i++) {
-        CacheStats st;
-        memsys_llc_stats(ms, i, &st);
-        json_cache(f, "node", &st, i, i + 1 == c->nodes);
-    }
-    fprintf(f, "    ],\n    \"messages\": {");
-    for (int t = 0; t < MSG_COUNT; t++)
-        fprintf(f, "%s\"%s\": %" PRIu64, t ? ", " : "", coh_msg_names[t],
-                memsys_msg_count(ms, t));
-    fprintf(f, "},\n    \"memory_controllers\": [\n");
-    for (uint32_t i = 0; i < c->nodes; i++) {
-        const MemCtl *mc = memsys_memctl(ms, i);
-        fprintf(f, "      {\"node\": %u, \"requests\": %" PRIu64 ", \"bytes\": %"
-                PRIu64 ", \"queue_cycles\": %" PRIu64 ", \"busy_cycles\": %"
-                PRIu64 "}%s\n", i, mc->requests, mc->bytes, mc->queue_cycles,
-                mc->busy_cycles, i + 1 == c->nodes ? "" : ",");
-    }
-    fprintf(f, "    ],\n    \"links\": [\n");
-    const Noc *noc = memsys_noc(ms);
-    uint32_t nl = noc_link_count(noc);
-    for (uint32_t i = 0; i < nl; i++) {
-        NocLinkStats ls;
-        noc_link_stats(noc, i, &ls);
-        fprintf(f, "      {\"from\": %u, \"to\": %u, \"packets\": %" PRIu64
-                ", \"bytes\": %" PRIu64 ", \"busy_cycles\": %" PRIu64
-                ", \"wait_cycles\": %" PRIu64 "}%s\n", ls.from, ls.to,
-                ls.packets, ls.bytes, ls.busy_cycles, ls.wait_cycles,
-                i + 1 == nl ? "" : ",");
-    }
-    fprintf(f, "    ],\n    \"hot_lines\": [\n");
-    LineStats hot[16];
-    size_t n = memsys_hot_lines(ms, hot, 16);
-    for (size_t i = 0; i < n; i++) {
-        char name[160];
-        line_name(m, hot[i].line, name, sizeof name);
-        fprintf(f, "      {\"line\": \"0x%08x\", \"symbol\": ", hot[i].line);
-        json_string(f, name);
-        fprintf(f, ", \"invalidations\": %" PRIu64 ", \"transfers\": %" PRIu64
-                ", \"misses\": %" PRIu64 ", \"upgrades\": %" PRIu64 "}%s\n",
-                hot[i].invalidations, hot[i].transfers, hot[i].misses,
-                hot[i].upgrades, i + 1 == n ? "" : ",");
-    }
-    fprintf(f, "    ]\n  },\n");
-}
-
-bool sim_machine_write_stats(const SimMachine *m, const char *path,
-                             char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        return false;
-    }
-    uint64_t insns, cycles;
-    totals(m, &insns, &cycles);
-    const SimConfig *c = &m->cfg;
-    bool par = c->mode == SIM_MODE_PARALLEL && c->host_threads > 1;
-    fprintf(f, "{\n  \"schema\": \"parsim-stats-1\",\n  \"program\": ");
-    json_string(f, sim_elf_path(m->prog));
-    fprintf(f, ",\n  \"exit_status\": %d,\n  \"program_exited\": %s,\n",
-            m->status, m->program_exited ? "true" : "false");
-    fprintf(f, "  \"machine\": {\"name\": ");
-    json_string(f, c->name);
-    fprintf(f, ", \"cores\": %u, \"threads_per_core\": %u, \"harts\": %u, "
-            "\"mt_policy\": \"%s\", \"mode\": \"%s\", \"host_threads\": %u, "
-            "\"quantum\": %u, \"timing\": %s},\n", c->cores,
-            c->threads_per_core, m->nharts,
-            c->mt_policy == SIM_MT_SWITCH_ON_STALL ? "switch_on_stall"
-                                                   : "interleaved",
-            par ? "parallel" : "deterministic", par ? c->host_threads : 1,
-            c->quantum, c->timing ? "true" : "false");
-    fprintf(f, "  \"totals\": {\"instructions\": %" PRIu64 ", \"cycles\": %"
-            PRIu64 "},\n  \"harts\": [\n", insns, cycles);
-    for (uint32_t i = 0; i < m->nharts; i++) {
-        const SimHart *h = &m->harts[i];
-        HartFigures x = figures(m, i);
-        const FlatMemCounts *mc = m->memsys ? memsys_hart_counts(m->memsys, i)
-                                            : &m->flat.hart[i];
-        fprintf(f, "    {\"hart\": %u, \"core\": %u, \"thread\": %u, "
-                "\"instructions\": %" PRIu64 ", \"cycles\": %" PRIu64 ", "
-                "\"issue_slot_use\": %.4f, \"stalls\": {\"memory\": %" PRIu64
-                ", \"functional_units\": %" PRIu64 ", \"blocked\": %" PRIu64
-                ", \"spinning\": %" PRIu64 ", \"issue_slot\": %" PRIu64 "}, "
-                "\"loads\": %" PRIu64 ", \"stores\": %" PRIu64 ", \"atomics\": %"
-                PRIu64 ", \"lock_acquisitions\": %" PRIu64 ", \"wakes_sent\": %"
-                PRIu64 "}%s\n", i, h->core, h->thread, x.insns, x.cycles,
-                x.cycles ? (double)x.insns / (double)x.cycles : 0.0, x.mem,
-                x.fu, x.blocked, x.spin, x.slot, mc->loads, mc->stores,
-                mc->amos, h->st.acquisitions, h->st.wakes_sent,
-                i + 1 < m->nharts ? "," : "");
-    }
-    fprintf(f, "  ],\n");
-    if (m->memsys)
-        json_memory(m, f);
-    fprintf(f, "  \"locks\": [\n");
-    for (size_t i = 0; i < m->nlocks; i++) {
-        const SimLock *l = &m->locks[i];
-        char name[64];
-        lock_name(m, l->addr, name, sizeof name);
-        fprintf(f, "    {\"address\": \"0x%08x\", \"symbol\": ", l->addr);
-        json_string(f, name);
-        fprintf(f, ", \"kind\": \"%s\", \"acquisitions\": %" PRIu64 ", "
-                "\"wait_cycles_total\": %" PRIu64 ", \"wait_cycles_max\": %"
-                PRIu64 ", \"handoffs\": %" PRIu64 ", \"hold_cycles_total\": %"
-                PRIu64 "}%s\n", sim_lock_kinds[l->kind].name, l->acquisitions,
-                l->wait_total, l->wait_max, l->handoffs, l->hold_total,
-                i + 1 < m->nlocks ? "," : "");
-    }
-    fprintf(f, "  ]\n}\n");
-    bool ok = !ferror(f);
-    if (fclose(f) != 0 || !ok) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        return false;
-    }
-    return true;
 }

@@ -9,6 +9,7 @@
 
 #include "models/memsys.h"
 #include "programs/runtime/parsim_ecall.h"
+#include "sim/machine.h"
 #include "sim/session.h"
 #include "tests/testutil.h"
 
@@ -179,6 +180,95 @@ START_TEST(test_run_restart)
 }
 END_TEST
 
+/* ---- next event on a multithreaded core -------------------------------- */
+
+/* Counts the events of interest of one hart (what "next event" stops on:
+ * a miss, a lock annotation, a change of state) and of its sibling. */
+typedef struct Recorder {
+    uint32_t hart, sibling;
+    uint64_t own, other;
+} Recorder;
+
+static bool of_interest(const SimEvent *e)
+{
+    return e->kind == SIM_EV_LOCK || e->kind == SIM_EV_HART ||
+           (e->kind == SIM_EV_ACCESS && e->result != SIM_EV_HIT);
+}
+
+static void record(void *ctx, const SimEvent *ev, size_t n)
+{
+    Recorder *r = ctx;
+    for (size_t i = 0; i < n; i++) {
+        if (!of_interest(&ev[i]))
+            continue;
+        r->own += ev[i].hart == r->hart;
+        r->other += ev[i].hart == r->sibling;
+    }
+}
+
+static SimSession *open_smt(void)
+{
+    SimConfig c;
+    sim_config_defaults(&c);
+    char err[256];
+    ck_assert_msg(sim_config_load(&c, "smt4x2", err, sizeof err), "%s", err);
+    /* Caches, so that the sibling's misses are events of its own. */
+    ck_assert(sim_config_set(&c, "memory.model", "hierarchy", err,
+                             sizeof err));
+    const char *path = tu_build_file("programs/threads/counter.elf");
+    static char *argv[3];
+    argv[0] = (char *)path;
+    argv[1] = "ttas";
+    argv[2] = "40";
+    SimSession *s = sim_session_new(&c, path, 3, argv, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    return s;
+}
+
+/* On smt4x2 (two threads a core) "next event" of hart 1 stops on hart 1's
+ * own first event, never on one of hart 0, its sibling on core 0: a
+ * second machine stepped one cycle at a time sees hart 1's first event
+ * exactly at the cycle the step stopped at, and sibling events before it
+ * that did not stop it. */
+START_TEST(test_next_event_own_hart)
+{
+    SimSession *a = open_smt(), *b = open_smt();
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    uint64_t t = 20000, sibling_before = 0;
+    ck_assert(sim_session_run_to(a, t));
+    ck_assert(sim_session_run_to(b, t));
+    Recorder rb = {.hart = 1, .sibling = 0};
+    SimEvBus *bus = sim_machine_events(sim_session_machine(b));
+    ck_assert(sim_ev_listen(bus, SIM_EV_ALL, record, &rb));
+    for (int step = 0; step < 8; step++) {
+        ck_assert(sim_session_step_event(a, SIM_CMD_STEP_HART_EVENT, 1));
+        sim_session_snapshot(a, &snap);
+        uint64_t stop = snap.cycle;
+        ck_assert_uint_gt(stop, t);
+        rb.own = rb.other = 0;
+        for (uint64_t c = t + 1; c < stop; c++) {
+            ck_assert(sim_session_run_to(b, c));
+            ck_assert_msg(rb.own == 0, "step %d: hart 1 had an event at "
+                          "cycle %llu, the step stopped at %llu", step,
+                          (unsigned long long)c, (unsigned long long)stop);
+        }
+        sibling_before += rb.other;
+        ck_assert(sim_session_run_to(b, stop));
+        ck_assert_msg(rb.own > 0, "step %d: no event of hart 1 by cycle "
+                      "%llu", step, (unsigned long long)stop);
+        t = stop;
+    }
+    /* The sibling was busy meanwhile: a per-core count would have
+     * stopped on its events. */
+    ck_assert_uint_gt(sibling_before, 0);
+    sim_ev_unlisten(bus, record, &rb);
+    sim_snapshot_free(&snap);
+    sim_session_free(a);
+    sim_session_free(b);
+}
+END_TEST
+
 Suite *session_suite(void)
 {
     Suite *s = suite_create("session");
@@ -187,6 +277,7 @@ Suite *session_suite(void)
     tcase_add_test(tc, test_step_exact);
     tcase_add_test(tc, test_snapshot_contents);
     tcase_add_test(tc, test_run_restart);
+    tcase_add_test(tc, test_next_event_own_hart);
     suite_add_tcase(s, tc);
     return s;
 }
