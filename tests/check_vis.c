@@ -2,7 +2,8 @@
  * (SDL's software renderer on a surface: no display, no xvfb) and checked
  * from their pixels (the lock holder's core framed in its colour, the
  * lock's line modified in the holder's L1 grid, a busy link), layouts
- * from 1 to 64 harts, and exact stepping through the session's commands.
+ * from 1 to 64 harts, exact stepping through the session's commands and
+ * through the window's keys, and the key table against docs/keys.md.
  */
 #include <check.h>
 #include <stdio.h>
@@ -11,7 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "models/memsys.h"
 #include "sim/session.h"
 #include "tests/testutil.h"
 #include "visualizer/vis.h"
@@ -166,13 +166,14 @@ START_TEST(test_holder_in_pixels)
     uint32_t lines = snap->l1_sets * snap->l1_ways;
     int mods = 0;
     for (uint32_t i = 0; i < lines; i++) {
-        if (snap->l1_state[core * lines + i] != COH_M)
+        if (snap->l1_state[core * lines + i] != SNAP_LINE_M)
             continue;
         ck_assert(vis_layout_rect(snap, W, H, VIS_PART_L1_LINE,
                                   core * lines + i, &r));
         ck_assert_int_ge(r.w, 2);
         ck_assert_rgb(pixel(&p, r.x + r.w / 2, r.y + r.h / 2),
-                      vis_coh_colour[COH_M], "M line in the holder's L1");
+                      vis_line_colour[SNAP_LINE_M],
+                      "M line in the holder's L1");
         mods++;
     }
     ck_assert_int_gt(mods, 0);
@@ -181,12 +182,12 @@ START_TEST(test_holder_in_pixels)
     for (uint32_t c = 0; c < snap->cores; c++)
         for (uint32_t i = 0; i < lines; i++) {
             uint32_t k = c * lines + i;
-            if (snap->l1_state[k] == COH_I || snap->l1_addr[k] != want)
+            if (snap->l1_state[k] == SNAP_LINE_I || snap->l1_addr[k] != want)
                 continue;
             ck_assert(vis_layout_rect(snap, W, H, VIS_PART_L1_LINE, k, &r));
             ck_assert_rgb(pixel(&p, r.x + r.w / 2, r.y + r.h / 2),
-                          vis_coh_colour[snap->l1_state[k]], "lock line");
-            owners += snap->l1_state[k] == COH_M;
+                          vis_line_colour[snap->l1_state[k]], "lock line");
+            owners += snap->l1_state[k] == SNAP_LINE_M;
         }
     ck_assert_int_le(owners, 1);
 
@@ -412,16 +413,10 @@ START_TEST(test_step_event)
 }
 END_TEST
 
-/* The real window loop on SDL's offscreen video driver (no display):
- * open it on the contention demo, press s four times, screenshot, close.
- * The machine is exactly four cycles further and the screenshot shows
- * that snapshot: hart states, the holder's frame, a busy bus. */
-START_TEST(test_window_steps)
+/* The real window loop on SDL's offscreen video driver (no display),
+ * paused, pressing keys, then a screenshot to tmpdir/name and close. */
+static Png run_window(SimSession *s, const char *keys, const char *name)
 {
-    SimSession *s = demo("tas", 8, NULL);
-    SimSnapshot *snap = snap_new();
-    run_until_held(s, snap);
-    uint64_t c0 = snap->cycle;
     /* Offscreen, drawn in software: the offscreen driver's EGL path loads
      * Mesa, whose allocations LeakSanitizer reports as leaks. */
     setenv("SDL_VIDEODRIVER", "offscreen", 1);
@@ -432,23 +427,36 @@ START_TEST(test_window_steps)
     o.width = W;
     o.height = H;
     o.start_paused = true;
-    o.keys = "ssss";
+    o.keys = keys;
     char path[400], err[512] = "";
-    snprintf(path, sizeof path, "%s/window.png", tmpdir);
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     o.screenshot = path;
     o.exit_after_keys = true;
     ck_assert_msg(vis_run_window(s, &o, err, sizeof err) == 0, "%s", err);
     if (getenv("PARSIM_VIS_KEEP"))
         system_copy(path, getenv("PARSIM_VIS_KEEP"));
-    sim_session_snapshot(s, snap);
-    ck_assert_uint_eq(snap->cycle, c0 + 4);
-    ck_assert(snap->paused);
-
     Png p;
     p.px = vis_png_read(path, &p.w, &p.h, err, sizeof err);
     ck_assert_msg(p.px != NULL, "%s", err);
     ck_assert_int_eq(p.w, W);
     ck_assert_int_eq(p.h, H);
+    return p;
+}
+
+/* Open the window on the contention demo, press s four times: the
+ * machine is exactly four cycles further and the screenshot shows that
+ * snapshot: hart states, the holder's frame, a busy bus. */
+START_TEST(test_window_steps)
+{
+    SimSession *s = demo("tas", 8, NULL);
+    SimSnapshot *snap = snap_new();
+    run_until_held(s, snap);
+    uint64_t c0 = snap->cycle;
+    Png p = run_window(s, "ssss", "window.png");
+    sim_session_snapshot(s, snap);
+    ck_assert_uint_eq(snap->cycle, c0 + 4);
+    ck_assert(snap->paused);
+
     VisRect r;
     for (uint32_t h = 0; h < snap->nharts; h++) {
         ck_assert(vis_layout_rect(snap, W, H, VIS_PART_HART, h, &r));
@@ -474,6 +482,220 @@ START_TEST(test_window_steps)
 }
 END_TEST
 
+/* `l` with nothing selected follows the line of the most contended lock:
+ * it selects that line (framed in white in every L1 that holds it) and
+ * stops at its next miss or message, a few cycles on while seven harts
+ * swap on it. */
+START_TEST(test_window_line_event)
+{
+    SimSession *s = demo("tas", 8, NULL);
+    SimSnapshot *snap = snap_new();
+    run_until_held(s, snap);
+    uint64_t c0 = snap->cycle;
+    uint32_t line = snap->locks[0].addr & ~(snap->line_size - 1);
+    Png p = run_window(s, "ll", "line.png");
+    sim_session_snapshot(s, snap);
+    ck_assert(snap->paused);
+    ck_assert_uint_gt(snap->cycle, c0 + 1);
+    ck_assert_uint_lt(snap->cycle, c0 + 10000);
+    uint32_t lines = snap->l1_sets * snap->l1_ways;
+    int framed = 0;
+    for (uint32_t k = 0; k < snap->cores * lines; k++) {
+        if (snap->l1_state[k] == SNAP_LINE_I || snap->l1_addr[k] != line)
+            continue;
+        VisRect r;
+        ck_assert(vis_layout_rect(snap, W, H, VIS_PART_L1_LINE, k, &r));
+        VisRGB white = {255, 255, 255};
+        ck_assert_rgb(pixel(&p, r.x - 1, r.y + r.h / 2), white,
+                      "the selected line's frame");
+        ck_assert_rgb(pixel(&p, r.x + r.w / 2, r.y + r.h / 2),
+                      vis_line_colour[snap->l1_state[k]], "its state");
+        framed++;
+    }
+    ck_assert_int_ge(framed, 1);
+    free(p.px);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
+/* ---- The key table ------------------------------------------------------ */
+
+#define KEYS_BEGIN                                                            \
+    "<!-- keys: generated from the key table by build/parsim keys; do not "   \
+    "edit by hand -->"
+#define KEYS_END "<!-- end of keys -->"
+
+/* Split text into lines in place (no '\n', no trailing '\r'). */
+static int split_lines(char *text, char **line, int max)
+{
+    int n = 0;
+    for (char *p = text; *p && n < max;) {
+        char *e = strchr(p, '\n');
+        line[n++] = p;
+        if (e)
+            *e = 0;
+        size_t len = strlen(p);
+        if (len && p[len - 1] == '\r')
+            p[len - 1] = 0;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return n;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, len = 0, got;
+    char *t = malloc(cap);
+    while (t && (got = fread(t + len, 1, cap - len - 1, f)) > 0) {
+        len += got;
+        if (len + 1 == cap) {
+            char *nt = realloc(t, cap * 2);
+            if (!nt) {
+                free(t);
+                t = NULL;
+                break;
+            }
+            t = nt;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (t)
+        t[len] = 0;
+    return t;
+}
+
+/* Does the Markdown file at path hold, between its marker lines, exactly
+ * what vis_keys_markdown writes?  If not, msg names the first line that
+ * differs. */
+static bool keys_doc_current(const char *path, char *msg, size_t n)
+{
+    enum { MAXL = 4096 };
+    static char *doc[MAXL], *gen[MAXL];
+    char *text = slurp(path), *table = NULL;
+    size_t tlen = 0;
+    if (!text) {
+        snprintf(msg, n, "%s: cannot read it", path);
+        return false;
+    }
+    FILE *m = open_memstream(&table, &tlen);
+    ck_assert_ptr_nonnull(m);
+    vis_keys_markdown(m);
+    fclose(m);
+    int nd = split_lines(text, doc, MAXL), ng = split_lines(table, gen, MAXL);
+    if (ng > 0 && gen[ng - 1][0] == 0)
+        ng--;                         /* after the last newline */
+    int b = 0, e;
+    while (b < nd && strcmp(doc[b], KEYS_BEGIN) != 0)
+        b++;
+    for (e = b + 1; e < nd && strcmp(doc[e], KEYS_END) != 0; e++)
+        continue;
+    bool ok = false;
+    if (b >= nd) {
+        snprintf(msg, n, "%s: no line \"%s\"", path, KEYS_BEGIN);
+    } else if (e >= nd) {
+        snprintf(msg, n, "%s: no line \"%s\" after line %d", path, KEYS_END,
+                 b + 1);
+    } else {
+        int i = 0;
+        while (b + 1 + i < e && i < ng && strcmp(doc[b + 1 + i], gen[i]) == 0)
+            i++;
+        int ln = b + 2 + i;           /* the line number of the difference */
+        if (b + 1 + i == e && i == ng)
+            ok = true;
+        else if (b + 1 + i == e)
+            snprintf(msg, n, "%s:%d: the section ends, but the key table goes "
+                     "on with \"%s\"", path, ln, gen[i]);
+        else if (i == ng)
+            snprintf(msg, n, "%s:%d: \"%s\", but the key table has ended",
+                     path, ln, doc[b + 1 + i]);
+        else
+            snprintf(msg, n, "%s:%d: \"%s\", but the key table says \"%s\"",
+                     path, ln, doc[b + 1 + i], gen[i]);
+    }
+    if (!ok) {
+        size_t l = strlen(msg);
+        snprintf(msg + l, n - l, " (regenerate the section between the "
+                 "markers with build/parsim keys)");
+    }
+    free(text);
+    free(table);
+    return ok;
+}
+
+/* docs/keys.md holds the table the key table makes (the tests run from
+ * the repository root). */
+START_TEST(test_keys_doc)
+{
+    char msg[1024];
+    ck_assert_msg(keys_doc_current("docs/keys.md", msg, sizeof msg), "%s",
+                  msg);
+}
+END_TEST
+
+/* A stale docs/keys.md fails, naming the first line that differs: a row
+ * changed, a row missing, a row too many, no markers. */
+START_TEST(test_keys_doc_stale)
+{
+    char *table = NULL, path[400], msg[1024];
+    size_t tlen = 0;
+    FILE *m = open_memstream(&table, &tlen);
+    ck_assert_ptr_nonnull(m);
+    vis_keys_markdown(m);
+    fclose(m);
+    /* Its lines: a header, the rule, then a row per key; the third line is
+     * the first row. */
+    char *row1 = strchr(strchr(table, '\n') + 1, '\n') + 1;
+    char *row2 = strchr(row1, '\n') + 1;
+    static const struct {
+        const char *what;
+        int line;                     /* the one the message must name */
+    } cases[] = {{"changed", 5}, {"missing", 5}, {"extra", 5},
+                 {"no markers", 0}};
+    for (int c = 0; c < 4; c++) {
+        snprintf(path, sizeof path, "%s/keys.md", tmpdir);
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fprintf(f, "# keys\n");
+        if (c != 3)
+            fprintf(f, "%s\n", KEYS_BEGIN);
+        fwrite(table, 1, (size_t)(row1 - table), f);
+        if (c == 0)
+            fprintf(f, "| `space` | run, or pause |\n");
+        if (c == 2)
+            fprintf(f, "| `x` | not a key |\n");
+        fputs(c == 1 ? row2 : row1, f);
+        fprintf(f, "%s\ntext after it\n", KEYS_END);
+        fclose(f);
+        ck_assert_msg(!keys_doc_current(path, msg, sizeof msg),
+                      "%s: not noticed", cases[c].what);
+        if (cases[c].line) {
+            char want[32];
+            snprintf(want, sizeof want, "keys.md:%d: ", cases[c].line);
+            ck_assert_msg(strstr(msg, want) != NULL, "%s: %s (want %s)",
+                          cases[c].what, msg, want);
+        } else {
+            ck_assert_msg(strstr(msg, "no line") != NULL, "%s", msg);
+        }
+    }
+    free(table);
+}
+END_TEST
+
+/* No two rows of the key table are the same key. */
+START_TEST(test_keys_distinct)
+{
+    char err[256] = "";
+    ck_assert_msg(vis_keys_check(err, sizeof err), "%s", err);
+}
+END_TEST
+
 Suite *vis_suite(void)
 {
     Suite *s = suite_create("vis");
@@ -491,11 +713,20 @@ Suite *vis_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("step");
+    tcase_add_checked_fixture(tc, setup, teardown);   /* the screenshots */
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_step_exact, 0,
                         (int)(sizeof steps / sizeof steps[0]));
     tcase_add_test(tc, test_step_event);
     tcase_add_test(tc, test_window_steps);
+    tcase_add_test(tc, test_window_line_event);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("keys");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_keys_doc);
+    tcase_add_test(tc, test_keys_doc_stale);
+    tcase_add_test(tc, test_keys_distinct);
     suite_add_tcase(s, tc);
     return s;
 }

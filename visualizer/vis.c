@@ -1,27 +1,21 @@
 /* vis.c — the visualizer's life cycle (vis_init / vis_update / vis_draw /
- * vis_shutdown), the interactive window with its keys and clicks, and
- * headless rendering to PNG through SDL's software renderer on a surface.
+ * vis_shutdown), the selection, the interactive window, and headless
+ * rendering to PNG through SDL's software renderer on a surface.
  *
  * The window's loop polls input, copies the newest snapshot if one was
  * published, draws, and sleeps to about 30 frames a second.  It sends
  * commands to the session and never touches the model: the simulation
- * thread runs at its own pace whatever the frame rate. */
+ * thread runs at its own pace whatever the frame rate.  Keys go to the
+ * key table (keys.c), clicks to the panel under them (panels.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <SDL_image.h>
 
-#include "models/memsys.h"
 #include "visualizer/vis_priv.h"
 
 #define FRAME_MS 33
-
-/* Speeds for + and -: cycles per second, 0 = full speed.  ORDER speeds */
-static const uint64_t speeds[] = {1,     2,     5,      10,     20,
-                                  50,    100,   1000,   10000,  100000,
-                                  1000000, 10000000, 0};
-#define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
 
 void vis_options_default(VisOptions *o)
 {
@@ -41,16 +35,22 @@ void vis_view_default(VisView *v)
 
 int vis_default_hart(const SimSnapshot *snap)
 {
-    /* The holder of the lock with the most waiters, else hart 0. */
+    int k = vis_default_lock(snap);
+    return k >= 0 && snap->locks[k].holder >= 0 ? snap->locks[k].holder : 0;
+}
+
+int vis_default_lock(const SimSnapshot *snap)
+{
+    /* Held, with the most waiters; else the first lock. */
     int best = -1, bw = -1;
     for (uint32_t i = 0; i < snap->nlocks && i < SNAP_MAX_LOCKS; i++) {
         const SnapLock *l = &snap->locks[i];
         if (l->holder >= 0 && (int)l->nwaiters > bw) {
-            best = l->holder;
+            best = (int)i;
             bw = l->nwaiters;
         }
     }
-    return best >= 0 ? best : 0;
+    return best >= 0 ? best : snap->nlocks > 0 ? 0 : -1;
 }
 
 bool vis_init(Vis *v, SDL_Renderer *r, SimSession *session,
@@ -62,7 +62,7 @@ bool vis_init(Vis *v, SDL_Renderer *r, SimSession *session,
     v->session = session;
     v->info = info;
     vis_view_default(&v->view);
-    v->speed_idx = NSPEEDS - 1;
+    v->speed_idx = vis_speed_index(0);
     return vis_text_init(&v->text, r, font, mono, err, errlen);
 }
 
@@ -84,134 +84,27 @@ void vis_shutdown(Vis *v)
     v->src_text = NULL;
 }
 
-/* ---- Input -------------------------------------------------------------- */
+/* ---- The selection ------------------------------------------------------ */
 
-static void select_hart(Vis *v, int h)
+void vis_select_hart(Vis *v, int h)
 {
     v->view.hart = h;
     v->view.lock = -1;
     v->view.line_valid = false;
 }
 
-static void click(Vis *v, int x, int y)
+/* A lock or a line: the hart stays selected underneath (for Tab). */
+void vis_select_lock(Vis *v, int lock)
 {
-    const SimSnapshot *s = v->snap;
-    const VisLayout *L = &v->L;
-    if (!s)
-        return;
-    for (uint32_t h = 0; h < s->nharts && h < SNAP_MAX_HARTS; h++) {
-        VisRect r = L->hart[h];
-        if (x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h) {
-            select_hart(v, (int)h);
-            return;
-        }
-    }
-    uint32_t lines = s->l1_sets * s->l1_ways;
-    int pitch = L->l1_cell + L->l1_gap;
-    for (uint32_t c = 0; c < s->cores && c < SNAP_MAX_CORES; c++) {
-        VisRect g = L->l1[c];
-        if (lines && pitch > 0 && s->l1_addr && x >= g.x && x < g.x + g.w &&
-            y >= g.y && y < g.y + g.h) {
-            uint32_t i = (uint32_t)((y - g.y) / pitch) * (uint32_t)L->l1_cols +
-                         (uint32_t)((x - g.x) / pitch);
-            if (i < lines && s->l1_state[c * lines + i] != COH_I) {
-                v->view.line_valid = true;
-                v->view.line_addr = s->l1_addr[c * lines + i];
-                v->view.lock = -1;
-            }
-            return;
-        }
-        VisRect b = L->core[c];
-        if (x >= b.x && x < b.x + b.w && y >= b.y && y < b.y + b.h) {
-            select_hart(v, (int)(c * (s->threads_per_core
-                                          ? s->threads_per_core : 1)));
-            return;
-        }
-    }
-    for (int k = 0; k < L->nlock_rows; k++) {
-        VisRect a = L->lock_row[k], g = L->gantt_row[k];
-        if (x >= a.x && x < a.x + a.w && y >= a.y && y < g.y + g.h) {
-            v->view.lock = L->lock_order[k];
-            v->view.line_valid = false;
-            return;
-        }
-    }
+    v->view.lock = lock;
+    v->view.line_valid = false;
 }
 
-static void set_speed(Vis *v, int idx)
+void vis_select_line(Vis *v, uint32_t line_addr)
 {
-    if (idx < 0)
-        idx = 0;
-    if (idx >= NSPEEDS)
-        idx = NSPEEDS - 1;
-    v->speed_idx = idx;
-    v->speed = speeds[idx];
-    sim_session_command(v->session, SIM_CMD_SPEED, v->speed);
-}
-
-/* Returns false when the user asked to quit. */
-static bool key(Vis *v, const SDL_KeyboardEvent *k)
-{
-    SimSession *s = v->session;
-    bool shift = (k->keysym.mod & KMOD_SHIFT) != 0;
-    switch (k->keysym.sym) {
-    case SDLK_q:
-        return false;
-    case SDLK_ESCAPE:
-        if (v->view.help) {
-            v->view.help = false;
-        } else if (v->view.hart >= 0 || v->view.lock >= 0 ||
-                   v->view.line_valid) {
-            vis_view_default(&v->view);
-        } else {
-            return false;
-        }
-        break;
-    case SDLK_SPACE:
-        if (v->snap && v->snap->paused)
-            sim_session_command(s, SIM_CMD_RUN, 0);
-        else
-            sim_session_command(s, SIM_CMD_PAUSE, 0);
-        break;
-    case SDLK_s:
-        sim_session_command(s, SIM_CMD_STEP, shift ? 1000 : 1);
-        break;
-    case SDLK_n:
-        if (v->view.lock >= 0)
-            sim_session_command(s, SIM_CMD_STEP_LOCK_EVENT,
-                                (uint64_t)v->view.lock);
-        else
-            sim_session_command(s, SIM_CMD_STEP_HART_EVENT,
-                                (uint64_t)(v->view.hart >= 0
-                                               ? v->view.hart
-                                               : vis_default_hart(v->snap
-                                                                      ? v->snap
-                                                                      : &v->own)));
-        break;
-    case SDLK_PLUS:
-    case SDLK_EQUALS:
-    case SDLK_KP_PLUS:
-        set_speed(v, v->speed_idx + 1);
-        break;
-    case SDLK_MINUS:
-    case SDLK_KP_MINUS:
-        set_speed(v, v->speed_idx - 1);
-        break;
-    case SDLK_r:
-        sim_session_command(s, SIM_CMD_RESTART, 0);
-        break;
-    case SDLK_h:
-    case SDLK_F1:
-        v->view.help = !v->view.help;
-        break;
-    case SDLK_TAB:
-        if (v->snap && v->snap->nharts)
-            select_hart(v, (v->view.hart + 1) % (int)v->snap->nharts);
-        break;
-    default:
-        break;
-    }
-    return true;
+    v->view.line_valid = true;
+    v->view.line_addr = line_addr;
+    v->view.lock = -1;
 }
 
 /* ---- The window --------------------------------------------------------- */
@@ -286,50 +179,52 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
         SDL_Quit();
         return -1;
     }
-    for (int i = 0; i < NSPEEDS; i++)
-        if (speeds[i] == o->speed)
-            v->speed_idx = i;
-    set_speed(v, v->speed_idx);
+    vis_set_speed(v, vis_speed_index(o->speed));
 
     bool run = true;
     size_t nkeys = o->keys ? strlen(o->keys) : 0, ki = 0;
     bool script_done = nkeys == 0 && !o->screenshot;
     uint64_t key_seq = 0;
     uint32_t key_t = 0;
+    bool key_sent = false;    /* the last scripted key sent a command */
     int rc = 0;
     while (run) {
         uint32_t t0 = SDL_GetTicks();
-        /* Scripted keys: the next one once the last one's snapshot came
-         * (or after 5 s: a key that publishes nothing, like h). */
-        if (ki < nkeys && v->snap &&
-            (ki == 0 || v->own.seq != key_seq || t0 - key_t > 5000 ||
-             strchr("h+-=\t", o->keys[ki - 1]))) {
-            SDL_KeyboardEvent k;
-            memset(&k, 0, sizeof k);
+        /* Scripted keys: the next one once the snapshot the last one
+         * caused came (at most 5 s), or at once after a key that changed
+         * only the view. */
+        bool last_done = !key_sent || v->own.seq != key_seq ||
+                         t0 - key_t > 5000;
+        if (ki < nkeys && v->snap && last_done) {
             char ch = o->keys[ki++];
+            uint16_t mod = 0;
             if (ch >= 'A' && ch <= 'Z') {
-                k.keysym.mod = KMOD_LSHIFT;
+                mod = KMOD_LSHIFT;
                 ch = (char)(ch - 'A' + 'a');
             }
-            k.keysym.sym = ch == '\t' ? SDLK_TAB : (SDL_Keycode)ch;
             key_seq = v->own.seq;
             key_t = t0;
-            run = key(v, &k);
+            VisKeyResult kr = vis_key(
+                v, ch == '\t' ? SDLK_TAB : (SDL_Keycode)ch, mod);
+            key_sent = kr == VIS_KEY_SENT;
+            run = kr != VIS_KEY_QUIT;
         }
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
             if (e.type == SDL_QUIT)
                 run = false;
             else if (e.type == SDL_KEYDOWN)
-                run = key(v, &e.key) && run;
+                run = vis_key(v, e.key.keysym.sym, e.key.keysym.mod) !=
+                          VIS_KEY_QUIT &&
+                      run;
             else if (e.type == SDL_MOUSEBUTTONDOWN &&
                      e.button.button == SDL_BUTTON_LEFT) {
                 /* Window coordinates to renderer pixels (high DPI). */
                 int ww, wh, ow, oh;
                 SDL_GetWindowSize(win, &ww, &wh);
                 SDL_GetRendererOutputSize(r, &ow, &oh);
-                click(v, ww ? e.button.x * ow / ww : e.button.x,
-                      wh ? e.button.y * oh / wh : e.button.y);
+                vis_click(v, ww ? e.button.x * ow / ww : e.button.x,
+                          wh ? e.button.y * oh / wh : e.button.y);
             }
         }
         vis_update(v);
@@ -338,13 +233,12 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
         if (v->snap)
             vis_draw(v, ow, oh);
         else {
-            SDL_SetRenderDrawColor(r, 18, 20, 26, 255);
+            vis_colour(r, VIS_BG, 255);
             SDL_RenderClear(r);
         }
         if (!script_done && ki == nkeys &&
-            (nkeys == 0 || v->own.seq != key_seq ||
-             SDL_GetTicks() - key_t > 5000 ||
-             strchr("h+-=\t", o->keys[nkeys - 1]))) {
+            (!key_sent || v->own.seq != key_seq ||
+             SDL_GetTicks() - key_t > 5000)) {
             script_done = true;
             if (o->screenshot && !save_window(r, o->screenshot, err, errlen))
                 rc = -1, run = false;

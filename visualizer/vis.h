@@ -14,8 +14,7 @@
  * This header includes no SDL: callers (sim/main.c, tests) need not know
  * how it is drawn.  Only the files in visualizer/ include SDL.
  *
- * May depend on: sim/session.h (and through it the rest of sim/), SDL2,
- * SDL2_ttf, SDL2_image.
+ * May depend on: sim/session.h.
  */
 #ifndef PARSIM_VISUALIZER_VIS_H
 #define PARSIM_VISUALIZER_VIS_H
@@ -23,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sim/session.h"
 
@@ -55,6 +55,17 @@ void vis_options_default(VisOptions *o);
  * then fall back to a headless run. */
 int vis_run_window(SimSession *s, const VisOptions *o, char *err,
                    size_t errlen);
+
+/* ---- The keys ----------------------------------------------------------- */
+
+/* The window's keys and clicks as the Markdown table of docs/keys.md
+ * (what goes between its "keys:" and "end of keys" marker lines), from
+ * the one key table (visualizer/keys.def) and the panels' clicks. */
+void vis_keys_markdown(FILE *f);
+
+/* For tests: true if no two keys of the table are the same key (keycode
+ * and modifier); else false, naming them in err. */
+bool vis_keys_check(char *err, size_t errlen);
 
 /* ---- Headless rendering ------------------------------------------------- */
 
@@ -92,11 +103,11 @@ bool vis_run_to_sampled(SimSession *s, uint64_t cycle);
 typedef struct VisRGB { uint8_t r, g, b; } VisRGB;
 
 /* The palette (defined once, in visualizer/draw.c). */
-extern const VisRGB vis_hart_colour[SNAP_STATE_COUNT];  /* SnapHartState */
-extern const VisRGB vis_coh_colour[5];                  /* COH_I..COH_M */
+extern const VisRGB vis_hart_colour[SNAP_STATE_COUNT];      /* SnapHartState */
+extern const VisRGB vis_line_colour[SNAP_LINE_STATE_COUNT]; /* SnapLineState */
 #define VIS_CORE_COLOURS 16
-extern const VisRGB vis_core_colour[VIS_CORE_COLOURS];  /* core % 16 */
-extern const VisRGB vis_link_idle;                      /* a link at util 0 */
+extern const VisRGB vis_core_colour[VIS_CORE_COLOURS];      /* core % 16 */
+extern const VisRGB vis_link_idle;                          /* util 0 */
 
 typedef struct VisRect { int x, y, w, h; } VisRect;
 

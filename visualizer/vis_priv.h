@@ -1,12 +1,15 @@
-/* vis_priv.h — the visualizer's insides, shared by its files: the Vis
- * state (renderer, fonts, the snapshot being shown, the selection), the
- * layout computed from the window size and the snapshot's shape, text
- * and drawing helpers.  vis_init / vis_update / vis_draw / vis_shutdown
- * are the life cycle: update copies the newest published snapshot (only
- * when its seq changed), draw only reads it.
+/* vis_priv.h — the visualizer's insides, shared by its files: the panels
+ * of the window as a table (visualizer/panels.def lists them, one file
+ * each: panel_<name>.c), the layout computed from the window size and the
+ * snapshot's shape, the Vis state (renderer, fonts, the snapshot being
+ * shown, the selection), text and drawing helpers, and the key table
+ * (visualizer/keys.def) behind key dispatch, the help overlay and
+ * docs/keys.md.  vis_init / vis_update / vis_draw / vis_shutdown are the
+ * life cycle: update copies the newest published snapshot (only when its
+ * seq changed), draw only reads it.
  *
- * May depend on: visualizer/vis.h, sim/session.h, isa/isa.h, SDL2,
- * SDL2_ttf.
+ * May depend on: visualizer/vis.h, sim/session.h, isa/isa.h (the
+ * inspector's disassembly), SDL2, SDL2_ttf, SDL2_image.
  */
 #ifndef PARSIM_VISUALIZER_VIS_PRIV_H
 #define PARSIM_VISUALIZER_VIS_PRIV_H
@@ -14,16 +17,78 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
+#include "sim/session.h"
 #include "visualizer/vis.h"
 
 #define VIS_MAX_ROUTERS (SNAP_MAX_CORES + SNAP_MAX_NODES)
 
+typedef struct Vis Vis;
+
+/* ---- The panels --------------------------------------------------------- */
+
+/* VIS_PANEL_top, VIS_PANEL_machine, ...: a panel's index in vis_panels
+ * and in VisLayout.panel, in the order of panels.def. */
+typedef enum VisPanelId {
+#define PANEL(name) VIS_PANEL_##name,
+#include "visualizer/panels.def"
+#undef PANEL
+    VIS_NPANELS
+} VisPanelId;
+
+/* Where a panel goes.  Bars span the window; the columns share what the
+ * bars leave (the left one 58% of the width).  Panels of one place stack
+ * in the order of panels.def. */
+typedef enum VisPlace {
+    VIS_PLACE_TOP,            /* a bar, stacked from the top down */
+    VIS_PLACE_BOTTOM,         /* a bar, stacked so the last is at the bottom */
+    VIS_PLACE_LEFT,           /* the left column, top to bottom */
+    VIS_PLACE_RIGHT           /* the right column */
+} VisPlace;
+
+typedef struct VisLayout VisLayout;
+
+/* What clicking on a panel does, for the help overlay and docs/keys.md:
+ * "click <what>" | <does>. */
+typedef struct VisClickHelp {
+    const char *what, *does;
+} VisClickHelp;
+
+/* One panel.  Each panel_<name>.c defines `const VisPanel
+ * vis_panel_<name>`; a new one is one file and one line in panels.def. */
+typedef struct VisPanel {
+    const char *name;
+    /* The snapshot data it reads (documentation only: what it shows, and
+     * what a change to SimSnapshot must keep). */
+    const char *reads;
+    VisPlace place;
+    int gap;                  /* room above it in its column: gap * pad / 2 */
+    /* Its height (bars and columns alike); NULL: what is left of its
+     * column (one such panel per column). */
+    int (*height)(const VisLayout *L, const SimSnapshot *s);
+    /* Its sub-layout inside r, into its part of *L (NULL: none). */
+    void (*layout)(VisLayout *L, const SimSnapshot *s, VisRect r);
+    void (*draw)(Vis *v, VisRect r);
+    /* A left click at (x, y) inside r; true if it did something (NULL:
+     * clicks do nothing here). */
+    bool (*click)(Vis *v, VisRect r, int x, int y);
+    const VisClickHelp *clicks;   /* what click does, {NULL} ended */
+    /* Where one of its parts is (vis_layout_rect); false if it is not
+     * one of its parts or not drawn (NULL: it has none). */
+    bool (*part)(const VisLayout *L, const SimSnapshot *s, VisPart part,
+                 uint32_t index, VisRect *out);
+} VisPanel;
+
+#define PANEL(name) extern const VisPanel vis_panel_##name;
+#include "visualizer/panels.def"
+#undef PANEL
+
+/* The table, in the order of panels.def (panels.c). */
+extern const VisPanel *const vis_panels[VIS_NPANELS];
+
 /* ---- Layout ------------------------------------------------------------- */
 
-typedef struct VisLayout {
-    int w, h;
-    int font, small, big;         /* text sizes in pixels */
-    VisRect top, machine, legend, noc, locks, inspector, counters;
+/* The machine panel's parts (panel_machine.c). */
+typedef struct VisMachineLayout {
     VisRect node[SNAP_MAX_NODES];
     VisRect core[SNAP_MAX_CORES];
     VisRect core_title[SNAP_MAX_CORES];
@@ -31,20 +96,55 @@ typedef struct VisLayout {
     VisRect l1[SNAP_MAX_CORES];
     int l1_cols, l1_cell, l1_gap; /* the grid: cell pitch = cell + gap */
     bool show_core_titles;
+} VisMachineLayout;
+
+/* The interconnect panel's routers (panel_noc.c). */
+typedef struct VisNocLayout {
     float rx[VIS_MAX_ROUTERS], ry[VIS_MAX_ROUTERS];
     uint32_t nrouters;
     VisRect bus;                  /* the bus bar (bus topology) */
-    int lock_order[SNAP_MAX_LOCKS];   /* locks shown, most active first */
-    VisRect lock_row[SNAP_MAX_LOCKS]; /* by position in lock_order */
-    VisRect gantt_row[SNAP_MAX_LOCKS];
-    int nlock_rows;
-    uint64_t gantt_from, gantt_to;    /* cycles the strips span */
-} VisLayout;
+} VisNocLayout;
+
+/* The lock panel's rows (panel_locks.c). */
+typedef struct VisLocksLayout {
+    int order[SNAP_MAX_LOCKS];    /* locks shown, most active first */
+    VisRect row[SNAP_MAX_LOCKS];  /* by position in order */
+    VisRect gantt[SNAP_MAX_LOCKS];
+    int nrows;
+    uint64_t from, to;            /* cycles the strips span */
+} VisLocksLayout;
+
+struct VisLayout {
+    int w, h;
+    int font, small, big, pad;    /* text sizes and the margin, in pixels */
+    VisRect body;                 /* between the bars: the columns' height */
+    VisRect panel[VIS_NPANELS];   /* each panel's rectangle */
+    VisMachineLayout m;
+    VisNocLayout noc;
+    VisLocksLayout locks;
+};
 
 void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h);
-/* Midpoint of link i; false if the link is not drawn. */
+/* Midpoint of link i; false if the link is not drawn (panel_noc.c). */
 bool vis_link_mid(const VisLayout *L, const SimSnapshot *snap, uint32_t i,
                   float *x, float *y);
+
+static inline int vis_clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* A rectangle; negative sizes become 0. */
+static inline VisRect vis_rect(int x, int y, int w, int h)
+{
+    VisRect r = {x, y, w < 0 ? 0 : w, h < 0 ? 0 : h};
+    return r;
+}
+
+static inline bool vis_inside(VisRect r, int x, int y)
+{
+    return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+}
 
 /* ---- Text --------------------------------------------------------------- */
 
@@ -81,7 +181,7 @@ int vis_text_height(VisText *t, int px, bool mono);
 
 /* ---- State -------------------------------------------------------------- */
 
-typedef struct Vis {
+struct Vis {
     SDL_Renderer *r;
     SimSession *session;          /* the window's (commands); NULL headless */
     const SimSession *info;       /* symbols and source lines; may be NULL */
@@ -92,27 +192,89 @@ typedef struct Vis {
     VisView view;
     int speed_idx;
     uint64_t speed;               /* cycles per second, 0: full */
-    /* The source file of the selected hart, kept between frames. */
+    /* The inspector's source file of the selected hart, kept between
+     * frames. */
     char src_name[512];
     char *src_text;
     bool src_tried;
-} Vis;
+};
 
 bool vis_init(Vis *v, SDL_Renderer *r, SimSession *session,
               const SimSession *info, const char *font, const char *mono,
               char *err, size_t errlen);
 /* Copy the newest snapshot if a newer one was published; true if it did. */
 bool vis_update(Vis *v);
+/* Lay out and draw every panel, then the help overlay (panels.c). */
 void vis_draw(Vis *v, int w, int h);
+/* A left click at (x, y): to the panel under it (panels.c). */
+void vis_click(Vis *v, int x, int y);
 void vis_shutdown(Vis *v);
 
-/* The hart the inspector shows when nothing is selected. */
+/* The hart the inspector shows when nothing is selected: the holder of
+ * the lock with the most waiters, else hart 0. */
 int vis_default_hart(const SimSnapshot *snap);
+/* The lock with the most waiters (the first of those), -1: no locks. */
+int vis_default_lock(const SimSnapshot *snap);
+/* Select a hart (and nothing else), a lock or a cache line (the hart
+ * stays selected underneath, for Tab). */
+void vis_select_hart(Vis *v, int hart);
+void vis_select_lock(Vis *v, int lock);
+void vis_select_line(Vis *v, uint32_t line_addr);
 
-/* ---- Drawing helpers (draw.c) ------------------------------------------- */
+/* ---- Keys (keys.c, from keys.def) --------------------------------------- */
 
+typedef enum VisKeyResult {
+    VIS_KEY_NONE,             /* not a key of the table */
+    VIS_KEY_VIEW,             /* changed the view only: nothing to wait for */
+    VIS_KEY_SENT,             /* sent a command: a snapshot will follow */
+    VIS_KEY_QUIT              /* the user asked to quit */
+} VisKeyResult;
+
+VisKeyResult vis_key(Vis *v, SDL_Keycode sym, uint16_t mod);
+/* Set the speed to speeds[idx] (clamped) and tell the session. */
+void vis_set_speed(Vis *v, int idx);
+/* The index of a speed in the + / - ladder (not on it: full speed). */
+int vis_speed_index(uint64_t cycles_per_second);
+void vis_draw_help(Vis *v);
+
+/* ---- Drawing (draw.c) --------------------------------------------------- */
+
+/* The window's own colours; the state palettes are in vis.h. */
+#define VIS_BG ((VisRGB){18, 20, 26})
+#define VIS_PANEL_BG ((VisRGB){28, 31, 39})
+#define VIS_CORE_BG ((VisRGB){36, 40, 50})
+#define VIS_BORDER ((VisRGB){62, 67, 80})
+#define VIS_TEXT ((VisRGB){228, 231, 238})
+#define VIS_DIM ((VisRGB){150, 156, 170})
+#define VIS_DARK_TEXT ((VisRGB){16, 18, 22})
+#define VIS_HILITE ((VisRGB){255, 255, 255})
+#define VIS_ACCENT ((VisRGB){255, 210, 80})
+
+/* Names of SnapHartState, for the legend and the inspector. */
+extern const char *const vis_hart_state_names[SNAP_STATE_COUNT];
+
+void vis_colour(SDL_Renderer *r, VisRGB c, uint8_t alpha);
 void vis_fill(SDL_Renderer *r, VisRect a, VisRGB c);
 void vis_frame(SDL_Renderer *r, VisRect a, int t, VisRGB c);
 VisRGB vis_heat(float util);
+VisRGB vis_mix(VisRGB a, VisRGB b, float t);
+/* A line of thickness t; a filled disc. */
+void vis_thick_line(SDL_Renderer *r, float x0, float y0, float x1, float y1,
+                    float t, VisRGB c);
+void vis_disc(SDL_Renderer *r, float cx, float cy, float rad, VisRGB c);
+/* Clip drawing to a (NULL: no clipping). */
+void vis_clip(SDL_Renderer *r, const VisRect *a);
+/* 1234567 -> "1,234,567"; 1234567 -> "1.23M". */
+const char *vis_num(char *buf, size_t n, uint64_t v);
+const char *vis_brief(char *buf, size_t n, double v);
+/* The core of hart h (0 if out of range) and its colour. */
+int vis_hart_core(const SimSnapshot *s, int h);
+VisRGB vis_core_colour_of(uint32_t core);
+/* Text colour on a swatch of colour c. */
+VisRGB vis_ink_on(VisRGB c);
+/* A box of colour c with a label at (x, y); returns its width. */
+int vis_swatch(Vis *v, int x, int y, int px, VisRGB c, const char *label);
+/* A panel's background and frame, with a title (NULL: none). */
+void vis_panel_frame(Vis *v, VisRect a, const char *title);
 
 #endif
