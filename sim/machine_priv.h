@@ -5,7 +5,8 @@
  * is opaque there (sim/machine.h).
  *
  * May depend on: sim/machine.h (and through it isa/, models/, sim/config.h,
- * sim/elf.h, sim/semihost.h, sim/events.h), programs/runtime/parsim_ecall.h.
+ * sim/elf.h, sim/semihost.h, sim/events.h), sim/json.h (the writers),
+ * programs/runtime/parsim_ecall.h.
  */
 #ifndef PARSIM_SIM_MACHINE_PRIV_H
 #define PARSIM_SIM_MACHINE_PRIV_H

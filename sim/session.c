@@ -281,6 +281,13 @@ static void fill(SimSession *s)
     fill_harts(s, sn);
     fill_locks(s, sn);
     fill_memory(s, sn);
+    SimStatLine lines[SNAP_MAX_STATS];
+    sn->nstats = (uint32_t)sim_machine_stat_lines(m, lines, SNAP_MAX_STATS);
+    for (uint32_t i = 0; i < sn->nstats; i++) {
+        memcpy(sn->stats[i].name, lines[i].name, sizeof sn->stats[i].name);
+        memcpy(sn->stats[i].unit, lines[i].unit, sizeof sn->stats[i].unit);
+        sn->stats[i].value = lines[i].value;
+    }
     /* One sample per publication for the sparklines. */
     SnapSample smp = {s->time, 0, 0, 0, now_s() - s->start};
     for (uint32_t i = 0; i < m->nharts; i++)

@@ -33,6 +33,7 @@
 #define SNAP_NAME 24             /* bytes of a name, NUL included */
 #define SNAP_MAX_KINDS 16
 #define SNAP_MAX_MSGS 16
+#define SNAP_MAX_STATS 128
 
 /* Line states in an L1 (ORDER: COH_* of models/memsys.h). */
 typedef enum SnapLineState {
@@ -159,6 +160,16 @@ typedef struct SimSnapshot {
 
     uint32_t nsamples;        /* oldest first */
     SnapSample samples[SNAP_HISTORY];
+
+    /* Every counter of the statistics registry as a machine figure (its
+     * members summed, clocks their max), named by its JSON path, as the
+     * summary and --stats-csv have them. */
+    uint32_t nstats;
+    struct {
+        char name[64];
+        char unit[24];
+        uint64_t value;
+    } stats[SNAP_MAX_STATS];
 } SimSnapshot;
 
 typedef enum SimCommand {

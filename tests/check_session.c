@@ -95,6 +95,17 @@ START_TEST(test_snapshot_contents)
     ck_assert(!snap.finished);
     ck_assert_uint_eq(snap.nharts, 4);
     ck_assert(snap.hierarchy);
+    /* The registry's figures ride along, named as in --stats-csv. */
+    uint64_t insns = 0, listed = UINT64_MAX;
+    for (uint32_t i = 0; i < snap.nharts; i++)
+        insns += snap.harts[i].instret;
+    for (uint32_t i = 0; i < snap.nstats; i++)
+        if (!strcmp(snap.stats[i].name, "totals.instructions"))
+            listed = snap.stats[i].value;
+    ck_assert_uint_eq(listed, insns);
+    ck_assert_str_eq(snap.lock_kind_names[PARSIM_KIND_TTAS_BACKOFF],
+                     "ttas_backoff");
+    ck_assert_str_eq(snap.line_state_names[SNAP_LINE_M], "M");
     int lock = -1;
     for (uint32_t i = 0; i < snap.nlocks; i++)
         if (snap.locks[i].kind == PARSIM_KIND_TAS)
