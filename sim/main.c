@@ -10,6 +10,8 @@
 #include "sim/elf.h"
 #include "sim/machine.h"
 #include "sim/session.h"
+#include "sim/trace.h"
+#include "visualizer/timeline.h"
 #include "visualizer/vis.h"
 
 #ifndef PARSIM_VERSION
@@ -22,6 +24,8 @@ static void usage(FILE *f)
         "usage: parsim run [options] PROGRAM.elf [ARGS...]\n"
         "       parsim disasm PROGRAM.elf\n"
         "       parsim stats-fields   (the statistics, as docs/stats.md "
+        "lists them)\n"
+        "       parsim keys           (the window's keys, as docs/keys.md "
         "lists them)\n"
         "       parsim --help | --version\n"
         "\n"
@@ -42,6 +46,17 @@ static void usage(FILE *f)
         "                     the command line as JSON (docs/stats.md)\n"
         "  --stats-csv FILE.csv  append the run's figures as one CSV row\n"
         "                     (a header row first in a new file)\n"
+        "  --trace FILE.json  write a timeline for ui.perfetto.dev or\n"
+        "                     chrome://tracing (1 cycle = 1 ns): states,\n"
+        "                     misses, lock holds, messages, counters\n"
+        "  --trace-from CYCLE|roi  start the trace there (roi: where the\n"
+        "                     program calls parsim_roi_begin)\n"
+        "  --trace-to CYCLE|roi    end it there (roi: at parsim_roi_end)\n"
+        "  --trace-max-events N  cap the trace's events (default 1000000;\n"
+        "                     the viewers struggle beyond): a run that\n"
+        "                     reaches it is cut there, with a warning\n"
+        "  --trace-png FILE.png  draw the trace's window as a timeline\n"
+        "                     (with --trace; best for a few thousand cycles)\n"
         "  --gui              watch it in a window (space: run/pause, s: step,\n"
         "                     n: next event, h: all keys); deterministic mode\n"
         "  --paused           with --gui: open paused at cycle 0\n"
@@ -72,6 +87,49 @@ static void usage(FILE *f)
 static int rejected(const char *err)
 {
     return strstr(err, "cannot open") ? SIM_EXIT_NO_INPUT : SIM_EXIT_BAD_ELF;
+}
+
+/* --trace: the options, and the writer while the run goes on. */
+typedef struct TraceArgs {
+    SimTraceOptions o;
+    bool from_set, to_set, max_set;
+    VisTimelineOptions png;   /* --trace-png */
+    SimTrace *t;
+} TraceArgs;
+
+/* Attach the trace writer to m; false after a message. */
+static bool trace_start(TraceArgs *ta, SimMachine *m)
+{
+    char err[512];
+    if (!ta->o.path)
+        return true;
+    if (ta->png.path) {
+        ta->o.on_layout = vis_timeline_on_layout;
+        ta->o.ctx = &ta->png;
+    }
+    ta->t = sim_trace_open(m, &ta->o, err, sizeof err);
+    if (!ta->t) {
+        fprintf(stderr, "parsim: --trace: %s\n", err);
+        return false;
+    }
+    return true;
+}
+
+/* Write the trace (m: the machine as it is now); a failure turns success
+ * into a usage error. */
+static int trace_finish(TraceArgs *ta, SimMachine *m, int status)
+{
+    char err[512];
+    if (!ta->t)
+        return status;
+    bool ok = sim_trace_close(ta->t, m, err, sizeof err);
+    ta->t = NULL;
+    if (!ok) {
+        fprintf(stderr, "parsim: --trace: %s\n", err);
+        if (status == 0)
+            status = SIM_EXIT_USAGE;
+    }
+    return status;
 }
 
 /* After a run: the summary and the --stats file; returns the exit
@@ -132,13 +190,20 @@ static int shot_cmp(const void *a, const void *b)
 static int run_session(const SimConfig *cfg, const char *path, int argc,
                        char **argv, VisOptions *gui, bool paused, Shot *shots,
                        int nshots, const char *stats_path,
-                       const char *csv_path)
+                       const char *csv_path, TraceArgs *ta)
 {
     char err[512];
     SimSession *s = sim_session_new(cfg, path, argc, argv, err, sizeof err);
     if (!s) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);
         return rejected(err);
+    }
+    /* The trace follows the session's first machine: a restart in the
+     * window builds another, and the trace then ends where the first was
+     * left (sim_trace_close sees that). */
+    if (!trace_start(ta, sim_session_machine(s))) {
+        sim_session_free(s);
+        return SIM_EXIT_USAGE;
     }
     qsort(shots, (size_t)nshots, sizeof *shots, shot_cmp);
     SimSnapshot snap;
@@ -174,8 +239,10 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
         while (sim_session_run_to(s, UINT64_MAX))
             ;
         m = sim_session_machine(s);
-        status = report(cfg, m, sim_machine_status(m), stats_path, csv_path);
+        status = trace_finish(ta, m, sim_machine_status(m));
+        status = report(cfg, m, status, stats_path, csv_path);
     }
+    status = trace_finish(ta, sim_session_machine(s), status);
     sim_snapshot_free(&snap);
     sim_session_free(s);
     return status;
@@ -184,7 +251,8 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
 enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
        O_NO_PROGRESS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
        O_QUANTUM, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
-       O_GUI_KEYS, O_GUI_SHOT, O_STATS_CSV };
+       O_GUI_KEYS, O_GUI_SHOT, O_STATS_CSV, O_TRACE, O_TRACE_FROM,
+       O_TRACE_TO, O_TRACE_MAX, O_TRACE_PNG };
 
 /* Options that are shorthands for one configuration key. */
 static const char *option_key(int opt)
@@ -223,6 +291,11 @@ static int cmd_run(int argc, char **argv)
         {"gui-size", required_argument, 0, O_GUI_SIZE},
         {"gui-keys", required_argument, 0, O_GUI_KEYS},
         {"gui-screenshot", required_argument, 0, O_GUI_SHOT},
+        {"trace", required_argument, 0, O_TRACE},
+        {"trace-from", required_argument, 0, O_TRACE_FROM},
+        {"trace-to", required_argument, 0, O_TRACE_TO},
+        {"trace-max-events", required_argument, 0, O_TRACE_MAX},
+        {"trace-png", required_argument, 0, O_TRACE_PNG},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     SimConfig cfg;
@@ -234,6 +307,8 @@ static int cmd_run(int argc, char **argv)
     vis_options_default(&vo);
     Shot shots[MAX_SHOTS];
     int nshots = 0;
+    TraceArgs ta;
+    memset(&ta, 0, sizeof ta);
     int c;
     optind = 1;
     /* '+': options end at the program name; the rest is its argv. */
@@ -269,6 +344,38 @@ static int cmd_run(int argc, char **argv)
         case O_STATS:
             stats_path = optarg;
             break;
+        case O_TRACE:
+            ta.o.path = optarg;
+            break;
+        case O_TRACE_PNG:
+            ta.png.path = optarg;
+            break;
+        case O_TRACE_FROM: case O_TRACE_TO: {
+            bool from = c == O_TRACE_FROM;
+            if (!sim_trace_parse_cycle(optarg, from ? &ta.o.from : &ta.o.to,
+                                       from ? &ta.o.from_roi
+                                            : &ta.o.to_roi)) {
+                fprintf(stderr, "parsim: --trace-%s %s: expected a cycle "
+                        "count or \"roi\"\n", from ? "from" : "to", optarg);
+                return SIM_EXIT_USAGE;
+            }
+            if (from)
+                ta.from_set = true;
+            else
+                ta.to_set = true;
+            break;
+        }
+        case O_TRACE_MAX: {
+            bool roi;
+            if (!sim_trace_parse_cycle(optarg, &ta.o.max_events, &roi) ||
+                roi || ta.o.max_events == 0) {
+                fprintf(stderr, "parsim: --trace-max-events %s: expected a "
+                        "number of events (at least 1)\n", optarg);
+                return SIM_EXIT_USAGE;
+            }
+            ta.max_set = true;
+            break;
+        }
         case O_STATS_CSV:
             csv_path = optarg;
             break;
@@ -334,11 +441,24 @@ static int cmd_run(int argc, char **argv)
                 "[options] PROGRAM.elf [ARGS...])\n");
         return SIM_EXIT_USAGE;
     }
+    if (!ta.o.path && (ta.from_set || ta.to_set || ta.max_set ||
+                       ta.png.path)) {
+        fprintf(stderr, "parsim: --trace-%s: needs --trace FILE.json\n",
+                ta.from_set ? "from" : ta.to_set ? "to"
+                : ta.max_set ? "max-events" : "png");
+        return SIM_EXIT_USAGE;
+    }
+    if (ta.o.path && !ta.o.from_roi && !ta.o.to_roi && ta.to_set &&
+        ta.o.to <= ta.o.from) {
+        fprintf(stderr, "parsim: --trace-to %" PRIu64 ": must come after "
+                "--trace-from %" PRIu64 "\n", ta.o.to, ta.o.from);
+        return SIM_EXIT_USAGE;
+    }
     const char *path = argv[optind];
     if (gui || nshots)
         return run_session(&cfg, path, argc - optind, argv + optind,
                            gui ? &vo : NULL, paused, shots, nshots,
-                           stats_path, csv_path);
+                           stats_path, csv_path, &ta);
     SimProgram *prog = sim_elf_open(path, err, sizeof err);
     if (!prog) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);
@@ -350,8 +470,12 @@ static int cmd_run(int argc, char **argv)
     if (!m) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);
         status = SIM_EXIT_BAD_ELF;
+    } else if (!trace_start(&ta, m)) {
+        status = SIM_EXIT_USAGE;
     } else {
-        status = report(&cfg, m, sim_machine_run(m), stats_path, csv_path);
+        status = sim_machine_run(m);
+        status = trace_finish(&ta, m, status);
+        status = report(&cfg, m, status, stats_path, csv_path);
     }
     sim_machine_free(m);
     sim_elf_close(prog);
@@ -438,6 +562,11 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "stats-fields")) {
         /* docs/stats.md's field tables, from the registry. */
         sim_stats_markdown(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "keys")) {
+        /* docs/keys.md's table, from the window's key table. */
+        vis_keys_markdown(stdout);
         return 0;
     }
     fprintf(stderr, "parsim: unknown command '%s' (parsim --help lists "

@@ -1,0 +1,686 @@
+/* check_trace.c — the --trace writer (sim/trace.c): the file is valid
+ * JSON that the viewers can load, its tracks are what docs/trace.md
+ * says, and it does not change the run.
+ *
+ * What "loadable" is checked as, for every trace written here:
+ *   - every hart has a track (a thread_name metadata event);
+ *   - per track (pid, tid; counters: pid, name) the timestamps
+ *     are non-decreasing in file order: the order chrome://tracing needs
+ *     for B/E pairs and that Perfetto keeps for equal timestamps;
+ *   - B/E pairs balance on each track, X slices nest (a stack in file
+ *     order: a slice lies inside its parent or after it);
+ *   - each flow has one start and one end, the start before the end,
+ *     each bound to a slice that begins at its timestamp on its track.
+ * Then: lock holds match the --stats acquisitions, the window and the
+ * cap cut what they should, overlapping holds and stalls that cross a
+ * state change get rows of their own, bad option values are refused. */
+#include <check.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "programs/runtime/parsim_ecall.h"
+#include "sim/machine.h"
+#include "sim/trace.h"
+#include "tests/testutil.h"
+
+static char tmpdir[64];
+
+static void setup(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/parsim-trace-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "check_trace: could not remove %s\n", tmpdir);
+}
+
+static const char *tmp(const char *name)
+{
+    static char buf[4][128];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
+    return buf[k];
+}
+
+/* ---- reading a trace ---------------------------------------------------- */
+
+#define MAX_TRACKS 512
+#define MAX_DEPTH 64
+
+typedef struct Track {
+    int64_t pid, tid;
+    char counter[96];         /* counters: the name; "" otherwise */
+    char name[96];            /* thread_name */
+    uint64_t last;            /* last timestamp seen */
+    int depth;                /* open B slices */
+    uint64_t xend[MAX_DEPTH]; /* open X slices: their ends */
+    int xdepth;
+    uint64_t last_x;          /* start of the last X or B */
+    bool any_slice;
+} Track;
+
+typedef struct Flow {
+    int s, f;
+    uint64_t ts_s, ts_f;
+} Flow;
+
+typedef struct Trace {
+    json_object *root;
+    size_t events;            /* not metadata */
+    size_t b, e, x, c, s, f;
+    uint64_t min_ts, max_ts;  /* of slices (B, E, X ends) */
+    Track tracks[MAX_TRACKS];
+    int ntracks;
+    Flow *flows;
+    size_t nflows;
+    json_object *other;
+} Trace;
+
+/* Cycles from a JSON timestamp in microseconds (1 cycle = 1 ns). */
+static uint64_t cycles(json_object *v)
+{
+    return (uint64_t)llround(json_object_get_double(v) * 1000.0);
+}
+
+static Track *track(Trace *t, int64_t pid, int64_t tid, const char *counter)
+{
+    for (int i = 0; i < t->ntracks; i++)
+        if (t->tracks[i].pid == pid && t->tracks[i].tid == tid &&
+            !strcmp(t->tracks[i].counter, counter))
+            return &t->tracks[i];
+    ck_assert_int_lt(t->ntracks, MAX_TRACKS);
+    Track *k = &t->tracks[t->ntracks++];
+    memset(k, 0, sizeof *k);
+    k->pid = pid;
+    k->tid = tid;
+    snprintf(k->counter, sizeof k->counter, "%s", counter);
+    return k;
+}
+
+static const char *str(json_object *o, const char *key)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v)
+                                                 : NULL;
+}
+
+static int64_t num(json_object *o, const char *key, int64_t dflt)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v)
+                                                 : dflt;
+}
+
+/* Load and check a trace (see the banner); fails the test on the first
+ * violation, naming it. */
+static void load(Trace *t, const char *path)
+{
+    memset(t, 0, sizeof *t);
+    t->min_ts = UINT64_MAX;
+    t->root = json_object_from_file(path);
+    ck_assert_msg(t->root != NULL, "%s is not valid JSON: %s", path,
+                  json_util_get_last_err());
+    json_object *evs;
+    ck_assert(json_object_object_get_ex(t->root, "traceEvents", &evs));
+    ck_assert(json_object_object_get_ex(t->root, "otherData", &t->other));
+    size_t n = json_object_array_length(evs);
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(evs, i);
+        const char *ph = str(e, "ph");
+        ck_assert_ptr_nonnull(ph);
+        int64_t pid = num(e, "pid", -1), tid = num(e, "tid", -1);
+        if (!strcmp(ph, "M")) {
+            if (!strcmp(str(e, "name"), "thread_name")) {
+                json_object *a, *nm;
+                ck_assert(json_object_object_get_ex(e, "args", &a));
+                ck_assert(json_object_object_get_ex(a, "name", &nm));
+                Track *k = track(t, pid, tid, "");
+                snprintf(k->name, sizeof k->name, "%s",
+                         json_object_get_string(nm));
+            }
+            continue;
+        }
+        t->events++;
+        json_object *tsv;
+        ck_assert_msg(json_object_object_get_ex(e, "ts", &tsv),
+                      "event %zu has no ts", i);
+        uint64_t ts = cycles(tsv);
+        char counter[96] = "";
+        if (!strcmp(ph, "C")) {
+            json_object *a;
+            ck_assert(json_object_object_get_ex(e, "args", &a));
+            /* chrome://tracing keys a counter by its process and name. */
+            snprintf(counter, sizeof counter, "%s", str(e, "name"));
+            t->c++;
+        }
+        Track *k = track(t, pid, tid, counter);
+        ck_assert_msg(ts >= k->last, "event %zu (%s) at %llu goes back on "
+                      "track %lld/%lld (last %llu)", i, ph,
+                      (unsigned long long)ts, (long long)pid, (long long)tid,
+                      (unsigned long long)k->last);
+        k->last = ts;
+        if (!strcmp(ph, "B")) {
+            ck_assert_int_lt(k->depth, MAX_DEPTH);
+            k->depth++;
+            k->last_x = ts;
+            k->any_slice = true;
+            t->b++;
+        } else if (!strcmp(ph, "E")) {
+            ck_assert_msg(k->depth > 0, "event %zu: E without B", i);
+            k->depth--;
+            t->e++;
+        } else if (!strcmp(ph, "X")) {
+            json_object *d;
+            ck_assert(json_object_object_get_ex(e, "dur", &d));
+            uint64_t end = ts + cycles(d);
+            while (k->xdepth > 0 && k->xend[k->xdepth - 1] <= ts &&
+                   !(k->xend[k->xdepth - 1] == ts && end == ts))
+                k->xdepth--;
+            ck_assert_msg(k->xdepth == 0 || k->xend[k->xdepth - 1] >= end,
+                          "event %zu: X [%llu, %llu) overlaps its parent "
+                          "(ends %llu) on track %lld/%lld", i,
+                          (unsigned long long)ts, (unsigned long long)end,
+                          (unsigned long long)k->xend[k->xdepth - 1],
+                          (long long)pid, (long long)tid);
+            ck_assert_int_lt(k->xdepth, MAX_DEPTH);
+            k->xend[k->xdepth++] = end;
+            k->last_x = ts;
+            k->any_slice = true;
+            if (end > t->max_ts)
+                t->max_ts = end;
+            t->x++;
+        } else if (!strcmp(ph, "s") || !strcmp(ph, "f")) {
+            int64_t id = num(e, "id", -1);
+            ck_assert_int_ge(id, 0);
+            ck_assert_msg(k->any_slice && k->last_x == ts,
+                          "event %zu: flow %s %lld binds to no slice at %llu",
+                          i, ph, (long long)id, (unsigned long long)ts);
+            if ((size_t)id >= t->nflows) {
+                size_t nn = (size_t)id * 2 + 16;
+                t->flows = realloc(t->flows, nn * sizeof *t->flows);
+                ck_assert_ptr_nonnull(t->flows);
+                memset(t->flows + t->nflows, 0,
+                       (nn - t->nflows) * sizeof *t->flows);
+                t->nflows = nn;
+            }
+            Flow *fl = &t->flows[id];
+            if (*ph == 's') {
+                fl->s++;
+                fl->ts_s = ts;
+                t->s++;
+            } else {
+                ck_assert_str_eq(str(e, "bp"), "e");
+                fl->f++;
+                fl->ts_f = ts;
+                t->f++;
+            }
+        } else if (strcmp(ph, "C")) {
+            ck_abort_msg("event %zu: unexpected phase %s", i, ph);
+        }
+        if (strcmp(ph, "C") && strcmp(ph, "s") && strcmp(ph, "f")) {
+            if (ts < t->min_ts)
+                t->min_ts = ts;
+            if (ts > t->max_ts)
+                t->max_ts = ts;
+        }
+    }
+    for (int i = 0; i < t->ntracks; i++)
+        ck_assert_msg(t->tracks[i].depth == 0, "track %lld/%lld: %d B "
+                      "slices never end", (long long)t->tracks[i].pid,
+                      (long long)t->tracks[i].tid, t->tracks[i].depth);
+    ck_assert_uint_eq(t->b, t->e);
+    for (size_t id = 0; id < t->nflows; id++) {
+        Flow *fl = &t->flows[id];
+        if (!fl->s && !fl->f)
+            continue;
+        ck_assert_msg(fl->s == 1 && fl->f == 1, "flow %zu: %d starts, %d "
+                      "ends", id, fl->s, fl->f);
+        ck_assert_msg(fl->ts_s < fl->ts_f, "flow %zu ends (%llu) before it "
+                      "starts (%llu)", id, (unsigned long long)fl->ts_f,
+                      (unsigned long long)fl->ts_s);
+    }
+    ck_assert_int_eq((int64_t)t->events, num(t->other, "events", -1));
+}
+
+static void unload(Trace *t)
+{
+    json_object_put(t->root);
+    free(t->flows);
+}
+
+/* Is there a track named exactly `name`? */
+static bool has_track(const Trace *t, const char *name)
+{
+    for (int i = 0; i < t->ntracks; i++)
+        if (!strcmp(t->tracks[i].name, name))
+            return true;
+    return false;
+}
+
+/* X events of category cat on the tracks whose name begins with prefix
+ * (all rows of a lock), and whether any two of one row overlap. */
+static size_t count_x(const Trace *t, const char *cat, const char *prefix,
+                      int *rows)
+{
+    json_object *evs;
+    json_object_object_get_ex(t->root, "traceEvents", &evs);
+    size_t n = json_object_array_length(evs), count = 0;
+    *rows = 0;
+    for (int r = 0; r < t->ntracks; r++) {
+        const Track *k = &t->tracks[r];
+        if (strncmp(k->name, prefix, strlen(prefix)))
+            continue;
+        (*rows)++;
+        uint64_t last_end = 0;
+        for (size_t i = 0; i < n; i++) {
+            json_object *e = json_object_array_get_idx(evs, i);
+            if (strcmp(str(e, "ph"), "X") || num(e, "pid", -1) != k->pid ||
+                num(e, "tid", -1) != k->tid || strcmp(str(e, "cat"), cat))
+                continue;
+            json_object *ts, *d;
+            json_object_object_get_ex(e, "ts", &ts);
+            json_object_object_get_ex(e, "dur", &d);
+            ck_assert_msg(cycles(ts) >= last_end, "%s: holds overlap on one "
+                          "row", k->name);
+            last_end = cycles(ts) + cycles(d);
+            count++;
+        }
+    }
+    return count;
+}
+
+static json_object *stats(const char *path)
+{
+    json_object *o = json_object_from_file(path);
+    ck_assert_msg(o != NULL, "%s: %s", path, json_util_get_last_err());
+    return o;
+}
+
+/* A run of parsim that must succeed. */
+static void run_ok(char *const args[], TuResult *r)
+{
+    ck_assert_int_eq(tu_parsim(args, NULL, 60, r), 0);
+    ck_assert_msg(r->status == 0, "parsim exited %d: %s", r->status, r->err);
+}
+
+#define COUNTER "programs/threads/counter.elf"
+
+/* ---- end to end --------------------------------------------------------- */
+
+/* The issue's run: every check of the banner, and lock holds against the
+ * summary's acquisitions. */
+static void check_counter_run(const char *mode_flag, const char *mode_arg)
+{
+    TuResult r;
+    char *const args[] = {"run", "-q", "--cores", "4",
+                          (char *)mode_flag, (char *)mode_arg,
+                          "--stats", (char *)tmp("s.json"),
+                          "--trace", (char *)tmp("T.json"),
+                          (char *)tu_built(COUNTER), "ttas", "50", NULL};
+    run_ok(args, &r);
+    tu_free(&r);
+    Trace t;
+    load(&t, tmp("T.json"));
+    for (int h = 0; h < 4; h++) {
+        char nm[64];
+        snprintf(nm, sizeof nm, "hart %d (core %d, thread 0)", h, h);
+        ck_assert_msg(has_track(&t, nm), "no track \"%s\"", nm);
+    }
+    ck_assert(has_track(&t, "node 0 home"));
+    ck_assert_uint_gt(t.b, 100);             /* states and stalls */
+    ck_assert_uint_gt(t.s, 100);             /* coherence messages */
+    ck_assert_uint_gt(t.c, 10);              /* counters */
+    json_object *st = stats(tmp("s.json")), *locks;
+    ck_assert(json_object_object_get_ex(st, "locks", &locks));
+    ck_assert_uint_eq(json_object_array_length(locks), 1);
+    json_object *l = json_object_array_get_idx(locks, 0);
+    char prefix[96];
+    snprintf(prefix, sizeof prefix, "%s (%s)", str(l, "symbol"),
+             str(l, "kind"));
+    int rows;
+    size_t holds = count_x(&t, "lock", prefix, &rows);
+    ck_assert_int_ge(rows, 1);
+    ck_assert_int_eq((int64_t)holds, num(l, "acquisitions", -1));
+    ck_assert_int_eq(num(l, "acquisitions", -1), 200);
+    json_object_put(st);
+    unload(&t);
+}
+
+START_TEST(test_counter)
+{
+    check_counter_run("--host-threads", "1");
+}
+END_TEST
+
+/* Parallel mode: the listener runs at the barriers; harts drift by up to
+ * a quantum, so holds of the lock may overlap: each row must not. */
+START_TEST(test_parallel)
+{
+    check_counter_run("--host-threads", "2");
+}
+END_TEST
+
+/* The trace does not change the run. */
+START_TEST(test_same_stats)
+{
+    TuResult r;
+    char *const a[] = {"run", "-q", "--cores", "4", "--stats",
+                       (char *)tmp("a.json"), (char *)tu_built(COUNTER),
+                       "ttas", "50", NULL};
+    char *const b[] = {"run", "-q", "--cores", "4", "--stats",
+                       (char *)tmp("b.json"), "--trace",
+                       (char *)tmp("T.json"), (char *)tu_built(COUNTER),
+                       "ttas", "50", NULL};
+    run_ok(a, &r);
+    tu_free(&r);
+    run_ok(b, &r);
+    tu_free(&r);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cmp -s %s %s", tmp("a.json"), tmp("b.json"));
+    ck_assert_msg(system(cmd) == 0, "--stats differs with --trace");
+}
+END_TEST
+
+/* --trace-from / --trace-to cut the window: nothing outside it. */
+START_TEST(test_window)
+{
+    TuResult r;
+    char *const args[] = {"run", "-q", "--cores", "4", "--trace",
+                          (char *)tmp("T.json"), "--trace-from", "20000",
+                          "--trace-to", "60k", (char *)tu_built(COUNTER),
+                          "ttas", "50", NULL};
+    run_ok(args, &r);
+    tu_free(&r);
+    Trace t;
+    load(&t, tmp("T.json"));
+    ck_assert_uint_ge(t.min_ts, 20000);
+    ck_assert_uint_le(t.max_ts, 60000);
+    ck_assert_uint_gt(t.b, 10);
+    json_object *w;
+    ck_assert(json_object_object_get_ex(t.other, "window_cycles", &w));
+    ck_assert_int_eq(json_object_get_int64(json_object_array_get_idx(w, 0)),
+                     20000);
+    ck_assert_int_eq(json_object_get_int64(json_object_array_get_idx(w, 1)),
+                     60000);
+    unload(&t);
+}
+END_TEST
+
+/* The region of interest as the window: from its begin to its end, as
+ * the statistics report them. */
+START_TEST(test_roi_window)
+{
+    TuResult r;
+    char *const args[] = {"run", "-q", "--stats", (char *)tmp("s.json"),
+                          "--trace", (char *)tmp("T.json"), "--trace-from",
+                          "roi", "--trace-to", "roi",
+                          (char *)tu_built("tests/programs/roi_loads.elf"),
+                          NULL};
+    run_ok(args, &r);
+    tu_free(&r);
+    Trace t;
+    load(&t, tmp("T.json"));
+    json_object *st = stats(tmp("s.json")), *roi, *w;
+    ck_assert(json_object_object_get_ex(st, "roi", &roi));
+    ck_assert(json_object_object_get_ex(t.other, "window_cycles", &w));
+    ck_assert_int_eq(json_object_get_int64(json_object_array_get_idx(w, 0)),
+                     num(roi, "begin_cycle", -1));
+    ck_assert_int_eq(json_object_get_int64(json_object_array_get_idx(w, 1)),
+                     num(roi, "end_cycle", -1));
+    ck_assert(has_track(&t, "region of interest"));
+    ck_assert_uint_ge(t.min_ts, (uint64_t)num(roi, "begin_cycle", -1));
+    ck_assert_uint_le(t.max_ts, (uint64_t)num(roi, "end_cycle", -1));
+    ck_assert_uint_gt(t.b, 0);
+    json_object_put(st);
+    unload(&t);
+
+    /* A program with no region: a note, and an empty trace. */
+    char *const none[] = {"run", "-q", "--trace", (char *)tmp("N.json"),
+                          "--trace-from", "roi", (char *)tu_built(COUNTER),
+                          "ttas", "5", NULL};
+    run_ok(none, &r);
+    ck_assert_msg(strstr(r.err, "began no region of interest"), "%s", r.err);
+    tu_free(&r);
+    load(&t, tmp("N.json"));
+    ck_assert_uint_eq(t.b + t.x, 0);
+    unload(&t);
+}
+END_TEST
+
+/* The cap: a warning line naming the way out, and still a valid file
+ * that ends where the cap was reached. */
+START_TEST(test_cap)
+{
+    TuResult r;
+    char *const args[] = {"run", "-q", "--cores", "4", "--trace",
+                          (char *)tmp("T.json"), "--trace-max-events",
+                          "3000", (char *)tu_built(COUNTER), "ttas", "50",
+                          NULL};
+    run_ok(args, &r);
+    ck_assert_msg(strstr(r.err, "parsim: --trace: warning: the cap of 3000 "
+                         "events was reached"), "%s", r.err);
+    ck_assert_msg(strstr(r.err, "--trace-from/--trace-to") &&
+                  strstr(r.err, "--trace-max-events"), "%s", r.err);
+    int lines = 0;
+    for (const char *p = r.err; (p = strstr(p, "warning")) != NULL; p++)
+        lines++;
+    ck_assert_int_eq(lines, 1);
+    tu_free(&r);
+    Trace t;
+    load(&t, tmp("T.json"));
+    ck_assert_int_gt(num(t.other, "dropped_events", 0), 0);
+    ck_assert_uint_le(t.events, 3000 + 3000 / 8 + 64 * 4);
+    ck_assert_uint_gt(t.events, 1000);
+    unload(&t);
+}
+END_TEST
+
+/* Bad values: one line, exit 64. */
+START_TEST(test_bad_values)
+{
+    static const char *const cases[][3] = {
+        {"--trace-from", "abc",
+         "parsim: --trace-from abc: expected a cycle count or \"roi\"\n"},
+        {"--trace-to", "12x",
+         "parsim: --trace-to 12x: expected a cycle count or \"roi\"\n"},
+        {"--trace-max-events", "0",
+         "parsim: --trace-max-events 0: expected a number of events (at "
+         "least 1)\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        TuResult r;
+        char *const args[] = {"run", "--trace", (char *)tmp("T.json"),
+                              (char *)cases[i][0], (char *)cases[i][1],
+                              (char *)tu_built(COUNTER), NULL};
+        ck_assert_int_eq(tu_parsim(args, NULL, 30, &r), 0);
+        ck_assert_int_eq(r.status, 64);
+        ck_assert_str_eq(r.err, cases[i][2]);
+        tu_free(&r);
+    }
+    TuResult r;
+    char *const alone[] = {"run", "--trace-from", "100",
+                           (char *)tu_built(COUNTER), NULL};
+    ck_assert_int_eq(tu_parsim(alone, NULL, 30, &r), 0);
+    ck_assert_int_eq(r.status, 64);
+    ck_assert_str_eq(r.err, "parsim: --trace-from: needs --trace FILE.json\n");
+    tu_free(&r);
+    char *const nodir[] = {"run", "--trace", "/nonexistent/dir/T.json",
+                           (char *)tu_built(COUNTER), "ttas", "5", NULL};
+    ck_assert_int_eq(tu_parsim(nodir, NULL, 30, &r), 0);
+    ck_assert_int_eq(r.status, 64);
+    ck_assert_msg(strstr(r.err, "parsim: --trace: cannot create "
+                         "/nonexistent/dir/T.json"), "%s", r.err);
+    tu_free(&r);
+}
+END_TEST
+
+/* A session run (--snapshot) traces the same machine. */
+START_TEST(test_session)
+{
+    TuResult r;
+    char shot[160];
+    snprintf(shot, sizeof shot, "20000:%s", tmp("snap.png"));
+    char *const args[] = {"run", "-q", "--cores", "4", "--snapshot", shot,
+                          "--trace", (char *)tmp("T.json"),
+                          (char *)tu_built(COUNTER), "ttas", "20", NULL};
+    run_ok(args, &r);
+    tu_free(&r);
+    Trace t;
+    load(&t, tmp("T.json"));
+    ck_assert(has_track(&t, "hart 3 (core 3, thread 0)"));
+    ck_assert_uint_gt(t.b, 10);
+    int rows;
+    ck_assert_uint_eq(count_x(&t, "lock", "ttas+0 (ttas)", &rows), 80);
+    unload(&t);
+}
+END_TEST
+
+/* ---- the writer on made-up events --------------------------------------- */
+
+/* A machine that never runs, fed events by hand through its bus. */
+static SimMachine *quiet_machine(SimProgram **prog)
+{
+    char err[256];
+    SimConfig cfg;
+    sim_config_defaults(&cfg);
+    ck_assert(sim_config_set(&cfg, "machine.cores", "2", err, sizeof err));
+    *prog = sim_elf_open(tu_built(COUNTER), err, sizeof err);
+    ck_assert_msg(*prog != NULL, "%s", err);
+    char *argv[] = {(char *)"counter.elf", NULL};
+    SimMachine *m = sim_machine_new(&cfg, *prog, 1, argv, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    return m;
+}
+
+static void feed(SimMachine *m, SimEvent e)
+{
+    if (!e.end)
+        e.end = e.cycle;
+    sim_ev_push(sim_machine_events(m), &e);
+}
+
+/* Two harts hold one lock at overlapping times (the scheduler lets them
+ * drift; a counting semaphore has several holders): two rows, both
+ * holds, neither clipped.  A stall that outlasts the state it began in
+ * (the model does not produce one, the writer must not clip it) goes to
+ * a second row of its hart. */
+START_TEST(test_overlaps)
+{
+    SimProgram *prog;
+    SimMachine *m = quiet_machine(&prog);
+    char err[256];
+    SimTraceOptions o = {.path = tmp("T.json")};
+    SimTrace *t = sim_trace_open(m, &o, err, sizeof err);
+    ck_assert_msg(t != NULL, "%s", err);
+    uint32_t lock = 0x80001000;
+    feed(m, (SimEvent){.cycle = 100, .hart = 0, .addr = lock,
+                       .kind = SIM_EV_LOCK, .what = PARSIM_LOCK_ACQUIRED,
+                       .result = PARSIM_KIND_SEMAPHORE});
+    feed(m, (SimEvent){.cycle = 300, .hart = 0, .addr = lock,
+                       .kind = SIM_EV_LOCK, .what = PARSIM_LOCK_RELEASED,
+                       .result = PARSIM_KIND_SEMAPHORE});
+    feed(m, (SimEvent){.cycle = 150, .hart = 1, .addr = lock,
+                       .kind = SIM_EV_LOCK, .what = PARSIM_LOCK_ACQUIRED,
+                       .result = PARSIM_KIND_SEMAPHORE});
+    feed(m, (SimEvent){.cycle = 250, .hart = 1, .addr = lock,
+                       .kind = SIM_EV_LOCK, .what = PARSIM_LOCK_RELEASED,
+                       .result = PARSIM_KIND_SEMAPHORE});
+    /* hart 1: a miss [400, 600) across its block at 500. */
+    feed(m, (SimEvent){.cycle = 400, .end = 600, .hart = 1, .addr = lock,
+                       .kind = SIM_EV_ACCESS, .what = 0, .result = 1});
+    feed(m, (SimEvent){.cycle = 500, .hart = 1, .addr = lock,
+                       .kind = SIM_EV_HART, .what = SIM_EVH_BLOCKED});
+    feed(m, (SimEvent){.cycle = 700, .hart = 1,
+                       .kind = SIM_EV_HART, .what = SIM_EVH_RUNNING});
+    sim_ev_deliver(sim_machine_events(m));
+    ck_assert_msg(sim_trace_close(t, m, err, sizeof err), "%s", err);
+    Trace tr;
+    load(&tr, tmp("T.json"));
+    char name[96];
+    sim_machine_data_name(m, lock, name, sizeof name);
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "%s (semaphore)", name);
+    int rows;
+    ck_assert_uint_eq(count_x(&tr, "lock", prefix, &rows), 2);
+    ck_assert_int_eq(rows, 2);
+    ck_assert(has_track(&tr, "hart 1 (core 1, thread 0) (row 2)"));
+    unload(&tr);
+    sim_machine_free(m);
+    sim_elf_close(prog);
+}
+END_TEST
+
+/* The machine gone before the close (a window's restart freed it): the
+ * trace ends where the events left it, and touches no machine. */
+START_TEST(test_machine_gone)
+{
+    SimProgram *prog, *prog2;
+    SimMachine *m = quiet_machine(&prog);
+    char err[256];
+    SimTraceOptions o = {.path = tmp("T.json")};
+    SimTrace *t = sim_trace_open(m, &o, err, sizeof err);
+    ck_assert_msg(t != NULL, "%s", err);
+    feed(m, (SimEvent){.cycle = 300, .hart = 1, .kind = SIM_EV_HART,
+                       .what = SIM_EVH_BLOCKED});
+    sim_ev_deliver(sim_machine_events(m));
+    /* What a restart leaves: another machine than the one traced. */
+    SimMachine *m2 = quiet_machine(&prog2);
+    ck_assert_msg(sim_trace_close(t, m2, err, sizeof err), "%s", err);
+    Trace tr;
+    load(&tr, tmp("T.json"));
+    ck_assert(has_track(&tr, "hart 0 (core 0, thread 0)"));
+    ck_assert(has_track(&tr, "hart 1 (core 1, thread 0)"));
+    ck_assert_uint_eq(tr.max_ts, 300);      /* hart 1 ran to 300 */
+    unload(&tr);
+    sim_machine_free(m2);
+    sim_elf_close(prog2);
+    sim_machine_free(m);
+    sim_elf_close(prog);
+}
+END_TEST
+
+START_TEST(test_parse_cycle)
+{
+    uint64_t c;
+    bool roi;
+    ck_assert(sim_trace_parse_cycle("1234", &c, &roi) && c == 1234 && !roi);
+    ck_assert(sim_trace_parse_cycle("20k", &c, &roi) && c == 20000);
+    ck_assert(sim_trace_parse_cycle("3M", &c, &roi) && c == 3000000);
+    ck_assert(sim_trace_parse_cycle("roi", &c, &roi) && roi);
+    ck_assert(!sim_trace_parse_cycle("", &c, &roi));
+    ck_assert(!sim_trace_parse_cycle("-5", &c, &roi));
+    ck_assert(!sim_trace_parse_cycle("5 ", &c, &roi));
+    ck_assert(!sim_trace_parse_cycle("99999999999999999999", &c, &roi));
+}
+END_TEST
+
+Suite *trace_suite(void)
+{
+    Suite *s = suite_create("trace");
+    TCase *tc = tcase_create("trace");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_counter);
+    tcase_add_test(tc, test_parallel);
+    tcase_add_test(tc, test_same_stats);
+    tcase_add_test(tc, test_window);
+    tcase_add_test(tc, test_roi_window);
+    tcase_add_test(tc, test_cap);
+    tcase_add_test(tc, test_bad_values);
+    tcase_add_test(tc, test_session);
+    tcase_add_test(tc, test_overlaps);
+    tcase_add_test(tc, test_machine_gone);
+    tcase_add_test(tc, test_parse_cycle);
+    suite_add_tcase(s, tc);
+    return s;
+}
