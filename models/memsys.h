@@ -97,9 +97,13 @@ bool memsys_config_check(const MemSysConfig *c, char *err, size_t errlen);
 MemSys *memsys_new(const MemSysConfig *c);
 void memsys_free(MemSys *m);
 
-/* IsaAccessFn: ctx is the MemSys. */
+/* IsaAccessFn: ctx is the MemSys.  memsys_access_traced is the same
+ * access that also publishes its ACCESS event: use it while someone
+ * listens to them (the plain one never does, and is faster). */
 uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
                        unsigned size, IsaAccessKind kind);
+uint32_t memsys_access_traced(void *ctx, const IsaHart *h, uint32_t addr,
+                              unsigned size, IsaAccessKind kind);
 
 /* Publish events into ev (NULL: none); see sim/events.h. */
 void memsys_set_events(MemSys *m, SimEvBus *ev);

@@ -88,6 +88,17 @@ static bool build_memsys(SimMachine *m, char *err, size_t errlen)
     return true;
 }
 
+/* While someone listens to ACCESS events the cores use the memory
+ * hierarchy's entry point that publishes them (the bus says when). */
+static void access_hook(void *ctx, uint32_t mask)
+{
+    SimMachine *m = ctx;
+    bool traced = (mask & SIM_EV_BIT(SIM_EV_ACCESS)) != 0;
+    for (uint32_t c = 0; m->cfg.timing && c < m->cfg.cores; c++)
+        m->core_env[c].access = traced ? memsys_access_traced
+                                       : memsys_access;
+}
+
 static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
                  int argc, char **argv, char *err, size_t errlen)
 {
@@ -143,8 +154,11 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
     if (cfg->timing && cfg->mem_model == SIM_MEM_HIERARCHY &&
         !build_memsys(m, err, errlen))
         return false;
-    if (m->memsys)
+    if (m->memsys) {
         memsys_set_events(m->memsys, &m->ev);
+        m->ev.changed = access_hook;
+        m->ev.changed_ctx = m;
+    }
     for (uint32_t c = 0; c < cfg->cores; c++) {
         IsaEnv *env = &m->core_env[c];
         env->mem = &m->mem;

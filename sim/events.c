@@ -39,6 +39,8 @@ static void recompute_mask(SimEvBus *b)
     for (uint32_t i = 0; i < b->nlisteners; i++)
         m |= b->listener[i].mask;
     b->mask = m;
+    if (b->changed)
+        b->changed(b->changed_ctx, m);
 }
 
 bool sim_ev_listen(SimEvBus *b, uint32_t mask, SimEvListener fn, void *ctx)

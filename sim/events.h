@@ -103,6 +103,10 @@ typedef struct SimEvBus {
         void *ctx;
         uint32_t mask;
     } listener[SIM_EV_MAX_LISTENERS];
+    /* Told when the mask changes (a producer may switch to a path that
+     * publishes, as the machine switches its cores' access hook). */
+    void (*changed)(void *ctx, uint32_t mask);
+    void *changed_ctx;
 } SimEvBus;
 
 /* Is anybody listening to kind k?  The producers' only cost when not. */

@@ -190,18 +190,19 @@ static void t_mode(const SimMachine *m, uint32_t i, char *b, size_t n)
     (void)i;
     snprintf(b, n, "%s", parallel(m) ? "parallel" : "deterministic");
 }
-#define MGET(name, expr)                                                   \
+/* A getter: member i's value (each: which of an `each` def's names). */
+#define GETTER(name, expr)                                                 \
     static uint64_t name(const SimMachine *m, uint32_t i, int e)           \
     {                                                                      \
         (void)m; (void)i; (void)e;                                         \
         return (expr);                                                     \
     }
-MGET(g_cores, m->cfg.cores)
-MGET(g_tpc, m->cfg.threads_per_core)
-MGET(g_harts, m->nharts)
-MGET(g_hosts, parallel(m) ? m->cfg.host_threads : 1)
-MGET(g_quantum, m->cfg.quantum)
-MGET(g_timing, m->cfg.timing)
+GETTER(g_cores, m->cfg.cores)
+GETTER(g_tpc, m->cfg.threads_per_core)
+GETTER(g_harts, m->nharts)
+GETTER(g_hosts, parallel(m) ? m->cfg.host_threads : 1)
+GETTER(g_quantum, m->cfg.quantum)
+GETTER(g_timing, m->cfg.timing)
 
 static const StatDef machine_defs[] = {
     {"name", SK_STR, "name", "the machine's name (its file's, or default)",
@@ -252,27 +253,21 @@ static const StatDef totals_defs[] = {
 
 /* ---- harts ------------------------------------------------------------------ */
 
-#define HGET(name, expr)                                                   \
-    static uint64_t name(const SimMachine *m, uint32_t i, int e)           \
-    {                                                                      \
-        (void)m; (void)e;                                                  \
-        return (expr);                                                     \
-    }
-HGET(h_id, i)
-HGET(h_core, m->harts[i].core)
-HGET(h_thread, m->harts[i].thread)
-HGET(h_insns, m->harts[i].isa.instret)
-HGET(h_cycles, m->harts[i].isa.cycle)
-HGET(h_smem, hart_mem(m, i)->stall)
-HGET(h_sfu, fu_stall(m, i))
-HGET(h_sblocked, m->harts[i].st.blocked)
-HGET(h_sspin, m->harts[i].st.spin)
-HGET(h_sslot, m->slot_wait[i])
-HGET(h_loads, hart_mem(m, i)->loads)
-HGET(h_stores, hart_mem(m, i)->stores)
-HGET(h_amos, hart_mem(m, i)->amos)
-HGET(h_acq, m->harts[i].st.acquisitions)
-HGET(h_wakes, m->harts[i].st.wakes_sent)
+GETTER(h_id, i)
+GETTER(h_core, m->harts[i].core)
+GETTER(h_thread, m->harts[i].thread)
+GETTER(h_insns, m->harts[i].isa.instret)
+GETTER(h_cycles, m->harts[i].isa.cycle)
+GETTER(h_smem, hart_mem(m, i)->stall)
+GETTER(h_sfu, fu_stall(m, i))
+GETTER(h_sblocked, m->harts[i].st.blocked)
+GETTER(h_sspin, m->harts[i].st.spin)
+GETTER(h_sslot, m->slot_wait[i])
+GETTER(h_loads, hart_mem(m, i)->loads)
+GETTER(h_stores, hart_mem(m, i)->stores)
+GETTER(h_amos, hart_mem(m, i)->amos)
+GETTER(h_acq, m->harts[i].st.acquisitions)
+GETTER(h_wakes, m->harts[i].st.wakes_sent)
 
 static const StatDef hart_defs[] = {
     {"hart", SK_ID, "hart", "the hart's number (mhartid)", .get = h_id,
@@ -332,7 +327,7 @@ static void t_topo(const SimMachine *m, uint32_t i, char *b, size_t n)
     snprintf(b, n, "%s",
              noc_topology_names[memsys_config(m->memsys)->noc.topology]);
 }
-MGET(g_nodes, memsys_config(m->memsys)->nodes)
+GETTER(g_nodes, memsys_config(m->memsys)->nodes)
 
 static const StatDef memory_defs[] = {
     {"protocol", SK_STR, "name", "msi, mesi or moesi", .text = t_proto},
@@ -358,18 +353,12 @@ static CacheStats cache_stats(const SimMachine *m, Level lv, uint32_t i)
 }
 
 #define CACHE_GETTERS(P, LV)                                               \
-    static uint64_t P##_acc(const SimMachine *m, uint32_t i, int e)        \
-    { (void)e; return cache_stats(m, LV, i).accesses; }                    \
-    static uint64_t P##_hits(const SimMachine *m, uint32_t i, int e)       \
-    { (void)e; return cache_stats(m, LV, i).hits; }                        \
-    static uint64_t P##_miss(const SimMachine *m, uint32_t i, int e)       \
-    { return cache_stats(m, LV, i).misses[e]; }                            \
-    static uint64_t P##_wb(const SimMachine *m, uint32_t i, int e)         \
-    { (void)e; return cache_stats(m, LV, i).writebacks; }                  \
-    static uint64_t P##_inv(const SimMachine *m, uint32_t i, int e)        \
-    { (void)e; return cache_stats(m, LV, i).invalidations; }               \
-    static uint64_t P##_upg(const SimMachine *m, uint32_t i, int e)        \
-    { (void)e; return cache_stats(m, LV, i).upgrades; }
+    GETTER(P##_acc, cache_stats(m, LV, i).accesses)                        \
+    GETTER(P##_hits, cache_stats(m, LV, i).hits)                           \
+    GETTER(P##_miss, cache_stats(m, LV, i).misses[e])                      \
+    GETTER(P##_wb, cache_stats(m, LV, i).writebacks)                       \
+    GETTER(P##_inv, cache_stats(m, LV, i).invalidations)                   \
+    GETTER(P##_upg, cache_stats(m, LV, i).upgrades)
 CACHE_GETTERS(l1, LVL_L1)
 CACHE_GETTERS(l2, LVL_L2)
 CACHE_GETTERS(llc, LVL_LLC)
@@ -421,13 +410,10 @@ static const StatDef msg_defs[] = {
      "type (docs/memory.md)", .get = g_msg, .each = msg_names},
 };
 
-#define MCGET(name, field)                                                 \
-    static uint64_t name(const SimMachine *m, uint32_t i, int e)           \
-    { (void)e; return memsys_memctl(m->memsys, i)->field; }
-MCGET(mc_req, requests)
-MCGET(mc_bytes, bytes)
-MCGET(mc_queue, queue_cycles)
-MCGET(mc_busy, busy_cycles)
+GETTER(mc_req, memsys_memctl(m->memsys, i)->requests)
+GETTER(mc_bytes, memsys_memctl(m->memsys, i)->bytes)
+GETTER(mc_queue, memsys_memctl(m->memsys, i)->queue_cycles)
+GETTER(mc_busy, memsys_memctl(m->memsys, i)->busy_cycles)
 
 static const StatDef mc_defs[] = {
     {"node", SK_ID, "node", "its node", .get = g_member},
@@ -446,15 +432,12 @@ static NocLinkStats link_stats(const SimMachine *m, uint32_t i)
     noc_link_stats(memsys_noc(m->memsys), i, &ls);
     return ls;
 }
-#define LGET(name, field)                                                  \
-    static uint64_t name(const SimMachine *m, uint32_t i, int e)           \
-    { (void)e; return link_stats(m, i).field; }
-LGET(lk_from, from)
-LGET(lk_to, to)
-LGET(lk_packets, packets)
-LGET(lk_bytes, bytes)
-LGET(lk_busy, busy_cycles)
-LGET(lk_wait, wait_cycles)
+GETTER(lk_from, link_stats(m, i).from)
+GETTER(lk_to, link_stats(m, i).to)
+GETTER(lk_packets, link_stats(m, i).packets)
+GETTER(lk_bytes, link_stats(m, i).bytes)
+GETTER(lk_busy, link_stats(m, i).busy_cycles)
+GETTER(lk_wait, link_stats(m, i).wait_cycles)
 
 static const StatDef link_defs[] = {
     {"from", SK_ID, "router", "the router it leaves (a bus: 0)",
@@ -520,14 +503,11 @@ static void t_hot_sym(const SimMachine *m, uint32_t i, char *b, size_t n)
 {
     line_name(m, hot_line(m, i).line, b, n);
 }
-#define HLGET(name, field)                                                 \
-    static uint64_t name(const SimMachine *m, uint32_t i, int e)           \
-    { (void)e; return hot_line(m, i).field; }
-HLGET(hl_line, line)
-HLGET(hl_inv, invalidations)
-HLGET(hl_xfer, transfers)
-HLGET(hl_miss, misses)
-HLGET(hl_upg, upgrades)
+GETTER(hl_line, hot_line(m, i).line)
+GETTER(hl_inv, hot_line(m, i).invalidations)
+GETTER(hl_xfer, hot_line(m, i).transfers)
+GETTER(hl_miss, hot_line(m, i).misses)
+GETTER(hl_upg, hot_line(m, i).upgrades)
 
 static const StatDef hot_defs[] = {
     {"line", SK_HEX, "address", "the line's address", .get = hl_line},
@@ -553,15 +533,12 @@ static void t_lock_kind(const SimMachine *m, uint32_t i, char *b, size_t n)
 {
     snprintf(b, n, "%s", sim_lock_kinds[m->locks[i].kind].name);
 }
-#define LKGET(name, field)                                                 \
-    static uint64_t name(const SimMachine *m, uint32_t i, int e)           \
-    { (void)e; return m->locks[i].field; }
-LKGET(lk_addr, addr)
-LKGET(lk_acq, acquisitions)
-LKGET(lk_wtot, wait_total)
-LKGET(lk_wmax, wait_max)
-LKGET(lk_hand, handoffs)
-LKGET(lk_hold, hold_total)
+GETTER(lk_addr, m->locks[i].addr)
+GETTER(lk_acq, m->locks[i].acquisitions)
+GETTER(lk_wtot, m->locks[i].wait_total)
+GETTER(lk_wmax, m->locks[i].wait_max)
+GETTER(lk_hand, m->locks[i].handoffs)
+GETTER(lk_hold, m->locks[i].hold_total)
 
 static const StatDef lock_defs[] = {
     {"address", SK_HEX, "address", "the lock word's address",
