@@ -190,6 +190,7 @@ struct MemSys {
     SimEvBus *ev;            /* events (NULL: none) */
     uint32_t ev_hart;        /* the request under way: its hart and line */
     uint32_t ev_line;
+    uint8_t miss_res;        /* and its result (see access_locked) */
     pthread_mutex_t lock;
 };
 
@@ -752,9 +753,11 @@ static bool l1_hit(MemSys *m, uint32_t core, uint32_t line, bool write,
     return true;
 }
 
-/* *res: SIM_EV_HIT, 1 + the miss class, or SIM_EV_UPGRADE. */
+/* A miss leaves its result (1 + the miss class, or SIM_EV_UPGRADE) in
+ * m->miss_res for the ACCESS event; a hit writes nothing, so the caller
+ * that wants it sets SIM_EV_HIT there first. */
 static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
-                              IsaAccessKind kind, uint8_t *res)
+                              IsaAccessKind kind)
 {
     uint32_t core = h->hartid / m->cfg.threads_per_core;
     Core *k = &m->core[core];
@@ -766,7 +769,6 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
     uint32_t lat;
     CacheLine *l;
 
-    *res = SIM_EV_HIT;
     if (l1_hit(m, core, line, write, &lat, &l))
         return lat;
     if (m->ev && m->ev->mask) {
@@ -783,7 +785,7 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
         return (uint32_t)(t - h->cycle);     /* out of memory: a hit */
     if (!l) {
         MissClass c = missclass_miss(k->mc, line);
-        *res = (uint8_t)(1 + c);
+        m->miss_res = (uint8_t)(1 + c);
         k->mc_last = line;
         k->l1s.misses[c]++;
         e->st.misses++;
@@ -808,7 +810,7 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
     CohMsg req = tr.actions & A_UPGRADE ? MSG_UPGRADE
                : tr.actions & A_GETX ? MSG_GETX : MSG_GETS;
     if (l)
-        *res = SIM_EV_UPGRADE;
+        m->miss_res = SIM_EV_UPGRADE;
     if (req == MSG_UPGRADE) {
         k->l1s.upgrades++;
         e->st.upgrades++;
@@ -826,13 +828,18 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
  * body, so that the hot path pays nothing for events nobody listens to
  * (the machine switches its cores to memsys_access_traced while someone
  * listens to ACCESS events). */
-static inline uint32_t access(MemSys *m, const IsaHart *h, uint32_t addr,
-                              IsaAccessKind kind, bool traced)
+static inline __attribute__((always_inline)) uint32_t
+access(MemSys *m, const IsaHart *h, uint32_t addr, IsaAccessKind kind,
+       bool traced)
 {
     uint32_t r;
     uint8_t res = SIM_EV_HIT;
     if (!m->cfg.locked) {
-        r = access_locked(m, h, addr, kind, &res);
+        if (traced)
+            m->miss_res = SIM_EV_HIT;
+        r = access_locked(m, h, addr, kind);
+        if (traced)
+            res = m->miss_res;
     } else {
         uint32_t core = h->hartid / m->cfg.threads_per_core;
         uint32_t line = addr & ~(m->cfg.l1d.line - 1);
@@ -844,7 +851,11 @@ static inline uint32_t access(MemSys *m, const IsaHart *h, uint32_t addr,
         core_unlock(m, core);
         if (!hit) {
             pthread_mutex_lock(&m->lock);
-            r = access_locked(m, h, addr, kind, &res);
+            if (traced)
+                m->miss_res = SIM_EV_HIT;
+            r = access_locked(m, h, addr, kind);
+            if (traced)
+                res = m->miss_res;       /* read under the lock */
             pthread_mutex_unlock(&m->lock);
         }
     }
