@@ -12,21 +12,42 @@ void jw_init(JsonW *w, FILE *f)
     w->inl[0] = false;
 }
 
+size_t jw_escape(char *dst, size_t len, const char *s)
+{
+    size_t n = 0;
+    for (; *s && n + 7 < len; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            dst[n++] = '\\';
+            dst[n++] = (char)c;
+        } else if (c == '\n' || c == '\t') {
+            dst[n++] = '\\';
+            dst[n++] = c == '\n' ? 'n' : 't';
+        } else if (c < 0x20 || c == 0x7f) {
+            n += (size_t)snprintf(dst + n, len - n, "\\u%04x", c);
+        } else {
+            dst[n++] = (char)c;
+        }
+    }
+    dst[n] = 0;
+    return n;
+}
+
 void jw_write_string(FILE *f, const char *s)
 {
+    char buf[1024];
     fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c == '\t')
-            fputs("\\t", f);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
+    while (*s) {
+        /* In pieces that fit the buffer whatever they escape to. */
+        char piece[128];
+        size_t k = 0;
+        while (s[k] && k + 1 < sizeof piece) {
+            piece[k] = s[k];
+            k++;
+        }
+        piece[k] = 0;
+        fwrite(buf, 1, jw_escape(buf, sizeof buf, piece), f);
+        s += k;
     }
     fputc('"', f);
 }

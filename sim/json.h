@@ -19,6 +19,7 @@
 #define PARSIM_SIM_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -42,8 +43,11 @@ void jw_i64(JsonW *w, const char *key, int64_t v);
 void jw_f64(JsonW *w, const char *key, double v, int decimals);
 void jw_bool(JsonW *w, const char *key, bool v);
 void jw_str(JsonW *w, const char *key, const char *s);
-/* s as a JSON string literal, quotes included (also for other writers:
- * the trace, CSV never needs it). */
+/* s as a JSON string literal, quotes included. */
 void jw_write_string(FILE *f, const char *s);
+/* s escaped for a JSON string (no quotes) into dst: the one escaping of
+ * every JSON parsim writes (the trace writer buffers its own output).
+ * Stops early rather than overflow; returns the length written. */
+size_t jw_escape(char *dst, size_t len, const char *s);
 
 #endif

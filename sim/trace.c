@@ -47,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/json.h"
 #include "sim/machine_priv.h"
 
 #ifndef PARSIM_VERSION
@@ -1122,21 +1123,12 @@ static void o_fmt(Out *o, const char *fmt, ...)
         o_mem(o, b, (size_t)n < sizeof b ? (size_t)n : sizeof b - 1);
 }
 
-/* s as a JSON string literal. */
+/* s as a JSON string literal (the names in a trace are short). */
 static void o_jstr(Out *o, const char *s)
 {
+    char buf[1024];
     o_chr(o, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            o_chr(o, '\\');
-            o_chr(o, (char)c);
-        } else if (c < 0x20 || c == 0x7f) {
-            o_fmt(o, "\\u%04x", c);
-        } else {
-            o_chr(o, (char)c);
-        }
-    }
+    o_mem(o, buf, jw_escape(buf, sizeof buf, s));
     o_chr(o, '"');
 }
 
