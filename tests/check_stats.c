@@ -269,6 +269,41 @@ START_TEST(test_roi_exact)
 }
 END_TEST
 
+/* roi_sum: the region holds the sum alone, so its L1 misses are the
+ * locality lesson's exact figures without subtracting a start-up run: one
+ * per line row by row (16 ints a line), one per element column by column
+ * (640 x 640, columns longer than the L1). */
+START_TEST(test_roi_locality)
+{
+    static const char *const mode[] = {"row", "col"};
+    static const long misses[] = {640 * 640 / 16, 640 * 640};
+    char out[256];
+    snprintf(out, sizeof out, "%s/sum.json", tmpdir);
+    char *argv[] = {"run", "-q", "--stats", out,
+                    (char *)tu_built("programs/memory/roi_sum.elf"),
+                    (char *)mode[_i], NULL};
+    TuResult r;
+    ck_assert_int_eq(tu_parsim(argv, NULL, 120, &r), 0);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_free(&r);
+    json_object *o = load(out), *roi, *mem, *l1, *ms, *v;
+    ck_assert(json_object_object_get_ex(o, "roi", &roi));
+    ck_assert(json_object_object_get_ex(roi, "memory", &mem));
+    ck_assert(json_object_object_get_ex(mem, "l1d", &l1));
+    ck_assert(json_object_object_get_ex(json_object_array_get_idx(l1, 0),
+                                        "misses", &ms));
+    long total = 0;
+    json_object_object_foreach(ms, cls, n) {
+        (void)cls;
+        total += json_object_get_int64(n);
+    }
+    ck_assert_int_eq(total, misses[_i]);
+    ck_assert(json_object_object_get_ex(ms, "compulsory", &v));
+    ck_assert_int_eq(json_object_get_int(v), 0);   /* start-up took them */
+    json_object_put(o);
+}
+END_TEST
+
 /* No region: no roi object, no region column. */
 START_TEST(test_roi_absent)
 {
@@ -428,6 +463,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, test_config_recorded);
     tcase_add_loop_test(tc, test_roi_exact, 0,
                         (int)(sizeof roi_loads / sizeof roi_loads[0]));
+    tcase_add_loop_test(tc, test_roi_locality, 0, 2);
     tcase_add_test(tc, test_roi_absent);
     tcase_add_test(tc, test_csv_rows);
     tcase_add_test(tc, test_json_writer);
