@@ -1316,8 +1316,10 @@ size_t sim_machine_stat_lines(const SimMachine *m, SimStatLine *out,
     size_t n = 0;
     for (int gi = 0; gi < NGROUPS && n < max; gi++) {
         const StatGroup *g = &groups[gi];
-        if (!g->roi || !g->present(m) || gi == gindex("memory.links") ||
-            gi == gindex("memory.messages"))
+        /* Links are many (a mesh of 64 has 224): the summary's busiest
+         * links and the window's heat map show them instead. */
+        if (!g->roi || !g->present(m) || !g->count(m) ||
+            gi == gindex("memory.links"))
             continue;
         int slot = 0;
         for (int d = 0; d < g->ndefs && n < max; d++) {

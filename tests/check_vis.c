@@ -2,8 +2,11 @@
  * (SDL's software renderer on a surface: no display, no xvfb) and checked
  * from their pixels (the lock holder's core framed in its colour, the
  * lock's line modified in the holder's L1 grid, a busy link), layouts
- * from 1 to 64 harts, exact stepping through the session's commands and
- * through the window's keys, and the key table against docs/keys.md.
+ * from 1 to 64 harts, the statistics table (every figure of the snapshot
+ * has a row that fits, drawn only over its own rectangle, toggled by its
+ * key in the real window loop, lit where a step moved it), exact
+ * stepping through the session's commands and through the window's
+ * keys, and the key table against docs/keys.md.
  */
 #include <check.h>
 #include <stdio.h>
@@ -55,6 +58,25 @@ static SimSession *demo(const char *lock, uint32_t cores, const char *machine)
         ck_assert_msg(sim_config_load(&c, machine, err, sizeof err), "%s",
                       err);
     c.cores = cores;
+    c.quiet = true;
+    demo_argv[0] = (char *)tu_build_file("programs/threads/counter.elf");
+    demo_argv[1] = (char *)lock;
+    demo_argv[2] = NULL;
+    SimSession *s = sim_session_new(&c, demo_argv[0], 2, demo_argv, err,
+                                    sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    return s;
+}
+
+/* The demo on cores x threads harts (one node, the default hierarchy). */
+static SimSession *demo_shape(const char *lock, uint32_t cores,
+                              uint32_t threads)
+{
+    SimConfig c;
+    char err[512];
+    sim_config_defaults(&c);
+    c.cores = cores;
+    c.threads_per_core = threads;
     c.quiet = true;
     demo_argv[0] = (char *)tu_build_file("programs/threads/counter.elf");
     demo_argv[1] = (char *)lock;
@@ -280,6 +302,154 @@ START_TEST(test_views_render)
 }
 END_TEST
 
+/* ---- The statistics table ---------------------------------------------- */
+
+static bool overlap(VisRect a, VisRect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h &&
+           b.y < a.y + a.h;
+}
+
+static bool in_rect(VisRect r, int x, int y)
+{
+    return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+}
+
+/* The index of the figure called name in snap->stats, -1 if none. */
+static int stat_index(const SimSnapshot *snap, const char *name)
+{
+    for (uint32_t i = 0; i < snap->nstats; i++)
+        if (strcmp(snap->stats[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* A figure that is 0 (so no step can have moved it), -1 if none. */
+static int zero_stat(const SimSnapshot *snap)
+{
+    for (uint32_t i = 0; i < snap->nstats; i++)
+        if (snap->stats[i].value == 0)
+            return (int)i;
+    return -1;
+}
+
+static bool inside(VisRect in, VisRect out)
+{
+    return in.x >= out.x && in.y >= out.y && in.x + in.w <= out.x + out.w &&
+           in.y + in.h <= out.y + out.h;
+}
+
+static const struct {
+    uint32_t cores, threads;
+    int w, h;
+} stat_shapes[] = {
+    {8, 1, 1280, 720}, {8, 1, 1920, 1080}, {16, 4, 1280, 720},
+    {16, 4, 1920, 1080},
+};
+
+/* A real run's snapshot drawn with the statistics table and without, at
+ * the sizes a lecture uses, with 8 and with 64 harts: the table covers
+ * the machine and the right column but not the bars; every figure of the
+ * snapshot has a row inside it, none overlapping, each with ink in it;
+ * the table changes its rectangle and not one pixel outside it. */
+START_TEST(test_stats_table)
+{
+    uint32_t cores = stat_shapes[_i].cores, threads = stat_shapes[_i].threads;
+    int w = stat_shapes[_i].w, h = stat_shapes[_i].h;
+    SimSession *s = demo_shape("tas", cores, threads);
+    SimSnapshot *snap = snap_new();
+    ck_assert(vis_run_to_sampled(s, 300000));
+    sim_session_snapshot(s, snap);
+    ck_assert_uint_eq(snap->nharts, cores * threads);
+    /* The registry's figures, by their JSON paths. */
+    ck_assert_uint_ge(snap->nstats, 40);
+    ck_assert_int_ge(stat_index(snap, "totals.instructions"), 0);
+    ck_assert_int_ge(stat_index(snap, "memory.l1d.misses.coherence"), 0);
+    ck_assert_int_ge(stat_index(snap, "locks.handoffs"), 0);
+
+    char off_path[400], on_path[400], err[512];
+    snprintf(off_path, sizeof off_path, "%s/stats-off.png", tmpdir);
+    snprintf(on_path, sizeof on_path, "%s/stats-on.png", tmpdir);
+    VisView v;
+    vis_view_default(&v);
+    ck_assert_msg(vis_render_png_view(snap, s, &v, w, h, off_path, err,
+                                      sizeof err), "%s", err);
+    v.stats = true;
+    ck_assert_msg(vis_render_png_view(snap, s, &v, w, h, on_path, err,
+                                      sizeof err), "%s", err);
+    if (getenv("PARSIM_VIS_KEEP"))
+        system_copy(on_path, getenv("PARSIM_VIS_KEEP"));
+    Png off, on;
+    off.px = vis_png_read(off_path, &off.w, &off.h, err, sizeof err);
+    ck_assert_msg(off.px != NULL, "%s", err);
+    on.px = vis_png_read(on_path, &on.w, &on.h, err, sizeof err);
+    ck_assert_msg(on.px != NULL, "%s", err);
+
+    /* Over the machine (every hart) and the locks, under the top bar and
+     * above the counters. */
+    VisRect t, r;
+    ck_assert(vis_layout_rect(snap, w, h, VIS_PART_STATS, 0, &t));
+    ck_assert_int_gt(t.w, w / 2);
+    ck_assert_int_gt(t.h, h / 2);
+    ck_assert(t.x >= 0 && t.x + t.w <= w);
+    ck_assert(t.y > 0 && t.y + t.h < h);
+    for (uint32_t i = 0; i < snap->nharts; i++) {
+        ck_assert(vis_layout_rect(snap, w, h, VIS_PART_HART, i, &r));
+        ck_assert_msg(inside(r, t), "hart %u not under the table", i);
+    }
+    ck_assert(vis_layout_rect(snap, w, h, VIS_PART_LOCK, 0, &r));
+    ck_assert(inside(r, t));
+
+    /* Every figure has a row, inside the table, overlapping no other,
+     * with something drawn in it (its name, value and unit). */
+    VisRect rows[SNAP_MAX_STATS];
+    for (uint32_t i = 0; i < snap->nstats; i++) {
+        ck_assert_msg(vis_layout_rect(snap, w, h, VIS_PART_STAT, i, &rows[i]),
+                      "%s: no room for it at %dx%d", snap->stats[i].name, w,
+                      h);
+        ck_assert_msg(inside(rows[i], t), "%s: outside the table",
+                      snap->stats[i].name);
+        for (uint32_t j = 0; j < i; j++)
+            ck_assert_msg(!overlap(rows[i], rows[j]), "%s and %s overlap",
+                          snap->stats[i].name, snap->stats[j].name);
+        VisRGB bg = pixel(&on, rows[i].x + rows[i].w - 1, rows[i].y);
+        int ink = 0;
+        for (int y = rows[i].y; y < rows[i].y + rows[i].h; y++)
+            for (int x = rows[i].x; x < rows[i].x + rows[i].w; x++)
+                ink += !same(pixel(&on, x, y), bg);
+        ck_assert_msg(ink > rows[i].h * 4, "%s: its row is empty",
+                      snap->stats[i].name);
+        /* Nothing reaches the row's right end: no text was cut off. */
+        for (int y = rows[i].y; y < rows[i].y + rows[i].h; y++)
+            for (int x = rows[i].x + rows[i].w - 3; x < rows[i].x + rows[i].w;
+                 x++)
+                ck_assert_msg(same(pixel(&on, x, y), bg),
+                              "%s: its text runs off its row at %dx%d",
+                              snap->stats[i].name, w, h);
+    }
+    ck_assert(!vis_layout_rect(snap, w, h, VIS_PART_STAT, snap->nstats, &r));
+
+    /* The table changes its rectangle, and nothing else. */
+    long inner = 0, outer = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            bool diff = !same(pixel(&on, x, y), pixel(&off, x, y));
+            if (in_rect(t, x, y))
+                inner += diff;
+            else
+                outer += diff;
+        }
+    ck_assert_msg(inner > (long)t.w * t.h / 10,
+                  "the table changed only %ld pixels of its %d", inner,
+                  t.w * t.h);
+    ck_assert_msg(outer == 0, "%ld pixels outside the table changed", outer);
+    free(on.px);
+    free(off.px);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
 /* Layouts from 1 to 64 harts at several sizes: every hart cell and core
  * box is inside the machine area, non-empty, and none overlap. */
 static const struct {
@@ -291,12 +461,6 @@ static const struct {
     {16, 4, 4, 1280, 720},  {32, 2, 8, 1920, 1080}, {64, 1, 8, 3840, 2160},
     {64, 1, 64, 1280, 720}, {8, 8, 1, 800, 600},   {2, 1, 1, 640, 360},
 };
-
-static bool overlap(VisRect a, VisRect b)
-{
-    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h &&
-           b.y < a.y + a.h;
-}
 
 START_TEST(test_layout_shapes)
 {
@@ -519,6 +683,89 @@ START_TEST(test_window_line_event)
 }
 END_TEST
 
+/* The pixel at the right end of figure i's row (past its unit): the
+ * row's background, lit when the last step moved the figure. */
+static VisRGB row_back(const Png *p, const SimSnapshot *snap, int i)
+{
+    VisRect r;
+    ck_assert(i >= 0);
+    ck_assert(vis_layout_rect(snap, W, H, VIS_PART_STAT, (uint32_t)i, &r));
+    return pixel(p, r.x + r.w - 2, r.y + 1);
+}
+
+/* Every hart's cell shows its state's colour: nothing covers the
+ * machine. */
+static void assert_harts_shown(const Png *p, const SimSnapshot *snap,
+                               const char *what)
+{
+    for (uint32_t h = 0; h < snap->nharts; h++) {
+        VisRect r;
+        ck_assert(vis_layout_rect(snap, W, H, VIS_PART_HART, h, &r));
+        ck_assert_rgb(pixel(p, r.x + r.w - 2, r.y + r.h / 2),
+                      vis_hart_colour[snap->harts[h].state], what);
+    }
+}
+
+/* `t` in the real window loop shows the table over the machine; `t`
+ * again, or Esc, hides it (Esc without quitting first); `S` then `t`
+ * lights the rows that the thousand cycles moved and not the others.
+ * One session, one window after another (the thread stopped between). */
+START_TEST(test_window_stats)
+{
+    SimSession *s = demo("tas", 8, NULL);
+    SimSnapshot *snap = snap_new();
+    run_until_held(s, snap);
+    uint64_t c0 = snap->cycle;
+    VisRect t;
+    ck_assert(vis_layout_rect(snap, W, H, VIS_PART_STATS, 0, &t));
+    int cycles = stat_index(snap, "totals.cycles");
+    int zero = zero_stat(snap);
+    ck_assert_int_ge(cycles, 0);
+
+    Png on = run_window(s, "t", "stats-t.png");
+    ck_assert_int_eq(sim_session_free_thread(s), 0);
+    Png twice = run_window(s, "tt", "stats-tt.png");
+    ck_assert_int_eq(sim_session_free_thread(s), 0);
+    Png esc = run_window(s, "t\033", "stats-esc.png");
+    ck_assert_int_eq(sim_session_free_thread(s), 0);
+    sim_session_snapshot(s, snap);
+    ck_assert_uint_eq(snap->cycle, c0);   /* none of that ran the machine */
+
+    /* Off after tt and after t Esc: the machine shows. */
+    assert_harts_shown(&twice, snap, "hart cell after t t");
+    assert_harts_shown(&esc, snap, "hart cell after t Esc");
+    /* On after t: its rectangle is not what it is with the table off. */
+    long diff = 0;
+    for (int y = t.y; y < t.y + t.h; y++)
+        for (int x = t.x; x < t.x + t.w; x++)
+            diff += !same(pixel(&on, x, y), pixel(&twice, x, y));
+    ck_assert_msg(diff > (long)t.w * t.h / 10,
+                  "t changed only %ld pixels of the table's %d", diff,
+                  t.w * t.h);
+    /* Nothing stepped: nothing lit. */
+    if (zero >= 0)
+        ck_assert(same(row_back(&on, snap, cycles),
+                       row_back(&on, snap, zero)));
+
+    Png step = run_window(s, "St", "stats-step.png");
+    sim_session_snapshot(s, snap);
+    ck_assert_uint_eq(snap->cycle, c0 + 1000);
+    /* 1,000 cycles moved the machine's clock, not a figure that is
+     * still 0. */
+    zero = zero_stat(snap);
+    if (zero >= 0)
+        ck_assert_msg(!same(row_back(&step, snap, cycles),
+                            row_back(&step, snap, zero)),
+                      "totals.cycles not lit after S");
+    free(on.px);
+    free(twice.px);
+    free(esc.px);
+    free(step.px);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
 /* ---- The key table ------------------------------------------------------ */
 
 #define KEYS_BEGIN                                                            \
@@ -705,6 +952,8 @@ Suite *vis_suite(void)
     tcase_add_test(tc, test_holder_in_pixels);
     tcase_add_test(tc, test_mesh_link_heat);
     tcase_add_test(tc, test_views_render);
+    tcase_add_loop_test(tc, test_stats_table, 0,
+                        (int)(sizeof stat_shapes / sizeof stat_shapes[0]));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("layout");
@@ -720,6 +969,7 @@ Suite *vis_suite(void)
     tcase_add_test(tc, test_step_event);
     tcase_add_test(tc, test_window_steps);
     tcase_add_test(tc, test_window_line_event);
+    tcase_add_test(tc, test_window_stats);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("keys");

@@ -134,10 +134,18 @@ static VisKeyResult cmd_next_hart(Vis *v)
     return VIS_KEY_VIEW;
 }
 
+static VisKeyResult cmd_stats(Vis *v)
+{
+    v->view.stats = !v->view.stats;
+    return VIS_KEY_VIEW;
+}
+
 static VisKeyResult cmd_escape(Vis *v)
 {
     if (v->view.help)
         v->view.help = false;
+    else if (v->view.stats)
+        v->view.stats = false;
     else if (v->view.hart >= 0 || v->view.lock >= 0 || v->view.line_valid)
         vis_view_default(&v->view);
     else

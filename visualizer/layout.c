@@ -14,6 +14,9 @@
  *   +-------------------------------------+------------------------+
  *   | counters: sparklines                                         |
  *   +--------------------------------------------------------------+
+ *
+ * A panel placed over the columns (the statistics table) takes both
+ * columns' room, and is drawn only while the view asks for it.
  */
 #include <string.h>
 
@@ -92,6 +95,14 @@ void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h)
     stack_column(L, snap, VIS_PLACE_LEFT, L->pad, lw - 2 * L->pad, y0,
                  bottom);
     stack_column(L, snap, VIS_PLACE_RIGHT, lw, w - lw - L->pad, y0, bottom);
+    /* Over the columns: from the left column's left edge to the right
+     * column's right edge. */
+    for (int i = 0; i < VIS_NPANELS; i++) {
+        const VisPanel *p = vis_panels[i];
+        int top = y0 + p->gap * L->pad / 2;
+        if (p->place == VIS_PLACE_OVER)
+            L->panel[i] = vis_rect(L->pad, top, w - 2 * L->pad, bottom - top);
+    }
 
     /* Each panel's insides. */
     for (int i = 0; i < VIS_NPANELS; i++)

@@ -1,7 +1,8 @@
 /* panels.c — the panels of the window as a table (from panels.def), and
  * the two walks over it that are not layout (layout.c): drawing a frame
  * (every panel in table order, then the help overlay) and handing a
- * click to the panel under it. */
+ * click to the topmost panel under it (the last drawn first, so that a
+ * panel over the columns takes the clicks while it is shown). */
 #include "visualizer/vis_priv.h"
 
 const VisPanel *const vis_panels[VIS_NPANELS] = {
@@ -28,7 +29,7 @@ void vis_click(Vis *v, int x, int y)
 {
     if (!v->snap)
         return;
-    for (int i = 0; i < VIS_NPANELS; i++) {
+    for (int i = VIS_NPANELS; i-- > 0;) {
         const VisPanel *p = vis_panels[i];
         if (p->click && vis_inside(v->L.panel[i], x, y) &&
             p->click(v, v->L.panel[i], x, y))

@@ -70,7 +70,23 @@ bool vis_update(Vis *v)
 {
     if (!v->session)
         return false;
+    /* The figures shown until now, for the statistics table's change
+     * column: kept when the new snapshot is at a later cycle (a snapshot
+     * of the same cycle, a pause, changes nothing), dropped when it is
+     * at an earlier one (a restart). */
+    uint64_t was[SNAP_MAX_STATS], was_cycle = v->own.cycle;
+    uint32_t nwas = v->own.seq ? v->own.nstats : 0;
+    for (uint32_t i = 0; i < nwas && i < SNAP_MAX_STATS; i++)
+        was[i] = v->own.stats[i].value;
     bool changed = sim_session_snapshot(v->session, &v->own);
+    if (changed && v->own.cycle < was_cycle) {
+        v->nstat_prev = 0;
+    } else if (changed && v->own.cycle > was_cycle && nwas &&
+               nwas == v->own.nstats) {
+        memcpy(v->stat_prev, was, nwas * sizeof was[0]);
+        v->nstat_prev = nwas;
+        v->stat_prev_cycle = was_cycle;
+    }
     if (v->own.seq != 0)
         v->snap = &v->own;
     return changed;

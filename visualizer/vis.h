@@ -3,7 +3,8 @@
  * cores, harts coloured by what they do, each L1D as a grid of lines
  * coloured by coherence state, the interconnect as a heat map), the
  * annotated locks with a hold timeline, an inspector for the selected
- * hart or cache line, and sparklines of the counters.
+ * hart or cache line, sparklines of the counters, and (on a key) the
+ * statistics registry's figures as a table.
  *
  * Everything drawn comes from a SimSnapshot (sim/session.h): a plain copy
  * published by the simulation thread.  The window runs on the calling
@@ -78,6 +79,7 @@ typedef struct VisView {
     bool line_valid;          /* a cache line is selected */
     uint32_t line_addr;       /* its address (line aligned) */
     bool help;                /* the key overlay */
+    bool stats;               /* the statistics table over the columns */
 } VisView;
 
 void vis_view_default(VisView *v);
@@ -123,6 +125,10 @@ typedef enum VisPart {
                                  middle (the bus: on the bar) */
     VIS_PART_LOCK,            /* index: lock; its row in the lock panel (-:
                                  not shown) */
+    VIS_PART_STATS,           /* index 0: the statistics table, over the
+                                 columns (drawn while VisView.stats) */
+    VIS_PART_STAT,            /* index: i of snap->stats; its row in the
+                                 table (false: no room for it) */
     VIS_PART_COUNT
 } VisPart;
 

@@ -42,7 +42,10 @@ typedef enum VisPlace {
     VIS_PLACE_TOP,            /* a bar, stacked from the top down */
     VIS_PLACE_BOTTOM,         /* a bar, stacked so the last is at the bottom */
     VIS_PLACE_LEFT,           /* the left column, top to bottom */
-    VIS_PLACE_RIGHT           /* the right column */
+    VIS_PLACE_RIGHT,          /* the right column */
+    VIS_PLACE_OVER            /* over both columns (between the bars), drawn
+                                 on top of them while the view asks for it;
+                                 the topmost panel under a click gets it */
 } VisPlace;
 
 typedef struct VisLayout VisLayout;
@@ -114,6 +117,28 @@ typedef struct VisLocksLayout {
     uint64_t from, to;            /* cycles the strips span */
 } VisLocksLayout;
 
+/* The statistics table's rows (panel_stats.c): a heading for each group
+ * of the registry's names (their first component: totals, harts,
+ * memory, locks), repeated where a column starts inside a group, and a
+ * row for each figure, flowing down columns at the largest text size at
+ * which everything fits. */
+#define VIS_MAX_STAT_HEADS (SNAP_MAX_STATS + 16)
+
+typedef struct VisStatsLayout {
+    int px, pitch;                /* text size and row pitch */
+    int ncols;
+    VisRect title;                /* the caption above the columns */
+    /* Within a row, from its left edge: where the name starts, where the
+     * value and the change end (right aligned), where the unit starts. */
+    int name_x, value_r, change_r, unit_x;
+    VisRect row[SNAP_MAX_STATS];  /* by index in snap->stats; w 0: no room */
+    VisRect head[VIS_MAX_STAT_HEADS];
+    uint32_t head_stat[VIS_MAX_STAT_HEADS];   /* the first figure under it */
+    bool head_cont[VIS_MAX_STAT_HEADS];       /* a group's continuation */
+    int nheads;
+    uint32_t shown;               /* figures with a row */
+} VisStatsLayout;
+
 struct VisLayout {
     int w, h;
     int font, small, big, pad;    /* text sizes and the margin, in pixels */
@@ -122,6 +147,7 @@ struct VisLayout {
     VisMachineLayout m;
     VisNocLayout noc;
     VisLocksLayout locks;
+    VisStatsLayout stats;
 };
 
 void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h);
@@ -197,6 +223,13 @@ struct Vis {
     char src_name[512];
     char *src_text;
     bool src_tried;
+    /* The statistics table's change column: the figures of the last
+     * snapshot at an earlier cycle than the one shown (vis_update keeps
+     * them; nstat_prev 0: none, as in a headless picture or after a
+     * restart). */
+    uint64_t stat_prev[SNAP_MAX_STATS];
+    uint32_t nstat_prev;
+    uint64_t stat_prev_cycle;
 };
 
 bool vis_init(Vis *v, SDL_Renderer *r, SimSession *session,
