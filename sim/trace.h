@@ -29,8 +29,10 @@
  * The trace does not change the run: the same program gives the same
  * statistics with and without it.
  *
- * May depend on: sim/machine.h (and through it isa/, models/, sim/),
- * sim/machine_priv.h.
+ * The writer's parts (the listener, the layout, the names, the JSON and
+ * the hand-off to on_layout) are behind sim/trace_priv.h.
+ *
+ * May depend on: sim/machine.h.
  */
 #ifndef PARSIM_SIM_TRACE_H
 #define PARSIM_SIM_TRACE_H

@@ -1,0 +1,350 @@
+/* trace_layout.c — the trace's records laid out at close: each record
+ * becomes slices of groups (a hart, a core's L1, a node's home, a lock,
+ * the region), clipped to the window, sorted, and put on the rows of
+ * their group; and the counter tracks (see trace_priv.h).
+ *
+ * Nesting.  A track's slices are sorted by (start, longer first) and
+ * checked on a stack; a slice that would overlap its parent partially
+ * goes to the track's next row (another thread of the process) instead
+ * of being clipped.  Lock tracks allow no nesting at all: overlapping
+ * holds of one lock are real (a semaphore) or drift between harts, and
+ * each gets a row of its own.
+ */
+#include "sim/trace_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- groups ------------------------------------------------------------- */
+
+GroupKind sim_trace_group_kind(const Layout *L, uint32_t g, uint32_t *index)
+{
+    if (g < L->g_l1) {
+        *index = g;
+        return G_HART;
+    }
+    if (g < L->g_home) {
+        *index = g - L->g_l1;
+        return G_L1;
+    }
+    if (g < L->g_lock) {
+        *index = g - L->g_home;
+        return G_HOME;
+    }
+    if (g < L->g_roi) {
+        *index = g - L->g_lock;
+        return G_LOCK;
+    }
+    *index = 0;
+    return G_ROI;
+}
+
+size_t sim_trace_group_end(const Layout *L, size_t i)
+{
+    size_t j = i;
+    while (j < L->n && L->s[j].group == L->s[i].group)
+        j++;
+    return j;
+}
+
+unsigned sim_trace_group_rows(const Layout *L, uint32_t g)
+{
+    uint32_t idx;
+    if (L->lanes[g])
+        return L->lanes[g];
+    return sim_trace_group_kind(L, g, &idx) == G_HART ? 1 : 0;
+}
+
+/* The group of a message's end at router r: the core's L1 or the node's
+ * home.  A router that several cores share is the requester's when it is
+ * its router.  Where a home shares a router with a core, the message type
+ * says which end it is (a DATA from there is drawn at the home). */
+uint32_t sim_trace_endpoint(const Layout *L, uint32_t r, uint8_t type,
+                            bool src, uint32_t hart)
+{
+    const SimTrace *t = L->t;
+    uint32_t mine = hart / t->tpc;
+    int core = r < 256 ? t->router_core[r] : -1;
+    int node = r < 256 ? t->router_node[r] : -1;
+    if (core >= 0 && mine < t->cores && t->core_router[mine] == r)
+        core = (int)mine;
+    if (core >= 0 && node >= 0) {
+        bool at_core;
+        switch (type) {
+        case MSG_GETS: case MSG_GETX: case MSG_UPGRADE: case MSG_PUTS:
+        case MSG_PUTX: case MSG_WB:
+            at_core = src;           /* requests and write-backs: to home */
+            break;
+        case MSG_ACK:
+            at_core = true;          /* sharer to requester */
+            break;
+        default:                     /* INV, FWD, DATA: from the home */
+            at_core = !src;
+            break;
+        }
+        if (!at_core)
+            core = -1;
+    }
+    if (core >= 0)
+        return L->g_l1 + (uint32_t)core;
+    return L->g_home + (uint32_t)(node >= 0 ? node : 0);
+}
+
+/* ---- slices ------------------------------------------------------------- */
+
+static bool push_slice(Layout *L, Slice s)
+{
+    if (s.end > L->to) {
+        s.end = L->to;
+        s.clipped = 1;
+    }
+    if (s.start < L->from) {
+        s.start = L->from;
+        s.clipped = 1;
+    }
+    if (s.start >= L->to || s.end < s.start)
+        return true;
+    Slice *n = grow_array(L->s, L->n, &L->cap, sizeof *n, 4096);
+    if (!n)
+        return false;
+    L->s = n;
+    s.seq = (uint32_t)L->n;
+    L->s[L->n++] = s;
+    return true;
+}
+
+/* A record's slices: a message has one at each end that is in the
+ * window (one only when it does not leave its router). */
+static bool push_rec(Layout *L, const Rec *r, uint32_t i)
+{
+    Slice s = {.start = r->start, .end = r->end, .rec = i};
+    switch (r->type) {
+    case R_STATE: case R_STALL:
+        s.group = r->hart;
+        return s.end > s.start && s.start < L->to && s.end > L->from ?
+               push_slice(L, s) : true;
+    case R_HOLD:
+        s.group = L->g_lock + r->id;
+        if (s.start < L->to && (s.end > L->from || (s.end == L->from &&
+                                                    s.start == L->from)))
+            return push_slice(L, s);
+        return true;
+    case R_ROI:
+        s.group = L->g_roi;
+        if (s.start < L->to && s.end > L->from)
+            return push_slice(L, s);
+        return true;
+    case R_MSG: {
+        bool in_send = r->start >= L->from && r->start < L->to;
+        bool in_recv = r->end >= L->from && r->end < L->to;
+        uint32_t gs = sim_trace_endpoint(L, r->src, r->what, true, r->hart);
+        uint32_t gd = sim_trace_endpoint(L, r->dst, r->what, false, r->hart);
+        bool flow = in_send && in_recv && r->src != r->dst &&
+                    r->end > r->start;
+        bool ok = true;
+        if (in_send)
+            ok = push_slice(L, (Slice){.start = r->start,
+                                       .end = r->start + 1, .group = gs,
+                                       .rec = i, .role = 1, .flow = flow});
+        if (ok && in_recv && (r->src != r->dst || !in_send))
+            ok = push_slice(L, (Slice){.start = r->end, .end = r->end + 1,
+                                       .group = gd, .rec = i, .role = 2,
+                                       .flow = flow});
+        return ok;
+    }
+    }
+    return true;
+}
+
+static int slice_cmp(const void *a, const void *b)
+{
+    const Slice *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end > y->end ? -1 : 1;     /* the parent first */
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+void sim_trace_rows_reset(RowStack *r)
+{
+    memset(r->depth, 0, sizeof r->depth);
+}
+
+bool sim_trace_rows_pop(RowStack *r, unsigned lane, uint64_t at,
+                        uint64_t *end)
+{
+    int *d = &r->depth[lane];
+    if (*d == 0 || r->end[lane][*d - 1] > at)
+        return false;
+    *end = r->end[lane][--*d];
+    return true;
+}
+
+void sim_trace_rows_push(RowStack *r, unsigned lane, uint64_t end)
+{
+    if (r->depth[lane] < MAX_DEPTH)
+        r->end[lane][r->depth[lane]++] = end;
+}
+
+/* Rows for one group's slices s[0..n) (sorted): a slice goes on the
+ * first row where it nests (nest) or where the row is free. */
+static void assign_lanes(Slice *s, size_t n, bool nest, uint8_t *used)
+{
+    static RowStack rows;
+    uint64_t ended;
+    int lanes = 0;
+    sim_trace_rows_reset(&rows);
+    for (size_t i = 0; i < n; i++) {
+        int l;
+        for (l = 0; l < MAX_LANES - 1; l++) {
+            if (l >= lanes)
+                break;
+            while (sim_trace_rows_pop(&rows, (unsigned)l, s[i].start, &ended))
+                ;
+            int d = rows.depth[l];
+            if (d == 0 ||
+                (nest && rows.end[l][d - 1] >= s[i].end && d < MAX_DEPTH))
+                break;
+        }
+        if (l >= lanes) {
+            lanes = l + 1;
+            rows.depth[l] = 0;
+        }
+        sim_trace_rows_push(&rows, (unsigned)l, s[i].end);
+        s[i].lane = (uint8_t)l;
+    }
+    *used = (uint8_t)(lanes ? lanes : 1);
+}
+
+/* ---- the layout --------------------------------------------------------- */
+
+bool sim_trace_layout_build(Layout *L, SimTrace *t, uint64_t from,
+                            uint64_t to, uint64_t end)
+{
+    memset(L, 0, sizeof *L);
+    L->t = t;
+    L->from = from;
+    L->to = to;
+    L->end = end;
+    L->g_l1 = t->nharts;
+    L->g_home = L->g_l1 + t->cores;
+    L->g_lock = L->g_home + (t->nodes ? t->nodes : 1);
+    L->g_roi = L->g_lock + (uint32_t)t->nlocks;
+    L->ngroups = L->g_roi + 1;
+    for (size_t i = 0; i < t->nrec; i++)
+        if (!push_rec(L, &t->rec[i], (uint32_t)i))
+            return false;
+    qsort(L->s, L->n, sizeof *L->s, slice_cmp);
+    L->lanes = calloc(L->ngroups, 1);
+    if (!L->lanes)
+        return false;
+    for (size_t i = 0; i < L->n;) {
+        size_t j = sim_trace_group_end(L, i);
+        uint32_t idx;
+        GroupKind k = sim_trace_group_kind(L, L->s[i].group, &idx);
+        assign_lanes(L->s + i, j - i, k != G_LOCK, &L->lanes[L->s[i].group]);
+        i = j;
+    }
+    return true;
+}
+
+void sim_trace_layout_free(Layout *L)
+{
+    free(L->s);
+    free(L->lanes);
+    L->s = NULL;
+    L->lanes = NULL;
+}
+
+/* ---- counter tracks ----------------------------------------------------- */
+
+uint64_t sim_trace_bin_at(const Layout *L, uint64_t p)
+{
+    return max_u64(p * L->t->period, L->from);
+}
+
+double sim_trace_bin_value(const Layout *L, const Counter *c, uint64_t p)
+{
+    const SimTrace *t = L->t;
+    uint64_t a = max_u64(p * t->period, L->from);
+    uint64_t b = min_u64((p + 1) * t->period, L->to);
+    if (b <= a || p < c->s->base || p - c->s->base >= c->s->n)
+        return 0;
+    /* A bin holds its whole period (up to the run's end), even where the
+     * window takes only part of it. */
+    uint64_t full = min_u64((p + 1) * t->period, max_u64(L->end, b)) -
+                    p * t->period;
+    return c->s->v[p - c->s->base] * c->scale / (double)full;
+}
+
+static int link_busy_cmp(const void *a, const void *b, void *ctx)
+{
+    const double *busy = ctx;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    if (busy[x] != busy[y])
+        return busy[x] > busy[y] ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static Counter counter(unsigned pid, const Series *s, double scale,
+                       const char *name, const char *key)
+{
+    Counter c = {.pid = pid, .s = s, .scale = scale};
+    snprintf(c.name, sizeof c.name, "%s", name);
+    snprintf(c.key, sizeof c.key, "%s", key);
+    return c;
+}
+
+size_t sim_trace_counters(const Layout *L, Counter *out, size_t max)
+{
+    const SimTrace *t = L->t;
+    size_t n = 0;
+    char key[40], name[40];
+    for (uint32_t c = 0; c < t->cores && n + 2 <= max; c++) {
+        snprintf(key, sizeof key, "core %u", c);
+        out[n++] = counter(c + 1, &t->ipc[c], 1.0, "IPC", key);
+        out[n++] = counter(c + 1, &t->miss[c], 1000.0, "L1D misses/kcycle",
+                           key);
+    }
+    if (!t->nlinks)
+        return n;
+    double *busy = calloc(t->nlinks, sizeof *busy);
+    uint32_t *order = calloc(t->nlinks, sizeof *order);
+    if (!busy || !order) {
+        free(busy);
+        free(order);
+        return n;
+    }
+    for (uint32_t l = 0; l < t->nlinks; l++) {
+        order[l] = l;
+        for (uint32_t i = 0; i < t->link[l].n; i++)
+            busy[l] += t->link[l].v[i];
+    }
+    /* qsort with a context, by hand: the list is short. */
+    for (uint32_t i = 1; i < t->nlinks; i++)
+        for (uint32_t j = i; j > 0 &&
+             link_busy_cmp(&order[j], &order[j - 1], busy) < 0; j--) {
+            uint32_t x = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = x;
+        }
+    for (uint32_t k = 0; k < t->nlinks && k < MAX_LINK_COUNTERS && n < max;
+         k++) {
+        uint32_t l = order[k];
+        if (busy[l] == 0 && k > 0)
+            break;
+        /* A name per link: chrome://tracing keys counters by name. */
+        snprintf(name, sizeof name, "link %u (%u->%u)", l, t->link_from[l],
+                 t->link_to[l]);
+        out[n++] = counter(t->cores + 3, &t->link[l], 100.0, name, "busy %");
+    }
+    free(busy);
+    free(order);
+    return n;
+}
