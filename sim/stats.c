@@ -553,15 +553,7 @@ _Static_assert(N(sim_stat_groups) == SIM_STAT_NGROUPS,
 /* Value slots of one member of group g: every def, each name once. */
 int sim_stat_slots(const StatGroup *g)
 {
-    int n = 0;
-    for (int d = 0; d < g->ndefs; d++) {
-        if (g->defs[d].each)
-            for (const char *const *e = g->defs[d].each; *e; e++)
-                n++;
-        else
-            n++;
-    }
-    return n;
+    return sim_stat_slot_of(g, g->ndefs);
 }
 
 void sim_stat_init(void)
@@ -592,13 +584,8 @@ uint64_t sim_stat_value(const Values *v, int gi, uint32_t i, int d, int e,
 int sim_stat_slot_of(const StatGroup *g, int d)
 {
     int n = 0;
-    for (int k = 0; k < d; k++) {
-        if (g->defs[k].each)
-            for (const char *const *e = g->defs[k].each; *e; e++)
-                n++;
-        else
-            n++;
-    }
+    for (int k = 0; k < d; k++)
+        n += sim_stat_values(&g->defs[k]);
     return n;
 }
 
@@ -626,10 +613,7 @@ static bool record(const SimMachine *m, int gi, uint64_t **out,
         int slot = 0;
         for (int d = 0; d < g->ndefs; d++) {
             const StatDef *s = &g->defs[d];
-            int ne = 1;
-            if (s->each)
-                for (ne = 0; s->each[ne]; ne++)
-                    ;
+            int ne = sim_stat_values(s);
             for (int e = 0; e < ne; e++, slot++)
                 if (sim_stat_diffed(s->kind))
                     a[(size_t)i * slots + slot] = s->get(m, i, e);

@@ -232,10 +232,7 @@ static void csv_walk(FILE *f, const SimMachine *m, bool header)
             int slot = 0;
             for (int d = 0; d < g->ndefs; d++) {
                 const StatDef *s = &g->defs[d];
-                int ne = 1;
-                if (s->each)
-                    for (ne = 0; s->each[ne]; ne++)
-                        ;
+                int ne = sim_stat_values(s);
                 for (int e = 0; e < ne; e++, slot++) {
                     if (!sim_stat_diffed(s->kind) && s->kind != SK_PEAK)
                         continue;
@@ -389,10 +386,7 @@ static void table(FILE *f, const Values *v, int gi, const char *row,
             int slot = 0;
             for (int d = 0; d < g->ndefs; d++) {
                 const StatDef *s = &g->defs[d];
-                int ne = 1;
-                if (s->each)
-                    for (ne = 0; s->each[ne]; ne++)
-                        ;
+                int ne = sim_stat_values(s);
                 for (int e = 0; e < ne; e++, slot++) {
                     if (!s->label || (row && d == 0) ||
                         (s->width == -1) != (pass == 1))
@@ -551,10 +545,7 @@ size_t sim_machine_stat_lines(const SimMachine *m, SimStatLine *out,
         int slot = 0;
         for (int d = 0; d < g->ndefs && n < max; d++) {
             const StatDef *s = &g->defs[d];
-            int ne = 1;
-            if (s->each)
-                for (ne = 0; s->each[ne]; ne++)
-                    ;
+            int ne = sim_stat_values(s);
             for (int e = 0; e < ne && n < max; e++, slot++) {
                 if (!sim_stat_diffed(s->kind))
                     continue;

@@ -79,6 +79,16 @@ int sim_stat_group(const char *path);
 int sim_stat_slots(const StatGroup *g);
 int sim_stat_slot_of(const StatGroup *g, int d);
 
+/* How many values def s has: one, or one per name of its `each`. */
+static inline int sim_stat_values(const StatDef *s)
+{
+    int n = 1;
+    if (s->each)
+        for (n = 0; s->each[n]; n++)
+            ;
+    return n;
+}
+
 /* Counters and clocks have region figures (end - begin). */
 static inline bool sim_stat_diffed(StatKind k)
 {
