@@ -34,7 +34,8 @@ static long order_tracks(const Layout *L, uint32_t *track_of,
                         (uint64_t)sim_trace_group_sort(L, g, lane) << 24 |
                         (uint64_t)(g * MAX_LANES + lane);
     }
-    qsort(key, nt, sizeof *key, u64_cmp);
+    if (nt > 1)
+        qsort(key, nt, sizeof *key, u64_cmp);
     for (uint32_t i = 0; i < nt; i++) {
         uint32_t gl = (uint32_t)(key[i] & 0xffffff);
         uint32_t g = gl / MAX_LANES, lane = gl % MAX_LANES;

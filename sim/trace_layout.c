@@ -240,7 +240,8 @@ bool sim_trace_layout_build(Layout *L, SimTrace *t, uint64_t from,
     for (size_t i = 0; i < t->nrec; i++)
         if (!push_rec(L, &t->rec[i], (uint32_t)i))
             return false;
-    qsort(L->s, L->n, sizeof *L->s, slice_cmp);
+    if (L->n > 1)               /* qsort wants a real array */
+        qsort(L->s, L->n, sizeof *L->s, slice_cmp);
     L->lanes = calloc(L->ngroups, 1);
     if (!L->lanes)
         return false;
