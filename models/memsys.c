@@ -771,7 +771,7 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
 
     if (l1_hit(m, core, line, write, &lat, &l))
         return lat;
-    if (m->ev && m->ev->mask) {
+    if (m->ev) {
         m->ev_hart = h->hartid;
         m->ev_line = line;
         noc_event_hart(m->noc, h->hartid);

@@ -105,7 +105,7 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
 uint32_t memsys_access_traced(void *ctx, const IsaHart *h, uint32_t addr,
                               unsigned size, IsaAccessKind kind);
 
-/* Publish events into ev (NULL: none); see sim/events.h. */
+/* Publish events into ev (NULL: none, the fastest); see sim/events.h. */
 void memsys_set_events(MemSys *m, SimEvBus *ev);
 
 /* Node that is home to an address (its page's placement).  Under

@@ -88,11 +88,14 @@ static bool build_memsys(SimMachine *m, char *err, size_t errlen)
     return true;
 }
 
-/* While someone listens to ACCESS events the cores use the memory
- * hierarchy's entry point that publishes them (the bus says when). */
+/* The models see the bus only while someone listens, so that with nobody
+ * listening each of their checks is one pointer test; and while someone
+ * listens to ACCESS events the cores use the memory hierarchy's entry
+ * point that publishes them (the bus says when its mask changes). */
 static void access_hook(void *ctx, uint32_t mask)
 {
     SimMachine *m = ctx;
+    memsys_set_events(m->memsys, mask ? &m->ev : NULL);
     bool traced = (mask & SIM_EV_BIT(SIM_EV_ACCESS)) != 0;
     for (uint32_t c = 0; m->cfg.timing && c < m->cfg.cores; c++)
         m->core_env[c].access = traced ? memsys_access_traced
@@ -155,7 +158,6 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
         !build_memsys(m, err, errlen))
         return false;
     if (m->memsys) {
-        memsys_set_events(m->memsys, &m->ev);
         m->ev.changed = access_hook;
         m->ev.changed_ctx = m;
     }
