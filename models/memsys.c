@@ -188,9 +188,7 @@ struct MemSys {
     uint64_t sharing;        /* invalidations + transfers + upgrades */
     FlatMemCounts *hart;     /* per hart: accesses by kind, stall cycles */
     SimEvBus *ev;            /* events (NULL: none) */
-    uint32_t ev_hart;        /* the request under way: its hart and line */
-    uint32_t ev_line;
-    uint8_t miss_res;        /* and its result (see access_locked) */
+    uint8_t miss_res;        /* a miss's result (see access_locked) */
     pthread_mutex_t lock;
 };
 
@@ -405,24 +403,10 @@ static uint64_t send(MemSys *m, CohMsg type, uint32_t from, uint32_t to,
 {
     m->msgs[type]++;
     bool data = type == MSG_DATA || type == MSG_PUTX || type == MSG_WB;
-    uint64_t arrive = noc_send_tagged(m->noc, from, to,
-                                      data ? m->data_bytes
-                                           : m->cfg.ctrl_bytes, t,
-                                      (uint8_t)type);
-    if (sim_ev_on(m->ev, SIM_EV_MSG_SEND) ||
-        sim_ev_on(m->ev, SIM_EV_MSG_RECV)) {
-        SimEvent e = {.cycle = t, .end = arrive, .hart = m->ev_hart,
-                      .addr = m->ev_line, .id = sim_ev_new_id(m->ev),
-                      .src = (uint16_t)from, .dst = (uint16_t)to,
-                      .kind = SIM_EV_MSG_SEND, .what = (uint8_t)type};
-        if (sim_ev_on(m->ev, SIM_EV_MSG_SEND))
-            sim_ev_push(m->ev, &e);
-        e.kind = SIM_EV_MSG_RECV;
-        e.cycle = arrive;
-        if (sim_ev_on(m->ev, SIM_EV_MSG_RECV))
-            sim_ev_push(m->ev, &e);
-    }
-    return arrive;
+    /* The interconnect publishes its MSG_SEND / MSG_RECV events. */
+    return noc_send_tagged(m->noc, from, to,
+                           data ? m->data_bytes : m->cfg.ctrl_bytes, t,
+                           (uint8_t)type);
 }
 
 static uint32_t core_router(const MemSys *m, uint32_t core)
@@ -771,11 +755,8 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
 
     if (l1_hit(m, core, line, write, &lat, &l))
         return lat;
-    if (m->ev) {
-        m->ev_hart = h->hartid;
-        m->ev_line = line;
-        noc_event_hart(m->noc, h->hartid);
-    }
+    if (m->ev)
+        noc_event_cause(m->noc, h->hartid, line);
     k->l1s.accesses++;
     t += m->cfg.l1d_latency;
     uint8_t st = l ? l->state : COH_I;

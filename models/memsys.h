@@ -10,8 +10,8 @@
  *
  * May depend on: isa/isa.h (the access contract), models/cache.h,
  * models/missclass.h, models/noc.h, models/memctl.h, models/flatmem.h
- * (its per-hart counters), sim/events.h (it publishes ACCESS, MSG_SEND,
- * MSG_RECV and, through the interconnect, LINK events).
+ * (its per-hart counters), sim/events.h (it publishes ACCESS events,
+ * and through the interconnect MSG_SEND, MSG_RECV and LINK events).
  */
 #ifndef PARSIM_MODELS_MEMSYS_H
 #define PARSIM_MODELS_MEMSYS_H

@@ -85,8 +85,9 @@ typedef struct Link {
 
 struct Noc {
     NocConfig cfg;
-    SimEvBus *ev;             /* LINK events (NULL: none) */
-    uint32_t ev_hart;         /* the hart whose request is under way */
+    SimEvBus *ev;             /* events (NULL: none) */
+    uint32_t ev_hart;         /* the request under way: its hart and */
+    uint32_t ev_addr;         /* address (a coherence message: the line) */
     uint32_t width, height;   /* grid shape; ring: R x 1 */
     bool wrap;                /* ring and torus */
     uint32_t nlinks;
@@ -354,6 +355,35 @@ uint32_t noc_route(const Noc *n, uint32_t src, uint32_t dst,
 
 /* One link taken by a packet ready at t; returns when it reaches the far
  * end.  The caller adds router latency between links. */
+/* A packet's MSG_SEND and MSG_RECV events (one id on both), out of line:
+ * sending is the hot path. */
+static __attribute__((noinline)) void msg_events(Noc *n, uint32_t src,
+                                                 uint32_t dst, uint64_t t,
+                                                 uint64_t arrive, uint8_t tag)
+{
+    SimEvent e = {.cycle = t, .end = arrive, .hart = n->ev_hart,
+                  .addr = n->ev_addr, .id = sim_ev_new_id(n->ev),
+                  .src = (uint16_t)src, .dst = (uint16_t)dst,
+                  .kind = SIM_EV_MSG_SEND, .what = tag};
+    if (sim_ev_on(n->ev, SIM_EV_MSG_SEND))
+        sim_ev_push(n->ev, &e);
+    e.kind = SIM_EV_MSG_RECV;
+    e.cycle = arrive;
+    if (sim_ev_on(n->ev, SIM_EV_MSG_RECV))
+        sim_ev_push(n->ev, &e);
+}
+
+/* A LINK event, out of line: cross() is the hot path. */
+static __attribute__((noinline)) void link_event(Noc *n, const Link *l,
+                                                 uint64_t enter, uint64_t occ)
+{
+    if (sim_ev_on(n->ev, SIM_EV_LINK))
+        sim_ev_push(n->ev, &(SimEvent){
+            .cycle = enter, .end = enter + occ, .hart = n->ev_hart,
+            .id = (uint32_t)(l - n->link), .src = (uint16_t)l->from,
+            .dst = (uint16_t)l->to, .kind = SIM_EV_LINK});
+}
+
 static inline uint64_t cross(Noc *n, Link *l, uint64_t t, uint32_t bytes,
                              uint64_t occ, uint32_t latency)
 {
@@ -362,11 +392,8 @@ static inline uint64_t cross(Noc *n, Link *l, uint64_t t, uint32_t bytes,
     l->packets++;
     l->bytes += bytes;
     l->busy += occ;
-    if (sim_ev_on(n->ev, SIM_EV_LINK))
-        sim_ev_push(n->ev, &(SimEvent){
-            .cycle = enter, .end = enter + occ, .hart = n->ev_hart,
-            .id = (uint32_t)(l - n->link), .src = (uint16_t)l->from,
-            .dst = (uint16_t)l->to, .kind = SIM_EV_LINK});
+    if (__builtin_expect(n->ev != NULL, 0))
+        link_event(n, l, enter, occ);
     return enter + latency + occ;
 }
 
@@ -383,6 +410,8 @@ uint64_t noc_send_tagged(Noc *n, uint32_t src, uint32_t dst, uint32_t bytes,
         if (n->log_len < NOC_LOG)
             n->log_len++;
     }
+    if (__builtin_expect(n->ev != NULL, 0))
+        msg_events(n, src, dst, t, arrive, tag);
     return arrive;
 }
 
@@ -453,7 +482,11 @@ static uint64_t send_route(Noc *n, uint32_t src, uint32_t dst,
 
 void noc_set_events(Noc *n, SimEvBus *ev) { n->ev = ev; }
 
-void noc_event_hart(Noc *n, uint32_t hart) { n->ev_hart = hart; }
+void noc_event_cause(Noc *n, uint32_t hart, uint32_t addr)
+{
+    n->ev_hart = hart;
+    n->ev_addr = addr;
+}
 
 uint32_t noc_link_count(const Noc *n)
 {

@@ -19,7 +19,8 @@
  * plus router_latency at each router it passes through.  A packet from a
  * router to itself takes no time.
  *
- * May depend on: sim/events.h (it publishes LINK events), models/slots.h
+ * May depend on: sim/events.h (it publishes message and link events),
+ * models/slots.h
  * (link calendars).  Timing only.
  */
 #ifndef PARSIM_MODELS_NOC_H
@@ -92,10 +93,12 @@ uint32_t noc_in_flight(const Noc *n, uint64_t t, NocPacket *out,
 uint32_t noc_route(const Noc *n, uint32_t src, uint32_t dst,
                    uint32_t *links, uint32_t max);
 
-/* Publish a LINK event for every link a packet occupies into ev (NULL:
- * none), charged to the hart last named by noc_event_hart. */
+/* Publish events into ev (NULL: none): MSG_SEND and MSG_RECV for every
+ * packet (what = its tag), LINK for every link it occupies, charged to
+ * the hart and address last named by noc_event_cause (the request the
+ * packets serve). */
 void noc_set_events(Noc *n, SimEvBus *ev);
-void noc_event_hart(Noc *n, uint32_t hart);
+void noc_event_cause(Noc *n, uint32_t hart, uint32_t addr);
 
 uint32_t noc_link_count(const Noc *n);
 void noc_link_stats(const Noc *n, uint32_t link, NocLinkStats *out);

@@ -19,9 +19,11 @@
  *              result = 0 for an L1 hit, 1 + MissClass for a miss (and
  *              SIM_EV_UPGRADE for a write to a line held shared),
  *              addr = the address, end = the cycle the data is ready
- *   MSG_SEND   a coherence message leaves router src for router dst:
- *              what = CohMsg, addr = the line, id = the message (the same
- *              id on its MSG_RECV), end = when it arrives
+ *   MSG_SEND   a message leaves router src for router dst (published by
+ *              the interconnect): what = the sender's tag (a coherence
+ *              message: its CohMsg), addr = what it is about (the line),
+ *              id = the message (the same id on its MSG_RECV), end = when
+ *              it arrives
  *   MSG_RECV   that message reaches dst (cycle = arrival)
  *   LINK       a packet occupies link `id` from cycle to end
  *   LOCK       a lock annotation: what = PARSIM_LOCK_TRY / ACQUIRED /
