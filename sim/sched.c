@@ -302,13 +302,20 @@ static bool det_step(SimMachine *m, uint64_t pause)
     return true;
 }
 
-/* A region still open when the run ends ends with it. */
-static void close_region(SimMachine *m)
+/* Parallel mode: a region begin or end the services deferred to the
+ * barrier, where every hart has stopped. */
+static void apply_pending_region(SimMachine *m)
 {
     if (m->roi.pending >= 0) {
         sim_roi_mark(m, m->roi.pending == 1, m->roi.pending_cycle);
         m->roi.pending = -1;
     }
+}
+
+/* A region still open when the run ends ends with it. */
+static void close_region(SimMachine *m)
+{
+    apply_pending_region(m);
     if (m->roi.active) {
         uint64_t end = 0;
         for (uint32_t i = 0; i < m->nharts; i++)
@@ -403,10 +410,7 @@ static void between_quanta(Parallel *par)
                     sample(m, &m->harts[i]);
         }
     }
-    if (m->roi.pending >= 0) {
-        sim_roi_mark(m, m->roi.pending == 1, m->roi.pending_cycle);
-        m->roi.pending = -1;
-    }
+    apply_pending_region(m);
     if (m->ev.mask)
         sim_ev_deliver(&m->ev);
     par->done = __atomic_load_n(&m->stop, __ATOMIC_ACQUIRE) != 0;

@@ -107,10 +107,11 @@ static void fill_harts(SimSession *s, SimSnapshot *sn)
         o->wait_addr = h->wait_addr;
         o->lock_addr = h->lock_addr;
         o->acquisitions = h->st.acquisitions;
-        o->misses = l1_misses(m, h->core);
         if (m->memsys) {
             CacheStats cs;
             memsys_l1_stats(m->memsys, h->core, &cs);
+            for (int c = 0; c < MISS_CLASS_COUNT; c++)
+                o->misses += cs.misses[c];
             o->invalidations = cs.invalidations;
         }
         uint64_t busy = m->memsys ? memsys_busy_until(m->memsys, i)

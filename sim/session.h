@@ -65,7 +65,7 @@ typedef struct SnapHart {
     uint64_t cycle, instret;
     uint32_t x[32];
     uint64_t stall_memory, stall_fu, stall_blocked, stall_spin, stall_slot;
-    uint64_t misses, acquisitions, invalidations;  /* for "next event" */
+    uint64_t misses, acquisitions, invalidations;  /* for the inspector */
     uint32_t wait_addr, lock_addr;
     uint32_t code_base;       /* guest address of code[0] */
     uint8_t code[64];         /* bytes of instructions around pc */

@@ -227,7 +227,7 @@ static void csv_walk(FILE *f, const SimMachine *m, bool header)
         const Values *v = pass ? &roi : &whole;
         for (int gi = 0; gi < SIM_STAT_NGROUPS; gi++) {
             const StatGroup *g = &sim_stat_groups[gi];
-            if (!g->roi || gi == sim_stat_group("memory.hot_lines"))
+            if (!g->roi)
                 continue;
             int slot = 0;
             for (int d = 0; d < g->ndefs; d++) {
@@ -535,12 +535,12 @@ size_t sim_machine_stat_lines(const SimMachine *m, SimStatLine *out,
     sim_stat_init();
     Values whole = {m, NULL};
     size_t n = 0;
+    /* Links are many (a mesh of 64 has 224): the summary's busiest links
+     * and the window's heat map show them instead. */
+    int links = sim_stat_group("memory.links");
     for (int gi = 0; gi < SIM_STAT_NGROUPS && n < max; gi++) {
         const StatGroup *g = &sim_stat_groups[gi];
-        /* Links are many (a mesh of 64 has 224): the summary's busiest
-         * links and the window's heat map show them instead. */
-        if (!g->roi || !g->present(m) || !g->count(m) ||
-            gi == sim_stat_group("memory.links"))
+        if (!g->roi || !g->present(m) || !g->count(m) || gi == links)
             continue;
         int slot = 0;
         for (int d = 0; d < g->ndefs && n < max; d++) {
