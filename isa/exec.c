@@ -228,6 +228,7 @@ bool isa_hart_init(IsaHart *h, uint32_t hartid, uint32_t entry)
     dc_flush(h->dc);
     h->dc->gen = 0;
     h->hartid = hartid;
+    h->mhartid = hartid;
     h->pc = entry;
     /* FS starts at Initial rather than Off: parsim does not trap F
      * instructions on FS=Off, so saying "on" is the honest value. */
@@ -302,7 +303,7 @@ bool isa_csr_read(IsaHart *h, uint32_t csr, uint32_t *val)
     case ISA_CSR_MARCHID:   v = h->marchid; break;
     case ISA_CSR_MVENDORID:
     case ISA_CSR_MIMPID:    v = 0; break;
-    case ISA_CSR_MHARTID:   v = h->hartid; break;
+    case ISA_CSR_MHARTID:   v = h->mhartid; break;
     default:
         return false;
     }

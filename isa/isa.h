@@ -119,7 +119,10 @@ typedef struct IsaHart {
     uint32_t fcsr;            /* frm in bits 7:5, fflags in bits 4:0 */
     uint64_t cycle;           /* local clock, read by rdcycle/mcycle */
     uint64_t instret;         /* retired instructions, rdinstret/minstret */
-    uint32_t hartid;          /* mhartid */
+    uint32_t hartid;          /* the machine's index of the hart */
+    uint32_t mhartid;         /* what mhartid reads: hartid, or its index
+                                 within its node when nodes are separate
+                                 machines (ranks) */
     uint32_t marchid;         /* marchid: the environment names itself */
     uint32_t mstatus, mie, mip, mtvec, mscratch, mepc, mcause, mtval;
     uint32_t resv_addr;       /* LR/SC reservation */

@@ -1197,7 +1197,7 @@ END_TEST
 
 START_TEST(test_csr_basic)
 {
-    hart.hartid = 3;
+    hart.hartid = hart.mhartid = 3;
     uint32_t prog[] = {
         CSR(ISA_OP_csrrs, 5, ISA_CSR_MISA, 0),
         CSR(ISA_OP_csrrs, 6, ISA_CSR_MHARTID, 0),
@@ -1278,7 +1278,8 @@ END_TEST
 START_TEST(test_csr_api)
 {
     uint32_t v = 0;
-    hart.hartid = 7;
+    hart.hartid = 9;
+    hart.mhartid = 7;                  /* what mhartid reads (ranks: local) */
     ck_assert(isa_csr_read(&hart, ISA_CSR_MHARTID, &v));
     ck_assert_uint_eq(v, 7);
     ck_assert(!isa_csr_write(&hart, ISA_CSR_MHARTID, 1));
