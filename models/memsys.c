@@ -262,6 +262,12 @@ bool memsys_config_check(const MemSysConfig *c, char *err, size_t errlen)
                  "and at least a line", c->page_size);
         return false;
     }
+    if (c->placement == PLACE_PRIVATE &&
+        (c->private_shift > 31 || c->nodes > (1ull << (32 - c->private_shift)))) {
+        snprintf(err, errlen, "%u nodes of 2^%u bytes do not fit in 32-bit "
+                 "addresses", c->nodes, c->private_shift);
+        return false;
+    }
     if (c->placement == PLACE_BOUND && c->bound_node >= c->nodes) {
         snprintf(err, errlen, "numa.bound_node = %u but there are %u nodes",
                  c->bound_node, c->nodes);
@@ -299,6 +305,10 @@ MemSys *memsys_new(const MemSysConfig *c)
     if (!m)
         return NULL;
     m->cfg = *c;
+    if (c->placement != PLACE_PRIVATE) {     /* one memory: as it is */
+        m->cfg.addr_mask = ~0u;
+        memset(m->cfg.core_tag, 0, sizeof m->cfg.core_tag);
+    }
     m->line_shift = log2u(c->l1d.line);
     m->page_shift = log2u(c->page_size);
     m->data_bytes = c->l1d.line + c->ctrl_bytes;
@@ -371,6 +381,8 @@ int memsys_home(const MemSys *m, uint32_t addr)
         return (int)(page % m->cfg.nodes);
     case PLACE_BOUND:
         return (int)m->cfg.bound_node;
+    case PLACE_PRIVATE:
+        return (int)(addr >> m->cfg.private_shift);
     case PLACE_FIRST_TOUCH: {
         const Dir *d = &m->pages;
         size_t j = hash32(page + 1) & (d->cap - 1);
@@ -815,6 +827,9 @@ access(MemSys *m, const IsaHart *h, uint32_t addr, IsaAccessKind kind,
 {
     uint32_t r;
     uint8_t res = SIM_EV_HIT;
+    uint32_t guest = addr;
+    addr = (addr & m->cfg.addr_mask) |
+           m->cfg.core_tag[h->hartid / m->cfg.threads_per_core];
     if (!m->cfg.locked) {
         if (traced)
             m->miss_res = SIM_EV_HIT;
@@ -852,7 +867,7 @@ access(MemSys *m, const IsaHart *h, uint32_t addr, IsaAccessKind kind,
     if (traced && sim_ev_on(m->ev, SIM_EV_ACCESS))
         sim_ev_push(m->ev, &(SimEvent){
             .cycle = h->cycle, .end = h->cycle + r, .hart = h->hartid,
-            .addr = addr, .kind = SIM_EV_ACCESS, .what = (uint8_t)kind,
+            .addr = guest, .kind = SIM_EV_ACCESS, .what = (uint8_t)kind,
             .result = res});
     return r;
 }
@@ -908,6 +923,20 @@ const MemCtl *memsys_memctl(const MemSys *m, uint32_t node)
 }
 const Noc *memsys_noc(const MemSys *m) { return m->noc; }
 
+Noc *memsys_shared_noc(MemSys *m) { return m->noc; }
+
+void memsys_lock(MemSys *m)
+{
+    if (m->cfg.locked)
+        pthread_mutex_lock(&m->lock);
+}
+
+void memsys_unlock(MemSys *m)
+{
+    if (m->cfg.locked)
+        pthread_mutex_unlock(&m->lock);
+}
+
 static uint64_t heat(const LineStats *s)
 {
     return s->invalidations + s->transfers;
@@ -938,7 +967,8 @@ size_t memsys_hot_lines(const MemSys *m, LineStats *out, size_t n)
 
 int memsys_l1_state(const MemSys *m, uint32_t core, uint32_t addr)
 {
-    uint32_t line = addr & ~(m->cfg.l1d.line - 1);
+    uint32_t line = ((addr & m->cfg.addr_mask) | m->cfg.core_tag[core]) &
+                    ~(m->cfg.l1d.line - 1);
     CacheLine *l = cache_lookup(m->core[core].l1, line, false);
     return l ? l->state : COH_I;
 }
@@ -952,7 +982,10 @@ void memsys_l1_dump(const MemSys *m, uint32_t core, uint8_t *state,
         for (uint32_t w = 0; w < ways; w++) {
             const CacheLine *l = cache_line_at(c, s, w);
             state[s * ways + w] = l->state;
-            addr[s * ways + w] = l->addr;
+            addr[s * ways + w] = l->addr && m->cfg.placement == PLACE_PRIVATE
+                                     ? m->cfg.ram_base |
+                                           (l->addr & ((1u << m->cfg.private_shift) - 1))
+                                     : l->addr;
         }
 }
 

@@ -36,7 +36,11 @@ extern const char *const coh_state_names[COH_STATE_COUNT];
 typedef enum CohProtocol { COH_MSI, COH_MESI, COH_MOESI } CohProtocol;
 typedef enum CohOrg { COH_SNOOP, COH_DIRECTORY } CohOrg;
 typedef enum MemPlacement {
-    PLACE_INTERLEAVED, PLACE_FIRST_TOUCH, PLACE_BOUND
+    PLACE_INTERLEAVED, PLACE_FIRST_TOUCH, PLACE_BOUND,
+    PLACE_PRIVATE             /* each node its own memory (ranks): a core's
+                                 address a is the hierarchy's
+                                 (a & addr_mask) | core_tag[core], homed
+                                 at that >> private_shift */
 } MemPlacement;
 
 /* Message types, counted per run.  ORDER MSG: coh_msg_names. */
@@ -75,6 +79,12 @@ typedef struct MemSysConfig {
     uint32_t bound_node;
     uint32_t page_size;
     uint32_t ctrl_bytes;      /* size of a control message */
+    uint32_t addr_mask;       /* PLACE_PRIVATE: the bits of an address that
+                                 stay (others: all ones) */
+    uint32_t core_tag[64];    /* PLACE_PRIVATE: its node's bits */
+    uint32_t private_shift;   /* PLACE_PRIVATE: address bits of a node */
+    uint32_t ram_base;        /* PLACE_PRIVATE: guest RAM's first address
+                                 (what the views show a line as) */
     bool locked;              /* several host threads share it: lock */
 } MemSysConfig;
 
@@ -123,6 +133,12 @@ void memsys_llc_stats(const MemSys *m, uint32_t node, CacheStats *out);
 uint64_t memsys_msg_count(const MemSys *m, CohMsg t);
 const MemCtl *memsys_memctl(const MemSys *m, uint32_t node);
 const Noc *memsys_noc(const MemSys *m);
+/* The interconnect, for other traffic on it (message passing), and the
+ * lock that serialises its users when several host threads share the
+ * hierarchy (config.locked; otherwise these do nothing). */
+Noc *memsys_shared_noc(MemSys *m);
+void memsys_lock(MemSys *m);
+void memsys_unlock(MemSys *m);
 /* The n lines with the most invalidations + transfers, hottest first;
  * returns how many were written. */
 size_t memsys_hot_lines(const MemSys *m, LineStats *out, size_t n);

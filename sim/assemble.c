@@ -57,10 +57,14 @@ static bool build_memsys(SimMachine *m, char *err, size_t errlen)
     mc.noc.topology = topo;
     /* On a bus every core and every node's home has its own port, so that
      * every message crosses (and occupies) the one shared link. */
-    mc.noc.routers = topo == NOC_BUS ? c->cores + c->numa_nodes : c->cores;
+    /* Ranks: a router per node, its cores and its interface on it (the
+     * node's own bus is not modelled); else a router per core. */
+    uint32_t tiles = m->nranks ? m->nranks : c->cores;
+    mc.noc.routers = topo == NOC_BUS && !m->nranks ? c->cores + c->numa_nodes
+                                                   : tiles;
     uint32_t w = c->noc_width;
     if ((topo == NOC_MESH || topo == NOC_TORUS) && w == 0)
-        for (w = 1; w * w < c->cores || c->cores % w; w++)
+        for (w = 1; w * w < tiles || tiles % w; w++)
             ;
     mc.noc.width = topo == NOC_MESH || topo == NOC_TORUS ? w : 0;
     mc.noc.link_latency = c->link_latency;
@@ -68,15 +72,33 @@ static bool build_memsys(SimMachine *m, char *err, size_t errlen)
     mc.noc.link_bytes_per_cycle = c->link_bytes_per_cycle;
     uint32_t per_node = c->numa_nodes ? c->cores / c->numa_nodes : 1;
     for (uint32_t i = 0; i < c->cores && i < 64; i++)
-        mc.core_router[i] = i;
+        mc.core_router[i] = m->nranks ? i / c->cores_per_node : i;
     for (uint32_t n = 0; n < c->numa_nodes && n < 64; n++)
-        mc.node_router[n] = topo == NOC_BUS ? c->cores + n : n * per_node;
+        mc.node_router[n] = m->nranks ? n
+                          : topo == NOC_BUS ? c->cores + n : n * per_node;
     mc.mem_latency = c->dram_latency;
     mc.mem_bytes_per_cycle = c->mem_bytes_per_cycle;
     mc.placement = (MemPlacement)c->placement;
     mc.bound_node = c->bound_node;
     mc.page_size = c->page_size;
     mc.ctrl_bytes = c->ctrl_bytes;
+    if (m->nranks) {
+        /* Ranks' memories are separate: the hierarchy tells their lines
+         * apart by the node's bits above a span of the address. */
+        uint32_t shift = 12;
+        while ((1ull << shift) < c->ram_size && shift < 31)
+            shift++;
+        while (shift > 12 && ((uint64_t)m->nranks << shift) > (1ull << 32))
+            shift--;
+        mc.placement = PLACE_PRIVATE;
+        mc.private_shift = shift;
+        mc.addr_mask = (uint32_t)((1ull << shift) - 1);
+        mc.ram_base = c->ram_base;
+        for (uint32_t i = 0; i < c->cores && i < 64; i++)
+            mc.core_tag[i] = (uint32_t)((uint64_t)(i / c->cores_per_node)
+                                        << shift);
+        m->rank_span = 1ull << shift;
+    }
     mc.locked = c->mode == SIM_MODE_PARALLEL && c->host_threads > 1;
     if (!memsys_config_check(&mc, err, errlen))
         return false;
@@ -106,15 +128,20 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
                  int argc, char **argv, char *err, size_t errlen)
 {
     m->cfg = *cfg;
+    sim_config_resolve(&m->cfg);
+    cfg = &m->cfg;
     m->prog = prog;
     m->argc = argc;
     m->argv = argv;
     m->roi.pending = -1;
     m->status = -1;
+    m->end_status = -1;
+    m->nranks = cfg->ranks;
     pthread_mutex_init(&m->lock, NULL);
     if (!sim_config_check(cfg, err, errlen))
         return false;
     m->nharts = cfg->cores * cfg->threads_per_core;
+    m->harts_per_rank = m->nranks ? m->nharts / m->nranks : m->nharts;
     if (!sim_ev_init(&m->ev, m->nharts)) {
         snprintf(err, errlen, "out of memory");
         return false;
@@ -144,6 +171,29 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
     }
     if (!sim_elf_load(prog, &m->mem, err, errlen))
         return false;
+    /* Each further rank: its own RAM with its own copy of the program. */
+    if (m->nranks > 1) {
+        m->rank_mem = calloc(m->nranks - 1, sizeof *m->rank_mem);
+        if (!m->rank_mem) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        for (uint32_t r = 1; r < m->nranks; r++) {
+            IsaMem *x = &m->rank_mem[r - 1];
+            x->base = cfg->ram_base;
+            x->size = cfg->ram_size;
+            x->ram = calloc(1, cfg->ram_size);
+            x->code_map = calloc(1, (cfg->ram_size >> ISA_CODE_BLOCK_SHIFT) /
+                                        8 + 1);
+            if (!x->ram || !x->code_map) {
+                snprintf(err, errlen, "cannot allocate %u MiB of simulated "
+                         "RAM for rank %u", cfg->ram_size >> 20, r);
+                return false;
+            }
+            if (!sim_elf_load(prog, x, err, errlen))
+                return false;
+        }
+    }
     /* parsim-cc programs put their stacks below __stack: with a smaller
      * RAM they would fault at the first push, far from the cause. */
     const SimSymbol *stack = sim_elf_symbol(prog, "__stack");
@@ -163,7 +213,8 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
     }
     for (uint32_t c = 0; c < cfg->cores; c++) {
         IsaEnv *env = &m->core_env[c];
-        env->mem = &m->mem;
+        uint32_t rank = m->nranks ? c / cfg->cores_per_node : 0;
+        env->mem = rank ? &m->rank_mem[rank - 1] : &m->mem;
         if (cfg->timing) {
             memcpy(env->cost, cfg->cost, sizeof env->cost);
             env->access = m->memsys ? memsys_access : flatmem_access;
@@ -191,6 +242,9 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
             return false;
         }
         h->isa.marchid = PARSIM_MARCHID;
+        /* A rank's node is a machine of its own: its harts count from 0. */
+        h->rank = i / m->harts_per_rank;
+        h->isa.mhartid = i % m->harts_per_rank;
         h->core = i / cfg->threads_per_core;
         h->thread = i % cfg->threads_per_core;
         h->env = &m->core_env[h->core];
@@ -208,6 +262,17 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
     m->sh.stack_base = ram_top;
     m->sh.stack_limit = ram_top - (ram_top - m->sh.heap_base) / 2;
     m->sh.heap_limit = m->sh.stack_limit;
+    /* More ranks than spans of the whole RAM: the hierarchy folds each
+     * rank's addresses into a smaller span, which the heap must not
+     * leave (the stacks fold into its top). */
+    if (m->rank_span && m->rank_span < cfg->ram_size) {
+        uint32_t stacks = 64u << 16;
+        uint32_t top = cfg->ram_base + (uint32_t)m->rank_span - stacks;
+        if (m->sh.heap_limit > top)
+            m->sh.heap_limit = top;
+    }
+    if (!sim_mp_init(m, err, errlen))
+        return false;
     return true;
 }
 
@@ -242,7 +307,13 @@ void sim_machine_free(SimMachine *m)
     free(m->flat.hart);
     free(m->slot_wait);
     free(m->locks);
+    sim_mp_free(m);
     memsys_free(m->memsys);
+    for (uint32_t r = 1; m->rank_mem && r < m->nranks; r++) {
+        free(m->rank_mem[r - 1].ram);
+        free(m->rank_mem[r - 1].code_map);
+    }
+    free(m->rank_mem);
     free(m->mem.ram);
     free(m->mem.code_map);
     pthread_mutex_destroy(&m->lock);

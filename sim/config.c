@@ -44,6 +44,10 @@ static const char *const place_names[] = {"interleaved", "first_touch",
      what ": cycles of a hit", NULL},                                        \
     {sec ".replacement", K_ENUM, offsetof(SimConfig, field.repl), 0, 2,     \
      what ": lru, plru or random (fixed seed)", repl_names}
+static const char *const allreduce_names[] = {"auto", "recursive_doubling",
+                                             "ring", NULL};
+static const char *const alltoall_names[] = {"auto", "linear", "pairwise",
+                                            NULL};
 static const char *const mode_names[] = {"deterministic", "parallel", NULL};
 
 #define COST(cls) offsetof(SimConfig, cost) + (cls) * sizeof(uint32_t)
@@ -157,6 +161,31 @@ static const ConfigKey keys[] = {
      "numa.placement = bound: the node", NULL},
     {"numa.page_size", K_SIZE, offsetof(SimConfig, page_size), 64, 1u << 30,
      "bytes per page for placement", NULL},
+    {"mp.ranks", K_U32, offsetof(SimConfig, ranks), 0, 64,
+     "message passing (--ranks): nodes with private memories, one MPI rank "
+     "each; sets machine.cores and numa.nodes (0: one shared memory)", NULL},
+    {"mp.cores_per_node", K_U32, offsetof(SimConfig, cores_per_node), 1, 64,
+     "with ranks: cores per node, coherent within the node", NULL},
+    {"mp.send_overhead", K_U32, offsetof(SimConfig, mp_o_send), 0, 1000000,
+     "LogGP o on the sender: CPU cycles per message sent", NULL},
+    {"mp.recv_overhead", K_U32, offsetof(SimConfig, mp_o_recv), 0, 1000000,
+     "LogGP o on the receiver: CPU cycles per message received", NULL},
+    {"mp.gap", K_U32, offsetof(SimConfig, mp_gap), 0, 1000000,
+     "LogGP g: least cycles between two messages leaving an interface",
+     NULL},
+    {"mp.eager_threshold", K_SIZE, offsetof(SimConfig, mp_eager), 0,
+     1u << 30, "largest message sent eagerly; longer ones wait for the "
+     "receive (rendezvous)", NULL},
+    {"mp.packet_bytes", K_SIZE, offsetof(SimConfig, mp_packet), 1, 1u << 20,
+     "payload bytes per packet", NULL},
+    {"mp.header_bytes", K_U32, offsetof(SimConfig, mp_header), 0, 4096,
+     "header bytes per packet (a request- or clear-to-send is one header)",
+     NULL},
+    {"mp.allreduce", K_ENUM, offsetof(SimConfig, mp_allreduce), 0, 2,
+     "MPI_Allreduce: auto (by size), recursive_doubling or ring",
+     allreduce_names},
+    {"mp.alltoall", K_ENUM, offsetof(SimConfig, mp_alltoall), 0, 2,
+     "MPI_Alltoall: auto (by size), linear or pairwise", alltoall_names},
 };
 
 void sim_config_defaults(SimConfig *c)
@@ -164,6 +193,13 @@ void sim_config_defaults(SimConfig *c)
     memset(c, 0, sizeof *c);
     c->ram_base = 0x80000000u;
     c->ram_size = 128u << 20;
+    c->cores_per_node = 1;
+    c->mp_o_send = 100;
+    c->mp_o_recv = 100;
+    c->mp_gap = 20;
+    c->mp_eager = 4096;
+    c->mp_packet = 256;
+    c->mp_header = 16;
     c->clock_hz = 1000000000u;
     c->timing = true;
     c->progress = true;
@@ -405,8 +441,22 @@ bool sim_config_load(SimConfig *c, const char *name, char *err,
     return true;
 }
 
+void sim_config_resolve(SimConfig *c)
+{
+    if (!c->ranks)
+        return;
+    c->cores = c->ranks * c->cores_per_node;
+    c->numa_nodes = c->ranks;
+}
+
 bool sim_config_check(const SimConfig *c, char *err, size_t errlen)
 {
+    if (c->ranks && (uint64_t)c->ranks * c->cores_per_node > SIM_MAX_HARTS) {
+        snprintf(err, errlen, "mp.ranks x mp.cores_per_node = %u cores; "
+                 "parsim runs at most %d", c->ranks * c->cores_per_node,
+                 SIM_MAX_HARTS);
+        return false;
+    }
     uint64_t harts = (uint64_t)c->cores * c->threads_per_core;
     if (harts > SIM_MAX_HARTS) {
         snprintf(err, errlen, "machine.cores x machine.threads_per_core = "

@@ -57,6 +57,14 @@ typedef struct SimConfig {
     uint32_t link_latency, router_latency, link_bytes_per_cycle;
     uint32_t ctrl_bytes;
     uint32_t numa_nodes, placement, bound_node, page_size;
+    uint32_t ranks;                 /* message passing: nodes with private
+                                       memories, one rank each; 0: none */
+    uint32_t cores_per_node;        /* with ranks */
+    uint32_t mp_o_send, mp_o_recv;  /* LogGP o: CPU cycles per message */
+    uint32_t mp_gap;                /* LogGP g: cycles between messages */
+    uint32_t mp_eager;              /* eager threshold, bytes */
+    uint32_t mp_packet, mp_header;  /* bytes of payload, header a packet */
+    uint32_t mp_allreduce, mp_alltoall;   /* algorithm choices (enums) */
     uint32_t mt_policy;             /* SimMtPolicy */
     uint32_t switch_penalty;        /* cycles to switch threads on a stall */
     uint32_t stall_threshold;       /* stalls this long (or longer) switch */
@@ -92,6 +100,11 @@ ISA_WARN_UNUSED bool sim_config_load(SimConfig *c, const char *name,
  * a reason. */
 ISA_WARN_UNUSED bool sim_config_check(const SimConfig *c, char *err,
                                       size_t errlen);
+
+/* A machine with ranks: machine.cores and numa.nodes follow from
+ * mp.ranks and mp.cores_per_node.  Does nothing without ranks.  Call
+ * before sim_config_check. */
+void sim_config_resolve(SimConfig *c);
 
 /* Print every key with its current value and meaning. */
 void sim_config_print_keys(const SimConfig *c, FILE *f);

@@ -34,6 +34,18 @@
  *   ROI        the region of interest begins (what = 0) or ends (1)
  *   SAMPLE     a hart's progress, at least every sample period of its
  *              clock while somebody listens: end = instructions retired
+ *   MP_CALL    a hart enters (what = 0) or leaves (1) a message-passing
+ *              library call: result = PARSIM_MPI_*, addr = the call site
+ *              (nested calls are published too; the outermost is the
+ *              program's)
+ *   MP_SEND    a rank posts a message: src = its rank, dst = the
+ *              destination rank, addr = bytes, what = 0 eager or 1
+ *              rendezvous, id = the message's number (the same on its
+ *              MP_RECV), end = when its data (eager) or its
+ *              request-to-send (rendezvous) reaches the destination
+ *   MP_RECV    a receive of that message completes (in the receiving
+ *              hart's buffer, at its completion): src, dst, addr, id as
+ *              on the MP_SEND
  *
  * May depend on: the C library only.
  */
@@ -46,7 +58,8 @@
 
 typedef enum SimEvKind {
     SIM_EV_ACCESS, SIM_EV_MSG_SEND, SIM_EV_MSG_RECV, SIM_EV_LINK,
-    SIM_EV_LOCK, SIM_EV_HART, SIM_EV_ROI, SIM_EV_SAMPLE, SIM_EV_KIND_COUNT
+    SIM_EV_LOCK, SIM_EV_HART, SIM_EV_ROI, SIM_EV_SAMPLE, SIM_EV_MP_CALL,
+    SIM_EV_MP_SEND, SIM_EV_MP_RECV, SIM_EV_KIND_COUNT
 } SimEvKind;
 extern const char *const sim_ev_kind_names[SIM_EV_KIND_COUNT];
 

@@ -19,13 +19,16 @@
 #include "models/flatmem.h"
 #include "models/memsys.h"
 #include "models/mtcore.h"
+#include "models/nic.h"
 #include "programs/runtime/parsim_ecall.h"
 #include "sim/machine.h"
 
 typedef enum SimHartState {
     SIM_HART_RUNNABLE,
     SIM_HART_WAITING,         /* blocked in the WAIT service */
-    SIM_HART_PARKED           /* in wfi: nothing in parsim sends interrupts */
+    SIM_HART_PARKED,          /* in wfi: nothing in parsim sends interrupts */
+    SIM_HART_MPWAIT,          /* blocked in a message-passing wait or probe */
+    SIM_HART_EXITED           /* its rank has exited (ranks only) */
 } SimHartState;
 
 /* Per-hart statistics beyond what the ISA and memory model count. */
@@ -35,6 +38,11 @@ typedef struct SimHartStats {
                                  less the blocked ones */
     uint64_t acquisitions;    /* annotated lock acquisitions */
     uint64_t wakes_sent;
+    /* Message passing (sim/mp.c). */
+    uint64_t mp_time;         /* cycles inside the library's calls */
+    uint64_t mp_late_sender;  /* cycles blocked waiting for a message */
+    uint64_t mp_late_receiver;/* cycles a send waited for its receive */
+    uint64_t mp_overhead;     /* o_send + o_recv cycles charged */
 } SimHartStats;
 
 /* Cache-line aligned: neighbouring harts often run on different host
@@ -52,6 +60,16 @@ typedef struct SimHart {
     uint64_t lock_blocked0;   /* stats.blocked when TRY was seen */
     bool trying;
     int worker;               /* parallel mode: host thread that runs it */
+    uint32_t rank;            /* its node's rank (0 without ranks) */
+    /* MPWAIT: the request it waits for (0: a probe of mp_probe). */
+    uint32_t mp_req;
+    uint32_t mp_probe[4];     /* source, tag, context, status address */
+    uint32_t mp_status;       /* wait: where the status goes */
+    uint8_t mp_depth;         /* library calls it is in (NOTE) */
+    uint8_t mp_call;          /* PARSIM_MPI_* of the outermost */
+    uint32_t mp_site;         /* its call site (return address) */
+    uint64_t mp_since;        /* cycle the outermost was entered */
+    uint64_t mp_wait0;        /* late-sender + late-receiver at entry */
     uint64_t sampled;         /* cycle of its last SAMPLE event */
     SimHartStats st;
 } SimHart;
@@ -79,6 +97,7 @@ typedef struct SimRoi {
 /* Per annotated lock. */
 typedef struct SimLock {
     uint32_t addr;
+    uint32_t rank;            /* whose memory (ranks); else 0 */
     uint32_t kind;            /* PARSIM_KIND_* */
     int holder;               /* hart id, -1 when free */
     int last_core;            /* core of the last holder, -1 never held */
@@ -94,6 +113,14 @@ typedef struct SimHold {
 } SimHold;
 
 #define SIM_HOLDS 2048            /* the most recent holds kept */
+
+/* A library call site of the program, per rank (the summary's wait
+ * table). */
+typedef struct SimMpSite {
+    uint32_t rank, site;
+    uint8_t call;             /* PARSIM_MPI_* */
+    uint64_t calls, time, wait;
+} SimMpSite;
 
 struct SimMachine {
     SimConfig cfg;
@@ -125,6 +152,20 @@ struct SimMachine {
     int status;               /* exit status of the run */
     bool program_exited;      /* the program ended the run itself */
 
+    /* Message passing (sim/mp.c): ranks = nodes with their own RAM. */
+    uint32_t nranks;          /* 0: one shared memory */
+    uint32_t harts_per_rank;
+    IsaMem *rank_mem;         /* ranks 1..nranks-1 (rank 0's is mem) */
+    uint64_t rank_span;       /* bytes of the hierarchy's addresses per rank */
+    Nic *nic;
+    Noc *own_noc;             /* the flat model's interconnect for ranks */
+    uint32_t ranks_exited;
+    int rank_status;          /* first non-zero exit status of a rank */
+    SimMpSite *sites;
+    size_t nsites, sites_cap;
+    int end_status;           /* a service ended the run: its status, or
+                                 -1 (set under lock) */
+
     SimEvBus ev;              /* the event stream (sim/events.h) */
     SimRoi roi;
     int argc;                 /* the program's command line */
@@ -155,7 +196,7 @@ int sim_report_cycle_limit(SimMachine *m, const SimHart *h);
  * false with a reason for an unknown service; the caller reports it. */
 ISA_WARN_UNUSED bool sim_service_call(SimMachine *m, SimHart *h, char *err,
                                       size_t errlen);
-SimLock *sim_lock_find(const SimMachine *m, uint32_t addr);
+SimLock *sim_lock_find(const SimMachine *m, uint32_t rank, uint32_t addr);
 
 /* Every lock kind's names (ORDER PARSIM_KIND). */
 typedef struct SimLockKind {
@@ -163,6 +204,31 @@ typedef struct SimLockKind {
     const char *what;         /* "TTAS+backoff lock": messages */
 } SimLockKind;
 extern const SimLockKind sim_lock_kinds[PARSIM_KIND_COUNT];
+
+/* ---- mp.c: message passing ------------------------------------------------ */
+
+/* The ranks' interfaces, after the memory hierarchy; false with a
+ * reason. */
+bool sim_mp_init(SimMachine *m, char *err, size_t errlen);
+void sim_mp_free(SimMachine *m);
+/* A PARSIM_FN_MP_* service for hart h (under m->lock); false with a
+ * reason for a bad call. */
+bool sim_mp_service(SimMachine *m, SimHart *h, uint32_t fn, char *err,
+                    size_t errlen);
+/* Hart h's rank called exit(status): -1 while other ranks run, else the
+ * run's status. */
+int sim_mp_rank_exit(SimMachine *m, SimHart *h, int status);
+/* Node memory of hart h. */
+static inline IsaMem *sim_hart_mem(const SimHart *h)
+{
+    return h->env->mem;
+}
+/* "in MPI_Recv(source 1, tag 3) at ring.c:12": what a blocked or running
+ * hart of a rank is doing, for reports. */
+void sim_mp_describe(const SimMachine *m, const SimHart *h, char *buf,
+                     size_t len);
+/* The library call names (ORDER MPI_CALL). */
+extern const char *const sim_mpi_call_names[PARSIM_MPI_CALL_COUNT];
 
 /* ---- stats.c --------------------------------------------------------------- */
 

@@ -22,6 +22,8 @@ static void usage(FILE *f)
 {
     fputs(
         "usage: parsim run [options] PROGRAM.elf [ARGS...]\n"
+        "       parsim mpirun -n N [options] PROGRAM.elf [ARGS...]\n"
+        "                     (parsim run --ranks N ...)\n"
         "       parsim disasm PROGRAM.elf\n"
         "       parsim stats-fields   (the statistics, as docs/stats.md "
         "lists them)\n"
@@ -38,6 +40,9 @@ static void usage(FILE *f)
         "  --machine NAME     machine file: a preset (smp4, smt4x2, coarse4x4,\n"
         "                     many16: configs/NAME.ini) or a path to an .ini\n"
         "  --cores N          number of cores (default 1)\n"
+        "  --ranks N          message passing: N nodes, each with its own\n"
+        "                     memory and one MPI rank of the program\n"
+        "                     (mp.cores_per_node cores each; docs/mpi.md)\n"
         "  --threads-per-core T  hardware threads per core (default 1)\n"
         "  --host-threads N   parallel mode on N host threads (1: the\n"
         "                     deterministic default)\n"
@@ -251,7 +256,7 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
 
 enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
        O_NO_PROGRESS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
-       O_QUANTUM, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
+       O_QUANTUM, O_RANKS, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
        O_GUI_KEYS, O_GUI_SHOT, O_STATS_CSV, O_TRACE, O_TRACE_FROM,
        O_TRACE_TO, O_TRACE_MAX, O_TRACE_PNG };
 
@@ -264,41 +269,54 @@ static const char *option_key(int opt)
     case O_CORES: return "machine.cores";
     case O_TPC: return "machine.threads_per_core";
     case O_QUANTUM: return "run.quantum";
+    case O_RANKS: return "mp.ranks";
     default: return "?";
     }
 }
 
+/* The run command's options. */
+static const struct option opts[] = {
+    {"max-cycles", required_argument, 0, O_MAX_CYCLES},
+    {"ram-size", required_argument, 0, O_RAM},
+    {"set", required_argument, 0, O_SET},
+    {"list-keys", no_argument, 0, O_KEYS},
+    {"no-timing", no_argument, 0, O_NO_TIMING},
+    {"guest-traps", no_argument, 0, O_TRAPS},
+    {"quiet", no_argument, 0, 'q'},
+    {"no-progress", no_argument, 0, O_NO_PROGRESS},
+    {"machine", required_argument, 0, O_MACHINE},
+    {"cores", required_argument, 0, O_CORES},
+    {"threads-per-core", required_argument, 0, O_TPC},
+    {"host-threads", required_argument, 0, O_HOST_THREADS},
+    {"quantum", required_argument, 0, O_QUANTUM},
+    {"ranks", required_argument, 0, O_RANKS},
+    {"stats", required_argument, 0, O_STATS},
+    {"stats-csv", required_argument, 0, O_STATS_CSV},
+    {"gui", no_argument, 0, O_GUI},
+    {"paused", no_argument, 0, O_PAUSED},
+    {"snapshot", required_argument, 0, O_SNAPSHOT},
+    {"gui-size", required_argument, 0, O_GUI_SIZE},
+    {"gui-keys", required_argument, 0, O_GUI_KEYS},
+    {"gui-screenshot", required_argument, 0, O_GUI_SHOT},
+    {"trace", required_argument, 0, O_TRACE},
+    {"trace-from", required_argument, 0, O_TRACE_FROM},
+    {"trace-to", required_argument, 0, O_TRACE_TO},
+    {"trace-max-events", required_argument, 0, O_TRACE_MAX},
+    {"trace-png", required_argument, 0, O_TRACE_PNG},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0}};
+
+/* Does run option NAME (without its dashes) take a value? */
+static bool option_takes_value(const char *name)
+{
+    for (const struct option *o = opts; o->name; o++)
+        if (!strcmp(o->name, name))
+            return o->has_arg == required_argument;
+    return false;
+}
+
 static int cmd_run(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"max-cycles", required_argument, 0, O_MAX_CYCLES},
-        {"ram-size", required_argument, 0, O_RAM},
-        {"set", required_argument, 0, O_SET},
-        {"list-keys", no_argument, 0, O_KEYS},
-        {"no-timing", no_argument, 0, O_NO_TIMING},
-        {"guest-traps", no_argument, 0, O_TRAPS},
-        {"quiet", no_argument, 0, 'q'},
-        {"no-progress", no_argument, 0, O_NO_PROGRESS},
-        {"machine", required_argument, 0, O_MACHINE},
-        {"cores", required_argument, 0, O_CORES},
-        {"threads-per-core", required_argument, 0, O_TPC},
-        {"host-threads", required_argument, 0, O_HOST_THREADS},
-        {"quantum", required_argument, 0, O_QUANTUM},
-        {"stats", required_argument, 0, O_STATS},
-        {"stats-csv", required_argument, 0, O_STATS_CSV},
-        {"gui", no_argument, 0, O_GUI},
-        {"paused", no_argument, 0, O_PAUSED},
-        {"snapshot", required_argument, 0, O_SNAPSHOT},
-        {"gui-size", required_argument, 0, O_GUI_SIZE},
-        {"gui-keys", required_argument, 0, O_GUI_KEYS},
-        {"gui-screenshot", required_argument, 0, O_GUI_SHOT},
-        {"trace", required_argument, 0, O_TRACE},
-        {"trace-from", required_argument, 0, O_TRACE_FROM},
-        {"trace-to", required_argument, 0, O_TRACE_TO},
-        {"trace-max-events", required_argument, 0, O_TRACE_MAX},
-        {"trace-png", required_argument, 0, O_TRACE_PNG},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
     SimConfig cfg;
     sim_config_defaults(&cfg);
     char err[512];
@@ -317,7 +335,7 @@ static int cmd_run(int argc, char **argv)
         bool ok = true;
         switch (c) {
         case O_MAX_CYCLES: case O_RAM: case O_CORES: case O_TPC:
-        case O_QUANTUM:
+        case O_QUANTUM: case O_RANKS:
             ok = sim_config_set(&cfg, option_key(c), optarg, err, sizeof err);
             break;
         case O_SET: {
@@ -433,6 +451,7 @@ static int cmd_run(int argc, char **argv)
             return SIM_EXIT_USAGE;
         }
     }
+    sim_config_resolve(&cfg);
     if (!sim_config_check(&cfg, err, sizeof err)) {
         fprintf(stderr, "parsim: configuration: %s\n", err);
         return SIM_EXIT_USAGE;
@@ -540,6 +559,48 @@ static int cmd_disasm(int argc, char **argv)
     return 0;
 }
 
+/* parsim mpirun -n N [run options] PROGRAM [ARGS]: what a user of MPI
+ * tries first; -n (or -np) N becomes --ranks N. */
+static int cmd_mpirun(int argc, char **argv)
+{
+    char **v = calloc((size_t)argc + 2, sizeof *v);
+    if (!v)
+        return SIM_EXIT_USAGE;
+    int n = 0, i = 1;
+    bool ranks = false;
+    v[n++] = "run";
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "-np")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "parsim: mpirun: %s needs a number of "
+                        "ranks\n", argv[i]);
+                free(v);
+                return SIM_EXIT_USAGE;
+            }
+            v[n++] = "--ranks";
+            v[n++] = argv[++i];
+            ranks = true;
+            continue;
+        }
+        v[n++] = argv[i];
+        /* A run option's value is the next word: keep it with it. */
+        if (argv[i][1] == '-' && !strchr(argv[i], '=') && i + 1 < argc &&
+            option_takes_value(argv[i] + 2))
+            v[n++] = argv[++i];
+    }
+    if (!ranks) {
+        fprintf(stderr, "parsim: mpirun: how many ranks? (parsim mpirun -n 4 "
+                "prog.elf)\n");
+        free(v);
+        return SIM_EXIT_USAGE;
+    }
+    for (; i < argc; i++)
+        v[n++] = argv[i];
+    int rc = cmd_run(n, v);
+    free(v);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -558,6 +619,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run"))
         return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "mpirun"))
+        return cmd_mpirun(argc - 1, argv + 1);
     if (!strcmp(cmd, "disasm"))
         return cmd_disasm(argc - 1, argv + 1);
     if (!strcmp(cmd, "stats-fields")) {

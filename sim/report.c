@@ -103,12 +103,16 @@ static void describe_wait(const SimMachine *m, const SimHart *h, char *buf,
     int n;
     if (h->state == SIM_HART_PARKED) {
         n = snprintf(buf, len, "parked in wfi (no interrupt will come)");
+    } else if (h->state == SIM_HART_MPWAIT || h->state == SIM_HART_EXITED) {
+        n = 0;
+        sim_mp_describe(m, h, buf, len);
+        return;
     } else {
         describe_addr(m, h->wait_addr, addr, sizeof addr);
         n = snprintf(buf, len, "waits on %s", addr);
     }
     if (h->trying && n >= 0 && (size_t)n < len) {
-        const SimLock *l = sim_lock_find(m, h->lock_addr);
+        const SimLock *l = sim_lock_find(m, h->rank, h->lock_addr);
         describe_addr(m, h->lock_addr, addr, sizeof addr);
         int k = snprintf(buf + n, len - (size_t)n, ", trying to take %s %s",
                          l ? sim_lock_kinds[l->kind].what : "lock", addr);
@@ -127,7 +131,7 @@ static void caller_outside_runtime(const SimMachine *m, const SimHart *h,
     static const char *const runtime[] = {"parsim.h", "sync.c", "start.c",
                                           "crt0.S", "parsim_sync.h"};
     uint32_t ras[16];
-    int n = sim_elf_backtrace(m->prog, &m->mem, h->isa.pc, h->isa.x, ras,
+    int n = sim_elf_backtrace(m->prog, h->env->mem, h->isa.pc, h->isa.x, ras,
                               16);
     for (int i = 0; i < n; i++) {
         const char *file;
@@ -148,9 +152,44 @@ static void caller_outside_runtime(const SimMachine *m, const SimHart *h,
     }
 }
 
+/* Ranks: one line per rank, what its main hart (or the first blocked
+ * one) waits in, on whom, where. */
+static int report_rank_deadlock(SimMachine *m)
+{
+    fprintf(stderr, "parsim: deadlock: every rank is blocked or has exited, "
+            "and no message can arrive:\n");
+    for (uint32_t r = 0; r < m->nranks; r++) {
+        const SimHart *pick = NULL;
+        for (uint32_t i = 0; i < m->nharts && !pick; i++)
+            if (m->harts[i].rank == r &&
+                m->harts[i].state == SIM_HART_MPWAIT)
+                pick = &m->harts[i];
+        for (uint32_t i = 0; i < m->nharts && !pick; i++)
+            if (m->harts[i].rank == r && m->harts[i].isa.mhartid == 0)
+                pick = &m->harts[i];
+        if (!pick)
+            continue;
+        char what[1200];
+        if (pick->state == SIM_HART_MPWAIT || pick->state == SIM_HART_EXITED) {
+            sim_mp_describe(m, pick, what, sizeof what);
+        } else {
+            char loc[256], how[512], from[300] = "";
+            sim_elf_describe(m->prog, pick->isa.pc, loc, sizeof loc);
+            describe_wait(m, pick, how, sizeof how);
+            caller_outside_runtime(m, pick, from, sizeof from);
+            snprintf(what, sizeof what, "%s at pc 0x%08x in %s%s", how,
+                     pick->isa.pc, loc, from);
+        }
+        fprintf(stderr, "parsim:   rank %u %s\n", r, what);
+    }
+    return SIM_EXIT_DEADLOCK;
+}
+
 int sim_report_deadlock(SimMachine *m)
 {
     sim_report_begin(m);
+    if (m->nranks)
+        return report_rank_deadlock(m);
     fprintf(stderr, "parsim: deadlock: all %u harts are blocked and none "
             "can wake another:\n", m->nharts);
     for (uint32_t i = 0; i < m->nharts; i++) {

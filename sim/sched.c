@@ -41,7 +41,7 @@ static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
             pthread_mutex_unlock(&m->lock);
             return -1;
         }
-        if (!sim_semihost_call(&m->sh, x, &m->mem, err, sizeof err)) {
+        if (!sim_semihost_call(&m->sh, x, h->env->mem, err, sizeof err)) {
             sim_report_where(m, h, st, loc, sizeof loc);
             sim_semihost_flush(&m->sh);
             sim_report_begin(m);
@@ -49,7 +49,12 @@ static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
             status = SIM_EXIT_GUEST_FAULT;
         } else {
             isa_skip(x, h->env, st);
-            if (m->sh.exited) {
+            if (m->sh.exited && m->nranks) {
+                /* One rank ended; the run ends with the last. */
+                m->sh.exited = false;
+                status = sim_mp_rank_exit(m, h, m->sh.exit_status);
+                m->program_exited = status >= 0;
+            } else if (m->sh.exited) {
                 m->program_exited = true;
                 status = m->sh.exit_status;
             }
@@ -62,8 +67,14 @@ static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
             return -1;
         }
         isa_skip(x, h->env, st);
-        if (sim_service_call(m, h, err, sizeof err))
-            return -1;
+        if (sim_service_call(m, h, err, sizeof err)) {
+            /* A service may end the run itself (MPI_Abort, MPI errors):
+             * it has said why. */
+            pthread_mutex_lock(&m->lock);
+            status = m->end_status;
+            pthread_mutex_unlock(&m->lock);
+            return status;
+        }
         x->pc = st->pc;
         sim_report_where(m, h, st, loc, sizeof loc);
         sim_report_begin(m);

@@ -1,7 +1,9 @@
 /* services.c — the simulator services a program reaches by ecall
  * (programs/runtime/parsim_ecall.h): number of harts, topology, a
  * futex-like wait/wake, and the lock annotations behind the per-lock
- * statistics.
+ * statistics (message passing's services are in mp.c).  In a machine of
+ * ranks each rank's node is a machine of its own to these: its harts,
+ * its addresses.
  *
  * Everything here runs under m->lock, so in parallel mode a WAKE on one
  * host thread and a WAIT on another see one order.
@@ -41,17 +43,18 @@ const SimLockKind sim_lock_kinds[PARSIM_KIND_COUNT] = {
     {"event", "event"},
 };
 
-SimLock *sim_lock_find(const SimMachine *m, uint32_t addr)
+SimLock *sim_lock_find(const SimMachine *m, uint32_t rank, uint32_t addr)
 {
     for (size_t i = 0; i < m->nlocks; i++)
-        if (m->locks[i].addr == addr)
+        if (m->locks[i].addr == addr && m->locks[i].rank == rank)
             return &m->locks[i];
     return NULL;
 }
 
-static SimLock *lock_get(SimMachine *m, uint32_t addr, uint32_t kind)
+static SimLock *lock_get(SimMachine *m, uint32_t rank, uint32_t addr,
+                         uint32_t kind)
 {
-    SimLock *l = sim_lock_find(m, addr);
+    SimLock *l = sim_lock_find(m, rank, addr);
     if (l)
         return l;
     if (m->nlocks == m->locks_cap) {
@@ -65,6 +68,7 @@ static SimLock *lock_get(SimMachine *m, uint32_t addr, uint32_t kind)
     l = &m->locks[m->nlocks++];
     memset(l, 0, sizeof *l);
     l->addr = addr;
+    l->rank = rank;
     l->kind = kind < PARSIM_KIND_COUNT ? kind : PARSIM_KIND_OTHER;
     l->holder = -1;
     l->last_core = -1;
@@ -74,7 +78,7 @@ static SimLock *lock_get(SimMachine *m, uint32_t addr, uint32_t kind)
 static void wait_call(SimMachine *m, SimHart *h)
 {
     uint32_t addr = h->isa.x[A0], expected = h->isa.x[A1];
-    uint8_t *p = (addr & 3) ? NULL : isa_mem_ptr(&m->mem, addr, 4);
+    uint8_t *p = (addr & 3) ? NULL : isa_mem_ptr(sim_hart_mem(h), addr, 4);
     if (!p) {
         h->isa.x[A0] = (uint32_t)PARSIM_ERR_INVALID_ADDRESS;
         return;
@@ -105,7 +109,7 @@ static void wake_call(SimMachine *m, SimHart *h)
             SimHart *w = &m->harts[i];
             if (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) ==
                     SIM_HART_WAITING &&
-                w->wait_addr == addr &&
+                w->wait_addr == addr && w->rank == h->rank &&
                 (!first || w->wait_seq < first->wait_seq))
                 first = w;
         }
@@ -132,7 +136,7 @@ static void lock_note(SimMachine *m, SimHart *h)
 {
     uint32_t addr = h->isa.x[A0], event = h->isa.x[A1], kind = h->isa.x[A2];
     uint64_t now = h->isa.cycle;
-    SimLock *l = lock_get(m, addr, kind);
+    SimLock *l = lock_get(m, h->rank, addr, kind);
     if (!l || event > PARSIM_LOCK_RELEASED) {
         h->isa.x[A0] = (uint32_t)PARSIM_ERR_INVALID_PARAM;
         return;
@@ -231,13 +235,13 @@ bool sim_service_call(SimMachine *m, SimHart *h, char *err, size_t errlen)
     uint32_t fn = x->x[A6];
     pthread_mutex_lock(&m->lock);
     switch (fn) {
-    case PARSIM_FN_NUM_HARTS:
+    case PARSIM_FN_NUM_HARTS:         /* a rank's node is its machine */
         x->x[A0] = PARSIM_OK;
-        x->x[A1] = m->nharts;
+        x->x[A1] = m->harts_per_rank;
         break;
     case PARSIM_FN_TOPOLOGY:
         x->x[A0] = PARSIM_OK;
-        x->x[A1] = m->cfg.cores;
+        x->x[A1] = m->harts_per_rank / m->cfg.threads_per_core;
         x->x[A2] = m->cfg.threads_per_core;
         break;
     case PARSIM_FN_WAIT:
@@ -253,6 +257,11 @@ bool sim_service_call(SimMachine *m, SimHart *h, char *err, size_t errlen)
         roi_call(m, h);
         break;
     default:
+        if (fn >= PARSIM_FN_MP_INFO && fn <= PARSIM_FN_MP_ERROR) {
+            bool ok = sim_mp_service(m, h, fn, err, errlen);
+            pthread_mutex_unlock(&m->lock);
+            return ok;
+        }
         pthread_mutex_unlock(&m->lock);
         snprintf(err, errlen, "unknown parsim service %u (a6)", fn);
         return false;

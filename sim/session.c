@@ -116,9 +116,10 @@ static void fill_harts(SimSession *s, SimSnapshot *sn)
         }
         uint64_t busy = m->memsys ? memsys_busy_until(m->memsys, i)
                                   : m->flat.hart[i].busy_until;
-        if (s->ended || h->state == SIM_HART_PARKED)
+        if (s->ended || h->state == SIM_HART_PARKED ||
+            h->state == SIM_HART_EXITED)
             o->state = SNAP_HALTED;
-        else if (h->state == SIM_HART_WAITING)
+        else if (h->state == SIM_HART_WAITING || h->state == SIM_HART_MPWAIT)
             o->state = SNAP_BLOCKED;
         else if (h->trying)
             o->state = SNAP_SPINNING;

@@ -516,6 +516,148 @@ static const StatDef lock_defs[] = {
      "released, summed", .get = lk_hold},
 };
 
+/* ---- message passing ------------------------------------------------------------ */
+
+static bool has_ranks(const SimMachine *m) { return m->nranks > 0; }
+static uint32_t nranks_of(const SimMachine *m) { return m->nranks; }
+static uint32_t nsites(const SimMachine *m) { return (uint32_t)m->nsites; }
+
+/* A rank's figure: its harts' counters summed, or its main hart's
+ * clock. */
+typedef enum RankFig {
+    RF_CYCLES, RF_MPI, RF_OVH, RF_LATE_S, RF_LATE_R
+} RankFig;
+static uint64_t rank_fig(const SimMachine *m, uint32_t r, RankFig f)
+{
+    uint64_t acc = 0;
+    for (uint32_t i = 0; i < m->nharts; i++) {
+        const SimHart *h = &m->harts[i];
+        if (h->rank != r)
+            continue;
+        switch (f) {
+        case RF_CYCLES:
+            if (h->isa.mhartid == 0)
+                acc = h->isa.cycle;
+            break;
+        case RF_MPI: acc += h->st.mp_time; break;
+        case RF_OVH: acc += h->st.mp_overhead; break;
+        case RF_LATE_S: acc += h->st.mp_late_sender; break;
+        case RF_LATE_R: acc += h->st.mp_late_receiver; break;
+        }
+    }
+    return acc;
+}
+static uint64_t rank_compute(const SimMachine *m, uint32_t r)
+{
+    uint64_t c = rank_fig(m, r, RF_CYCLES), mpi = rank_fig(m, r, RF_MPI);
+    return c > mpi ? c - mpi : 0;
+}
+#define NIC(i) nic_stats(m->nic, i)
+GETTER(rk_id, i)
+GETTER(rk_cycles, rank_fig(m, i, RF_CYCLES))
+GETTER(rk_compute, rank_compute(m, i))
+GETTER(rk_mpi, rank_fig(m, i, RF_MPI))
+GETTER(rk_ovh, rank_fig(m, i, RF_OVH))
+GETTER(rk_lates, rank_fig(m, i, RF_LATE_S))
+GETTER(rk_later, rank_fig(m, i, RF_LATE_R))
+GETTER(rk_msent, NIC(i)->msgs_sent)
+GETTER(rk_bsent, NIC(i)->bytes_sent)
+GETTER(rk_mrecv, NIC(i)->msgs_recv)
+GETTER(rk_brecv, NIC(i)->bytes_recv)
+GETTER(rk_eager, NIC(i)->eager)
+GETTER(rk_rdv, NIC(i)->rendezvous)
+GETTER(rk_pkts, NIC(i)->packets)
+GETTER(rk_unexp, NIC(i)->unexpected)
+GETTER(rk_unexp_pk, NIC(i)->unexpected_peak)
+GETTER(rk_posted_pk, NIC(i)->posted_peak)
+GETTER(rk_lat_tot, NIC(i)->latency_total)
+GETTER(rk_lat_min, NIC(i)->msgs_recv ? NIC(i)->latency_min : 0)
+GETTER(rk_lat_max, NIC(i)->latency_max)
+
+static const StatDef rank_defs[] = {
+    {"rank", SK_ID, "rank", "the rank (its node)", .get = rk_id,
+     .label = "rank", 4},
+    {"cycles", SK_CLOCK, "cycles", "its main hart's clock", .get = rk_cycles,
+     .label = "cycles", 12},
+    {"compute_cycles", SK_COUNT, "cycles", "cycles outside the MPI "
+     "library's calls", .get = rk_compute, .label = "compute", 12},
+    {"mpi_cycles", SK_COUNT, "cycles", "cycles inside the MPI library's "
+     "calls (its harts summed)", .get = rk_mpi, .label = "in MPI", 11},
+    {"overhead_cycles", SK_COUNT, "cycles", "LogGP o: CPU cycles spent "
+     "sending and receiving (mp.send_overhead, mp.recv_overhead)",
+     .get = rk_ovh, .label = "send/recv", 10},
+    {"late_sender_cycles", SK_COUNT, "cycles", "cycles blocked waiting for "
+     "a message that had not arrived (a late sender)", .get = rk_lates,
+     .label = "late sender", 12},
+    {"late_receiver_cycles", SK_COUNT, "cycles", "cycles a rendezvous send "
+     "waited for its receive to be posted (a late receiver)",
+     .get = rk_later, .label = "late recv", 10},
+    {"messages_sent", SK_COUNT, "messages", "messages it sent",
+     .get = rk_msent, .label = "sent", 7},
+    {"bytes_sent", SK_COUNT, "bytes", "payload bytes it sent",
+     .get = rk_bsent, .label = "bytes sent", 11},
+    {"messages_received", SK_COUNT, "messages", "messages it received",
+     .get = rk_mrecv, .label = "received", 8},
+    {"bytes_received", SK_COUNT, "bytes", "payload bytes it received",
+     .get = rk_brecv},
+    {"eager", SK_COUNT, "messages", "sends that went eagerly",
+     .get = rk_eager},
+    {"rendezvous", SK_COUNT, "messages", "sends that went by rendezvous "
+     "(longer than mp.eager_threshold, or synchronous)", .get = rk_rdv},
+    {"packets", SK_COUNT, "packets", "packets its interface injected (data, "
+     "request- and clear-to-send)", .get = rk_pkts},
+    {"unexpected", SK_COUNT, "messages", "messages to it that found no "
+     "posted receive and were queued", .get = rk_unexp},
+    {"unexpected_peak", SK_PEAK, "messages", "most messages in its "
+     "unexpected queue at once", .get = rk_unexp_pk, .label = "unexp.peak",
+     10},
+    {"posted_peak", SK_PEAK, "receives", "most receives in its posted "
+     "queue at once", .get = rk_posted_pk},
+    {"latency_cycles_total", SK_COUNT, "cycles", "per message it received: "
+     "from the send's post to the receive's completion, summed",
+     .get = rk_lat_tot},
+    {"latency_cycles_min", SK_PEAK, "cycles", "the shortest of those",
+     .get = rk_lat_min},
+    {"latency_cycles_max", SK_PEAK, "cycles", "the longest of those",
+     .get = rk_lat_max},
+};
+
+static void t_site_call(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    snprintf(b, n, "%s", sim_mpi_call_names[m->sites[i].call]);
+}
+static void t_site_line(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    const char *file;
+    int line;
+    if (sim_elf_source_line(m->prog, m->sites[i].site - 2, &file, &line)) {
+        const char *base = strrchr(file, '/');
+        snprintf(b, n, "%s:%d", base ? base + 1 : file, line);
+    } else {
+        sim_elf_describe(m->prog, m->sites[i].site - 2, b, n);
+    }
+}
+GETTER(st_rank, m->sites[i].rank)
+GETTER(st_calls, m->sites[i].calls)
+GETTER(st_time, m->sites[i].time)
+GETTER(st_wait, m->sites[i].wait)
+
+static const StatDef site_defs[] = {
+    {"rank", SK_ID, "rank", "the calling rank", .get = st_rank,
+     .label = "rank", 4},
+    {"call", SK_STR, "name", "the MPI call", .text = t_site_call,
+     .label = "call", -14},
+    {"site", SK_STR, "file:line", "where the program calls it",
+     .text = t_site_line, .label = "at", -22},
+    {"calls", SK_COUNT, "calls", "times it was called there",
+     .get = st_calls, .label = "calls", 8},
+    {"cycles", SK_COUNT, "cycles", "cycles inside those calls",
+     .get = st_time, .label = "cycles", 12},
+    {"wait_cycles", SK_COUNT, "cycles", "of those, cycles blocked waiting "
+     "for a peer (late sender or receiver)", .get = st_wait,
+     .label = "waiting", 12},
+};
+
 /* ---- the registry --------------------------------------------------------------- */
 
 #define GROUP(p, arr, r, pres, cnt, d, h)                                  \
@@ -546,6 +688,10 @@ const StatGroup sim_stat_groups[] = {
           "the 16 lines with the most invalidations + transfers"),
     GROUP("locks", true, true, always, nlocks, lock_defs,
           "per annotated lock"),
+    GROUP("ranks", true, true, has_ranks, nranks_of, rank_defs,
+          "message passing (--ranks): per rank"),
+    GROUP("mpi_sites", true, false, has_ranks, nsites, site_defs,
+          "message passing: per rank and MPI call site of the program"),
 };
 _Static_assert(N(sim_stat_groups) == SIM_STAT_NGROUPS,
                "SIM_STAT_NGROUPS (sim/stats_priv.h) counts the groups");

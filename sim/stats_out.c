@@ -466,6 +466,67 @@ static void memory_summary(FILE *f, const Values *v)
     }
 }
 
+/* Message passing: the totals, the per-rank table, and the call sites
+ * where the ranks waited most. */
+static void mp_summary(FILE *f, const Values *v)
+{
+    const SimMachine *m = v->m;
+    uint64_t msgs = 0, bytes = 0, eager = 0, rdv = 0, lat = 0, recvd = 0;
+    uint64_t lmin = UINT64_MAX, lmax = 0;
+    for (uint32_t r = 0; r < m->nranks; r++) {
+        const NicStats *st = nic_stats(m->nic, r);
+        msgs += st->msgs_sent;
+        bytes += st->bytes_sent;
+        eager += st->eager;
+        rdv += st->rendezvous;
+        lat += st->latency_total;
+        recvd += st->msgs_recv;
+        if (st->msgs_recv && st->latency_min < lmin)
+            lmin = st->latency_min;
+        if (st->latency_max > lmax)
+            lmax = st->latency_max;
+    }
+    fprintf(f, "\n  message passing: %u ranks, %" PRIu64 " messages (%" PRIu64
+            " eager, %" PRIu64 " rendezvous), %" PRIu64 " bytes", m->nranks,
+            msgs, eager, rdv, bytes);
+    if (recvd)
+        fprintf(f, "; latency min %" PRIu64 ", mean %.1f, max %" PRIu64
+                " cycles", lmin, (double)lat / (double)recvd, lmax);
+    fputc('\n', f);
+    table(f, v, sim_stat_group("ranks"), NULL, true, UINT32_MAX);
+    /* The sites where ranks waited longest, at most 8. */
+    bool *used = calloc(m->nsites ? m->nsites : 1, sizeof *used);
+    if (!used)
+        return;
+    for (int shown = 0; shown < 8; shown++) {
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < m->nsites; i++)
+            if (!used[i] && m->sites[i].wait &&
+                (best == SIZE_MAX || m->sites[i].wait > m->sites[best].wait))
+                best = i;
+        if (best == SIZE_MAX)
+            break;
+        used[best] = true;
+        const SimMpSite *st = &m->sites[best];
+        char at[256];
+        const char *file;
+        int line;
+        if (sim_elf_source_line(m->prog, st->site - 2, &file, &line)) {
+            const char *base = strrchr(file, '/');
+            snprintf(at, sizeof at, "%s:%d", base ? base + 1 : file, line);
+        } else {
+            sim_elf_describe(m->prog, st->site - 2, at, sizeof at);
+        }
+        if (shown == 0)
+            fprintf(f, "  waits by call site:\n");
+        fprintf(f, "    rank %u %s at %s: %" PRIu64 " calls, %" PRIu64
+                " cycles waiting of %" PRIu64 "\n", st->rank,
+                sim_mpi_call_names[st->call], at, st->calls, st->wait,
+                st->time);
+    }
+    free(used);
+}
+
 void sim_machine_summary(const SimMachine *m, FILE *f)
 {
     sim_stat_init();
@@ -500,8 +561,14 @@ void sim_machine_summary(const SimMachine *m, FILE *f)
             m->host_seconds > 0 ? (double)insns / m->host_seconds / 1e6
                                 : 0.0);
     if (m->nharts > 1) {
-        fprintf(f, "  %-16s %u cores x %u threads, %s", "machine",
-                m->cfg.cores, m->cfg.threads_per_core,
+        if (m->nranks)
+            fprintf(f, "  %-16s %u ranks, each a node of", "machine",
+                    m->nranks);
+        else
+            fprintf(f, "  %-16s", "machine");
+        fprintf(f, " %u cores x %u threads, %s",
+                m->nranks ? m->cfg.cores_per_node : m->cfg.cores,
+                m->cfg.threads_per_core,
                 sim_stat_parallel(m) ? "parallel" : "deterministic");
         if (sim_stat_parallel(m))
             fprintf(f, " (%u host threads, quantum %u)", m->cfg.host_threads,
@@ -514,6 +581,8 @@ void sim_machine_summary(const SimMachine *m, FILE *f)
             table(f, &roi, sim_stat_group("harts"), NULL, true, UINT32_MAX);
         }
     }
+    if (m->nranks)
+        mp_summary(f, &whole);
     if (m->memsys) {
         memory_summary(f, &whole);
         if (region) {

@@ -583,8 +583,10 @@ SimTrace *sim_trace_open(SimMachine *m, const SimTraceOptions *o, char *err,
     for (uint32_t i = 0; i < t->nharts; i++) {
         const SimHart *mh = &m->harts[i];
         HartLive *h = &t->hart[i];
-        h->state = mh->state == SIM_HART_WAITING ? SIM_EVH_BLOCKED
-                 : mh->state == SIM_HART_PARKED ? SIM_EVH_HALTED
+        h->state = mh->state == SIM_HART_WAITING ||
+                           mh->state == SIM_HART_MPWAIT ? SIM_EVH_BLOCKED
+                 : mh->state == SIM_HART_PARKED ||
+                           mh->state == SIM_HART_EXITED ? SIM_EVH_HALTED
                  : mh->trying ? SIM_EVH_SPINNING : SIM_EVH_RUNNING;
         h->since = h->last = h->s_cycle = mh->isa.cycle;
         h->s_instret = mh->isa.instret;

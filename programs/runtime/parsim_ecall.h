@@ -46,7 +46,95 @@ enum {
      * an END outside it are ignored; several regions add up.
      * -> a1 = regions ended so far. */
     PARSIM_FN_ROI = 5,
+
+    /* ---- message passing (parsim_mp.h; docs/mpi.md) ----------------------
+     * Ranks are numbered 0..size-1, one per node of a machine run with
+     * --ranks; in any other machine there is one rank, 0.  Buffers are
+     * addresses in the calling rank's own memory.  Requests are small
+     * positive numbers, private to a rank; 0 is no request. */
+
+    /* a0 = PARSIM_MP_INFO_* -> a1 (and a2) as that item says. */
+    PARSIM_FN_MP_INFO = 6,
+    /* a0 = buffer, a1 = bytes, a2 = destination rank, a3 = tag (>= 0),
+     * a4 = context (communicator), a5 = PARSIM_MP_SYNC or 0
+     * -> a1 = request.  The bytes are taken at once: the buffer may be
+     * reused when the request completes (at once for an eager message,
+     * once the receiver matched it for a rendezvous one or a SYNC). */
+    PARSIM_FN_MP_ISEND = 7,
+    /* a0 = buffer, a1 = most bytes, a2 = source rank or PARSIM_MP_ANY,
+     * a3 = tag or PARSIM_MP_ANY, a4 = context -> a1 = request. */
+    PARSIM_FN_MP_IRECV = 8,
+    /* a0 = request, a1 = address of a struct parsim_mp_status or 0: blocks
+     * until the request completes, writes its status, frees it.  A
+     * message longer than the receive's buffer stops the run (MPI's
+     * "message truncated"). */
+    PARSIM_FN_MP_WAIT = 9,
+    /* a0 = request, a1 = status address or 0 -> a1 = 1 (complete: status
+     * written, request freed) or 0 (not yet). */
+    PARSIM_FN_MP_TEST = 10,
+    /* a0 = source or PARSIM_MP_ANY, a1 = tag or PARSIM_MP_ANY,
+     * a2 = context, a3 = status address or 0, a4 = 1 to block until a
+     * message matches -> a1 = 1 if one has arrived (status: its source,
+     * tag and bytes; it stays queued), 0 if not. */
+    PARSIM_FN_MP_PROBE = 11,
+    /* a0 = PARSIM_MP_ENTER or PARSIM_MP_LEAVE, a1 = PARSIM_MPI_* (the
+     * library call the rank is in), a2 = the call site (its return
+     * address): what deadlock reports, per-call-site waits and the
+     * window's space-time diagram name.  Calls nest; only the outermost
+     * is the program's. */
+    PARSIM_FN_MP_NOTE = 12,
+    /* a0 = exit status: MPI_Abort.  Ends the whole run with that status
+     * and one line naming the rank and the call site (a2 of the
+     * outermost NOTE). */
+    PARSIM_FN_MP_ABORT = 13,
+    /* a0 = address of a NUL-terminated message (at most 200 bytes): an
+     * error the library found ("invalid rank 7 (communicator size 4)").
+     * Ends the run with PARSIM_EXIT_MPI_ERROR and one line naming the
+     * rank, the call and its source line. */
+    PARSIM_FN_MP_ERROR = 14,
 };
+
+/* PARSIM_FN_MP_INFO items. */
+enum {
+    PARSIM_MP_INFO_RANK = 0,        /* a1 = rank, a2 = number of ranks */
+    PARSIM_MP_INFO_CLOCK = 1,       /* a1 = clock in Hz, low 32 bits; a2 high */
+    PARSIM_MP_INFO_ALLREDUCE = 2,   /* a1 = mp.allreduce: 0 auto, 1 recursive
+                                       doubling, 2 ring */
+    PARSIM_MP_INFO_ALLTOALL = 3,    /* a1 = mp.alltoall: 0 auto, 1 linear,
+                                       2 pairwise */
+    PARSIM_MP_INFO_EAGER = 4,       /* a1 = eager threshold in bytes */
+};
+
+#define PARSIM_MP_ANY 0xffffffffu   /* any source, any tag */
+#define PARSIM_MP_SYNC 1u           /* ISEND: complete only once matched */
+
+/* What WAIT, TEST and PROBE write. */
+struct parsim_mp_status {
+    int source, tag;
+    unsigned bytes;
+    int error;                      /* 0 */
+};
+
+/* PARSIM_FN_MP_NOTE a0. */
+enum { PARSIM_MP_ENTER = 0, PARSIM_MP_LEAVE = 1 };
+
+/* The library calls a rank can be in (PARSIM_FN_MP_NOTE a1), for
+ * reports.  ORDER MPI_CALL: sim_mpi_call_names in sim/services.c. */
+enum {
+    PARSIM_MPI_OTHER = 0,
+    PARSIM_MPI_INIT, PARSIM_MPI_FINALIZE, PARSIM_MPI_SEND, PARSIM_MPI_SSEND,
+    PARSIM_MPI_RECV, PARSIM_MPI_SENDRECV, PARSIM_MPI_ISEND, PARSIM_MPI_IRECV,
+    PARSIM_MPI_WAIT, PARSIM_MPI_WAITALL, PARSIM_MPI_TEST, PARSIM_MPI_PROBE,
+    PARSIM_MPI_IPROBE, PARSIM_MPI_BARRIER, PARSIM_MPI_BCAST,
+    PARSIM_MPI_REDUCE, PARSIM_MPI_ALLREDUCE, PARSIM_MPI_SCATTER,
+    PARSIM_MPI_GATHER, PARSIM_MPI_ALLGATHER, PARSIM_MPI_ALLTOALL,
+    PARSIM_MPI_SCAN, PARSIM_MPI_ABORT, PARSIM_MPI_GET_COUNT,
+    PARSIM_MPI_CALL_COUNT
+};
+
+/* Exit status of a run an MPI usage error ended (PARSIM_FN_MP_ERROR, a
+ * truncated receive). */
+#define PARSIM_EXIT_MPI_ERROR 70
 
 /* Region of interest (PARSIM_FN_ROI a0). */
 enum {
