@@ -166,6 +166,15 @@ NicReq *nic_reqs(const Nic *n, uint32_t rank)
 void nic_req_free(Nic *n, NicReq *r)
 {
     Iface *f = &n->ifc[r->rank];
+    /* An unmatched receive leaves the posted queue with it. */
+    for (Posted **p = &f->posted; !r->matched && *p; p = &(*p)->next)
+        if ((*p)->r == r) {
+            Posted *gone = *p;
+            *p = gone->next;
+            free(gone);
+            f->nposted--;
+            break;
+        }
     for (NicReq **p = &f->reqs; *p; p = &(*p)->next)
         if (*p == r) {
             *p = r->next;
@@ -215,23 +224,22 @@ static uint64_t inject(Nic *n, uint32_t s, uint32_t d, uint32_t bytes,
 uint64_t nic_wire_cycles(const NicConfig *c, uint32_t bytes, uint32_t hops,
                          uint32_t link_latency, uint32_t router_latency)
 {
-    if (hops == 0)
-        return 0;
     uint32_t w = c->link_bytes_per_cycle;
     uint32_t k = bytes ? ceil_div(bytes, c->packet_bytes) : 1;
     uint32_t full = c->header_bytes + (bytes > c->packet_bytes
                                            ? c->packet_bytes : bytes);
     uint32_t last = c->header_bytes + (bytes ? bytes - (k - 1) * c->packet_bytes
                                              : 0);
-    if (full == 0)
-        full = 1;
-    if (last == 0)
-        last = 1;
-    /* Packets follow each other at the link's bandwidth; the last one then
-     * crosses every link and the routers between them. */
-    return (uint64_t)(k - 1) * ceil_div(full, w) +
-           (uint64_t)hops * (link_latency + ceil_div(last, w)) +
-           (uint64_t)(hops - 1) * router_latency;
+    uint64_t f = ceil_div(full ? full : 1, w), l = ceil_div(last ? last : 1, w);
+    if (hops == 0)                    /* the packets only leave in turn */
+        return (uint64_t)(k - 1) * f;
+    if (k == 1)
+        return hops * (link_latency + l) + (uint64_t)(hops - 1) * router_latency;
+    /* The packets follow each other at the link's bandwidth; the last one,
+     * store-and-forward behind the full one ahead of it, leaves each
+     * router only when that one has cleared the next link. */
+    return (uint64_t)(k - 1) * f + (uint64_t)hops * link_latency +
+           (uint64_t)(hops - 1) * (f + router_latency) + l;
 }
 
 /* ---- matching ------------------------------------------------------------------ */
@@ -290,6 +298,8 @@ NicReq *nic_send(Nic *n, uint32_t rank, uint32_t dst, uint32_t tag,
                  uint64_t t)
 {
     const NicConfig *c = &n->cfg;
+    if (rank >= c->nodes || dst >= c->nodes)
+        return NULL;
     NicReq *r = new_req(n, rank, NIC_SEND, t);
     Msg *mg = calloc(1, sizeof *mg);
     if (!r || !mg) {
@@ -382,6 +392,8 @@ static Msg *eligible(const Iface *f, uint32_t src, uint32_t tag,
 NicReq *nic_recv(Nic *n, uint32_t rank, uint32_t src, uint32_t tag,
                  uint32_t ctx, uint32_t bytes, uint32_t buf, uint64_t t)
 {
+    if (rank >= n->cfg.nodes)
+        return NULL;
     NicReq *r = new_req(n, rank, NIC_RECV, t);
     if (!r)
         return NULL;

@@ -24,7 +24,10 @@
  * Matching is MPI's: a receive names (source or any, tag or any,
  * context); among the queued messages that match, only the first from
  * each source is eligible (the non-overtaking rule), and the eligible one
- * that arrives first wins (ties: the one sent first).  A message with no
+ * that arrives first wins (ties: the one sent first).  A receive already
+ * posted takes the first matching message sent after it, in the order
+ * the sends are made (the simulation's order, within the scheduler's
+ * granularity of time order), even if a later one arrives earlier.  A message with no
  * receive waits in the unexpected queue; a receive with no message in
  * the posted queue.  Everything is known at the match, so the interface
  * computes both completion cycles there and tells its owner.
@@ -81,8 +84,9 @@ typedef struct NicReq {
     /* A receive, once matched: what came. */
     uint32_t src, src_tag, got;       /* got: the message's bytes */
     uint64_t arrived;                 /* its data's (or RTS's) arrival */
-    void *payload;                    /* send: the owner's copy; recv:
-                                         handed over at the match */
+    void *payload;                    /* recv: the message's payload,
+                                         handed over at the match (the
+                                         owner's to free); send: NULL */
     uint64_t send_cycle;              /* recv: when the send was posted */
     uint64_t msg;                     /* the message's number (send: at
                                          its post; recv: at the match) */
@@ -122,8 +126,9 @@ Nic *nic_new(const NicConfig *c, Noc *noc, NicMatchFn on_match, void *ctx);
 void nic_free(Nic *n);
 
 /* Post a send at cycle t (the caller has not yet charged o_send);
- * payload is the owner's, kept with the message until its match.  NULL
- * when out of memory. */
+ * payload (malloc'd by the owner) goes with the message and is handed to
+ * the receive at the match; nic_free frees those never matched.  NULL
+ * when out of memory or a rank is out of range. */
 NicReq *nic_send(Nic *n, uint32_t rank, uint32_t dst, uint32_t tag,
                  uint32_t ctx, uint32_t bytes, bool sync, void *payload,
                  uint64_t t);
@@ -132,9 +137,11 @@ NicReq *nic_recv(Nic *n, uint32_t rank, uint32_t src, uint32_t tag,
                  uint32_t ctx, uint32_t bytes, uint32_t buf, uint64_t t);
 /* A rank's request by id (NULL: none). */
 NicReq *nic_req(const Nic *n, uint32_t rank, uint32_t id);
-/* Forget a completed request (its payload is the owner's to free). */
+/* Forget a request (its payload is the owner's to free); an unmatched
+ * receive leaves the posted queue. */
 void nic_req_free(Nic *n, NicReq *r);
-/* Unmatched requests of a rank, oldest first (for reports). */
+/* Every live request of a rank (matched or not, until freed), oldest
+ * first. */
 NicReq *nic_reqs(const Nic *n, uint32_t rank);
 
 /* The message a receive of (src, tag, ctx) posted at cycle t would
@@ -150,7 +157,9 @@ uint64_t nic_queued(const Nic *n);
 /* Cycles a message of `bytes` takes from leaving an idle interface to
  * its last packet's arrival over `hops` links of an idle interconnect
  * with the given link and router latencies: the formula docs/mpi.md
- * gives, for tests and the docs. */
+ * gives, for tests and the docs.  With k packets, F cycles on a link for
+ * a full one and S for the last: one packet h(L + S) + (h - 1)R; more
+ * (k - 1)F + hL + (h - 1)(F + R) + S; no hop (k - 1)F. */
 uint64_t nic_wire_cycles(const NicConfig *c, uint32_t bytes, uint32_t hops,
                          uint32_t link_latency, uint32_t router_latency);
 
