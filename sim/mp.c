@@ -468,6 +468,8 @@ static void note(SimMachine *m, SimHart *h)
     uint64_t wait = h->st.mp_late_sender + h->st.mp_late_receiver -
                     h->mp_wait0;
     h->st.mp_time += time;
+    if (h->mp_call == PARSIM_MPI_OTHER)     /* MPI_Comm_rank, MPI_Wtime... */
+        return;
     SimMpSite *s = NULL;
     for (size_t i = 0; i < m->nsites && !s; i++)
         if (m->sites[i].rank == h->rank && m->sites[i].site == h->mp_site &&
