@@ -309,8 +309,7 @@ bool sim_elf_load(const SimProgram *p, IsaMem *mem, char *err, size_t errlen)
             return false;
         }
         uint8_t *dst = isa_mem_ptr(mem, s->paddr, s->memsz);
-        memcpy(dst, p->image + s->offset, s->filesz);
-        memset(dst + s->filesz, 0, s->memsz - s->filesz);
+        memcpy(dst, p->image + s->offset, s->filesz);   /* .bss: zero already */
     }
     if (!isa_mem_ptr(mem, p->entry, 2)) {
         fail(err, errlen, "entry point 0x%08x is outside RAM", p->entry);

@@ -26,9 +26,11 @@ typedef struct SimSymbol {
 SimProgram *sim_elf_open(const char *path, char *err, size_t errlen);
 void sim_elf_close(SimProgram *p);
 
-/* Copy the PT_LOAD segments to their physical addresses in mem and zero
- * their .bss part.  Fails (with a reason in err) when a segment does not
- * fit in RAM. */
+/* Copy the PT_LOAD segments to their physical addresses in mem, which
+ * must be all zeros (fresh from calloc: their .bss part is left as it is,
+ * so that the host backs only the pages the program touches — with 64
+ * ranks, 64 zeroed copies of the stacks would cost more than the run).
+ * Fails (with a reason in err) when a segment does not fit in RAM. */
 ISA_WARN_UNUSED bool sim_elf_load(const SimProgram *p, IsaMem *mem, char *err,
                                   size_t errlen);
 
