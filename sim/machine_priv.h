@@ -163,6 +163,8 @@ struct SimMachine {
     int rank_status;          /* first non-zero exit status of a rank */
     SimMpSite *sites;
     size_t nsites, sites_cap;
+    uint32_t rank_granularity;/* deterministic: at least this (ranks of
+                                 one core each: half the lookahead) */
     int end_status;           /* a service ended the run: its status, or
                                  -1 (set under lock) */
 

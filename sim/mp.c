@@ -85,6 +85,13 @@ bool sim_mp_init(SimMachine *m, char *err, size_t errlen)
     nc.header_bytes = c->mp_header;
     if (!nic_config_check(&nc, err, errlen))
         return false;
+    /* Lookahead: no message reaches another node sooner than o_send plus
+     * one link after its send is posted.  While no two harts share a
+     * node, a hart may run that far ahead of the others without missing
+     * a message it could see (a test or probe): the scheduler lets ranks
+     * of one core each run half of it past the next one. */
+    if (m->nranks > 1 && c->cores_per_node == 1 && c->threads_per_core == 1)
+        m->rank_granularity = (nc.o_send + c->link_latency + 1) / 2;
     m->nic = nic_new(&nc, noc, on_match, m);
     if (!m->nic) {
         snprintf(err, errlen, "out of memory");

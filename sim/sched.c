@@ -216,7 +216,8 @@ static uint32_t granularity(SimMachine *m)
         if (m->cfg.granularity > FINE_GRANULARITY)
             return FINE_GRANULARITY;
     }
-    return m->cfg.granularity;
+    return m->cfg.granularity > m->rank_granularity ? m->cfg.granularity
+                                                    : m->rank_granularity;
 }
 
 /* Parallel mode: run h for the rest of the quantum (its horizon). */
