@@ -451,6 +451,16 @@ void sim_config_resolve(SimConfig *c)
 
 bool sim_config_check(const SimConfig *c, char *err, size_t errlen)
 {
+    /* Ranks: a router per node; a mesh or torus of a given width must
+     * fit them (noc.topology 0 is auto: a mesh for ranks). */
+    bool grid = c->noc_topology == 0 || c->noc_topology == 4 ||
+                c->noc_topology == 5;
+    if (c->ranks > 1 && grid && c->noc_width && c->ranks % c->noc_width) {
+        snprintf(err, errlen, "noc.width = %u does not divide the %u ranks "
+                 "(one router each): set noc.width to a divisor, or 0 for "
+                 "as square as fits", c->noc_width, c->ranks);
+        return false;
+    }
     if (c->ranks && (uint64_t)c->ranks * c->cores_per_node > SIM_MAX_HARTS) {
         snprintf(err, errlen, "mp.ranks x mp.cores_per_node = %u cores; "
                  "parsim runs at most %d", c->ranks * c->cores_per_node,
