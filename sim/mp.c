@@ -405,10 +405,16 @@ static void wait_req(SimMachine *m, SimHart *h)
     if (!r)
         return;
     h->mp_status = h->isa.x[A1];
-    if (r->matched)
-        finish(m, h, r);
-    else
+    if (!r->matched) {
         block(m, h, r->id);
+    } else if (r->done > h->isa.cycle) {
+        /* Known, but later: blocked until then, as the views show it. */
+        hart_event(m, h, SIM_EVH_BLOCKED);
+        finish(m, h, r);
+        hart_event(m, h, SIM_EVH_RUNNING);
+    } else {
+        finish(m, h, r);
+    }
 }
 
 static void test_req(SimMachine *m, SimHart *h)
@@ -435,7 +441,11 @@ static void probe(SimMachine *m, SimHart *h)
     h->isa.x[A0] = PARSIM_OK;
     if (nic_probe(m->nic, h->rank, src, tag, ctx,
                   blocking ? UINT64_MAX : h->isa.cycle, &e)) {
-        advance(h, e.arrive, 0, true);
+        if (e.arrive > h->isa.cycle) {
+            hart_event(m, h, SIM_EVH_BLOCKED);
+            advance(h, e.arrive, 0, true);
+            hart_event(m, h, SIM_EVH_RUNNING);
+        }
         put_status(m, h, status, e.src, e.tag, e.bytes);
         h->isa.x[A1] = 1;
         return;

@@ -6,6 +6,12 @@
  * (an instruction is never split, so a hart may be a few cycles past it).
  * The simulation thread owns the machine; the viewer only ever sees copies
  * made under the session mutex.
+ *
+ * With ranks the session listens to the event stream (MP_CALL, MP_SEND,
+ * MP_RECV, HART) on the simulation thread: each rank's main hart's states
+ * go into a ring of spans, the messages into a ring of the most recent,
+ * and fill() copies both into the snapshot.  Listening changes nothing in
+ * the run.
  */
 #include "sim/session.h"
 
@@ -31,6 +37,25 @@ _Static_assert(SNAP_TOPO_BUS == (int)NOC_BUS &&
                "ORDER: SnapTopology mirrors NocTopology");
 _Static_assert(MSG_COUNT <= SNAP_MAX_MSGS, "room for every message type");
 _Static_assert(PARSIM_KIND_COUNT <= SNAP_MAX_KINDS, "room for every kind");
+_Static_assert(PARSIM_MPI_CALL_COUNT <= SNAP_MAX_MPI_CALLS,
+               "room for every library call's name");
+
+/* A rank as the session follows it, from its main hart's events: its
+ * recent states in a ring (the newest at head - 1). */
+typedef struct SessRank {
+    SnapSpan ring[SNAP_RANK_SPANS];
+    uint32_t head, n;
+    uint8_t depth, call;      /* library calls it is in; the outermost */
+    bool blocked, mp_blocked, done;
+    uint64_t sent, received, bytes_sent, bytes_received;
+} SessRank;
+
+/* A recent message; `sent` once its MP_SEND came (its MP_RECV may come
+ * first: the match can be made while the send is still being posted). */
+typedef struct SessMsg {
+    SnapMpMsg m;
+    bool sent;
+} SessMsg;
 
 struct SimSession {
     SimConfig cfg;
@@ -59,6 +84,14 @@ struct SimSession {
     double start;
     uint64_t *link_busy;      /* link busy cycles at the previous sample */
     uint64_t link_time;
+
+    /* Message passing (the simulation thread's, from the event stream):
+     * the ranks' states, the most recent messages in a ring. */
+    SessRank *ranks;
+    uint32_t nranks, harts_per_rank;
+    SessMsg msgs[SNAP_MAX_MPMSGS];
+    uint32_t msg_next, nmsgs;
+    uint64_t msgs_total;
 };
 
 static double now_s(void)
@@ -234,7 +267,7 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
             span_p ? (float)(s->time - pk[i].depart) / (float)span_p : 0.0f,
             pk[i].tag,
             pk[i].tag == MSG_DATA || pk[i].tag == MSG_PUTX ||
-                pk[i].tag == MSG_WB};
+                pk[i].tag == MSG_WB || pk[i].tag == NIC_PKT_DATA};
     }
     for (uint32_t n = 0; n < c->nodes && n < SNAP_MAX_NODES; n++) {
         const MemCtl *mc = memsys_memctl(ms, n);
@@ -244,6 +277,42 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
             mc->free_at > s->time ? mc->free_at - s->time : 0, mc->requests,
             st.accesses, st.accesses - st.hits};
     }
+}
+
+/* The ranks' recent states and the recent messages, oldest first. */
+static void fill_ranks(SimSession *s, SimSnapshot *sn)
+{
+    sn->nranks = s->nranks < SNAP_MAX_RANKS ? s->nranks : SNAP_MAX_RANKS;
+    sn->harts_per_rank = s->harts_per_rank;
+    for (uint32_t r = 0; r < sn->nranks; r++) {
+        const SessRank *k = &s->ranks[r];
+        SnapRank *o = &sn->ranks[r];
+        o->hart = r * s->harts_per_rank;
+        o->nspans = k->n;
+        for (uint32_t i = 0; i < k->n; i++)
+            o->spans[i] = k->ring[(k->head + SNAP_RANK_SPANS - k->n + i) %
+                                  SNAP_RANK_SPANS];
+        /* Now: the span the machine's time is in (a hart may have run a
+         * little past it, into the spans after). */
+        const SnapSpan *at = NULL;
+        for (uint32_t i = k->n; i-- > 0 && !at;)
+            if (o->spans[i].from <= s->time || i == 0)
+                at = &o->spans[i];
+        o->state = at ? at->state : SNAP_RANK_COMPUTE;
+        o->call = at ? at->call : 0;
+        o->sent = k->sent;
+        o->received = k->received;
+        o->bytes_sent = k->bytes_sent;
+        o->bytes_received = k->bytes_received;
+    }
+    sn->nmpmsgs = 0;
+    for (uint32_t i = 0; i < s->nmsgs; i++) {
+        const SessMsg *g = &s->msgs[(s->msg_next + SNAP_MAX_MPMSGS -
+                                     s->nmsgs + i) % SNAP_MAX_MPMSGS];
+        if (g->sent)
+            sn->mpmsgs[sn->nmpmsgs++] = g->m;
+    }
+    sn->mpmsgs_total = s->msgs_total;
 }
 
 /* The names the snapshot's numbers stand for. */
@@ -258,6 +327,10 @@ static void fill_names(SimSnapshot *sn)
     for (int i = 0; i < PARSIM_KIND_COUNT; i++)
         snprintf(sn->lock_kind_names[i], SNAP_NAME, "%s",
                  sim_lock_kinds[i].name);
+    sn->nmpi_calls = PARSIM_MPI_CALL_COUNT;
+    for (int i = 0; i < PARSIM_MPI_CALL_COUNT; i++)
+        snprintf(sn->mpi_call_names[i], SNAP_NAME, "%s",
+                 sim_mpi_call_names[i]);
 }
 
 static void fill(SimSession *s)
@@ -283,6 +356,7 @@ static void fill(SimSession *s)
     fill_harts(s, sn);
     fill_locks(s, sn);
     fill_memory(s, sn);
+    fill_ranks(s, sn);
     SimStatLine lines[SNAP_MAX_STATS];
     sn->nstats = (uint32_t)sim_machine_stat_lines(m, lines, SNAP_MAX_STATS);
     for (uint32_t i = 0; i < sn->nstats; i++) {
@@ -365,6 +439,152 @@ bool sim_session_snapshot(SimSession *s, SimSnapshot *out)
     return changed;
 }
 
+/* ---- the ranks, from the event stream ------------------------------------ */
+
+static uint8_t call_state(uint8_t call)
+{
+    if (call >= PARSIM_MPI_SEND && call <= PARSIM_MPI_IPROBE)
+        return SNAP_RANK_P2P;
+    if (call >= PARSIM_MPI_BARRIER && call <= PARSIM_MPI_SCAN)
+        return SNAP_RANK_COLLECTIVE;
+    return SNAP_RANK_LIBRARY;
+}
+
+/* Rank k's state changed (maybe) at cycle: a new span, unless it is the
+ * same; a span of no length gives way to the one after it. */
+static void rank_update(SessRank *k, uint64_t cycle)
+{
+    SnapSpan now = {.from = cycle, .call = k->depth ? k->call : 0};
+    now.state = k->done ? SNAP_RANK_DONE
+              : k->blocked ? (k->mp_blocked ? SNAP_RANK_WAITING
+                                            : SNAP_RANK_BLOCKED)
+              : k->depth ? call_state(k->call) : SNAP_RANK_COMPUTE;
+    SnapSpan *last = k->n ? &k->ring[(k->head + SNAP_RANK_SPANS - 1) %
+                                     SNAP_RANK_SPANS] : NULL;
+    if (last && last->state == now.state && last->call == now.call)
+        return;
+    if (last && cycle <= last->from) {
+        now.from = last->from;
+        k->head = (k->head + SNAP_RANK_SPANS - 1) % SNAP_RANK_SPANS;
+        k->n--;
+        last = k->n ? &k->ring[(k->head + SNAP_RANK_SPANS - 1) %
+                               SNAP_RANK_SPANS] : NULL;
+        if (last && last->state == now.state && last->call == now.call)
+            return;           /* back to what it was before */
+    }
+    k->ring[k->head] = now;
+    k->head = (k->head + 1) % SNAP_RANK_SPANS;
+    if (k->n < SNAP_RANK_SPANS)
+        k->n++;
+}
+
+/* The recent message with this id, newest first (NULL: none). */
+static SessMsg *find_msg(SimSession *s, uint32_t id)
+{
+    for (uint32_t i = 1; i <= s->nmsgs; i++) {
+        SessMsg *g = &s->msgs[(s->msg_next + SNAP_MAX_MPMSGS - i) %
+                              SNAP_MAX_MPMSGS];
+        if (g->m.id == id)
+            return g;
+    }
+    return NULL;
+}
+
+static SessMsg *new_msg(SimSession *s, uint32_t id)
+{
+    SessMsg *g = &s->msgs[s->msg_next];
+    s->msg_next = (s->msg_next + 1) % SNAP_MAX_MPMSGS;
+    if (s->nmsgs < SNAP_MAX_MPMSGS)
+        s->nmsgs++;
+    *g = (SessMsg){.m = {.id = id, .recv = UINT64_MAX}};
+    return g;
+}
+
+static void rank_msg(SimSession *s, const SimEvent *e)
+{
+    SessMsg *g = find_msg(s, e->id);
+    if (e->kind == SIM_EV_MP_SEND) {
+        if (!g || g->sent)
+            g = new_msg(s, e->id);
+        g->sent = true;
+        g->m.send = e->cycle;
+        g->m.reach = e->end;
+        g->m.bytes = e->addr;
+        g->m.src = e->src;
+        g->m.dst = e->dst;
+        g->m.tag = e->result;
+        g->m.rendezvous = e->what != 0;
+        s->msgs_total++;
+        if (e->src < s->nranks) {
+            s->ranks[e->src].sent++;
+            s->ranks[e->src].bytes_sent += e->addr;
+        }
+    } else {
+        if (!g)
+            g = new_msg(s, e->id);
+        g->m.recv = e->cycle;
+        if (e->dst < s->nranks) {
+            s->ranks[e->dst].received++;
+            s->ranks[e->dst].bytes_received += e->addr;
+        }
+    }
+}
+
+static void rank_events(void *ctx, const SimEvent *ev, size_t n)
+{
+    SimSession *s = ctx;
+    for (size_t i = 0; i < n; i++) {
+        const SimEvent *e = &ev[i];
+        if (e->kind == SIM_EV_MP_SEND || e->kind == SIM_EV_MP_RECV) {
+            rank_msg(s, e);
+            continue;
+        }
+        /* States: of each rank's main hart. */
+        if (e->hart % s->harts_per_rank ||
+            e->hart / s->harts_per_rank >= s->nranks)
+            continue;
+        SessRank *k = &s->ranks[e->hart / s->harts_per_rank];
+        if (e->kind == SIM_EV_MP_CALL && e->what == 0) {
+            if (k->depth == 0)
+                k->call = e->result;
+            if (k->depth < UINT8_MAX)
+                k->depth++;
+        } else if (e->kind == SIM_EV_MP_CALL && k->depth) {
+            k->depth--;
+        } else if (e->kind == SIM_EV_HART) {
+            k->blocked = e->what == SIM_EVH_BLOCKED;
+            /* The WAIT service names the address it waits on; a
+             * message-passing wait none. */
+            k->mp_blocked = k->blocked && (k->depth || e->addr == 0);
+            k->done = e->what == SIM_EVH_HALTED;
+        }
+        rank_update(k, e->cycle);
+    }
+}
+
+#define RANK_EVENTS (SIM_EV_BIT(SIM_EV_MP_CALL) | SIM_EV_BIT(SIM_EV_MP_SEND) | \
+                     SIM_EV_BIT(SIM_EV_MP_RECV) | SIM_EV_BIT(SIM_EV_HART))
+
+/* Follow the new machine's ranks (none: nothing to listen to). */
+static bool follow_ranks(SimSession *s)
+{
+    free(s->ranks);
+    s->ranks = NULL;
+    s->nranks = s->m->nranks;
+    s->harts_per_rank = s->m->harts_per_rank ? s->m->harts_per_rank : 1;
+    s->msg_next = s->nmsgs = 0;
+    s->msgs_total = 0;
+    if (!s->nranks)
+        return true;
+    s->ranks = calloc(s->nranks, sizeof *s->ranks);
+    if (!s->ranks)
+        return false;
+    for (uint32_t r = 0; r < s->nranks; r++)
+        rank_update(&s->ranks[r], 0);
+    return sim_ev_listen(sim_machine_events(s->m), RANK_EVENTS, rank_events,
+                         s);
+}
+
 /* ---- the machine ----------------------------------------------------------- */
 
 static bool build(SimSession *s, char *err, size_t errlen)
@@ -372,6 +592,10 @@ static bool build(SimSession *s, char *err, size_t errlen)
     s->m = sim_machine_new(&s->cfg, s->prog, s->argc, s->argv, err, errlen);
     if (!s->m)
         return false;
+    if (!follow_ranks(s)) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
     s->time = 0;
     s->ended = false;
     free(s->link_busy);
@@ -379,8 +603,10 @@ static bool build(SimSession *s, char *err, size_t errlen)
     s->link_time = 0;
     free(s->work.l1_state);
     free(s->work.l1_addr);
-    uint32_t cores = s->cfg.cores;
-    size_t per = (size_t)s->cfg.l1d.size / s->cfg.l1d.line;
+    /* The machine's configuration, resolved (with ranks the cores are
+     * ranks x cores per node). */
+    uint32_t cores = s->m->cfg.cores;
+    size_t per = (size_t)s->m->cfg.l1d.size / s->m->cfg.l1d.line;
     memset(&s->work, 0, sizeof s->work);
     s->work.l1_state = calloc(cores * per, 1);
     s->work.l1_addr = calloc(cores * per, sizeof *s->work.l1_addr);
@@ -471,6 +697,9 @@ static void watch_events(void *ctx, const SimEvent *ev, size_t n)
         const SimEvent *e = &ev[i];
         if (w->hart >= 0 && e->hart == (uint32_t)w->hart)
             w->seen = e->kind == SIM_EV_LOCK || e->kind == SIM_EV_HART ||
+                      e->kind == SIM_EV_MP_CALL ||
+                      e->kind == SIM_EV_MP_SEND ||
+                      e->kind == SIM_EV_MP_RECV ||
                       (e->kind == SIM_EV_ACCESS && e->result != SIM_EV_HIT);
         if (w->lock >= 0 && e->kind == SIM_EV_LOCK &&
             e->addr == (uint32_t)w->lock && e->what != PARSIM_LOCK_TRY)
@@ -488,7 +717,9 @@ static void watch_events(void *ctx, const SimEvent *ev, size_t n)
 static bool step_to_event(SimSession *s, int hart, int lock, int64_t line)
 {
     Watch w = {.hart = hart, .lock = -1, .line = -1,
-               .line_mask = s->cfg.l1d.line - 1};
+               .line_mask = s->m->cfg.l1d.line - 1};
+    if (w.hart >= (int)s->m->nharts)
+        w.hart = -1;
     if (lock >= 0 && (size_t)lock < s->m->nlocks)
         w.lock = s->m->locks[lock].addr;
     if (line >= 0)
@@ -605,8 +836,7 @@ void sim_session_command(SimSession *s, SimCommand cmd, uint64_t arg)
     case SIM_CMD_STEP: s->paused = true; s->step += arg; break;
     case SIM_CMD_STEP_HART_EVENT:
         s->paused = true;
-        s->event_hart = arg < s->cfg.cores * s->cfg.threads_per_core
-                            ? (int)arg : -1;
+        s->event_hart = arg < SNAP_MAX_HARTS ? (int)arg : -1;
         break;
     case SIM_CMD_STEP_LOCK_EVENT:
         s->paused = true;
@@ -667,6 +897,7 @@ int sim_session_free(SimSession *s)
     sim_snapshot_free(&s->work);
     sim_snapshot_free(&s->pub);
     free(s->link_busy);
+    free(s->ranks);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     free(s);

@@ -1,9 +1,10 @@
 /* session.h — a machine running on its own thread under remote control:
  * what the visualizer uses.  The simulation thread runs, pauses and steps
  * as commanded and publishes snapshots (plain copies of what can be seen:
- * harts, L1 contents, locks, links, counters); the caller reads the latest
- * one whenever it likes.  Nothing in a snapshot points into the model, so
- * a viewer can never change or slow down model state except by pausing.
+ * harts, L1 contents, locks, links, counters, the ranks' recent states
+ * and messages); the caller reads the latest one whenever it likes.
+ * Nothing in a snapshot points into the model, so a viewer can never
+ * change or slow down model state except by pausing.
  *
  * The snapshot carries the names of what it holds (line states, message
  * types, lock kinds, the topology), so that a viewer needs no model
@@ -34,6 +35,10 @@
 #define SNAP_MAX_KINDS 16
 #define SNAP_MAX_MSGS 16
 #define SNAP_MAX_STATS 128
+#define SNAP_MAX_RANKS 64
+#define SNAP_RANK_SPANS 256      /* a rank's most recent states */
+#define SNAP_MAX_MPMSGS 256      /* the most recent messages between ranks */
+#define SNAP_MAX_MPI_CALLS 32
 
 /* Line states in an L1 (ORDER: COH_* of models/memsys.h). */
 typedef enum SnapLineState {
@@ -116,6 +121,58 @@ typedef struct SnapSample {
     double host_seconds;
 } SnapSample;
 
+/* What a rank (its main hart: the first of its node, which runs main())
+ * is doing, as the space-time diagram colours it.  From the event
+ * stream: the library's notes (MP_CALL), blocking and waking (HART). */
+typedef enum SnapRankState {
+    SNAP_RANK_COMPUTE,        /* outside the message-passing library */
+    SNAP_RANK_P2P,            /* in a point-to-point call: send, receive,
+                                 wait, test, probe */
+    SNAP_RANK_COLLECTIVE,     /* in a collective: barrier, bcast, ... */
+    SNAP_RANK_LIBRARY,        /* in another call: init, finalize, ... */
+    SNAP_RANK_WAITING,        /* blocked in a message-passing wait or probe
+                                 (a late sender, or a late receiver of a
+                                 rendezvous); a wait whose match is known
+                                 but whose data comes later moves the
+                                 clock without blocking and stays in its
+                                 call's state */
+    SNAP_RANK_BLOCKED,        /* blocked in the WAIT service (its threads) */
+    SNAP_RANK_DONE,           /* exited */
+    SNAP_RANK_STATE_COUNT
+} SnapRankState;
+
+/* A stretch of one state: from `from` to the next span's from (the last
+ * one: to the snapshot's cycle). */
+typedef struct SnapSpan {
+    uint64_t from;
+    uint8_t state;            /* SnapRankState */
+    uint8_t call;             /* in a call: the outermost (mpi_call_names) */
+} SnapSpan;
+
+typedef struct SnapRank {
+    uint32_t hart;            /* its main hart */
+    uint8_t state, call;      /* at the snapshot's cycle (SnapRankState,
+                                 mpi_call_names) */
+    uint32_t nspans;          /* oldest first; the last may begin after
+                                 the snapshot's cycle (a hart runs a
+                                 little ahead of the machine's time) */
+    SnapSpan spans[SNAP_RANK_SPANS];
+    uint64_t sent, received;  /* messages */
+    uint64_t bytes_sent, bytes_received;
+} SnapRank;
+
+/* A message between ranks: posted at `send`, its data (eager) or its
+ * request to send (rendezvous) at the destination at `reach`, received
+ * (the receive completed) at `recv`. */
+typedef struct SnapMpMsg {
+    uint64_t send, reach, recv;   /* recv: UINT64_MAX while not yet */
+    uint32_t id;              /* the message's number in the run */
+    uint32_t bytes;
+    uint16_t src, dst;        /* ranks */
+    uint8_t tag;              /* low 8 bits */
+    bool rendezvous;
+} SnapMpMsg;
+
 typedef struct SimSnapshot {
     uint64_t seq;             /* changes with every publication */
     uint64_t cycle;           /* the machine's time: every hart is here */
@@ -161,6 +218,15 @@ typedef struct SimSnapshot {
     uint32_t nsamples;        /* oldest first */
     SnapSample samples[SNAP_HISTORY];
 
+    /* Message passing: 0 ranks without (one shared memory). */
+    uint32_t nranks, harts_per_rank;
+    SnapRank ranks[SNAP_MAX_RANKS];
+    uint32_t nmpmsgs;         /* the most recent, in the order posted */
+    SnapMpMsg mpmsgs[SNAP_MAX_MPMSGS];
+    uint64_t mpmsgs_total;    /* messages posted so far */
+    uint32_t nmpi_calls;      /* "MPI_Recv"...: the SnapRank.call names */
+    char mpi_call_names[SNAP_MAX_MPI_CALLS][SNAP_NAME];
+
     /* Every counter of the statistics registry as a machine figure (its
      * members summed, clocks their max), named by its JSON path, as the
      * summary and --stats-csv have them. */
@@ -178,8 +244,10 @@ typedef enum SimCommand {
     SIM_CMD_STEP,             /* pause, then advance arg cycles exactly */
     SIM_CMD_STEP_HART_EVENT,  /* pause, run to the next event of hart arg
                                  itself (a miss, a lock annotation, a
-                                 change of state), from the event stream:
-                                 exact on a multithreaded core */
+                                 change of state, a message-passing call
+                                 entered or left, a message sent or
+                                 received), from the event stream: exact
+                                 on a multithreaded core */
     SIM_CMD_STEP_LOCK_EVENT,  /* pause, run until lock arg (index) is
                                  acquired or released */
     SIM_CMD_STEP_LINE_EVENT,  /* pause, run until the line holding address

@@ -26,6 +26,15 @@
  * began before (a state or a hold that closes later, other harts of the
  * same delivery) are still kept within a slack of an eighth of the cap,
  * so the trace is complete up to C.
+ *
+ * Message passing.  A library call (MP_CALL enter ... leave, per hart a
+ * stack of them) becomes a record when it is left; the hart's state
+ * slice is cut at each enter and leave, so that calls hold whole states
+ * and nest.  A message between ranks becomes one record from its
+ * MP_SEND to its MP_RECV, matched by id in a small hash table: either
+ * event may come first (a receive posted before the send is matched
+ * while the send is being posted, and the receiver's buffer may be
+ * delivered first).  What is still open at the end gets one end only.
  */
 #include "sim/trace_priv.h"
 
@@ -43,12 +52,16 @@ static uint32_t rec_cost(const Rec *r)
     switch (r->type) {
     case R_STATE: case R_STALL: return 2;          /* B + E */
     case R_MSG: return r->src == r->dst ? 1 : 4;   /* X + X + s + f */
+    case R_MPCALL: return 2;                       /* B + E */
+    case R_MPMSG:                                  /* 2 x (B + E) + s + f */
+        return r->flags & (REC_NO_RECV | REC_NO_SEND) ? 2 : 6;
     default: return 1;                             /* X */
     }
 }
 
 /* A hart as the listener follows it. */
 #define IDLE_SPANS 8
+#define MP_DEPTH 8            /* library calls nested deeper: not drawn */
 
 struct HartLive {
     uint8_t state;            /* SimEvHartState */
@@ -59,6 +72,18 @@ struct HartLive {
     uint64_t idle_since;      /* blocked or halted since (UINT64_MAX: no) */
     uint32_t nidle;
     uint64_t idle_from[IDLE_SPANS], idle_to[IDLE_SPANS];
+    /* The message-passing library calls it is in, outermost first. */
+    uint8_t mp_depth;
+    uint8_t mp_call[MP_DEPTH];
+    uint32_t mp_site[MP_DEPTH];
+    uint64_t mp_since[MP_DEPTH];
+};
+
+/* A message between ranks whose send or receive is still to come. */
+struct MpOpen {
+    bool used, sent, received;
+    uint32_t id;
+    Rec r;
 };
 
 struct OpenHold {
@@ -401,6 +426,138 @@ static void on_roi(SimTrace *t, const SimEvent *e)
         t->roi_end_seen = min_u64(t->roi_end_seen, e->cycle);
 }
 
+/* ---- messages between ranks ------------------------------------------- */
+
+/* The open messages are a hash table by id with linear probing; a
+ * removal shifts the entries after it back (no tombstones). */
+static size_t mp_home(const SimTrace *t, uint32_t id)
+{
+    return (size_t)(id * 2654435761u) & (t->mp_cap - 1);
+}
+
+static bool mp_grow(SimTrace *t)
+{
+    size_t cap = t->mp_cap ? 2 * t->mp_cap : 64;
+    MpOpen *old = t->mp, *n = calloc(cap, sizeof *n);
+    if (!n)
+        return false;
+    size_t was = t->mp_cap;
+    t->mp = n;
+    t->mp_cap = cap;
+    for (size_t i = 0; i < was; i++) {
+        if (!old[i].used)
+            continue;
+        size_t k = mp_home(t, old[i].id);
+        while (n[k].used)
+            k = (k + 1) & (cap - 1);
+        n[k] = old[i];
+    }
+    free(old);
+    return true;
+}
+
+/* Message id's entry; a new one when there is none. */
+static MpOpen *mp_open(SimTrace *t, uint32_t id)
+{
+    size_t k = 0;
+    if (t->mp_cap)
+        for (k = mp_home(t, id); t->mp[k].used; k = (k + 1) & (t->mp_cap - 1))
+            if (t->mp[k].id == id)
+                return &t->mp[k];
+    if ((t->nmp + 1) * 2 > t->mp_cap) {
+        if (!mp_grow(t)) {
+            t->oom = true;
+            return NULL;
+        }
+        for (k = mp_home(t, id); t->mp[k].used; k = (k + 1) & (t->mp_cap - 1))
+            ;
+    }
+    t->mp[k] = (MpOpen){.used = true, .id = id};
+    t->nmp++;
+    return &t->mp[k];
+}
+
+static void mp_remove(SimTrace *t, MpOpen *o)
+{
+    size_t mask = t->mp_cap - 1, i = (size_t)(o - t->mp);
+    t->mp[i].used = false;
+    t->nmp--;
+    for (size_t j = (i + 1) & mask; t->mp[j].used; j = (j + 1) & mask) {
+        size_t k = mp_home(t, t->mp[j].id);
+        /* Entry j stays if its home is cyclically in (i, j]. */
+        bool stays = i <= j ? (k > i && k <= j) : (k > i || k <= j);
+        if (stays)
+            continue;
+        t->mp[i] = t->mp[j];
+        t->mp[j].used = false;
+        i = j;
+    }
+}
+
+static void on_mp_msg(SimTrace *t, const SimEvent *e)
+{
+    MpOpen *o = mp_open(t, e->id);
+    if (!o)
+        return;
+    Rec *r = &o->r;
+    r->type = R_MPMSG;
+    r->id = e->id;
+    if (e->kind == SIM_EV_MP_SEND) {
+        o->sent = true;
+        r->start = e->cycle;
+        r->hart = (uint16_t)e->hart;
+        r->addr = e->addr;
+        r->src = e->src;
+        r->dst = e->dst;
+        r->what = e->result;
+        if (e->what)
+            r->flags |= REC_RENDEZVOUS;
+    } else {
+        o->received = true;
+        r->end = e->cycle;
+        r->hart2 = (uint16_t)e->hart;
+        if (!o->sent) {       /* (the send's event may come second) */
+            r->addr = e->addr;
+            r->src = e->src;
+            r->dst = e->dst;
+        }
+    }
+    if (o->sent && o->received) {
+        Rec done = *r;
+        mp_remove(t, o);
+        done.end = max_u64(done.end, done.start);
+        add_rec(t, &done, done.end, false);
+    }
+}
+
+/* A hart enters or leaves a library call.  Its state slice is cut here,
+ * so that a call holds whole state slices and nests around them. */
+static void on_mp_call(SimTrace *t, const SimEvent *e)
+{
+    HartLive *h = &t->hart[e->hart];
+    uint64_t c = max_u64(e->cycle, h->since);
+    state_rec(t, e->hart, c, false);
+    h->since = c;
+    if (e->what == 0) {
+        if (h->mp_depth < MP_DEPTH) {
+            h->mp_call[h->mp_depth] = e->result;
+            h->mp_site[h->mp_depth] = e->addr;
+            h->mp_since[h->mp_depth] = c;
+        }
+        if (h->mp_depth < UINT8_MAX)
+            h->mp_depth++;
+        return;
+    }
+    if (h->mp_depth == 0)
+        return;               /* a leave without its enter */
+    uint8_t d = --h->mp_depth;
+    if (d < MP_DEPTH)
+        add_rec(t, &(Rec){.start = h->mp_since[d], .end = c,
+                          .addr = h->mp_site[d], .id = d,
+                          .hart = (uint16_t)e->hart, .type = R_MPCALL,
+                          .what = h->mp_call[d]}, c, false);
+}
+
 static void listener(void *ctx, const SimEvent *ev, size_t n)
 {
     SimTrace *t = ctx;
@@ -449,6 +606,13 @@ static void listener(void *ctx, const SimEvent *ev, size_t n)
         case SIM_EV_SAMPLE:
             on_sample(t, e->hart, e->cycle, e->end);
             break;
+        case SIM_EV_MP_CALL:
+            on_mp_call(t, e);
+            break;
+        case SIM_EV_MP_SEND:
+        case SIM_EV_MP_RECV:
+            on_mp_msg(t, e);
+            break;
         }
     }
 }
@@ -456,7 +620,8 @@ static void listener(void *ctx, const SimEvent *ev, size_t n)
 #define LISTEN (SIM_EV_BIT(SIM_EV_ACCESS) | SIM_EV_BIT(SIM_EV_MSG_SEND) |    \
                 SIM_EV_BIT(SIM_EV_LINK) | SIM_EV_BIT(SIM_EV_LOCK) |          \
                 SIM_EV_BIT(SIM_EV_HART) | SIM_EV_BIT(SIM_EV_ROI) |           \
-                SIM_EV_BIT(SIM_EV_SAMPLE))
+                SIM_EV_BIT(SIM_EV_SAMPLE) | SIM_EV_BIT(SIM_EV_MP_CALL) |     \
+                SIM_EV_BIT(SIM_EV_MP_SEND) | SIM_EV_BIT(SIM_EV_MP_RECV))
 
 /* ---- open ------------------------------------------------------------ */
 
@@ -505,6 +670,9 @@ static void free_trace(SimTrace *t)
     free(t->rec);
     free(t->hart);
     free(t->names);
+    free(t->sites);
+    free(t->calls);
+    free(t->mp);
     free(t->open);
     free(t->locks);
     free(t->roi);
@@ -533,6 +701,11 @@ SimTrace *sim_trace_open(SimMachine *m, const SimTraceOptions *o, char *err,
     t->nharts = m->nharts;
     t->cores = m->cfg.cores;
     t->tpc = m->cfg.threads_per_core ? m->cfg.threads_per_core : 1;
+    t->nranks = m->nranks;
+    t->harts_per_rank = m->harts_per_rank ? m->harts_per_rank : t->nharts;
+    t->cores_per_rank = m->nranks ? t->cores / m->nranks : t->cores;
+    if (!t->cores_per_rank)
+        t->cores_per_rank = 1;
     t->cap = o->max_events ? o->max_events : SIM_TRACE_DEFAULT_MAX_EVENTS;
     t->slack = t->cap / 8 + 64u * t->nharts;
     t->cut = UINT64_MAX;
@@ -567,10 +740,14 @@ SimTrace *sim_trace_open(SimMachine *m, const SimTraceOptions *o, char *err,
     }
     t->hart = calloc(t->nharts, sizeof *t->hart);
     t->names = calloc(NAME_SLOTS, sizeof *t->names);
+    t->sites = calloc(NAME_SLOTS, sizeof *t->sites);
+    t->calls = calloc(NAME_SLOTS, sizeof *t->calls);
     t->ipc = calloc(t->cores, sizeof *t->ipc);
     t->miss = calloc(t->cores, sizeof *t->miss);
     t->link = calloc(t->nlinks ? t->nlinks : 1, sizeof *t->link);
-    if (!t->hart || !t->names || !t->ipc || !t->miss || !t->link) {
+    if (!t->hart || !t->names || !t->sites || !t->calls || !t->ipc ||
+        !t->miss ||
+        !t->link) {
         snprintf(err, errlen, "out of memory");
         free_trace(t);
         return NULL;
@@ -664,9 +841,30 @@ bool sim_trace_close(SimTrace *t, SimMachine *m, char *err, size_t errlen)
     for (uint32_t i = 0; i < t->nharts; i++) {
         HartLive *h = &t->hart[i];
         /* A blocked or halted hart's clock stops; its state lasts to the
-         * run's end. */
-        state_rec(t, i, is_idle(h->state) ? end : max_u64(h->last, h->since),
-                  true);
+         * run's end, and so do the library calls it is in. */
+        uint64_t e = is_idle(h->state) ? end : max_u64(h->last, h->since);
+        state_rec(t, i, e, true);
+        for (uint32_t d = min_u64(h->mp_depth, MP_DEPTH); d-- > 0;)
+            add_rec(t, &(Rec){.start = h->mp_since[d],
+                              .end = max_u64(e, h->mp_since[d]),
+                              .addr = h->mp_site[d], .id = d,
+                              .hart = (uint16_t)i, .type = R_MPCALL,
+                              .what = h->mp_call[d],
+                              .flags = REC_OPEN_AT_END}, e, true);
+    }
+    /* Messages sent and never received (or the reverse): one end each. */
+    for (size_t i = 0; i < t->mp_cap; i++) {
+        Rec r = t->mp[i].r;
+        if (!t->mp[i].used)
+            continue;
+        if (!t->mp[i].received) {
+            r.flags |= REC_NO_RECV;
+            r.end = r.start;
+        } else {
+            r.flags |= REC_NO_SEND;
+            r.start = r.end;
+        }
+        add_rec(t, &r, r.end, false);
     }
     for (size_t i = 0; i < t->nopen; i++)
         hold_rec(t, &t->open[i], t->hart[t->open[i].hart].last, true);

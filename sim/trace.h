@@ -9,8 +9,11 @@
  *
  * Layout (docs/trace.md has the whole of it):
  *   process "core C"     a track per hart with its states (running,
- *                        spinning, blocked, halted) as slices and the
- *                        memory stalls of its misses nested inside them;
+ *   ("rank R" with       spinning, blocked, halted) as slices and the
+ *   ranks)               memory stalls of its misses nested inside them;
+ *                        its message-passing library calls ("MPI_Recv")
+ *                        around them, and a slice where it sends or
+ *                        receives a message between ranks;
  *                        a track for the core's L1D coherence messages;
  *                        counters IPC and L1D misses per kilo-cycle
  *   process "memory"     a track per NUMA node's home (LLC, directory,
@@ -22,8 +25,8 @@
  *                        go on further rows of that lock
  *   process "interconnect"  counters: busy fraction of the busiest links
  *   process "run"        the region of interest
- * Coherence messages are flow arrows from the sender's slice to the
- * receiver's.  1 cycle = 1 ns: the JSON's timestamps are microseconds,
+ * Coherence messages and messages between ranks are flow arrows from the
+ * sender's slice to the receiver's.  1 cycle = 1 ns: the JSON's timestamps are microseconds,
  * so a cycle count c is written as c / 1000 with three decimals.
  *
  * The trace does not change the run: the same program gives the same
@@ -53,15 +56,21 @@ typedef struct SimTraceSlice {
     uint64_t start, end;
     uint32_t track;           /* index into SimTraceLayout.tracks */
     uint16_t depth;           /* 0: top level of its track */
-    uint16_t arg;             /* hold: the holder hart; message: CohMsg */
+    uint16_t arg;             /* hold: the holder hart; message: CohMsg;
+                                 library call: PARSIM_MPI_*; message
+                                 between ranks: its destination rank */
     uint8_t color;            /* SimTraceColor */
     char label[45];
 } SimTraceSlice;
 
-/* What a slice is, for a renderer's palette.  ORDER SimTraceColor. */
+/* What a slice is, for a renderer's palette.  ORDER SimTraceColor.
+ * MPI_P2P, MPI_COLL, MPI_OTHER: a message-passing library call
+ * (point-to-point: send, receive, wait, probe; a collective; init,
+ * finalize and the rest); MPI_MSG: a message's send or receipt. */
 typedef enum SimTraceColor {
     SIM_TC_RUNNING, SIM_TC_SPINNING, SIM_TC_BLOCKED, SIM_TC_HALTED,
     SIM_TC_MISS, SIM_TC_UPGRADE, SIM_TC_HOLD, SIM_TC_MSG, SIM_TC_ROI,
+    SIM_TC_MPI_P2P, SIM_TC_MPI_COLL, SIM_TC_MPI_OTHER, SIM_TC_MPI_MSG,
     SIM_TC_COUNT
 } SimTraceColor;
 
@@ -71,10 +80,18 @@ typedef struct SimTraceTrack {
     uint16_t depth;           /* deepest nesting + 1 */
 } SimTraceTrack;
 
-/* A coherence message's arrow: from (track, cycle) to (track, cycle). */
+/* A message's arrow: from (track, cycle) to (track, cycle). */
+typedef enum SimTraceFlowKind {
+    SIM_TF_COHERENCE,         /* a coherence message */
+    SIM_TF_MP                 /* a message between ranks */
+} SimTraceFlowKind;
+
 typedef struct SimTraceFlow {
     uint32_t from_track, to_track;
     uint64_t from, to;
+    uint16_t from_depth, to_depth;    /* nesting of the slices it joins */
+    uint8_t kind;             /* SimTraceFlowKind */
+    uint32_t bytes;           /* SIM_TF_MP: the message's size */
 } SimTraceFlow;
 
 /* A counter track: one value per sample period. */

@@ -51,10 +51,12 @@ static long order_tracks(const Layout *L, uint32_t *track_of,
 
 /* The slices with their depths (from a stack per row, group by group, as
  * the JSON writer nests them), each track's depth, and the flows from a
- * message's send to its receipt; the number of flows. */
+ * message's send to its receipt; the number of flows.  recv[] maps a
+ * record to its receipt's slice (+1), to[] a flow to it. */
 static size_t slices_and_flows(const Layout *L, const uint32_t *track_of,
                                SimTraceTrack *tracks, uint32_t *recv,
-                               SimTraceSlice *sl, SimTraceFlow *fl)
+                               uint32_t *to, SimTraceSlice *sl,
+                               SimTraceFlow *fl)
 {
     const SimTrace *t = L->t;
     static RowStack rows;
@@ -75,7 +77,9 @@ static size_t slices_and_flows(const Layout *L, const uint32_t *track_of,
                                 .track = tr,
                                 .depth = (uint16_t)rows.depth[s->lane],
                                 .arg = rc->type == R_HOLD ? rc->hart
-                                     : rc->type == R_MSG ? rc->what : 0};
+                                     : rc->type == R_MSG ? rc->what
+                                     : rc->type == R_MPCALL ? rc->what
+                                     : rc->type == R_MPMSG ? rc->dst : 0};
         sim_trace_slice_label(L, s, sl[i].label, sizeof sl[i].label,
                               &sl[i].color);
         sim_trace_rows_push(&rows, s->lane, s->end);
@@ -83,11 +87,19 @@ static size_t slices_and_flows(const Layout *L, const uint32_t *track_of,
             tracks[tr].depth = (uint16_t)rows.depth[s->lane];
         if (s->flow && s->role == 1 && recv[s->rec]) {
             const Slice *r = &L->s[recv[s->rec] - 1];
+            bool mp = rc->type == R_MPMSG;
+            to[nf] = recv[s->rec] - 1;
             fl[nf++] = (SimTraceFlow){
-                tr, track_of[r->group * MAX_LANES + r->lane], s->start,
-                r->start};
+                .from_track = tr,
+                .to_track = track_of[r->group * MAX_LANES + r->lane],
+                .from = s->start, .to = r->start, .from_depth = sl[i].depth,
+                .kind = mp ? SIM_TF_MP : SIM_TF_COHERENCE,
+                .bytes = mp ? rc->addr : 0};
         }
     }
+    /* The receipts' depths, now that every slice has one. */
+    for (size_t f = 0; f < nf; f++)
+        fl[f].to_depth = sl[to[f]].depth;
     return nf;
 }
 
@@ -96,17 +108,17 @@ static void counter_tracks(const Layout *L, const Counter *cs, size_t nc,
                            uint64_t p0, uint64_t np, uint64_t *at,
                            double *val, SimTraceCounter *tc)
 {
-    const SimTrace *t = L->t;
     for (uint64_t p = 0; p < np; p++)
         at[p] = sim_trace_bin_at(L, p0 + p);
     for (size_t c = 0; c < nc; c++) {
-        if (cs[c].pid == t->cores + 3)
-            snprintf(tc[c].process, sizeof tc[c].process, "interconnect");
+        sim_trace_pid_process(L, cs[c].pid, tc[c].process,
+                              sizeof tc[c].process);
+        /* "IPC core 3" (a name that says its core already stays). */
+        if (strstr(cs[c].name, cs[c].key))
+            snprintf(tc[c].name, sizeof tc[c].name, "%s", cs[c].name);
         else
-            snprintf(tc[c].process, sizeof tc[c].process, "core %u",
-                     cs[c].pid - 1);
-        snprintf(tc[c].name, sizeof tc[c].name, "%s %s", cs[c].name,
-                 cs[c].key);
+            snprintf(tc[c].name, sizeof tc[c].name, "%s %s", cs[c].name,
+                     cs[c].key);
         tc[c].n = (uint32_t)np;
         tc[c].at = at;
         tc[c].value = val + c * np;
@@ -125,6 +137,7 @@ bool sim_trace_export(SimTrace *t, const Layout *L, char *err, size_t errlen)
     SimTraceSlice *sl = calloc(L->n ? L->n : 1, sizeof *sl);
     SimTraceFlow *fl = calloc(L->n ? L->n : 1, sizeof *fl);
     uint32_t *recv = calloc(t->nrec ? t->nrec : 1, sizeof *recv);
+    uint32_t *to = calloc(L->n ? L->n : 1, sizeof *to);
     Counter cs[MAX_COUNTERS];
     SimTraceCounter tc[MAX_COUNTERS];
     size_t nc = sim_trace_counters(L, cs, MAX_COUNTERS);
@@ -134,7 +147,7 @@ bool sim_trace_export(SimTrace *t, const Layout *L, char *err, size_t errlen)
     double *val = calloc(np * nc + 1, sizeof *val);
     bool ok = false;
     long nt = -1;
-    if (track_of && tracks && sl && fl && recv && at && val)
+    if (track_of && tracks && sl && fl && recv && to && at && val)
         nt = order_tracks(L, track_of, tracks);
     if (nt < 0) {
         snprintf(err, errlen, "out of memory");
@@ -144,7 +157,7 @@ bool sim_trace_export(SimTrace *t, const Layout *L, char *err, size_t errlen)
     out.tracks = tracks;
     out.nslices = L->n;
     out.slices = sl;
-    out.nflows = slices_and_flows(L, track_of, tracks, recv, sl, fl);
+    out.nflows = slices_and_flows(L, track_of, tracks, recv, to, sl, fl);
     out.flows = fl;
     counter_tracks(L, cs, nc, p0, np, at, val, tc);
     out.ncounters = (uint32_t)nc;
@@ -156,6 +169,7 @@ done:
     free(sl);
     free(fl);
     free(recv);
+    free(to);
     free(at);
     free(val);
     return ok;

@@ -7,9 +7,12 @@
  * timestamp is written as c / 1000 with three decimals.  Perfetto reads
  * "ts" exactly (as a decimal string) but some versions read "dur" as a
  * double and truncate, which can make a child end 1 ns after its parent.
- * The hart tracks, where stalls nest inside states, are therefore B/E
- * pairs (both ends are timestamps); the leaf tracks (messages, locks,
- * region) use X events, where a 1 ns error cannot break a nesting.
+ * The hart tracks, where stalls nest inside states (and states inside
+ * library calls), are therefore B/E pairs (both ends are timestamps);
+ * the leaf tracks (messages, locks, region) use X events, where a 1 ns
+ * error cannot break a nesting.  A message between ranks is a slice at
+ * each end on a hart track, each with its end of the flow right after
+ * its B; its flow id is MP_FLOW_BASE + its number.
  */
 #include "sim/trace_priv.h"
 
@@ -168,7 +171,7 @@ static void slice_args(const Layout *L, const Slice *s, Out *o)
 {
     const SimTrace *t = L->t;
     const Rec *r = &t->rec[s->rec];
-    char a[32], b[32];
+    char a[48], b[32];
     o_str(o, ",\"args\":{");
     switch (r->type) {
     case R_STATE:
@@ -202,6 +205,25 @@ static void slice_args(const Layout *L, const Slice *s, Out *o)
     case R_ROI:
         o_fmt(o, "\"cycles\":%" PRIu64, r->end - r->start);
         break;
+    case R_MPCALL:
+        sim_trace_site_name(t, r->addr, a, sizeof a);
+        o_str(o, "\"site\":");
+        o_jstr(o, a);
+        o_fmt(o, ",\"depth\":%u,\"cycles\":%" PRIu64, r->id,
+              r->end - r->start);
+        if (r->flags & REC_OPEN_AT_END)
+            o_str(o, ",\"open_at_end\":true");
+        break;
+    case R_MPMSG:
+        o_fmt(o, "\"msg\":%u,\"from_rank\":%u,\"to_rank\":%u,\"bytes\":%u,"
+              "\"tag\":%u,\"protocol\":\"%s\"", r->id, r->src, r->dst,
+              r->addr, r->what,
+              r->flags & REC_RENDEZVOUS ? "rendezvous" : "eager");
+        if (r->flags & REC_NO_RECV)
+            o_str(o, ",\"received\":false");
+        else if (!(r->flags & REC_NO_SEND))
+            o_fmt(o, ",\"cycles\":%" PRIu64, r->end - r->start);
+        break;
     }
     if (s->clipped)
         o_str(o, ",\"clipped_by_window\":true");
@@ -215,6 +237,7 @@ static const char *slice_cat(const Rec *r)
     case R_STALL: return "memory";
     case R_HOLD: return "lock";
     case R_MSG: return "coherence";
+    case R_MPCALL: case R_MPMSG: return "mpi";
     default: return "run";
     }
 }
@@ -246,14 +269,18 @@ static void write_flow(Out *o, const Layout *L, const Slice *s, unsigned pid,
                        unsigned tid)
 {
     const Rec *r = &L->t->rec[s->rec];
+    bool mp = r->type == R_MPMSG;
+    char name[48];
+    if (mp)
+        sim_trace_mpmsg_name(r, name, sizeof name);
     begin_event(o);
     o_ids(o, s->role == 1 ? "s" : "f\",\"bp\":\"e", pid, tid);
     o_ts(o, "ts", s->start);
     o_str(o, ",\"id\":");
-    o_u(o, r->id);
+    o_u(o, mp ? MP_FLOW_BASE + r->id : r->id);
     o_str(o, ",\"name\":\"");
-    o_str(o, sim_trace_msg_name(r->what));
-    o_str(o, "\",\"cat\":\"coherence\"}");
+    o_str(o, mp ? name : sim_trace_msg_name(r->what));
+    o_str(o, mp ? "\",\"cat\":\"mpi\"}" : "\",\"cat\":\"coherence\"}");
     o->events++;
 }
 
@@ -286,6 +313,8 @@ static void write_group(Out *o, const Layout *L, const Slice *s, size_t n,
         while (sim_trace_rows_pop(&rows, lane, s[i].start, &end))
             write_e(o, pid, tid, end);
         write_slice(o, L, &s[i], false, pid, tid);
+        if (s[i].flow)        /* a message between ranks, on a hart */
+            write_flow(o, L, &s[i], pid, tid);
         sim_trace_rows_push(&rows, lane, s[i].end);
     }
     for (unsigned lane = 0; lane < MAX_LANES; lane++)

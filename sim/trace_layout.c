@@ -3,8 +3,10 @@
  * the region), clipped to the window, sorted, and put on the rows of
  * their group; and the counter tracks (see trace_priv.h).
  *
- * Nesting.  A track's slices are sorted by (start, longer first) and
- * checked on a stack; a slice that would overlap its parent partially
+ * Nesting.  A track's slices are sorted by (start, longer first; of the
+ * same extent a library call before the state it holds, a state before
+ * its stall) and checked on a stack; a slice that would overlap its
+ * parent partially
  * goes to the track's next row (another thread of the process) instead
  * of being clipped.  Lock tracks allow no nesting at all: overlapping
  * holds of one lock are real (a semaphore) or drift between harts, and
@@ -114,16 +116,47 @@ static bool push_slice(Layout *L, Slice s)
     return true;
 }
 
+/* Between slices of one hart with the same extent, the parent first:
+ * library calls (the outermost first), then states, stalls, the ends of
+ * messages between ranks. */
+#define PRIO_STATE 16
+#define PRIO_STALL 17
+#define PRIO_MP_END 18
+
 /* A record's slices: a message has one at each end that is in the
  * window (one only when it does not leave its router). */
 static bool push_rec(Layout *L, const Rec *r, uint32_t i)
 {
     Slice s = {.start = r->start, .end = r->end, .rec = i};
     switch (r->type) {
-    case R_STATE: case R_STALL:
+    case R_STATE: case R_STALL: case R_MPCALL:
         s.group = r->hart;
+        s.prio = r->type == R_STATE ? PRIO_STATE
+               : r->type == R_STALL ? PRIO_STALL : (uint8_t)r->id;
         return s.end > s.start && s.start < L->to && s.end > L->from ?
                push_slice(L, s) : true;
+    case R_MPMSG: {
+        /* A slice of one cycle at each end, on the sending and the
+         * receiving hart's tracks; the arrow when both are in the window. */
+        uint32_t nh = L->t->nharts;
+        bool in_send = !(r->flags & REC_NO_SEND) && r->hart < nh &&
+                       r->start >= L->from && r->start < L->to;
+        bool in_recv = !(r->flags & REC_NO_RECV) && r->hart2 < nh &&
+                       r->end >= L->from && r->end < L->to;
+        bool flow = in_send && in_recv && r->end > r->start;
+        bool ok = true;
+        if (in_send)
+            ok = push_slice(L, (Slice){.start = r->start,
+                                       .end = r->start + 1, .group = r->hart,
+                                       .rec = i, .role = 1, .flow = flow,
+                                       .prio = PRIO_MP_END});
+        if (ok && in_recv)
+            ok = push_slice(L, (Slice){.start = r->end, .end = r->end + 1,
+                                       .group = r->hart2, .rec = i,
+                                       .role = 2, .flow = flow,
+                                       .prio = PRIO_MP_END});
+        return ok;
+    }
     case R_HOLD:
         s.group = L->g_lock + r->id;
         if (s.start < L->to && (s.end > L->from || (s.end == L->from &&
@@ -166,6 +199,8 @@ static int slice_cmp(const void *a, const void *b)
         return x->start < y->start ? -1 : 1;
     if (x->end != y->end)
         return x->end > y->end ? -1 : 1;     /* the parent first */
+    if (x->prio != y->prio)
+        return x->prio < y->prio ? -1 : 1;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -307,11 +342,22 @@ size_t sim_trace_counters(const Layout *L, Counter *out, size_t max)
     const SimTrace *t = L->t;
     size_t n = 0;
     char key[40], name[40];
+    /* A counter's name is unique in its process (chrome://tracing keys
+     * them so): a rank's process with several cores names the core. */
+    bool shared = t->nranks && t->cores_per_rank > 1;
     for (uint32_t c = 0; c < t->cores && n + 2 <= max; c++) {
+        unsigned pid = sim_trace_core_proc(t, c) + 1;
         snprintf(key, sizeof key, "core %u", c);
-        out[n++] = counter(c + 1, &t->ipc[c], 1.0, "IPC", key);
-        out[n++] = counter(c + 1, &t->miss[c], 1000.0, "L1D misses/kcycle",
-                           key);
+        if (shared)
+            snprintf(name, sizeof name, "IPC core %u", c);
+        else
+            snprintf(name, sizeof name, "IPC");
+        out[n++] = counter(pid, &t->ipc[c], 1.0, name, key);
+        if (shared)
+            snprintf(name, sizeof name, "L1D misses/kcycle core %u", c);
+        else
+            snprintf(name, sizeof name, "L1D misses/kcycle");
+        out[n++] = counter(pid, &t->miss[c], 1000.0, name, key);
     }
     if (!t->nlinks)
         return n;

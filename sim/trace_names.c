@@ -7,6 +7,7 @@
 #include "sim/trace_priv.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* ---- what a thing is called --------------------------------------------- */
 
@@ -56,15 +57,178 @@ static void stall_name(uint8_t result, char *buf, size_t len)
         snprintf(buf, len, "miss");
 }
 
+/* ---- message passing ---------------------------------------------------- */
+
+const char *sim_trace_mpi_call_name(uint8_t call)
+{
+    return sim_mpi_call_names[call < PARSIM_MPI_CALL_COUNT ? call
+                                                           : PARSIM_MPI_OTHER];
+}
+
+uint8_t sim_trace_mpi_call_color(uint8_t call)
+{
+    if (call >= PARSIM_MPI_SEND && call <= PARSIM_MPI_IPROBE)
+        return SIM_TC_MPI_P2P;
+    if (call >= PARSIM_MPI_BARRIER && call <= PARSIM_MPI_SCAN)
+        return SIM_TC_MPI_COLL;
+    return SIM_TC_MPI_OTHER;
+}
+
+/* Where a call was made from: the site is its return address, so the
+ * call instruction (4 or 2 bytes) holds site - 2.  Cached as the data
+ * names are: a run calls from a few sites over and over. */
+void sim_trace_site_name(const SimTrace *t, uint32_t site, char *buf,
+                         size_t len)
+{
+    NameSlot *c = &t->sites[(site >> 1 ^ site >> 9) % NAME_SLOTS];
+    if (!c->valid || c->addr != site) {
+        const char *file;
+        int line;
+        if (t->prog && site >= 2 &&
+            sim_elf_source_line(t->prog, site - 2, &file, &line)) {
+            const char *base = strrchr(file, '/');
+            snprintf(c->name, sizeof c->name, "%s:%d", base ? base + 1 : file,
+                     line);
+        } else if (t->prog && site >= 2) {
+            sim_elf_data_name(t->prog, site - 2, c->name, sizeof c->name);
+        } else {
+            snprintf(c->name, sizeof c->name, "0x%08x", site);
+        }
+        c->valid = true;
+        c->addr = site;
+    }
+    snprintf(buf, len, "%s", c->name);
+}
+
+/* ---- what an "other" library call was: the function its site called -- */
+
+typedef struct CodeAt {
+    uint32_t addr;
+    uint8_t bytes[8];
+    bool ok;
+} CodeAt;
+
+static void code_at(void *ctx, const char *name, uint32_t addr,
+                    const uint8_t *bytes, size_t size)
+{
+    CodeAt *c = ctx;
+    (void)name;
+    if (c->addr >= addr && c->addr - addr + sizeof c->bytes <= size) {
+        memcpy(c->bytes, bytes + (c->addr - addr), sizeof c->bytes);
+        c->ok = true;
+    }
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+/* The target of the call whose return address is site: a jal ra, an
+ * auipc + jalr ra pair, or a c.jal just before it. */
+static bool callee(const SimProgram *p, uint32_t site, uint32_t *target)
+{
+    if (site < 8)
+        return false;
+    CodeAt c = {.addr = site - 8};
+    sim_elf_each_code_section(p, code_at, &c);
+    if (!c.ok)
+        return false;
+    uint32_t w = le32(c.bytes + 4), w0 = le32(c.bytes);
+    if ((w & 0xfff) == 0x0ef) {                      /* jal ra, imm */
+        uint32_t imm = (w >> 31) << 20 | ((w >> 12) & 0xff) << 12 |
+                       ((w >> 20) & 1) << 11 | ((w >> 21) & 0x3ff) << 1;
+        if (imm & 0x100000)
+            imm |= 0xfff00000u;
+        *target = site - 4 + imm;
+        return true;
+    }
+    if ((w & 0x7fff) == 0x00e7 && (w0 & 0x7f) == 0x17 &&   /* jalr ra */
+        ((w0 >> 7) & 31) == ((w >> 15) & 31)) {      /* auipc rs1 */
+        uint32_t lo = w >> 20;
+        if (lo & 0x800)
+            lo |= 0xfffff000u;
+        *target = site - 8 + (w0 & 0xfffff000u) + lo;
+        return true;
+    }
+    uint32_t h = (uint32_t)c.bytes[6] | (uint32_t)c.bytes[7] << 8;
+    if ((h & 0xe003) == 0x2001) {                    /* c.jal (RV32) */
+        uint32_t imm = ((h >> 12) & 1) << 11 | ((h >> 11) & 1) << 4 |
+                       ((h >> 9) & 3) << 8 | ((h >> 8) & 1) << 10 |
+                       ((h >> 7) & 1) << 6 | ((h >> 6) & 1) << 7 |
+                       ((h >> 3) & 7) << 1 | ((h >> 2) & 1) << 5;
+        if (imm & 0x800)
+            imm |= 0xfffff000u;
+        *target = site - 2 + imm;
+        return true;
+    }
+    return false;
+}
+
+/* A call's name: the table's, or for a call the library notes as
+ * "other" (MPI_Comm_rank, MPI_Wtime...) the function its site called,
+ * when that is a function's start. */
+void sim_trace_call_label(const SimTrace *t, uint8_t call, uint32_t site,
+                          char *buf, size_t len)
+{
+    if (call != PARSIM_MPI_OTHER || !t->prog) {
+        snprintf(buf, len, "%s", sim_trace_mpi_call_name(call));
+        return;
+    }
+    NameSlot *c = &t->calls[(site >> 1 ^ site >> 9) % NAME_SLOTS];
+    if (!c->valid || c->addr != site) {
+        uint32_t to;
+        const SimSymbol *sym = callee(t->prog, site, &to)
+                                   ? sim_elf_symbol_at(t->prog, to) : NULL;
+        if (sym && sym->addr == to && sym->is_func)
+            snprintf(c->name, sizeof c->name, "%s", sym->name);
+        else
+            snprintf(c->name, sizeof c->name, "MPI (other)");
+        c->valid = true;
+        c->addr = site;
+    }
+    snprintf(buf, len, "%s", c->name);
+}
+
+void sim_trace_mpmsg_name(const Rec *r, char *buf, size_t len)
+{
+    snprintf(buf, len, "msg %u B tag %u", r->addr, r->what);
+}
+
 /* ---- groups and their rows ---------------------------------------------- */
+
+uint32_t sim_trace_core_proc(const SimTrace *t, uint32_t core)
+{
+    return t->nranks ? core / t->cores_per_rank : core;
+}
+
+static void proc_name(const SimTrace *t, uint32_t proc, char *buf, size_t len)
+{
+    snprintf(buf, len, t->nranks ? "rank %u" : "core %u", proc);
+}
+
+void sim_trace_pid_process(const Layout *L, unsigned pid, char *buf,
+                           size_t len)
+{
+    const SimTrace *t = L->t;
+    if (pid >= 1 && pid <= t->cores)
+        proc_name(t, pid - 1, buf, len);
+    else if (pid == t->cores + 3)
+        snprintf(buf, len, "interconnect");
+    else
+        snprintf(buf, len, "process %u", pid);
+}
 
 void sim_trace_group_process(const Layout *L, uint32_t g, char *buf,
                              size_t len)
 {
+    const SimTrace *t = L->t;
     uint32_t i;
     switch (sim_trace_group_kind(L, g, &i)) {
-    case G_HART: snprintf(buf, len, "core %u", i / L->t->tpc); break;
-    case G_L1: snprintf(buf, len, "core %u", i); break;
+    case G_HART: proc_name(t, sim_trace_core_proc(t, i / t->tpc), buf, len);
+        break;
+    case G_L1: proc_name(t, sim_trace_core_proc(t, i), buf, len); break;
     case G_HOME: snprintf(buf, len, "memory"); break;
     case G_LOCK: snprintf(buf, len, "locks"); break;
     case G_ROI: snprintf(buf, len, "run"); break;
@@ -118,8 +282,8 @@ unsigned sim_trace_group_pid(const Layout *L, uint32_t g)
     const SimTrace *t = L->t;
     uint32_t i;
     switch (sim_trace_group_kind(L, g, &i)) {
-    case G_HART: return i / t->tpc + 1;
-    case G_L1: return i + 1;
+    case G_HART: return sim_trace_core_proc(t, i / t->tpc) + 1;
+    case G_L1: return sim_trace_core_proc(t, i) + 1;
     case G_HOME: return t->cores + 1;
     case G_LOCK: return t->cores + 2;
     default: return t->cores + 4;
@@ -176,6 +340,19 @@ void sim_trace_slice_label(const Layout *L, const Slice *s, char *buf,
     case R_ROI:
         snprintf(buf, len, "region of interest");
         *color = SIM_TC_ROI;
+        break;
+    case R_MPCALL:
+        sim_trace_call_label(t, r->what, r->addr, buf, len);
+        *color = sim_trace_mpi_call_color(r->what);
+        break;
+    case R_MPMSG:
+        if (s->role == 2)
+            snprintf(buf, len, "recv %u B from %u tag %u", r->addr, r->src,
+                     r->what);
+        else
+            snprintf(buf, len, "send %u B to %u tag %u", r->addr, r->dst,
+                     r->what);
+        *color = SIM_TC_MPI_MSG;
         break;
     }
 }

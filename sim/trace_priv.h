@@ -58,20 +58,35 @@ static inline void *grow_array(void *a, size_t n, size_t *cap, size_t size,
 
 /* ---- records (sim/trace.c) ---------------------------------------------- */
 
-typedef enum RecType { R_STATE, R_STALL, R_HOLD, R_MSG, R_ROI } RecType;
+/* R_MPCALL: a message-passing library call of a hart, [enter, leave);
+ * R_MPMSG: a message between ranks, from its send (start, on the sending
+ * hart's track) to its receive's completion (end, on the receiver's). */
+typedef enum RecType {
+    R_STATE, R_STALL, R_HOLD, R_MSG, R_ROI, R_MPCALL, R_MPMSG
+} RecType;
 
 #define REC_OPEN_AT_END 1     /* closed by the end of the run */
+#define REC_RENDEZVOUS 2      /* R_MPMSG: sent by rendezvous */
+#define REC_NO_RECV 4         /* R_MPMSG: never received (end = start) */
+#define REC_NO_SEND 8         /* R_MPMSG: its send was never seen */
 
 typedef struct Rec {
     uint64_t start, end;      /* [start, end) in cycles */
-    uint32_t addr;            /* address, line or lock */
-    uint32_t id;              /* message id; stall: access kind; hold: lock */
-    uint16_t hart;
-    uint16_t src, dst;        /* message: routers */
+    uint32_t addr;            /* address, line or lock; call site; bytes */
+    uint32_t id;              /* message id; stall: access kind; hold: lock;
+                                 call: its nesting depth (0 outermost) */
+    uint16_t hart;            /* R_MPMSG: the sending hart */
+    uint16_t src, dst;        /* message: routers; R_MPMSG: ranks */
+    uint16_t hart2;           /* R_MPMSG: the receiving hart */
     uint8_t type;             /* RecType */
-    uint8_t what;             /* state, result, CohMsg, lock kind */
+    uint8_t what;             /* state, result, CohMsg, lock kind, call
+                                 (PARSIM_MPI_*), tag (low 8 bits) */
     uint8_t flags;
 } Rec;
+
+/* Flow ids of the messages between ranks: above every coherence
+ * message's (those are 32-bit), so that the two never meet. */
+#define MP_FLOW_BASE (1ull << 32)
 
 typedef struct Lock {
     uint32_t addr;
@@ -97,6 +112,7 @@ typedef struct NameSlot {
 typedef struct HartLive HartLive;
 typedef struct OpenHold OpenHold;
 typedef struct RoiEv RoiEv;
+typedef struct MpOpen MpOpen;
 
 struct SimTrace {
     SimMachine *m;
@@ -106,6 +122,9 @@ struct SimTrace {
     char path[512];
 
     uint32_t nharts, cores, tpc, nodes, nlinks, routers;
+    /* Ranks (message passing): a process per rank instead of per core. */
+    uint32_t nranks;          /* 0: one shared memory */
+    uint32_t cores_per_rank, harts_per_rank;
     int16_t router_core[256], router_node[256];
     uint32_t core_router[64];
     uint16_t link_from[512], link_to[512];
@@ -120,6 +139,10 @@ struct SimTrace {
     size_t nlocks, locks_cap;
     RoiEv *roi;
     size_t nroi, roi_cap;
+    MpOpen *mp;               /* messages between ranks whose send or
+                                 receive is still to come: a hash table by
+                                 id (open addressing, mp_cap a power of 2) */
+    size_t nmp, mp_cap;
     uint64_t roi_begin_seen, roi_end_seen;   /* UINT64_MAX: none */
     uint64_t floor_now;       /* from roi: runnable_floor at this delivery */
 
@@ -132,6 +155,8 @@ struct SimTrace {
     uint64_t unmatched;       /* releases of holds never seen acquired */
     bool oom;
     NameSlot *names;          /* sim_trace_data_name's cache */
+    NameSlot *sites;          /* sim_trace_site_name's cache */
+    NameSlot *calls;          /* sim_trace_call_label's */
 };
 
 static inline uint64_t period_of(const SimTrace *t, uint64_t cycle)
@@ -157,6 +182,9 @@ typedef struct Slice {
     uint8_t lane;
     uint8_t clipped;          /* the window cut it */
     uint8_t flow;             /* a message slice with an arrow */
+    uint8_t prio;             /* between slices of the same extent: the
+                                 lower is the parent (a call contains the
+                                 state it is cut to, the state its stall) */
 } Slice;
 
 typedef struct Layout {
@@ -248,6 +276,24 @@ unsigned sim_trace_group_sort(const Layout *L, uint32_t g, unsigned lane);
 /* A slice's name and its colour (SimTraceColor). */
 void sim_trace_slice_label(const Layout *L, const Slice *s, char *buf,
                            size_t len, uint8_t *color);
+
+/* Ranks: the process (0-based: pid - 1) of a core, "rank R" or "core C"
+ * (and a counter's process from its pid). */
+uint32_t sim_trace_core_proc(const SimTrace *t, uint32_t core);
+void sim_trace_pid_process(const Layout *L, unsigned pid, char *buf,
+                           size_t len);
+/* A library call's name ("MPI_Recv"), its colour, and where the program
+ * called it ("ring.c:12", else "main+0x24"). */
+const char *sim_trace_mpi_call_name(uint8_t call);
+uint8_t sim_trace_mpi_call_color(uint8_t call);
+void sim_trace_site_name(const SimTrace *t, uint32_t site, char *buf,
+                         size_t len);
+/* What a call slice is called: the call's name, or for one the library
+ * notes as "other" the function its site called ("MPI_Comm_rank"). */
+void sim_trace_call_label(const SimTrace *t, uint8_t call, uint32_t site,
+                          char *buf, size_t len);
+/* A message between ranks as its arrow is called: "msg 4096 B tag 3". */
+void sim_trace_mpmsg_name(const Rec *r, char *buf, size_t len);
 
 /* ---- the outputs (sim/trace_json.c, sim/trace_export.c) ----------------- */
 

@@ -1,6 +1,7 @@
 /* check_session.c — a machine under remote control (sim/session.c):
  * stepping is exact, snapshots show what the machine holds (the lock
- * holder, a modified line in its L1, busy links), run/pause/restart. */
+ * holder, a modified line in its L1, busy links; with ranks, their
+ * states and messages), run/pause/restart, "next event". */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,166 @@ START_TEST(test_next_event_own_hart)
 }
 END_TEST
 
+/* ---- ranks ----------------------------------------------------------- */
+
+static SimSession *open_pingpong(const char *size, const char *reps)
+{
+    SimConfig c;
+    sim_config_defaults(&c);
+    char err[256];
+    ck_assert(sim_config_set(&c, "mp.ranks", "2", err, sizeof err));
+    const char *path = tu_built("programs/mpi/pingpong.elf");
+    static char *argv[3];
+    argv[0] = (char *)path;
+    argv[1] = (char *)size;
+    argv[2] = (char *)reps;
+    SimSession *s = sim_session_new(&c, path, 3, argv, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    return s;
+}
+
+/* The MPI ping-pong on 2 ranks, run to its end: the snapshot has both
+ * ranks with their main harts, every message (each received after it was
+ * sent, the 4 KiB ones eight: a warm-up and three round trips), counts
+ * that agree, and each rank's states in time order: in MPI_Recv, waiting
+ * (rank 1 waits for rank 0's sends), exited at the end. */
+START_TEST(test_ranks_snapshot)
+{
+    SimSession *s = open_pingpong("4096", "3");
+    SimSnapshot *snap = calloc(1, sizeof *snap);
+    ck_assert_ptr_nonnull(snap);
+    ck_assert(!sim_session_run_to(s, 50000000));
+    ck_assert(sim_session_snapshot(s, snap));
+    ck_assert(snap->finished);
+    ck_assert_uint_eq(snap->nranks, 2);
+    ck_assert_uint_eq(snap->harts_per_rank, 1);
+    ck_assert_str_eq(snap->mpi_call_names[PARSIM_MPI_RECV], "MPI_Recv");
+    ck_assert_str_eq(snap->mpi_call_names[PARSIM_MPI_BARRIER],
+                     "MPI_Barrier");
+    ck_assert_uint_eq(snap->nmpmsgs, snap->mpmsgs_total);
+    uint64_t big = 0, sent = 0, received = 0;
+    for (uint32_t i = 0; i < snap->nmpmsgs; i++) {
+        const SnapMpMsg *m = &snap->mpmsgs[i];
+        ck_assert(m->src < 2 && m->dst < 2);
+        ck_assert_uint_ne(m->recv, UINT64_MAX);
+        ck_assert_uint_gt(m->recv, m->send);
+        ck_assert_uint_ge(m->reach, m->send);
+        ck_assert(!m->rendezvous);        /* 4 KiB: under the threshold */
+        if (m->bytes == 4096) {
+            big++;
+            ck_assert_uint_eq(m->tag, 1);
+        }
+        if (i > 0)
+            ck_assert_uint_ge(m->id, snap->mpmsgs[i - 1].id);
+    }
+    ck_assert_uint_eq(big, 8);
+    for (uint32_t r = 0; r < 2; r++) {
+        const SnapRank *k = &snap->ranks[r];
+        ck_assert_uint_eq(k->hart, r);
+        sent += k->sent;
+        received += k->received;
+        ck_assert_uint_ge(k->bytes_sent, 4 * 4096);
+        ck_assert_uint_gt(k->nspans, 10);
+        bool recv = false, wait = false;
+        for (uint32_t i = 0; i < k->nspans; i++) {
+            const SnapSpan *sp = &k->spans[i];
+            ck_assert_uint_lt(sp->state, SNAP_RANK_STATE_COUNT);
+            if (i > 0) {
+                ck_assert_uint_gt(sp->from, k->spans[i - 1].from);
+                ck_assert(sp->state != k->spans[i - 1].state ||
+                          sp->call != k->spans[i - 1].call);
+            }
+            recv |= sp->state == SNAP_RANK_P2P &&
+                    sp->call == PARSIM_MPI_RECV;
+            wait |= sp->state == SNAP_RANK_WAITING;
+        }
+        ck_assert_msg(recv, "rank %u never in MPI_Recv", r);
+        if (r == 1)
+            ck_assert_msg(wait, "rank 1 never waited");
+        ck_assert_uint_eq(k->state, SNAP_RANK_DONE);
+        ck_assert_uint_eq(k->spans[k->nspans - 1].state, SNAP_RANK_DONE);
+        ck_assert_uint_eq(k->spans[0].from, 0);
+    }
+    ck_assert_uint_eq(sent, snap->mpmsgs_total);
+    ck_assert_uint_eq(received, snap->mpmsgs_total);
+    /* Without ranks: none. */
+    SimSession *c = open_counter(2, "tas");
+    SimSnapshot *plain = calloc(1, sizeof *plain);
+    ck_assert_ptr_nonnull(plain);
+    ck_assert(sim_session_run_to(c, 10000));
+    ck_assert(sim_session_snapshot(c, plain));
+    ck_assert_uint_eq(plain->nranks, 0);
+    ck_assert_uint_eq(plain->nmpmsgs, 0);
+    sim_snapshot_free(plain);
+    free(plain);
+    sim_session_free(c);
+    sim_snapshot_free(snap);
+    free(snap);
+    sim_session_free(s);
+}
+END_TEST
+
+/* Counts hart 1's events by kind, for "next event" with ranks. */
+typedef struct KindRecorder {
+    uint32_t hart;
+    uint64_t n[SIM_EV_KIND_COUNT];
+} KindRecorder;
+
+static void record_kinds(void *ctx, const SimEvent *ev, size_t n)
+{
+    KindRecorder *r = ctx;
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].hart == r->hart)
+            r->n[ev[i].kind]++;
+}
+
+/* "Next event" stops at message-passing events too: stepping rank 1's
+ * hart through the ping-pong, some steps end on a library call, a send
+ * or a receive with no miss, lock or change of state in them; a restart
+ * starts the ranks' record over. */
+START_TEST(test_ranks_next_event)
+{
+    SimSession *s = open_pingpong("64", "20");
+    ck_assert(sim_session_run_to(s, 60000));
+    KindRecorder rec = {.hart = 1};
+    SimEvBus *bus = sim_machine_events(sim_session_machine(s));
+    ck_assert(sim_ev_listen(bus, SIM_EV_ALL, record_kinds, &rec));
+    int mp_only = 0;
+    for (int step = 0; step < 60; step++) {
+        memset(rec.n, 0, sizeof rec.n);
+        ck_assert(sim_session_step_event(s, SIM_CMD_STEP_HART_EVENT, 1));
+        uint64_t mp = rec.n[SIM_EV_MP_CALL] + rec.n[SIM_EV_MP_SEND] +
+                      rec.n[SIM_EV_MP_RECV];
+        uint64_t other = rec.n[SIM_EV_HART] + rec.n[SIM_EV_LOCK];
+        ck_assert_msg(mp + other + rec.n[SIM_EV_ACCESS] > 0,
+                      "step %d: stopped on no event of hart 1", step);
+        mp_only += mp > 0 && other == 0;
+    }
+    ck_assert_int_gt(mp_only, 10);
+    sim_ev_unlisten(bus, record_kinds, &rec);
+    SimSnapshot *snap = calloc(1, sizeof *snap);
+    ck_assert_ptr_nonnull(snap);
+    ck_assert(sim_session_snapshot(s, snap));
+    ck_assert_uint_gt(snap->mpmsgs_total, 0);
+    /* Restarted: a new machine, nothing sent yet. */
+    ck_assert(sim_session_start(s, true));
+    sim_session_command(s, SIM_CMD_RESTART, 0);
+    for (int i = 0; i < 200; i++) {
+        wait_snapshot(s, snap);
+        if (snap->cycle == 0 && snap->mpmsgs_total == 0)
+            break;
+    }
+    ck_assert_uint_eq(snap->cycle, 0);
+    ck_assert_uint_eq(snap->mpmsgs_total, 0);
+    ck_assert_uint_eq(snap->nranks, 2);
+    ck_assert_uint_eq(snap->ranks[1].nspans, 1);
+    ck_assert_uint_eq(snap->ranks[1].state, SNAP_RANK_COMPUTE);
+    sim_snapshot_free(snap);
+    free(snap);
+    sim_session_free(s);
+}
+END_TEST
+
 Suite *session_suite(void)
 {
     Suite *s = suite_create("session");
@@ -289,6 +450,8 @@ Suite *session_suite(void)
     tcase_add_test(tc, test_snapshot_contents);
     tcase_add_test(tc, test_run_restart);
     tcase_add_test(tc, test_next_event_own_hart);
+    tcase_add_test(tc, test_ranks_snapshot);
+    tcase_add_test(tc, test_ranks_next_event);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -13,7 +13,10 @@
  *     each bound to a slice that begins at its timestamp on its track.
  * Then: lock holds match the --stats acquisitions, the window and the
  * cap cut what they should, overlapping holds and stalls that cross a
- * state change get rows of their own, bad option values are refused. */
+ * state change get rows of their own, bad option values are refused;
+ * with ranks, each rank is a process, the library calls are slices that
+ * match the statistics' call sites and hold the states, and every
+ * message is a flow with its size and tag. */
 #include <check.h>
 #include <json-c/json.h>
 #include <math.h>
@@ -83,8 +86,11 @@ typedef struct Trace {
     int ntracks;
     Flow *flows;
     size_t nflows;
+    size_t mp_s, mp_f;        /* flows of messages between ranks */
     json_object *other;
 } Trace;
+
+#define MP_FLOW_BASE (1ll << 32)
 
 /* Cycles from a JSON timestamp in microseconds (1 cycle = 1 ns). */
 static uint64_t cycles(json_object *v)
@@ -200,11 +206,21 @@ static void load(Trace *t, const char *path)
                 t->max_ts = end;
             t->x++;
         } else if (!strcmp(ph, "s") || !strcmp(ph, "f")) {
-            int64_t id = num(e, "id", -1);
-            ck_assert_int_ge(id, 0);
+            int64_t fid = num(e, "id", -1);
+            ck_assert_int_ge(fid, 0);
             ck_assert_msg(k->any_slice && k->last_x == ts,
                           "event %zu: flow %s %lld binds to no slice at %llu",
-                          i, ph, (long long)id, (unsigned long long)ts);
+                          i, ph, (long long)fid, (unsigned long long)ts);
+            /* Coherence messages' ids are 32-bit; messages between
+             * ranks' are MP_FLOW_BASE (2^32) + their number: one table,
+             * the two interleaved. */
+            bool mp = fid >= MP_FLOW_BASE;
+            ck_assert_str_eq(str(e, "cat"), mp ? "mpi" : "coherence");
+            int64_t id = mp ? (fid - MP_FLOW_BASE) * 2 + 1 : fid * 2;
+            if (*ph == 's')
+                t->mp_s += mp;
+            else
+                t->mp_f += mp;
             if ((size_t)id >= t->nflows) {
                 size_t nn = (size_t)id * 2 + 16;
                 t->flows = realloc(t->flows, nn * sizeof *t->flows);
@@ -244,9 +260,9 @@ static void load(Trace *t, const char *path)
         if (!fl->s && !fl->f)
             continue;
         ck_assert_msg(fl->s == 1 && fl->f == 1, "flow %zu: %d starts, %d "
-                      "ends", id, fl->s, fl->f);
+                      "ends", id / 2, fl->s, fl->f);
         ck_assert_msg(fl->ts_s < fl->ts_f, "flow %zu ends (%llu) before it "
-                      "starts (%llu)", id, (unsigned long long)fl->ts_f,
+                      "starts (%llu)", id / 2, (unsigned long long)fl->ts_f,
                       (unsigned long long)fl->ts_s);
     }
     ck_assert_int_eq((int64_t)t->events, num(t->other, "events", -1));
@@ -545,6 +561,279 @@ START_TEST(test_session)
 }
 END_TEST
 
+/* ---- message passing --------------------------------------------------- */
+
+/* The process a thread_name's pid is called (process_name), or NULL. */
+static const char *process_name(const Trace *t, int64_t pid)
+{
+    json_object *evs;
+    json_object_object_get_ex(t->root, "traceEvents", &evs);
+    size_t n = json_object_array_length(evs);
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(evs, i), *a, *nm;
+        if (!strcmp(str(e, "ph"), "M") && num(e, "pid", -1) == pid &&
+            !strcmp(str(e, "name"), "process_name") &&
+            json_object_object_get_ex(e, "args", &a) &&
+            json_object_object_get_ex(a, "name", &nm))
+            return json_object_get_string(nm);
+    }
+    return NULL;
+}
+
+/* The track (pid, tid) called name. */
+static const Track *named_track(const Trace *t, const char *name)
+{
+    for (int i = 0; i < t->ntracks; i++)
+        if (!strcmp(t->tracks[i].name, name))
+            return &t->tracks[i];
+    ck_abort_msg("no track \"%s\"", name);
+    return NULL;
+}
+
+/* What the B slices of category "mpi" on one track are: library calls at
+ * depth 0 (args.depth), per name, their count and cycles; and the
+ * message ends ("send ..."/"recv ...") with their bytes, the parent each
+ * state or end was nested in checked against `parent_ok`. */
+typedef struct MpCount {
+    char name[32];
+    int64_t calls, cycles;
+} MpCount;
+
+typedef struct MpTrack {
+    MpCount call[32];
+    int ncalls;
+    int64_t sends, recvs, bytes_sent, bytes_recv;
+    int64_t states_in_calls;  /* state slices whose parent is a call */
+} MpTrack;
+
+static void mp_track(const Trace *t, const Track *k, MpTrack *out)
+{
+    memset(out, 0, sizeof *out);
+    json_object *evs;
+    json_object_object_get_ex(t->root, "traceEvents", &evs);
+    size_t n = json_object_array_length(evs);
+    const char *stack[MAX_DEPTH];
+    const char *cats[MAX_DEPTH];
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(evs, i), *a;
+        const char *ph = str(e, "ph");
+        if (num(e, "pid", -1) != k->pid || num(e, "tid", -1) != k->tid)
+            continue;
+        if (!strcmp(ph, "E")) {
+            ck_assert_int_gt(depth, 0);
+            depth--;
+            continue;
+        }
+        if (strcmp(ph, "B"))
+            continue;
+        const char *name = str(e, "name"), *cat = str(e, "cat");
+        ck_assert(json_object_object_get_ex(e, "args", &a));
+        if (!strcmp(cat, "state") && depth > 0 &&
+            !strcmp(cats[depth - 1], "mpi"))
+            out->states_in_calls++;
+        if (!strcmp(cat, "mpi") && (!strncmp(name, "send ", 5) ||
+                                    !strncmp(name, "recv ", 5))) {
+            bool send = name[0] == 's';
+            *(send ? &out->sends : &out->recvs) += 1;
+            *(send ? &out->bytes_sent : &out->bytes_recv) +=
+                num(a, "bytes", -1);
+            /* A message's end is nested: in a state, or a call. */
+            ck_assert_msg(depth > 0, "%s at top level", name);
+        } else if (!strcmp(cat, "mpi") && num(a, "depth", -1) == 0) {
+            int c = 0;
+            while (c < out->ncalls && strcmp(out->call[c].name, name))
+                c++;
+            if (c == out->ncalls) {
+                ck_assert_int_lt(out->ncalls, 32);
+                snprintf(out->call[out->ncalls++].name, 32, "%s", name);
+            }
+            out->call[c].calls++;
+            out->call[c].cycles += num(a, "cycles", -1);
+            ck_assert_msg(depth == 0, "%s (depth 0) nested in %s", name,
+                          stack[depth - 1]);
+        }
+        ck_assert_int_lt(depth, MAX_DEPTH);
+        stack[depth] = name;
+        cats[depth++] = cat;
+    }
+}
+
+static const MpCount *mp_call(const MpTrack *m, const char *name)
+{
+    for (int c = 0; c < m->ncalls; c++)
+        if (!strcmp(m->call[c].name, name))
+            return &m->call[c];
+    return NULL;
+}
+
+/* The native interface's ping-pong on 2 ranks: a process per rank named
+ * "rank R", one flow per message (2 x REPS) from the sender's track to
+ * the receiver's, numbered 0.. after MP_FLOW_BASE and named by size and
+ * tag, with the bytes on both ends; no library calls (the native
+ * interface notes none). */
+START_TEST(test_mp_pingpong)
+{
+    TuResult r;
+    char *const args[] = {"run", "-q", "--ranks", "2", "--stats",
+                          (char *)tmp("s.json"), "--trace",
+                          (char *)tmp("T.json"), "--trace-png",
+                          (char *)tmp("T.png"),
+                          (char *)tu_built("tests/programs/mp_pingpong.elf"),
+                          "4096", "5", NULL};
+    run_ok(args, &r);
+    tu_free(&r);
+    ck_assert(access(tmp("T.png"), R_OK) == 0);
+    Trace t;
+    load(&t, tmp("T.json"));
+    const Track *h0 = named_track(&t, "hart 0 (core 0, thread 0)");
+    const Track *h1 = named_track(&t, "hart 1 (core 1, thread 0)");
+    ck_assert_str_eq(process_name(&t, h0->pid), "rank 0");
+    ck_assert_str_eq(process_name(&t, h1->pid), "rank 1");
+    ck_assert_uint_eq(t.mp_s, 10);
+    ck_assert_uint_eq(t.mp_f, 10);
+    /* Messages 0..9, each a start and an end, named by size and tag. */
+    for (int64_t m = 0; m < 10; m++) {
+        ck_assert_uint_gt(t.nflows, (size_t)m * 2 + 1);
+        ck_assert_int_eq(t.flows[m * 2 + 1].s, 1);
+        ck_assert_int_eq(t.flows[m * 2 + 1].f, 1);
+    }
+    json_object *evs;
+    json_object_object_get_ex(t.root, "traceEvents", &evs);
+    int tag1 = 0, tag2 = 0;
+    for (size_t i = 0; i < json_object_array_length(evs); i++) {
+        json_object *e = json_object_array_get_idx(evs, i);
+        if (strcmp(str(e, "ph"), "s") || num(e, "id", 0) < MP_FLOW_BASE)
+            continue;
+        /* Rank 0 sends tag 1, rank 1 answers with tag 2. */
+        bool from0 = num(e, "pid", -1) == h0->pid;
+        ck_assert_str_eq(str(e, "name"), from0 ? "msg 4096 B tag 1"
+                                               : "msg 4096 B tag 2");
+        *(from0 ? &tag1 : &tag2) += 1;
+    }
+    ck_assert_int_eq(tag1, 5);
+    ck_assert_int_eq(tag2, 5);
+    MpTrack m0, m1;
+    mp_track(&t, h0, &m0);
+    mp_track(&t, h1, &m1);
+    ck_assert_int_eq(m0.ncalls + m1.ncalls, 0);
+    ck_assert_int_eq(m0.sends, 5);
+    ck_assert_int_eq(m0.recvs, 5);
+    ck_assert_int_eq(m1.sends, 5);
+    ck_assert_int_eq(m1.recvs, 5);
+    ck_assert_int_eq(m0.bytes_sent, 5 * 4096);
+    ck_assert_int_eq(m1.bytes_recv, 5 * 4096);
+    /* As the statistics count them. */
+    json_object *st = stats(tmp("s.json")), *ranks;
+    ck_assert(json_object_object_get_ex(st, "ranks", &ranks));
+    json_object *r0 = json_object_array_get_idx(ranks, 0);
+    ck_assert_int_eq(num(r0, "messages_sent", -1), m0.sends);
+    ck_assert_int_eq(num(r0, "bytes_sent", -1), m0.bytes_sent);
+    json_object_put(st);
+    unload(&t);
+}
+END_TEST
+
+/* The MPI library's ping-pong: every call the program makes is a slice
+ * on its rank's track, at depth 0, that as many times and for as many
+ * cycles as the statistics' call sites (mpi_sites) say; the library's
+ * calls nest inside them, the states inside the calls; a flow per
+ * message as the ranks' statistics count them. */
+START_TEST(test_mpi_calls)
+{
+    TuResult r;
+    char *const args[] = {"run", "-q", "--ranks", "2", "--stats",
+                          (char *)tmp("s.json"), "--trace",
+                          (char *)tmp("T.json"),
+                          (char *)tu_built("programs/mpi/pingpong.elf"),
+                          "4096", "3", NULL};
+    run_ok(args, &r);
+    tu_free(&r);
+    Trace t;
+    load(&t, tmp("T.json"));
+    MpTrack m[2];
+    mp_track(&t, named_track(&t, "hart 0 (core 0, thread 0)"), &m[0]);
+    mp_track(&t, named_track(&t, "hart 1 (core 1, thread 0)"), &m[1]);
+    /* A warm-up and 3 timed round trips: 4 sends and 4 receives each
+     * (and one more for rank 1's verdict). */
+    for (int k = 0; k < 2; k++) {
+        ck_assert_ptr_nonnull(mp_call(&m[k], "MPI_Init"));
+        ck_assert_ptr_nonnull(mp_call(&m[k], "MPI_Finalize"));
+        ck_assert_ptr_nonnull(mp_call(&m[k], "MPI_Comm_rank"));
+        ck_assert_int_eq(mp_call(&m[k], "MPI_Send")->calls, 4 + k);
+        ck_assert_int_eq(mp_call(&m[k], "MPI_Recv")->calls, 5 - k);
+        ck_assert_int_gt(m[k].states_in_calls, 0);
+    }
+    json_object *st = stats(tmp("s.json")), *sites, *ranks;
+    ck_assert(json_object_object_get_ex(st, "mpi_sites", &sites));
+    int64_t calls[2] = {0, 0}, cycles[2] = {0, 0};
+    for (size_t i = 0; i < json_object_array_length(sites); i++) {
+        json_object *e = json_object_array_get_idx(sites, i);
+        int rk = (int)num(e, "rank", -1);
+        ck_assert(rk == 0 || rk == 1);
+        calls[rk] += num(e, "calls", 0);
+        cycles[rk] += num(e, "cycles", 0);
+    }
+    for (int k = 0; k < 2; k++) {
+        /* The sites name the calls the library notes by name (not the
+         * "other" ones: MPI_Comm_rank, MPI_Wtime...). */
+        int64_t n = 0, c = 0;
+        for (int i = 0; i < m[k].ncalls; i++) {
+            const char *nm = m[k].call[i].name;
+            bool other = !strcmp(nm, "MPI_Comm_rank") ||
+                         !strcmp(nm, "MPI_Comm_size") ||
+                         !strcmp(nm, "MPI_Wtime") ||
+                         !strcmp(nm, "MPI (other)");
+            if (other)
+                continue;
+            n += m[k].call[i].calls;
+            c += m[k].call[i].cycles;
+        }
+        ck_assert_int_eq(n, calls[k]);
+        ck_assert_int_eq(c, cycles[k]);
+    }
+    ck_assert(json_object_object_get_ex(st, "ranks", &ranks));
+    int64_t sent = 0;
+    for (int k = 0; k < 2; k++) {
+        json_object *rk = json_object_array_get_idx(ranks, (size_t)k);
+        ck_assert_int_eq(num(rk, "messages_sent", -1), m[k].sends);
+        ck_assert_int_eq(num(rk, "messages_received", -1), m[k].recvs);
+        ck_assert_int_eq(num(rk, "bytes_sent", -1), m[k].bytes_sent);
+        sent += m[k].sends;
+    }
+    ck_assert_int_eq((int64_t)t.mp_s, sent);
+    json_object_put(st);
+    unload(&t);
+}
+END_TEST
+
+/* The cap on a message-passing run: still valid (every flow has both
+ * ends, calls and states nest), cut where it was reached. */
+START_TEST(test_mp_cap)
+{
+    TuResult r;
+    /* From the first message on (the start-up before it is states and
+     * misses only), a cap of a fraction of the run's ~4,000 events. */
+    char *const args[] = {"run", "-q", "--ranks", "2", "--trace",
+                          (char *)tmp("T.json"), "--trace-from", "55000",
+                          "--trace-max-events", "1000",
+                          (char *)tu_built("programs/mpi/pingpong.elf"),
+                          "64", "100", NULL};
+    run_ok(args, &r);
+    ck_assert_msg(strstr(r.err, "the cap of 1000 events was reached"), "%s",
+                  r.err);
+    tu_free(&r);
+    Trace t;
+    load(&t, tmp("T.json"));
+    ck_assert_int_gt(num(t.other, "dropped_events", 0), 0);
+    ck_assert_uint_le(t.events, 1000 + 1000 / 8 + 64 * 2);
+    ck_assert_uint_gt(t.mp_s, 10);
+    ck_assert_uint_lt(t.mp_s, 150);
+    ck_assert_uint_eq(t.mp_s, t.mp_f);
+    unload(&t);
+}
+END_TEST
+
 /* ---- the writer on made-up events --------------------------------------- */
 
 /* A machine that never runs, fed events by hand through its bus. */
@@ -649,6 +938,84 @@ START_TEST(test_machine_gone)
 }
 END_TEST
 
+/* Library calls on made-up events: a call contains the states it spans
+ * (cut at its edges), a nested call sits inside its caller, a message's
+ * ends are slices on the sender's and the receiver's tracks with a flow
+ * between them whichever of its events comes first, and a call still
+ * open at the end is closed there. */
+START_TEST(test_mp_nesting)
+{
+    SimProgram *prog;
+    SimMachine *m = quiet_machine(&prog);
+    char err[256];
+    SimTraceOptions o = {.path = tmp("T.json")};
+    SimTrace *t = sim_trace_open(m, &o, err, sizeof err);
+    ck_assert_msg(t != NULL, "%s", err);
+    /* hart 0: MPI_Send [100, 200) with a send at 150;
+     * hart 1: MPI_Recv [120, 400), blocked [160, 300), an internal call
+     * MPI_Wait [130, 390) inside it, the receive completing at 300 (its
+     * event before the send's); then MPI_Finalize from 500, never left. */
+    feed(m, (SimEvent){.cycle = 100, .hart = 0, .kind = SIM_EV_MP_CALL,
+                       .what = 0, .result = PARSIM_MPI_SEND});
+    feed(m, (SimEvent){.cycle = 120, .hart = 1, .kind = SIM_EV_MP_CALL,
+                       .what = 0, .result = PARSIM_MPI_RECV});
+    feed(m, (SimEvent){.cycle = 130, .hart = 1, .kind = SIM_EV_MP_CALL,
+                       .what = 0, .result = PARSIM_MPI_WAIT});
+    feed(m, (SimEvent){.cycle = 160, .hart = 1, .kind = SIM_EV_HART,
+                       .what = SIM_EVH_BLOCKED});
+    feed(m, (SimEvent){.cycle = 300, .hart = 1, .src = 0, .dst = 1,
+                       .addr = 64, .id = 7, .kind = SIM_EV_MP_RECV});
+    feed(m, (SimEvent){.cycle = 300, .hart = 1, .kind = SIM_EV_HART,
+                       .what = SIM_EVH_RUNNING});
+    feed(m, (SimEvent){.cycle = 390, .hart = 1, .kind = SIM_EV_MP_CALL,
+                       .what = 1, .result = PARSIM_MPI_WAIT});
+    feed(m, (SimEvent){.cycle = 400, .hart = 1, .kind = SIM_EV_MP_CALL,
+                       .what = 1, .result = PARSIM_MPI_RECV});
+    feed(m, (SimEvent){.cycle = 150, .end = 250, .hart = 0, .src = 0,
+                       .dst = 1, .addr = 64, .id = 7, .result = 5,
+                       .kind = SIM_EV_MP_SEND});
+    feed(m, (SimEvent){.cycle = 200, .hart = 0, .kind = SIM_EV_MP_CALL,
+                       .what = 1, .result = PARSIM_MPI_SEND});
+    feed(m, (SimEvent){.cycle = 500, .hart = 0, .kind = SIM_EV_MP_CALL,
+                       .what = 0, .result = PARSIM_MPI_FINALIZE});
+    feed(m, (SimEvent){.cycle = 600, .hart = 0, .kind = SIM_EV_HART,
+                       .what = SIM_EVH_HALTED});
+    sim_ev_deliver(sim_machine_events(m));
+    ck_assert_msg(sim_trace_close(t, m, err, sizeof err), "%s", err);
+    Trace tr;
+    load(&tr, tmp("T.json"));
+    ck_assert_uint_eq(tr.mp_s, 1);
+    ck_assert_uint_eq(tr.mp_f, 1);
+    ck_assert_int_eq(tr.flows[7 * 2 + 1].s, 1);
+    ck_assert_uint_eq(tr.flows[7 * 2 + 1].ts_s, 150);
+    ck_assert_uint_eq(tr.flows[7 * 2 + 1].ts_f, 300);
+    MpTrack m0, m1;
+    const Track *h0 = named_track(&tr, "hart 0 (core 0, thread 0)");
+    const Track *h1 = named_track(&tr, "hart 1 (core 1, thread 0)");
+    mp_track(&tr, h0, &m0);
+    mp_track(&tr, h1, &m1);
+    ck_assert_int_eq(mp_call(&m0, "MPI_Send")->calls, 1);
+    ck_assert_int_eq(mp_call(&m0, "MPI_Send")->cycles, 100);
+    ck_assert_int_eq(mp_call(&m0, "MPI_Finalize")->calls, 1);
+    ck_assert_int_eq(mp_call(&m1, "MPI_Recv")->calls, 1);
+    ck_assert_int_eq(mp_call(&m1, "MPI_Recv")->cycles, 280);
+    ck_assert_ptr_null(mp_call(&m1, "MPI_Wait"));   /* depth 1 */
+    ck_assert_int_eq(m0.sends, 1);
+    ck_assert_int_eq(m1.recvs, 1);
+    ck_assert_int_eq(m1.bytes_recv, 64);
+    /* States cut at the calls' edges: the blocked one and the running
+     * ones around it inside MPI_Wait, one in MPI_Send, one in Finalize. */
+    ck_assert_int_eq(m1.states_in_calls, 5);
+    ck_assert_int_ge(m0.states_in_calls, 2);
+    /* No slice went to a second row. */
+    ck_assert(!has_track(&tr, "hart 0 (core 0, thread 0) (row 2)"));
+    ck_assert(!has_track(&tr, "hart 1 (core 1, thread 0) (row 2)"));
+    unload(&tr);
+    sim_machine_free(m);
+    sim_elf_close(prog);
+}
+END_TEST
+
 START_TEST(test_parse_cycle)
 {
     uint64_t c;
@@ -680,6 +1047,10 @@ Suite *trace_suite(void)
     tcase_add_test(tc, test_session);
     tcase_add_test(tc, test_overlaps);
     tcase_add_test(tc, test_machine_gone);
+    tcase_add_test(tc, test_mp_pingpong);
+    tcase_add_test(tc, test_mpi_calls);
+    tcase_add_test(tc, test_mp_cap);
+    tcase_add_test(tc, test_mp_nesting);
     tcase_add_test(tc, test_parse_cycle);
     suite_add_tcase(s, tc);
     return s;

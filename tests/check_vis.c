@@ -6,7 +6,9 @@
  * has a row that fits, drawn only over its own rectangle, toggled by its
  * key in the real window loop, lit where a step moved it), exact
  * stepping through the session's commands and through the window's
- * keys, and the key table against docs/keys.md.
+ * keys, the ranks' space-time diagram (a strip per rank in its state's
+ * colour, arrows, its rows for 1 to 64 ranks), and the key table against
+ * docs/keys.md.
  */
 #include <check.h>
 #include <stdio.h>
@@ -766,6 +768,192 @@ START_TEST(test_window_stats)
 }
 END_TEST
 
+/* ---- The space-time diagram --------------------------------------------- */
+
+/* The MPI ring on the cluster4 preset, 3 laps, a session to drive. */
+static char *ring_argv[3];
+
+static SimSession *ring4(const char *machine)
+{
+    SimConfig c;
+    char err[512];
+    sim_config_defaults(&c);
+    ck_assert_msg(sim_config_load(&c, machine, err, sizeof err), "%s", err);
+    c.quiet = true;
+    ring_argv[0] = (char *)tu_build_file("programs/mpi/ring.elf");
+    ring_argv[1] = "3";
+    ring_argv[2] = NULL;
+    ck_assert_ptr_nonnull(tu_built("programs/mpi/ring.elf"));
+    SimSession *s = sim_session_new(&c, ring_argv[0], 2, ring_argv, err,
+                                    sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    return s;
+}
+
+/* The ring in the middle of its laps: the space-time diagram has a strip
+ * per rank in the right column where the locks were (no lock panel: no
+ * locks), each strip ending (now) in its rank's state's colour, arrows
+ * in it, at both lecture sizes. */
+START_TEST(test_ranks_panel)
+{
+    SimSession *s = ring4("cluster4");
+    SimSnapshot *snap = snap_new();
+    ck_assert(vis_run_to_sampled(s, 54000));
+    sim_session_snapshot(s, snap);
+    ck_assert_uint_eq(snap->nranks, 4);
+    ck_assert_uint_gt(snap->nmpmsgs, 2);
+    static const int sizes[][2] = {{1280, 720}, {1920, 1080}};
+    for (int z = 0; z < 2; z++) {
+        int w = sizes[z][0], h = sizes[z][1];
+        char path[400], err[512];
+        snprintf(path, sizeof path, "%s/ranks-%d.png", tmpdir, w);
+        ck_assert_msg(vis_render_png(snap, s, w, h, path, err, sizeof err),
+                      "%s", err);
+        if (getenv("PARSIM_VIS_KEEP"))
+            system_copy(path, getenv("PARSIM_VIS_KEEP"));
+        Png p;
+        p.px = vis_png_read(path, &p.w, &p.h, err, sizeof err);
+        ck_assert_msg(p.px != NULL, "%s", err);
+        VisRect r, prev = {0, 0, 0, 0}, lock;
+        ck_assert(!vis_layout_rect(snap, w, h, VIS_PART_LOCK, 0, &lock));
+        long lit = 0, area = 0;
+        for (uint32_t k = 0; k < snap->nranks; k++) {
+            ck_assert(vis_layout_rect(snap, w, h, VIS_PART_RANK, k, &r));
+            /* In the right column, below the previous rank's, wide. */
+            ck_assert_int_ge(r.x, w * 58 / 100);
+            ck_assert_int_le(r.x + r.w, w);
+            ck_assert_int_gt(r.w, w / 4);
+            ck_assert_int_ge(r.h, 8);
+            if (k > 0)
+                ck_assert_int_ge(r.y, prev.y + prev.h);
+            prev = r;
+            /* Its right end is its state now (along the top edge, clear
+             * of the arrows, which meet the rows' middles). */
+            VisRGB want = vis_rank_colour[snap->ranks[k].state];
+            int match = 0;
+            for (int y = r.y; y < r.y + 3; y++)
+                match += same(pixel(&p, r.x + r.w - 2, y), want);
+            ck_assert_msg(match >= 1, "rank %u: strip end not in its "
+                          "state's colour", k);
+            /* Somewhere in the window it waited (red): the ring's token
+             * goes round while the others wait for it. */
+            for (int x = r.x; x < r.x + r.w; x++) {
+                lit += same(pixel(&p, x, r.y + 1),
+                            vis_rank_colour[SNAP_RANK_WAITING]);
+                area++;
+            }
+        }
+        ck_assert_msg(lit > area / 10, "waiting in %ld of %ld pixels", lit,
+                      area);
+        /* Arrows: the eager messages' white somewhere in the strips. */
+        int white = 0;
+        ck_assert(vis_layout_rect(snap, w, h, VIS_PART_RANK, 0, &r));
+        VisRect last;
+        ck_assert(vis_layout_rect(snap, w, h, VIS_PART_RANK, 3, &last));
+        for (int y = r.y; y < last.y + last.h; y++)
+            for (int x = r.x; x < r.x + r.w; x++) {
+                VisRGB c = pixel(&p, x, y);
+                white += c.r > 220 && c.g > 220 && c.b > 220;
+            }
+        ck_assert_msg(white > 20, "no message arrow drawn (%d)", white);
+        ck_assert(!vis_layout_rect(snap, w, h, VIS_PART_RANK, 4, &r));
+        free(p.px);
+    }
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
+/* The diagram's rows for 1 to 64 ranks, with and without locks, at the
+ * lecture sizes: inside the right column, in order, none overlapping,
+ * clear of the lock panel; and none without ranks. */
+START_TEST(test_ranks_layout)
+{
+    static const uint32_t counts[] = {1, 2, 4, 16, 64};
+    static const int sizes[][2] = {{1280, 720}, {1920, 1080}, {800, 600}};
+    SimSnapshot *s = snap_new();
+    s->hierarchy = true;
+    s->l1_sets = 64;
+    s->l1_ways = 8;
+    s->line_size = 64;
+    s->topology = 3;
+    VisRect r;
+    s->cores = s->nharts = s->nodes = s->routers = 4;
+    s->threads_per_core = 1;
+    ck_assert(!vis_layout_rect(s, 1280, 720, VIS_PART_RANK, 0, &r));
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++)
+        for (size_t z = 0; z < 3; z++)
+            for (int locks = 0; locks < 2; locks++) {
+                int w = sizes[z][0], h = sizes[z][1];
+                s->cores = s->nharts = s->nodes = s->routers = counts[c];
+                s->nranks = counts[c];
+                s->harts_per_rank = 1;
+                s->nlocks = (uint32_t)locks;
+                VisRect prev = {0, 0, 0, 0}, lock;
+                bool has_lock = vis_layout_rect(s, w, h, VIS_PART_LOCK, 0,
+                                                &lock);
+                ck_assert(has_lock == (locks == 1));
+                for (uint32_t k = 0; k < counts[c]; k++) {
+                    ck_assert_msg(vis_layout_rect(s, w, h, VIS_PART_RANK, k,
+                                                  &r),
+                                  "%u ranks at %dx%d: no row for %u",
+                                  counts[c], w, h, k);
+                    ck_assert_int_gt(r.h, 0);
+                    ck_assert_int_gt(r.w, 0);
+                    ck_assert(r.x >= w * 58 / 100 && r.x + r.w <= w);
+                    ck_assert(r.y > 0 && r.y + r.h < h);
+                    if (k > 0)
+                        ck_assert_int_ge(r.y, prev.y + prev.h);
+                    if (has_lock)
+                        ck_assert(!overlap(r, lock));
+                    prev = r;
+                }
+                ck_assert(!vis_layout_rect(s, w, h, VIS_PART_RANK, counts[c],
+                                           &r));
+            }
+    snap_del(s);
+}
+END_TEST
+
+/* parsim run --snapshot of a ranks run (cluster16, the 2D Jacobi) and
+ * the window's own loop on the ring: both draw, the picture has the
+ * diagram. */
+START_TEST(test_ranks_snapshot_cli)
+{
+    char shot[512], path[400], err[512];
+    snprintf(path, sizeof path, "%s/c16.png", tmpdir);
+    snprintf(shot, sizeof shot, "400000:%s", path);
+    TuResult r;
+    char *const args[] = {"run", "-q", "--machine", "cluster16",
+                          "--snapshot", shot,
+                          (char *)tu_built("programs/mpi/jacobi2d.elf"),
+                          NULL};
+    ck_assert_int_eq(tu_parsim(args, NULL, 120, &r), 0);
+    ck_assert_msg(r.status == 0, "parsim exited %d: %s", r.status, r.err);
+    tu_free(&r);
+    Png p;
+    p.px = vis_png_read(path, &p.w, &p.h, err, sizeof err);
+    ck_assert_msg(p.px != NULL, "%s", err);
+    ck_assert_int_eq(p.w, W);
+    ck_assert_int_eq(p.h, H);
+    free(p.px);
+
+    SimSession *s = ring4("cluster4");
+    SimSnapshot *snap = snap_new();
+    ck_assert(sim_session_run_to(s, 50000));
+    Png q = run_window(s, "n", "ranks-window.png");
+    sim_session_snapshot(s, snap);
+    ck_assert_uint_gt(snap->cycle, 50000);
+    VisRect k;
+    ck_assert(vis_layout_rect(snap, W, H, VIS_PART_RANK, 0, &k));
+    ck_assert_rgb(pixel(&q, k.x + k.w - 2, k.y + 1),
+                  vis_rank_colour[snap->ranks[0].state], "rank 0 now");
+    free(q.px);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
 /* ---- The key table ------------------------------------------------------ */
 
 #define KEYS_BEGIN                                                            \
@@ -954,11 +1142,13 @@ Suite *vis_suite(void)
     tcase_add_test(tc, test_views_render);
     tcase_add_loop_test(tc, test_stats_table, 0,
                         (int)(sizeof stat_shapes / sizeof stat_shapes[0]));
+    tcase_add_test(tc, test_ranks_panel);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("layout");
     tcase_add_loop_test(tc, test_layout_shapes, 0,
                         (int)(sizeof shapes / sizeof shapes[0]));
+    tcase_add_test(tc, test_ranks_layout);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("step");
@@ -970,6 +1160,7 @@ Suite *vis_suite(void)
     tcase_add_test(tc, test_window_steps);
     tcase_add_test(tc, test_window_line_event);
     tcase_add_test(tc, test_window_stats);
+    tcase_add_test(tc, test_ranks_snapshot_cli);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("keys");

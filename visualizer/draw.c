@@ -44,6 +44,24 @@ const VisRGB vis_core_colour[VIS_CORE_COLOURS] = {
 
 const VisRGB vis_link_idle = {72, 78, 92};
 
+/* The space-time diagram: computing green as a running hart, the calls
+ * in blues and purple, waiting red (as spinning: time lost). */
+const VisRGB vis_rank_colour[SNAP_RANK_STATE_COUNT] = {
+    [SNAP_RANK_COMPUTE] = {60, 190, 90},      /* green */
+    [SNAP_RANK_P2P] = {70, 130, 235},         /* blue */
+    [SNAP_RANK_COLLECTIVE] = {170, 100, 225}, /* purple */
+    [SNAP_RANK_LIBRARY] = {40, 170, 185},     /* teal */
+    [SNAP_RANK_WAITING] = {225, 60, 55},      /* red */
+    [SNAP_RANK_BLOCKED] = {120, 130, 175},    /* slate: in WAIT */
+    [SNAP_RANK_DONE] = {78, 80, 88},          /* dark grey */
+};
+const char *const vis_rank_state_names[SNAP_RANK_STATE_COUNT] = {
+    [SNAP_RANK_COMPUTE] = "computing", [SNAP_RANK_P2P] = "send/recv",
+    [SNAP_RANK_COLLECTIVE] = "collective", [SNAP_RANK_LIBRARY] = "other MPI",
+    [SNAP_RANK_WAITING] = "waiting", [SNAP_RANK_BLOCKED] = "blocked",
+    [SNAP_RANK_DONE] = "exited",
+};
+
 /* ---- Primitives --------------------------------------------------------- */
 
 void vis_colour(SDL_Renderer *r, VisRGB c, uint8_t a)

@@ -15,8 +15,20 @@
  *   | counters: sparklines                                         |
  *   +--------------------------------------------------------------+
  *
+ * With ranks (a message-passing machine) the space-time diagram of the
+ * ranks takes the locks' place at the top of the right column (the lock
+ * panel keeps a strip under it if locks announce themselves):
+ *
+ *   +-------------------------------------+------------------------+
+ *   | machine                             | ranks: a row per rank, |
+ *   |                                     |  states and messages   |
+ *   | legend                              +------------------------+
+ *   | interconnect                        | inspector              |
+ *   +-------------------------------------+------------------------+
+ *
  * A panel placed over the columns (the statistics table) takes both
- * columns' room, and is drawn only while the view asks for it.
+ * columns' room, and is drawn only while the view asks for it.  A panel
+ * that takes no room now (height 0) has no gap above it either.
  */
 #include <string.h>
 
@@ -32,6 +44,15 @@ static int panel_height(const VisLayout *L, const SimSnapshot *snap,
     return h > 0 ? h : 0;
 }
 
+/* The room above a panel in its column: none for one that takes no room
+ * now (the space-time diagram without ranks, the locks with them). */
+static int panel_gap(const VisLayout *L, const SimSnapshot *snap,
+                     const VisPanel *p)
+{
+    return p->height && panel_height(L, snap, p) == 0 ? 0
+                                                       : p->gap * L->pad / 2;
+}
+
 /* Stack the panels of column `place` in x..x+w from y0 to y1: each its
  * gap, then its height; the one without a height gets what is left. */
 static void stack_column(VisLayout *L, const SimSnapshot *snap,
@@ -41,14 +62,14 @@ static void stack_column(VisLayout *L, const SimSnapshot *snap,
     for (int i = 0; i < VIS_NPANELS; i++) {
         const VisPanel *p = vis_panels[i];
         if (p->place == place)
-            fixed += p->gap * L->pad / 2 + panel_height(L, snap, p);
+            fixed += panel_gap(L, snap, p) + panel_height(L, snap, p);
     }
     int rest = y1 - y0 - fixed, y = y0;
     for (int i = 0; i < VIS_NPANELS; i++) {
         const VisPanel *p = vis_panels[i];
         if (p->place != place)
             continue;
-        y += p->gap * L->pad / 2;
+        y += panel_gap(L, snap, p);
         L->panel[i] = vis_rect(x, y, w,
                                p->height ? panel_height(L, snap, p) : rest);
         y += L->panel[i].h;

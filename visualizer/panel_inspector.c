@@ -163,8 +163,12 @@ static void draw_hart(Vis *v, VisRect a, int hi)
     int x = a.x + L->font / 2, y = a.y + L->font / 6;
     int lh = vis_text_height(&v->text, L->small, true);
     uint8_t st = h->state < SNAP_STATE_COUNT ? h->state : SNAP_HALTED;
-    snprintf(buf, sizeof buf, "hart %u  core %u thread %u  ", h->id, h->core,
-             h->thread);
+    if (s->nranks && s->harts_per_rank)
+        snprintf(buf, sizeof buf, "hart %u  rank %u  core %u thread %u  ",
+                 h->id, h->id / s->harts_per_rank, h->core, h->thread);
+    else
+        snprintf(buf, sizeof buf, "hart %u  core %u thread %u  ", h->id,
+                 h->core, h->thread);
     int xx = x + vis_text(&v->text, x, y, L->font, false, VIS_TEXT, buf);
     vis_swatch(v, xx, y, L->font, vis_hart_colour[st],
                vis_hart_state_names[st]);

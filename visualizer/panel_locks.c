@@ -11,9 +11,21 @@
 
 /* ---- Layout ------------------------------------------------------------- */
 
+/* With ranks the space-time diagram takes the panel's place
+ * (panel_ranks.c); if locks announce themselves too, a strip for one
+ * lock is left: the title, a lock's two lines and its timeline, the
+ * time axis. */
+int vis_locks_strip(const VisLayout *L)
+{
+    int line = L->small + L->small / 3;
+    return L->font + L->font / 2 + 3 * line + L->small + L->small / 2 +
+           L->pad;
+}
+
 static int locks_height(const VisLayout *L, const SimSnapshot *s)
 {
-    (void)s;
+    if (s->nranks)
+        return s->nlocks ? vis_locks_strip(L) : 0;
     return L->body.h * 42 / 100 - L->pad;
 }
 
@@ -89,6 +101,8 @@ static void locks_draw(Vis *v, VisRect a)
     VisLayout *L = &v->L;
     const VisLocksLayout *K = &L->locks;
     char buf[256], n1[32], n2[32];
+    if (a.h <= 0)
+        return;
     snprintf(buf, sizeof buf, "locks (%u annotated)", s->nlocks);
     vis_panel_frame(v, a, buf);
     if (s->nlocks == 0) {

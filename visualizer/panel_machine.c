@@ -297,7 +297,11 @@ static void machine_draw(Vis *v, VisRect r)
     for (uint32_t n = 0; n < nodes && n < SNAP_MAX_NODES; n++) {
         vis_fill(v->r, L->m.node[n], VIS_PANEL_BG);
         vis_frame(v->r, L->m.node[n], 1, VIS_BORDER);
+        /* Inside its box (many nodes: narrow boxes). */
+        VisRect nb = L->m.node[n];
+        vis_clip(v->r, &nb);
         draw_node_header(v, n);
+        vis_clip(v->r, NULL);
     }
     uint32_t T = s->threads_per_core ? s->threads_per_core : 1;
     for (uint32_t c = 0; c < s->cores && c < SNAP_MAX_CORES; c++) {

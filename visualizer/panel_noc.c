@@ -234,6 +234,14 @@ static void noc_draw(Vis *v, VisRect a)
     float spacing = N->nrouters > 1 ? fabsf(N->rx[1] - N->rx[0]) +
                                       fabsf(N->ry[1] - N->ry[0])
                                     : 1e9f;
+    /* A grid's rows: labels a line apart at least. */
+    uint32_t wd = s->noc_width;
+    float rows_apart = (s->topology == SNAP_TOPO_MESH ||
+                        s->topology == SNAP_TOPO_TORUS) &&
+                               wd > 0 && N->nrouters > wd
+                           ? fabsf(N->ry[wd] - N->ry[0]) : 1e9f;
+    bool labels = rows_apart >=
+                  (float)vis_text_height(&v->text, L->small, false) * 1.5f;
     for (uint32_t r = 0; r < N->nrouters; r++) {
         float y = s->topology == SNAP_TOPO_BUS
                       ? N->ry[r] - (float)N->bus.h * 1.4f
@@ -242,19 +250,22 @@ static void noc_draw(Vis *v, VisRect a)
         char lab[64];
         int o = 0;
         lab[0] = 0;
-        for (uint32_t c = 0; c < s->cores && c < SNAP_MAX_CORES; c++)
+        /* With ranks a router is a rank's node: "r3". */
+        for (uint32_t c = 0; !s->nranks && c < s->cores &&
+                             c < SNAP_MAX_CORES; c++)
             if (s->core_router[c] == r && o < 40)
                 o += snprintf(lab + o, sizeof lab - (size_t)o, "%sc%u",
                               o ? "," : "", c);
         for (uint32_t n = 0; n < s->nodes && n < SNAP_MAX_NODES; n++)
             if (s->node_router[n] == r && o < 40)
-                o += snprintf(lab + o, sizeof lab - (size_t)o, "%sN%u",
-                              o ? "," : "", n);
+                o += snprintf(lab + o, sizeof lab - (size_t)o,
+                              s->nranks ? "%sr%u" : "%sN%u", o ? "," : "",
+                              n);
         /* Above the router and to its right: clear of the links. */
         int lw = vis_text_width(&v->text, L->small, false, lab);
         bool grid = s->topology == SNAP_TOPO_MESH ||
                     s->topology == SNAP_TOPO_TORUS;
-        if (lw < spacing * 1.6f || N->nrouters <= 16)
+        if (labels && (lw < spacing * 1.6f || N->nrouters <= 16))
             vis_text(&v->text,
                      grid ? (int)(N->rx[r] + rad)
                           : (int)(N->rx[r] - (float)lw / 2),

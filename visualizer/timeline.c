@@ -4,11 +4,15 @@
  * process a header and its tracks (a label column on the left, the
  * slices on the right; a nested slice one row below its parent), then the
  * counters as small area charts, each with its peak written beside it.
- * Flow arrows go last, over everything, thin and translucent: a window
- * of a few thousand cycles has hundreds of them.  Colours follow the
- * window's (running green, spinning orange, blocked grey...); lock holds
- * take their holder hart's colour and messages their type's, as the
- * viewers colour slices by name.
+ * Flow arrows go last, over everything: the coherence messages' thin and
+ * translucent (a window of a few thousand cycles has hundreds of them),
+ * the messages between ranks' dark and thick with a head, from the send
+ * to the receipt — with the library calls on the harts' tracks (blue
+ * point-to-point, purple collectives, teal the rest) that is the
+ * space-time diagram of a message-passing run, and a legend says so.
+ * Colours follow the window's (running green, spinning orange, blocked
+ * grey...); lock holds take their holder hart's colour and messages
+ * their type's, as the viewers colour slices by name.
  */
 #include "visualizer/timeline.h"
 
@@ -29,6 +33,7 @@
 #define COUNTER_H 30
 #define AXIS_H 40
 #define TITLE_H 30
+#define LEGEND_H 22           /* with library calls: what the colours are */
 #define MARGIN 10
 
 /* ORDER SimTraceColor */
@@ -42,6 +47,10 @@ static const SDL_Color state_colors[SIM_TC_COUNT] = {
     {33, 150, 243, 255},      /* hold */
     {0, 137, 123, 255},       /* message */
     {255, 213, 79, 255},      /* region */
+    {30, 100, 230, 255},      /* MPI point-to-point call */
+    {156, 39, 176, 255},      /* MPI collective */
+    {0, 172, 193, 255},       /* MPI other (init, finalize, ...) */
+    {33, 33, 33, 255},        /* a message between ranks: send, receipt */
 };
 _Static_assert(sizeof state_colors / sizeof state_colors[0] == SIM_TC_COUNT,
                "a colour per SimTraceColor");
@@ -176,10 +185,20 @@ static bool show_counters(const SimTraceLayout *l)
     return l->ncounters && l->counters[0].n >= 3;
 }
 
+/* Does the trace have library calls or messages between ranks? */
+static bool has_mpi(const SimTraceLayout *l)
+{
+    for (size_t i = 0; i < l->nslices; i++)
+        if (l->slices[i].color >= SIM_TC_MPI_P2P &&
+            l->slices[i].color <= SIM_TC_MPI_MSG)
+            return true;
+    return false;
+}
+
 /* Height of the picture, and the rows of the tracks and the counters. */
 static int plan(const SimTraceLayout *l, Row *tracks, Row *counters)
 {
-    int y = TITLE_H + AXIS_H;
+    int y = TITLE_H + (has_mpi(l) ? LEGEND_H : 0) + AXIS_H;
     const char *proc = "";
     for (uint32_t i = 0; i < l->ntracks; i++) {
         if (strcmp(l->tracks[i].process, proc)) {
@@ -238,26 +257,107 @@ static void draw_tracks(Draw *d, const SimTraceLayout *l, const Row *rows)
 /* More arrows than this hide the slices under them: not drawn. */
 #define MAX_FLOWS 4000
 
+/* A line of thickness w, and a filled triangle: the messages between
+ * ranks. */
+static void thick_line(SDL_Renderer *r, float x0, float y0, float x1,
+                       float y1, float w, SDL_Color c)
+{
+    float dx = x1 - x0, dy = y1 - y0, len = SDL_sqrtf(dx * dx + dy * dy);
+    if (len < 0.5f)
+        return;
+    float nx = -dy / len * w / 2, ny = dx / len * w / 2;
+    SDL_Vertex v[4] = {
+        {{x0 + nx, y0 + ny}, c, {0, 0}}, {{x1 + nx, y1 + ny}, c, {0, 0}},
+        {{x1 - nx, y1 - ny}, c, {0, 0}}, {{x0 - nx, y0 - ny}, c, {0, 0}}};
+    int idx[6] = {0, 1, 2, 0, 2, 3};
+    SDL_RenderGeometry(r, NULL, v, 4, idx, 6);
+}
+
+/* An arrow from (x0, y0) to (x1, y1) with a head of size h at its end. */
+static void arrow(SDL_Renderer *r, float x0, float y0, float x1, float y1,
+                  float w, float h, SDL_Color c)
+{
+    float dx = x1 - x0, dy = y1 - y0, len = SDL_sqrtf(dx * dx + dy * dy);
+    if (len < 1)
+        return;
+    float ux = dx / len, uy = dy / len;
+    if (h > len * 0.6f)
+        h = len * 0.6f;
+    float bx = x1 - ux * h, by = y1 - uy * h;
+    thick_line(r, x0, y0, bx, by, w, c);
+    SDL_Vertex v[3] = {{{x1, y1}, c, {0, 0}},
+                       {{bx - uy * h * 0.45f, by + ux * h * 0.45f}, c, {0, 0}},
+                       {{bx + uy * h * 0.45f, by - ux * h * 0.45f}, c, {0, 0}}};
+    SDL_RenderGeometry(r, NULL, v, 3, NULL, 0);
+}
+
+static size_t count_flows(const SimTraceLayout *l, uint8_t kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->nflows; i++)
+        n += l->flows[i].kind == kind;
+    return n;
+}
+
 static void draw_flows(Draw *d, const SimTraceLayout *l, const Row *rows)
 {
-    if (l->nflows > MAX_FLOWS)
-        return;
+    bool coherence = count_flows(l, SIM_TF_COHERENCE) <= MAX_FLOWS;
+    bool mp = count_flows(l, SIM_TF_MP) <= MAX_FLOWS;
     SDL_SetRenderDrawBlendMode(d->r, SDL_BLENDMODE_BLEND);
-    SDL_SetRenderDrawColor(d->r, 40, 40, 40, 110);
-    for (size_t i = 0; i < l->nflows; i++) {
-        const SimTraceFlow *f = &l->flows[i];
-        if (f->from_track >= l->ntracks || f->to_track >= l->ntracks)
-            continue;
-        int x0 = x_of(d, f->from), x1 = x_of(d, f->to);
-        int y0 = rows[f->from_track].y + ROW_H / 2;
-        int y1 = rows[f->to_track].y + ROW_H / 2;
-        SDL_RenderDrawLine(d->r, x0, y0, x1, y1);
-        /* The arrow head: a short tick back along the line's end. */
-        int dy = y1 > y0 ? -4 : 4;
-        SDL_RenderDrawLine(d->r, x1, y1, x1 - 3, y1 + dy);
-        SDL_RenderDrawLine(d->r, x1, y1, x1 + 3, y1 + dy);
-    }
+    for (int pass = 0; pass < 2; pass++)       /* the ranks' on top */
+        for (size_t i = 0; i < l->nflows; i++) {
+            const SimTraceFlow *f = &l->flows[i];
+            bool is_mp = f->kind == SIM_TF_MP;
+            if (f->from_track >= l->ntracks || f->to_track >= l->ntracks ||
+                is_mp != (pass == 1) || !(is_mp ? mp : coherence))
+                continue;
+            int x0 = x_of(d, f->from), x1 = x_of(d, f->to);
+            if (is_mp) {
+                float y0 = (float)(rows[f->from_track].y +
+                                   f->from_depth * ROW_H + ROW_H / 2);
+                float y1 = (float)(rows[f->to_track].y +
+                                   f->to_depth * ROW_H + ROW_H / 2);
+                arrow(d->r, (float)x0, y0, (float)x1, y1, 2.0f, 9.0f,
+                      (SDL_Color){20, 20, 20, 230});
+                continue;
+            }
+            int y0 = rows[f->from_track].y + ROW_H / 2;
+            int y1 = rows[f->to_track].y + ROW_H / 2;
+            SDL_SetRenderDrawColor(d->r, 40, 40, 40, 110);
+            SDL_RenderDrawLine(d->r, x0, y0, x1, y1);
+            /* The arrow head: a short tick back along the line's end. */
+            int dy = y1 > y0 ? -4 : 4;
+            SDL_RenderDrawLine(d->r, x1, y1, x1 - 3, y1 + dy);
+            SDL_RenderDrawLine(d->r, x1, y1, x1 + 3, y1 + dy);
+        }
     SDL_SetRenderDrawBlendMode(d->r, SDL_BLENDMODE_NONE);
+}
+
+/* What the colours of a message-passing run are, under the title. */
+static void draw_legend(Draw *d, int y)
+{
+    static const struct {
+        uint8_t color;
+        const char *what;
+    } items[] = {
+        {SIM_TC_RUNNING, "computing (running)"},
+        {SIM_TC_MPI_P2P, "MPI point-to-point call"},
+        {SIM_TC_MPI_COLL, "MPI collective"},
+        {SIM_TC_MPI_OTHER, "other MPI call"},
+        {SIM_TC_BLOCKED, "blocked (waiting, under its call)"},
+        {SIM_TC_MISS, "memory stall"},
+    };
+    static const SDL_Color ink = {60, 60, 60, 255};
+    int x = MARGIN;
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        fill(d->r, x, y + 3, 14, 12, state_colors[items[i].color]);
+        x += 18 + text(d, d->font, items[i].what, x + 18, y + 1, ink, 0) + 16;
+    }
+    arrow(d->r, (float)x, (float)y + 9, (float)x + 34, (float)y + 9, 2.0f,
+          9.0f, (SDL_Color){20, 20, 20, 230});
+    x += 40;
+    text(d, d->font, "a message between ranks, from its send to its receipt",
+         x, y + 1, ink, 0);
 }
 
 static void draw_counters(Draw *d, const SimTraceLayout *l, const Row *rows)
@@ -348,14 +448,20 @@ bool vis_timeline_png(const SimTraceLayout *l, const VisTimelineOptions *o,
     grouped(l->from, a, sizeof a);
     grouped(l->to, b, sizeof b);
     char arrows[96] = "";
-    if (l->nflows > MAX_FLOWS)
+    size_t nco = count_flows(l, SIM_TF_COHERENCE), nmp = count_flows(l,
+                                                                  SIM_TF_MP);
+    if (nco > MAX_FLOWS || nmp > MAX_FLOWS)
         snprintf(arrows, sizeof arrows, "; %zu message arrows not drawn "
-                 "(narrow the window to see them)", l->nflows);
+                 "(narrow the window to see them)",
+                 (nco > MAX_FLOWS ? nco : 0) + (nmp > MAX_FLOWS ? nmp : 0));
     snprintf(title, sizeof title, "parsim trace: cycles %s to %s, %" PRIu64
              " trace events%s%s", a, b, l->events,
              l->dropped ? " (cut by the cap)" : "", arrows);
     text(&d, d.bold, title, MARGIN, 6, (SDL_Color){0, 0, 0, 255}, 0);
-    axis(&d, TITLE_H, h - MARGIN);
+    bool legend = has_mpi(l);
+    if (legend)
+        draw_legend(&d, TITLE_H - 4);
+    axis(&d, TITLE_H + (legend ? LEGEND_H : 0), h - MARGIN);
     draw_tracks(&d, l, tracks);
     draw_counters(&d, l, counters);
     draw_flows(&d, l, tracks);

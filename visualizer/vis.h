@@ -2,9 +2,10 @@
  * rendered headless to PNG.  The window shows the machine (NUMA nodes,
  * cores, harts coloured by what they do, each L1D as a grid of lines
  * coloured by coherence state, the interconnect as a heat map), the
- * annotated locks with a hold timeline, an inspector for the selected
- * hart or cache line, sparklines of the counters, and (on a key) the
- * statistics registry's figures as a table.
+ * annotated locks with a hold timeline, with ranks a space-time diagram
+ * of their states and messages, an inspector for the selected hart or
+ * cache line, sparklines of the counters, and (on a key) the statistics
+ * registry's figures as a table.
  *
  * Everything drawn comes from a SimSnapshot (sim/session.h): a plain copy
  * published by the simulation thread.  The window runs on the calling
@@ -110,6 +111,7 @@ extern const VisRGB vis_line_colour[SNAP_LINE_STATE_COUNT]; /* SnapLineState */
 #define VIS_CORE_COLOURS 16
 extern const VisRGB vis_core_colour[VIS_CORE_COLOURS];      /* core % 16 */
 extern const VisRGB vis_link_idle;                          /* util 0 */
+extern const VisRGB vis_rank_colour[SNAP_RANK_STATE_COUNT]; /* SnapRankState */
 
 typedef struct VisRect { int x, y, w, h; } VisRect;
 
@@ -129,6 +131,8 @@ typedef enum VisPart {
                                  columns (drawn while VisView.stats) */
     VIS_PART_STAT,            /* index: i of snap->stats; its row in the
                                  table (false: no room for it) */
+    VIS_PART_RANK,            /* index: rank; its strip in the space-time
+                                 diagram (false: no ranks) */
     VIS_PART_COUNT
 } VisPart;
 

@@ -117,6 +117,17 @@ typedef struct VisLocksLayout {
     uint64_t from, to;            /* cycles the strips span */
 } VisLocksLayout;
 
+/* The space-time diagram's rows (panel_ranks.c): a strip per rank in
+ * plot, time from..to left to right. */
+typedef struct VisRanksLayout {
+    VisRect plot;                 /* the strips' area */
+    VisRect row[SNAP_MAX_RANKS];  /* each rank's strip */
+    int nrows;
+    int label_w;                  /* the labels' column, left of plot */
+    VisRect axis, legend;         /* under the strips */
+    uint64_t from, to;            /* cycles the strips span */
+} VisRanksLayout;
+
 /* The statistics table's rows (panel_stats.c): a heading for each group
  * of the registry's names (their first component: totals, harts,
  * memory, locks), repeated where a column starts inside a group, and a
@@ -147,10 +158,14 @@ struct VisLayout {
     VisMachineLayout m;
     VisNocLayout noc;
     VisLocksLayout locks;
+    VisRanksLayout ranks;
     VisStatsLayout stats;
 };
 
 void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h);
+/* The lock panel's height beside the space-time diagram (with ranks and
+ * locks): room for one lock (panel_locks.c). */
+int vis_locks_strip(const VisLayout *L);
 /* Midpoint of link i; false if the link is not drawn (panel_noc.c). */
 bool vis_link_mid(const VisLayout *L, const SimSnapshot *snap, uint32_t i,
                   float *x, float *y);
@@ -283,8 +298,10 @@ void vis_draw_help(Vis *v);
 #define VIS_HILITE ((VisRGB){255, 255, 255})
 #define VIS_ACCENT ((VisRGB){255, 210, 80})
 
-/* Names of SnapHartState, for the legend and the inspector. */
+/* Names of SnapHartState, for the legend and the inspector; of
+ * SnapRankState, for the space-time diagram's legend. */
 extern const char *const vis_hart_state_names[SNAP_STATE_COUNT];
+extern const char *const vis_rank_state_names[SNAP_RANK_STATE_COUNT];
 
 void vis_colour(SDL_Renderer *r, VisRGB c, uint8_t alpha);
 void vis_fill(SDL_Renderer *r, VisRect a, VisRGB c);
