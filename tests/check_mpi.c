@@ -513,6 +513,27 @@ START_TEST(test_same_as_open_mpi)
 }
 END_TEST
 
+/* Parallel mode (several host threads): the same results. */
+START_TEST(test_parallel_mode)
+{
+    char *out[2];
+    for (int k = 0; k < 2; k++) {
+        char *args[] = {"run", "-q", "--ranks", "8", "--host-threads",
+                        k ? "2" : "1",
+                        (char *)tu_built("programs/mpi/oddeven_sort.elf"),
+                        "1001", NULL};
+        TuResult r;
+        ck_assert_int_eq(tu_parsim(args, NULL, 60, &r), 0);
+        ck_assert_msg(r.status == 0, "%s", r.err);
+        out[k] = results(r.out);
+        tu_free(&r);
+    }
+    ck_assert_str_eq(out[0], out[1]);
+    free(out[0]);
+    free(out[1]);
+}
+END_TEST
+
 /* ---- suite ---------------------------------------------------------------------- */
 
 Suite *mpi_suite(void)
@@ -532,6 +553,7 @@ Suite *mpi_suite(void)
     tcase_add_test(t, test_hybrid_nodes);
     tcase_add_test(t, test_too_many_cores);
     tcase_add_test(t, test_deterministic);
+    tcase_add_test(t, test_parallel_mode);
     suite_add_tcase(s, t);
     t = tcase_create("errors");
     tcase_set_timeout(t, 120);
