@@ -116,16 +116,7 @@ VisRGB vis_heat(float util)
 void vis_thick_line(SDL_Renderer *r, float x0, float y0, float x1, float y1,
                     float t, VisRGB c)
 {
-    float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
-    if (len < 0.5f)
-        return;
-    float nx = -dy / len * t / 2, ny = dx / len * t / 2;
-    SDL_Color col = {c.r, c.g, c.b, 255};
-    SDL_Vertex v[4] = {
-        {{x0 + nx, y0 + ny}, col, {0, 0}}, {{x1 + nx, y1 + ny}, col, {0, 0}},
-        {{x1 - nx, y1 - ny}, col, {0, 0}}, {{x0 - nx, y0 - ny}, col, {0, 0}}};
-    int idx[6] = {0, 1, 2, 0, 2, 3};
-    SDL_RenderGeometry(r, NULL, v, 4, idx, 6);
+    vis_geom_line(r, x0, y0, x1, y1, t, (SDL_Color){c.r, c.g, c.b, 255});
 }
 
 void vis_disc(SDL_Renderer *r, float cx, float cy, float rad, VisRGB c)

@@ -152,21 +152,7 @@ static float y_mid(const VisRanksLayout *K, uint32_t rank)
 static void arrow(SDL_Renderer *r, float x0, float y0, float x1, float y1,
                   float w, float h, VisRGB c)
 {
-    float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
-    if (len < 1)
-        return;
-    float ux = dx / len, uy = dy / len;
-    if (h > len * 0.6f)
-        h = len * 0.6f;
-    float bx = x1 - ux * h, by = y1 - uy * h;
-    vis_thick_line(r, x0, y0, bx, by, w, c);
-    SDL_Color col = {c.r, c.g, c.b, 255};
-    SDL_Vertex v[3] = {{{x1, y1}, col, {0, 0}},
-                       {{bx - uy * h * 0.45f, by + ux * h * 0.45f}, col,
-                        {0, 0}},
-                       {{bx + uy * h * 0.45f, by - ux * h * 0.45f}, col,
-                        {0, 0}}};
-    SDL_RenderGeometry(r, NULL, v, 3, NULL, 0);
+    vis_geom_arrow(r, x0, y0, x1, y1, w, h, (SDL_Color){c.r, c.g, c.b, 255});
 }
 
 /* A dashed line: a message still on its way. */

@@ -15,6 +15,7 @@
  * their type's, as the viewers colour slices by name.
  */
 #include "visualizer/timeline.h"
+#include "visualizer/geom.h"
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -257,40 +258,6 @@ static void draw_tracks(Draw *d, const SimTraceLayout *l, const Row *rows)
 /* More arrows than this hide the slices under them: not drawn. */
 #define MAX_FLOWS 4000
 
-/* A line of thickness w, and a filled triangle: the messages between
- * ranks. */
-static void thick_line(SDL_Renderer *r, float x0, float y0, float x1,
-                       float y1, float w, SDL_Color c)
-{
-    float dx = x1 - x0, dy = y1 - y0, len = SDL_sqrtf(dx * dx + dy * dy);
-    if (len < 0.5f)
-        return;
-    float nx = -dy / len * w / 2, ny = dx / len * w / 2;
-    SDL_Vertex v[4] = {
-        {{x0 + nx, y0 + ny}, c, {0, 0}}, {{x1 + nx, y1 + ny}, c, {0, 0}},
-        {{x1 - nx, y1 - ny}, c, {0, 0}}, {{x0 - nx, y0 - ny}, c, {0, 0}}};
-    int idx[6] = {0, 1, 2, 0, 2, 3};
-    SDL_RenderGeometry(r, NULL, v, 4, idx, 6);
-}
-
-/* An arrow from (x0, y0) to (x1, y1) with a head of size h at its end. */
-static void arrow(SDL_Renderer *r, float x0, float y0, float x1, float y1,
-                  float w, float h, SDL_Color c)
-{
-    float dx = x1 - x0, dy = y1 - y0, len = SDL_sqrtf(dx * dx + dy * dy);
-    if (len < 1)
-        return;
-    float ux = dx / len, uy = dy / len;
-    if (h > len * 0.6f)
-        h = len * 0.6f;
-    float bx = x1 - ux * h, by = y1 - uy * h;
-    thick_line(r, x0, y0, bx, by, w, c);
-    SDL_Vertex v[3] = {{{x1, y1}, c, {0, 0}},
-                       {{bx - uy * h * 0.45f, by + ux * h * 0.45f}, c, {0, 0}},
-                       {{bx + uy * h * 0.45f, by - ux * h * 0.45f}, c, {0, 0}}};
-    SDL_RenderGeometry(r, NULL, v, 3, NULL, 0);
-}
-
 static size_t count_flows(const SimTraceLayout *l, uint8_t kind)
 {
     size_t n = 0;
@@ -317,7 +284,7 @@ static void draw_flows(Draw *d, const SimTraceLayout *l, const Row *rows)
                                    f->from_depth * ROW_H + ROW_H / 2);
                 float y1 = (float)(rows[f->to_track].y +
                                    f->to_depth * ROW_H + ROW_H / 2);
-                arrow(d->r, (float)x0, y0, (float)x1, y1, 2.0f, 9.0f,
+                vis_geom_arrow(d->r, (float)x0, y0, (float)x1, y1, 2.0f, 9.0f,
                       (SDL_Color){20, 20, 20, 230});
                 continue;
             }
@@ -353,7 +320,7 @@ static void draw_legend(Draw *d, int y)
         fill(d->r, x, y + 3, 14, 12, state_colors[items[i].color]);
         x += 18 + text(d, d->font, items[i].what, x + 18, y + 1, ink, 0) + 16;
     }
-    arrow(d->r, (float)x, (float)y + 9, (float)x + 34, (float)y + 9, 2.0f,
+    vis_geom_arrow(d->r, (float)x, (float)y + 9, (float)x + 34, (float)y + 9, 2.0f,
           9.0f, (SDL_Color){20, 20, 20, 230});
     x += 40;
     text(d, d->font, "a message between ranks, from its send to its receipt",

@@ -6,7 +6,8 @@
  * For pictures of a trace where no viewer can run (docs, CI), and to
  * look at a short window without leaving the terminal.
  *
- * May depend on: sim/trace.h (and through it sim/machine.h), SDL2,
+ * May depend on: sim/trace.h (and through it sim/machine.h),
+ * visualizer/geom.h, SDL2,
  * SDL2_ttf, SDL2_image.
  */
 #ifndef PARSIM_VISUALIZER_TIMELINE_H

@@ -8,8 +8,8 @@
  * life cycle: update copies the newest published snapshot (only when its
  * seq changed), draw only reads it.
  *
- * May depend on: visualizer/vis.h, sim/session.h, isa/isa.h (the
- * inspector's disassembly), SDL2, SDL2_ttf, SDL2_image.
+ * May depend on: visualizer/vis.h, visualizer/geom.h, sim/session.h,
+ * isa/isa.h (the inspector's disassembly), SDL2, SDL2_ttf, SDL2_image.
  */
 #ifndef PARSIM_VISUALIZER_VIS_PRIV_H
 #define PARSIM_VISUALIZER_VIS_PRIV_H
@@ -19,6 +19,7 @@
 
 #include "sim/session.h"
 #include "visualizer/vis.h"
+#include "visualizer/geom.h"
 
 #define VIS_MAX_ROUTERS (SNAP_MAX_CORES + SNAP_MAX_NODES)
 
