@@ -17,6 +17,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -401,7 +402,22 @@ static bool snap_copy(SimSnapshot *dst, const SimSnapshot *src)
             return false;
         }
     }
-    *dst = *src;
+    /* Field by field around the ranks' arrays, which are most of the
+     * snapshot and empty without ranks: only the used part of them. */
+    const size_t ranks_at = offsetof(SimSnapshot, ranks);
+    const size_t ranks_end = ranks_at + sizeof src->ranks;
+    const size_t msgs_at = offsetof(SimSnapshot, mpmsgs);
+    const size_t msgs_end = msgs_at + sizeof src->mpmsgs;
+    uint32_t nr = src->nranks < SNAP_MAX_RANKS ? src->nranks : SNAP_MAX_RANKS;
+    uint32_t nm = src->nmpmsgs < SNAP_MAX_MPMSGS ? src->nmpmsgs
+                                                 : SNAP_MAX_MPMSGS;
+    memcpy(dst, src, ranks_at);
+    memcpy(dst->ranks, src->ranks, nr * sizeof *src->ranks);
+    memcpy((char *)dst + ranks_end, (const char *)src + ranks_end,
+           msgs_at - ranks_end);
+    memcpy(dst->mpmsgs, src->mpmsgs, nm * sizeof *src->mpmsgs);
+    memcpy((char *)dst + msgs_end, (const char *)src + msgs_end,
+           sizeof *src - msgs_end);
     dst->l1_state = st;
     dst->l1_addr = ad;
     if (n) {
