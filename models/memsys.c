@@ -93,7 +93,10 @@ static const Transition (*const tables[])[EV_COUNT] = {msi, mesi, moesi};
 /* ---- hash maps: directory entries and first-touch pages ------------------ */
 
 typedef struct DirEntry {
-    uint32_t line;           /* 0: empty slot (RAM never starts at 0) */
+    uint32_t line;           /* the key, 0: an empty slot.  A line's key is
+                                its address | 1 (a line is at least 4-byte
+                                aligned), as a rank's first line is at
+                                hierarchy address 0; a page's is page + 1 */
     int16_t owner;           /* core with E, O or M, or -1 */
     uint64_t sharers;        /* cores with any valid copy */
     /* The line's last transaction at its home, [busy_from, busy_until):
@@ -149,7 +152,7 @@ static DirEntry *dir_get(Dir *d, uint32_t line)
     if (!d->e[j].line) {
         d->e[j].line = line;
         d->e[j].owner = -1;
-        d->e[j].st.line = line;
+        d->e[j].st.line = line & ~1u;        /* a line's own address */
         d->used++;
     }
     return &d->e[j];
@@ -511,7 +514,7 @@ static void evict(MemSys *m, uint32_t core, uint32_t line, uint8_t state,
                   uint64_t t)
 {
     Transition tr = tables[m->cfg.protocol][state][EV_EVICT];
-    DirEntry *e = dir_get(&m->dir, line);
+    DirEntry *e = dir_get(&m->dir, line | 1);
     uint32_t home = home_of(m, line, core);
     if (tr.actions & A_WRITEBACK) {
         m->core[core].l1s.writebacks++;
@@ -773,7 +776,7 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
     t += m->cfg.l1d_latency;
     uint8_t st = l ? l->state : COH_I;
     Transition tr = tab[st][write ? EV_STORE : EV_LOAD];
-    DirEntry *e = dir_get(&m->dir, line);
+    DirEntry *e = dir_get(&m->dir, line | 1);
     if (!e)
         return (uint32_t)(t - h->cycle);     /* out of memory: a hit */
     if (!l) {

@@ -262,15 +262,6 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
     m->sh.stack_base = ram_top;
     m->sh.stack_limit = ram_top - (ram_top - m->sh.heap_base) / 2;
     m->sh.heap_limit = m->sh.stack_limit;
-    /* More ranks than spans of the whole RAM: the hierarchy folds each
-     * rank's addresses into a smaller span, which the heap must not
-     * leave (the stacks fold into its top). */
-    if (m->rank_span && m->rank_span < cfg->ram_size) {
-        uint32_t stacks = 64u << 16;
-        uint32_t top = cfg->ram_base + (uint32_t)m->rank_span - stacks;
-        if (m->sh.heap_limit > top)
-            m->sh.heap_limit = top;
-    }
     if (!sim_mp_init(m, err, errlen))
         return false;
     return true;

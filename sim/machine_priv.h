@@ -160,6 +160,8 @@ struct SimMachine {
     Nic *nic;
     Noc *own_noc;             /* the flat model's interconnect for ranks */
     uint32_t ranks_exited;
+    bool *rank_exited;        /* per rank (sim/mp.c) */
+    Noc *noc;                 /* the interconnect the interfaces use */
     int rank_status;          /* first non-zero exit status of a rank */
     SimMpSite *sites;
     size_t nsites, sites_cap;
@@ -174,6 +176,15 @@ struct SimMachine {
     char **argv;
     double host_seconds;
 };
+
+/* Hart h goes from running to state st, unless it no longer runs (its
+ * rank has exited): false then. */
+static inline bool sim_hart_stop_running(SimHart *h, int st)
+{
+    int expect = SIM_HART_RUNNABLE;
+    return __atomic_compare_exchange_n(&h->state, &expect, st, false,
+                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
 
 /* ---- assemble.c ---------------------------------------------------------- */
 

@@ -560,14 +560,14 @@ static int cmd_disasm(int argc, char **argv)
 }
 
 /* parsim mpirun -n N [run options] PROGRAM [ARGS]: what a user of MPI
- * tries first; -n (or -np) N becomes --ranks N. */
+ * tries first; -n (or -np) N becomes --ranks N after the other options. */
 static int cmd_mpirun(int argc, char **argv)
 {
     char **v = calloc((size_t)argc + 2, sizeof *v);
     if (!v)
         return SIM_EXIT_USAGE;
     int n = 0, i = 1;
-    bool ranks = false;
+    const char *nranks = NULL;
     v[n++] = "run";
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "-np")) {
@@ -577,9 +577,7 @@ static int cmd_mpirun(int argc, char **argv)
                 free(v);
                 return SIM_EXIT_USAGE;
             }
-            v[n++] = "--ranks";
-            v[n++] = argv[++i];
-            ranks = true;
+            nranks = argv[++i];
             continue;
         }
         v[n++] = argv[i];
@@ -588,12 +586,15 @@ static int cmd_mpirun(int argc, char **argv)
             option_takes_value(argv[i] + 2))
             v[n++] = argv[++i];
     }
-    if (!ranks) {
+    if (!nranks) {
         fprintf(stderr, "parsim: mpirun: how many ranks? (parsim mpirun -n 4 "
                 "prog.elf)\n");
         free(v);
         return SIM_EXIT_USAGE;
     }
+    /* After every other option, so that a --machine does not undo it. */
+    v[n++] = "--ranks";
+    v[n++] = (char *)nranks;
     for (; i < argc; i++)
         v[n++] = argv[i];
     int rc = cmd_run(n, v);

@@ -87,13 +87,17 @@ bool sim_mp_init(SimMachine *m, char *err, size_t errlen)
         return false;
     /* Lookahead: no message reaches another node sooner than o_send plus
      * one link after its send is posted.  While no two harts share a
-     * node, a hart may run that far ahead of the others without missing
-     * a message it could see (a test or probe): the scheduler lets ranks
-     * of one core each run half of it past the next one. */
+     * node, the scheduler lets each run half of that past the next one
+     * (whatever run.granularity says): a test or probe then misses no
+     * message that has arrived, unless one instruction of the sender
+     * stalls longer than the other half.  Fast where the network is
+     * slow, fine where it is quick. */
     if (m->nranks > 1 && c->cores_per_node == 1 && c->threads_per_core == 1)
-        m->rank_granularity = (nc.o_send + c->link_latency + 1) / 2;
+        m->rank_granularity = (nc.o_send + c->link_latency + 1) / 2 + 1;
+    m->noc = noc;
+    m->rank_exited = calloc(nranks(m), sizeof *m->rank_exited);
     m->nic = nic_new(&nc, noc, on_match, m);
-    if (!m->nic) {
+    if (!m->nic || !m->rank_exited) {
         snprintf(err, errlen, "out of memory");
         return false;
     }
@@ -112,6 +116,7 @@ void sim_mp_free(SimMachine *m)
     nic_free(m->nic);
     noc_free(m->own_noc);
     free(m->sites);
+    free(m->rank_exited);
 }
 
 /* ---- where, and errors ---------------------------------------------------------- */
@@ -221,7 +226,12 @@ static void finish(SimMachine *m, SimHart *h, NicReq *r)
 {
     const NicConfig *nc = nic_config(m->nic);
     bool recv = r->kind == NIC_RECV;
-    advance(h, r->done, recv ? nc->o_recv : 0, recv);
+    /* The CPU's part of a receive (o_recv) is paid when the CPU does it:
+     * at the match, or later when the hart comes to wait or test. */
+    uint64_t at = r->done;
+    if (recv && h->isa.cycle + nc->o_recv > at)
+        at = h->isa.cycle + nc->o_recv;
+    advance(h, at, recv ? nc->o_recv : 0, recv);
     if (recv && r->got > r->bytes)
         fail(m, h, SIM_EXIT_GUEST_FAULT, "message truncated: %u bytes from "
              "rank %u (tag %u) into a receive of %u bytes", r->got, r->src,
@@ -246,7 +256,7 @@ static void block(SimMachine *m, SimHart *h, uint32_t req)
     h->mp_req = req;
     h->wait_since = h->isa.cycle;
     hart_event(m, h, SIM_EVH_BLOCKED);
-    __atomic_store_n(&h->state, SIM_HART_MPWAIT, __ATOMIC_RELEASE);
+    (void)sim_hart_stop_running(h, SIM_HART_MPWAIT);
 }
 
 static void unblock(SimMachine *m, SimHart *h)
@@ -346,6 +356,7 @@ static void isend(SimMachine *m, SimHart *h)
         copy[i] = __atomic_load_n(p + i, __ATOMIC_RELAXED);
     if (m->memsys)
         memsys_lock(m->memsys);
+    noc_event_cause(m->noc, h->isa.hartid, buf);
     NicReq *r = nic_send(m->nic, h->rank, dst, tag, ctx, bytes,
                          (flags & PARSIM_MP_SYNC) != 0, copy, h->isa.cycle);
     if (m->memsys)
@@ -378,6 +389,7 @@ static void irecv(SimMachine *m, SimHart *h)
         return;
     if (m->memsys)
         memsys_lock(m->memsys);
+    noc_event_cause(m->noc, h->isa.hartid, buf);
     NicReq *r = nic_recv(m->nic, h->rank, src, tag, ctx, bytes, buf,
                          h->isa.cycle);
     if (m->memsys)
@@ -425,7 +437,10 @@ static void test_req(SimMachine *m, SimHart *h)
         return;
     h->isa.x[A0] = PARSIM_OK;
     h->isa.x[A1] = 0;
-    if (r->matched && r->done <= h->isa.cycle) {
+    /* Complete once the data is there (a receive then pays o_recv). */
+    uint64_t ready = r->kind == NIC_RECV ? r->done - nic_config(m->nic)->o_recv
+                                         : r->done;
+    if (r->matched && ready <= h->isa.cycle) {
         h->mp_status = status;
         finish(m, h, r);
     }
@@ -568,12 +583,15 @@ bool sim_mp_service(SimMachine *m, SimHart *h, uint32_t fn, char *err,
     case PARSIM_FN_MP_ERROR: error_call(m, h); break;
     case PARSIM_FN_MP_ABORT: {
         char at[300];
-        int status = (int)(h->isa.x[A0] & 0xff);
+        int code = (int)h->isa.x[A0];
+        /* An exit status has 8 bits; a non-zero code stays non-zero. */
+        int status = code & 0xff ? code & 0xff : code ? 1 : 0;
         site_text(m, h, at, sizeof at);
         sim_semihost_flush(&m->sh);
         sim_report_begin(m);
         fprintf(stderr, "parsim: rank %u called MPI_Abort%s: exit status "
                 "%d\n", h->rank, at, status);
+        (void)code;
         if (m->end_status < 0)
             m->end_status = status;
         break;
@@ -589,17 +607,21 @@ bool sim_mp_service(SimMachine *m, SimHart *h, uint32_t fn, char *err,
 
 int sim_mp_rank_exit(SimMachine *m, SimHart *h, int status)
 {
-    for (uint32_t i = 0; i < m->nharts; i++) {
-        SimHart *x = &m->harts[i];
-        if (x->rank != h->rank)
-            continue;
-        if (sim_ev_on(&m->ev, SIM_EV_HART))
-            sim_ev_push(&m->ev, &(SimEvent){
-                .cycle = x->isa.cycle, .end = x->isa.cycle,
-                .hart = x->isa.hartid, .kind = SIM_EV_HART,
-                .what = SIM_EVH_HALTED});
-        __atomic_store_n(&x->state, SIM_HART_EXITED, __ATOMIC_RELEASE);
-    }
+    /* A rank exits once; a hart of a rank that has exited may still be
+     * finishing its slice on another host thread: only its state word is
+     * touched (atomically), its clock and events are its own thread's. */
+    if (m->rank_exited[h->rank])
+        return -1;
+    m->rank_exited[h->rank] = true;
+    if (sim_ev_on(&m->ev, SIM_EV_HART))
+        sim_ev_push(&m->ev, &(SimEvent){
+            .cycle = h->isa.cycle, .end = h->isa.cycle,
+            .hart = h->isa.hartid, .kind = SIM_EV_HART,
+            .what = SIM_EVH_HALTED});
+    for (uint32_t i = 0; i < m->nharts; i++)
+        if (m->harts[i].rank == h->rank)
+            __atomic_store_n(&m->harts[i].state, SIM_HART_EXITED,
+                             __ATOMIC_RELEASE);
     if (status != 0 && m->rank_status == 0)
         m->rank_status = status;
     if (++m->ranks_exited < m->nranks)

@@ -99,7 +99,7 @@ static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
             sim_ev_push(&m->ev, &(SimEvent){
                 .cycle = x->cycle, .end = x->cycle, .hart = x->hartid,
                 .kind = SIM_EV_HART, .what = SIM_EVH_HALTED});
-        __atomic_store_n(&h->state, SIM_HART_PARKED, __ATOMIC_RELEASE);
+        (void)sim_hart_stop_running(h, SIM_HART_PARKED);
         return -1;
     case ISA_STOP_TRAP:
         if (m->cfg.guest_traps && x->mtvec) {
@@ -216,8 +216,9 @@ static uint32_t granularity(SimMachine *m)
         if (m->cfg.granularity > FINE_GRANULARITY)
             return FINE_GRANULARITY;
     }
-    return m->cfg.granularity > m->rank_granularity ? m->cfg.granularity
-                                                    : m->rank_granularity;
+    /* Ranks of one core each share nothing: they interleave at half the
+     * network's lookahead (sim/mp.c), whatever run.granularity says. */
+    return m->rank_granularity ? m->rank_granularity : m->cfg.granularity;
 }
 
 /* Parallel mode: run h for the rest of the quantum (its horizon). */

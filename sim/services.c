@@ -94,7 +94,7 @@ static void wait_call(SimMachine *m, SimHart *h)
     h->wait_since = h->isa.cycle;
     h->wait_seq = m->wait_seq++;
     hart_event(m, h, h->isa.cycle, SIM_EVH_BLOCKED, addr);
-    __atomic_store_n(&h->state, SIM_HART_WAITING, __ATOMIC_RELEASE);
+    (void)sim_hart_stop_running(h, SIM_HART_WAITING);
 }
 
 static void wake_call(SimMachine *m, SimHart *h)

@@ -44,7 +44,11 @@ const char *sim_trace_lock_kind_name(uint8_t kind)
 
 const char *sim_trace_msg_name(uint8_t type)
 {
-    return type < MSG_COUNT ? coh_msg_names[type] : "?";
+    if (type < MSG_COUNT)
+        return coh_msg_names[type];
+    if (type >= NIC_PKT_DATA && type < NIC_PKT_END)
+        return nic_packet_names[type - NIC_PKT_DATA];
+    return "?";
 }
 
 static void stall_name(uint8_t result, char *buf, size_t len)

@@ -180,6 +180,13 @@ START_TEST(test_mpirun_alias)
     ck_assert_msg(r.status == 0, "%s", r.err);
     ck_assert_ptr_nonnull(strstr(r.out, "rank 0 has 1000; 3 ranks\n"));
     tu_free(&r);
+    /* -n wins over the ranks of a --machine given after it. */
+    char *later[] = {"mpirun", "-n", "8", "--machine", "cluster16", "-q",
+                     (char *)tu_built("tests/programs/mp_private.elf"), NULL};
+    ck_assert_int_eq(tu_parsim(later, NULL, 60, &r), 0);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, "rank 0 has 1000; 8 ranks\n"));
+    tu_free(&r);
     char *bad[] = {"mpirun", (char *)tu_built("tests/programs/mp_private.elf"),
                    NULL};
     ck_assert_int_eq(tu_parsim(bad, NULL, 60, &r), 0);

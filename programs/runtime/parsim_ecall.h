@@ -119,7 +119,7 @@ struct parsim_mp_status {
 enum { PARSIM_MP_ENTER = 0, PARSIM_MP_LEAVE = 1 };
 
 /* The library calls a rank can be in (PARSIM_FN_MP_NOTE a1), for
- * reports.  ORDER MPI_CALL: sim_mpi_call_names in sim/services.c. */
+ * reports.  ORDER MPI_CALL: sim_mpi_call_names in sim/mp.c. */
 enum {
     PARSIM_MPI_OTHER = 0,
     PARSIM_MPI_INIT, PARSIM_MPI_FINALIZE, PARSIM_MPI_SEND, PARSIM_MPI_SSEND,

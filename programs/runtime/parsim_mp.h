@@ -16,8 +16,9 @@
  * context), wildcards PARSIM_MP_ANY, and two messages from one source
  * with one tag and context are matched in the order they were sent.
  *
- * <mpi.h> is written on these.  They exist on parsim only (on QEMU a
- * program is one rank and sends go nowhere: parsim_mp_size() is 1).
+ * <mpi.h> is written on these.  They exist on parsim only: off parsim
+ * (QEMU) parsim_mp_rank() is 0 and parsim_mp_size() 1, and the other
+ * calls must not be made (the ecall would trap).
  *
  * May depend on: programs/runtime/parsim.h (the service call).
  */
