@@ -122,6 +122,10 @@ static void fill_harts(SimSession *s, SimSnapshot *sn)
     for (uint32_t i = 0; i < m->nharts && i < SNAP_MAX_HARTS; i++) {
         const SimHart *h = &m->harts[i];
         SnapHart *o = &sn->harts[i];
+        /* How far a running hart can be ahead of the machine's time: a
+         * slice past the next hart, and one slow instruction. */
+        uint64_t ahead = (uint64_t)m->cfg.granularity + m->rank_granularity +
+                         1000;
         memset(o, 0, sizeof *o);
         o->id = i;
         o->core = h->core;
@@ -154,6 +158,10 @@ static void fill_harts(SimSession *s, SimSnapshot *sn)
             h->state == SIM_HART_EXITED)
             o->state = SNAP_HALTED;
         else if (h->state == SIM_HART_WAITING || h->state == SIM_HART_MPWAIT)
+            o->state = SNAP_BLOCKED;
+        else if (m->nranks && h->isa.cycle > s->time + ahead)
+            /* A rank's hart whose clock jumped past the machine's time
+             * waits for a message-passing call known to end then. */
             o->state = SNAP_BLOCKED;
         else if (h->trying)
             o->state = SNAP_SPINNING;
