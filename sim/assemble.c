@@ -256,6 +256,8 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
         snprintf(err, errlen, "out of memory");
         return false;
     }
+    if (!sim_semihost_sandbox(&m->sh, cfg->host_fs, err, errlen))
+        return false;
     uint32_t ram_top = cfg->ram_base + cfg->ram_size;
     m->sh.clock_hz = cfg->clock_hz;
     m->sh.heap_base = sim_elf_top(prog);

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #ifndef PARSIM_CONFIG_DIR
 #define PARSIM_CONFIG_DIR "configs"
@@ -63,6 +64,10 @@ static const ConfigKey keys[] = {
      0x7ffff000u, "bytes of RAM at 0x80000000 (K/M/G suffixes)", NULL},
     {"machine.clock_hz", K_U64, offsetof(SimConfig, clock_hz), 100,
      UINT64_MAX / 2, "simulated clock, for SYS_CLOCK and SYS_ELAPSED", NULL},
+    {"run.host_fs", K_STR, offsetof(SimConfig, host_fs), 0,
+     sizeof ((SimConfig *)0)->host_fs, "--host-fs: the directory the "
+     "program's files must be in (empty: where parsim started), none, or "
+     "all (unsafe)", NULL},
     {"run.max_cycles", K_U64, offsetof(SimConfig, max_cycles), 0, UINT64_MAX,
      "stop the run after this many cycles (0: no limit)", NULL},
     {"run.timing", K_BOOL, offsetof(SimConfig, timing), 0, 1,
@@ -285,12 +290,13 @@ bool sim_config_set(SimConfig *c, const char *key, const char *value,
     bool ok;
     void *field = (char *)c + k->off;
     if (k->kind == K_STR) {
-        if (strlen(value) >= sizeof c->name) {
+        size_t size = k->max ? (size_t)k->max : sizeof c->name;
+        if (strlen(value) >= size) {
             snprintf(err, errlen, "%s: '%s' is longer than %zu characters",
-                     key, value, sizeof c->name - 1);
+                     key, value, size - 1);
             return false;
         }
-        snprintf(field, sizeof c->name, "%s", value);
+        snprintf(field, size, "%s", value);
         return true;
     }
     if (k->kind == K_ENUM) {
@@ -451,6 +457,15 @@ void sim_config_resolve(SimConfig *c)
 
 bool sim_config_check(const SimConfig *c, char *err, size_t errlen)
 {
+    if (c->host_fs[0] && strcmp(c->host_fs, "none") &&
+        strcmp(c->host_fs, "all")) {
+        struct stat st;
+        if (stat(c->host_fs, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "run.host_fs = %s: not a directory (or "
+                     "none, or all)", c->host_fs);
+            return false;
+        }
+    }
     /* Ranks: a router per node; a mesh or torus of a given width must
      * fit them (noc.topology 0 is auto: a mesh for ranks). */
     bool grid = c->noc_topology == 0 || c->noc_topology == 4 ||

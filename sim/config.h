@@ -78,6 +78,8 @@ typedef struct SimConfig {
     bool guest_traps;               /* deliver exceptions to mtvec */
     bool quiet;                     /* no summary on stderr */
     bool progress;                  /* progress line on long runs */
+    char host_fs[512];              /* the program's host files: a directory
+                                       ("" the current one), "none", "all" */
 } SimConfig;
 
 void sim_config_defaults(SimConfig *c);

@@ -6,13 +6,18 @@
  * document leaves room, so that a program prints and exits the same on
  * both.  Time is simulated time (the hart's cycle counter at clock_hz), so
  * SYS_CLOCK and SYS_ELAPSED are deterministic; SYS_TIME is the host's
- * calendar time.
+ * calendar time.  Host files are confined by the sandbox below
+ * (--host-fs).
  */
+#define _GNU_SOURCE             /* O_PATH, openat2's flags */
 #include "sim/semihost.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -39,6 +44,7 @@ static const int open_flags[12] = {
 bool sim_semihost_init(SimSemihost *sh, int argc, char **argv)
 {
     memset(sh, 0, sizeof *sh);
+    sh->fs_root_fd = -1;
     sh->out = stdout;
     sh->err = stderr;
     sh->in = stdin;
@@ -123,6 +129,11 @@ void sim_semihost_free(SimSemihost *sh)
     for (int i = 0; i < SH_MAX_FILES; i++)
         if (sh->files[i].kind == F_HOST)
             close(sh->files[i].fd);
+    if (sh->fs_root_fd >= 0)
+        close(sh->fs_root_fd);
+    sh->fs_root_fd = -1;
+    free(sh->fs_root);
+    sh->fs_root = NULL;
     fflush(sh->out);
     fflush(sh->err);
     free(sh->cmdline);
@@ -179,6 +190,168 @@ static bool handle_arg(SimSemihost *sh, const IsaMem *mem, uint32_t a1,
     return true;
 }
 
+/* ---- the host-file sandbox -------------------------------------------------- */
+
+bool sim_semihost_sandbox(SimSemihost *sh, const char *spec, char *err,
+                          size_t errlen)
+{
+    if (!strcmp(spec, "none")) {
+        sh->fs_mode = SIM_FS_NONE;
+        return true;
+    }
+    if (!strcmp(spec, "all")) {
+        sh->fs_mode = SIM_FS_ALL;
+        return true;
+    }
+    const char *dir = *spec ? spec : ".";
+    int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    char *real = fd >= 0 ? realpath(dir, NULL) : NULL;
+    if (fd < 0 || !real) {
+        snprintf(err, errlen, "run.host_fs = %s: %s", dir,
+                 fd < 0 && errno == ENOTDIR ? "not a directory"
+                                            : strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        free(real);
+        return false;
+    }
+    sh->fs_mode = SIM_FS_ROOT;
+    sh->fs_root_fd = fd;
+    sh->fs_root = real;
+    return true;
+}
+
+/* A guest path as a path beneath the root: relative ones as they are,
+ * absolute ones inside the root made relative; NULL for an absolute path
+ * outside it. */
+static const char *beneath(const SimSemihost *sh, const char *path)
+{
+    if (path[0] != '/')
+        return *path ? path : NULL;
+    size_t n = strlen(sh->fs_root);
+    if (n == 1)                       /* the root is / */
+        n = 0;
+    if (strncmp(path, sh->fs_root, n) || (path[n] != '/' && path[n]))
+        return NULL;
+    path += n;
+    while (*path == '/')
+        path++;
+    return *path ? path : ".";
+}
+
+/* openat2 beneath the root (the kernel refuses "..", symlinks and
+ * absolute links that would leave it). */
+static int open_beneath(const SimSemihost *sh, const char *rel, int flags,
+                        mode_t mode)
+{
+    /* openat2 takes a mode only with O_CREAT (EINVAL otherwise). */
+    struct open_how how = {.flags = (uint64_t)flags,
+                           .mode = flags & O_CREAT ? mode : 0,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+    long fd = syscall(SYS_openat2, sh->fs_root_fd, rel, &how, sizeof how);
+    if (fd < 0 && errno == EXDEV)     /* it would have left the root */
+        errno = EACCES;
+    return (int)fd;
+}
+
+static int refuse(SimSemihost *sh)
+{
+    sh->fs_refused++;
+    sh->guest_errno = EACCES;
+    return -1;
+}
+
+/* Open a host file for the program; -1 with guest_errno. */
+static int host_open(SimSemihost *sh, const char *name, int flags)
+{
+    if (sh->fs_mode == SIM_FS_ALL) {
+        int fd = open(name, flags | O_CLOEXEC, 0644);
+        if (fd < 0)
+            sh->guest_errno = errno;
+        return fd;
+    }
+    if (sh->fs_mode == SIM_FS_NONE)
+        return refuse(sh);
+    const char *rel = beneath(sh, name);
+    if (!rel)
+        return refuse(sh);
+    /* Non-blocking, so that a FIFO cannot hang the open; only regular
+     * files are the program's to use. */
+    int fd = open_beneath(sh, rel, flags | O_CLOEXEC | O_NONBLOCK, 0644);
+    if (fd < 0) {
+        if (errno == EACCES)
+            return refuse(sh);
+        sh->guest_errno = errno;
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return refuse(sh);
+    }
+    (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
+/* The directory (beneath the root) and last name of a path, for remove
+ * and rename; -1 (refused) when the name is not one beneath the root. */
+static int parent_beneath(SimSemihost *sh, const char *name, char *base,
+                          size_t len)
+{
+    const char *rel = beneath(sh, name);
+    if (!rel)
+        return -1;
+    char dir[PATH_MAX];
+    const char *slash = strrchr(rel, '/');
+    size_t dl = slash ? (size_t)(slash - rel) : 0;
+    const char *b = slash ? slash + 1 : rel;
+    if (dl >= sizeof dir || strlen(b) >= len || !*b || !strcmp(b, ".") ||
+        !strcmp(b, ".."))
+        return -1;
+    memcpy(dir, rel, dl);
+    dir[dl] = 0;
+    strcpy(base, b);
+    return open_beneath(sh, dl ? dir : ".", O_PATH | O_DIRECTORY | O_CLOEXEC,
+                        0);
+}
+
+/* remove (a) or rename (a to b) for the program: 0, or -1 with
+ * guest_errno. */
+static int host_path_op(SimSemihost *sh, int op, const char *a,
+                        const char *b)
+{
+    if (sh->fs_mode == SIM_FS_ALL) {
+        int rc = op == SH_SYS_REMOVE ? remove(a) : rename(a, b);
+        if (rc != 0)
+            sh->guest_errno = errno;
+        return rc;
+    }
+    if (sh->fs_mode == SIM_FS_NONE)
+        return refuse(sh);
+    char ba[NAME_MAX + 1], bb[NAME_MAX + 1];
+    int da = parent_beneath(sh, a, ba, sizeof ba);
+    int db = op == SH_SYS_RENAME ? parent_beneath(sh, b, bb, sizeof bb) : -2;
+    int rc;
+    if (da < 0 || db == -1) {
+        rc = refuse(sh);
+    } else if (op == SH_SYS_REMOVE) {
+        rc = unlinkat(da, ba, 0);
+        if (rc != 0 && (errno == EISDIR || errno == EPERM))
+            rc = unlinkat(da, ba, AT_REMOVEDIR);
+        if (rc != 0)
+            sh->guest_errno = errno;
+    } else {
+        rc = renameat(da, ba, db, bb);
+        if (rc != 0)
+            sh->guest_errno = errno;
+    }
+    if (da >= 0)
+        close(da);
+    if (db >= 0)
+        close(db);
+    return rc;
+}
+
 /* ---- the calls ------------------------------------------------------------ */
 
 static int32_t sys_open(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
@@ -209,9 +382,8 @@ static int32_t sys_open(SimSemihost *sh, const IsaMem *mem, uint32_t a1)
             h = new_handle(sh, F_FEATURES, -1);
         }
     } else {
-        int fd = open(name, open_flags[mode] | O_CLOEXEC, 0644);
+        int fd = host_open(sh, name, open_flags[mode]);
         if (fd < 0) {
-            sh->guest_errno = errno;
             h = -1;
         } else {
             h = new_handle(sh, F_HOST, fd);
@@ -404,10 +576,8 @@ static int32_t sys_path_op(SimSemihost *sh, IsaMem *mem, uint32_t a1,
     int rc = -1;
     if (!a || (op == SH_SYS_RENAME && !b))
         sh->guest_errno = EFAULT;
-    else if ((op == SH_SYS_REMOVE ? remove(a) : rename(a, b)) != 0)
-        sh->guest_errno = errno;
     else
-        rc = 0;
+        rc = host_path_op(sh, op, a, b);
     free(a);
     free(b);
     return rc;

@@ -42,11 +42,35 @@ typedef struct SimSemihost {
     struct { int kind; int fd; uint32_t pos; } files[SH_MAX_FILES];
     bool exited;
     int exit_status;
+    /* The host-file sandbox (sim_semihost_sandbox): files only under
+     * fs_root (fs_root_fd), none at all, or anywhere. */
+    int fs_mode;          /* SimHostFs */
+    int fs_root_fd;       /* SIM_FS_ROOT: the root directory (O_PATH) */
+    char *fs_root;        /* its real path */
+    uint64_t fs_refused;  /* opens, removes, renames refused */
     /* Console output is buffered per hart and written a whole line at a
      * time, so that lines of different harts never interleave. */
     uint32_t nharts;
     struct SimConsoleLine { char *buf; size_t len; } *line; /* [hart][2] */
 } SimSemihost;
+
+/* Where a program's files may be (--host-fs). */
+typedef enum SimHostFs {
+    SIM_FS_ROOT,          /* under one directory (default: the current) */
+    SIM_FS_NONE,          /* no host file at all, only the console */
+    SIM_FS_ALL            /* anywhere parsim may go (unsafe) */
+} SimHostFs;
+
+/* Confine the program's files: spec is "none", "all", or a directory
+ * ("" or "." the current one).  Paths are resolved by the kernel beneath
+ * the root (openat2 RESOLVE_BENEATH: "..", symlinks and absolute paths
+ * cannot leave it; an absolute path inside it is taken relative to it),
+ * only regular files open (no FIFO, device, directory), and remove and
+ * rename act only on names beneath it.  A refused call fails in the
+ * program as a missing file does (errno EACCES) and counts in
+ * fs_refused.  False with a reason for a spec that names no directory. */
+ISA_WARN_UNUSED bool sim_semihost_sandbox(SimSemihost *sh, const char *spec,
+                                          char *err, size_t errlen);
 
 /* Builds the command line SYS_GET_CMDLINE returns from argv: argv[0] is
  * the program path as given to parsim, the rest its arguments, joined

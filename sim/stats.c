@@ -111,6 +111,12 @@ static uint64_t g_exited(const SimMachine *m, uint32_t i, int e)
     return m->program_exited;
 }
 
+static uint64_t g_refused(const SimMachine *m, uint32_t i, int e)
+{
+    (void)i; (void)e;
+    return m->sh.fs_refused;
+}
+
 static const StatDef run_defs[] = {
     {"schema", SK_STR, "name", "the layout of this file", .text = t_schema},
     {"program", SK_STR, "path", "the program file as given",
@@ -120,6 +126,8 @@ static const StatDef run_defs[] = {
     {"program_exited", SK_BOOL, "true/false", "true when the program ended the run "
      "itself (exit, return from main); false when parsim stopped it "
      "(fault, deadlock, cycle limit)", .get = g_exited},
+    {"host_files_refused", SK_COUNT, "calls", "file opens, removes and "
+     "renames the host-file sandbox refused (--host-fs)", .get = g_refused},
 };
 
 /* ---- the machine ------------------------------------------------------------ */

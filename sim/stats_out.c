@@ -556,6 +556,11 @@ void sim_machine_summary(const SimMachine *m, FILE *f)
         }
     }
     uint64_t insns = sim_stat_insns(m);
+    if (m->sh.fs_refused)
+        fprintf(f, "  %-16s %" PRIu64 " (outside --host-fs %s)\n",
+                "files refused", m->sh.fs_refused,
+                m->sh.fs_mode == SIM_FS_NONE ? "none"
+                : m->sh.fs_root ? m->sh.fs_root : "");
     fprintf(f, "  %-16s %.3f s\n", "host time", m->host_seconds);
     fprintf(f, "  %-16s %.1f\n", "simulated MIPS",
             m->host_seconds > 0 ? (double)insns / m->host_seconds / 1e6
