@@ -35,8 +35,18 @@ enum {
     SIM_EXIT_NO_INPUT = 66,   /* the program file cannot be read */
     SIM_EXIT_GUEST_FAULT = 70,/* illegal instruction, wild access, ... */
     SIM_EXIT_DEADLOCK = 71,   /* every hart waits for something nobody sends */
-    SIM_EXIT_CYCLE_LIMIT = 124
+    SIM_EXIT_CYCLE_LIMIT = 75,/* --max-cycles reached (not 124: timeout's) */
+    SIM_EXIT_SIGNAL = 128     /* + the signal: interrupted (130 SIGINT,
+                                 143 SIGTERM, 129 SIGHUP), as shells say */
 };
+
+/* Ask every running machine to stop at its next slice boundary, as if it
+ * had ended there: the summary, --stats and the program's output so far
+ * still come out, and the status is SIM_EXIT_SIGNAL + signo.
+ * Async-signal-safe (one atomic store): call it from a signal handler. */
+void sim_request_stop(int signo);
+/* The signal a stop was requested for, or 0. */
+int sim_stop_requested(void);
 
 typedef struct SimMachine SimMachine;
 

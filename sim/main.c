@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,11 +82,15 @@ static void usage(FILE *f)
         "  --guest-traps      deliver exceptions to the program's mtvec\n"
         "  -q, --quiet        no summary on stderr\n"
         "  --no-progress      no progress line on long runs\n"
+        "  --host-fs DIR      the program's files must be under DIR (default:\n"
+        "                     the directory parsim runs in); none: no files\n"
+        "                     but the console; all: any file (unsafe)\n"
         "\n"
         "parsim's own exit statuses: 64 bad usage or configuration, 65 the\n"
         "program file was rejected, 66 it cannot be read, 70 the program\n"
         "faulted (illegal instruction, access outside RAM, ...), 71 deadlock,\n"
-        "124 cycle limit.\n",
+        "75 cycle limit, 128 + N a signal N ended the run (130 Ctrl-C, 143\n"
+        "SIGTERM) after printing its results.\n",
         f);
 }
 
@@ -255,7 +260,7 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
 }
 
 enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
-       O_NO_PROGRESS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
+       O_NO_PROGRESS, O_HOST_FS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
        O_QUANTUM, O_RANKS, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
        O_GUI_KEYS, O_GUI_SHOT, O_STATS_CSV, O_TRACE, O_TRACE_FROM,
        O_TRACE_TO, O_TRACE_MAX, O_TRACE_PNG };
@@ -284,6 +289,7 @@ static const struct option opts[] = {
     {"guest-traps", no_argument, 0, O_TRAPS},
     {"quiet", no_argument, 0, 'q'},
     {"no-progress", no_argument, 0, O_NO_PROGRESS},
+    {"host-fs", required_argument, 0, O_HOST_FS},
     {"machine", required_argument, 0, O_MACHINE},
     {"cores", required_argument, 0, O_CORES},
     {"threads-per-core", required_argument, 0, O_TPC},
@@ -313,6 +319,30 @@ static bool option_takes_value(const char *name)
         if (!strcmp(o->name, name))
             return o->has_arg == required_argument;
     return false;
+}
+
+/* Ctrl-C, SIGTERM (timeout, kill) and SIGHUP end the run at the next
+ * slice boundary with its results; a second one ends parsim at once. */
+static void on_signal(int signo)
+{
+    if (sim_stop_requested()) {
+        signal(signo, SIG_DFL);
+        raise(signo);
+        return;
+    }
+    sim_request_stop(signo);
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;            /* no SA_RESTART: a console read returns */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -436,6 +466,10 @@ static int cmd_run(int argc, char **argv)
         case 'q':
             cfg.quiet = true;
             break;
+        case O_HOST_FS:
+            ok = sim_config_set(&cfg, "run.host_fs", optarg, err,
+                                sizeof err);
+            break;
         case O_NO_PROGRESS:
             cfg.progress = false;
             break;
@@ -451,11 +485,15 @@ static int cmd_run(int argc, char **argv)
             return SIM_EXIT_USAGE;
         }
     }
+    catch_signals();
     sim_config_resolve(&cfg);
     if (!sim_config_check(&cfg, err, sizeof err)) {
         fprintf(stderr, "parsim: configuration: %s\n", err);
         return SIM_EXIT_USAGE;
     }
+    if (!strcmp(cfg.host_fs, "all"))
+        fprintf(stderr, "parsim: warning: --host-fs all: the program may "
+                "read, write, remove and rename any file you can\n");
     if (optind >= argc) {
         fprintf(stderr, "parsim: run: no program given (usage: parsim run "
                 "[options] PROGRAM.elf [ARGS...])\n");

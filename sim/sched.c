@@ -18,10 +18,36 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* ---- interruption ------------------------------------------------------------ */
+
+static volatile sig_atomic_t stop_signal;     /* sim_request_stop's */
+
+void sim_request_stop(int signo) { stop_signal = signo; }
+
+int sim_stop_requested(void) { return stop_signal; }
+
+/* The run was interrupted: one line, and the status a shell gives. */
+static int report_interrupt(SimMachine *m)
+{
+    uint64_t cycle = 0;
+    for (uint32_t i = 0; i < m->nharts; i++)
+        if (m->harts[i].isa.cycle > cycle)
+            cycle = m->harts[i].isa.cycle;
+    sim_semihost_flush(&m->sh);
+    sim_report_begin(m);
+    int sig = stop_signal;
+    fprintf(stderr, "parsim: interrupted at cycle %" PRIu64 " (%s): the "
+            "results so far follow\n", cycle,
+            sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM"
+            : sig == SIGHUP ? "SIGHUP" : "a signal");
+    return SIM_EXIT_SIGNAL + sig;
+}
 
 /* ---- stops ----------------------------------------------------------------- */
 
@@ -259,6 +285,10 @@ static void sample(SimMachine *m, SimHart *h)
 static bool det_step(SimMachine *m, uint64_t pause)
 {
     SimHart *h = m->slice_hart;
+    if (__builtin_expect(stop_signal != 0, 0)) {
+        finish(m, report_interrupt(m));
+        return false;
+    }
     if (!h) {
         uint64_t second;
         h = pick(m, -1, UINT64_MAX, &second);
@@ -401,6 +431,10 @@ typedef struct Worker {
 static void between_quanta(Parallel *par)
 {
     SimMachine *m = par->m;
+    if (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE) && stop_signal) {
+        progress_clear(par->p);
+        finish(m, report_interrupt(m));
+    }
     if (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
         uint64_t second;
         SimHart *h = pick(m, -1, UINT64_MAX, &second);

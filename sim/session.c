@@ -940,3 +940,8 @@ bool sim_session_ended(const SimSession *s)
     pthread_mutex_unlock((pthread_mutex_t *)&s->mu);
     return e;
 }
+
+bool sim_session_interrupted(void)
+{
+    return sim_stop_requested() != 0;
+}

@@ -300,4 +300,8 @@ bool sim_session_ended(const SimSession *s);
  * of the run (-1 if it has not ended). */
 int sim_session_free(SimSession *s);
 
+/* Has a signal (Ctrl-C in the terminal, SIGTERM) asked parsim to stop?
+ * The window closes then; the run's results follow as for any run. */
+bool sim_session_interrupted(void);
+
 #endif

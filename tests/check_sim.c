@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim/machine.h"
@@ -262,7 +265,9 @@ START_TEST(test_e2e_semihost_io)
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
     close(fd);
-    char *args[] = {"run", (char *)tprog("semihost_io"), path, "7", NULL};
+    /* The file is in /tmp: the sandbox's root must hold it. */
+    char *args[] = {"run", "--host-fs", "/tmp", (char *)tprog("semihost_io"),
+                    path, "7", NULL};
     run_parsim("hi there\n", args);
     ck_assert_int_eq(res.status, 7);
     const char *want = "argc=4\nargv[0]=program-name\nargv[1]=";
@@ -546,6 +551,241 @@ START_TEST(test_e2e_disasm)
 }
 END_TEST
 
+/* ---- the host-file sandbox ------------------------------------------------ */
+
+static char sb_dir[64];
+
+/* TMP/root (in.txt, sub/, a FIFO, links to TMP/outside) and
+ * TMP/outside/secret.txt. */
+static void sandbox_tree(void)
+{
+    snprintf(sb_dir, sizeof sb_dir, "/tmp/parsim-sb-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(sb_dir));
+    char p[256], q[256];
+    snprintf(p, sizeof p, "%s/root", sb_dir);
+    ck_assert_int_eq(mkdir(p, 0755), 0);
+    snprintf(p, sizeof p, "%s/root/sub", sb_dir);
+    ck_assert_int_eq(mkdir(p, 0755), 0);
+    snprintf(p, sizeof p, "%s/outside", sb_dir);
+    ck_assert_int_eq(mkdir(p, 0755), 0);
+    snprintf(p, sizeof p, "%s/outside/secret.txt", sb_dir);
+    FILE *f = fopen(p, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("secret\n", f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/root/in.txt", sb_dir);
+    f = fopen(p, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("inside\n", f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/outside/secret.txt", sb_dir);
+    snprintf(q, sizeof q, "%s/root/link.txt", sb_dir);
+    ck_assert_int_eq(symlink(p, q), 0);
+    snprintf(p, sizeof p, "%s/outside", sb_dir);
+    snprintf(q, sizeof q, "%s/root/outdir", sb_dir);
+    ck_assert_int_eq(symlink(p, q), 0);
+    snprintf(p, sizeof p, "%s/root/fifo", sb_dir);
+    ck_assert_int_eq(mkfifo(p, 0644), 0);
+}
+
+static bool exists(const char *rel)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", sb_dir, rel);
+    struct stat st;
+    return lstat(p, &st) == 0;
+}
+
+START_TEST(test_sandbox_root)
+{
+    sandbox_tree();
+    char root[128], abs_in[160], abs_out[160];
+    snprintf(root, sizeof root, "%s/root", sb_dir);
+    snprintf(abs_in, sizeof abs_in, "r:%s/root/in.txt", sb_dir);
+    snprintf(abs_out, sizeof abs_out, "r:%s/outside/secret.txt", sb_dir);
+    char *args[] = {"run", "-q", "--host-fs", root, (char *)tprog("sandbox"),
+                    "r:in.txt", "r:../outside/secret.txt", abs_out, abs_in,
+                    "r:link.txt", "r:outdir/secret.txt", "r:sub/../in.txt",
+                    "r:sub/../../outside/secret.txt", "r:fifo", "r:sub",
+                    "w:new.txt", "r:new.txt", "w:../outside/evil.txt",
+                    "w:outdir/evil.txt", "d:../outside/secret.txt",
+                    "m:new.txt=sub/moved.txt", "r:sub/moved.txt",
+                    "m:sub/moved.txt=../outside/stolen.txt",
+                    "m:../outside/secret.txt=stolen.txt",
+                    "d:sub/moved.txt", "r:/etc/passwd", NULL};
+    run_parsim(NULL, args);
+    ck_assert_msg(res.status == 0, "%s", res.err);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "read in.txt: ok \"inside\"\n"
+             "read ../outside/secret.txt: refused\n"
+             "read %s/outside/secret.txt: refused\n"
+             "read %s/root/in.txt: ok \"inside\"\n"
+             "read link.txt: refused\n"
+             "read outdir/secret.txt: refused\n"
+             "read sub/../in.txt: ok \"inside\"\n"
+             "read sub/../../outside/secret.txt: refused\n"
+             "read fifo: refused\n"
+             "read sub: refused\n"
+             "write new.txt: ok\n"
+             "read new.txt: ok \"written\"\n"
+             "write ../outside/evil.txt: refused\n"
+             "write outdir/evil.txt: refused\n"
+             "remove ../outside/secret.txt: refused\n"
+             "rename new.txt: ok\n"
+             "read sub/moved.txt: ok \"written\"\n"
+             "rename sub/moved.txt: refused\n"
+             "rename ../outside/secret.txt: refused\n"
+             "remove sub/moved.txt: ok\n"
+             "read /etc/passwd: refused\n", sb_dir, sb_dir);
+    ck_assert_str_eq(res.out, want);
+    /* Nothing outside changed. */
+    ck_assert(exists("outside/secret.txt"));
+    ck_assert(!exists("outside/evil.txt"));
+    ck_assert(!exists("outside/stolen.txt"));
+    ck_assert(!exists("root/stolen.txt"));
+    ck_assert(!exists("root/sub/moved.txt"));
+    char *rm[] = {"rm", "-rf", sb_dir, NULL};
+    TuResult r;
+    ck_assert_int_eq(tu_run(rm, NULL, 30, &r), 0);
+    tu_free(&r);
+}
+END_TEST
+
+/* The default root is the directory parsim runs in; none refuses every
+ * file; all lets anything through, with a warning. */
+START_TEST(test_sandbox_modes)
+{
+    char *dflt[] = {"run", "--no-progress", (char *)tprog("sandbox"),
+                    "r:README.md", "r:/etc/hostname", "r:../x", NULL};
+    run_parsim(NULL, dflt);
+    ck_assert_msg(res.status == 0, "%s", res.err);
+    ck_assert_str_eq(res.out, "read README.md: ok \"# parsim\"\n"
+                              "read /etc/hostname: refused\n"
+                              "read ../x: refused\n");
+    ck_assert_ptr_nonnull(strstr(res.err, "files refused    2 (outside "
+                                          "--host-fs "));
+    tu_free(&res);
+    char *none[] = {"run", "-q", "--host-fs", "none",
+                    (char *)tprog("sandbox"), "r:README.md", NULL};
+    run_parsim(NULL, none);
+    ck_assert_str_eq(res.out, "read README.md: refused\n");
+    tu_free(&res);
+    char *all[] = {"run", "-q", "--host-fs", "all", (char *)tprog("sandbox"),
+                   "r:/etc/hostname", NULL};
+    run_parsim(NULL, all);
+    ck_assert_ptr_nonnull(strstr(res.out, "read /etc/hostname: ok"));
+    ck_assert_ptr_nonnull(strstr(res.err, "warning: --host-fs all"));
+    tu_free(&res);
+    char *bad[] = {"run", "--host-fs", "/nonexistent-dir",
+                   (char *)tprog("sandbox"), NULL};
+    run_parsim(NULL, bad);
+    ck_assert_int_eq(res.status, 64);
+    ck_assert_ptr_nonnull(strstr(res.err, "run.host_fs = /nonexistent-dir: "
+                                          "not a directory"));
+}
+END_TEST
+
+/* ---- interrupted runs keep their results ---------------------------------- */
+
+/* Run parsim on bad_spin.elf (a line, then a loop for ever) with stdout
+ * a pipe's worth of file, send signo after a second, and wait: its
+ * status (or -1 if it did not end within 20 s), stdout and stderr. */
+static int interrupted_run(int signo, const char *stats, char *out,
+                           size_t outlen, char *err, size_t errlen)
+{
+    char op[] = "/tmp/parsim-sig-out-XXXXXX", ep[] = "/tmp/parsim-sig-err-XXXXXX";
+    int of = mkstemp(op), ef = mkstemp(ep);
+    ck_assert(of >= 0 && ef >= 0);
+    const char *parsim = tu_build_file("parsim");
+    const char *elf = tprog("bad_spin");
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(of, 1);
+        dup2(ef, 2);
+        execl(parsim, parsim, "run", "--no-progress", "--stats", stats, elf,
+              (char *)NULL);
+        _exit(127);
+    }
+    close(of);
+    close(ef);
+    sleep(1);
+    kill(pid, signo);
+    int st = 0, status = -1;
+    for (int i = 0; i < 200; i++) {
+        if (waitpid(pid, &st, WNOHANG) == pid) {
+            status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            break;
+        }
+        usleep(100000);
+    }
+    if (status < 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &st, 0);
+    }
+    FILE *f = fopen(op, "r");
+    size_t n = f ? fread(out, 1, outlen - 1, f) : 0;
+    out[n] = 0;
+    if (f)
+        fclose(f);
+    f = fopen(ep, "r");
+    n = f ? fread(err, 1, errlen - 1, f) : 0;
+    err[n] = 0;
+    if (f)
+        fclose(f);
+    unlink(op);
+    unlink(ep);
+    return status;
+}
+
+static const int interrupt_signals[] = {SIGINT, SIGTERM};
+
+START_TEST(test_interrupt_keeps_results)
+{
+    int sig = interrupt_signals[_i];
+    char stats[64], out[4096], err[16384];
+    snprintf(stats, sizeof stats, "/tmp/parsim-sig-%d.json", (int)getpid());
+    unlink(stats);
+    int status = interrupted_run(sig, stats, out, sizeof out, err,
+                                 sizeof err);
+    ck_assert_msg(status == 128 + sig, "status %d: %s", status, err);
+    /* The program's buffered line, the message, the summary, the stats. */
+    ck_assert_str_eq(out, "spinning\n");
+    ck_assert_ptr_nonnull(strstr(err, sig == SIGINT
+                                          ? "parsim: interrupted at cycle "
+                                          : "parsim: interrupted at cycle "));
+    ck_assert_ptr_nonnull(strstr(err, sig == SIGINT ? "(SIGINT)"
+                                                    : "(SIGTERM)"));
+    ck_assert_ptr_nonnull(strstr(err, "instructions"));
+    FILE *f = fopen(stats, "r");
+    ck_assert_msg(f != NULL, "no --stats file after the signal");
+    char js[8192];
+    size_t n = fread(js, 1, sizeof js - 1, f);
+    js[n] = 0;
+    fclose(f);
+    char want[32];
+    snprintf(want, sizeof want, "\"exit_status\": %d", 128 + sig);
+    ck_assert_msg(strstr(js, want), "no %s in the stats", want);
+    unlink(stats);
+}
+END_TEST
+
+/* --gui with no display says so and runs without a window, at once. */
+START_TEST(test_gui_without_display)
+{
+    char *args[] = {"env", "-u", "DISPLAY", "-u", "WAYLAND_DISPLAY", "-u",
+                    "SDL_VIDEODRIVER", (char *)tu_build_file("parsim"), "run",
+                    "-q", "--gui", (char *)tprog("int_edge"), NULL};
+    TuResult r;
+    ck_assert_int_eq(tu_run(args, NULL, 20, &r), 0);
+    ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+    ck_assert_ptr_nonnull(strstr(r.err, "parsim: --gui: no display"));
+    ck_assert_ptr_nonnull(strstr(r.err, "running without a window"));
+    tu_free(&r);
+}
+END_TEST
+
 Suite *sim_suite(void)
 {
     Suite *s = suite_create("sim");
@@ -578,6 +818,12 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_e2e_bad_usage);
     tcase_add_test(tc, test_e2e_timing_off_and_determinism);
     tcase_add_test(tc, test_e2e_disasm);
+    tcase_add_test(tc, test_sandbox_root);
+    tcase_add_test(tc, test_sandbox_modes);
+    tcase_add_test(tc, test_gui_without_display);
+    tcase_add_loop_test(tc, test_interrupt_keeps_results, 0,
+                        (int)(sizeof interrupt_signals /
+                              sizeof interrupt_signals[0]));
     tcase_add_loop_test(tc, test_e2e_timing_exact, 0,
                         sizeof timing_cases / sizeof timing_cases[0]);
     suite_add_tcase(s, tc);

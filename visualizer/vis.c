@@ -156,6 +156,18 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
         snprintf(err, errlen, "cannot open a window: %s", SDL_GetError());
         return -1;
     }
+    /* With no display SDL falls back to a driver that draws nowhere: a
+     * window nobody sees would wait for ever for keys nobody presses.
+     * Unless the user asked for that driver (tests do), say so. */
+    const char *drv = SDL_GetCurrentVideoDriver();
+    if (drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy")) &&
+        !getenv("SDL_VIDEODRIVER")) {
+        snprintf(err, errlen, "no display (DISPLAY and WAYLAND_DISPLAY are "
+                 "not set; --snapshot CYCLE:FILE.png draws the view "
+                 "without one)");
+        SDL_Quit();
+        return -1;
+    }
     int w = o->width > 0 ? o->width : 1280, h = o->height > 0 ? o->height
                                                               : 720;
     SDL_Window *win = SDL_CreateWindow(
@@ -225,6 +237,8 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
             key_sent = kr == VIS_KEY_SENT;
             run = kr != VIS_KEY_QUIT;
         }
+        if (sim_session_interrupted())    /* Ctrl-C in the terminal */
+            run = false;
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
             if (e.type == SDL_QUIT)
