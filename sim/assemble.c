@@ -25,11 +25,12 @@ static CacheGeom geom(const SimCacheConfig *c, uint32_t seed)
     return (CacheGeom){c->size, c->assoc, c->line, (CacheRepl)c->repl, seed};
 }
 
-/* The memory hierarchy of the configuration: which organisation and
- * topology "auto" means, where cores and nodes sit on the interconnect. */
-static bool build_memsys(SimMachine *m, char *err, size_t errlen)
+/* The memory hierarchy's configuration (c resolved); false with a reason
+ * when the keys contradict each other. */
+static bool memsys_config_of(const SimConfig *c, MemSysConfig *out,
+                             uint64_t *rank_span, char *err, size_t errlen)
 {
-    const SimConfig *c = &m->cfg;
+    const uint32_t nranks = c->ranks;
     MemSysConfig mc;
     memset(&mc, 0, sizeof mc);
     mc.cores = c->cores;
@@ -43,8 +44,12 @@ static bool build_memsys(SimMachine *m, char *err, size_t errlen)
     mc.llc = geom(&c->llc, 3);
     mc.llc_latency = c->llc.latency;
     mc.protocol = (CohProtocol)c->protocol;
+    /* auto: snoop on one node of at most 8 cores, unless the topology
+     * asked for is not the bus snooping needs. */
+    bool bus_ok = c->noc_topology == 0 || c->noc_topology - 1 == NOC_BUS;
     bool snoop = c->organisation == 1 ||
-                 (c->organisation == 0 && c->numa_nodes == 1 && c->cores <= 8);
+                 (c->organisation == 0 && c->numa_nodes == 1 &&
+                  c->cores <= 8 && bus_ok);
     mc.org = snoop ? COH_SNOOP : COH_DIRECTORY;
     mc.dir_latency = c->dir_latency;
     NocTopology topo = c->noc_topology ? (NocTopology)(c->noc_topology - 1)
@@ -59,8 +64,8 @@ static bool build_memsys(SimMachine *m, char *err, size_t errlen)
      * every message crosses (and occupies) the one shared link. */
     /* Ranks: a router per node, its cores and its interface on it (the
      * node's own bus is not modelled); else a router per core. */
-    uint32_t tiles = m->nranks ? m->nranks : c->cores;
-    mc.noc.routers = topo == NOC_BUS && !m->nranks ? c->cores + c->numa_nodes
+    uint32_t tiles = nranks ? nranks : c->cores;
+    mc.noc.routers = topo == NOC_BUS && !nranks ? c->cores + c->numa_nodes
                                                    : tiles;
     uint32_t w = c->noc_width;
     if ((topo == NOC_MESH || topo == NOC_TORUS) && w == 0)
@@ -72,9 +77,9 @@ static bool build_memsys(SimMachine *m, char *err, size_t errlen)
     mc.noc.link_bytes_per_cycle = c->link_bytes_per_cycle;
     uint32_t per_node = c->numa_nodes ? c->cores / c->numa_nodes : 1;
     for (uint32_t i = 0; i < c->cores && i < 64; i++)
-        mc.core_router[i] = m->nranks ? i / c->cores_per_node : i;
+        mc.core_router[i] = nranks ? i / c->cores_per_node : i;
     for (uint32_t n = 0; n < c->numa_nodes && n < 64; n++)
-        mc.node_router[n] = m->nranks ? n
+        mc.node_router[n] = nranks ? n
                           : topo == NOC_BUS ? c->cores + n : n * per_node;
     mc.mem_latency = c->dram_latency;
     mc.mem_bytes_per_cycle = c->mem_bytes_per_cycle;
@@ -82,13 +87,13 @@ static bool build_memsys(SimMachine *m, char *err, size_t errlen)
     mc.bound_node = c->bound_node;
     mc.page_size = c->page_size;
     mc.ctrl_bytes = c->ctrl_bytes;
-    if (m->nranks) {
+    if (nranks) {
         /* Ranks' memories are separate: the hierarchy tells their lines
          * apart by the node's bits above a span of the address. */
         uint32_t shift = 12;
         while ((1ull << shift) < c->ram_size && shift < 31)
             shift++;
-        while (shift > 12 && ((uint64_t)m->nranks << shift) > (1ull << 32))
+        while (shift > 12 && ((uint64_t)nranks << shift) > (1ull << 32))
             shift--;
         mc.placement = PLACE_PRIVATE;
         mc.private_shift = shift;
@@ -97,10 +102,35 @@ static bool build_memsys(SimMachine *m, char *err, size_t errlen)
         for (uint32_t i = 0; i < c->cores && i < 64; i++)
             mc.core_tag[i] = (uint32_t)((uint64_t)(i / c->cores_per_node)
                                         << shift);
-        m->rank_span = 1ull << shift;
+        *rank_span = 1ull << shift;
     }
     mc.locked = c->mode == SIM_MODE_PARALLEL && c->host_threads > 1;
     if (!memsys_config_check(&mc, err, errlen))
+        return false;
+    *out = mc;
+    return true;
+}
+
+bool sim_machine_config_check(const SimConfig *cfg, char *err, size_t errlen)
+{
+    SimConfig c = *cfg;
+    sim_config_resolve(&c);
+    if (!sim_config_check(&c, err, errlen))
+        return false;
+    MemSysConfig mc;
+    uint64_t span = 0;
+    if (c.timing && c.mem_model == SIM_MEM_HIERARCHY &&
+        !memsys_config_of(&c, &mc, &span, err, errlen))
+        return false;
+    return true;
+}
+
+/* The memory hierarchy of the configuration: which organisation and
+ * topology "auto" means, where cores and nodes sit on the interconnect. */
+static bool build_memsys(SimMachine *m, char *err, size_t errlen)
+{
+    MemSysConfig mc;
+    if (!memsys_config_of(&m->cfg, &mc, &m->rank_span, err, errlen))
         return false;
     m->memsys = memsys_new(&mc);
     if (!m->memsys) {

@@ -428,6 +428,12 @@ bool sim_config_load(SimConfig *c, const char *name, char *err,
         snprintf(path, sizeof path, "%s", name);
     else
         snprintf(path, sizeof path, "%s/%s.ini", sim_config_dir(), name);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "machine '%s': %s is not a regular file (a "
+                 "preset name or a path to an .ini file)", name, path);
+        return false;
+    }
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(err, errlen, "machine '%s': cannot open %s: %s", name, path,

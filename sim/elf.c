@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #ifndef EM_RISCV
 #define EM_RISCV 243
@@ -57,6 +58,19 @@ static void fail(char *err, size_t errlen, const char *fmt, ...)
 static bool read_file(const char *path, uint8_t **data, size_t *size,
                       char *err, size_t errlen)
 {
+    /* Only a regular file: a directory, a FIFO or a device is not read
+     * (a FIFO would block, a device never end). */
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        fail(err, errlen, "cannot open: %s", strerror(errno));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fail(err, errlen, "cannot open: not a regular file (%s)",
+             S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode)
+             ? "a FIFO" : "a device or socket");
+        return false;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
         fail(err, errlen, "cannot open: %s", strerror(errno));

@@ -50,6 +50,13 @@ int sim_stop_requested(void);
 
 typedef struct SimMachine SimMachine;
 
+/* Everything about the configuration that can be known without the
+ * program: its keys together (sim_config_check) and the machine they
+ * make (the memory hierarchy, the interconnect).  False with a reason:
+ * a configuration error, before any program is read. */
+ISA_WARN_UNUSED bool sim_machine_config_check(const SimConfig *cfg,
+                                              char *err, size_t errlen);
+
 /* Build the machine, load prog and set argv (argv[0] is the program path
  * as given).  Returns NULL with a reason in err. */
 SimMachine *sim_machine_new(const SimConfig *cfg, const SimProgram *prog,

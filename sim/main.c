@@ -487,7 +487,7 @@ static int cmd_run(int argc, char **argv)
     }
     catch_signals();
     sim_config_resolve(&cfg);
-    if (!sim_config_check(&cfg, err, sizeof err)) {
+    if (!sim_machine_config_check(&cfg, err, sizeof err)) {
         fprintf(stderr, "parsim: configuration: %s\n", err);
         return SIM_EXIT_USAGE;
     }

@@ -786,6 +786,67 @@ START_TEST(test_gui_without_display)
 }
 END_TEST
 
+/* Configuration errors exit 64 and say "configuration", wherever they
+ * are found (the keys, or the machine they make), before any program is
+ * read. */
+static const char *const config_errors[][6] = {
+    {"--set", "l1d.size=48K", NULL},
+    {"--set", "llc.assoc=3", NULL},
+    {"--cores", "6", "--set", "numa.nodes=4", NULL},
+    {"--cores", "4", "--set", "coherence.organisation=snoop", "--set",
+     "noc.topology=mesh"},
+    {"--set", "l2.size=64K", "--set", "l2.line=32", NULL},
+    {"--set", "numa.page_size=100", NULL},
+    {"--cores", "4", "--set", "numa.placement=bound", "--set",
+     "numa.bound_node=3"},
+    {"--cores", "6", "--set", "noc.topology=mesh", "--set", "noc.width=4"},
+    {"--ranks", "6", "--set", "noc.width=4", NULL},
+    {"--machine", "/tmp", NULL},
+    {"--host-fs", "/nonexistent", NULL},
+};
+
+START_TEST(test_config_errors_exit_64)
+{
+    char *args[16] = {"run", "-q"};
+    int n = 2;
+    for (int k = 0; k < 6 && config_errors[_i][k]; k++)
+        args[n++] = (char *)config_errors[_i][k];
+    args[n++] = (char *)tprog("int_edge");
+    args[n] = NULL;
+    run_parsim(NULL, args);
+    ck_assert_msg(res.status == 64, "case %d: status %d: %s", _i, res.status,
+                  res.err);
+    ck_assert_msg(strstr(res.err, "parsim: configuration: ") && !res.out[0],
+                  "case %d: %s", _i, res.err);
+}
+END_TEST
+
+/* auto picks what the other keys allow; a directory or a FIFO as the
+ * program is "cannot read" (66), without reading it. */
+START_TEST(test_auto_and_unreadable)
+{
+    char *mesh[] = {"run", "-q", "--cores", "4", "--set", "noc.topology=mesh",
+                    (char *)tprog("int_edge"), NULL};
+    run_parsim(NULL, mesh);
+    ck_assert_msg(res.status == 0, "%s", res.err);
+    tu_free(&res);
+    char *dir[] = {"run", "-q", "/tmp", NULL};
+    run_parsim(NULL, dir);
+    ck_assert_int_eq(res.status, 66);
+    ck_assert_ptr_nonnull(strstr(res.err, "not a regular file (a directory)"));
+    tu_free(&res);
+    char fifo[64];
+    snprintf(fifo, sizeof fifo, "/tmp/parsim-fifo-%d", (int)getpid());
+    unlink(fifo);
+    ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+    char *ff[] = {"run", "-q", fifo, NULL};
+    run_parsim(NULL, ff);
+    unlink(fifo);
+    ck_assert_int_eq(res.status, 66);
+    ck_assert_ptr_nonnull(strstr(res.err, "not a regular file (a FIFO)"));
+}
+END_TEST
+
 Suite *sim_suite(void)
 {
     Suite *s = suite_create("sim");
@@ -821,6 +882,9 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_sandbox_root);
     tcase_add_test(tc, test_sandbox_modes);
     tcase_add_test(tc, test_gui_without_display);
+    tcase_add_loop_test(tc, test_config_errors_exit_64, 0,
+                        (int)(sizeof config_errors / sizeof config_errors[0]));
+    tcase_add_test(tc, test_auto_and_unreadable);
     tcase_add_loop_test(tc, test_interrupt_keeps_results, 0,
                         (int)(sizeof interrupt_signals /
                               sizeof interrupt_signals[0]));
