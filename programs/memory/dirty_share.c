@@ -39,10 +39,10 @@ static void work(unsigned rank, unsigned nranks, void *arg)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1)
+        lines = (unsigned)atoi(argv[1]);
     if (argc > 2)
-        lines = (unsigned)atoi(argv[2]);
-    if (argc > 3)
-        rounds = (unsigned)atoi(argv[3]);
+        rounds = (unsigned)atoi(argv[2]);
     buf = cold_alloc(lines * 64, 64);
     barrier_init(&bar, 2);
     uint64_t t0 = cycles();

@@ -36,9 +36,9 @@ static void work(unsigned rank, unsigned nranks, void *arg)
 
 int main(int argc, char **argv)
 {
-    const char *mode = argc > 2 ? argv[2] : "packed";
-    if (argc > 3)
-        iters = (unsigned)atoi(argv[3]);
+    const char *mode = argc > 1 ? argv[1] : "packed";
+    if (argc > 2)
+        iters = (unsigned)atoi(argv[2]);
     if (strcmp(mode, "packed") != 0 && strcmp(mode, "padded") != 0) {
         printf("usage: false_sharing.elf packed|padded [ITERS]\n");
         return 2;

@@ -79,9 +79,9 @@ static void work(unsigned rank, unsigned nranks, void *arg)
 
 int main(int argc, char **argv)
 {
-    const char *which = argc > 2 ? argv[2] : "";
-    if (argc > 3)
-        iters = (unsigned)atoi(argv[3]);
+    const char *which = argc > 1 ? argv[1] : "";
+    if (argc > 2)
+        iters = (unsigned)atoi(argv[2]);
     for (unsigned k = 0; k < sizeof locks / sizeof locks[0]; k++) {
         if (strcmp(which, locks[k].name) != 0)
             continue;

@@ -60,9 +60,9 @@ static void blocked(unsigned rank, unsigned nranks, void *arg)
 
 int main(int argc, char **argv)
 {
-    const char *mode = argc > 2 ? argv[2] : "blocked";
-    if (argc > 3)
-        n = (unsigned)atoi(argv[3]);
+    const char *mode = argc > 1 ? argv[1] : "blocked";
+    if (argc > 2)
+        n = (unsigned)atoi(argv[2]);
     int is_naive = strcmp(mode, "naive") == 0;
     if ((!is_naive && strcmp(mode, "blocked") != 0) || n == 0 || n > NMAX ||
         n % BS) {

@@ -38,10 +38,10 @@ static unsigned scan(unsigned bytes, unsigned passes)
 
 int main(int argc, char **argv)
 {
-    const char *mode = argc > 2 ? argv[2] : "row";
-    unsigned n = argc > 3 ? (unsigned)atoi(argv[3]) : 640;
+    const char *mode = argc > 1 ? argv[1] : "row";
+    unsigned n = argc > 2 ? (unsigned)atoi(argv[2]) : 640;
     if (strcmp(mode, "scan") == 0) {
-        unsigned passes = argc > 4 ? (unsigned)atoi(argv[4]) : 1;
+        unsigned passes = argc > 3 ? (unsigned)atoi(argv[3]) : 1;
         unsigned s = scan(n & ~63u, passes);
         printf("matrix_sum scan: sum %u\n", s);
         return s != 0;

@@ -51,10 +51,10 @@ static void work(unsigned rank, unsigned nranks, void *arg)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1)
+        words_per_hart = (unsigned)atoi(argv[1]) * 1024 / 4;
     if (argc > 2)
-        words_per_hart = (unsigned)atoi(argv[2]) * 1024 / 4;
-    if (argc > 3)
-        passes = (unsigned)atoi(argv[3]);
+        passes = (unsigned)atoi(argv[2]);
     unsigned n = num_harts();
     /* Page-aligned, never touched before the partitioned initialisation. */
     data = cold_alloc((size_t)n * words_per_hart * 4, 4096);

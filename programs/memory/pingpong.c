@@ -44,8 +44,8 @@ static void play(unsigned rank, unsigned nranks, void *arg)
 
 int main(int argc, char **argv)
 {
-    if (argc > 2)
-        rounds = (unsigned)atoi(argv[2]);
+    if (argc > 1)
+        rounds = (unsigned)atoi(argv[1]);
     uint64_t t0 = cycles();
     if (parsim_spmd_n(2, play, NULL) != 2) {
         printf("pingpong needs 2 harts\n");

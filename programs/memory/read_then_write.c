@@ -39,8 +39,8 @@ static void work(unsigned rank, unsigned nranks, void *arg)
 
 int main(int argc, char **argv)
 {
-    if (argc > 2)
-        bytes = (unsigned)atoi(argv[2]) * 1024;
+    if (argc > 1)
+        bytes = (unsigned)atoi(argv[1]) * 1024;
     unsigned n = num_harts();
     for (unsigned r = 0; r < n; r++)
         array[r] = cold_alloc(bytes, 64);

@@ -18,8 +18,8 @@
 
 int main(int argc, char **argv)
 {
-    const char *mode = argc > 2 ? argv[2] : "row";
-    unsigned n = argc > 3 ? (unsigned)atoi(argv[3]) : 640;
+    const char *mode = argc > 1 ? argv[1] : "row";
+    unsigned n = argc > 2 ? (unsigned)atoi(argv[2]) : 640;
     int row = strcmp(mode, "row") == 0;
     if (!row && strcmp(mode, "col") != 0) {
         printf("usage: roi_sum.elf row|col [N]\n");

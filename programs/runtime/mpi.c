@@ -440,26 +440,15 @@ static uint64_t clock_hz(void)
     return hz;
 }
 
-/* The start-up code builds argv as picolibc's semihosting crt0 does:
- * argv[0] = "program-name", argv[1] = the program's path, then the
- * arguments.  MPI_Init may remove arguments of its own (MPI-3.1 8.7);
- * here it drops "program-name", so that after it argv[0] is the program
- * and argv[1] its first argument, as under mpirun. */
-static void normalise_args(int *argc, char ***argv)
-{
-    if (argc && argv && *argv && *argc >= 2 && (*argv)[0] &&
-        strcmp((*argv)[0], "program-name") == 0) {
-        (*argv)++;
-        (*argc)--;
-    }
-}
-
+/* argc and argv are the program's as the start-up code built them
+ * (argv[1] its first argument, as under mpirun): nothing to remove. */
 int MPI_Init(int *argc, char ***argv)
 {
+    (void)argc;
+    (void)argv;
     ENTER(INIT);
     if (state != BEFORE_INIT)
         fail("%s", "MPI_Init called twice");
-    normalise_args(argc, argv);
     me = parsim_mp_rank();
     nranks = parsim_mp_size();
     (void)clock_hz();

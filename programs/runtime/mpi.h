@@ -13,10 +13,8 @@
  *                MPI_Scatter MPI_Gather MPI_Allgather MPI_Alltoall
  *                MPI_Scan
  *
- * MPI_Init(&argc, &argv) leaves argv as mpirun gives it: argv[0] the
- * program, argv[1] its first argument (parsim's start-up code has a
- * "program-name" before them, which MPI_Init drops), so a program reads
- * its arguments after MPI_Init, as MPI programs should.
+ * MPI_Init(&argc, &argv) leaves argv as it is: argv[0] the program,
+ * argv[1] its first argument, as under mpirun.
  *
  * One communicator, MPI_COMM_WORLD; one thread per rank calls MPI
  * (MPI_THREAD_SINGLE).  Errors are fatal (MPI's default

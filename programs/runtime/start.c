@@ -327,11 +327,13 @@ void __parsim_start0(const void *fdt)
     atomic_store_explicit(&init_done, INIT_DONE, memory_order_release);
     parsim_wake(&init_done, PARSIM_WAKE_ALL);
 
-    /* The command line, as picolibc 1.8's crt0-semihost splits it. */
+    /* The command line parsim (or QEMU) hands over is the program's path
+     * and its arguments, split on spaces: argv[0] is the path, argv[1]
+     * the first argument, as every C program expects (picolibc's own
+     * crt0 would put "program-name" first and the path in argv[1]). */
     static char cmdline[1024];
     static char *argv[64];
-    int argc = 1;
-    argv[0] = "program-name";
+    int argc = 0;
     if (sys_semihost_get_cmdline(cmdline, sizeof cmdline) == 0) {
         char *p = cmdline;
         while (*p && argc != 63) {
@@ -345,6 +347,8 @@ void __parsim_start0(const void *fdt)
             }
         }
     }
+    if (argc == 0)
+        argv[argc++] = "program";
     argv[argc] = NULL;
     exit(main(argc, argv));
 }

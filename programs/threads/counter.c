@@ -58,9 +58,9 @@ static void work(unsigned rank, unsigned nranks, void *arg)
 
 int main(int argc, char **argv)
 {
-    const char *which = argc > 2 ? argv[2] : "all";
-    if (argc > 3)
-        per_hart = (unsigned)atoi(argv[3]);
+    const char *which = argc > 1 ? argv[1] : "all";
+    if (argc > 2)
+        per_hart = (unsigned)atoi(argv[2]);
     unsigned n = num_harts(), ran = 0;
     int wrong = 0;
     printf("counter: %u harts x %u locked increments\n", n, per_hart);

@@ -19,8 +19,8 @@ static void work(unsigned rank, unsigned nranks, void *arg)
 
 int main(int argc, char **argv)
 {
-    if (argc > 2)
-        per_hart = (unsigned)atoi(argv[2]);
+    if (argc > 1)
+        per_hart = (unsigned)atoi(argv[1]);
     unsigned n = num_harts();
     parsim_spmd(work, NULL);
     unsigned expected = n * per_hart;

@@ -14,9 +14,9 @@ static void bye(void)
 int main(int argc, char **argv)
 {
     atexit(bye);
-    /* argv[0] is the program, argv[1] the ELF path (see argv.c). */
-    const char *how = argc > 2 ? argv[2] : "ret";
-    int code = argc > 3 ? atoi(argv[3]) : 3;
+    /* argv[0] is the program's path, argv[1] its first argument. */
+    const char *how = argc > 1 ? argv[1] : "ret";
+    int code = argc > 2 ? atoi(argv[2]) : 3;
     printf("ending by %s with %d", how, code); /* no newline: exit flushes */
     if (strcmp(how, "exit") == 0)
         exit(code);

@@ -2,7 +2,7 @@
  * times with the native interface (parsim_mp.h), checking every byte:
  * the interfaces' latency figures (--stats ranks[].latency_cycles_*) are
  * then the exact LogGP cost of one message.  Other ranks do nothing.
- * Usage: mp_pingpong.elf [SIZE [REPS]] (arguments from argv[2]). */
+ * Usage: mp_pingpong.elf [SIZE [REPS]]. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -12,8 +12,8 @@ static unsigned char buf[1 << 20];
 
 int main(int argc, char **argv)
 {
-    unsigned size = argc > 2 ? (unsigned)atoi(argv[2]) : 64;
-    unsigned reps = argc > 3 ? (unsigned)atoi(argv[3]) : 4;
+    unsigned size = argc > 1 ? (unsigned)atoi(argv[1]) : 64;
+    unsigned reps = argc > 2 ? (unsigned)atoi(argv[2]) : 4;
     int rank = parsim_mp_rank();
     if (size > sizeof buf)
         size = sizeof buf;

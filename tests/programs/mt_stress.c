@@ -105,8 +105,8 @@ static void phases(unsigned rank, unsigned nranks, void *arg)
 
 int main(int argc, char **argv)
 {
-    if (argc > 2)
-        iters = (unsigned)atoi(argv[2]);
+    if (argc > 1)
+        iters = (unsigned)atoi(argv[1]);
     unsigned n = num_harts();
     int failures = 0;
     printf("mt_stress: %u harts x %u iterations per lock\n", n, iters);

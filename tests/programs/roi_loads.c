@@ -15,7 +15,7 @@ static volatile unsigned data[MAX];
 
 int main(int argc, char **argv)
 {
-    unsigned n = argc > 2 ? (unsigned)atoi(argv[2]) : 1000;
+    unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 1000;
     if (n > MAX)
         n = MAX;
     memset((void *)data, 1, sizeof data);       /* start-up, outside */

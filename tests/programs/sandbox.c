@@ -1,7 +1,6 @@
 /* sandbox.c — the host-file sandbox from the program's side: each
  * command-line word is an operation on a host file, and the program
- * prints whether it worked.  Words (from argv[2]: parsim's start code
- * puts the ELF path in argv[1]):
+ * prints whether it worked.  Words:
  *   r:PATH   open PATH for reading and print its first line
  *   w:PATH   create PATH and write "written\n"
  *   d:PATH   remove PATH
@@ -27,7 +26,7 @@ static void report(const char *op, const char *path, int ok)
 
 int main(int argc, char **argv)
 {
-    for (int i = 2; i < argc; i++) {
+    for (int i = 1; i < argc; i++) {
         char *w = argv[i];
         if (strlen(w) < 3 || w[1] != ':')
             continue;
