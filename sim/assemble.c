@@ -154,6 +154,17 @@ static void access_hook(void *ctx, uint32_t mask)
                                        : memsys_access;
 }
 
+/* The program's output is about to reach the terminal: no half-drawn
+ * progress line in front of it (the next tick draws it again). */
+static void clear_progress(void *ctx)
+{
+    SimMachine *m = ctx;
+    if (m->progress_shown && *m->progress_shown) {
+        fputs("\r\033[K", stderr);
+        *m->progress_shown = false;
+    }
+}
+
 static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
                  int argc, char **argv, char *err, size_t errlen)
 {
@@ -288,6 +299,8 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
     }
     if (!sim_semihost_sandbox(&m->sh, cfg->host_fs, err, errlen))
         return false;
+    m->sh.before_output = clear_progress;
+    m->sh.before_ctx = m;
     uint32_t ram_top = cfg->ram_base + cfg->ram_size;
     m->sh.clock_hz = cfg->clock_hz;
     m->sh.heap_base = sim_elf_top(prog);

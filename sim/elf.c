@@ -44,8 +44,41 @@ struct SimProgram {
     size_t nsegs;
     SimSymbol *syms;      /* sorted by address */
     size_t nsyms;
-    char *names;          /* storage for symbol names */
+    char *names;          /* storage for symbol names (cleaned) */
+    /* Source file names with control bytes, cleaned: (libdw's, ours). */
+    struct CleanName { const char *raw; char *clean; } *cleaned;
+    size_t ncleaned;
 };
+
+/* Names from the ELF and its debug info reach the terminal in messages:
+ * a control byte (an escape sequence could clear the screen or forge a
+ * line) is copied as \xNN.  dst holds 4 x strlen(src) + 1; returns the
+ * copy's length. */
+static size_t clean_copy(char *dst, const char *src)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    for (const unsigned char *s = (const unsigned char *)src; *s; s++) {
+        if (*s < 0x20 || *s == 0x7f) {
+            dst[n++] = '\\';
+            dst[n++] = 'x';
+            dst[n++] = hex[*s >> 4];
+            dst[n++] = hex[*s & 15];
+        } else {
+            dst[n++] = (char)*s;
+        }
+    }
+    dst[n] = 0;
+    return n;
+}
+
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
 
 static void fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -140,7 +173,8 @@ static void load_symbols(SimProgram *p)
                 names_len += strlen(nm) + 1;
         }
         p->syms = calloc(count ? count : 1, sizeof *p->syms);
-        p->names = malloc(names_len ? names_len : 1);
+        /* A control byte becomes \xNN (four bytes) in the copy. */
+        p->names = malloc(names_len ? 4 * names_len : 1);
         if (!p->syms || !p->names)
             return;
         char *w = p->names;
@@ -157,8 +191,7 @@ static void load_symbols(SimProgram *p)
             if (!nm || !*nm || nm[0] == '$' ||
                 (nm[0] == '.' && nm[1] == 'L'))
                 continue;
-            size_t l = strlen(nm) + 1;
-            memcpy(w, nm, l);
+            size_t l = clean_copy(w, nm) + 1;
             p->syms[p->nsyms++] = (SimSymbol){
                 .addr = (uint32_t)s.st_value, .size = (uint32_t)s.st_size,
                 .name = w, .is_func = type == STT_FUNC};
@@ -305,6 +338,9 @@ void sim_elf_close(SimProgram *p)
     free(p->segs);
     free(p->syms);
     free(p->names);
+    for (size_t i = 0; i < p->ncleaned; i++)
+        free(p->cleaned[i].clean);
+    free(p->cleaned);
     free(p->path);
     free(p);
 }
@@ -414,6 +450,31 @@ bool sim_elf_source_line(const SimProgram *p, uint32_t addr,
     const char *f = dwarf_linesrc(l, NULL, NULL);
     if (!f || dwarf_lineno(l, line) != 0)
         return false;
+    if (has_control(f)) {
+        /* The cleaned copy, made once per name (the cache is the
+         * program's own, whatever the const). */
+        SimProgram *w = (SimProgram *)p;
+        const char *c = NULL;
+        for (size_t i = 0; i < w->ncleaned && !c; i++)
+            if (w->cleaned[i].raw == f)
+                c = w->cleaned[i].clean;
+        if (!c) {
+            struct CleanName *n = realloc(w->cleaned, (w->ncleaned + 1) *
+                                                          sizeof *n);
+            char *cl = malloc(4 * strlen(f) + 1);
+            if (!n || !cl) {
+                if (n)
+                    w->cleaned = n;
+                free(cl);
+                return false;
+            }
+            clean_copy(cl, f);
+            w->cleaned = n;
+            w->cleaned[w->ncleaned++] = (struct CleanName){f, cl};
+            c = cl;
+        }
+        f = c;
+    }
     *file = f;
     return true;
 }

@@ -555,15 +555,20 @@ static void info(SimMachine *m, SimHart *h)
 
 static void error_call(SimMachine *m, SimHart *h)
 {
-    char msg[201];
+    /* The program's words on parsim's stderr: a control byte (an escape
+     * sequence) is shown as \xNN, never sent to the terminal. */
+    char msg[4 * 200 + 1];
     IsaMem *mem = sim_hart_mem(h);
     uint32_t a = h->isa.x[A0];
     size_t n = 0;
-    for (; n < sizeof msg - 1; n++) {
-        const uint8_t *p = isa_mem_ptr(mem, a + (uint32_t)n, 1);
+    for (uint32_t i = 0; i < 200; i++) {
+        const uint8_t *p = isa_mem_ptr(mem, a + i, 1);
         if (!p || !*p)
             break;
-        msg[n] = (char)*p;
+        if (*p < 0x20 || *p == 0x7f)
+            n += (size_t)snprintf(msg + n, sizeof msg - n, "\\x%02x", *p);
+        else
+            msg[n++] = (char)*p;
     }
     msg[n] = 0;
     fail(m, h, SIM_EXIT_GUEST_FAULT, "%s", n ? msg : "(no message)");

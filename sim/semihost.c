@@ -84,6 +84,8 @@ static void line_flush(SimSemihost *sh, uint32_t hart, int err)
     struct SimConsoleLine *l = &sh->line[hart * 2 + (uint32_t)err];
     if (l->len) {
         FILE *f = err ? sh->err : sh->out;
+        if (sh->before_output)
+            sh->before_output(sh->before_ctx);
         fwrite(l->buf, 1, l->len, f);
         if (err)
             fflush(f);
@@ -106,6 +108,8 @@ static void console_put(SimSemihost *sh, uint32_t hart, int err,
                         const uint8_t *src, size_t n)
 {
     if (hart >= sh->nharts) {
+        if (sh->before_output)
+            sh->before_output(sh->before_ctx);
         fwrite(src, 1, n, err ? sh->err : sh->out);
         return;
     }

@@ -48,6 +48,10 @@ typedef struct SimSemihost {
     int fs_root_fd;       /* SIM_FS_ROOT: the root directory (O_PATH) */
     char *fs_root;        /* its real path */
     uint64_t fs_refused;  /* opens, removes, renames refused */
+    /* Called before console output reaches the host (NULL: nothing):
+     * the machine clears its progress line there. */
+    void (*before_output)(void *ctx);
+    void *before_ctx;
     /* Console output is buffered per hart and written a whole line at a
      * time, so that lines of different harts never interleave. */
     uint32_t nharts;

@@ -848,6 +848,18 @@ START_TEST(test_auto_and_unreadable)
 }
 END_TEST
 
+/* A name from the debug info with a terminal escape in it (a #line
+ * directive) reaches the message as \x1b, never as the byte. */
+START_TEST(test_messages_sanitised)
+{
+    char *args[] = {"run", "-q", (char *)tprog("bad_line"), NULL};
+    run_parsim(NULL, args);
+    ck_assert_int_eq(res.status, 70);
+    ck_assert_msg(strstr(res.err, "(\\x1b[2Jforged.c:7)"), "%s", res.err);
+    ck_assert_ptr_null(memchr(res.err, 0x1b, res.err_len));
+}
+END_TEST
+
 Suite *sim_suite(void)
 {
     Suite *s = suite_create("sim");
@@ -883,6 +895,7 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_sandbox_root);
     tcase_add_test(tc, test_sandbox_modes);
     tcase_add_test(tc, test_gui_without_display);
+    tcase_add_test(tc, test_messages_sanitised);
     tcase_add_loop_test(tc, test_config_errors_exit_64, 0,
                         (int)(sizeof config_errors / sizeof config_errors[0]));
     tcase_add_test(tc, test_auto_and_unreadable);
