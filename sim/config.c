@@ -252,9 +252,10 @@ bool sim_parse_size(const char *s, uint64_t *out)
 {
     errno = 0;
     char *end;
-    if (!*s || *s == '-')
+    /* Decimal digits first: no sign, no space, no 0x or leading-0 octal. */
+    if (*s < '0' || *s > '9')
         return false;
-    unsigned long long v = strtoull(s, &end, 0);
+    unsigned long long v = strtoull(s, &end, 10);
     if (errno || end == s)
         return false;
     unsigned shift = 0;
@@ -330,8 +331,9 @@ bool sim_config_set(SimConfig *c, const char *key, const char *value,
     } else {
         char *end;
         errno = 0;
-        ok = *value && *value != '-';
-        v = strtoull(value, &end, 0);
+        /* A whole number in decimal: no sign, no space, no 0x. */
+        ok = *value >= '0' && *value <= '9';
+        v = strtoull(value, &end, 10);
         ok = ok && !errno && end != value && !*end;
     }
     if (!ok) {

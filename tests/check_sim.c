@@ -22,9 +22,9 @@ static const struct {
     uint64_t value;
 } sizes[] = {
     {"4096", 1, 4096},      {"64K", 1, 65536},     {"128M", 1, 128u << 20},
-    {"1G", 1, 1u << 30},    {"2KiB", 1, 2048},     {"0x1000", 1, 4096},
+    {"1G", 1, 1u << 30},    {"2KiB", 1, 2048},     {"0x1000", 0, 0},
     {"", 0, 0},             {"12Q", 0, 0},         {"-5", 0, 0},
-    {"M", 0, 0},
+    {"M", 0, 0},            {" 64K", 0, 0},        {"+4K", 0, 0},
 };
 
 START_TEST(test_parse_size)
@@ -804,6 +804,10 @@ static const char *const config_errors[][6] = {
     {"--ranks", "6", "--set", "noc.width=4", NULL},
     {"--machine", "/tmp", NULL},
     {"--host-fs", "/nonexistent", NULL},
+    {"--cores", " -1", NULL},           /* strict numbers: no sign, */
+    {"--cores", "0x10", NULL},          /* no hex, */
+    {"--ram-size", " 64M", NULL},       /* no space */
+    {"--set", "run.max_cycles=+5", NULL},
 };
 
 START_TEST(test_config_errors_exit_64)
