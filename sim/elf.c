@@ -479,6 +479,18 @@ bool sim_elf_source_line(const SimProgram *p, uint32_t addr,
     return true;
 }
 
+bool sim_elf_file_line(const SimProgram *p, uint32_t addr, char *buf,
+                       size_t len)
+{
+    const char *file;
+    int line;
+    if (!sim_elf_source_line(p, addr, &file, &line))
+        return false;
+    const char *base = strrchr(file, '/');
+    snprintf(buf, len, "%s:%d", base ? base + 1 : file, line);
+    return true;
+}
+
 void sim_elf_describe(const SimProgram *p, uint32_t addr, char *buf,
                       size_t len)
 {

@@ -54,6 +54,11 @@ bool sim_elf_symfn(void *ctx, uint32_t addr, const char **name,
 bool sim_elf_source_line(const SimProgram *p, uint32_t addr,
                          const char **file, int *line);
 
+/* "prog.c:14" (the file's last component) for addr; false, writing
+ * nothing, without debug info for it. */
+bool sim_elf_file_line(const SimProgram *p, uint32_t addr, char *buf,
+                       size_t len);
+
 /* "main+0x1c (prog.c:14)" or "main+0x1c" or "0x80000010": where addr is,
  * for messages. */
 void sim_elf_describe(const SimProgram *p, uint32_t addr, char *buf,

@@ -210,6 +210,9 @@ int sim_report_cycle_limit(SimMachine *m, const SimHart *h);
 ISA_WARN_UNUSED bool sim_service_call(SimMachine *m, SimHart *h, char *err,
                                       size_t errlen);
 SimLock *sim_lock_find(const SimMachine *m, uint32_t rank, uint32_t addr);
+/* A HART event: hart h changes to state st at cycle, about addr. */
+void sim_hart_event(SimMachine *m, const SimHart *h, uint64_t cycle,
+                    SimEvHartState st, uint32_t addr);
 
 /* Every lock kind's names (ORDER PARSIM_KIND). */
 typedef struct SimLockKind {
@@ -252,6 +255,8 @@ void sim_machine_stalls(const SimMachine *m, uint32_t hart, uint64_t out[5]);
 /* The region of interest begins or ends (at cycle): record every counter
  * now.  Only where no other hart runs. */
 void sim_roi_mark(SimMachine *m, bool begin, uint64_t cycle);
+/* The latest of the harts' clocks: how far the run has got. */
+uint64_t sim_latest_cycle(const SimMachine *m);
 void sim_roi_free(SimRoi *r);
 
 #endif

@@ -126,16 +126,10 @@ static void site_text(const SimMachine *m, const SimHart *h, char *buf,
                       size_t len)
 {
     uint32_t at = h->mp_depth ? h->mp_site - 2 : h->isa.pc - 4;
-    const char *file;
-    int line;
-    if (sim_elf_source_line(m->prog, at, &file, &line)) {
-        const char *base = strrchr(file, '/');
-        snprintf(buf, len, " at %s:%d", base ? base + 1 : file, line);
-    } else {
-        char loc[256];
+    char loc[256];
+    if (!sim_elf_file_line(m->prog, at, loc, sizeof loc))
         sim_elf_describe(m->prog, at, loc, sizeof loc);
-        snprintf(buf, len, " at %s", loc);
-    }
+    snprintf(buf, len, " at %s", loc);
 }
 
 static const char *call_name(const SimHart *h)
@@ -178,14 +172,6 @@ static uint8_t *buffer(SimMachine *m, SimHart *h, uint32_t addr,
 }
 
 /* ---- blocking and completion ---------------------------------------------------- */
-
-static void hart_event(SimMachine *m, const SimHart *h, SimEvHartState st)
-{
-    if (sim_ev_on(&m->ev, SIM_EV_HART))
-        sim_ev_push(&m->ev, &(SimEvent){
-            .cycle = h->isa.cycle, .end = h->isa.cycle, .hart = h->isa.hartid,
-            .kind = SIM_EV_HART, .what = (uint8_t)st});
-}
 
 /* Move h's clock to `at`: the cycles up to it were a wait (of the kind),
  * but for the last `ovh` of them, which the CPU spent receiving. */
@@ -255,13 +241,13 @@ static void block(SimMachine *m, SimHart *h, uint32_t req)
 {
     h->mp_req = req;
     h->wait_since = h->isa.cycle;
-    hart_event(m, h, SIM_EVH_BLOCKED);
+    sim_hart_event(m, h, h->isa.cycle, SIM_EVH_BLOCKED, 0);
     (void)sim_hart_stop_running(h, SIM_HART_MPWAIT);
 }
 
 static void unblock(SimMachine *m, SimHart *h)
 {
-    hart_event(m, h, SIM_EVH_RUNNING);
+    sim_hart_event(m, h, h->isa.cycle, SIM_EVH_RUNNING, 0);
     __atomic_store_n(&h->state, SIM_HART_RUNNABLE, __ATOMIC_RELEASE);
 }
 
@@ -421,9 +407,9 @@ static void wait_req(SimMachine *m, SimHart *h)
         block(m, h, r->id);
     } else if (r->done > h->isa.cycle) {
         /* Known, but later: blocked until then, as the views show it. */
-        hart_event(m, h, SIM_EVH_BLOCKED);
+        sim_hart_event(m, h, h->isa.cycle, SIM_EVH_BLOCKED, 0);
         finish(m, h, r);
-        hart_event(m, h, SIM_EVH_RUNNING);
+        sim_hart_event(m, h, h->isa.cycle, SIM_EVH_RUNNING, 0);
     } else {
         finish(m, h, r);
     }
@@ -457,9 +443,9 @@ static void probe(SimMachine *m, SimHart *h)
     if (nic_probe(m->nic, h->rank, src, tag, ctx,
                   blocking ? UINT64_MAX : h->isa.cycle, &e)) {
         if (e.arrive > h->isa.cycle) {
-            hart_event(m, h, SIM_EVH_BLOCKED);
+            sim_hart_event(m, h, h->isa.cycle, SIM_EVH_BLOCKED, 0);
             advance(h, e.arrive, 0, true);
-            hart_event(m, h, SIM_EVH_RUNNING);
+            sim_hart_event(m, h, h->isa.cycle, SIM_EVH_RUNNING, 0);
         }
         put_status(m, h, status, e.src, e.tag, e.bytes);
         h->isa.x[A1] = 1;
@@ -596,7 +582,6 @@ bool sim_mp_service(SimMachine *m, SimHart *h, uint32_t fn, char *err,
         sim_report_begin(m);
         fprintf(stderr, "parsim: rank %u called MPI_Abort%s: exit status "
                 "%d\n", h->rank, at, status);
-        (void)code;
         if (m->end_status < 0)
             m->end_status = status;
         break;
@@ -618,11 +603,7 @@ int sim_mp_rank_exit(SimMachine *m, SimHart *h, int status)
     if (m->rank_exited[h->rank])
         return -1;
     m->rank_exited[h->rank] = true;
-    if (sim_ev_on(&m->ev, SIM_EV_HART))
-        sim_ev_push(&m->ev, &(SimEvent){
-            .cycle = h->isa.cycle, .end = h->isa.cycle,
-            .hart = h->isa.hartid, .kind = SIM_EV_HART,
-            .what = SIM_EVH_HALTED});
+    sim_hart_event(m, h, h->isa.cycle, SIM_EVH_HALTED, 0);
     for (uint32_t i = 0; i < m->nharts; i++)
         if (m->harts[i].rank == h->rank)
             __atomic_store_n(&m->harts[i].state, SIM_HART_EXITED,

@@ -35,10 +35,7 @@ int sim_stop_requested(void) { return stop_signal; }
 /* The run was interrupted: one line, and the status a shell gives. */
 static int report_interrupt(SimMachine *m)
 {
-    uint64_t cycle = 0;
-    for (uint32_t i = 0; i < m->nharts; i++)
-        if (m->harts[i].isa.cycle > cycle)
-            cycle = m->harts[i].isa.cycle;
+    uint64_t cycle = sim_latest_cycle(m);
     sim_semihost_flush(&m->sh);
     sim_report_begin(m);
     int sig = stop_signal;
@@ -359,13 +356,8 @@ static void apply_pending_region(SimMachine *m)
 static void close_region(SimMachine *m)
 {
     apply_pending_region(m);
-    if (m->roi.active) {
-        uint64_t end = 0;
-        for (uint32_t i = 0; i < m->nharts; i++)
-            if (m->harts[i].isa.cycle > end)
-                end = m->harts[i].isa.cycle;
-        sim_roi_mark(m, false, end);
-    }
+    if (m->roi.active)
+        sim_roi_mark(m, false, sim_latest_cycle(m));
 }
 
 bool sim_machine_run_until(SimMachine *m, uint64_t cycle)

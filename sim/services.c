@@ -15,9 +15,8 @@
 
 enum { A0 = 10, A1 = 11, A2 = 12, A6 = 16, A7 = 17 };
 
-/* A HART event: hart changes to state st at cycle, about addr. */
-static void hart_event(SimMachine *m, const SimHart *h, uint64_t cycle,
-                       SimEvHartState st, uint32_t addr)
+void sim_hart_event(SimMachine *m, const SimHart *h, uint64_t cycle,
+                    SimEvHartState st, uint32_t addr)
 {
     if (sim_ev_on(&m->ev, SIM_EV_HART))
         sim_ev_push(&m->ev, &(SimEvent){
@@ -93,7 +92,7 @@ static void wait_call(SimMachine *m, SimHart *h)
     h->wait_addr = addr;
     h->wait_since = h->isa.cycle;
     h->wait_seq = m->wait_seq++;
-    hart_event(m, h, h->isa.cycle, SIM_EVH_BLOCKED, addr);
+    sim_hart_event(m, h, h->isa.cycle, SIM_EVH_BLOCKED, addr);
     (void)sim_hart_stop_running(h, SIM_HART_WAITING);
 }
 
@@ -121,7 +120,7 @@ static void wake_call(SimMachine *m, SimHart *h)
         }
         /* Into its buffer before it can run again (its own host thread
          * may take it as soon as it is runnable). */
-        hart_event(m, first, first->isa.cycle,
+        sim_hart_event(m, first, first->isa.cycle,
                    first->trying ? SIM_EVH_SPINNING : SIM_EVH_RUNNING,
                    first->trying ? first->lock_addr : 0);
         __atomic_store_n(&first->state, SIM_HART_RUNNABLE, __ATOMIC_RELEASE);
@@ -148,7 +147,7 @@ static void lock_note(SimMachine *m, SimHart *h)
             .result = (uint8_t)l->kind});
     switch (event) {
     case PARSIM_LOCK_TRY:
-        hart_event(m, h, now, SIM_EVH_SPINNING, addr);
+        sim_hart_event(m, h, now, SIM_EVH_SPINNING, addr);
         h->trying = true;
         h->lock_addr = addr;
         h->lock_since = now;
@@ -159,7 +158,7 @@ static void lock_note(SimMachine *m, SimHart *h)
                             ? now - h->lock_since : 0;
         uint64_t blocked = h->trying ? h->st.blocked - h->lock_blocked0 : 0;
         if (h->trying)
-            hart_event(m, h, now, SIM_EVH_RUNNING, 0);
+            sim_hart_event(m, h, now, SIM_EVH_RUNNING, 0);
         h->trying = false;
         h->st.spin += wait > blocked ? wait - blocked : 0;
         h->st.acquisitions++;

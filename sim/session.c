@@ -119,13 +119,13 @@ static uint64_t l1_misses(const SimMachine *m, uint32_t core)
 static void fill_harts(SimSession *s, SimSnapshot *sn)
 {
     const SimMachine *m = s->m;
+    /* How far a running hart can be ahead of the machine's time: a slice
+     * past the next hart, and one slow instruction. */
+    const uint64_t ahead = (uint64_t)m->cfg.granularity +
+                           m->rank_granularity + 1000;
     for (uint32_t i = 0; i < m->nharts && i < SNAP_MAX_HARTS; i++) {
         const SimHart *h = &m->harts[i];
         SnapHart *o = &sn->harts[i];
-        /* How far a running hart can be ahead of the machine's time: a
-         * slice past the next hart, and one slow instruction. */
-        uint64_t ahead = (uint64_t)m->cfg.granularity + m->rank_granularity +
-                         1000;
         memset(o, 0, sizeof *o);
         o->id = i;
         o->core = h->core;

@@ -194,14 +194,18 @@ static uint64_t g_tinsns(const SimMachine *m, uint32_t i, int e)
         n += m->harts[k].isa.instret;
     return n;
 }
-static uint64_t g_tcycles(const SimMachine *m, uint32_t i, int e)
+uint64_t sim_latest_cycle(const SimMachine *m)
 {
-    (void)i; (void)e;
     uint64_t c = 0;
     for (uint32_t k = 0; k < m->nharts; k++)
         if (m->harts[k].isa.cycle > c)
             c = m->harts[k].isa.cycle;
     return c;
+}
+static uint64_t g_tcycles(const SimMachine *m, uint32_t i, int e)
+{
+    (void)i; (void)e;
+    return sim_latest_cycle(m);
 }
 
 static const StatDef totals_defs[] = {
@@ -634,16 +638,10 @@ static void t_site_call(const SimMachine *m, uint32_t i, char *b, size_t n)
 {
     snprintf(b, n, "%s", sim_mpi_call_names[m->sites[i].call]);
 }
-static void t_site_line(const SimMachine *m, uint32_t i, char *b, size_t n)
+void sim_stat_site_line(const SimMachine *m, uint32_t i, char *b, size_t n)
 {
-    const char *file;
-    int line;
-    if (sim_elf_source_line(m->prog, m->sites[i].site - 2, &file, &line)) {
-        const char *base = strrchr(file, '/');
-        snprintf(b, n, "%s:%d", base ? base + 1 : file, line);
-    } else {
+    if (!sim_elf_file_line(m->prog, m->sites[i].site - 2, b, n))
         sim_elf_describe(m->prog, m->sites[i].site - 2, b, n);
-    }
 }
 GETTER(st_rank, m->sites[i].rank)
 GETTER(st_calls, m->sites[i].calls)
@@ -656,7 +654,7 @@ static const StatDef site_defs[] = {
     {"call", SK_STR, "name", "the MPI call", .text = t_site_call,
      .label = "call", -14},
     {"site", SK_STR, "file:line", "where the program calls it",
-     .text = t_site_line, .label = "at", -22},
+     .text = sim_stat_site_line, .label = "at", -22},
     {"calls", SK_COUNT, "calls", "times it was called there",
      .get = st_calls, .label = "calls", 8},
     {"cycles", SK_COUNT, "cycles", "cycles inside those calls",

@@ -509,14 +509,7 @@ static void mp_summary(FILE *f, const Values *v)
         used[best] = true;
         const SimMpSite *st = &m->sites[best];
         char at[256];
-        const char *file;
-        int line;
-        if (sim_elf_source_line(m->prog, st->site - 2, &file, &line)) {
-            const char *base = strrchr(file, '/');
-            snprintf(at, sizeof at, "%s:%d", base ? base + 1 : file, line);
-        } else {
-            sim_elf_describe(m->prog, st->site - 2, at, sizeof at);
-        }
+        sim_stat_site_line(m, (uint32_t)best, at, sizeof at);
         if (shown == 0)
             fprintf(f, "  waits by call site:\n");
         fprintf(f, "    rank %u %s at %s: %" PRIu64 " calls, %" PRIu64

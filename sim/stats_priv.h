@@ -106,6 +106,8 @@ uint64_t sim_stat_figure(const Values *v, int gi, int d, int e, int slot);
 /* Figures the writers need beyond the registry's own walk. */
 uint64_t sim_stat_insns(const SimMachine *m);
 uint64_t sim_stat_cycles(const SimMachine *m);
+/* Where MPI call site i is: "ring.c:12", else its symbol. */
+void sim_stat_site_line(const SimMachine *m, uint32_t i, char *b, size_t n);
 bool sim_stat_parallel(const SimMachine *m);
 NocLinkStats sim_stat_link(const SimMachine *m, uint32_t i);
 uint32_t sim_stat_nlinks(const SimMachine *m);

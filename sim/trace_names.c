@@ -86,13 +86,9 @@ void sim_trace_site_name(const SimTrace *t, uint32_t site, char *buf,
 {
     NameSlot *c = &t->sites[(site >> 1 ^ site >> 9) % NAME_SLOTS];
     if (!c->valid || c->addr != site) {
-        const char *file;
-        int line;
         if (t->prog && site >= 2 &&
-            sim_elf_source_line(t->prog, site - 2, &file, &line)) {
-            const char *base = strrchr(file, '/');
-            snprintf(c->name, sizeof c->name, "%s:%d", base ? base + 1 : file,
-                     line);
+            sim_elf_file_line(t->prog, site - 2, c->name, sizeof c->name)) {
+            /* its file and line */
         } else if (t->prog && site >= 2) {
             sim_elf_data_name(t->prog, site - 2, c->name, sizeof c->name);
         } else {
