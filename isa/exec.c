@@ -182,6 +182,18 @@ static inline uint8_t *ram_at(uint8_t *ram, uint32_t base, uint32_t size,
     return ram + off;
 }
 
+/* An address outside RAM: inside one of the environment's windows? */
+static uint8_t *win_at(const IsaWindow *w, uint32_t nwin, uint32_t a,
+                       uint32_t n)
+{
+    for (uint32_t i = 0; i < nwin; i++) {
+        uint32_t off = a - w[i].base;
+        if (off < w[i].size && w[i].size - off >= n)
+            return w[i].ram + off;
+    }
+    return NULL;
+}
+
 uint8_t *isa_mem_ptr(const IsaMem *m, uint32_t addr, uint32_t len)
 {
     uint32_t off = addr - m->base;
@@ -305,6 +317,10 @@ bool isa_csr_read(IsaHart *h, uint32_t csr, uint32_t *val)
     case ISA_CSR_MIMPID:    v = 0; break;
     case ISA_CSR_MHARTID:   v = h->mhartid; break;
     default:
+        if (h->simt_csr && csr - ISA_CSR_SIMT_FIRST < ISA_SIMT_CSR_COUNT) {
+            v = h->simt_csr[csr - ISA_CSR_SIMT_FIRST];
+            break;
+        }
         return false;
     }
     *val = v;
@@ -494,6 +510,8 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
     uint8_t *const ram = mem->ram;
     const uint32_t base = mem->base, size = mem->size;
     const uint8_t *const code_map = mem->code_map;
+    const IsaWindow *const win = env->win;
+    const uint32_t nwin = env->nwin;
     DcEntry *const ents = dc->e;
     uint32_t *const x = h->x;
 
@@ -525,6 +543,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
         const uint64_t c0 = cycle;
         uint32_t a, v;
         uint8_t *p;
+        bool inwin;         /* p is in a window, not RAM */
 
         switch ((IsaOp)in->op) {
         /* ---- RV32I ---- */
@@ -564,8 +583,11 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
 #define MEM_AT(n, fault)                                         \
             a = x[in->rs1] + (uint32_t)in->imm;                  \
             p = ram_at(ram, base, size, a, n);                   \
+            inwin = false;                                       \
             if (__builtin_expect(!p, 0)) {                       \
-                cause = fault; tval = a; goto trap;              \
+                p = win_at(win, nwin, a, n);                     \
+                if (!p) { cause = fault; tval = a; goto trap; }  \
+                inwin = true;                                    \
             }
 #define ACCESS(n, k)                                             \
             if (access) {                                        \
@@ -573,7 +595,8 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
                 cycle += access(actx, h, a, n, k);               \
             }
 #define STORED(n)                                                \
-            if (code_map && code_written(code_map, (uint32_t)(p - ram), n)) \
+            if (code_map && !inwin &&                            \
+                code_written(code_map, (uint32_t)(p - ram), n))  \
                 code_modified(mem, dc, (uint32_t)(p - ram), n);
         case ISA_OP_lb:
             MEM_AT(1, ISA_CAUSE_LOAD_ACCESS);
@@ -703,11 +726,18 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             break;
 
         /* ---- A: host atomics, aligned only ---- */
+#define MEM_AT4(fault)                                           \
+            p = ram_at(ram, base, size, a, 4);                   \
+            inwin = false;                                       \
+            if (!p) {                                            \
+                p = win_at(win, nwin, a, 4);                     \
+                if (!p) { cause = fault; tval = a; goto trap; }  \
+                inwin = true;                                    \
+            }
         case ISA_OP_lr_w:
             a = x[in->rs1];
             if (a & 3) { cause = ISA_CAUSE_LOAD_MISALIGNED; tval = a; goto trap; }
-            p = ram_at(ram, base, size, a, 4);
-            if (!p) { cause = ISA_CAUSE_LOAD_ACCESS; tval = a; goto trap; }
+            MEM_AT4(ISA_CAUSE_LOAD_ACCESS);
             v = __atomic_load_n((uint32_t *)(void *)p, __ATOMIC_SEQ_CST);
             h->resv_addr = a;
             h->resv_value = v;
@@ -718,8 +748,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
         case ISA_OP_sc_w: {
             a = x[in->rs1];
             if (a & 3) { cause = ISA_CAUSE_STORE_MISALIGNED; tval = a; goto trap; }
-            p = ram_at(ram, base, size, a, 4);
-            if (!p) { cause = ISA_CAUSE_STORE_ACCESS; tval = a; goto trap; }
+            MEM_AT4(ISA_CAUSE_STORE_ACCESS);
             /* Succeeds only if memory still holds what LR saw (an ABA
              * write in between goes unnoticed, as with any CAS-based
              * LR/SC; the guest cannot tell the difference for locks). */
@@ -743,13 +772,13 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
         case ISA_OP_amomax_w: case ISA_OP_amominu_w: case ISA_OP_amomaxu_w:
             a = x[in->rs1];
             if (a & 3) { cause = ISA_CAUSE_STORE_MISALIGNED; tval = a; goto trap; }
-            p = ram_at(ram, base, size, a, 4);
-            if (!p) { cause = ISA_CAUSE_STORE_ACCESS; tval = a; goto trap; }
+            MEM_AT4(ISA_CAUSE_STORE_ACCESS);
             x[in->rd] = amo(in->op, (uint32_t *)(void *)p, x[in->rs2]);
             STORED(4);
             ACCESS(4, ISA_ACC_AMO);
             break;
 #undef MEM_AT
+#undef MEM_AT4
 #undef ACCESS
 #undef STORED
 

@@ -92,8 +92,16 @@ enum {
     ISA_CSR_MCYCLE = 0xb00, ISA_CSR_MINSTRET = 0xb02,
     ISA_CSR_MCYCLEH = 0xb80, ISA_CSR_MINSTRETH = 0xb82,
     ISA_CSR_MVENDORID = 0xf11, ISA_CSR_MARCHID = 0xf12,
-    ISA_CSR_MIMPID = 0xf13, ISA_CSR_MHARTID = 0xf14
+    ISA_CSR_MIMPID = 0xf13, ISA_CSR_MHARTID = 0xf14,
+    /* parsim's SIMT lanes (the GPU array): read-only custom machine CSRs,
+     * ISA_SIMT_CSR_COUNT of them from here, read from IsaHart.simt_csr
+     * (threadIdx.xyz, blockIdx.xyz, blockDim.xyz, gridDim.xyz, warpSize,
+     * the lane, the warp: programs/runtime/parsim_gpu.h).  On a hart that
+     * is not a lane they do not exist (an illegal instruction). */
+    ISA_CSR_SIMT_FIRST = 0xfc0
 };
+
+#define ISA_SIMT_CSR_COUNT 15
 
 /* Exception causes (mcause values, privileged spec table 3.6). */
 enum {
@@ -129,6 +137,8 @@ typedef struct IsaHart {
     uint32_t resv_value;      /* value LR saw: SC compares-and-swaps on it */
     bool resv_valid;
     IsaDecodeCache *dc;       /* owned; see isa_hart_init/isa_hart_free */
+    const uint32_t *simt_csr; /* a SIMT lane's ISA_SIMT_CSR_COUNT read-only
+                                 CSRs, or NULL (every other hart) */
     uint64_t class_count[ISA_CLASS_COUNT];  /* retired, per timing class */
 } IsaHart;
 
@@ -171,8 +181,19 @@ typedef uint32_t (*IsaAccessFn)(void *ctx, const IsaHart *h, uint32_t addr,
 typedef uint64_t (*IsaIssueFn)(void *ctx, const IsaHart *h, uint64_t start,
                                uint64_t end);
 
+/* A window: guest addresses [base, base+size) outside RAM that read and
+ * write `ram` instead (a SIMT block's shared memory, its lanes' stacks).
+ * Only looked at when an address misses RAM, so RAM accesses cost the
+ * same with or without windows.  No code runs from a window. */
+typedef struct IsaWindow {
+    uint32_t base, size;
+    uint8_t *ram;
+} IsaWindow;
+
 typedef struct IsaEnv {
     IsaMem *mem;
+    const IsaWindow *win;     /* nwin windows (NULL, 0: none) */
+    uint32_t nwin;
     uint32_t cost[ISA_CLASS_COUNT];
     IsaAccessFn access;       /* may be NULL */
     void *access_ctx;

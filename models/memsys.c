@@ -920,6 +920,13 @@ void memsys_llc_stats(const MemSys *m, uint32_t node, CacheStats *out)
 }
 
 uint64_t memsys_msg_count(const MemSys *m, CohMsg t) { return m->msgs[t]; }
+uint64_t memsys_device_access(MemSys *m, uint32_t addr, uint64_t t,
+                              uint32_t bytes)
+{
+    int home = memsys_home(m, addr);
+    return memctl_access(&m->node[home < 0 ? 0 : home].mem, t, bytes);
+}
+
 const MemCtl *memsys_memctl(const MemSys *m, uint32_t node)
 {
     return &m->node[node].mem;

@@ -5,6 +5,7 @@
  * state; and the machine's end.  Plus the small accessors machine.h
  * promises.
  */
+#include "sim/gpu.h"
 #include "sim/machine_priv.h"
 
 #include <stdlib.h>
@@ -122,7 +123,7 @@ bool sim_machine_config_check(const SimConfig *cfg, char *err, size_t errlen)
     if (c.timing && c.mem_model == SIM_MEM_HIERARCHY &&
         !memsys_config_of(&c, &mc, &span, err, errlen))
         return false;
-    return true;
+    return sim_gpu_config_check(&c, err, errlen);
 }
 
 /* The memory hierarchy of the configuration: which organisation and
@@ -309,7 +310,7 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
     m->sh.heap_limit = m->sh.stack_limit;
     if (!sim_mp_init(m, err, errlen))
         return false;
-    return true;
+    return sim_gpu_new(m, err, errlen);
 }
 
 SimMachine *sim_machine_new(const SimConfig *cfg, const SimProgram *prog,
@@ -344,6 +345,7 @@ void sim_machine_free(SimMachine *m)
     free(m->slot_wait);
     free(m->locks);
     sim_mp_free(m);
+    sim_gpu_free(m);
     memsys_free(m->memsys);
     for (uint32_t r = 1; m->rank_mem && r < m->nranks; r++) {
         free(m->rank_mem[r - 1].ram);

@@ -50,6 +50,10 @@ static const char *const allreduce_names[] = {"auto", "recursive_doubling",
 static const char *const alltoall_names[] = {"auto", "linear", "pairwise",
                                             NULL};
 static const char *const mode_names[] = {"deterministic", "parallel", NULL};
+static const char *const sched_names[] = {"lrr", "gto", NULL};
+static const char *const gmem_names[] = {"unified", "discrete", NULL};
+
+#define GPU(f) offsetof(SimConfig, gpu.f)
 
 #define COST(cls) offsetof(SimConfig, cost) + (cls) * sizeof(uint32_t)
 
@@ -191,6 +195,64 @@ static const ConfigKey keys[] = {
      allreduce_names},
     {"mp.alltoall", K_ENUM, offsetof(SimConfig, mp_alltoall), 0, 2,
      "MPI_Alltoall: auto (by size), linear or pairwise", alltoall_names},
+    {"gpu.sms", K_U32, GPU(sms), 0, 64,
+     "streaming multiprocessors of the GPU array (0: no GPU)", NULL},
+    {"gpu.warp_size", K_U32, GPU(warp_size), 1, 32,
+     "lanes (threads) per warp", NULL},
+    {"gpu.max_warps_per_sm", K_U32, GPU(max_warps), 1, 64,
+     "resident warps per SM at most", NULL},
+    {"gpu.max_blocks_per_sm", K_U32, GPU(max_blocks), 1, 32,
+     "resident blocks per SM at most", NULL},
+    {"gpu.registers_per_sm", K_U32, GPU(registers), 64, 1u << 20,
+     "4-byte registers per SM; a thread holds 64 (x0-x31, f0-f31)", NULL},
+    {"gpu.smem_size", K_SIZE, GPU(smem_size), 0, 1u << 20,
+     "shared memory per SM, bytes (a block holds the program's __shared__ "
+     "variables)", NULL},
+    {"gpu.smem_banks", K_U32, GPU(smem_banks), 1, 64,
+     "shared-memory banks of 4-byte words", NULL},
+    {"gpu.smem_latency", K_U32, GPU(smem_latency), 1, 10000,
+     "cycles of a conflict-free shared-memory access", NULL},
+    {"gpu.scheduler", K_ENUM, GPU(scheduler), 0, 1,
+     "warp scheduler: lrr (loose round-robin) or gto (greedy then oldest)",
+     sched_names},
+    {"gpu.alu_latency", K_U32, GPU(alu_latency), 1, 1000,
+     "cycles before a warp's next instruction after an arithmetic one "
+     "(at least the core's latency of its class)", NULL},
+    {"gpu.atomic_cycles", K_U32, GPU(atomic_cycles), 1, 1000,
+     "cycles per lane an atomic on one address is serialised for", NULL},
+    {"gpu.l1_size", K_SIZE, GPU(l1_size), 128, 1u << 24,
+     "GPU L1 per SM, bytes (128-byte lines of 32-byte sectors)", NULL},
+    {"gpu.l1_assoc", K_U32, GPU(l1_assoc), 1, 1024, "GPU L1: ways per set",
+     NULL},
+    {"gpu.l1_latency", K_U32, GPU(l1_latency), 1, 10000,
+     "GPU L1: cycles of a hit", NULL},
+    {"gpu.l2_size", K_SIZE, GPU(l2_size), 128, 1u << 28,
+     "GPU L2 (all SMs), bytes", NULL},
+    {"gpu.l2_assoc", K_U32, GPU(l2_assoc), 1, 1024, "GPU L2: ways per set",
+     NULL},
+    {"gpu.l2_latency", K_U32, GPU(l2_latency), 1, 10000,
+     "GPU L2: cycles of a hit beyond the L1's", NULL},
+    {"gpu.l2_bytes_per_cycle", K_U32, GPU(l2_bytes_per_cycle), 1, 4096,
+     "GPU L2 bandwidth, bytes per cycle", NULL},
+    {"gpu.memory", K_ENUM, GPU(memory), 0, 1,
+     "unified (kernels use the program's RAM) or discrete (device memory "
+     "from gpu_malloc, copies over a link)", gmem_names},
+    {"gpu.mem_latency", K_U32, GPU(mem_latency), 1, 100000,
+     "device memory (discrete, or the flat memory model): cycles", NULL},
+    {"gpu.mem_bytes_per_cycle", K_U32, GPU(mem_bytes_per_cycle), 1, 4096,
+     "device memory bandwidth, bytes per cycle", NULL},
+    {"gpu.link_latency", K_U32, GPU(link_latency), 0, 1000000,
+     "discrete: cycles of a copy over the host link before its bytes",
+     NULL},
+    {"gpu.link_bytes_per_cycle", K_U32, GPU(link_bytes_per_cycle), 1, 4096,
+     "discrete: host link bandwidth, bytes per cycle", NULL},
+    {"gpu.launch_latency", K_U32, GPU(launch_latency), 0, 1000000,
+     "cycles from gpu_launch to the kernel's first block", NULL},
+    {"gpu.stack_size", K_SIZE, GPU(stack_size), 256, 1u << 16,
+     "stack bytes per GPU thread", NULL},
+    {"gpu.starve_limit", K_U32, GPU(starve_limit), 1, 1000000,
+     "issues a warp's other paths may wait before the longest-waiting one "
+     "runs (no livelock in a spin loop)", NULL},
 };
 
 void sim_config_defaults(SimConfig *c)
@@ -245,6 +307,31 @@ void sim_config_defaults(SimConfig *c)
     c->ctrl_bytes = 8;
     c->numa_nodes = 1;
     c->page_size = 4096;
+    c->gpu.sms = 2;
+    c->gpu.warp_size = 32;
+    c->gpu.max_warps = 32;
+    c->gpu.max_blocks = 16;
+    c->gpu.registers = 65536;
+    c->gpu.smem_size = 48 << 10;
+    c->gpu.smem_banks = 32;
+    c->gpu.smem_latency = 24;
+    c->gpu.scheduler = 1;
+    c->gpu.alu_latency = 4;
+    c->gpu.atomic_cycles = 4;
+    c->gpu.l1_size = 32 << 10;
+    c->gpu.l1_assoc = 4;
+    c->gpu.l1_latency = 28;
+    c->gpu.l2_size = 512 << 10;
+    c->gpu.l2_assoc = 16;
+    c->gpu.l2_latency = 120;
+    c->gpu.l2_bytes_per_cycle = 64;
+    c->gpu.mem_latency = 200;
+    c->gpu.mem_bytes_per_cycle = 64;
+    c->gpu.link_latency = 1000;
+    c->gpu.link_bytes_per_cycle = 16;
+    c->gpu.launch_latency = 1000;
+    c->gpu.stack_size = 2048;
+    c->gpu.starve_limit = 64;
     snprintf(c->name, sizeof c->name, "default");
 }
 
@@ -347,6 +434,8 @@ bool sim_config_set(SimConfig *c, const char *key, const char *value,
                  "]", key, value, k->min, k->max);
         return false;
     }
+    if (k->off == offsetof(SimConfig, gpu.sms))
+        c->gpu.sms_set = true;
     if (k->off == offsetof(SimConfig, ram_size) && (v & 0xfff)) {
         snprintf(err, errlen, "%s: %s is not a multiple of 4 KiB", key, value);
         return false;
@@ -495,6 +584,19 @@ bool sim_config_check(const SimConfig *c, char *err, size_t errlen)
         snprintf(err, errlen, "machine.cores x machine.threads_per_core = "
                  "%" PRIu64 " harts; parsim runs at most %d", harts,
                  SIM_MAX_HARTS);
+        return false;
+    }
+    if (c->gpu.sms && (c->gpu.l1_size & (c->gpu.l1_size - 1) ||
+                       c->gpu.l2_size & (c->gpu.l2_size - 1))) {
+        snprintf(err, errlen, "gpu.l1_size = %u, gpu.l2_size = %u: the "
+                 "GPU's cache sizes must be powers of two",
+                 c->gpu.l1_size, c->gpu.l2_size);
+        return false;
+    }
+    if (c->gpu.sms && c->gpu.sms_set && c->ranks) {
+        snprintf(err, errlen, "gpu.sms = %u with mp.ranks = %u: a machine "
+                 "of ranks has no GPU array", c->gpu.sms,
+                 c->ranks);
         return false;
     }
     if (c->mode == SIM_MODE_PARALLEL && c->host_threads > c->cores) {

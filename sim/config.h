@@ -78,6 +78,24 @@ typedef struct SimConfig {
     bool guest_traps;               /* deliver exceptions to mtvec */
     bool quiet;                     /* no summary on stderr */
     bool progress;                  /* progress line on long runs */
+    struct {                        /* the SIMT GPU array (sim/gpu.c) */
+        uint32_t sms;               /* streaming multiprocessors; 0: none */
+        uint32_t warp_size;
+        uint32_t max_warps, max_blocks;     /* resident, per SM */
+        uint32_t registers;         /* 4-byte registers per SM */
+        uint32_t smem_size, smem_banks, smem_latency;
+        uint32_t scheduler;         /* 0 loose round-robin, 1 GTO */
+        uint32_t alu_latency, atomic_cycles;
+        uint32_t l1_size, l1_assoc, l1_latency;
+        uint32_t l2_size, l2_assoc, l2_latency, l2_bytes_per_cycle;
+        uint32_t memory;            /* 0 unified, 1 discrete */
+        uint32_t mem_latency, mem_bytes_per_cycle;
+        uint32_t link_latency, link_bytes_per_cycle;
+        uint32_t launch_latency;
+        uint32_t stack_size;        /* bytes per thread */
+        uint32_t starve_limit;      /* issues before a starved path runs */
+        bool sms_set;               /* gpu.sms was given (not the default) */
+    } gpu;
     char host_fs[512];              /* the program's host files: a directory
                                        ("" the current one), "none", "all" */
 } SimConfig;

@@ -28,7 +28,9 @@ typedef enum SimHartState {
     SIM_HART_WAITING,         /* blocked in the WAIT service */
     SIM_HART_PARKED,          /* in wfi: nothing in parsim sends interrupts */
     SIM_HART_MPWAIT,          /* blocked in a message-passing wait or probe */
-    SIM_HART_EXITED           /* its rank has exited (ranks only) */
+    SIM_HART_EXITED,          /* its rank has exited (ranks only) */
+    SIM_HART_GPUWAIT          /* in gpu_wait (or a copy) until the GPU's
+                                 kernels are done (sim/gpu.c) */
 } SimHartState;
 
 /* Per-hart statistics beyond what the ISA and memory model count. */
@@ -169,6 +171,8 @@ struct SimMachine {
                                  one core each: half the lookahead) */
     int end_status;           /* a service ended the run: its status, or
                                  -1 (set under lock) */
+
+    struct SimGpu *gpu;       /* the SIMT array (sim/gpu.c), or NULL */
 
     SimEvBus ev;              /* the event stream (sim/events.h) */
     SimRoi roi;

@@ -13,6 +13,7 @@
  * Events (sim/events.h) are delivered where every hart is stopped: after
  * each deterministic step, at each parallel barrier.
  */
+#include "sim/gpu.h"
 #include "sim/machine_priv.h"
 
 #include <errno.h>
@@ -244,6 +245,34 @@ static uint32_t granularity(SimMachine *m)
     return m->rank_granularity ? m->rank_granularity : m->cfg.granularity;
 }
 
+/* The GPU array runs up to the clock of h, the hart about to run; with
+ * no hart to run (they wait for the GPU), a stretch on its own, up to
+ * `pause`.  -1 to go on, -2 paused, or the run's exit status. */
+#define GPU_STRETCH 4096u
+
+static int gpu_run(SimMachine *m, SimHart *h, uint64_t pause)
+{
+    if (h)
+        return sim_gpu_advance(m, h->isa.cycle);
+    uint64_t gc = sim_gpu_clock(m);
+    if (gc >= pause)
+        return -2;
+    if (m->cfg.max_cycles && gc >= m->cfg.max_cycles) {
+        for (uint32_t i = 0; i < m->nharts; i++)
+            if (__atomic_load_n(&m->harts[i].state, __ATOMIC_ACQUIRE) ==
+                SIM_HART_GPUWAIT)
+                return sim_report_cycle_limit(m, &m->harts[i]);
+        return sim_report_cycle_limit(m, &m->harts[0]);
+    }
+    uint64_t to = gc + GPU_STRETCH;
+    if (to > pause)
+        to = pause;
+    int r = sim_gpu_advance(m, to);
+    if (m->ev.mask)
+        sim_ev_deliver(&m->ev);
+    return r;
+}
+
 /* Parallel mode: run h for the rest of the quantum (its horizon). */
 static int step_hart(SimMachine *m, SimHart *h, uint64_t horizon)
 {
@@ -289,6 +318,22 @@ static bool det_step(SimMachine *m, uint64_t pause)
     if (!h) {
         uint64_t second;
         h = pick(m, -1, UINT64_MAX, &second);
+        if (sim_gpu_busy(m)) {
+            /* The GPU keeps pace: it runs up to the hart about to run, or
+             * on its own while every hart waits. */
+            int r = gpu_run(m, h, pause);
+            if (r == -2)
+                return false;
+            if (r >= 0) {
+                finish(m, r);
+                return false;
+            }
+            if (!h)
+                return true;
+            uint64_t gc = sim_gpu_clock(m);
+            if (sim_gpu_busy(m) && gc < second)
+                second = gc;
+        }
         if (!h) {
             finish(m, sim_report_deadlock(m));
             return false;
@@ -430,7 +475,19 @@ static void between_quanta(Parallel *par)
     if (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
         uint64_t second;
         SimHart *h = pick(m, -1, UINT64_MAX, &second);
-        if (!h) {
+        /* The GPU runs here, where every hart has stopped: up to the
+         * quantum's end, or on its own while every hart waits for it. */
+        int r = -1;
+        if (sim_gpu_busy(m))
+            r = sim_gpu_advance(m, par->horizon);
+        while (r < 0 && !h && sim_gpu_busy(m)) {
+            r = gpu_run(m, NULL, UINT64_MAX);
+            h = pick(m, -1, UINT64_MAX, &second);
+        }
+        if (r >= 0) {
+            progress_clear(par->p);
+            finish(m, r);
+        } else if (!h) {
             progress_clear(par->p);
             finish(m, sim_report_deadlock(m));
         } else if (m->cfg.max_cycles && h->isa.cycle >= m->cfg.max_cycles) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/gpu.h"
 #include "sim/machine_priv.h"
 
 enum { A0 = 10, A1 = 11, A2 = 12, A6 = 16, A7 = 17 };
@@ -256,6 +257,11 @@ bool sim_service_call(SimMachine *m, SimHart *h, char *err, size_t errlen)
         roi_call(m, h);
         break;
     default:
+        if (fn >= PARSIM_FN_GPU_LAUNCH && fn <= PARSIM_FN_GPU_INFO) {
+            bool ok = sim_gpu_service(m, h, fn, err, errlen);
+            pthread_mutex_unlock(&m->lock);
+            return ok;
+        }
         if (fn >= PARSIM_FN_MP_INFO && fn <= PARSIM_FN_MP_ERROR) {
             bool ok = sim_mp_service(m, h, fn, err, errlen);
             pthread_mutex_unlock(&m->lock);

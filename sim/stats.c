@@ -17,6 +17,7 @@
  * Identities (hart numbers, names) are not differenced; peaks (the longest
  * wait) have no region figure.
  */
+#include "sim/gpu.h"
 #include "sim/stats_priv.h"
 
 #include <errno.h>
@@ -664,6 +665,155 @@ static const StatDef site_defs[] = {
      .label = "waiting", 12},
 };
 
+/* ---- the GPU array ----------------------------------------------------------------- */
+
+static bool has_gpu(const SimMachine *m) { return m->gpu != NULL; }
+static bool has_kernels(const SimMachine *m) { return sim_gpu_nkernels(m); }
+static uint32_t nkernels(const SimMachine *m) { return sim_gpu_nkernels(m); }
+static const char *const stall_names[] = {"memory", "barrier", "bank_conflict",
+                                          "no_ready_warp", NULL};
+#define KS(i) sim_gpu_kernel(m, i)
+#define GM sim_gpu_mem_counts(m)
+static void t_kname(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    snprintf(b, n, "%s", KS(i)->name);
+}
+/* The kernel's three most divergent branches, "red.c:31 (812)". */
+static void t_kdiv(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    const SimGpuKernelStats *k = KS(i);
+    bool used[SIM_GPU_DIV_SITES] = {false};
+    size_t len = 0;
+    b[0] = 0;
+    for (int r = 0; r < 3; r++) {
+        int best = -1;
+        for (int j = 0; j < SIM_GPU_DIV_SITES; j++)
+            if (!used[j] && k->div_count[j] &&
+                (best < 0 || k->div_count[j] > k->div_count[best]))
+                best = j;
+        if (best < 0)
+            break;
+        used[best] = true;
+        char where[128];
+        if (!sim_elf_file_line(m->prog, k->div_pc[best], where, sizeof where))
+            sim_elf_describe(m->prog, k->div_pc[best], where, sizeof where);
+        int w = snprintf(b + len, n - len, "%s%s (%" PRIu64 ")", r ? ", " : "",
+                         where, k->div_count[best]);
+        if (w < 0 || (size_t)w >= n - len)
+            break;
+        len += (size_t)w;
+    }
+}
+GETTER(k_launch, KS(i)->launches)
+GETTER(k_blocks, KS(i)->blocks)
+GETTER(k_threads, KS(i)->threads)
+GETTER(k_cycles, KS(i)->cycles)
+GETTER(k_winsn, KS(i)->warp_insns)
+GETTER(k_linsn, KS(i)->lane_insns)
+GETTER(k_slots, KS(i)->warp_insns * m->cfg.gpu.warp_size)
+GETTER(k_ldreq, KS(i)->gld_requests)
+GETTER(k_ldsec, KS(i)->gld_sectors)
+GETTER(k_streq, KS(i)->gst_requests)
+GETTER(k_stsec, KS(i)->gst_sectors)
+GETTER(k_atom, KS(i)->atomics)
+GETTER(k_smreq, KS(i)->smem_requests)
+GETTER(k_smconf, KS(i)->smem_conflict_cycles)
+GETTER(k_smworst, KS(i)->smem_worst)
+GETTER(k_wcyc, KS(i)->warp_cycles)
+GETTER(k_wslots, KS(i)->sm_cycles * KS(i)->max_warps)
+GETTER(k_stall, KS(i)->stall[e])
+GETTER(k_div, KS(i)->divergent)
+
+/* ORDER: the ratios name their defs by index. */
+static const StatDef kernel_defs[] = {
+    {"kernel", SK_STR, "name", "the kernel function", .text = t_kname,
+     .label = "kernel", -16},
+    {"launches", SK_COUNT, "launches", "times it was launched",
+     .get = k_launch, .label = "launches", 8},
+    {"blocks", SK_COUNT, "blocks", "blocks run, all launches",
+     .get = k_blocks},
+    {"threads", SK_COUNT, "threads", "threads run, all launches",
+     .get = k_threads},
+    {"cycles", SK_COUNT, "cycles", "from each launch to its last block's "
+     "end, summed", .get = k_cycles, .label = "cycles", 10},
+    {"warp_instructions", SK_COUNT, "instructions", "warp instructions "
+     "issued", .get = k_winsn, .label = "warp insns", 10},
+    {"lane_instructions", SK_COUNT, "instructions", "instructions the lanes "
+     "retired (a warp instruction counts once per active lane)",
+     .get = k_linsn},
+    {"lane_slots", SK_COUNT, "lanes", "warp instructions x gpu.warp_size",
+     .get = k_slots},
+    {"simd_efficiency", SK_RATIO, "lanes/lane", "active lanes per issued "
+     "lane slot: 1 when warps never diverge", .num = 6, .den = 7,
+     .label = "SIMD eff.", 9},
+    {"load_requests", SK_COUNT, "requests", "warp loads from global memory",
+     .get = k_ldreq},
+    {"load_transactions", SK_COUNT, "sectors", "32-byte sectors those loads "
+     "came to (the coalescer)", .get = k_ldsec},
+    {"load_transactions_per_request", SK_RATIO, "sectors/request", "4 for "
+     "32 coalesced 4-byte loads, 32 for a stride of 32 words", .num = 10,
+     .den = 9, .label = "ld trans/req", 12},
+    {"store_requests", SK_COUNT, "requests", "warp stores to global memory",
+     .get = k_streq},
+    {"store_transactions", SK_COUNT, "sectors", "32-byte sectors those "
+     "stores came to", .get = k_stsec},
+    {"atomics", SK_COUNT, "lanes", "lane atomics (global and shared)",
+     .get = k_atom},
+    {"shared_requests", SK_COUNT, "requests", "warp accesses to shared "
+     "memory", .get = k_smreq},
+    {"bank_conflict_cycles", SK_COUNT, "cycles", "extra cycles of "
+     "shared-memory bank conflicts (degree - 1 per access)",
+     .get = k_smconf, .label = "bank confl.", 11},
+    {"bank_conflict_worst", SK_PEAK, "ways", "the worst conflict degree of "
+     "one access (1: none)", .get = k_smworst, .label = "worst", 5},
+    {"warp_cycles", SK_COUNT, "warp cycles", "resident warps x cycles, all "
+     "SMs", .get = k_wcyc},
+    {"warp_slot_cycles", SK_COUNT, "warp cycles", "gpu.max_warps_per_sm x "
+     "cycles the SMs had its blocks", .get = k_wslots},
+    {"achieved_occupancy", SK_RATIO, "warps/warp", "resident warps per "
+     "warp slot, averaged over the SMs' busy cycles", .num = 18, .den = 19,
+     .label = "occupancy", 9},
+    {"stall_cycles", SK_COUNT, "cycles", "SM cycles with nothing issued, by "
+     "cause: every warp waiting for memory, at a barrier, in a bank "
+     "conflict, or for an earlier result (no ready warp)", .get = k_stall,
+     .each = stall_names},
+    {"divergent_branches", SK_COUNT, "branches", "warp branches whose lanes "
+     "went both ways", .get = k_div, .label = "divergent", 9},
+    {"most_divergent", SK_STR, "file:line (count)", "its three branches "
+     "that diverged most", .text = t_kdiv},
+};
+
+GETTER(g_sms, m->cfg.gpu.sms)
+GETTER(g_ws, m->cfg.gpu.warp_size)
+GETTER(g_l1h, GM->l1_hits)
+GETTER(g_l1m, GM->l1_misses)
+GETTER(g_l2h, GM->l2_hits)
+GETTER(g_l2m, GM->l2_misses)
+GETTER(g_memb, GM->mem_bytes)
+GETTER(g_cpb, sim_gpu_copy_bytes(m))
+GETTER(g_cpc, sim_gpu_copy_cycles(m))
+
+static const StatDef gpu_defs[] = {
+    {"sms", SK_ID, "SMs", "streaming multiprocessors (gpu.sms)",
+     .get = g_sms},
+    {"warp_size", SK_ID, "lanes", "lanes per warp (gpu.warp_size)",
+     .get = g_ws},
+    {"l1_hits", SK_COUNT, "sectors", "load sectors the SMs' L1s served",
+     .get = g_l1h},
+    {"l1_misses", SK_COUNT, "sectors", "load sectors the L1s missed",
+     .get = g_l1m},
+    {"l2_hits", SK_COUNT, "sectors", "L1 misses the L2 served",
+     .get = g_l2h},
+    {"l2_misses", SK_COUNT, "sectors", "L1 misses that went to memory",
+     .get = g_l2m},
+    {"memory_bytes", SK_COUNT, "bytes", "bytes the L2 read from memory",
+     .get = g_memb},
+    {"copy_bytes", SK_COUNT, "bytes", "bytes gpu_memcpy moved",
+     .get = g_cpb},
+    {"copy_cycles", SK_COUNT, "cycles", "cycles harts spent in gpu_memcpy",
+     .get = g_cpc},
+};
+
 /* ---- the registry --------------------------------------------------------------- */
 
 #define GROUP(p, arr, r, pres, cnt, d, h)                                  \
@@ -698,6 +848,10 @@ const StatGroup sim_stat_groups[] = {
           "message passing (--ranks): per rank"),
     GROUP("mpi_sites", true, false, has_ranks, nsites, site_defs,
           "message passing: per rank and MPI call site of the program"),
+    GROUP("gpu", false, false, has_gpu, one, gpu_defs,
+          "the GPU array (absent with gpu.sms = 0)"),
+    GROUP("gpu.kernels", true, false, has_kernels, nkernels, kernel_defs,
+          "the GPU array: per kernel function, all its launches"),
 };
 _Static_assert(N(sim_stat_groups) == SIM_STAT_NGROUPS,
                "SIM_STAT_NGROUPS (sim/stats_priv.h) counts the groups");

@@ -5,6 +5,7 @@
  * busiest links, the hottest lines): a new group in the registry reaches
  * every output without a change here.
  */
+#include "sim/gpu.h"
 #include "sim/stats_priv.h"
 
 #include <errno.h>
@@ -520,6 +521,34 @@ static void mp_summary(FILE *f, const Values *v)
     free(used);
 }
 
+/* The GPU array: a line, the per-kernel table, where warps diverged. */
+static void gpu_summary(FILE *f, const Values *v)
+{
+    const SimMachine *m = v->m;
+    const SimtMemCounts *c = sim_gpu_mem_counts(m);
+    uint64_t l1 = c->l1_hits + c->l1_misses, l2 = c->l2_hits + c->l2_misses;
+    fprintf(f, "\n  GPU: %u SMs x %u warps of %u lanes, %s memory; L1 hit "
+            "rate %.1f%%, L2 %.1f%%, %" PRIu64 " bytes from memory",
+            m->cfg.gpu.sms, m->cfg.gpu.max_warps, m->cfg.gpu.warp_size,
+            m->cfg.gpu.memory ? "discrete" : "unified",
+            l1 ? 100.0 * (double)c->l1_hits / (double)l1 : 0.0,
+            l2 ? 100.0 * (double)c->l2_hits / (double)l2 : 0.0, c->mem_bytes);
+    if (sim_gpu_copy_bytes(m))
+        fprintf(f, "; copies %" PRIu64 " bytes in %" PRIu64 " cycles",
+                sim_gpu_copy_bytes(m), sim_gpu_copy_cycles(m));
+    fputc('\n', f);
+    table(f, v, sim_stat_group("gpu.kernels"), NULL, true, UINT32_MAX);
+    for (uint32_t i = 0; i < sim_gpu_nkernels(m); i++) {
+        const SimGpuKernelStats *k = sim_gpu_kernel(m, i);
+        if (!k->divergent)
+            continue;
+        char b[512];
+        const StatGroup *g = &sim_stat_groups[sim_stat_group("gpu.kernels")];
+        g->defs[g->ndefs - 1].text(m, i, b, sizeof b);
+        fprintf(f, "  %s diverged most at %s\n", k->name, b);
+    }
+}
+
 void sim_machine_summary(const SimMachine *m, FILE *f)
 {
     sim_stat_init();
@@ -581,6 +610,8 @@ void sim_machine_summary(const SimMachine *m, FILE *f)
     }
     if (m->nranks)
         mp_summary(f, &whole);
+    if (sim_gpu_nkernels(m))
+        gpu_summary(f, &whole);
     if (m->memsys) {
         memory_summary(f, &whole);
         if (region) {

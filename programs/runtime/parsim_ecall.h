@@ -92,6 +92,63 @@ enum {
      * Ends the run with PARSIM_EXIT_MPI_ERROR and one line naming the
      * rank, the call and its source line. */
     PARSIM_FN_MP_ERROR = 14,
+
+    /* ---- the GPU array (parsim_gpu.h; docs/gpu.md) -----------------------
+     * Kernels run on the SIMT array, one after another in launch order
+     * (one stream).  Launch and wait are for harts; SYNC and EXIT are for
+     * a kernel's threads (lanes) and for nothing else. */
+
+    /* a0 = address of a struct parsim_gpu_launch: queue a kernel, return
+     * at once (its arguments are copied now, as CUDA passes them by
+     * value).  A bad launch stops the run with a message saying why. */
+    PARSIM_FN_GPU_LAUNCH = 15,
+    /* Block until every kernel launched so far has finished. */
+    PARSIM_FN_GPU_WAIT = 16,
+    /* A thread: __syncthreads() (wait for every thread of the block). */
+    PARSIM_FN_GPU_SYNC = 17,
+    /* A thread: its kernel function returned (the launch's exit_pc). */
+    PARSIM_FN_GPU_EXIT = 18,
+    /* a0 = destination, a1 = source, a2 = bytes, a3 = PARSIM_GPU_TO_DEVICE
+     * or PARSIM_GPU_TO_HOST: gpu_memcpy.  Waits for the kernels launched
+     * so far, then the hart blocks for the copy's time over the link
+     * (gpu.memory = discrete) or at memory speed (unified). */
+    PARSIM_FN_GPU_COPY = 19,
+    /* a0 = address, a1 = bytes, a2 = 1 (gpu_malloc) or 0 (gpu_free):
+     * [a0, a0+a1) of RAM is (or stops being) device memory. */
+    PARSIM_FN_GPU_MEM = 20,
+    /* a0 = PARSIM_GPU_INFO_* -> a1. */
+    PARSIM_FN_GPU_INFO = 21,
+};
+
+/* PARSIM_FN_GPU_LAUNCH: what gpu_launch passes. */
+struct parsim_gpu_launch {
+    unsigned kernel;                /* void kernel(void *args) */
+    unsigned args, args_bytes;      /* copied at the launch (<= 256 bytes) */
+    unsigned exit_pc;               /* where a kernel returns: GPU_EXIT */
+    unsigned grid[3], block[3];
+    unsigned shared, shared_bytes;  /* the program's __shared__ variables */
+};
+
+#define PARSIM_GPU_MAX_ARGS 256u
+
+/* PARSIM_FN_GPU_COPY a3. */
+enum { PARSIM_GPU_TO_DEVICE = 0, PARSIM_GPU_TO_HOST = 1 };
+
+/* PARSIM_FN_GPU_INFO items. */
+enum {
+    PARSIM_GPU_INFO_SMS = 0,        /* a1 = streaming multiprocessors */
+    PARSIM_GPU_INFO_WARP = 1,       /* a1 = lanes per warp */
+    PARSIM_GPU_INFO_DISCRETE = 2,   /* a1 = 1 if gpu.memory = discrete */
+};
+
+/* The SIMT lanes' read-only CSRs (csrr), from 0xfc0 in this order:
+ * threadIdx.xyz, blockIdx.xyz, blockDim.xyz, gridDim.xyz, warpSize, the
+ * lane within its warp, the warp within its block. */
+#define PARSIM_CSR_SIMT 0xfc0
+enum {
+    PARSIM_SIMT_TID = 0, PARSIM_SIMT_CTAID = 3, PARSIM_SIMT_NTID = 6,
+    PARSIM_SIMT_NCTAID = 9, PARSIM_SIMT_WARPSIZE = 12, PARSIM_SIMT_LANE = 13,
+    PARSIM_SIMT_WARP = 14, PARSIM_SIMT_COUNT = 15
 };
 
 /* PARSIM_FN_MP_INFO items. */
