@@ -89,6 +89,7 @@ typedef struct Sm {
     uint8_t acc_size[SIMT_MAX_LANES];
     uint8_t acc_kind[SIMT_MAX_LANES];
     uint32_t bank_heat[64];       /* accesses per bank, this kernel */
+    uint32_t last_lanes, last_lines, last_sectors;   /* the window's */
 } Sm;
 
 typedef struct Kernel {
@@ -863,6 +864,9 @@ static int issue(SimMachine *m, Sm *s, Warp *w, Kernel *k)
             SimtCoalesced co;
             uint32_t sectors = simt_coalesce(s->acc_addr, s->acc_size, global,
                                              &co);
+            s->last_lanes = (uint32_t)__builtin_popcount(global);
+            s->last_lines = co.nlines;
+            s->last_sectors = sectors;
             if (store) {
                 ks->gst_requests++;
                 ks->gst_sectors += sectors;
@@ -1018,6 +1022,47 @@ int sim_gpu_advance(SimMachine *m, uint64_t until)
         ks->sm_cycles += s->clock - before;
     }
     return -1;
+}
+
+/* ---- the window's view -------------------------------------------------------------- */
+
+void sim_gpu_sm_view(const SimMachine *m, uint32_t i, SimGpuSmView *o)
+{
+    const SimGpu *g = m->gpu;
+    const Sm *s = &g->sm[i];
+    memset(o, 0, sizeof *o);
+    o->clock = s->clock;
+    o->nwarps = s->nwarps;
+    o->nblocks = s->nblocks;
+    o->last_lanes = s->last_lanes;
+    o->last_lines = s->last_lines;
+    o->last_sectors = s->last_sectors;
+    memcpy(o->heat, s->bank_heat, sizeof o->heat);
+    uint32_t n = g->cfg.gpu.max_warps < SIM_GPU_VIEW_WARPS
+                     ? g->cfg.gpu.max_warps : SIM_GPU_VIEW_WARPS;
+    for (uint32_t k = 0; k < n; k++) {
+        const Warp *w = &s->warps[k];
+        SimGpuWarpView *v = &o->warp[k];
+        if (!w->live)
+            continue;
+        v->live = true;
+        v->block_id = s->blocks[w->block].id;
+        v->pc = w->pc;
+        v->mask = w->mask;
+        for (uint32_t l = 0; l < w->nlanes; l++) {
+            v->active |= (uint32_t)(w->lane[l].state == LANE_ACTIVE) << l;
+            v->barrier |= (uint32_t)(w->lane[l].state == LANE_BARRIER) << l;
+        }
+        v->state = !v->active ? SIM_GPU_WARP_BARRIER
+                 : w->ready_at <= s->clock ? SIM_GPU_WARP_READY
+                 : w->wait == 1 ? SIM_GPU_WARP_MEMORY : SIM_GPU_WARP_LATENCY;
+    }
+}
+
+const char *sim_gpu_current(const SimMachine *m)
+{
+    const SimGpu *g = m->gpu;
+    return g && g->qlen ? g->ks[g->queue[g->qhead].stats].name : "";
 }
 
 /* ---- the services ------------------------------------------------------------------ */

@@ -75,6 +75,30 @@ uint64_t sim_gpu_clock(const SimMachine *m);
  * message). */
 int sim_gpu_advance(SimMachine *m, uint64_t until);
 
+/* What the window shows of an SM (sim/session.c copies it). */
+enum { SIM_GPU_WARP_READY, SIM_GPU_WARP_MEMORY, SIM_GPU_WARP_LATENCY,
+       SIM_GPU_WARP_BARRIER };
+#define SIM_GPU_VIEW_WARPS 64
+typedef struct SimGpuWarpView {
+    bool live;
+    uint8_t state;                /* SIM_GPU_WARP_* */
+    uint32_t block_id;            /* linear block index in the grid */
+    uint32_t pc;                  /* the pc of its last issue */
+    uint32_t mask;                /* the lanes that issue ran */
+    uint32_t active, barrier;     /* lanes running, lanes at __syncthreads */
+} SimGpuWarpView;
+typedef struct SimGpuSmView {
+    uint64_t clock;
+    uint32_t nwarps, nblocks;
+    /* The last global access: its lanes, lines and sectors. */
+    uint32_t last_lanes, last_lines, last_sectors;
+    SimGpuWarpView warp[SIM_GPU_VIEW_WARPS];
+    uint32_t heat[64];            /* shared-memory accesses per bank */
+} SimGpuSmView;
+void sim_gpu_sm_view(const SimMachine *m, uint32_t sm, SimGpuSmView *out);
+/* The kernel running (or next), "" when idle. */
+const char *sim_gpu_current(const SimMachine *m);
+
 /* For the statistics and the window. */
 uint32_t sim_gpu_nkernels(const SimMachine *m);
 const SimGpuKernelStats *sim_gpu_kernel(const SimMachine *m, uint32_t i);

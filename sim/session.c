@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim/gpu.h"
 #include "sim/machine_priv.h"
 
 _Static_assert((int)SNAP_LINE_I == COH_I && (int)SNAP_LINE_S == COH_S &&
@@ -37,6 +38,13 @@ _Static_assert(SNAP_TOPO_BUS == (int)NOC_BUS &&
                SNAP_TOPO_COUNT == (int)NOC_TOPOLOGY_COUNT,
                "ORDER: SnapTopology mirrors NocTopology");
 _Static_assert(MSG_COUNT <= SNAP_MAX_MSGS, "room for every message type");
+_Static_assert((int)SNAP_WARP_READY == SIM_GPU_WARP_READY &&
+               (int)SNAP_WARP_MEMORY == SIM_GPU_WARP_MEMORY &&
+               (int)SNAP_WARP_LATENCY == SIM_GPU_WARP_LATENCY &&
+               (int)SNAP_WARP_BARRIER == SIM_GPU_WARP_BARRIER,
+               "SnapWarpState mirrors SIM_GPU_WARP_*");
+_Static_assert(SNAP_MAX_WARPS == SIM_GPU_VIEW_WARPS &&
+               SNAP_MAX_BANKS == 64, "the GPU view fits the snapshot");
 _Static_assert(PARSIM_KIND_COUNT <= SNAP_MAX_KINDS, "room for every kind");
 _Static_assert(PARSIM_MPI_CALL_COUNT <= SNAP_MAX_MPI_CALLS,
                "room for every library call's name");
@@ -288,6 +296,38 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
     }
 }
 
+/* The GPU array's SMs and their warps. */
+static void fill_gpu(SimSession *s, SimSnapshot *sn)
+{
+    const SimMachine *m = s->m;
+    sn->nsms = 0;
+    if (!m->gpu)
+        return;
+    sn->nsms = m->cfg.gpu.sms < SNAP_MAX_SMS ? m->cfg.gpu.sms : SNAP_MAX_SMS;
+    sn->warp_size = m->cfg.gpu.warp_size;
+    sn->max_warps = m->cfg.gpu.max_warps < SNAP_MAX_WARPS
+                        ? m->cfg.gpu.max_warps : SNAP_MAX_WARPS;
+    sn->smem_banks = m->cfg.gpu.smem_banks;
+    snprintf(sn->kernel, sizeof sn->kernel, "%s", sim_gpu_current(m));
+    for (uint32_t i = 0; i < sn->nsms; i++) {
+        SimGpuSmView v;
+        sim_gpu_sm_view(m, i, &v);
+        SnapSm *o = &sn->sms[i];
+        o->clock = v.clock;
+        o->nwarps = v.nwarps;
+        o->nblocks = v.nblocks;
+        o->last_lanes = v.last_lanes;
+        o->last_lines = v.last_lines;
+        o->last_sectors = v.last_sectors;
+        memcpy(o->bank_heat, v.heat, sizeof o->bank_heat);
+        for (uint32_t k = 0; k < SNAP_MAX_WARPS; k++) {
+            const SimGpuWarpView *w = &v.warp[k];
+            o->warps[k] = (SnapWarp){w->live, w->state, w->block_id, w->pc,
+                                     w->mask, w->active, w->barrier};
+        }
+    }
+}
+
 /* The ranks' recent states and the recent messages, oldest first. */
 static void fill_ranks(SimSession *s, SimSnapshot *sn)
 {
@@ -366,6 +406,7 @@ static void fill(SimSession *s)
     fill_locks(s, sn);
     fill_memory(s, sn);
     fill_ranks(s, sn);
+    fill_gpu(s, sn);
     SimStatLine lines[SNAP_MAX_STATS];
     sn->nstats = (uint32_t)sim_machine_stat_lines(m, lines, SNAP_MAX_STATS);
     for (uint32_t i = 0; i < sn->nstats; i++) {

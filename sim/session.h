@@ -40,6 +40,38 @@
 #define SNAP_MAX_MPMSGS 256      /* the most recent messages between ranks */
 #define SNAP_MAX_MPI_CALLS 32
 
+#define SNAP_MAX_SMS 8           /* SMs the window shows */
+#define SNAP_MAX_WARPS 64        /* warp slots per SM */
+#define SNAP_MAX_BANKS 64
+
+/* A warp slot of an SM (ORDER: SIM_GPU_WARP_* of sim/gpu.h). */
+typedef enum SnapWarpState {
+    SNAP_WARP_READY,          /* can issue */
+    SNAP_WARP_MEMORY,         /* waiting for a memory access */
+    SNAP_WARP_LATENCY,        /* waiting for an earlier result */
+    SNAP_WARP_BARRIER,        /* every running lane at __syncthreads */
+    SNAP_WARP_STATE_COUNT
+} SnapWarpState;
+
+typedef struct SnapWarp {
+    bool live;                /* a block's warp is resident in the slot */
+    uint8_t state;            /* SnapWarpState */
+    uint32_t block;           /* linear index of its block in the grid */
+    uint32_t pc;              /* its last issue's pc */
+    uint32_t mask;            /* lanes its last issue ran (lit) */
+    uint32_t active;          /* lanes still running */
+    uint32_t barrier;         /* lanes waiting at __syncthreads */
+} SnapWarp;
+
+typedef struct SnapSm {
+    uint64_t clock;
+    uint32_t nwarps, nblocks;
+    /* The coalescer's last request: lanes, lines and 32-byte sectors. */
+    uint32_t last_lanes, last_lines, last_sectors;
+    SnapWarp warps[SNAP_MAX_WARPS];
+    uint32_t bank_heat[SNAP_MAX_BANKS];   /* this kernel's accesses */
+} SnapSm;
+
 /* Line states in an L1 (ORDER: COH_* of models/memsys.h). */
 typedef enum SnapLineState {
     SNAP_LINE_I, SNAP_LINE_S, SNAP_LINE_E, SNAP_LINE_O, SNAP_LINE_M,
@@ -236,6 +268,11 @@ typedef struct SimSnapshot {
         char unit[24];
         uint64_t value;
     } stats[SNAP_MAX_STATS];
+
+    /* The GPU array: nsms 0 without one (at most SNAP_MAX_SMS shown). */
+    uint32_t nsms, warp_size, max_warps, smem_banks;
+    char kernel[64];          /* the kernel running, "" when idle */
+    SnapSm sms[SNAP_MAX_SMS];
 } SimSnapshot;
 
 typedef enum SimCommand {
