@@ -5,8 +5,8 @@
  * state; and the machine's end.  Plus the small accessors machine.h
  * promises.
  */
-#include "sim/gpu.h"
 #include "sim/machine_priv.h"
+#include "sim/gpu.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -810,7 +810,13 @@ static int issue(SimMachine *m, Sm *s, Warp *w, Kernel *k)
     uint32_t cls = in ? in->cls : ISA_CLASS_ALU;
     uint64_t lat = c->gpu.alu_latency > c->cost[cls] ? c->gpu.alu_latency
                                                       : c->cost[cls];
-    uint64_t issue_cycles = 1;
+    /* An SM has no integer divider (NVIDIA's compile division to a
+     * dozen or two instructions): a divide holds the issue slot for its
+     * whole latency.  Float divide and square root go through the
+     * special-function units, a quarter of a warp a cycle. */
+    uint64_t issue_cycles = cls == ISA_CLASS_DIV ? c->cost[cls]
+                          : cls == ISA_CLASS_FDIV || cls == ISA_CLASS_FSQRT
+                              ? 4 : 1;
     uint8_t wait = 2;
     if (s->acc_mask) {
         uint32_t shared = 0, local = 0, global = 0;

@@ -6,7 +6,8 @@
  *
  * May depend on: sim/machine.h (and through it isa/, models/, sim/config.h,
  * sim/elf.h, sim/semihost.h, sim/events.h), sim/json.h (the writers),
- * programs/runtime/parsim_ecall.h.
+ * programs/runtime/parsim_ecall.h; the files behind it also on sim/gpu.h
+ * (the GPU array, which they build, run, serve and count).
  */
 #ifndef PARSIM_SIM_MACHINE_PRIV_H
 #define PARSIM_SIM_MACHINE_PRIV_H

@@ -13,8 +13,8 @@
  * Events (sim/events.h) are delivered where every hart is stopped: after
  * each deterministic step, at each parallel barrier.
  */
-#include "sim/gpu.h"
 #include "sim/machine_priv.h"
+#include "sim/gpu.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/gpu.h"
 #include "sim/machine_priv.h"
+#include "sim/gpu.h"
 
 enum { A0 = 10, A1 = 11, A2 = 12, A6 = 16, A7 = 17 };
 

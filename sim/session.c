@@ -22,8 +22,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim/gpu.h"
 #include "sim/machine_priv.h"
+#include "sim/gpu.h"
 
 _Static_assert((int)SNAP_LINE_I == COH_I && (int)SNAP_LINE_S == COH_S &&
                (int)SNAP_LINE_E == COH_E && (int)SNAP_LINE_O == COH_O &&

@@ -17,8 +17,8 @@
  * Identities (hart numbers, names) are not differenced; peaks (the longest
  * wait) have no region figure.
  */
-#include "sim/gpu.h"
 #include "sim/stats_priv.h"
+#include "sim/gpu.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -5,7 +5,6 @@
  * busiest links, the hottest lines): a new group in the registry reaches
  * every output without a change here.
  */
-#include "sim/gpu.h"
 #include "sim/stats_priv.h"
 
 #include <errno.h>
@@ -15,6 +14,7 @@
 #include <string.h>
 
 #include "sim/json.h"
+#include "sim/gpu.h"
 
 /* ---- JSON ------------------------------------------------------------------------- */
 

@@ -4,7 +4,7 @@
  * window's list, docs/stats.md's tables).
  *
  * May depend on: sim/machine_priv.h (and through it sim/machine.h, isa/,
- * models/), sim/json.h.
+ * models/), sim/json.h, sim/gpu.h (the GPU array's figures).
  */
 #ifndef PARSIM_SIM_STATS_PRIV_H
 #define PARSIM_SIM_STATS_PRIV_H
