@@ -326,9 +326,9 @@ void sim_config_defaults(SimConfig *c)
     c->gpu.l2_latency = 120;
     c->gpu.l2_bytes_per_cycle = 64;
     c->gpu.mem_latency = 200;
-    c->gpu.mem_bytes_per_cycle = 64;
-    c->gpu.link_latency = 1000;
-    c->gpu.link_bytes_per_cycle = 16;
+    c->gpu.mem_bytes_per_cycle = 256;
+    c->gpu.link_latency = 5000;
+    c->gpu.link_bytes_per_cycle = 8;
     c->gpu.launch_latency = 1000;
     c->gpu.stack_size = 2048;
     c->gpu.starve_limit = 64;

@@ -30,6 +30,7 @@
 typedef struct Segment {
     uint32_t paddr, filesz, memsz;
     size_t offset;
+    bool writable;
 } Segment;
 
 struct SimProgram {
@@ -290,7 +291,8 @@ static bool read_segments(SimProgram *p, char *err, size_t errlen)
         }
         p->segs[p->nsegs++] = (Segment){
             .paddr = (uint32_t)ph.p_paddr, .filesz = (uint32_t)ph.p_filesz,
-            .memsz = (uint32_t)ph.p_memsz, .offset = (size_t)ph.p_offset};
+            .memsz = (uint32_t)ph.p_memsz, .offset = (size_t)ph.p_offset,
+            .writable = (ph.p_flags & PF_W) != 0};
     }
     if (p->nsegs == 0) {
         fail(err, errlen, "no loadable segments");
@@ -366,6 +368,17 @@ bool sim_elf_load(const SimProgram *p, IsaMem *mem, char *err, size_t errlen)
         return false;
     }
     return true;
+}
+
+bool sim_elf_readonly(const SimProgram *p, uint32_t addr, uint32_t len)
+{
+    for (size_t i = 0; i < p->nsegs; i++) {
+        const Segment *s = &p->segs[i];
+        if (!s->writable && addr - s->paddr < s->memsz &&
+            s->memsz - (addr - s->paddr) >= len)
+            return true;
+    }
+    return false;
 }
 
 uint32_t sim_elf_entry(const SimProgram *p) { return p->entry; }

@@ -35,6 +35,9 @@ ISA_WARN_UNUSED bool sim_elf_load(const SimProgram *p, IsaMem *mem, char *err,
                                   size_t errlen);
 
 uint32_t sim_elf_entry(const SimProgram *p);
+/* [addr, addr+len) lies in a loaded segment that is not writable (code,
+ * read-only data). */
+bool sim_elf_readonly(const SimProgram *p, uint32_t addr, uint32_t len);
 const char *sim_elf_path(const SimProgram *p);
 /* Highest physical address used by a loaded segment (one past the end). */
 uint32_t sim_elf_top(const SimProgram *p);

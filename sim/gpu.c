@@ -855,10 +855,15 @@ static int issue(SimMachine *m, Sm *s, Warp *w, Kernel *k)
         if (local && c->gpu.l1_latency > lat)
             lat = c->gpu.l1_latency;
         if (global) {
+            /* Discrete: device memory, and for loads the program's code
+             * and constants (the GPU's constant memory). */
             if (c->gpu.memory == 1)
                 for (uint32_t i = 0; i < SIMT_MAX_LANES; i++)
                     if ((global >> i & 1) &&
-                        !is_device(g, s->acc_addr[i], s->acc_size[i])) {
+                        !is_device(g, s->acc_addr[i], s->acc_size[i]) &&
+                        (s->acc_kind[i] != ISA_ACC_LOAD ||
+                         !sim_elf_readonly(m->prog, s->acc_addr[i],
+                                           s->acc_size[i]))) {
                         IsaStop st = {.pc = pc};
                         char why[200];
                         snprintf(why, sizeof why, "address 0x%08x is host "

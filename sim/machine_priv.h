@@ -200,6 +200,11 @@ double sim_now_seconds(void);
 /* Before a message: the program's output so far, and no half-drawn
  * progress line in front of it. */
 void sim_report_begin(SimMachine *m);
+/* ", called from main+0x2c (prog.c:31)": the first caller of the hart's
+ * current code that is not the runtime's own (its lock, wait and GPU
+ * functions), or "" when there is none. */
+void sim_report_caller(const SimMachine *m, const SimHart *h, char *buf,
+                       size_t len);
 /* "hart 0, pc 0x80000010 in main+0x4 (prog.c:12), insn ... (...)" */
 void sim_report_where(const SimMachine *m, const SimHart *h,
                       const IsaStop *st, char *buf, size_t len);

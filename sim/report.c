@@ -125,11 +125,13 @@ static void describe_wait(const SimMachine *m, const SimHart *h, char *buf,
 /* ", called from main+0x2c (prog.c:31)": the first caller of the hart's
  * current code that is not the runtime's own (the lock or wait functions
  * it is blocked in), so that a deadlock points at the program's line. */
-static void caller_outside_runtime(const SimMachine *m, const SimHart *h,
-                                   char *buf, size_t len)
+void sim_report_caller(const SimMachine *m, const SimHart *h, char *buf,
+                       size_t len)
 {
     static const char *const runtime[] = {"parsim.h", "sync.c", "start.c",
-                                          "crt0.S", "parsim_sync.h"};
+                                          "crt0.S", "parsim_sync.h", "gpu.c",
+                                          "parsim_gpu.h"};
+    buf[0] = 0;
     uint32_t ras[16];
     int n = sim_elf_backtrace(m->prog, h->env->mem, h->isa.pc, h->isa.x, ras,
                               16);
@@ -176,7 +178,7 @@ static int report_rank_deadlock(SimMachine *m)
             char loc[256], how[512], from[300] = "";
             sim_elf_describe(m->prog, pick->isa.pc, loc, sizeof loc);
             describe_wait(m, pick, how, sizeof how);
-            caller_outside_runtime(m, pick, from, sizeof from);
+            sim_report_caller(m, pick, from, sizeof from);
             snprintf(what, sizeof what, "%s at pc 0x%08x in %s%s", how,
                      pick->isa.pc, loc, from);
         }
@@ -197,7 +199,7 @@ int sim_report_deadlock(SimMachine *m)
         char loc[256], what[512], from[300] = "";
         sim_elf_describe(m->prog, h->isa.pc, loc, sizeof loc);
         describe_wait(m, h, what, sizeof what);
-        caller_outside_runtime(m, h, from, sizeof from);
+        sim_report_caller(m, h, from, sizeof from);
         fprintf(stderr, "parsim:   hart %u (core %u) at pc 0x%08x in %s %s%s\n",
                 i, h->core, h->isa.pc, loc, what, from);
     }

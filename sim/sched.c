@@ -54,7 +54,7 @@ static int report_interrupt(SimMachine *m)
 static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
 {
     IsaHart *x = &h->isa;
-    char err[256], loc[512];
+    char err[256], loc[512], from[300];
     int status = -1;
     switch (st->kind) {
     case ISA_STOP_LIMIT:
@@ -101,8 +101,9 @@ static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
         }
         x->pc = st->pc;
         sim_report_where(m, h, st, loc, sizeof loc);
+        sim_report_caller(m, h, from, sizeof from);
         sim_report_begin(m);
-        fprintf(stderr, "parsim: ecall: %s: %s\n", loc, err);
+        fprintf(stderr, "parsim: ecall: %s%s: %s\n", loc, from, err);
         return SIM_EXIT_GUEST_FAULT;
     case ISA_STOP_EBREAK:
         if (m->cfg.guest_traps) {

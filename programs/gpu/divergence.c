@@ -67,10 +67,14 @@ static uint64_t run(void (*k)(void *), struct args *a)
 int main(void)
 {
     float *lane = malloc(N * sizeof *lane), *warp = malloc(N * sizeof *warp);
-    if (!lane || !warp)
+    float *dlane = gpu_malloc(N * sizeof *lane);
+    float *dwarp = gpu_malloc(N * sizeof *warp);
+    if (!lane || !warp || !dlane || !dwarp)
         return 1;
-    struct args al = {lane}, aw = {warp};
+    struct args al = {dlane}, aw = {dwarp};
     uint64_t cl = run(by_lane, &al), cw = run(by_warp, &aw);
+    gpu_memcpy(lane, dlane, N * sizeof *lane, gpuMemcpyDeviceToHost);
+    gpu_memcpy(warp, dwarp, N * sizeof *warp, gpuMemcpyDeviceToHost);
     unsigned ws = gpu_warp_size(), bad = 0;
     for (unsigned i = 0; i < N; i++) {
         float x = (float)i;

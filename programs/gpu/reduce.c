@@ -143,15 +143,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "reduce: kernel 5 assumes warps of 32 lanes\n");
         return 2;
     }
-    int *in = gpu_malloc(n * sizeof *in), *out = gpu_malloc(n / THREADS * sizeof *out);
-    if (!in || !out)
+    int *in = malloc(n * sizeof *in), *out = malloc(n / THREADS * sizeof *out);
+    int *din = gpu_malloc(n * sizeof *in);
+    int *dout = gpu_malloc(n / THREADS * sizeof *out);
+    if (!in || !out || !din || !dout)
         return 1;
     long long want = 0;
     for (unsigned i = 0; i < n; i++) {
         in[i] = (int)(i * 7 % 101) - 50;
         want += in[i];
     }
-    struct args a = {in, out};
+    gpu_memcpy(din, in, n * sizeof *in, gpuMemcpyHostToDevice);
+    struct args a = {din, dout};
     uint64_t first = 0, prev = 0;
     int bad = 0;
     printf("reduce: %u ints, %u threads a block\n", n, THREADS);
@@ -165,6 +168,7 @@ int main(int argc, char **argv)
                    &a);
         gpu_wait();
         uint64_t c = cycles() - t0;
+        gpu_memcpy(out, dout, blocks * sizeof *out, gpuMemcpyDeviceToHost);
         long long got = 0;
         for (unsigned b = 0; b < blocks; b++)
             got += out[b];

@@ -1,5 +1,7 @@
 /* vecadd.c — c = a + b on the GPU, one thread per element, checked
- * against the same sum on the CPU.
+ * against the same sum on the CPU.  The arrays go to device memory and
+ * back with gpu_memcpy, so the program runs with unified and discrete
+ * GPU memory alike (--machine gpu is discrete).
  *     parsim run build/programs/gpu/vecadd.elf 65536
  */
 #include <stdio.h>
@@ -24,9 +26,11 @@ static void vecadd(void *p)
 int main(int argc, char **argv)
 {
     unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 16384;
-    float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
-    float *c = malloc(n * sizeof *c);
-    if (!a || !b || !c) {
+    size_t bytes = n * sizeof(float);
+    float *a = malloc(bytes), *b = malloc(bytes), *c = malloc(bytes);
+    float *da = gpu_malloc(bytes), *db = gpu_malloc(bytes);
+    float *dc = gpu_malloc(bytes);
+    if (!a || !b || !c || !da || !db || !dc) {
         fprintf(stderr, "vecadd: out of memory\n");
         return 1;
     }
@@ -34,11 +38,13 @@ int main(int argc, char **argv)
         a[i] = (float)i;
         b[i] = (float)(2 * i + 1);
     }
-    struct args x = {a, b, c, n};
+    gpu_memcpy(da, a, bytes, gpuMemcpyHostToDevice);
+    gpu_memcpy(db, b, bytes, gpuMemcpyHostToDevice);
+    struct args x = {da, db, dc, n};
     unsigned threads = 256;
     gpu_launch(vecadd, DIM3((n + threads - 1) / threads, 1, 1),
                DIM3(threads, 1, 1), &x);
-    gpu_wait();
+    gpu_memcpy(c, dc, bytes, gpuMemcpyDeviceToHost);   /* waits for it */
     unsigned bad = 0;
     for (unsigned i = 0; i < n; i++)
         bad += c[i] != a[i] + b[i];

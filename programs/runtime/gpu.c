@@ -99,3 +99,5 @@ static unsigned info(unsigned item)
 unsigned gpu_sms(void) { return info(PARSIM_GPU_INFO_SMS); }
 
 unsigned gpu_warp_size(void) { return info(PARSIM_GPU_INFO_WARP); }
+
+unsigned gpu_discrete(void) { return info(PARSIM_GPU_INFO_DISCRETE); }

@@ -157,5 +157,7 @@ void gpu_memcpy(void *dst, const void *src, size_t bytes,
  * parsim or without a GPU). */
 unsigned gpu_sms(void);
 unsigned gpu_warp_size(void);
+/* 1 with gpu.memory = discrete. */
+unsigned gpu_discrete(void);
 
 #endif
