@@ -876,3 +876,175 @@ out:
     stop->insn = kind == ISA_STOP_LIMIT ? 0 : raw;
     return kind;
 }
+
+/* ---- SIMT: one instruction for many harts ------------------------------- */
+
+/* The switch is taken once per instruction and the lanes loop inside each
+ * case: for a warp of 32 lanes the decode and the dispatch cost 1/32 of
+ * what isa_run would spend on them.  The instruction is whatever the
+ * caller decoded at pc (isa_fetch).  Every op that is not plain
+ * arithmetic, a branch, a jump, a load or a store (system, atomics, CSRs
+ * other than the SIMT ones, and any access that would trap) is left to
+ * isa_run: its lanes come back in the returned mask, untouched. */
+uint32_t isa_simt_step(IsaHart *const lanes[], uint32_t n,
+                       const IsaInsn *in, uint32_t pc, const IsaEnv *env)
+{
+    IsaMem *mem = env->mem;
+    uint8_t *const ram = mem->ram;
+    const uint32_t base = mem->base, size = mem->size;
+    const IsaWindow *const win = env->win;
+    const uint32_t nwin = env->nwin;
+    const IsaAccessFn access = env->access;
+    void *const actx = env->access_ctx;
+    const uint32_t rd = in->rd, rs1 = in->rs1, rs2 = in->rs2;
+    const uint32_t imm = (uint32_t)in->imm, npc = pc + in->len;
+    const uint32_t all = n == 32 ? 0xffffffffu : (1u << n) - 1;
+    uint32_t slow = 0;
+
+    /* A lane that is done: `continue` before the end of body leaves it
+     * to isa_run (its bit in slow), reaching the end retires it. */
+#define EACH(body)                                                  \
+    for (uint32_t l = 0; l < n; l++) {                              \
+        IsaHart *h = lanes[l];                                      \
+        uint32_t *x = h->x;                                         \
+        (void)x;                                                    \
+        body;                                                       \
+        h->instret++;                                               \
+    }
+#define ARITH(expr) EACH(x[rd] = (expr); h->pc = npc)
+#define BRANCH(cond) EACH(h->pc = (cond) ? pc + imm : npc)
+    /* A lane whose access misses RAM and every window goes to isa_run,
+     * which raises the trap. */
+#define LOAD(n_, k_, get)                                           \
+    EACH(uint32_t a = x[rs1] + imm;                                 \
+         uint8_t *p = ram_at(ram, base, size, a, n_);               \
+         if (!p && !(p = win_at(win, nwin, a, n_))) {               \
+             slow |= 1u << l;                                       \
+             continue;                                              \
+         }                                                          \
+         get;                                                       \
+         h->pc = npc;                                               \
+         if (access)                                                \
+             (void)access(actx, h, a, n_, k_))
+#define STORE(n_, put)                                              \
+    EACH(uint32_t a = x[rs1] + imm;                                 \
+         uint8_t *p = ram_at(ram, base, size, a, n_);               \
+         bool inwin = false;                                        \
+         if (!p) {                                                  \
+             if (!(p = win_at(win, nwin, a, n_))) {                 \
+                 slow |= 1u << l;                                   \
+                 continue;                                          \
+             }                                                      \
+             inwin = true;                                          \
+         }                                                          \
+         put;                                                       \
+         if (!inwin && mem->code_map &&                             \
+             code_written(mem->code_map, (uint32_t)(p - ram), n_))  \
+             code_modified(mem, h->dc, (uint32_t)(p - ram), n_);    \
+         h->pc = npc;                                               \
+         if (access)                                                \
+             (void)access(actx, h, a, n_, ISA_ACC_STORE))
+
+    switch ((IsaOp)in->op) {
+    case ISA_OP_lui:   ARITH(imm); break;
+    case ISA_OP_auipc: ARITH(pc + imm); break;
+    case ISA_OP_jal:   EACH(x[rd] = npc; h->pc = pc + imm); break;
+    case ISA_OP_jalr:
+        EACH(uint32_t t = (x[rs1] + imm) & ~1u; x[rd] = npc; h->pc = t);
+        break;
+    case ISA_OP_beq:  BRANCH(x[rs1] == x[rs2]); break;
+    case ISA_OP_bne:  BRANCH(x[rs1] != x[rs2]); break;
+    case ISA_OP_blt:  BRANCH((int32_t)x[rs1] < (int32_t)x[rs2]); break;
+    case ISA_OP_bge:  BRANCH((int32_t)x[rs1] >= (int32_t)x[rs2]); break;
+    case ISA_OP_bltu: BRANCH(x[rs1] < x[rs2]); break;
+    case ISA_OP_bgeu: BRANCH(x[rs1] >= x[rs2]); break;
+    case ISA_OP_lb:  LOAD(1, ISA_ACC_LOAD,
+                          x[rd] = (uint32_t)(int32_t)(int8_t)ld8(p)); break;
+    case ISA_OP_lh:  LOAD(2, ISA_ACC_LOAD,
+                          x[rd] = (uint32_t)(int32_t)(int16_t)ld16(p)); break;
+    case ISA_OP_lw:  LOAD(4, ISA_ACC_LOAD, x[rd] = ld32(p)); break;
+    case ISA_OP_lbu: LOAD(1, ISA_ACC_LOAD, x[rd] = ld8(p)); break;
+    case ISA_OP_lhu: LOAD(2, ISA_ACC_LOAD, x[rd] = ld16(p)); break;
+    case ISA_OP_flw: LOAD(4, ISA_ACC_LOAD, h->f[rd] = ld32(p)); break;
+    case ISA_OP_sb:  STORE(1, st8(p, x[rs2])); break;
+    case ISA_OP_sh:  STORE(2, st16(p, x[rs2])); break;
+    case ISA_OP_sw:  STORE(4, st32(p, x[rs2])); break;
+    case ISA_OP_fsw: STORE(4, st32(p, h->f[rs2])); break;
+    case ISA_OP_addi:  ARITH(x[rs1] + imm); break;
+    case ISA_OP_slti:  ARITH((int32_t)x[rs1] < (int32_t)imm); break;
+    case ISA_OP_sltiu: ARITH(x[rs1] < imm); break;
+    case ISA_OP_xori:  ARITH(x[rs1] ^ imm); break;
+    case ISA_OP_ori:   ARITH(x[rs1] | imm); break;
+    case ISA_OP_andi:  ARITH(x[rs1] & imm); break;
+    case ISA_OP_slli:  ARITH(x[rs1] << imm); break;
+    case ISA_OP_srli:  ARITH(x[rs1] >> imm); break;
+    case ISA_OP_srai:  ARITH((uint32_t)((int32_t)x[rs1] >> imm)); break;
+    case ISA_OP_add:   ARITH(x[rs1] + x[rs2]); break;
+    case ISA_OP_sub:   ARITH(x[rs1] - x[rs2]); break;
+    case ISA_OP_sll:   ARITH(x[rs1] << (x[rs2] & 31)); break;
+    case ISA_OP_slt:   ARITH((int32_t)x[rs1] < (int32_t)x[rs2]); break;
+    case ISA_OP_sltu:  ARITH(x[rs1] < x[rs2]); break;
+    case ISA_OP_xor:   ARITH(x[rs1] ^ x[rs2]); break;
+    case ISA_OP_srl:   ARITH(x[rs1] >> (x[rs2] & 31)); break;
+    case ISA_OP_sra:
+        ARITH((uint32_t)((int32_t)x[rs1] >> (x[rs2] & 31)));
+        break;
+    case ISA_OP_or:    ARITH(x[rs1] | x[rs2]); break;
+    case ISA_OP_and:   ARITH(x[rs1] & x[rs2]); break;
+    case ISA_OP_mul:   ARITH(x[rs1] * x[rs2]); break;
+    case ISA_OP_mulh:
+        ARITH((uint32_t)((uint64_t)((int64_t)(int32_t)x[rs1] *
+                                    (int32_t)x[rs2]) >> 32));
+        break;
+    case ISA_OP_mulhsu:
+        ARITH((uint32_t)((uint64_t)((int64_t)(int32_t)x[rs1] *
+                                    (int64_t)x[rs2]) >> 32));
+        break;
+    case ISA_OP_mulhu:
+        ARITH((uint32_t)(((uint64_t)x[rs1] * x[rs2]) >> 32));
+        break;
+    case ISA_OP_divu:
+        ARITH(x[rs2] ? x[rs1] / x[rs2] : UINT32_MAX);
+        break;
+    case ISA_OP_remu:
+        ARITH(x[rs2] ? x[rs1] % x[rs2] : x[rs1]);
+        break;
+    case ISA_OP_csrrs:
+        /* csrr of a lane's SIMT CSR (threadIdx, blockIdx, ...) */
+        if (rs1 != 0 || imm - ISA_CSR_SIMT_FIRST >= ISA_SIMT_CSR_COUNT)
+            return all;
+        EACH(if (!h->simt_csr) { slow |= 1u << l; continue; }
+             x[rd] = h->simt_csr[imm - ISA_CSR_SIMT_FIRST];
+             h->pc = npc);
+        break;
+    default:
+        /* ORDER INSN: fmadd.s .. fmv.w.x are the F ops after fsw */
+        if (in->op >= ISA_OP_fmadd_s && in->op <= ISA_OP_fmv_w_x) {
+            EACH(if (!isa_fp_exec(h, in)) { slow |= 1u << l; continue; }
+                 h->pc = npc);
+            break;
+        }
+        return all;
+    }
+#undef EACH
+#undef ARITH
+#undef BRANCH
+#undef LOAD
+#undef STORE
+    /* x0 stays zero (an F op may write any x[rd] too).  A lane's clock
+     * and class counts are the caller's business (its SM keeps time). */
+    if (rd == 0 && in->cls != ISA_CLASS_STORE && in->cls != ISA_CLASS_BRANCH)
+        for (uint32_t l = 0; l < n; l++)
+            lanes[l]->x[0] = 0;
+    return slow;
+}
+
+bool isa_fetch(IsaMem *m, uint32_t pc, IsaInsn *out)
+{
+    DcEntry e;
+    uint32_t raw;
+    if (fill(&e, m, pc, &raw))
+        return false;
+    *out = e.in;
+    return true;
+}

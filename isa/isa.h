@@ -236,6 +236,23 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
  * cost[SYSTEM]. */
 void isa_skip(IsaHart *h, const IsaEnv *env, const IsaStop *stop);
 
+/* SIMT: execute `in`, the instruction at pc, once for each of the n
+ * (at most 32) harts of lanes[], all at pc — the lanes of a warp.  Plain
+ * arithmetic, multiplies, unsigned divides, F arithmetic, branches, jumps,
+ * loads, stores and reads of the SIMT CSRs run here, each lane's access
+ * seen by env->access; everything else, and any lane whose access would
+ * trap, is left undone: those lanes come back as bits of the result (bit
+ * l: lanes[l]), for isa_run to execute one instruction each.  The lanes'
+ * instret counts; their cycle and class_count do not (their SM keeps
+ * the time). */
+uint32_t isa_simt_step(IsaHart *const lanes[], uint32_t n,
+                       const IsaInsn *in, uint32_t pc, const IsaEnv *env);
+
+/* Fetch and decode the instruction at pc (as isa_run would: its code
+ * block is marked, so a store into it is seen).  False if it cannot be
+ * fetched or is illegal. */
+ISA_WARN_UNUSED bool isa_fetch(IsaMem *m, uint32_t pc, IsaInsn *out);
+
 /* Enter the guest's trap handler: mepc, mcause, mtval, pc = mtvec. */
 void isa_take_trap(IsaHart *h, uint32_t cause, uint32_t tval, uint32_t pc);
 

@@ -41,7 +41,8 @@ typedef struct Lane {
     uint8_t state;
 } Lane;
 
-typedef struct Warp {
+typedef struct Warp Warp;
+struct Warp {
     bool live;
     uint32_t block;               /* its block's slot in the SM */
     uint32_t index;               /* warp within the block */
@@ -51,9 +52,14 @@ typedef struct Warp {
     uint32_t starve;              /* issues since every waiting lane ran */
     uint32_t pc, mask;            /* the last issue: its pc and lanes */
     uint8_t wait;                 /* 0 none, 1 memory, 2 ALU */
+    uint32_t active;              /* lanes in LANE_ACTIVE, a bit each */
+    bool converged;               /* every active lane is at conv_pc */
+    uint32_t conv_pc;
+    uint64_t conv_issue;          /* the last issue while converged */
+    IsaHart *hp[SIMT_MAX_LANES];  /* &lane[i].isa */
     uint32_t nlanes;
     Lane lane[SIMT_MAX_LANES];
-} Warp;
+};
 
 typedef struct Block {
     bool live;
@@ -78,12 +84,20 @@ typedef struct Sm {
     Block *blocks;                /* gpu.max_blocks_per_sm slots */
     uint32_t nwarps, nblocks, regs_used, smem_used;
     uint32_t last;                /* the warp issued last (greedy) */
+    /* The scheduler's view, compact (a Warp is large): per slot a bit of
+     * live and of "has running lanes", when it is ready, its age. */
+    uint64_t live, cand;
+    uint64_t *ready, *born_at;
+    uint8_t *wait;
+    uint8_t *order;               /* live slots, oldest first */
+    uint32_t norder;
     uint64_t born;
     uint8_t *local;               /* the stacks' window */
     IsaHart dc_owner;             /* owns the decode cache the lanes share */
     Decoded *dec;
     /* What the lanes of the current issue accessed (the access hook). */
-    uint32_t cur_lane;
+    struct Warp *cur_warp;
+    uint32_t dec_gen;             /* the RAM's code_gen dec[] is good for */
     uint32_t acc_mask;
     uint32_t acc_addr[SIMT_MAX_LANES];
     uint8_t acc_size[SIMT_MAX_LANES];
@@ -127,9 +141,9 @@ struct SimGpu {
 static uint32_t record_access(void *ctx, const IsaHart *h, uint32_t addr,
                               unsigned size, IsaAccessKind kind)
 {
-    (void)h;
     Sm *s = ctx;
-    uint32_t l = s->cur_lane;
+    /* A lane's IsaHart is the first member of its Lane. */
+    uint32_t l = (uint32_t)((const Lane *)(const void *)h - s->cur_warp->lane);
     s->acc_mask |= 1u << l;
     s->acc_addr[l] = addr;
     s->acc_size[l] = (uint8_t)size;
@@ -214,7 +228,12 @@ bool sim_gpu_new(SimMachine *m, char *err, size_t errlen)
         s->warps = calloc(c->gpu.max_warps, sizeof *s->warps);
         s->blocks = calloc(c->gpu.max_blocks, sizeof *s->blocks);
         s->dec = calloc(DEC_SIZE, sizeof *s->dec);
-        if (!s->warps || !s->blocks || !s->dec ||
+        s->ready = calloc(c->gpu.max_warps, sizeof *s->ready);
+        s->born_at = calloc(c->gpu.max_warps, sizeof *s->born_at);
+        s->wait = calloc(c->gpu.max_warps, 1);
+        s->order = calloc(c->gpu.max_warps, 1);
+        if (!s->warps || !s->blocks || !s->dec || !s->ready || !s->born_at ||
+            !s->wait || !s->order ||
             !isa_hart_init(&s->dc_owner, 0, 0))
             goto oom;
         for (uint32_t k = 0; k < DEC_SIZE; k++)
@@ -238,6 +257,10 @@ void sim_gpu_free(SimMachine *m)
         free(s->blocks);
         free(s->warps);
         free(s->dec);
+        free(s->ready);
+        free(s->born_at);
+        free(s->wait);
+        free(s->order);
         free(s->local);
         isa_hart_free(&s->dc_owner);
     }
@@ -450,16 +473,27 @@ static bool dispatch_block(SimGpu *g, Sm *s, Kernel *k)
         w->index = wi;
         w->ready_at = s->clock;
         w->born = s->born++;
+        uint32_t slot = (uint32_t)first + wi;
+        s->ready[slot] = w->ready_at;
+        s->born_at[slot] = w->born;
+        s->wait[slot] = 0;
+        s->live |= 1ull << slot;
+        s->cand |= 1ull << slot;
+        s->order[s->norder++] = (uint8_t)slot;
         w->nlanes = ws;
+        w->converged = true;
+        w->conv_pc = k->l.kernel;
         for (uint32_t li = 0; li < ws; li++) {
             Lane *l = &w->lane[li];
             uint32_t t = wi * ws + li;
             memset(l, 0, sizeof *l);
+            w->hp[li] = &l->isa;
             if (t >= bl->threads) {
                 l->state = LANE_OFF;
                 continue;
             }
             l->state = LANE_ACTIVE;
+            w->active |= 1u << li;
             IsaHart *x = &l->isa;
             x->dc = s->dc_owner.dc;
             x->mstatus = s->dc_owner.mstatus;
@@ -553,21 +587,19 @@ static void end_kernel(SimMachine *m, uint64_t end)
 
 /* ---- one issue ---------------------------------------------------------------------- */
 
+/* The instruction at pc, or NULL when it cannot be fetched (isa_run
+ * then raises the trap).  Dropped when any hart writes into code. */
 static const IsaInsn *decoded(SimGpu *g, Sm *s, uint32_t pc)
 {
+    uint32_t gen = __atomic_load_n(&g->ram->code_gen, __ATOMIC_ACQUIRE);
+    if (gen != s->dec_gen) {
+        for (uint32_t k = 0; k < DEC_SIZE; k++)
+            s->dec[k].pc = 1;
+        s->dec_gen = gen;
+    }
     Decoded *d = &s->dec[(pc >> 1) & (DEC_SIZE - 1)];
     if (d->pc != pc) {
-        uint32_t raw = 0;
-        uint16_t lo = 0, hi = 0;
-        if (!isa_mem_read(g->ram, pc, &lo, 2))
-            return NULL;
-        raw = lo;
-        if ((lo & 3) == 3) {
-            if (!isa_mem_read(g->ram, pc + 2, &hi, 2))
-                return NULL;
-            raw |= (uint32_t)hi << 16;
-        }
-        if (!isa_decode(raw, &d->in))
+        if (!isa_fetch(g->ram, pc, &d->in))
             return NULL;
         d->pc = pc;
     }
@@ -579,35 +611,42 @@ static const IsaInsn *decoded(SimGpu *g, Sm *s, uint32_t pc)
  * longest ago goes, with every lane at its pc. */
 static uint32_t choose(const SimGpu *g, Warp *w, uint32_t *pc_out)
 {
+    if (!w->active)
+        return 0;
+    if (w->converged) {         /* the common case: one path */
+        w->starve = 0;
+        *pc_out = w->conv_pc;
+        return w->active;
+    }
     int best = -1;
-    for (uint32_t i = 0; i < w->nlanes; i++) {
+    for (uint32_t m = w->active; m; m &= m - 1) {
+        uint32_t i = (uint32_t)__builtin_ctz(m);
         const Lane *l = &w->lane[i];
-        if (l->state != LANE_ACTIVE)
-            continue;
         if (best < 0 || l->depth > w->lane[best].depth ||
             (l->depth == w->lane[best].depth &&
              l->isa.pc < w->lane[best].isa.pc))
             best = (int)i;
     }
-    if (best < 0)
-        return 0;
     if (w->starve >= g->cfg.gpu.starve_limit) {
-        for (uint32_t i = 0; i < w->nlanes; i++)
-            if (w->lane[i].state == LANE_ACTIVE &&
-                w->lane[i].last_issue < w->lane[best].last_issue)
+        uint64_t best_at = 0;
+        for (uint32_t m = w->active; m; m &= m - 1) {
+            uint32_t i = (uint32_t)__builtin_ctz(m);
+            uint64_t at = w->lane[i].last_issue > w->conv_issue
+                              ? w->lane[i].last_issue : w->conv_issue;
+            if (m == w->active || at < best_at) {
                 best = (int)i;
+                best_at = at;
+            }
+        }
         w->starve = 0;
     }
-    uint32_t pc = w->lane[best].isa.pc, mask = 0, waiting = 0;
-    for (uint32_t i = 0; i < w->nlanes; i++) {
-        if (w->lane[i].state != LANE_ACTIVE)
-            continue;
+    uint32_t pc = w->lane[best].isa.pc, mask = 0;
+    for (uint32_t m = w->active; m; m &= m - 1) {
+        uint32_t i = (uint32_t)__builtin_ctz(m);
         if (w->lane[i].isa.pc == pc)
             mask |= 1u << i;
-        else
-            waiting = 1;
     }
-    w->starve = waiting ? w->starve + 1 : 0;
+    w->starve = mask != w->active ? w->starve + 1 : 0;
     *pc_out = pc;
     return mask;
 }
@@ -641,8 +680,16 @@ static void note_divergence(SimGpuKernelStats *k, uint32_t pc)
 
 static void block_done(SimGpu *g, Sm *s, Block *bl, Kernel *k)
 {
-    for (uint32_t wi = 0; wi < bl->warps; wi++)
+    for (uint32_t wi = 0; wi < bl->warps; wi++) {
         s->warps[bl->first_warp + wi].live = false;
+        s->live &= ~(1ull << (bl->first_warp + wi));
+        s->cand &= ~(1ull << (bl->first_warp + wi));
+    }
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < s->norder; k++)
+        if (s->live >> s->order[k] & 1)
+            s->order[kept++] = s->order[k];
+    s->norder = kept;
     s->nblocks--;
     s->nwarps -= bl->warps;
     s->regs_used -= bl->warps * g->cfg.gpu.warp_size * 64;
@@ -659,8 +706,13 @@ static void barrier_check(Sm *s, Block *bl)
     for (uint32_t wi = 0; wi < bl->warps; wi++) {
         Warp *w = &s->warps[bl->first_warp + wi];
         for (uint32_t i = 0; i < w->nlanes; i++)
-            if (w->lane[i].state == LANE_BARRIER)
+            if (w->lane[i].state == LANE_BARRIER) {
                 w->lane[i].state = LANE_ACTIVE;
+                w->active |= 1u << i;
+            }
+        w->converged = false;
+        if (w->active)
+            s->cand |= 1ull << (bl->first_warp + wi);
     }
     bl->arrived = 0;
 }
@@ -687,6 +739,10 @@ static int lane_ecall(SimMachine *m, Sm *s, Warp *w, Lane *l, Block *bl,
         l->state = LANE_EXITED;
         bl->exited++;
     }
+    w->active &= ~(1u << (uint32_t)(l - w->lane));
+    w->converged = false;
+    if (!w->active)
+        s->cand &= ~(1ull << (w - s->warps));
     barrier_check(s, bl);
     return -1;
 }
@@ -748,17 +804,32 @@ static int issue(SimMachine *m, Sm *s, Warp *w, Kernel *k)
     w->mask = mask;
     const IsaInsn *in = decoded(g, s, pc);
     s->acc_mask = 0;
-    uint32_t lanes = 0;
-    for (uint32_t i = 0; i < w->nlanes; i++) {
-        if (!(mask >> i & 1))
-            continue;
-        Lane *l = &w->lane[i];
+    s->cur_warp = w;
+    /* All the lanes at once; what that leaves undone, one by one. */
+    IsaHart *harts[SIMT_MAX_LANES];
+    IsaHart *const *hs = w->hp;
+    uint32_t idx[SIMT_MAX_LANES], n = 0;
+    bool full = mask == (w->nlanes == 32 ? 0xffffffffu : (1u << w->nlanes) - 1);
+    if (full) {
+        n = w->nlanes;
+    } else {
+        for (uint32_t m = mask; m; m &= m - 1) {
+            uint32_t i = (uint32_t)__builtin_ctz(m);
+            idx[n] = i;
+            harts[n++] = &w->lane[i].isa;
+        }
+        hs = harts;
+    }
+    bool was_converged = w->converged;
+    uint32_t slow = in ? isa_simt_step(hs, n, in, pc, &bl->env)
+                       : (n == 32 ? 0xffffffffu : (1u << n) - 1);
+    uint32_t lanes = n;
+    for (uint32_t left = slow; left; left &= left - 1) {
+        uint32_t k = (uint32_t)__builtin_ctz(left);
+        Lane *l = &w->lane[full ? k : idx[k]];
         IsaHart *x = &l->isa;
         IsaStop st;
-        s->cur_lane = i;
         x->cycle = s->clock;
-        l->last_issue = w->issues;
-        lanes++;
         isa_run(x, &bl->env, UINT64_MAX, x->instret + 1, &st);
         switch (st.kind) {
         case ISA_STOP_LIMIT:
@@ -779,31 +850,62 @@ static int issue(SimMachine *m, Sm *s, Warp *w, Kernel *k)
                               ? "wfi inside a kernel"
                               : "ebreak inside a kernel");
         }
-        if (in) {
-            /* Call depth: a call links ra, a return jumps through it. */
-            if ((in->op == ISA_OP_jal || in->op == ISA_OP_jalr) && in->rd == 1)
+    }
+    /* Call depth: a call links ra, a return jumps through it. */
+    if (in && in->cls == ISA_CLASS_JUMP) {
+        int d = (in->op == ISA_OP_jal || in->op == ISA_OP_jalr) && in->rd == 1
+                    ? 1
+                : in->op == ISA_OP_jalr && in->rd == 0 && in->rs1 == 1 ? -1
+                                                                       : 0;
+        for (uint32_t m = d ? mask : 0; m; m &= m - 1) {
+            Lane *l = &w->lane[__builtin_ctz(m)];
+            if (d > 0)
                 l->depth++;
-            else if (in->op == ISA_OP_jalr && in->rd == 0 && in->rs1 == 1 &&
-                     l->depth)
+            else if (l->depth)
                 l->depth--;
         }
     }
+    /* When the lanes last ran, for the starvation bound: while the warp
+     * is on one path they all run each time (w->conv_issue says when). */
+    if (was_converged)
+        w->conv_issue = w->issues;
+    else
+        for (uint32_t m = mask; m; m &= m - 1)
+            w->lane[__builtin_ctz(m)].last_issue = w->issues;
     ks->warp_insns++;
     ks->lane_insns += lanes;
-    if (in && in->cls == ISA_CLASS_BRANCH) {
-        uint32_t npc = 0;
-        bool first = true, split = false;
-        for (uint32_t i = 0; i < w->nlanes; i++) {
-            if (!(mask >> i & 1) || w->lane[i].state != LANE_ACTIVE)
-                continue;
-            if (first)
-                npc = w->lane[i].isa.pc;
-            else if (w->lane[i].isa.pc != npc)
-                split = true;
-            first = false;
+    /* Where the warp is now: at one pc (then the next choice is free) or
+     * on several paths; a branch whose lanes went both ways diverged. */
+    if (w->converged && mask == w->active && in && !slow &&
+        in->cls != ISA_CLASS_BRANCH && in->cls != ISA_CLASS_JUMP) {
+        w->conv_pc = pc + in->len;
+    } else {
+        uint32_t at = 0;
+        bool one = true, split = false;
+        for (uint32_t m = w->active; m; m &= m - 1) {
+            uint32_t i = (uint32_t)__builtin_ctz(m), lpc = w->lane[i].isa.pc;
+            if (m == w->active)
+                at = lpc;
+            else if (lpc != at)
+                one = false;
         }
-        if (split)
-            note_divergence(ks, pc);
+        if (in && in->cls == ISA_CLASS_BRANCH) {
+            /* Only the lanes of this issue count for its divergence. */
+            uint32_t first = 0;
+            bool seen = false;
+            for (uint32_t m = mask & w->active; m && !split; m &= m - 1) {
+                uint32_t lpc = w->lane[__builtin_ctz(m)].isa.pc;
+                if (!seen)
+                    first = lpc;
+                else if (lpc != first)
+                    split = true;
+                seen = true;
+            }
+            if (split)
+                note_divergence(ks, pc);
+        }
+        w->converged = w->active && one;
+        w->conv_pc = at;
     }
 
     /* Timing. */
@@ -912,6 +1014,8 @@ static int issue(SimMachine *m, Sm *s, Warp *w, Kernel *k)
     }
     w->ready_at = s->clock + lat;
     w->wait = wait;
+    s->ready[w - s->warps] = w->ready_at;
+    s->wait[w - s->warps] = wait;
     s->clock += issue_cycles;
 
     /* Lanes that left: a finished block frees its slot. */
@@ -926,59 +1030,42 @@ static int issue(SimMachine *m, Sm *s, Warp *w, Kernel *k)
 static Warp *pick_warp(const SimGpu *g, Sm *s)
 {
     uint32_t n = g->cfg.gpu.max_warps;
-    Warp *best = NULL;
-    if (g->cfg.gpu.scheduler == 1) {
-        /* Greedy then oldest: keep issuing the last warp while it can. */
-        Warp *last = &s->warps[s->last % n];
-        for (uint32_t i = 0; i < n; i++) {
-            Warp *w = &s->warps[i];
-            if (!w->live || w->ready_at > s->clock)
-                continue;
-            bool active = false;
-            for (uint32_t l = 0; l < w->nlanes && !active; l++)
-                active = w->lane[l].state == LANE_ACTIVE;
-            if (!active)
-                continue;
-            if (w == last)
-                return w;
-            if (!best || w->born < best->born)
-                best = w;
+    uint64_t now = s->clock;
+    uint32_t last = s->last % n;
+    bool gto = g->cfg.gpu.scheduler == 1;
+    /* Greedy then oldest: keep issuing the last warp while it can. */
+    if (gto && (s->cand >> last & 1) && s->ready[last] <= now)
+        return &s->warps[last];
+    if (gto) {
+        for (uint32_t k = 0; k < s->norder; k++) {
+            uint32_t i = s->order[k];
+            if ((s->cand >> i & 1) && s->ready[i] <= now)
+                return &s->warps[i];
         }
-    } else {
-        for (uint32_t k = 1; k <= n; k++) {
-            Warp *w = &s->warps[(s->last + k) % n];
-            if (!w->live || w->ready_at > s->clock)
-                continue;
-            bool active = false;
-            for (uint32_t l = 0; l < w->nlanes && !active; l++)
-                active = w->lane[l].state == LANE_ACTIVE;
-            if (active)
-                return w;
-        }
+        return NULL;
     }
-    return best;
+    /* Loose round-robin: the first ready warp after the last one. */
+    for (uint32_t k = 1; k <= n; k++) {
+        uint32_t i = last + k < n ? last + k : last + k - n;
+        if ((s->cand >> i & 1) && s->ready[i] <= now)
+            return &s->warps[i];
+    }
+    return NULL;
 }
 
 /* Nothing to issue at s->clock: jump to the next warp that will be
  * ready, and say why the cycles went. */
-static void idle(SimGpu *g, Sm *s, SimGpuKernelStats *ks)
+static void idle(Sm *s, SimGpuKernelStats *ks)
 {
     uint64_t next = UINT64_MAX;
-    bool mem = false, barrier = false;
-    for (uint32_t i = 0; i < g->cfg.gpu.max_warps; i++) {
-        Warp *w = &s->warps[i];
-        if (!w->live)
-            continue;
-        bool active = false;
-        for (uint32_t l = 0; l < w->nlanes; l++) {
-            active |= w->lane[l].state == LANE_ACTIVE;
-            barrier |= w->lane[l].state == LANE_BARRIER;
-        }
-        if (!active)
-            continue;
-        if (w->ready_at < next)
-            next = w->ready_at;
-        mem |= w->wait == 1 && w->ready_at > s->clock;
+    bool mem = false;
+    /* A live warp with no running lane has them all at a barrier. */
+    bool barrier = (s->live & ~s->cand) != 0;
+    for (uint64_t m = s->cand; m; m &= m - 1) {
+        uint32_t i = (uint32_t)__builtin_ctzll(m);
+        if (s->ready[i] < next)
+            next = s->ready[i];
+        mem |= s->wait[i] == 1 && s->ready[i] > s->clock;
     }
     if (next == UINT64_MAX || next <= s->clock) {
         /* Only warps at a barrier that cannot open: cannot happen (an
@@ -1027,7 +1114,7 @@ int sim_gpu_advance(SimMachine *m, uint64_t until)
             if (r >= 0)
                 return r;
         } else {
-            idle(g, s, ks);
+            idle(s, ks);
         }
         ks->warp_cycles += (uint64_t)resident * (s->clock - before);
         ks->sm_cycles += s->clock - before;
