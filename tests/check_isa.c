@@ -1758,6 +1758,111 @@ END_TEST
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* ---- SIMT: isa_simt_step against isa_run ------------------------------- */
+
+/* Random instruction words, each run on 32 lanes with random registers
+ * both ways: isa_simt_step on one set of lanes and memory, isa_run (one
+ * instruction per lane, in lane order) on a copy.  Every lane the step
+ * leaves to isa_run is run that way too.  Registers, pc, instret and
+ * memory must agree. */
+static uint32_t simt_rng = 0x1234567u;
+static uint32_t simt_rand(void)
+{
+    simt_rng ^= simt_rng << 13;
+    simt_rng ^= simt_rng >> 17;
+    simt_rng ^= simt_rng << 5;
+    return simt_rng;
+}
+
+START_TEST(test_simt_step_matches_isa_run)
+{
+    static const uint32_t simt_csr[ISA_SIMT_CSR_COUNT] = {
+        3, 1, 0, 7, 2, 0, 32, 4, 1, 9, 3, 1, 32, 3, 1};
+    uint8_t *ram_b = aligned_alloc(64, SIZE);
+    ck_assert_ptr_nonnull(ram_b);
+    uint8_t *code_b = calloc(SIZE >> ISA_CODE_BLOCK_SHIFT >> 3, 1);
+    IsaMem mb = {ram_b, BASE, SIZE, code_b, 0};
+    IsaEnv eb = env;
+    eb.mem = &mb;
+    IsaHart *a = calloc(32, sizeof *a), *b = calloc(32, sizeof *b);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    unsigned tested = 0, fast = 0;
+    for (unsigned trial = 0; trial < 10000; trial++) {
+        IsaInsn in;
+        uint32_t raw = simt_rand() | 3;
+        if (!isa_decode(raw, &in) || in.cls == ISA_CLASS_SYSTEM ||
+            in.cls == ISA_CLASS_AMO)
+            continue;
+        if (trial % 8 == 0)     /* reads of the SIMT CSRs too */
+            ck_assert(isa_decode(CSR(ISA_OP_csrrs, 1 + trial % 31,
+                                     ISA_CSR_SIMT_FIRST + trial % 15, 0),
+                                 &in));
+        uint32_t pc = BASE + 0x100;
+        for (uint32_t i = 0; i < SIZE; i++)
+            mem.ram[i] = (uint8_t)simt_rand();
+        memcpy(ram_b, mem.ram, SIZE);
+        IsaHart *la[32];
+        for (int l = 0; l < 32; l++) {
+            IsaHart *h = &a[l];
+            memset(h, 0, sizeof *h);
+            h->dc = hart.dc;
+            h->mstatus = hart.mstatus;
+            h->simt_csr = simt_csr;
+            h->pc = pc;
+            for (int r = 1; r < 32; r++) {
+                h->x[r] = simt_rand();
+                h->f[r] = simt_rand();
+            }
+            /* Loads and stores: keep the base inside the data area,
+             * sometimes not (those lanes trap, through isa_run). */
+            if ((in.cls == ISA_CLASS_LOAD || in.cls == ISA_CLASS_STORE) &&
+                in.rs1 != 0)
+                h->x[in.rs1] = DATA + (simt_rand() % 0x4000) -
+                               (uint32_t)in.imm +
+                               (l == 7 ? 0x40000000u : 0);
+            h->fcsr = simt_rand() & 0xff & ~0xe0u;   /* rm = RNE */
+            b[l] = *h;
+            la[l] = &a[l];
+        }
+        /* The instruction at pc, for isa_run. */
+        for (int k = 0; k < 4; k++) {
+            mem.ram[0x100 + k] = (uint8_t)(in.raw >> 8 * k);
+            ram_b[0x100 + k] = (uint8_t)(in.raw >> 8 * k);
+        }
+        /* A new instruction at pc: the decode cache must see it. */
+        mem.code_gen = mb.code_gen = trial + 1;
+        uint32_t slow = isa_simt_step(la, 32, &in, pc, &env);
+        for (int l = 0; l < 32; l++) {
+            IsaStop st;
+            if (slow >> l & 1) {
+                isa_run(&a[l], &env, UINT64_MAX, a[l].instret + 1, &st);
+            } else {
+                fast++;
+            }
+            isa_run(&b[l], &eb, UINT64_MAX, b[l].instret + 1, &st);
+        }
+        for (int l = 0; l < 32; l++) {
+            ck_assert_msg(!memcmp(a[l].x, b[l].x, sizeof a[l].x) &&
+                          !memcmp(a[l].f, b[l].f, sizeof a[l].f) &&
+                          a[l].pc == b[l].pc && a[l].fcsr == b[l].fcsr &&
+                          a[l].instret == b[l].instret,
+                          "insn 0x%08x, lane %d: the step and isa_run differ",
+                          in.raw, l);
+        }
+        ck_assert_msg(!memcmp(mem.ram, ram_b, SIZE),
+                      "insn 0x%08x: memory differs", in.raw);
+        tested++;
+    }
+    ck_assert_uint_gt(tested, 1500);
+    ck_assert_uint_gt(fast, 20000);     /* most of it ran in the step */
+    free(a);
+    free(b);
+    free(ram_b);
+    free(code_b);
+}
+END_TEST
+
 Suite *isa_suite(void)
 {
     Suite *s = suite_create("isa");
@@ -1800,6 +1905,7 @@ Suite *isa_suite(void)
     tcase_add_loop_test(tc, test_amo_traps, 0, N(amo_traps));
     tcase_add_test(tc, test_exec_flw_fsw);
     tcase_add_test(tc, test_exec_fp_illegal_rm);
+    tcase_add_test(tc, test_simt_step_matches_isa_run);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("traps");
