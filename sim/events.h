@@ -46,6 +46,19 @@
  *   MP_RECV    a receive of that message completes (in the receiving
  *              hart's buffer, at its completion): src, dst, addr, id as
  *              on the MP_SEND
+ *   GPU_KERNEL a kernel ran on the GPU array, from its first block's start
+ *              (cycle) to its last block's end (end); published when it
+ *              ends, in the buffer of the hart that launched it: addr =
+ *              the kernel function, id = the launch's number (from 0)
+ *   GPU_BLOCK  a block ran on an SM from cycle to end (published when it
+ *              ends, in its launcher's buffer): src = the SM, dst = the
+ *              block's first warp slot, id = the block's index in the
+ *              grid, addr = the kernel
+ *   GPU_WARP   a warp's lanes part (what = 0: a branch diverged, at
+ *              addr = its pc) or meet again (what = 1: every running lane
+ *              at one pc, addr): src = the SM, dst = the warp slot, id =
+ *              the lanes the issue ran (diverge) or the running lanes
+ *              (reconverge), a bit each
  *
  * May depend on: the C library only.
  */
@@ -59,7 +72,8 @@
 typedef enum SimEvKind {
     SIM_EV_ACCESS, SIM_EV_MSG_SEND, SIM_EV_MSG_RECV, SIM_EV_LINK,
     SIM_EV_LOCK, SIM_EV_HART, SIM_EV_ROI, SIM_EV_SAMPLE, SIM_EV_MP_CALL,
-    SIM_EV_MP_SEND, SIM_EV_MP_RECV, SIM_EV_KIND_COUNT
+    SIM_EV_MP_SEND, SIM_EV_MP_RECV, SIM_EV_GPU_KERNEL, SIM_EV_GPU_BLOCK,
+    SIM_EV_GPU_WARP, SIM_EV_KIND_COUNT
 } SimEvKind;
 extern const char *const sim_ev_kind_names[SIM_EV_KIND_COUNT];
 

@@ -63,6 +63,7 @@ struct Warp {
 
 typedef struct Block {
     bool live;
+    uint64_t start;               /* cycle it was dispatched */
     uint32_t id, idx[3];
     uint32_t threads, warps, arrived, exited;
     uint32_t first_warp;          /* its warps are slots first_warp.. */
@@ -115,6 +116,7 @@ typedef struct Kernel {
     uint32_t nblocks, next_block, done_blocks;
     uint32_t threads_per_block, warps_per_block;
     uint32_t stats;               /* index into kstats */
+    uint32_t seq;                 /* launches before it */
 } Kernel;
 
 struct SimGpu {
@@ -132,6 +134,8 @@ struct SimGpu {
     uint32_t ndev;
     MemCtl copy;                  /* gpu_memcpy's link (or memory) */
     uint64_t copy_bytes, copy_cycles;
+    uint32_t launches;
+    SimEvBus *ev;
     uint32_t max_threads_per_block;
     uint32_t local_size;          /* bytes of an SM's stacks' window */
 };
@@ -189,6 +193,7 @@ bool sim_gpu_new(SimMachine *m, char *err, size_t errlen)
     g->cfg = *c;
     g->nsm = c->gpu.sms;
     g->ram = &m->mem;
+    g->ev = &m->ev;
     uint32_t ws = c->gpu.warp_size;
     uint32_t by_regs = c->gpu.registers / 64;
     uint32_t tpb = c->gpu.max_warps * ws;
@@ -442,6 +447,7 @@ static bool dispatch_block(SimGpu *g, Sm *s, Kernel *k)
     uint32_t id = k->next_block++;
     uint32_t gx = k->l.grid[0], gy = k->l.grid[1];
     bl->live = true;
+    bl->start = s->clock;
     bl->id = id;
     bl->idx[0] = id % gx;
     bl->idx[1] = id / gx % gy;
@@ -570,6 +576,10 @@ static void end_kernel(SimMachine *m, uint64_t end)
     SimGpu *g = m->gpu;
     Kernel *k = &g->queue[g->qhead];
     g->ks[k->stats].cycles += end - k->launched;
+    if (sim_ev_on(g->ev, SIM_EV_GPU_KERNEL))
+        sim_ev_push(g->ev, &(SimEvent){
+            .cycle = k->start, .end = end, .hart = k->hart,
+            .addr = k->l.kernel, .id = k->seq, .kind = SIM_EV_GPU_KERNEL});
     g->qhead = (g->qhead + 1) % MAX_QUEUE;
     g->qlen--;
     g->idle_since = end;
@@ -680,6 +690,11 @@ static void note_divergence(SimGpuKernelStats *k, uint32_t pc)
 
 static void block_done(SimGpu *g, Sm *s, Block *bl, Kernel *k)
 {
+    if (sim_ev_on(g->ev, SIM_EV_GPU_BLOCK))
+        sim_ev_push(g->ev, &(SimEvent){
+            .cycle = bl->start, .end = s->clock, .hart = k->hart,
+            .addr = k->l.kernel, .id = bl->id, .src = (uint16_t)s->id,
+            .dst = (uint16_t)bl->first_warp, .kind = SIM_EV_GPU_BLOCK});
     for (uint32_t wi = 0; wi < bl->warps; wi++) {
         s->warps[bl->first_warp + wi].live = false;
         s->live &= ~(1ull << (bl->first_warp + wi));
@@ -788,6 +803,18 @@ static uint32_t same_address(const Sm *s, uint32_t mask)
             most = n;
     }
     return most;
+}
+
+static void warp_event(SimGpu *g, const Sm *s, const Warp *w,
+                       const Kernel *k, uint8_t what, uint32_t pc,
+                       uint32_t lanes)
+{
+    if (sim_ev_on(g->ev, SIM_EV_GPU_WARP))
+        sim_ev_push(g->ev, &(SimEvent){
+            .cycle = s->clock, .end = s->clock, .hart = k->hart, .addr = pc,
+            .id = lanes, .src = (uint16_t)s->id,
+            .dst = (uint16_t)(w - s->warps), .kind = SIM_EV_GPU_WARP,
+            .what = what});
 }
 
 /* One issue of warp w at s->clock.  Returns -1 or an exit status. */
@@ -901,9 +928,13 @@ static int issue(SimMachine *m, Sm *s, Warp *w, Kernel *k)
                     split = true;
                 seen = true;
             }
-            if (split)
+            if (split) {
                 note_divergence(ks, pc);
+                warp_event(g, s, w, k, 0, pc, mask);
+            }
         }
+        if (!was_converged && w->active && one)
+            warp_event(g, s, w, k, 1, at, w->active);
         w->converged = w->active && one;
         w->conv_pc = at;
     }
@@ -1241,6 +1272,7 @@ static bool launch(SimMachine *m, SimHart *h, char *err, size_t errlen)
         return false;
     }
     k->stats = (uint32_t)(ks - g->ks);
+    k->seq = g->launches++;
     k->gp = h->isa.x[3];
     k->tp = h->isa.x[4];
     k->hart = h->isa.hartid;

@@ -84,6 +84,7 @@ struct SimSession {
     uint64_t step;            /* cycles still to step */
     int event_hart, event_lock;   /* -1: none pending */
     int64_t event_line;           /* -1: none pending */
+    bool event_gpu;               /* a GPU event pending */
     uint64_t speed;           /* cycles per second, 0 = full */
 
     /* Snapshots: built by the simulation thread into `work`, published by
@@ -752,6 +753,7 @@ typedef struct Watch {
     int64_t lock;             /* lock address, -1: none */
     int64_t line;             /* line address, -1: none */
     uint32_t line_mask;
+    bool gpu;                 /* a GPU warp, block or kernel event */
     bool seen;
 } Watch;
 
@@ -769,6 +771,10 @@ static void watch_events(void *ctx, const SimEvent *ev, size_t n)
         if (w->lock >= 0 && e->kind == SIM_EV_LOCK &&
             e->addr == (uint32_t)w->lock && e->what != PARSIM_LOCK_TRY)
             w->seen = true;
+        if (w->gpu && (e->kind == SIM_EV_GPU_WARP ||
+                       e->kind == SIM_EV_GPU_BLOCK ||
+                       e->kind == SIM_EV_GPU_KERNEL))
+            w->seen = true;
         if (w->line >= 0 && (e->addr & ~w->line_mask) == (uint32_t)w->line)
             w->seen = (e->kind == SIM_EV_ACCESS && e->result != SIM_EV_HIT) ||
                       e->kind == SIM_EV_MSG_SEND;
@@ -779,17 +785,18 @@ static void watch_events(void *ctx, const SimEvent *ev, size_t n)
 
 /* Step cycle by cycle until the watched hart, lock (index) or line has an
  * event; returns whether one came (false: the run ended or the limit). */
-static bool step_to_event(SimSession *s, int hart, int lock, int64_t line)
+static bool step_to_event(SimSession *s, int hart, int lock, int64_t line,
+                          bool gpu)
 {
     Watch w = {.hart = hart, .lock = -1, .line = -1,
-               .line_mask = s->m->cfg.l1d.line - 1};
+               .line_mask = s->m->cfg.l1d.line - 1, .gpu = gpu && s->m->gpu};
     if (w.hart >= (int)s->m->nharts)
         w.hart = -1;
     if (lock >= 0 && (size_t)lock < s->m->nlocks)
         w.lock = s->m->locks[lock].addr;
     if (line >= 0)
         w.line = line & ~(int64_t)w.line_mask;
-    if (w.hart < 0 && w.lock < 0 && w.line < 0)
+    if (w.hart < 0 && w.lock < 0 && w.line < 0 && !w.gpu)
         return false;
     SimEvBus *bus = sim_machine_events(s->m);
     if (!sim_ev_listen(bus, SIM_EV_ALL, watch_events, &w))
@@ -805,11 +812,13 @@ bool sim_session_step_event(SimSession *s, SimCommand cmd, uint64_t arg)
 {
     bool seen = false;
     if (cmd == SIM_CMD_STEP_HART_EVENT && arg < s->m->nharts)
-        seen = step_to_event(s, (int)arg, -1, -1);
+        seen = step_to_event(s, (int)arg, -1, -1, false);
     else if (cmd == SIM_CMD_STEP_LOCK_EVENT)
-        seen = step_to_event(s, -1, (int)arg, -1);
+        seen = step_to_event(s, -1, (int)arg, -1, false);
     else if (cmd == SIM_CMD_STEP_LINE_EVENT)
-        seen = step_to_event(s, -1, -1, (int64_t)(uint32_t)arg);
+        seen = step_to_event(s, -1, -1, (int64_t)(uint32_t)arg, false);
+    else if (cmd == SIM_CMD_STEP_GPU_EVENT)
+        seen = step_to_event(s, -1, -1, -1, true);
     publish(s);
     return seen;
 }
@@ -821,17 +830,20 @@ static void *thread_main(void *arg)
     for (;;) {
         pthread_mutex_lock(&s->mu);
         while (!s->quit && !s->restart && s->paused && !s->step &&
-               s->event_hart < 0 && s->event_lock < 0 && s->event_line < 0)
+               s->event_hart < 0 && s->event_lock < 0 && s->event_line < 0 &&
+               !s->event_gpu)
             pthread_cond_wait(&s->cv, &s->mu);
         bool quit = s->quit, restart = s->restart;
         uint64_t step = s->step, speed = s->speed;
         int ev_hart = s->event_hart, ev_lock = s->event_lock;
         int64_t ev_line = s->event_line;
+        bool ev_gpu = s->event_gpu;
         bool paused = s->paused;
         s->step = 0;
         s->restart = false;
         s->event_hart = s->event_lock = -1;
         s->event_line = -1;
+        s->event_gpu = false;
         pthread_mutex_unlock(&s->mu);
         if (quit)
             break;
@@ -850,8 +862,8 @@ static void *thread_main(void *arg)
             publish(s);
             continue;
         }
-        if (ev_hart >= 0 || ev_lock >= 0 || ev_line >= 0) {
-            step_to_event(s, ev_hart, ev_lock, ev_line);
+        if (ev_hart >= 0 || ev_lock >= 0 || ev_line >= 0 || ev_gpu) {
+            step_to_event(s, ev_hart, ev_lock, ev_line, ev_gpu);
             publish(s);
             continue;
         }
@@ -910,6 +922,10 @@ void sim_session_command(SimSession *s, SimCommand cmd, uint64_t arg)
     case SIM_CMD_STEP_LINE_EVENT:
         s->paused = true;
         s->event_line = (int64_t)(uint32_t)arg;
+        break;
+    case SIM_CMD_STEP_GPU_EVENT:
+        s->paused = true;
+        s->event_gpu = true;
         break;
     case SIM_CMD_SPEED: s->speed = arg; break;
     case SIM_CMD_RESTART: s->paused = true; s->restart = true; break;

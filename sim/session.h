@@ -289,6 +289,8 @@ typedef enum SimCommand {
                                  acquired or released */
     SIM_CMD_STEP_LINE_EVENT,  /* pause, run until the line holding address
                                  arg misses somewhere or sends a message */
+    SIM_CMD_STEP_GPU_EVENT,   /* pause, run until a GPU warp diverges or
+                                 reconverges, or a block or kernel ends */
     SIM_CMD_SPEED,            /* arg cycles per second (0: full speed) */
     SIM_CMD_RESTART,          /* the same program from the start, paused */
     SIM_CMD_QUIT

@@ -441,6 +441,41 @@ START_TEST(test_ranks_next_event)
 }
 END_TEST
 
+/* The GPU array in the window's terms: "next GPU event" stops where a
+ * divergent kernel's warps split, and the snapshot then shows it: a warp
+ * whose last issue ran only some of its running lanes. */
+START_TEST(test_gpu_divergence_step)
+{
+    SimConfig c;
+    sim_config_defaults(&c);
+    char err[256];
+    const char *path = tu_build_file("programs/gpu/divergence.elf");
+    static char *argv[1];
+    argv[0] = (char *)path;
+    SimSession *s = sim_session_new(&c, path, 1, argv, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    bool split = false;
+    for (int i = 0; i < 50 && !split; i++) {
+        ck_assert(sim_session_step_event(s, SIM_CMD_STEP_GPU_EVENT, 0));
+        ck_assert(sim_session_snapshot(s, &snap) || i > 0);
+        ck_assert_uint_eq(snap.nsms, 2);
+        ck_assert_uint_eq(snap.warp_size, 32);
+        for (uint32_t m = 0; m < snap.nsms; m++)
+            for (uint32_t w = 0; w < snap.max_warps; w++) {
+                const SnapWarp *x = &snap.sms[m].warps[w];
+                if (x->live && x->mask && (x->mask & x->active) != x->active)
+                    split = true;
+            }
+    }
+    ck_assert_msg(split, "no divergent warp seen in 50 GPU events");
+    ck_assert_str_eq(snap.kernel, "by_lane");
+    sim_snapshot_free(&snap);
+    sim_session_free(s);
+}
+END_TEST
+
 Suite *session_suite(void)
 {
     Suite *s = suite_create("session");
@@ -452,6 +487,7 @@ Suite *session_suite(void)
     tcase_add_test(tc, test_next_event_own_hart);
     tcase_add_test(tc, test_ranks_snapshot);
     tcase_add_test(tc, test_ranks_next_event);
+    tcase_add_test(tc, test_gpu_divergence_step);
     suite_add_tcase(s, tc);
     return s;
 }

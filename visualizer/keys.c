@@ -109,6 +109,15 @@ static VisKeyResult cmd_line_event(Vis *v)
     return VIS_KEY_SENT;
 }
 
+static VisKeyResult cmd_gpu_event(Vis *v)
+{
+    const SimSnapshot *s = v->snap;
+    if (!s || !s->nsms)
+        return VIS_KEY_VIEW;          /* no GPU array */
+    sim_session_command(v->session, SIM_CMD_STEP_GPU_EVENT, 0);
+    return VIS_KEY_SENT;
+}
+
 static VisKeyResult cmd_faster(Vis *v)
 {
     vis_set_speed(v, v->speed_idx + 1);
