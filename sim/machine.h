@@ -8,6 +8,7 @@
  *   sched.c     the two schedulers: deterministic and parallel
  *   report.c    the messages that end a run (faults, deadlock, limit)
  *   services.c  the simulator services a program reaches by ecall
+ *   mp.c, gpu.c message passing; the SIMT GPU array
  *   stats.c     the statistics registry and its text, JSON and CSV writers
  *   session.c   the machine on its own thread, for the window
  *
