@@ -72,6 +72,8 @@ static void usage(FILE *f)
         "                     demos and tests: \"sssss\" steps five cycles)\n"
         "  --gui-screenshot FILE.png  with --gui: after the keys, save the\n"
         "                     window to FILE.png and close it\n"
+        "  --gui-exit         with --gui: close the window when the run\n"
+        "                     ends (unattended demos)\n"
         "  --snapshot CYCLE:FILE.png  render the window's view at CYCLE to\n"
         "                     a PNG, without a display (repeatable)\n"
         "  --max-cycles N     stop with an error after N simulated cycles\n"
@@ -262,7 +264,7 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
 enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
        O_NO_PROGRESS, O_HOST_FS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
        O_QUANTUM, O_RANKS, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
-       O_GUI_KEYS, O_GUI_SHOT, O_STATS_CSV, O_TRACE, O_TRACE_FROM,
+       O_GUI_KEYS, O_GUI_SHOT, O_GUI_EXIT, O_STATS_CSV, O_TRACE, O_TRACE_FROM,
        O_TRACE_TO, O_TRACE_MAX, O_TRACE_PNG };
 
 /* Options that are shorthands for one configuration key. */
@@ -304,6 +306,7 @@ static const struct option opts[] = {
     {"gui-size", required_argument, 0, O_GUI_SIZE},
     {"gui-keys", required_argument, 0, O_GUI_KEYS},
     {"gui-screenshot", required_argument, 0, O_GUI_SHOT},
+    {"gui-exit", no_argument, 0, O_GUI_EXIT},
     {"trace", required_argument, 0, O_TRACE},
     {"trace-from", required_argument, 0, O_TRACE_FROM},
     {"trace-to", required_argument, 0, O_TRACE_TO},
@@ -452,6 +455,9 @@ static int cmd_run(int argc, char **argv)
         case O_GUI_SHOT:
             vo.screenshot = optarg;
             vo.exit_after_keys = true;
+            break;
+        case O_GUI_EXIT:
+            vo.exit_at_end = true;
             break;
         case O_KEYS:
             printf("parsim machine parameters (--set KEY=VALUE):\n");

@@ -239,6 +239,8 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
         }
         if (sim_session_interrupted())    /* Ctrl-C in the terminal */
             run = false;
+        if (o->exit_at_end && script_done && v->snap && v->snap->finished)
+            run = false;
         SDL_Event e;
         while (SDL_PollEvent(&e)) {
             if (e.type == SDL_QUIT)

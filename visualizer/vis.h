@@ -44,6 +44,8 @@ typedef struct VisOptions {
     const char *keys;
     const char *screenshot;
     bool exit_after_keys;
+    bool exit_at_end;         /* close when the run has ended (demos, the
+                                 bench's "window open" figure) */
 } VisOptions;
 
 void vis_options_default(VisOptions *o);
