@@ -924,7 +924,13 @@ uint64_t memsys_device_access(MemSys *m, uint32_t addr, uint64_t t,
                               uint32_t bytes)
 {
     int home = memsys_home(m, addr);
-    return memctl_access(&m->node[home < 0 ? 0 : home].mem, t, bytes);
+    uint32_t node = home < 0 ? 0 : (uint32_t)home;
+    uint32_t dev = m->cfg.core_router[0], to = m->cfg.node_router[node];
+    /* The request crosses the interconnect to the home's controller,
+     * the data comes back, both in the links' calendars. */
+    uint64_t at = noc_send(m->noc, dev, to, m->cfg.ctrl_bytes, t);
+    uint64_t ready = memctl_access(&m->node[node].mem, at, bytes);
+    return noc_send(m->noc, to, dev, bytes + m->cfg.ctrl_bytes, ready);
 }
 
 const MemCtl *memsys_memctl(const MemSys *m, uint32_t node)

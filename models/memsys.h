@@ -132,9 +132,10 @@ void memsys_l2_stats(const MemSys *m, uint32_t core, CacheStats *out);
 void memsys_llc_stats(const MemSys *m, uint32_t node, CacheStats *out);
 uint64_t memsys_msg_count(const MemSys *m, CohMsg t);
 const MemCtl *memsys_memctl(const MemSys *m, uint32_t node);
-/* A device that is not a coherent cache (the GPU's L2) reads or writes
- * `bytes` at addr at cycle t: it queues at the home node's memory
- * controller with the cores' misses.  Returns when the data is ready. */
+/* A device that is not a coherent cache (the GPU's L2, at core 0's
+ * router) reads or writes `bytes` at addr at cycle t: a request over the
+ * interconnect to the home node, the home's memory controller (queued
+ * with the cores' misses), the data back.  Returns when it has arrived. */
 uint64_t memsys_device_access(MemSys *m, uint32_t addr, uint64_t t,
                               uint32_t bytes);
 const Noc *memsys_noc(const MemSys *m);
