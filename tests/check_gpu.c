@@ -263,6 +263,23 @@ START_TEST(test_atomics_and_spinlock)
 }
 END_TEST
 
+/* The GPU's misses and the cores' queue at one memory: a core's walk
+ * through a cold array is slower while a memory-bound kernel runs. */
+START_TEST(test_shared_memory_contention)
+{
+    TuResult r;
+    double alone, busy;
+    run(&r, 0, NULL, NULL, "tests/programs/gpu_contend.elf", "alone");
+    ck_assert_int_eq(numbers_after(r.out, "walk ", &alone, 1), 1);
+    tu_free(&r);
+    run(&r, 0, NULL, NULL, "tests/programs/gpu_contend.elf", "busy");
+    ck_assert_int_eq(numbers_after(r.out, "walk ", &busy, 1), 1);
+    tu_free(&r);
+    ck_assert_msg(busy > 1.2 * alone, "walk alone %.0f, with the kernel %.0f",
+                  alone, busy);
+}
+END_TEST
+
 /* ---- determinism, the parallel scheduler ---------------------------------------------- */
 
 static char *gpu_json(const char *path)
@@ -377,6 +394,7 @@ Suite *gpu_suite(void)
     tcase_add_test(t, test_histogram_shared_faster);
     tcase_add_test(t, test_copy_costs_more);
     tcase_add_test(t, test_atomics_and_spinlock);
+    tcase_add_test(t, test_shared_memory_contention);
     tcase_add_test(t, test_deterministic);
     tcase_add_test(t, test_parallel_mode);
     suite_add_tcase(s, t);
