@@ -166,7 +166,8 @@ static void fill_harts(SimSession *s, SimSnapshot *sn)
         if (s->ended || h->state == SIM_HART_PARKED ||
             h->state == SIM_HART_EXITED)
             o->state = SNAP_HALTED;
-        else if (h->state == SIM_HART_WAITING || h->state == SIM_HART_MPWAIT)
+        else if (h->state == SIM_HART_WAITING || h->state == SIM_HART_MPWAIT ||
+                 h->state == SIM_HART_GPUWAIT)
             o->state = SNAP_BLOCKED;
         else if (m->nranks && h->isa.cycle > s->time + ahead)
             /* A rank's hart whose clock jumped past the machine's time

@@ -7,8 +7,10 @@
  * key in the real window loop, lit where a step moved it), exact
  * stepping through the session's commands and through the window's
  * keys, the ranks' space-time diagram (a strip per rank in its state's
- * colour, arrows, its rows for 1 to 64 ranks), and the key table against
- * docs/keys.md.
+ * colour, arrows, its rows for 1 to 64 ranks), the GPU panel (no room
+ * until a kernel, then room from the machine only; a real divergent
+ * kernel drawn in the left column and nowhere else), and the key table
+ * against docs/keys.md.
  */
 #include <check.h>
 #include <stdio.h>
@@ -954,6 +956,193 @@ START_TEST(test_ranks_snapshot_cli)
 }
 END_TEST
 
+/* ---- The GPU panel ------------------------------------------------------ */
+
+/* The parts of the other panels that the GPU panel could take room from
+ * or draw over: each core's box and L1 grid, hart 0, the first lock's
+ * row (the right column). */
+typedef struct GpuParts {
+    VisRect core[4], l1[4], hart, lock;
+} GpuParts;
+
+static GpuParts gpu_parts(const SimSnapshot *s, int w, int h)
+{
+    GpuParts g;
+    for (uint32_t c = 0; c < 4; c++) {
+        ck_assert(vis_layout_rect(s, w, h, VIS_PART_CORE, c, &g.core[c]));
+        ck_assert(vis_layout_rect(s, w, h, VIS_PART_L1, c, &g.l1[c]));
+    }
+    ck_assert(vis_layout_rect(s, w, h, VIS_PART_HART, 0, &g.hart));
+    ck_assert(vis_layout_rect(s, w, h, VIS_PART_LOCK, 0, &g.lock));
+    return g;
+}
+
+static bool same_rect(VisRect a, VisRect b)
+{
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
+static const struct {
+    uint32_t sms, warps, lanes;
+    int w, h;
+} gpu_shapes[] = {
+    {2, 32, 32, 1280, 720}, {2, 32, 32, 1920, 1080}, {1, 4, 32, 1280, 720},
+    {8, 48, 32, 1280, 720}, {8, 64, 32, 1920, 1080}, {4, 16, 16, 800, 600},
+    {1, 64, 8, 640, 360},
+};
+
+/* No room without a GPU, nor with one that has not been given a kernel
+ * (every machine has one by default): every part where it was.  With a
+ * kernel queued or run, the panel's room comes out of the left column:
+ * the machine's parts stay in it, no lower than they were, none
+ * overlapping, and the right column's are where they were. */
+START_TEST(test_gpu_layout)
+{
+    SimSnapshot *s = snap_new();
+    s->cores = s->nharts = 4;
+    s->threads_per_core = s->nodes = 1;
+    s->hierarchy = true;
+    s->l1_sets = 64;
+    s->l1_ways = 8;
+    s->line_size = 64;
+    s->routers = 5;
+    s->topology = 0; /* bus */
+    s->nlocks = 1;
+    int w = gpu_shapes[_i].w, h = gpu_shapes[_i].h;
+    GpuParts none = gpu_parts(s, w, h);
+    s->nsms = gpu_shapes[_i].sms;
+    s->max_warps = gpu_shapes[_i].warps;
+    s->warp_size = gpu_shapes[_i].lanes;
+    s->smem_banks = 32;
+    GpuParts idle = gpu_parts(s, w, h);
+    for (uint32_t c = 0; c < 4; c++)
+        ck_assert_msg(same_rect(idle.core[c], none.core[c]),
+                      "core %u moved for a GPU that has had no kernel", c);
+    ck_assert(same_rect(idle.hart, none.hart));
+    ck_assert(same_rect(idle.lock, none.lock));
+    /* A kernel queued (the SMs' clocks still 0), then one that has run. */
+    for (int run = 0; run < 2; run++) {
+        snprintf(s->kernel, sizeof s->kernel, "%s", run ? "" : "k");
+        s->sms[0].clock = run ? 12345 : 0;
+        GpuParts g = gpu_parts(s, w, h);
+        for (uint32_t c = 0; c < 4; c++) {
+            VisRect r = g.core[c];
+            ck_assert_int_gt(r.w, 0);
+            ck_assert_int_gt(r.h, 0);
+            ck_assert(r.x >= 0 && r.x + r.w <= w * 58 / 100);
+            ck_assert(r.y > 0);
+            ck_assert_int_le(r.y + r.h, none.core[c].y + none.core[c].h);
+            ck_assert(g.l1[c].y >= r.y &&
+                      g.l1[c].y + g.l1[c].h <= r.y + r.h);
+            for (uint32_t d = 0; d < c; d++)
+                ck_assert(!overlap(r, g.core[d]));
+        }
+        ck_assert_msg(g.core[0].y + g.core[0].h <
+                          none.core[0].y + none.core[0].h,
+                      "%u SMs at %dx%d: the machine did not make room",
+                      s->nsms, w, h);
+        ck_assert(same_rect(g.lock, none.lock));
+    }
+    snap_del(s);
+}
+END_TEST
+
+/* A smaller GPU takes less of the column: one SM of 4 warps leaves the
+ * machine more room than two of 32. */
+START_TEST(test_gpu_height)
+{
+    SimSnapshot *s = snap_new();
+    s->cores = s->nharts = 1;
+    s->threads_per_core = s->nodes = 1;
+    s->routers = 2;
+    s->nsms = 1;
+    s->max_warps = 4;
+    s->warp_size = 32;
+    s->smem_banks = 32;
+    snprintf(s->kernel, sizeof s->kernel, "k");
+    VisRect small, big;
+    ck_assert(vis_layout_rect(s, W, H, VIS_PART_CORE, 0, &small));
+    s->nsms = 2;
+    s->max_warps = 32;
+    ck_assert(vis_layout_rect(s, W, H, VIS_PART_CORE, 0, &big));
+    ck_assert_int_gt(small.h, big.h);
+    snap_del(s);
+}
+END_TEST
+
+/* The branch split by lane (divergence.elf) in the middle of its kernel,
+ * some warp's lanes split: at both lecture sizes the panel draws in the
+ * left column and nowhere else (the right column and the bars are as
+ * they are without a GPU). */
+START_TEST(test_gpu_panel)
+{
+    SimConfig c;
+    char err[512];
+    sim_config_defaults(&c);
+    c.quiet = true;
+    static char *argv[2];
+    argv[0] = (char *)tu_built("programs/gpu/divergence.elf");
+    argv[1] = NULL;
+    SimSession *s = sim_session_new(&c, argv[0], 1, argv, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    SimSnapshot *snap = snap_new();
+    bool split = false;
+    for (uint64_t t = 100000; !split && t < 50000000; t += 5000) {
+        ck_assert_msg(sim_session_run_to(s, t),
+                      "the run ended before a warp split");
+        sim_session_snapshot(s, snap);
+        if (strcmp(snap->kernel, "by_lane") != 0)
+            continue;
+        for (uint32_t k = 0; k < SNAP_MAX_WARPS && !split; k++) {
+            const SnapWarp *wp = &snap->sms[0].warps[k];
+            split = wp->live && wp->mask && wp->mask != wp->active;
+        }
+    }
+    ck_assert_uint_gt(snap->nsms, 0);
+    SimSnapshot *flat = snap_new();
+    memcpy(flat, snap, sizeof *flat);
+    flat->nsms = 0;                /* shares snap's L1 arrays: not freed */
+    static const int sizes[][2] = {{1280, 720}, {1920, 1080}};
+    for (int z = 0; z < 2; z++) {
+        int w = sizes[z][0], h = sizes[z][1];
+        char path[2][400];
+        Png p[2];
+        for (int k = 0; k < 2; k++) {
+            snprintf(path[k], sizeof path[k], "%s/gpu-%d-%d.png", tmpdir, w,
+                     k);
+            ck_assert_msg(vis_render_png(k ? flat : snap, s, w, h, path[k],
+                                         err, sizeof err),
+                          "%s", err);
+            p[k].px = vis_png_read(path[k], &p[k].w, &p[k].h, err,
+                                   sizeof err);
+            ck_assert_msg(p[k].px != NULL, "%s", err);
+        }
+        if (getenv("PARSIM_VIS_KEEP"))
+            system_copy(path[0], getenv("PARSIM_VIS_KEEP"));
+        long left = 0, elsewhere = 0;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                bool diff = !same(pixel(&p[0], x, y), pixel(&p[1], x, y));
+                if (x < w * 58 / 100 && y >= h / 20 && y < h - h / 8)
+                    left += diff;
+                else
+                    elsewhere += diff;
+            }
+        ck_assert_msg(left > (long)w * h / 20,
+                      "%dx%d: the GPU panel changed only %ld pixels", w, h,
+                      left);
+        ck_assert_msg(elsewhere == 0,
+                      "%dx%d: %ld pixels outside the left column changed",
+                      w, h, elsewhere);
+        free(p[0].px);
+        free(p[1].px);
+    }
+    free(flat);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
 /* ---- The key table ------------------------------------------------------ */
 
 #define KEYS_BEGIN                                                            \
@@ -1143,12 +1332,16 @@ Suite *vis_suite(void)
     tcase_add_loop_test(tc, test_stats_table, 0,
                         (int)(sizeof stat_shapes / sizeof stat_shapes[0]));
     tcase_add_test(tc, test_ranks_panel);
+    tcase_add_test(tc, test_gpu_panel);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("layout");
     tcase_add_loop_test(tc, test_layout_shapes, 0,
                         (int)(sizeof shapes / sizeof shapes[0]));
     tcase_add_test(tc, test_ranks_layout);
+    tcase_add_loop_test(tc, test_gpu_layout, 0,
+                        (int)(sizeof gpu_shapes / sizeof gpu_shapes[0]));
+    tcase_add_test(tc, test_gpu_height);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("step");

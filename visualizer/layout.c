@@ -26,6 +26,11 @@
  *   | interconnect                        | inspector              |
  *   +-------------------------------------+------------------------+
  *
+ * With a GPU that has been given a kernel, its panel (a box per SM, a
+ * row per warp) goes at the bottom of the left column, under the
+ * interconnect; the machine above it makes room (the GPU panel takes no
+ * room without a GPU or before the first launch).
+ *
  * A panel placed over the columns (the statistics table) takes both
  * columns' room, and is drawn only while the view asks for it.  A panel
  * that takes no room now (height 0) has no gap above it either.
@@ -33,9 +38,6 @@
 #include <string.h>
 
 #include "visualizer/vis_priv.h"
-
-/* The left column's share of the width, in percent. */
-#define LEFT_PERCENT 58
 
 static int panel_height(const VisLayout *L, const SimSnapshot *snap,
                         const VisPanel *p)
@@ -112,7 +114,7 @@ void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h)
     L->body = vis_rect(0, y0, w, y1 - y0);
 
     /* The columns, between the bars, a pad in from the sides. */
-    int lw = w * LEFT_PERCENT / 100, bottom = y1 - L->pad / 2;
+    int lw = w * VIS_LEFT_PERCENT / 100, bottom = y1 - L->pad / 2;
     stack_column(L, snap, VIS_PLACE_LEFT, L->pad, lw - 2 * L->pad, y0,
                  bottom);
     stack_column(L, snap, VIS_PLACE_RIGHT, lw, w - lw - L->pad, y0, bottom);

@@ -37,8 +37,10 @@ typedef enum VisPanelId {
 } VisPanelId;
 
 /* Where a panel goes.  Bars span the window; the columns share what the
- * bars leave (the left one 58% of the width).  Panels of one place stack
- * in the order of panels.def. */
+ * bars leave (the left one VIS_LEFT_PERCENT of the width).  Panels of one
+ * place stack in the order of panels.def. */
+#define VIS_LEFT_PERCENT 58      /* the left column's share of the width */
+
 typedef enum VisPlace {
     VIS_PLACE_TOP,            /* a bar, stacked from the top down */
     VIS_PLACE_BOTTOM,         /* a bar, stacked so the last is at the bottom */
@@ -151,6 +153,28 @@ typedef struct VisStatsLayout {
     uint32_t shown;               /* figures with a row */
 } VisStatsLayout;
 
+/* The GPU panel's boxes (panel_gpu.c): a box per SM in a grid of
+ * `cols` columns, each with room for `rows` warp rows (live warps, the
+ * ones still running first; when that is fewer than max_warps, a line
+ * under them says how many more), `pitch` apart.  A row with text is its label, the lanes
+ * (cells lane_pitch apart), its state (a word, or a chip in its colour)
+ * and its pc, at text size px; a dense row (many SMs or warps) is a chip
+ * and the lanes. */
+typedef struct VisGpuLayout {
+    VisRect head;                 /* the title line */
+    VisRect sm[SNAP_MAX_SMS];     /* each SM's box */
+    VisRect legend;               /* under the boxes */
+    uint32_t nsms;                /* boxes laid out (0: not shown) */
+    int cols;
+    bool text;                    /* rows with text (else dense) */
+    int px, pitch, rows;
+    bool more;                    /* the "+k more" line */
+    int line;                     /* a line of the box's small text */
+    int ipad;                     /* inside a box, around its contents */
+    int label_w, lane_pitch, state_w, pc_w, col_gap;
+    bool state_words;             /* the state as a word (else a chip) */
+} VisGpuLayout;
+
 struct VisLayout {
     int w, h;
     int font, small, big, pad;    /* text sizes and the margin, in pixels */
@@ -161,6 +185,7 @@ struct VisLayout {
     VisLocksLayout locks;
     VisRanksLayout ranks;
     VisStatsLayout stats;
+    VisGpuLayout gpu;
 };
 
 void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h);
