@@ -928,10 +928,15 @@ uint64_t memsys_device_access(MemSys *m, uint32_t addr, uint64_t t,
     uint32_t dev = m->cfg.core_router[0], to = m->cfg.node_router[node];
     /* The request crosses the interconnect to the home's controller,
      * the data comes back, both in the links' calendars. */
-    uint64_t at = noc_send(m->noc, dev, to, m->cfg.ctrl_bytes, t);
+    uint64_t at = noc_send_tagged(m->noc, dev, to, m->cfg.ctrl_bytes, t,
+                                  MEMSYS_DEV_REQ);
     uint64_t ready = memctl_access(&m->node[node].mem, at, bytes);
-    return noc_send(m->noc, to, dev, bytes + m->cfg.ctrl_bytes, ready);
+    return noc_send_tagged(m->noc, to, dev, bytes + m->cfg.ctrl_bytes, ready,
+                           MEMSYS_DEV_DATA);
 }
+
+const char *const memsys_device_msg_names[MEMSYS_DEV_END - MEMSYS_DEV_REQ] = {
+    "GPU_REQ", "GPU_DATA"};
 
 const MemCtl *memsys_memctl(const MemSys *m, uint32_t node)
 {

@@ -138,6 +138,12 @@ const MemCtl *memsys_memctl(const MemSys *m, uint32_t node);
  * with the cores' misses), the data back.  Returns when it has arrived. */
 uint64_t memsys_device_access(MemSys *m, uint32_t addr, uint64_t t,
                               uint32_t bytes);
+/* The packets' tags on the interconnect (above the coherence messages'
+ * and the network interfaces', models/nic.h).  ORDER MEMSYS_DEV:
+ * memsys_device_msg_names. */
+enum { MEMSYS_DEV_REQ = 40, MEMSYS_DEV_DATA, MEMSYS_DEV_END };
+extern const char *const memsys_device_msg_names[MEMSYS_DEV_END -
+                                                 MEMSYS_DEV_REQ];
 const Noc *memsys_noc(const MemSys *m);
 /* The interconnect, for other traffic on it (message passing), and the
  * lock that serialises its users when several host threads share the

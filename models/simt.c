@@ -86,7 +86,7 @@ struct SimtMem {
     SimtMemConfig cfg;
     Cache **l1;
     Cache *l2;
-    Slots l2_slots;               /* the L2's transfer cycles */
+    uint64_t l2_free;             /* the L2's next free transfer cycle */
     MemCtl own;                   /* device memory without `memory` */
     SimtMemFn memory;
     void *ctx;
@@ -187,13 +187,16 @@ uint64_t simt_mem_access(SimtMem *m, uint32_t sm, uint32_t line,
         if (!missing)
             return t + m->cfg.l1_latency;
     }
-    /* The L2: each sector is SIMT_SECTOR bytes of its bandwidth. */
+    /* The L2 moves the request's sectors at l2_bytes_per_cycle, in the
+     * order requests come (the SMs are stepped lowest clock first, so
+     * they come in time order): a queue, however long it grows. */
     uint32_t nmiss = (uint32_t)__builtin_popcount(missing);
-    uint32_t per = (SIMT_SECTOR + m->cfg.l2_bytes_per_cycle - 1) /
-                   m->cfg.l2_bytes_per_cycle;
+    uint32_t bw = m->cfg.l2_bytes_per_cycle;
+    uint32_t busy = (nmiss * SIMT_SECTOR + bw - 1) / bw;
     uint64_t at = t + m->cfg.l1_latency;
-    uint64_t start = slots_reserve(&m->l2_slots, at, per * nmiss);
-    uint64_t done = start + per * nmiss + m->cfg.l2_latency;
+    uint64_t start = at > m->l2_free ? at : m->l2_free;
+    m->l2_free = start + busy;
+    uint64_t done = start + busy + m->cfg.l2_latency;
     *level = SIMT_L2;
     CacheLine *y = cache_lookup(m->l2, line, true);
     uint8_t absent = y ? missing & (uint8_t)~y->dirty : missing;

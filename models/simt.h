@@ -2,11 +2,12 @@
  * the coalescer (one warp instruction's lane addresses become 32-byte
  * sector transactions on 128-byte lines), shared-memory banks (the
  * conflict degree of one warp access) and the GPU's memory path (an L1
- * per streaming multiprocessor, one L2, device memory), each with its
- * calendar, so that transactions queue for bandwidth.  docs/gpu.md gives
+ * per streaming multiprocessor, one L2, device memory), so that
+ * transactions queue for bandwidth: the L2 as one queue in arrival order,
+ * device memory as a memory controller (models/memctl.h).  docs/gpu.md gives
  * the rules and the formulas.
  *
- * May depend on: models/cache.h, models/slots.h, models/memctl.h.
+ * May depend on: models/cache.h, models/memctl.h.
  * Timing only: data lives in the functional memory.
  */
 #ifndef PARSIM_MODELS_SIMT_H
@@ -18,7 +19,6 @@
 
 #include "models/cache.h"
 #include "models/memctl.h"
-#include "models/slots.h"
 
 #define SIMT_MAX_LANES 32
 #define SIMT_SECTOR 32u           /* bytes per transaction */

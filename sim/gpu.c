@@ -54,6 +54,8 @@ struct Warp {
     uint8_t wait;                 /* 0 none, 1 memory, 2 ALU */
     uint32_t active;              /* lanes in LANE_ACTIVE, a bit each */
     bool converged;               /* every active lane is at conv_pc */
+    bool split;                   /* a branch parted its lanes since they
+                                     last all met */
     uint32_t conv_pc;
     uint64_t conv_issue;          /* the last issue while converged */
     IsaHart *hp[SIMT_MAX_LANES];  /* &lane[i].isa */
@@ -170,6 +172,12 @@ bool sim_gpu_config_check(const SimConfig *c, char *err, size_t errlen)
     CacheGeom g[2] = {
         {c->gpu.l1_size, c->gpu.l1_assoc, SIMT_LINE, CACHE_REPL_LRU, 0},
         {c->gpu.l2_size, c->gpu.l2_assoc, SIMT_LINE, CACHE_REPL_LRU, 0}};
+    if (c->gpu.registers < 64 * c->gpu.warp_size) {
+        snprintf(err, errlen, "gpu.registers_per_sm = %u: an SM must hold at "
+                 "least one warp's registers (64 x gpu.warp_size = %u)",
+                 c->gpu.registers, 64 * c->gpu.warp_size);
+        return false;
+    }
     char why[160];
     for (int i = 0; i < 2; i++)
         if (!cache_geom_check(&g[i], why, sizeof why)) {
@@ -195,7 +203,8 @@ bool sim_gpu_new(SimMachine *m, char *err, size_t errlen)
     g->ram = &m->mem;
     g->ev = &m->ev;
     uint32_t ws = c->gpu.warp_size;
-    uint32_t by_regs = c->gpu.registers / 64;
+    /* Registers go to whole warps: 64 a lane. */
+    uint32_t by_regs = c->gpu.registers / (64 * ws) * ws;
     uint32_t tpb = c->gpu.max_warps * ws;
     if (tpb > by_regs)
         tpb = by_regs;
@@ -931,10 +940,13 @@ static int issue(SimMachine *m, Sm *s, Warp *w, Kernel *k)
             if (split) {
                 note_divergence(ks, pc);
                 warp_event(g, s, w, k, 0, pc, mask);
+                w->split = true;
             }
         }
-        if (!was_converged && w->active && one)
+        if (w->split && w->active && one) {
             warp_event(g, s, w, k, 1, at, w->active);
+            w->split = false;
+        }
         w->converged = w->active && one;
         w->conv_pc = at;
     }
@@ -1124,6 +1136,15 @@ int sim_gpu_advance(SimMachine *m, uint64_t until)
         for (uint32_t i = 0; i < g->nsm; i++)
             if (g->sm[i].nwarps && (!s || g->sm[i].clock < s->clock))
                 s = &g->sm[i];
+        if (!s && k->next_block < k->nblocks) {
+            /* No SM could take a block: only when the host has no memory
+             * for its shared memory or stacks. */
+            sim_report_begin(m);
+            fprintf(stderr, "parsim: GPU: kernel %s: out of host memory for "
+                    "a block's shared memory and stacks\n",
+                    g->ks[k->stats].name);
+            return SIM_EXIT_USAGE;
+        }
         if (!s) {
             /* Every block has finished: the kernel ends with the last SM. */
             uint64_t end = 0;

@@ -286,7 +286,8 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
             span_p ? (float)(s->time - pk[i].depart) / (float)span_p : 0.0f,
             pk[i].tag,
             pk[i].tag == MSG_DATA || pk[i].tag == MSG_PUTX ||
-                pk[i].tag == MSG_WB || pk[i].tag == NIC_PKT_DATA};
+                pk[i].tag == MSG_WB || pk[i].tag == NIC_PKT_DATA ||
+                pk[i].tag == MEMSYS_DEV_DATA};
     }
     for (uint32_t n = 0; n < c->nodes && n < SNAP_MAX_NODES; n++) {
         const MemCtl *mc = memsys_memctl(ms, n);

@@ -35,6 +35,16 @@
  * event may come first (a receive posted before the send is matched
  * while the send is being posted, and the receiver's buffer may be
  * delivered first).  What is still open at the end gets one end only.
+ *
+ * The GPU.  Its events come whole: a kernel's run and a block's are
+ * published when they end (a kernel's after its blocks'), a warp's
+ * divergence or reconvergence when it happens, all in the launching
+ * hart's buffer.  Each becomes one record charged one trace event, so
+ * the cap bounds them as it bounds the rest (reduce.elf 16384: 5
+ * kernels, 256 blocks, 22,912 warp events).  Their cycles are the SMs'
+ * clocks, not the launcher's, so they do not move its last cycle; the
+ * run's end is the latest of the harts' and the GPU's, so that what the
+ * GPU ran after the harts' last cycle is not cut.
  */
 #include "sim/trace_priv.h"
 
@@ -558,6 +568,13 @@ static void on_mp_call(SimTrace *t, const SimEvent *e)
                           .what = h->mp_call[d]}, c, false);
 }
 
+/* The GPU's events: their cycles are the SMs' clocks. */
+static bool is_gpu(uint8_t kind)
+{
+    return kind == SIM_EV_GPU_KERNEL || kind == SIM_EV_GPU_BLOCK ||
+           kind == SIM_EV_GPU_WARP;
+}
+
 static void listener(void *ctx, const SimEvent *ev, size_t n)
 {
     SimTrace *t = ctx;
@@ -568,8 +585,11 @@ static void listener(void *ctx, const SimEvent *ev, size_t n)
         if (e->hart >= t->nharts)
             continue;
         HartLive *h = &t->hart[e->hart];
-        h->last = max_u64(h->last, e->kind == SIM_EV_ACCESS ? e->end
-                                                            : e->cycle);
+        if (is_gpu(e->kind))
+            t->gpu_last = max_u64(t->gpu_last, max_u64(e->end, e->cycle));
+        else
+            h->last = max_u64(h->last, e->kind == SIM_EV_ACCESS ? e->end
+                                                                : e->cycle);
         switch (e->kind) {
         case SIM_EV_HART:
             on_hart(t, e);
@@ -613,6 +633,29 @@ static void listener(void *ctx, const SimEvent *ev, size_t n)
         case SIM_EV_MP_RECV:
             on_mp_msg(t, e);
             break;
+        case SIM_EV_GPU_KERNEL:
+            add_rec(t, &(Rec){.start = e->cycle,
+                              .end = max_u64(e->end, e->cycle),
+                              .addr = e->addr, .id = e->id,
+                              .hart = (uint16_t)e->hart, .type = R_KERNEL},
+                    e->end, false);
+            break;
+        case SIM_EV_GPU_BLOCK:
+        case SIM_EV_GPU_WARP:
+            if (e->src >= t->nsms)
+                break;
+            add_rec(t, &(Rec){.start = e->cycle,
+                              .end = e->kind == SIM_EV_GPU_WARP
+                                         ? e->cycle
+                                         : max_u64(e->end, e->cycle),
+                              .addr = e->addr, .id = e->id,
+                              .hart = (uint16_t)e->hart, .src = e->src,
+                              .dst = e->dst,
+                              .type = e->kind == SIM_EV_GPU_WARP ? R_WARP
+                                                                 : R_BLOCK,
+                              .what = e->what},
+                    e->end, false);
+            break;
         }
     }
 }
@@ -621,7 +664,9 @@ static void listener(void *ctx, const SimEvent *ev, size_t n)
                 SIM_EV_BIT(SIM_EV_LINK) | SIM_EV_BIT(SIM_EV_LOCK) |          \
                 SIM_EV_BIT(SIM_EV_HART) | SIM_EV_BIT(SIM_EV_ROI) |           \
                 SIM_EV_BIT(SIM_EV_SAMPLE) | SIM_EV_BIT(SIM_EV_MP_CALL) |     \
-                SIM_EV_BIT(SIM_EV_MP_SEND) | SIM_EV_BIT(SIM_EV_MP_RECV))
+                SIM_EV_BIT(SIM_EV_MP_SEND) | SIM_EV_BIT(SIM_EV_MP_RECV) |    \
+                SIM_EV_BIT(SIM_EV_GPU_KERNEL) | SIM_EV_BIT(SIM_EV_GPU_BLOCK) | \
+                SIM_EV_BIT(SIM_EV_GPU_WARP))
 
 /* ---- open ------------------------------------------------------------ */
 
@@ -672,6 +717,8 @@ static void free_trace(SimTrace *t)
     free(t->names);
     free(t->sites);
     free(t->calls);
+    free(t->funcs);
+    free(t->lines);
     free(t->mp);
     free(t->open);
     free(t->locks);
@@ -700,6 +747,7 @@ SimTrace *sim_trace_open(SimMachine *m, const SimTraceOptions *o, char *err,
     }
     t->nharts = m->nharts;
     t->cores = m->cfg.cores;
+    t->nsms = m->gpu ? m->cfg.gpu.sms : 0;
     t->tpc = m->cfg.threads_per_core ? m->cfg.threads_per_core : 1;
     t->nranks = m->nranks;
     t->harts_per_rank = m->harts_per_rank ? m->harts_per_rank : t->nharts;
@@ -742,12 +790,13 @@ SimTrace *sim_trace_open(SimMachine *m, const SimTraceOptions *o, char *err,
     t->names = calloc(NAME_SLOTS, sizeof *t->names);
     t->sites = calloc(NAME_SLOTS, sizeof *t->sites);
     t->calls = calloc(NAME_SLOTS, sizeof *t->calls);
+    t->funcs = calloc(NAME_SLOTS, sizeof *t->funcs);
+    t->lines = calloc(NAME_SLOTS, sizeof *t->lines);
     t->ipc = calloc(t->cores, sizeof *t->ipc);
     t->miss = calloc(t->cores, sizeof *t->miss);
     t->link = calloc(t->nlinks ? t->nlinks : 1, sizeof *t->link);
-    if (!t->hart || !t->names || !t->sites || !t->calls || !t->ipc ||
-        !t->miss ||
-        !t->link) {
+    if (!t->hart || !t->names || !t->sites || !t->calls || !t->funcs ||
+        !t->lines || !t->ipc || !t->miss || !t->link) {
         snprintf(err, errlen, "out of memory");
         free_trace(t);
         return NULL;
@@ -828,8 +877,9 @@ bool sim_trace_close(SimTrace *t, SimMachine *m, char *err, size_t errlen)
     if (!alive)
         t->m = NULL;
 
-    /* The end: each hart's last cycle; the run's end is the latest. */
-    uint64_t end = 0;
+    /* The end: each hart's last cycle; the run's end is the latest (or
+     * the GPU's last, when it ran on after them). */
+    uint64_t end = t->gpu_last;
     for (uint32_t i = 0; i < t->nharts; i++) {
         HartLive *h = &t->hart[i];
         if (alive) {

@@ -23,6 +23,11 @@
  *                        holds that overlap in time (harts drift a few
  *                        cycles apart, a semaphore has several holders)
  *                        go on further rows of that lock
+ *   process "GPU"        with a GPU array: a track of its kernels (a
+ *                        slice per kernel run) and one per SM (a slice
+ *                        per block, on further rows while several are
+ *                        resident; a warp's divergence and reconvergence
+ *                        as instants on its block's row)
  *   process "interconnect"  counters: busy fraction of the busiest links
  *   process "run"        the region of interest
  * Coherence messages and messages between ranks are flow arrows from the
@@ -58,7 +63,9 @@ typedef struct SimTraceSlice {
     uint16_t depth;           /* 0: top level of its track */
     uint16_t arg;             /* hold: the holder hart; message: CohMsg;
                                  library call: PARSIM_MPI_*; message
-                                 between ranks: its destination rank */
+                                 between ranks: its destination rank;
+                                 kernel, block: the launch (low 16 bits);
+                                 warp event: the warp slot */
     uint8_t color;            /* SimTraceColor */
     char label[45];
 } SimTraceSlice;
@@ -66,11 +73,14 @@ typedef struct SimTraceSlice {
 /* What a slice is, for a renderer's palette.  ORDER SimTraceColor.
  * MPI_P2P, MPI_COLL, MPI_OTHER: a message-passing library call
  * (point-to-point: send, receive, wait, probe; a collective; init,
- * finalize and the rest); MPI_MSG: a message's send or receipt. */
+ * finalize and the rest); MPI_MSG: a message's send or receipt;
+ * KERNEL, BLOCK: a kernel's run and a block's; DIVERGE, RECONVERGE: a
+ * warp's lanes part at a branch and meet again (instants: start = end). */
 typedef enum SimTraceColor {
     SIM_TC_RUNNING, SIM_TC_SPINNING, SIM_TC_BLOCKED, SIM_TC_HALTED,
     SIM_TC_MISS, SIM_TC_UPGRADE, SIM_TC_HOLD, SIM_TC_MSG, SIM_TC_ROI,
     SIM_TC_MPI_P2P, SIM_TC_MPI_COLL, SIM_TC_MPI_OTHER, SIM_TC_MPI_MSG,
+    SIM_TC_KERNEL, SIM_TC_BLOCK, SIM_TC_DIVERGE, SIM_TC_RECONVERGE,
     SIM_TC_COUNT
 } SimTraceColor;
 

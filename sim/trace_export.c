@@ -30,7 +30,8 @@ static long order_tracks(const Layout *L, uint32_t *track_of,
     for (uint32_t g = 0; g < L->ngroups; g++) {
         unsigned rows = sim_trace_group_rows(L, g);
         for (unsigned lane = 0; lane < rows; lane++)
-            key[nt++] = (uint64_t)sim_trace_group_pid(L, g) << 48 |
+            key[nt++] = (uint64_t)sim_trace_pid_sort(
+                            L, sim_trace_group_pid(L, g)) << 48 |
                         (uint64_t)sim_trace_group_sort(L, g, lane) << 24 |
                         (uint64_t)(g * MAX_LANES + lane);
     }
@@ -47,6 +48,22 @@ static long order_tracks(const Layout *L, uint32_t *track_of,
     }
     free(key);
     return nt;
+}
+
+/* SimTraceSlice.arg: what a renderer may colour a slice by. */
+static uint16_t slice_arg(const Layout *L, const Rec *r)
+{
+    uint32_t launch = 0;
+    switch (r->type) {
+    case R_HOLD: return r->hart;
+    case R_MSG: case R_MPCALL: return r->what;
+    case R_MPMSG: return r->dst;
+    case R_KERNEL: return (uint16_t)r->id;
+    case R_BLOCK:
+        return sim_trace_block_launch(L, r, &launch) ? (uint16_t)launch : 0;
+    case R_WARP: return r->dst;
+    default: return 0;
+    }
 }
 
 /* The slices with their depths (from a stack per row, group by group, as
@@ -76,10 +93,7 @@ static size_t slices_and_flows(const Layout *L, const uint32_t *track_of,
         sl[i] = (SimTraceSlice){.start = s->start, .end = s->end,
                                 .track = tr,
                                 .depth = (uint16_t)rows.depth[s->lane],
-                                .arg = rc->type == R_HOLD ? rc->hart
-                                     : rc->type == R_MSG ? rc->what
-                                     : rc->type == R_MPCALL ? rc->what
-                                     : rc->type == R_MPMSG ? rc->dst : 0};
+                                .arg = slice_arg(L, rc)};
         sim_trace_slice_label(L, s, sl[i].label, sizeof sl[i].label,
                               &sl[i].color);
         sim_trace_rows_push(&rows, s->lane, s->end);

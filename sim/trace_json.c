@@ -12,7 +12,9 @@
  * the leaf tracks (messages, locks, region) use X events, where a 1 ns
  * error cannot break a nesting.  A message between ranks is a slice at
  * each end on a hart track, each with its end of the flow right after
- * its B; its flow id is MP_FLOW_BASE + its number.
+ * its B; its flow id is MP_FLOW_BASE + its number.  A GPU warp's
+ * divergence or reconvergence is an instant ("ph":"i", thread scope) on
+ * its SM's track, written in time order among the block slices there.
  */
 #include "sim/trace_priv.h"
 
@@ -224,6 +226,29 @@ static void slice_args(const Layout *L, const Slice *s, Out *o)
         else if (!(r->flags & REC_NO_SEND))
             o_fmt(o, ",\"cycles\":%" PRIu64, r->end - r->start);
         break;
+    case R_KERNEL:
+        o_fmt(o, "\"launch\":%u,\"hart\":%u,\"cycles\":%" PRIu64, r->id,
+              r->hart, r->end - r->start);
+        break;
+    case R_BLOCK: {
+        uint32_t launch;
+        sim_trace_func_name(t, r->addr, a, sizeof a);
+        o_str(o, "\"kernel\":");
+        o_jstr(o, a);
+        if (sim_trace_block_launch(L, r, &launch))
+            o_fmt(o, ",\"launch\":%u", launch);
+        o_fmt(o, ",\"block\":%u,\"sm\":%u,\"first_warp_slot\":%u,"
+              "\"cycles\":%" PRIu64, r->id, r->src, r->dst,
+              r->end - r->start);
+        break;
+    }
+    case R_WARP:
+        sim_trace_line_name(t, r->addr, a, sizeof a);
+        o_fmt(o, "\"warp_slot\":%u,\"pc\":\"0x%08x\",\"at\":", r->dst,
+              r->addr);
+        o_jstr(o, a);
+        o_fmt(o, ",\"lanes\":\"0x%08x\"", r->id);
+        break;
     }
     if (s->clipped)
         o_str(o, ",\"clipped_by_window\":true");
@@ -238,22 +263,27 @@ static const char *slice_cat(const Rec *r)
     case R_HOLD: return "lock";
     case R_MSG: return "coherence";
     case R_MPCALL: case R_MPMSG: return "mpi";
+    case R_KERNEL: case R_BLOCK: case R_WARP: return "gpu";
     default: return "run";
     }
 }
 
-/* A slice: B (its end comes as an E), or X with its duration. */
+/* A slice: B (its end comes as an E), X with its duration, or an
+ * instant (thread scope: drawn on its track). */
 static void write_slice(Out *o, const Layout *L, const Slice *s, bool x,
                         unsigned pid, unsigned tid)
 {
     const Rec *r = &L->t->rec[s->rec];
+    bool instant = s->role == ROLE_INSTANT;
     char name[96];
     uint8_t color;
     sim_trace_slice_label(L, s, name, sizeof name, &color);
     begin_event(o);
-    o_ids(o, x ? "X" : "B", pid, tid);
+    o_ids(o, instant ? "i" : x ? "X" : "B", pid, tid);
     o_ts(o, "ts", s->start);
-    if (x)
+    if (instant)
+        o_str(o, ",\"s\":\"t\"");
+    else if (x)
         o_ts(o, "dur", s->end - s->start);
     o_str(o, ",\"name\":");
     o_jstr(o, name);
@@ -351,7 +381,8 @@ static void write_meta(Out *o, const Layout *L)
         if (pid < sizeof named && !named[pid]) {
             sim_trace_group_process(L, g, buf, sizeof buf);
             meta(o, pid, -1, "process_name", buf, 0);
-            meta(o, pid, -1, "process_sort_index", NULL, (int)pid);
+            meta(o, pid, -1, "process_sort_index", NULL,
+                 (int)sim_trace_pid_sort(L, pid));
             named[pid] = true;
         }
         for (unsigned lane = 0; lane < rows; lane++) {
@@ -365,7 +396,7 @@ static void write_meta(Out *o, const Layout *L)
     if (t->nlinks) {
         meta(o, t->cores + 3, -1, "process_name", "interconnect", 0);
         meta(o, t->cores + 3, -1, "process_sort_index", NULL,
-             (int)t->cores + 3);
+             (int)sim_trace_pid_sort(L, t->cores + 3));
     }
 }
 

@@ -11,6 +11,14 @@
  * of being clipped.  Lock tracks allow no nesting at all: overlapping
  * holds of one lock are real (a semaphore) or drift between harts, and
  * each gets a row of its own.
+ *
+ * The GPU.  An SM's blocks overlap while several are resident; like
+ * holds, each takes the first row free when it begins, so an SM has as
+ * many rows as it ever had blocks at once.  A warp's divergence or
+ * reconvergence is an instant on the row of the block that holds its
+ * warp slot then: the live block with the highest first slot at or
+ * below it (a block's slots are contiguous and resident blocks' never
+ * overlap).
  */
 #include "sim/trace_priv.h"
 
@@ -38,8 +46,16 @@ GroupKind sim_trace_group_kind(const Layout *L, uint32_t g, uint32_t *index)
         *index = g - L->g_lock;
         return G_LOCK;
     }
-    *index = 0;
-    return G_ROI;
+    if (g < L->g_kernels) {
+        *index = 0;
+        return G_ROI;
+    }
+    if (g < L->g_sm) {
+        *index = 0;
+        return G_KERNELS;
+    }
+    *index = g - L->g_sm;
+    return G_SM;
 }
 
 size_t sim_trace_group_end(const Layout *L, size_t i)
@@ -168,6 +184,18 @@ static bool push_rec(Layout *L, const Rec *r, uint32_t i)
         if (s.start < L->to && s.end > L->from)
             return push_slice(L, s);
         return true;
+    case R_KERNEL: case R_BLOCK:
+        s.group = r->type == R_KERNEL ? L->g_kernels : L->g_sm + r->src;
+        if (s.start < L->to && (s.end > L->from || (s.end == L->from &&
+                                                    s.start == L->from)))
+            return push_slice(L, s);
+        return true;
+    case R_WARP:
+        s.group = L->g_sm + r->src;
+        s.role = ROLE_INSTANT;
+        if (s.start >= L->from && s.start < L->to)
+            return push_slice(L, s);
+        return true;
     case R_MSG: {
         bool in_send = r->start >= L->from && r->start < L->to;
         bool in_recv = r->end >= L->from && r->end < L->to;
@@ -228,7 +256,8 @@ void sim_trace_rows_push(RowStack *r, unsigned lane, uint64_t end)
 }
 
 /* Rows for one group's slices s[0..n) (sorted): a slice goes on the
- * first row where it nests (nest) or where the row is free. */
+ * first row where it nests (nest) or where the row is free.  Instants
+ * are left to place_instants. */
 static void assign_lanes(Slice *s, size_t n, bool nest, uint8_t *used)
 {
     static RowStack rows;
@@ -236,6 +265,8 @@ static void assign_lanes(Slice *s, size_t n, bool nest, uint8_t *used)
     int lanes = 0;
     sim_trace_rows_reset(&rows);
     for (size_t i = 0; i < n; i++) {
+        if (s[i].role == ROLE_INSTANT)
+            continue;
         int l;
         for (l = 0; l < MAX_LANES - 1; l++) {
             if (l >= lanes)
@@ -257,6 +288,84 @@ static void assign_lanes(Slice *s, size_t n, bool nest, uint8_t *used)
     *used = (uint8_t)(lanes ? lanes : 1);
 }
 
+#define MAX_WARP_SLOTS 64     /* gpu.max_warps_per_sm's limit */
+
+/* An SM's warp events onto the rows of their blocks (see the banner):
+ * in slice order a block is seen before any instant it holds (a longer
+ * slice sorts first at the same start). */
+static void place_instants(const Layout *L, Slice *s, size_t n)
+{
+    size_t at_slot[MAX_WARP_SLOTS] = {0};     /* the latest block + 1 */
+    for (size_t i = 0; i < n; i++) {
+        const Rec *r = &L->t->rec[s[i].rec];
+        if (s[i].role != ROLE_INSTANT) {
+            if (r->dst < MAX_WARP_SLOTS)
+                at_slot[r->dst] = i + 1;
+            continue;
+        }
+        s[i].lane = 0;
+        for (int w = r->dst < MAX_WARP_SLOTS ? r->dst : MAX_WARP_SLOTS - 1;
+             w >= 0; w--) {
+            const Slice *b = at_slot[w] ? &s[at_slot[w] - 1] : NULL;
+            if (b && b->start <= s[i].start && b->end >= s[i].start) {
+                s[i].lane = b->lane;
+                break;
+            }
+        }
+    }
+}
+
+/* ---- kernel runs -------------------------------------------------------- */
+
+static int kernel_cmp(const void *a, const void *b)
+{
+    const KernelRun *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->launch < y->launch ? -1 : x->launch > y->launch;
+}
+
+static bool collect_kernels(Layout *L)
+{
+    const SimTrace *t = L->t;
+    size_t cap = 0;
+    for (size_t i = 0; i < t->nrec; i++) {
+        const Rec *r = &t->rec[i];
+        if (r->type != R_KERNEL)
+            continue;
+        KernelRun *n = grow_array(L->kernels, L->nkernels, &cap, sizeof *n,
+                                  16);
+        if (!n)
+            return false;
+        L->kernels = n;
+        L->kernels[L->nkernels++] = (KernelRun){r->start, r->end, r->addr,
+                                                r->id};
+    }
+    if (L->nkernels > 1)
+        qsort(L->kernels, L->nkernels, sizeof *L->kernels, kernel_cmp);
+    return true;
+}
+
+bool sim_trace_block_launch(const Layout *L, const Rec *r, uint32_t *launch)
+{
+    /* The last kernel run that began at or before the block did. */
+    size_t lo = 0, hi = L->nkernels;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (L->kernels[mid].start <= r->start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!lo)
+        return false;
+    const KernelRun *k = &L->kernels[lo - 1];
+    if (k->fn != r->addr || k->end < r->end)
+        return false;
+    *launch = k->launch;
+    return true;
+}
+
 /* ---- the layout --------------------------------------------------------- */
 
 bool sim_trace_layout_build(Layout *L, SimTrace *t, uint64_t from,
@@ -271,7 +380,11 @@ bool sim_trace_layout_build(Layout *L, SimTrace *t, uint64_t from,
     L->g_home = L->g_l1 + t->cores;
     L->g_lock = L->g_home + (t->nodes ? t->nodes : 1);
     L->g_roi = L->g_lock + (uint32_t)t->nlocks;
-    L->ngroups = L->g_roi + 1;
+    L->g_kernels = L->g_roi + 1;
+    L->g_sm = L->g_kernels + 1;
+    L->ngroups = L->g_sm + t->nsms;
+    if (!collect_kernels(L))
+        return false;
     for (size_t i = 0; i < t->nrec; i++)
         if (!push_rec(L, &t->rec[i], (uint32_t)i))
             return false;
@@ -284,7 +397,12 @@ bool sim_trace_layout_build(Layout *L, SimTrace *t, uint64_t from,
         size_t j = sim_trace_group_end(L, i);
         uint32_t idx;
         GroupKind k = sim_trace_group_kind(L, L->s[i].group, &idx);
-        assign_lanes(L->s + i, j - i, k != G_LOCK, &L->lanes[L->s[i].group]);
+        /* A lock's, an SM's and the kernels' slices never nest: one
+         * that overlaps another takes a row of its own. */
+        assign_lanes(L->s + i, j - i, k != G_LOCK && k != G_SM &&
+                     k != G_KERNELS, &L->lanes[L->s[i].group]);
+        if (k == G_SM)
+            place_instants(L, L->s + i, j - i);
         i = j;
     }
     return true;
@@ -294,8 +412,10 @@ void sim_trace_layout_free(Layout *L)
 {
     free(L->s);
     free(L->lanes);
+    free(L->kernels);
     L->s = NULL;
     L->lanes = NULL;
+    L->kernels = NULL;
 }
 
 /* ---- counter tracks ----------------------------------------------------- */

@@ -28,6 +28,47 @@ void sim_trace_data_name(const SimTrace *t, uint32_t addr, char *buf,
     snprintf(buf, len, "%s", c->name);
 }
 
+/* A kernel's name, cached: every block slice says it. */
+void sim_trace_func_name(const SimTrace *t, uint32_t fn, char *buf,
+                         size_t len)
+{
+    NameSlot *c = &t->funcs[(fn >> 1 ^ fn >> 9) % NAME_SLOTS];
+    if (!c->valid || c->addr != fn) {
+        const SimSymbol *sym = t->prog ? sim_elf_symbol_at(t->prog, fn)
+                                       : NULL;
+        if (sym)
+            snprintf(c->name, sizeof c->name, "%s", sym->name);
+        else
+            snprintf(c->name, sizeof c->name, "0x%08x", fn);
+        c->valid = true;
+        c->addr = fn;
+    }
+    snprintf(buf, len, "%s", c->name);
+}
+
+/* A branch's source line, cached: a kernel diverges at a few pcs over
+ * and over. */
+void sim_trace_line_name(const SimTrace *t, uint32_t pc, char *buf,
+                         size_t len)
+{
+    NameSlot *c = &t->lines[(pc >> 1 ^ pc >> 9) % NAME_SLOTS];
+    if (!c->valid || c->addr != pc) {
+        if (!t->prog ||
+            !sim_elf_file_line(t->prog, pc, c->name, sizeof c->name)) {
+            const SimSymbol *sym = t->prog ? sim_elf_symbol_at(t->prog, pc)
+                                           : NULL;
+            if (sym)
+                snprintf(c->name, sizeof c->name, "%s+0x%x", sym->name,
+                         pc - sym->addr);
+            else
+                snprintf(c->name, sizeof c->name, "0x%08x", pc);
+        }
+        c->valid = true;
+        c->addr = pc;
+    }
+    snprintf(buf, len, "%s", c->name);
+}
+
 static const char *const access_names[] = {"load", "store", "amo", "lr",
                                            "sc"};   /* ORDER IsaAccessKind */
 
@@ -48,6 +89,8 @@ const char *sim_trace_msg_name(uint8_t type)
         return coh_msg_names[type];
     if (type >= NIC_PKT_DATA && type < NIC_PKT_END)
         return nic_packet_names[type - NIC_PKT_DATA];
+    if (type >= MEMSYS_DEV_REQ && type < MEMSYS_DEV_END)
+        return memsys_device_msg_names[type - MEMSYS_DEV_REQ];
     return "?";
 }
 
@@ -216,6 +259,8 @@ void sim_trace_pid_process(const Layout *L, unsigned pid, char *buf,
         proc_name(t, pid - 1, buf, len);
     else if (pid == t->cores + 3)
         snprintf(buf, len, "interconnect");
+    else if (pid == t->cores + 5)
+        snprintf(buf, len, "GPU");
     else
         snprintf(buf, len, "process %u", pid);
 }
@@ -232,6 +277,7 @@ void sim_trace_group_process(const Layout *L, uint32_t g, char *buf,
     case G_HOME: snprintf(buf, len, "memory"); break;
     case G_LOCK: snprintf(buf, len, "locks"); break;
     case G_ROI: snprintf(buf, len, "run"); break;
+    case G_KERNELS: case G_SM: snprintf(buf, len, "GPU"); break;
     }
 }
 
@@ -262,6 +308,12 @@ void sim_trace_group_name(const Layout *L, uint32_t g, unsigned lane,
     case G_ROI:
         snprintf(buf, len, "region of interest%s", more);
         break;
+    case G_KERNELS:
+        snprintf(buf, len, "kernels%s", more);
+        break;
+    case G_SM:
+        snprintf(buf, len, "SM %u%s", i, more);
+        break;
     }
 }
 
@@ -286,8 +338,19 @@ unsigned sim_trace_group_pid(const Layout *L, uint32_t g)
     case G_L1: return sim_trace_core_proc(t, i) + 1;
     case G_HOME: return t->cores + 1;
     case G_LOCK: return t->cores + 2;
+    case G_KERNELS: case G_SM: return t->cores + 5;
     default: return t->cores + 4;
     }
+}
+
+/* Processes in pid order, but the GPU right after the cores, next to
+ * the harts that launch its kernels. */
+unsigned sim_trace_pid_sort(const Layout *L, unsigned pid)
+{
+    unsigned cores = L->t->cores;
+    if (pid <= cores)
+        return pid;
+    return pid == cores + 5 ? cores + 1 : pid + 1;
 }
 
 unsigned sim_trace_group_tid(const Layout *L, uint32_t g, unsigned lane)
@@ -299,6 +362,8 @@ unsigned sim_trace_group_tid(const Layout *L, uint32_t g, unsigned lane)
     case G_L1: base = 1001 + i; break;
     case G_HOME: base = 2001 + i; break;
     case G_LOCK: base = 3001 + i; break;
+    case G_KERNELS: base = 4001; break;
+    case G_SM: base = 5001 + i; break;
     default: base = 9001; break;
     }
     return base + lane * 10000u;
@@ -307,7 +372,7 @@ unsigned sim_trace_group_tid(const Layout *L, uint32_t g, unsigned lane)
 /* A group's rows stay together, in order, within its process. */
 unsigned sim_trace_group_sort(const Layout *L, uint32_t g, unsigned lane)
 {
-    return sim_trace_group_tid(L, g, 0) * 4u + lane;
+    return sim_trace_group_tid(L, g, 0) * MAX_LANES + lane;
 }
 
 /* ---- slices ------------------------------------------------------------- */
@@ -353,6 +418,19 @@ void sim_trace_slice_label(const Layout *L, const Slice *s, char *buf,
             snprintf(buf, len, "send %u B to %u tag %u", r->addr, r->dst,
                      r->what);
         *color = SIM_TC_MPI_MSG;
+        break;
+    case R_KERNEL:
+        sim_trace_func_name(t, r->addr, buf, len);
+        *color = SIM_TC_KERNEL;
+        break;
+    case R_BLOCK:
+        sim_trace_func_name(t, r->addr, nm, sizeof nm);
+        snprintf(buf, len, "%s block %u", nm, r->id);
+        *color = SIM_TC_BLOCK;
+        break;
+    case R_WARP:
+        snprintf(buf, len, "%s", r->what ? "reconverge" : "diverge");
+        *color = r->what ? SIM_TC_RECONVERGE : SIM_TC_DIVERGE;
         break;
     }
 }

@@ -60,9 +60,15 @@ static inline void *grow_array(void *a, size_t n, size_t *cap, size_t size,
 
 /* R_MPCALL: a message-passing library call of a hart, [enter, leave);
  * R_MPMSG: a message between ranks, from its send (start, on the sending
- * hart's track) to its receive's completion (end, on the receiver's). */
+ * hart's track) to its receive's completion (end, on the receiver's);
+ * R_KERNEL: a kernel's run on the GPU (addr: the function, id: the
+ * launch, hart: the launcher); R_BLOCK: a block's run on SM src (addr:
+ * the kernel, id: the block, dst: its first warp slot); R_WARP: a warp's
+ * lanes part (what 0) or meet again (1) at one cycle on SM src (addr:
+ * the pc, id: the lanes, dst: the warp slot). */
 typedef enum RecType {
-    R_STATE, R_STALL, R_HOLD, R_MSG, R_ROI, R_MPCALL, R_MPMSG
+    R_STATE, R_STALL, R_HOLD, R_MSG, R_ROI, R_MPCALL, R_MPMSG, R_KERNEL,
+    R_BLOCK, R_WARP
 } RecType;
 
 #define REC_OPEN_AT_END 1     /* closed by the end of the run */
@@ -74,9 +80,11 @@ typedef struct Rec {
     uint64_t start, end;      /* [start, end) in cycles */
     uint32_t addr;            /* address, line or lock; call site; bytes */
     uint32_t id;              /* message id; stall: access kind; hold: lock;
-                                 call: its nesting depth (0 outermost) */
-    uint16_t hart;            /* R_MPMSG: the sending hart */
-    uint16_t src, dst;        /* message: routers; R_MPMSG: ranks */
+                                 call: its nesting depth (0 outermost);
+                                 kernel: launch; block: index; warp: lanes */
+    uint16_t hart;            /* R_MPMSG: the sending hart; GPU: launcher */
+    uint16_t src, dst;        /* message: routers; R_MPMSG: ranks; GPU: the
+                                 SM and the (first) warp slot */
     uint16_t hart2;           /* R_MPMSG: the receiving hart */
     uint8_t type;             /* RecType */
     uint8_t what;             /* state, result, CohMsg, lock kind, call
@@ -122,6 +130,8 @@ struct SimTrace {
     char path[512];
 
     uint32_t nharts, cores, tpc, nodes, nlinks, routers;
+    uint32_t nsms;            /* the GPU's SMs (0: no GPU) */
+    uint64_t gpu_last;        /* the latest cycle of a GPU event */
     /* Ranks (message passing): a process per rank instead of per core. */
     uint32_t nranks;          /* 0: one shared memory */
     uint32_t cores_per_rank, harts_per_rank;
@@ -157,6 +167,8 @@ struct SimTrace {
     NameSlot *names;          /* sim_trace_data_name's cache */
     NameSlot *sites;          /* sim_trace_site_name's cache */
     NameSlot *calls;          /* sim_trace_call_label's */
+    NameSlot *funcs;          /* sim_trace_func_name's */
+    NameSlot *lines;          /* sim_trace_line_name's */
 };
 
 static inline uint64_t period_of(const SimTrace *t, uint64_t cycle)
@@ -167,8 +179,11 @@ static inline uint64_t period_of(const SimTrace *t, uint64_t cycle)
 /* ---- the layout (sim/trace_layout.c) ------------------------------------ */
 
 /* Tracks are groups (a hart, a core's L1, a node's home, a lock, the
- * region) split into rows ("lanes") where slices would not nest. */
-typedef enum GroupKind { G_HART, G_L1, G_HOME, G_LOCK, G_ROI } GroupKind;
+ * region, the GPU's kernels, an SM) split into rows ("lanes") where
+ * slices would not nest. */
+typedef enum GroupKind {
+    G_HART, G_L1, G_HOME, G_LOCK, G_ROI, G_KERNELS, G_SM
+} GroupKind;
 
 #define MAX_LANES 64          /* rows of a group */
 #define MAX_DEPTH 64          /* nesting of a row (deeper: not tracked) */
@@ -178,7 +193,8 @@ typedef struct Slice {
     uint32_t group;
     uint32_t rec;             /* index of its record */
     uint32_t seq;
-    uint8_t role;             /* 0 whole, 1 a message's send, 2 its receipt */
+    uint8_t role;             /* 0 whole, 1 a message's send, 2 its
+                                 receipt, ROLE_INSTANT: an instant */
     uint8_t lane;
     uint8_t clipped;          /* the window cut it */
     uint8_t flow;             /* a message slice with an arrow */
@@ -187,11 +203,21 @@ typedef struct Slice {
                                  state it is cut to, the state its stall) */
 } Slice;
 
+#define ROLE_INSTANT 3        /* a GPU warp's event: no extent */
+
+/* A kernel's run, for finding the run a block belongs to. */
+typedef struct KernelRun {
+    uint64_t start, end;
+    uint32_t fn, launch;
+} KernelRun;
+
 typedef struct Layout {
     SimTrace *t;
     uint64_t from, to;        /* the window */
     uint64_t end;             /* the run's end */
-    uint32_t ngroups, g_l1, g_home, g_lock, g_roi;
+    uint32_t ngroups, g_l1, g_home, g_lock, g_roi, g_kernels, g_sm;
+    KernelRun *kernels;       /* every kernel record, by start */
+    size_t nkernels;
     Slice *s;                 /* by group, then start (the parent first) */
     size_t n, cap;
     uint8_t *lanes;           /* per group: rows used */
@@ -213,6 +239,11 @@ size_t sim_trace_group_end(const Layout *L, size_t i);
 /* Rows of group g that have a track: 0 for an empty group that needs
  * none (every hart has one, empty or not). */
 unsigned sim_trace_group_rows(const Layout *L, uint32_t g);
+
+/* The launch a block record belongs to: the kernel run of its function
+ * that holds it (kernels run one at a time).  False when that kernel's
+ * record is not there (the run ended before it did). */
+bool sim_trace_block_launch(const Layout *L, const Rec *r, uint32_t *launch);
 
 /* The group of a message's end at router r (src: its sender's end). */
 uint32_t sim_trace_endpoint(const Layout *L, uint32_t r, uint8_t type,
@@ -255,6 +286,12 @@ uint64_t sim_trace_bin_at(const Layout *L, uint64_t p);
 /* The symbol of an address ("0x%08x" without a program). */
 void sim_trace_data_name(const SimTrace *t, uint32_t addr, char *buf,
                          size_t len);
+/* A kernel's name: the function's symbol, as its statistics name it. */
+void sim_trace_func_name(const SimTrace *t, uint32_t fn, char *buf,
+                         size_t len);
+/* Where a pc is in the source ("reduce.c:33"), else its symbol+offset. */
+void sim_trace_line_name(const SimTrace *t, uint32_t pc, char *buf,
+                         size_t len);
 const char *sim_trace_access_name(uint32_t kind);     /* IsaAccessKind */
 const char *sim_trace_lock_kind_name(uint8_t kind);
 const char *sim_trace_msg_name(uint8_t type);         /* CohMsg */
@@ -272,6 +309,8 @@ void sim_trace_end_name(const Layout *L, uint32_t g, char *buf, size_t len);
 unsigned sim_trace_group_pid(const Layout *L, uint32_t g);
 unsigned sim_trace_group_tid(const Layout *L, uint32_t g, unsigned lane);
 unsigned sim_trace_group_sort(const Layout *L, uint32_t g, unsigned lane);
+/* The index the viewers sort a process by (the GPU after the cores). */
+unsigned sim_trace_pid_sort(const Layout *L, unsigned pid);
 
 /* A slice's name and its colour (SimTraceColor). */
 void sim_trace_slice_label(const Layout *L, const Slice *s, char *buf,

@@ -361,6 +361,7 @@ START_TEST(test_config_errors)
     static const char *const bad[] = {
         "--set=gpu.l1_assoc=1000", "--set=gpu.l2_size=3000",
         "--set=gpu.warp_size=33", "--set=gpu.scheduler=fifo",
+        "--set=gpu.registers_per_sm=1024",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         TuResult r;

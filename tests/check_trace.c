@@ -10,13 +10,17 @@
  *   - B/E pairs balance on each track, X slices nest (a stack in file
  *     order: a slice lies inside its parent or after it);
  *   - each flow has one start and one end, the start before the end,
- *     each bound to a slice that begins at its timestamp on its track.
+ *     each bound to a slice that begins at its timestamp on its track;
+ *   - instants are thread-scoped (drawn on their track).
  * Then: lock holds match the --stats acquisitions, the window and the
  * cap cut what they should, overlapping holds and stalls that cross a
  * state change get rows of their own, bad option values are refused;
  * with ranks, each rank is a process, the library calls are slices that
  * match the statistics' call sites and hold the states, and every
- * message is a flow with its size and tag. */
+ * message is a flow with its size and tag; with a GPU, a slice per
+ * kernel run in launch order, a slice per block (as many as --stats
+ * counts) inside its kernel's on its SM's rows, and a warp's divergences
+ * (as many as --stats counts) as instants inside their blocks. */
 #include <check.h>
 #include <json-c/json.h>
 #include <math.h>
@@ -80,7 +84,7 @@ typedef struct Flow {
 typedef struct Trace {
     json_object *root;
     size_t events;            /* not metadata */
-    size_t b, e, x, c, s, f;
+    size_t b, e, x, c, s, f, i;
     uint64_t min_ts, max_ts;  /* of slices (B, E, X ends) */
     Track tracks[MAX_TRACKS];
     int ntracks;
@@ -240,6 +244,10 @@ static void load(Trace *t, const char *path)
                 fl->ts_f = ts;
                 t->f++;
             }
+        } else if (!strcmp(ph, "i")) {
+            ck_assert_msg(str(e, "s") && !strcmp(str(e, "s"), "t"),
+                          "event %zu: an instant not on its thread", i);
+            t->i++;
         } else if (strcmp(ph, "C")) {
             ck_abort_msg("event %zu: unexpected phase %s", i, ph);
         }
@@ -306,8 +314,8 @@ static size_t count_x(const Trace *t, const char *cat, const char *prefix,
             json_object *ts, *d;
             json_object_object_get_ex(e, "ts", &ts);
             json_object_object_get_ex(e, "dur", &d);
-            ck_assert_msg(cycles(ts) >= last_end, "%s: holds overlap on one "
-                          "row", k->name);
+            ck_assert_msg(cycles(ts) >= last_end, "%s: slices overlap on "
+                          "one row", k->name);
             last_end = cycles(ts) + cycles(d);
             count++;
         }
@@ -834,6 +842,253 @@ START_TEST(test_mp_cap)
 }
 END_TEST
 
+/* ---- the GPU ------------------------------------------------------------ */
+
+/* A GPU slice or instant as the file has it. */
+typedef struct GpuEv {
+    uint64_t start, end;
+    int64_t tid, launch, block;
+    char name[48];
+    bool instant, diverge, clipped;
+} GpuEv;
+
+typedef struct Gpu {
+    GpuEv *ev;
+    size_t n;
+    int64_t pid, kernels_tid;
+} Gpu;
+
+static int64_t arg(json_object *e, const char *key)
+{
+    json_object *a;
+    ck_assert(json_object_object_get_ex(e, "args", &a));
+    return num(a, key, -1);
+}
+
+/* The GPU process's events, in file order. */
+static void gpu_events(const Trace *t, Gpu *g)
+{
+    memset(g, 0, sizeof *g);
+    const Track *k = named_track(t, "kernels");
+    ck_assert_str_eq(process_name(t, k->pid), "GPU");
+    g->pid = k->pid;
+    g->kernels_tid = k->tid;
+    json_object *evs;
+    json_object_object_get_ex(t->root, "traceEvents", &evs);
+    size_t n = json_object_array_length(evs);
+    g->ev = calloc(n, sizeof *g->ev);
+    ck_assert_ptr_nonnull(g->ev);
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(evs, i), *ts, *d;
+        const char *ph = str(e, "ph");
+        if (num(e, "pid", -1) != g->pid || !strcmp(ph, "M"))
+            continue;
+        ck_assert_msg(!strcmp(ph, "X") || !strcmp(ph, "i"), "GPU event %zu: "
+                      "phase %s", i, ph);
+        ck_assert_str_eq(str(e, "cat"), "gpu");
+        GpuEv *v = &g->ev[g->n++];
+        json_object_object_get_ex(e, "ts", &ts);
+        v->start = v->end = cycles(ts);
+        v->instant = *ph == 'i';
+        if (!v->instant) {
+            json_object_object_get_ex(e, "dur", &d);
+            v->end += cycles(d);
+        }
+        v->tid = num(e, "tid", -1);
+        v->launch = v->instant ? -1 : arg(e, "launch");
+        v->block = v->instant || v->tid == g->kernels_tid ? -1
+                                                          : arg(e, "block");
+        v->diverge = v->instant && !strcmp(str(e, "name"), "diverge");
+        json_object *a, *c;
+        v->clipped = json_object_object_get_ex(e, "args", &a) &&
+                     json_object_object_get_ex(a, "clipped_by_window", &c) &&
+                     json_object_get_boolean(c);
+        snprintf(v->name, sizeof v->name, "%s", str(e, "name"));
+    }
+}
+
+/* Every block slice inside the slice of its kernel run (args.launch),
+ * named after it; every instant inside a block slice of its own row.
+ * Returns the blocks; counts them per launch in per_launch[]. */
+static int64_t check_gpu(const Gpu *g, int64_t *per_launch, int nlaunch)
+{
+    int64_t blocks = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        const GpuEv *v = &g->ev[i];
+        if (v->tid == g->kernels_tid)
+            continue;
+        if (v->instant) {
+            bool inside = false;
+            for (size_t j = 0; j < g->n && !inside; j++)
+                inside = !g->ev[j].instant && g->ev[j].tid == v->tid &&
+                         g->ev[j].start <= v->start &&
+                         g->ev[j].end >= v->start;
+            ck_assert_msg(inside, "%s at %llu is in no block of its row",
+                          v->name, (unsigned long long)v->start);
+            continue;
+        }
+        const GpuEv *k = NULL;
+        for (size_t j = 0; j < g->n; j++)
+            if (g->ev[j].tid == g->kernels_tid &&
+                g->ev[j].launch == v->launch)
+                k = &g->ev[j];
+        ck_assert_msg(k != NULL, "%s: no kernel slice of launch %lld",
+                      v->name, (long long)v->launch);
+        char want[64];
+        snprintf(want, sizeof want, "%s block %lld", k->name,
+                 (long long)v->block);
+        ck_assert_str_eq(v->name, want);
+        ck_assert_msg(v->start >= k->start && v->end <= k->end,
+                      "%s [%llu, %llu) outside %s [%llu, %llu)", v->name,
+                      (unsigned long long)v->start,
+                      (unsigned long long)v->end, k->name,
+                      (unsigned long long)k->start,
+                      (unsigned long long)k->end);
+        if (v->launch < nlaunch)
+            per_launch[v->launch]++;
+        blocks++;
+    }
+    return blocks;
+}
+
+/* Harris's reduction: five kernels, one launch each, in order and one
+ * after the other, within the run; their blocks as --stats counts them
+ * (16384 ints, 256 threads: 64 + 64 + 64 + 32 + 32), each inside its
+ * kernel's slice on its SM's rows, never two on one row at once; the
+ * warps' divergences as --stats counts them, each inside a block of its
+ * row; and the run the same with and without the trace. */
+START_TEST(test_gpu_reduce)
+{
+    TuResult r;
+    char *const plain[] = {"run", "-q", "--stats", (char *)tmp("a.json"),
+                           (char *)tu_built("programs/gpu/reduce.elf"),
+                           "16384", NULL};
+    char *const traced[] = {"run", "-q", "--stats", (char *)tmp("s.json"),
+                            "--trace", (char *)tmp("T.json"),
+                            (char *)tu_built("programs/gpu/reduce.elf"),
+                            "16384", NULL};
+    run_ok(plain, &r);
+    tu_free(&r);
+    run_ok(traced, &r);
+    tu_free(&r);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cmp -s %s %s", tmp("a.json"), tmp("s.json"));
+    ck_assert_msg(system(cmd) == 0, "--stats differs with --trace");
+
+    Trace t;
+    load(&t, tmp("T.json"));
+    Gpu g;
+    gpu_events(&t, &g);
+    json_object *st = stats(tmp("s.json")), *gpu, *ks, *w;
+    ck_assert(json_object_object_get_ex(st, "gpu", &gpu));
+    ck_assert(json_object_object_get_ex(gpu, "kernels", &ks));
+    ck_assert_uint_eq(json_object_array_length(ks), 5);
+    ck_assert(json_object_object_get_ex(t.other, "window_cycles", &w));
+    uint64_t to = (uint64_t)json_object_get_int64(
+        json_object_array_get_idx(w, 1));
+    /* The kernels' track: reduce1..reduce5, launches 0..4. */
+    int nk = 0;
+    uint64_t last_end = 0;
+    for (size_t i = 0; i < g.n; i++) {
+        const GpuEv *v = &g.ev[i];
+        if (v->tid != g.kernels_tid)
+            continue;
+        ck_assert_int_lt(nk, 5);
+        char want[16];
+        snprintf(want, sizeof want, "reduce%d", nk + 1);
+        ck_assert_str_eq(v->name, want);
+        ck_assert_str_eq(v->name, str(json_object_array_get_idx(
+                                          ks, (size_t)nk), "kernel"));
+        ck_assert_int_eq(v->launch, nk);
+        ck_assert_uint_ge(v->start, last_end);
+        ck_assert_uint_gt(v->end, v->start);
+        ck_assert_uint_le(v->end, to);
+        last_end = v->end;
+        nk++;
+    }
+    ck_assert_int_eq(nk, 5);
+    int64_t per[5] = {0}, want_blocks = 0, want_div = 0, div = 0;
+    int64_t blocks = check_gpu(&g, per, 5);
+    for (int i = 0; i < 5; i++) {
+        json_object *k = json_object_array_get_idx(ks, (size_t)i);
+        ck_assert_int_eq(per[i], num(k, "blocks", -1));
+        want_blocks += num(k, "blocks", 0);
+        want_div += num(k, "divergent_branches", 0);
+    }
+    ck_assert_int_eq(blocks, want_blocks);
+    ck_assert_int_eq(blocks, 64 + 64 + 64 + 32 + 32);
+    for (size_t i = 0; i < g.n; i++)
+        div += g.ev[i].diverge;
+    ck_assert_int_eq(div, want_div);
+    ck_assert_int_gt(div, 0);
+    ck_assert_uint_gt(t.i, (size_t)div);     /* and reconvergences */
+    int rows;
+    ck_assert_int_eq((int64_t)count_x(&t, "gpu", "SM ", &rows), blocks);
+    ck_assert_int_ge(rows, 2);               /* both SMs, blocks at once */
+    ck_assert(has_track(&t, "SM 0 (row 2)"));
+    json_object_put(st);
+    free(g.ev);
+    unload(&t);
+}
+END_TEST
+
+/* The cap on a GPU run, from the first kernel's start, reached inside
+ * it: still valid, the kernel cut where the trace ends, the blocks and
+ * warp events before it kept inside their kernel's and block's slices,
+ * the warp events counted like the rest. */
+START_TEST(test_gpu_cap)
+{
+    TuResult r;
+    char *const first[] = {"run", "-q", "--trace", (char *)tmp("A.json"),
+                           (char *)tu_built("programs/gpu/divergence.elf"),
+                           NULL};
+    run_ok(first, &r);
+    tu_free(&r);
+    Trace t;
+    load(&t, tmp("A.json"));
+    Gpu g;
+    gpu_events(&t, &g);
+    uint64_t start = UINT64_MAX;
+    size_t all = t.events;
+    for (size_t i = 0; i < g.n; i++)
+        if (g.ev[i].tid == g.kernels_tid && g.ev[i].start < start)
+            start = g.ev[i].start;
+    int64_t per[64] = {0};
+    int64_t blocks = check_gpu(&g, per, 64);
+    size_t instants = t.i;
+    ck_assert_int_gt(blocks, 0);
+    ck_assert_uint_gt(instants, 0);
+    free(g.ev);
+    unload(&t);
+    ck_assert_uint_lt(start, UINT64_MAX);
+
+    char from[32];
+    snprintf(from, sizeof from, "%llu", (unsigned long long)start);
+    char *const capped[] = {"run", "-q", "--trace", (char *)tmp("T.json"),
+                            "--trace-from", from, "--trace-max-events",
+                            "300",
+                            (char *)tu_built("programs/gpu/divergence.elf"),
+                            NULL};
+    run_ok(capped, &r);
+    ck_assert_msg(strstr(r.err, "the cap of 300 events was reached"), "%s",
+                  r.err);
+    tu_free(&r);
+    load(&t, tmp("T.json"));
+    ck_assert_int_gt(num(t.other, "dropped_events", 0), 0);
+    ck_assert_uint_le(t.events, 300 + 300 / 8 + 64);     /* one hart */
+    ck_assert_uint_lt(t.events, all);
+    gpu_events(&t, &g);
+    ck_assert(g.n > 0 && g.ev[0].tid == g.kernels_tid && g.ev[0].clipped);
+    int64_t kept = check_gpu(&g, per, 64);
+    ck_assert_int_gt(kept, 0);
+    ck_assert_int_lt(kept, blocks);
+    ck_assert_uint_gt(t.i, 0);
+    ck_assert_uint_lt(t.i, instants);
+    free(g.ev);
+    unload(&t);
+}
+END_TEST
+
 /* ---- the writer on made-up events --------------------------------------- */
 
 /* A machine that never runs, fed events by hand through its bus. */
@@ -903,6 +1158,69 @@ START_TEST(test_overlaps)
     ck_assert_uint_eq(count_x(&tr, "lock", prefix, &rows), 2);
     ck_assert_int_eq(rows, 2);
     ck_assert(has_track(&tr, "hart 1 (core 1, thread 0) (row 2)"));
+    unload(&tr);
+    sim_machine_free(m);
+    sim_elf_close(prog);
+}
+END_TEST
+
+/* An SM's blocks on made-up events: two resident at once take two
+ * rows, a block that follows one takes its row again, a warp's event
+ * goes on the row of the block that holds its warp slot, and the GPU's
+ * cycles end the run even past the harts' (they did nothing here). */
+START_TEST(test_gpu_rows)
+{
+    SimProgram *prog;
+    SimMachine *m = quiet_machine(&prog);
+    char err[256];
+    SimTraceOptions o = {.path = tmp("T.json")};
+    SimTrace *t = sim_trace_open(m, &o, err, sizeof err);
+    ck_assert_msg(t != NULL, "%s", err);
+    uint32_t fn = 0x80000000;
+    /* SM 0: block 0 on slots 0-7 [100, 500), block 1 on slots 8-15
+     * [150, 400), block 2 on slots 0-7 again [500, 700); warp 9 diverges
+     * at 200 (block 1), warp 3 at 300 (block 0), warp 2 reconverges at
+     * 600 (block 2); the kernel [100, 700), published last, as the GPU
+     * does. */
+    feed(m, (SimEvent){.cycle = 150, .end = 400, .addr = fn, .id = 1,
+                       .src = 0, .dst = 8, .kind = SIM_EV_GPU_BLOCK});
+    feed(m, (SimEvent){.cycle = 200, .addr = 0x80000100, .id = 0xffff,
+                       .src = 0, .dst = 9, .kind = SIM_EV_GPU_WARP});
+    feed(m, (SimEvent){.cycle = 300, .addr = 0x80000100, .id = 0xff,
+                       .src = 0, .dst = 3, .kind = SIM_EV_GPU_WARP});
+    feed(m, (SimEvent){.cycle = 100, .end = 500, .addr = fn, .id = 0,
+                       .src = 0, .dst = 0, .kind = SIM_EV_GPU_BLOCK});
+    feed(m, (SimEvent){.cycle = 600, .addr = 0x80000104, .id = 0xffffffff,
+                       .src = 0, .dst = 2, .what = 1,
+                       .kind = SIM_EV_GPU_WARP});
+    feed(m, (SimEvent){.cycle = 500, .end = 700, .addr = fn, .id = 2,
+                       .src = 0, .dst = 0, .kind = SIM_EV_GPU_BLOCK});
+    feed(m, (SimEvent){.cycle = 100, .end = 700, .addr = fn, .id = 0,
+                       .kind = SIM_EV_GPU_KERNEL});
+    sim_ev_deliver(sim_machine_events(m));
+    ck_assert_msg(sim_trace_close(t, m, err, sizeof err), "%s", err);
+    Trace tr;
+    load(&tr, tmp("T.json"));
+    Gpu g;
+    gpu_events(&tr, &g);
+    const Track *row1 = named_track(&tr, "SM 0");
+    const Track *row2 = named_track(&tr, "SM 0 (row 2)");
+    ck_assert(!has_track(&tr, "SM 0 (row 3)"));
+    ck_assert(!has_track(&tr, "SM 1"));
+    int64_t per[1] = {0};
+    ck_assert_int_eq(check_gpu(&g, per, 1), 3);
+    ck_assert_int_eq(per[0], 3);
+    for (size_t i = 0; i < g.n; i++) {
+        const GpuEv *v = &g.ev[i];
+        int64_t want = v->tid == g.kernels_tid ? g.kernels_tid
+                     : v->block == 1 || v->start == 200 ? row2->tid
+                                                        : row1->tid;
+        ck_assert_msg(v->tid == want, "%s at %llu on tid %lld", v->name,
+                      (unsigned long long)v->start, (long long)v->tid);
+    }
+    ck_assert_uint_eq(tr.i, 3);
+    ck_assert_uint_eq(tr.max_ts, 700);
+    free(g.ev);
     unload(&tr);
     sim_machine_free(m);
     sim_elf_close(prog);
@@ -1051,6 +1369,9 @@ Suite *trace_suite(void)
     tcase_add_test(tc, test_mpi_calls);
     tcase_add_test(tc, test_mp_cap);
     tcase_add_test(tc, test_mp_nesting);
+    tcase_add_test(tc, test_gpu_reduce);
+    tcase_add_test(tc, test_gpu_cap);
+    tcase_add_test(tc, test_gpu_rows);
     tcase_add_test(tc, test_parse_cycle);
     suite_add_tcase(s, tc);
     return s;

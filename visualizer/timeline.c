@@ -12,7 +12,9 @@
  * space-time diagram of a message-passing run, and a legend says so.
  * Colours follow the window's (running green, spinning orange, blocked
  * grey...); lock holds take their holder hart's colour and messages
- * their type's, as the viewers colour slices by name.
+ * their type's, as the viewers colour slices by name; a GPU kernel and
+ * its blocks take their launch's, and a warp's divergence (magenta) or
+ * reconvergence (teal) is a tick under its block.
  */
 #include "visualizer/timeline.h"
 #include "visualizer/geom.h"
@@ -52,6 +54,10 @@ static const SDL_Color state_colors[SIM_TC_COUNT] = {
     {156, 39, 176, 255},      /* MPI collective */
     {0, 172, 193, 255},       /* MPI other (init, finalize, ...) */
     {33, 33, 33, 255},        /* a message between ranks: send, receipt */
+    {63, 81, 181, 255},       /* a kernel's run (by launch, see below) */
+    {121, 134, 203, 255},     /* a block's run (by launch) */
+    {216, 27, 96, 255},       /* a warp diverges */
+    {0, 150, 136, 255},       /* a warp reconverges */
 };
 _Static_assert(sizeof state_colors / sizeof state_colors[0] == SIM_TC_COUNT,
                "a colour per SimTraceColor");
@@ -115,7 +121,8 @@ static int text(Draw *d, TTF_Font *f, const char *s, int x, int y,
 
 static SDL_Color slice_color(const SimTraceSlice *s)
 {
-    if (s->color == SIM_TC_HOLD || s->color == SIM_TC_MSG)
+    if (s->color == SIM_TC_HOLD || s->color == SIM_TC_MSG ||
+        s->color == SIM_TC_KERNEL || s->color == SIM_TC_BLOCK)
         return palette[s->arg % NPALETTE];
     return state_colors[s->color < SIM_TC_COUNT ? s->color : 0];
 }
@@ -244,6 +251,10 @@ static void draw_tracks(Draw *d, const SimTraceLayout *l, const Row *rows)
         int x0 = x_of(d, s->start), x1 = x_of(d, s->end);
         if (x1 <= x0)
             x1 = x0 + 1;         /* a cycle is at least a pixel */
+        /* Blocks of one launch share a colour: a pixel between them. */
+        if ((s->color == SIM_TC_BLOCK || s->color == SIM_TC_KERNEL) &&
+            x1 - x0 > 3)
+            x1--;
         int y = rows[s->track].y + s->depth * ROW_H + 1;
         SDL_Color c = slice_color(s);
         fill(d->r, x0, y, x1 - x0, ROW_H - 2, c);
