@@ -512,6 +512,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
     const uint8_t *const code_map = mem->code_map;
     const IsaWindow *const win = env->win;
     const uint32_t nwin = env->nwin;
+    const uint32_t stack_lo = h->stack_lo, stack_guard = h->stack_guard;
     DcEntry *const ents = dc->e;
     uint32_t *const x = h->x;
 
@@ -594,6 +595,12 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
                 SYNC_HART();                                     \
                 cycle += access(actx, h, a, n, k);               \
             }
+    /* A store with sp in the stack guard: the stack has overflowed. */
+#define GUARD()                                                  \
+            if (__builtin_expect(x[2] - stack_lo < stack_guard, 0)) { \
+                cause = ISA_CAUSE_STACK_OVERFLOW; tval = x[2];   \
+                goto trap;                                       \
+            }
 #define STORED(n)                                                \
             if (code_map && !inwin &&                            \
                 code_written(code_map, (uint32_t)(p - ram), n))  \
@@ -629,24 +636,28 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             ACCESS(4, ISA_ACC_LOAD);
             break;
         case ISA_OP_sb:
+            GUARD();
             MEM_AT(1, ISA_CAUSE_STORE_ACCESS);
             st8(p, x[in->rs2]);
             STORED(1);
             ACCESS(1, ISA_ACC_STORE);
             break;
         case ISA_OP_sh:
+            GUARD();
             MEM_AT(2, ISA_CAUSE_STORE_ACCESS);
             st16(p, x[in->rs2]);
             STORED(2);
             ACCESS(2, ISA_ACC_STORE);
             break;
         case ISA_OP_sw:
+            GUARD();
             MEM_AT(4, ISA_CAUSE_STORE_ACCESS);
             st32(p, x[in->rs2]);
             STORED(4);
             ACCESS(4, ISA_ACC_STORE);
             break;
         case ISA_OP_fsw:
+            GUARD();
             MEM_AT(4, ISA_CAUSE_STORE_ACCESS);
             st32(p, h->f[in->rs2]);
             STORED(4);
@@ -779,6 +790,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             break;
 #undef MEM_AT
 #undef MEM_AT4
+#undef GUARD
 #undef ACCESS
 #undef STORED
 
@@ -927,7 +939,11 @@ uint32_t isa_simt_step(IsaHart *const lanes[], uint32_t n,
          if (access)                                                \
              (void)access(actx, h, a, n_, k_))
 #define STORE(n_, put)                                              \
-    EACH(uint32_t a = x[rs1] + imm;                                 \
+    EACH(if (x[2] - h->stack_lo < h->stack_guard) {                 \
+             slow |= 1u << l;                                       \
+             continue;                                              \
+         }                                                          \
+         uint32_t a = x[rs1] + imm;                                 \
          uint8_t *p = ram_at(ram, base, size, a, n_);               \
          bool inwin = false;                                        \
          if (!p) {                                                  \

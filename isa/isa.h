@@ -109,7 +109,12 @@ enum {
     ISA_CAUSE_ILLEGAL = 2, ISA_CAUSE_BREAKPOINT = 3,
     ISA_CAUSE_LOAD_MISALIGNED = 4, ISA_CAUSE_LOAD_ACCESS = 5,
     ISA_CAUSE_STORE_MISALIGNED = 6, ISA_CAUSE_STORE_ACCESS = 7,
-    ISA_CAUSE_ECALL_M = 11
+    ISA_CAUSE_ECALL_M = 11,
+    /* Not an architectural exception: a store while sp lies in the
+     * hart's stack guard (IsaHart.stack_lo/stack_guard), i.e. its stack
+     * has grown past its limit.  Cause 24 is in the custom range; parsim
+     * reports it and never delivers it to the guest. */
+    ISA_CAUSE_STACK_OVERFLOW = 24
 };
 
 /* fflags bits */
@@ -133,6 +138,10 @@ typedef struct IsaHart {
                                  machines (ranks) */
     uint32_t marchid;         /* marchid: the environment names itself */
     uint32_t mstatus, mie, mip, mtvec, mscratch, mepc, mcause, mtval;
+    /* Stack guard: a store while stack_lo <= sp < stack_lo + stack_guard
+     * traps with ISA_CAUSE_STACK_OVERFLOW (the stack has grown into the
+     * region below its limit).  stack_guard 0: no guard. */
+    uint32_t stack_lo, stack_guard;
     uint32_t resv_addr;       /* LR/SC reservation */
     uint32_t resv_value;      /* value LR saw: SC compares-and-swaps on it */
     bool resv_valid;

@@ -8,6 +8,7 @@
 #include "sim/machine_priv.h"
 #include "sim/gpu.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -166,6 +167,41 @@ static void clear_progress(void *ctx)
     }
 }
 
+/* parsim-cc programs (their runtime's symbols say so) keep one stack of
+ * run.stack_size per hart, __parsim_max_harts of them, at the top of
+ * their RAM, and the heap below (PARSIM_FN_MEMORY tells the start-up
+ * code): they must fit above the program's image. */
+static bool stack_layout(SimMachine *m, const SimProgram *prog, char *err,
+                         size_t errlen)
+{
+    uint32_t hs, mh, ts = 0, align = 1;
+    if (!sim_elf_value(prog, "__parsim_hart_stack", &hs) ||
+        !sim_elf_value(prog, "__parsim_max_harts", &mh) || !mh || mh > 1024)
+        return true;              /* not a parsim-cc program: no guards */
+    (void)sim_elf_value(prog, "__tls_size", &ts);
+    if (!sim_elf_value(prog, "__tls_align", &align) || !align)
+        align = 1;
+    uint64_t size = m->cfg.stack_size, area = (uint64_t)mh * size;
+    uint32_t top = m->mem.base + m->mem.size, image = sim_elf_top(prog);
+    if (area + (image - m->mem.base) > m->mem.size) {
+        snprintf(err, errlen, "configuration: %u stacks of run.stack_size = "
+                 "%" PRIu64 " KiB (%" PRIu64 " KiB) do not fit in RAM above "
+                 "the program (0x%08x..0x%08x): give it more RAM (--ram-size) "
+                 "or smaller stacks", mh, size >> 10, area >> 10, image,
+                 top - 1);
+        return false;
+    }
+    m->stack_harts = mh;
+    m->tls_reserve = (ts + align - 1) / align * align;
+    if (m->tls_reserve > size / 4) {
+        snprintf(err, errlen, "configuration: the program's thread-local "
+                 "data (%u bytes) takes more than a quarter of a stack of "
+                 "run.stack_size = %" PRIu64 " bytes", m->tls_reserve, size);
+        return false;
+    }
+    return true;
+}
+
 static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
                  int argc, char **argv, char *err, size_t errlen)
 {
@@ -236,15 +272,8 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
                 return false;
         }
     }
-    /* parsim-cc programs put their stacks below __stack: with a smaller
-     * RAM they would fault at the first push, far from the cause. */
-    const SimSymbol *stack = sim_elf_symbol(prog, "__stack");
-    if (stack && !isa_mem_ptr(&m->mem, stack->addr - 4, 4)) {
-        snprintf(err, errlen, "the program's stacks end at __stack = 0x%08x, "
-                 "outside RAM 0x%08x..0x%08x: give it more RAM (--ram-size)",
-                 stack->addr, m->mem.base, m->mem.base + (m->mem.size - 1));
+    if (!stack_layout(m, prog, err, errlen))
         return false;
-    }
     m->flat.latency = cfg->mem_latency;
     if (cfg->timing && cfg->mem_model == SIM_MEM_HIERARCHY &&
         !build_memsys(m, err, errlen))
@@ -292,6 +321,16 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
         h->env = &m->core_env[h->core];
         h->state = SIM_HART_RUNNABLE;
         h->worker = (int)(h->core % (cfg->host_threads ? cfg->host_threads : 1));
+        /* Its stack's guard: the region below its limit (the next hart's
+         * stack, or the heap's end), where sp goes when it overflows. */
+        uint32_t n = h->isa.mhartid;
+        if (n < m->stack_harts) {
+            uint32_t top = m->mem.base + m->mem.size - n * cfg->stack_size;
+            uint32_t limit = top - cfg->stack_size + (n ? m->tls_reserve : 0);
+            h->stack_top = top;
+            h->isa.stack_lo = limit - cfg->stack_size;
+            h->isa.stack_guard = cfg->stack_size;
+        }
     }
     if (!sim_semihost_init(&m->sh, argc, argv) ||
         !sim_semihost_harts(&m->sh, m->nharts)) {
@@ -306,7 +345,9 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
     m->sh.clock_hz = cfg->clock_hz;
     m->sh.heap_base = sim_elf_top(prog);
     m->sh.stack_base = ram_top;
-    m->sh.stack_limit = ram_top - (ram_top - m->sh.heap_base) / 2;
+    m->sh.stack_limit = m->stack_harts
+        ? ram_top - m->stack_harts * cfg->stack_size
+        : ram_top - (ram_top - m->sh.heap_base) / 2;
     m->sh.heap_limit = m->sh.stack_limit;
     if (!sim_mp_init(m, err, errlen))
         return false;

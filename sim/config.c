@@ -1,10 +1,13 @@
 /* config.c — machine parameters: the key table, --set, INI machine
- * files through libinih, and the checks on their combination. */
+ * files through libinih (each line checked here first), and the checks on
+ * their combination. */
 #include "sim/config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -87,6 +90,9 @@ static const ConfigKey keys[] = {
      "parallel mode: cycles each core runs between barriers", NULL},
     {"run.granularity", K_U32, offsetof(SimConfig, granularity), 1, 1000000,
      "cycles a hart may run past the next hart before switching", NULL},
+    {"run.stack_size", K_SIZE, offsetof(SimConfig, stack_size), 4096,
+     16u << 20, "bytes of stack per hart for parsim-cc programs (a multiple "
+     "of 16); a hart whose stack grows past it stops the run", NULL},
     {"core.alu_latency", K_U32, COST(ISA_CLASS_ALU), 1, 1000,
      "cycles of an integer ALU instruction", NULL},
     {"core.branch_latency", K_U32, COST(ISA_CLASS_BRANCH), 1, 1000,
@@ -307,6 +313,7 @@ void sim_config_defaults(SimConfig *c)
     c->ctrl_bytes = 8;
     c->numa_nodes = 1;
     c->page_size = 4096;
+    c->stack_size = 64 << 10;
     c->gpu.sms = 2;
     c->gpu.warp_size = 32;
     c->gpu.max_warps = 32;
@@ -362,16 +369,45 @@ bool sim_parse_size(const char *s, uint64_t *out)
     return true;
 }
 
+/* Text as a message shows it: in quotes, a control byte as \xNN (never
+ * an escape sequence on the terminal), and a long text as its start and
+ * its length, so that the reason after it is never cut off the message. */
+enum { QUOTE_BYTES = 40, QUOTE_LEN = 4 * QUOTE_BYTES + 48 };
+
+static const char *quote(const char *s, char buf[QUOTE_LEN])
+{
+    size_t len = strlen(s), shown = len, n = 0;
+    if (len > QUOTE_BYTES) {
+        shown = QUOTE_BYTES;
+        while (shown > 0 && ((unsigned char)s[shown] & 0xc0) == 0x80)
+            shown--;                /* not inside a UTF-8 character */
+    }
+    buf[n++] = '\'';
+    for (size_t i = 0; i < shown; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch == 0x7f)
+            n += (size_t)snprintf(buf + n, QUOTE_LEN - n, "\\x%02x", ch);
+        else
+            buf[n++] = (char)ch;
+    }
+    if (shown < len)
+        snprintf(buf + n, QUOTE_LEN - n, "...' (%zu characters)", len);
+    else
+        snprintf(buf + n, QUOTE_LEN - n, "'");
+    return buf;
+}
+
 bool sim_config_set(SimConfig *c, const char *key, const char *value,
                     char *err, size_t errlen)
 {
+    char qk[QUOTE_LEN], qv[QUOTE_LEN];
     const ConfigKey *k = NULL;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strcmp(keys[i].name, key) == 0)
             k = &keys[i];
     if (!k) {
-        snprintf(err, errlen, "unknown configuration key '%s' (parsim run "
-                 "--list-keys shows them)", key);
+        snprintf(err, errlen, "unknown configuration key %s (parsim run "
+                 "--list-keys shows them)", quote(key, qk));
         return false;
     }
     uint64_t v = 0;
@@ -380,8 +416,8 @@ bool sim_config_set(SimConfig *c, const char *key, const char *value,
     if (k->kind == K_STR) {
         size_t size = k->max ? (size_t)k->max : sizeof c->name;
         if (strlen(value) >= size) {
-            snprintf(err, errlen, "%s: '%s' is longer than %zu characters",
-                     key, value, size - 1);
+            snprintf(err, errlen, "%s: %s is longer than %zu characters",
+                     key, quote(value, qv), size - 1);
             return false;
         }
         snprintf(field, size, "%s", value);
@@ -395,8 +431,8 @@ bool sim_config_set(SimConfig *c, const char *key, const char *value,
                 ok = true;
             }
         if (!ok) {
-            int n = snprintf(err, errlen, "%s: bad value '%s' (one of:", key,
-                             value);
+            int n = snprintf(err, errlen, "%s: bad value %s (one of:", key,
+                             quote(value, qv));
             for (int i = 0; k->names[i] && n > 0 && (size_t)n < errlen; i++)
                 n += snprintf(err + n, errlen - (size_t)n, " %s", k->names[i]);
             if (n > 0 && (size_t)n < errlen)
@@ -424,9 +460,10 @@ bool sim_config_set(SimConfig *c, const char *key, const char *value,
         ok = ok && !errno && end != value && !*end;
     }
     if (!ok) {
-        snprintf(err, errlen, "%s: bad value '%s' (%s expected)", key, value,
-                 k->kind == K_BOOL ? "0 or 1" : k->kind == K_SIZE
-                     ? "a size such as 64K or 128M" : "a whole number");
+        snprintf(err, errlen, "%s: bad value %s (%s expected)", key,
+                 quote(value, qv), k->kind == K_BOOL ? "0 or 1"
+                 : k->kind == K_SIZE ? "a size such as 64K or 128M"
+                 : "a whole number");
         return false;
     }
     if (v < k->min || v > k->max) {
@@ -436,6 +473,10 @@ bool sim_config_set(SimConfig *c, const char *key, const char *value,
     }
     if (k->off == offsetof(SimConfig, gpu.sms))
         c->gpu.sms_set = true;
+    if (k->off == offsetof(SimConfig, stack_size) && (v & 15)) {
+        snprintf(err, errlen, "%s: %s is not a multiple of 16", key, value);
+        return false;
+    }
     if (k->off == offsetof(SimConfig, ram_size) && (v & 0xfff)) {
         snprintf(err, errlen, "%s: %s is not a multiple of 4 KiB", key, value);
         return false;
@@ -487,13 +528,56 @@ const char *sim_config_dir(void)
     return d && *d ? d : PARSIM_CONFIG_DIR;
 }
 
+/* ---- machine files -----------------------------------------------------
+ *
+ * libinih parses them, but as Debian builds it (INI_USE_STACK,
+ * INI_MAX_LINE 200, INI_ALLOW_MULTILINE; see /usr/include/ini.h) it would
+ * take some files in a way nobody meant: a line longer than 199 bytes is
+ * cut, and its rest parsed as the next line (a comment's tail could set a
+ * key); an indented line continues the previous key's value; a NUL byte
+ * ends a line early.  So parsim reads each line itself, splits it by
+ * inih's own rules (split_line follows ini.c, r55, line for line), refuses
+ * what inih would take silently, and hands inih every line that fits its
+ * buffer as it is.  A line that does not fit reaches inih as what it
+ * means: a section header as "[name]", a comment or blank as an empty
+ * line; its key = value goes to on_ini_line from here, in file order, with
+ * the section tracked here as inih tracks it.
+ */
+
+/* ini.c's MAX_SECTION: inih cuts a longer section name to 49 bytes. */
+enum { INI_SECTION_MAX = 50 };
+
 typedef struct IniCtx {
     SimConfig *c;
     char *err;
     size_t errlen;
     const char *path;
+    FILE *f;
+    char *line, *copy;          /* the line as read, and split in place */
+    size_t line_cap, copy_cap;
+    int lineno;                 /* the line inih is working on */
+    char section[INI_SECTION_MAX];
+    bool after_key;             /* inih's prev_name: an indented line here
+                                   would continue that key's value */
     bool failed;
 } IniCtx;
+
+/* The first error wins: "FILE:LINE: why". */
+__attribute__((format(printf, 2, 3)))
+static void ini_fail(IniCtx *ctx, const char *fmt, ...)
+{
+    if (ctx->failed)
+        return;
+    ctx->failed = true;
+    int n = snprintf(ctx->err, ctx->errlen, "%s:%d: ", ctx->path,
+                     ctx->lineno);
+    if (n < 0 || (size_t)n >= ctx->errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->err + n, ctx->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+}
 
 static int on_ini_line(void *user, const char *section, const char *name,
                        const char *value)
@@ -501,24 +585,190 @@ static int on_ini_line(void *user, const char *section, const char *name,
     IniCtx *ctx = user;
     if (ctx->failed)
         return 0;
-    char key[160], why[256];
-    snprintf(key, sizeof key, "%s.%s", section, name);
-    if (!sim_config_set(ctx->c, key, value, why, sizeof why)) {
-        snprintf(ctx->err, ctx->errlen, "%s: %s", ctx->path, why);
-        ctx->failed = true;
+    char q[QUOTE_LEN], why[512];
+    if (!*section) {
+        ini_fail(ctx, "key %s is in no [section] (keys go under [machine], "
+                 "[core], ...)", quote(name, q));
+        return 0;
+    }
+    size_t len = strlen(section) + 1 + strlen(name) + 1;
+    char *key = malloc(len);
+    if (!key) {
+        ini_fail(ctx, "out of memory");
+        return 0;
+    }
+    snprintf(key, len, "%s.%s", section, name);
+    bool ok = sim_config_set(ctx->c, key, value, why, sizeof why);
+    free(key);
+    if (!ok) {
+        ini_fail(ctx, "%s", why);
         return 0;
     }
     return 1;
 }
 
+/* ini.c's helpers, so that a line splits here exactly as it does there. */
+static char *rstrip(char *s)
+{
+    char *p = s + strlen(s);
+    while (p > s && isspace((unsigned char)*--p))
+        *p = '\0';
+    return s;
+}
+
+static char *lskip(char *s)
+{
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    return s;
+}
+
+/* The first of chars, or an inline comment (a ';' after whitespace), or
+ * the end. */
+static char *find_chars_or_comment(char *s, const char *chars)
+{
+    bool was_space = false;
+    while (*s && (!chars || !strchr(chars, *s)) &&
+           !(was_space && *s == ';')) {
+        was_space = isspace((unsigned char)*s) != 0;
+        s++;
+    }
+    return s;
+}
+
+enum { INI_BAD = -1, INI_NOTHING, INI_SECTION, INI_PAIR };
+
+static int not_a_line(IniCtx *ctx)
+{
+    ini_fail(ctx, "not a 'key = value' or '[section]' line");
+    return INI_BAD;
+}
+
+/* One line as ini.c's ini_parse_stream splits it, in place: nothing (a
+ * comment, a blank), a section (into ctx->section) or a key and value;
+ * INI_BAD, with the reason, for a line inih would refuse or take in a way
+ * the file does not say. */
+static int split_line(IniCtx *ctx, char *line, char **name, char **value)
+{
+    char q[QUOTE_LEN], q2[QUOTE_LEN];
+    if (ctx->lineno == 1 && !strncmp(line, "\xef\xbb\xbf", 3))
+        line += 3;                  /* a UTF-8 BOM: inih skips it */
+    char *s = lskip(rstrip(line));
+    if (strchr(s, '\r')) {
+        ini_fail(ctx, "a carriage return inside the line (lines end in LF "
+                 "or CRLF)");
+        return INI_BAD;
+    }
+    if (strchr(";#", *s))           /* a comment, or blank (*s is the NUL) */
+        return INI_NOTHING;
+    if (ctx->after_key && s > line) {
+        ini_fail(ctx, "an indented line would continue the previous value: "
+                 "%s (machine files have no continuation lines: remove the "
+                 "indentation)", quote(s, q));
+        return INI_BAD;
+    }
+    if (*s == '[') {
+        char *end = find_chars_or_comment(s + 1, "]");
+        if (*end != ']')
+            return not_a_line(ctx);
+        *end = '\0';
+        char *rest = lskip(end + 1);
+        if (*rest && *rest != ';') {    /* inih would ignore it */
+            ini_fail(ctx, "section %s followed by %s (only a ; comment may "
+                     "follow a section header)", quote(s + 1, q),
+                     quote(rest, q2));
+            return INI_BAD;
+        }
+        if (strlen(s + 1) >= sizeof ctx->section) {     /* inih cuts it */
+            ini_fail(ctx, "section name %s is longer than %d characters",
+                     quote(s + 1, q), INI_SECTION_MAX - 1);
+            return INI_BAD;
+        }
+        strcpy(ctx->section, s + 1);
+        ctx->after_key = false;
+        return INI_SECTION;
+    }
+    char *end = find_chars_or_comment(s, "=:");
+    if (*end != '=' && *end != ':')
+        return not_a_line(ctx);
+    *end = '\0';
+    *name = rstrip(s);
+    *value = end + 1;
+    *find_chars_or_comment(*value, NULL) = '\0';
+    *value = rstrip(lskip(*value));
+    ctx->after_key = **name != '\0';
+    return INI_PAIR;
+}
+
+/* inih's reader (fgets-like): the file's next line for inih's buffer of
+ * num bytes, checked first, and handled here if it does not fit. */
+static char *read_line(char *str, int num, void *stream)
+{
+    IniCtx *ctx = stream;
+    if (ctx->failed)
+        return NULL;
+    if (num < INI_SECTION_MAX + 3) {    /* room for "[name]\n" */
+        ini_fail(ctx, "libinih's line buffer is only %d bytes", num);
+        return NULL;
+    }
+    errno = 0;
+    ssize_t n = getline(&ctx->line, &ctx->line_cap, ctx->f);
+    if (n < 0) {
+        if (ferror(ctx->f) || errno == ENOMEM) {
+            ctx->lineno++;
+            ini_fail(ctx, "cannot read: %s", strerror(errno ? errno : EIO));
+        }
+        return NULL;
+    }
+    ctx->lineno++;
+    size_t len = (size_t)n;
+    if (memchr(ctx->line, '\0', len)) {
+        ini_fail(ctx, "a NUL byte in the line");
+        return NULL;
+    }
+    if (ctx->copy_cap < len + 1) {
+        char *p = realloc(ctx->copy, len + 1);
+        if (!p) {
+            ini_fail(ctx, "out of memory");
+            return NULL;
+        }
+        ctx->copy = p;
+        ctx->copy_cap = len + 1;
+    }
+    memcpy(ctx->copy, ctx->line, len + 1);
+    char *name = NULL, *value = NULL;
+    int kind = split_line(ctx, ctx->copy, &name, &value);
+    if (kind == INI_BAD)
+        return NULL;
+    if (len + 2 <= (size_t)num) {       /* fits, with a '\n' and the NUL */
+        memcpy(str, ctx->line, len + 1);
+        if (!len || str[len - 1] != '\n')
+            memcpy(str + len, "\n", 2);
+        return str;
+    }
+    if (kind == INI_PAIR && !on_ini_line(ctx, ctx->section, name, value))
+        return NULL;
+    if (kind == INI_SECTION)
+        snprintf(str, (size_t)num, "[%s]\n", ctx->section);
+    else
+        memcpy(str, "\n", 2);
+    return str;
+}
+
 bool sim_config_load(SimConfig *c, const char *name, char *err,
                      size_t errlen)
 {
-    char path[4096];
+    char path[4096], q[QUOTE_LEN];
+    int n;
     if (strchr(name, '/') || strstr(name, ".ini"))
-        snprintf(path, sizeof path, "%s", name);
+        n = snprintf(path, sizeof path, "%s", name);
     else
-        snprintf(path, sizeof path, "%s/%s.ini", sim_config_dir(), name);
+        n = snprintf(path, sizeof path, "%s/%s.ini", sim_config_dir(), name);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        snprintf(err, errlen, "machine %s: the path is longer than %zu "
+                 "characters", quote(name, q), sizeof path - 1);
+        return false;
+    }
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "machine '%s': %s is not a regular file (a "
@@ -531,12 +781,15 @@ bool sim_config_load(SimConfig *c, const char *name, char *err,
                  strerror(errno));
         return false;
     }
-    IniCtx ctx = {c, err, errlen, path, false};
-    int rc = ini_parse_file(f, on_ini_line, &ctx);
+    IniCtx ctx = {.c = c, .err = err, .errlen = errlen, .path = path,
+                  .f = f};
+    int rc = ini_parse_stream(read_line, &ctx, on_ini_line, &ctx);
     fclose(f);
+    free(ctx.line);
+    free(ctx.copy);
     if (ctx.failed)
         return false;
-    if (rc != 0) {
+    if (rc != 0) {      /* inih refused a line split_line took */
         snprintf(err, errlen, "%s:%d: not a 'key = value' or '[section]' "
                  "line", path, rc);
         return false;

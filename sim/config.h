@@ -74,6 +74,8 @@ typedef struct SimConfig {
     uint32_t quantum;               /* parallel mode: cycles per barrier */
     uint32_t granularity;           /* deterministic: cycles a hart may run
                                        past the next one before switching */
+    uint32_t stack_size;            /* bytes of stack per hart (parsim-cc
+                                       programs' start-up code asks) */
     bool timing;                    /* false: 1 cycle per instruction */
     bool guest_traps;               /* deliver exceptions to mtvec */
     bool quiet;                     /* no summary on stderr */
@@ -111,8 +113,10 @@ ISA_WARN_UNUSED bool sim_config_set(SimConfig *c, const char *key,
 
 /* Load an INI machine file: [section] key = value lines, the same keys
  * as --set.  `name` is a path, or the name of a preset shipped in
- * configs/ ("smp4" finds configs/smp4.ini).  Fails with the file, line
- * and key in err. */
+ * configs/ ("smp4" finds configs/smp4.ini).  libinih parses it, after a
+ * check of every line here: lines of any length, and none that inih would
+ * take other than as written (a continuation line, a NUL byte, a lone
+ * CR).  Fails with "FILE:LINE: why" in err. */
 ISA_WARN_UNUSED bool sim_config_load(SimConfig *c, const char *name,
                                      char *err, size_t errlen);
 

@@ -679,3 +679,27 @@ void sim_elf_each_code_section(const SimProgram *p, SimSectionFn fn,
            p->image + sh.sh_offset, (size_t)sh.sh_size);
     }
 }
+
+bool sim_elf_value(const SimProgram *p, const char *name, uint32_t *value)
+{
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(p->elf, scn)) != NULL) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+            sh.sh_entsize == 0)
+            continue;
+        Elf_Data *data = elf_getdata(scn, NULL);
+        size_t count = data ? sh.sh_size / sh.sh_entsize : 0;
+        for (size_t i = 0; i < count; i++) {
+            GElf_Sym s;
+            const char *nm;
+            if (gelf_getsym(data, (int)i, &s) && s.st_shndx != SHN_UNDEF &&
+                (nm = elf_strptr(p->elf, sh.sh_link, s.st_name)) != NULL &&
+                strcmp(nm, name) == 0) {
+                *value = (uint32_t)s.st_value;
+                return true;
+            }
+        }
+    }
+    return false;
+}

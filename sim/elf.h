@@ -47,6 +47,9 @@ uint32_t sim_elf_top(const SimProgram *p);
 const SimSymbol *sim_elf_symbol_at(const SimProgram *p, uint32_t addr);
 /* Look a symbol up by name; NULL if absent. */
 const SimSymbol *sim_elf_symbol(const SimProgram *p, const char *name);
+/* The value of any defined symbol, absolute ones (linker-script
+ * constants such as __parsim_hart_stack) included; false if absent. */
+bool sim_elf_value(const SimProgram *p, const char *name, uint32_t *value);
 
 /* IsaSymFn adapter for isa_disasm (ctx is the SimProgram). */
 bool sim_elf_symfn(void *ctx, uint32_t addr, const char **name,

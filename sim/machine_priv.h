@@ -74,6 +74,8 @@ typedef struct SimHart {
     uint64_t mp_since;        /* cycle the outermost was entered */
     uint64_t mp_wait0;        /* late-sender + late-receiver at entry */
     uint64_t sampled;         /* cycle of its last SAMPLE event */
+    uint32_t stack_top;       /* parsim-cc programs: where its stack starts
+                                 (the guard is in isa.stack_lo/guard) */
     SimHartStats st;
 } SimHart;
 
@@ -174,6 +176,8 @@ struct SimMachine {
                                  -1 (set under lock) */
 
     struct SimGpu *gpu;       /* the SIMT array (sim/gpu.c), or NULL */
+    uint32_t stack_harts;     /* harts with a guarded stack (parsim-cc) */
+    uint32_t tls_reserve;     /* bytes of TLS at the bottom of a stack */
 
     SimEvBus ev;              /* the event stream (sim/events.h) */
     SimRoi roi;

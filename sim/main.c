@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "programs/runtime/parsim_ecall.h"
 #include "sim/elf.h"
 #include "sim/machine.h"
+#include "sim/semihost.h"
 #include "sim/session.h"
 #include "sim/trace.h"
 #include "visualizer/timeline.h"
@@ -99,6 +101,10 @@ static void usage(FILE *f)
 /* parsim's exit status for a program file sim_elf_open rejected. */
 static int rejected(const char *err)
 {
+    /* The machine the configuration and the program make together may
+     * not exist (the stacks do not fit): a configuration error. */
+    if (!strncmp(err, "configuration: ", 15))
+        return SIM_EXIT_USAGE;
     return strstr(err, "cannot open") ? SIM_EXIT_NO_INPUT : SIM_EXIT_BAD_ELF;
 }
 
@@ -519,6 +525,16 @@ static int cmd_run(int argc, char **argv)
         return SIM_EXIT_USAGE;
     }
     const char *path = argv[optind];
+    /* The whole command line reaches the program, or the run does not
+     * start: the start-up code's buffer is PARSIM_CMDLINE_MAX bytes. */
+    size_t cmdline = sim_semihost_cmdline(argc - optind, argv + optind, NULL);
+    if (cmdline + 1 > PARSIM_CMDLINE_MAX) {
+        fprintf(stderr, "parsim: the program's command line is %zu bytes "
+                "(its path, its arguments, the quotes around empty ones or "
+                "ones with spaces); programs get at most %d\n", cmdline,
+                PARSIM_CMDLINE_MAX - 1);
+        return SIM_EXIT_USAGE;
+    }
     if (gui || nshots)
         return run_session(&cfg, path, argc - optind, argv + optind,
                            gui ? &vo : NULL, paused, shots, nshots,
@@ -533,7 +549,7 @@ static int cmd_run(int argc, char **argv)
                                     err, sizeof err);
     if (!m) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);
-        status = SIM_EXIT_BAD_ELF;
+        status = rejected(err);
     } else if (!trace_start(&ta, m)) {
         status = SIM_EXIT_USAGE;
     } else {

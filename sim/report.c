@@ -86,6 +86,16 @@ int sim_report_fault(SimMachine *m, const SimHart *h, const IsaStop *st)
         fprintf(stderr, "parsim: misaligned atomic: %s: address %s is not "
                 "4-byte aligned (LR/SC and AMOs must be)\n", loc, addr);
         break;
+    case ISA_CAUSE_STACK_OVERFLOW: {
+        uint32_t depth = h->stack_top - st->tval;
+        fprintf(stderr, "parsim: stack overflow: %s: its stack is %u KiB "
+                "deep, run.stack_size is %u KiB (sp 0x%08x): deep recursion or "
+                "large local arrays; --set run.stack_size=%uK gives every hart "
+                "more\n", loc, (depth + 1023) / 1024,
+                m->cfg.stack_size / 1024, st->tval,
+                ((depth + 1023) / 1024 + 63) / 64 * 64 * 2);
+        break;
+    }
     default:
         fprintf(stderr, "parsim: exception %u: %s: tval 0x%08x\n", st->cause,
                 loc, st->tval);

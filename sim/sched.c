@@ -127,7 +127,8 @@ static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
         (void)sim_hart_stop_running(h, SIM_HART_PARKED);
         return -1;
     case ISA_STOP_TRAP:
-        if (m->cfg.guest_traps && x->mtvec) {
+        if (m->cfg.guest_traps && x->mtvec &&
+            st->cause != ISA_CAUSE_STACK_OVERFLOW) {
             isa_take_trap(x, st->cause, st->tval, st->pc);
             return -1;
         }

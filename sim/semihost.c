@@ -49,18 +49,61 @@ bool sim_semihost_init(SimSemihost *sh, int argc, char **argv)
     sh->err = stderr;
     sh->in = stdin;
     sh->clock_hz = 1000000000;
-    size_t len = 1;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    sh->cmdline = malloc(len);
+    size_t len = sim_semihost_cmdline(argc, argv, NULL);
+    sh->cmdline = malloc(len + 1);
     if (!sh->cmdline)
         return false;
-    char *w = sh->cmdline;
-    /* No quoting: picolibc splits on spaces only, as QEMU passes it. */
-    for (int i = 0; i < argc; i++)
-        w += sprintf(w, "%s%s", i ? " " : "", argv[i]);
-    *w = 0;
+    (void)sim_semihost_cmdline(argc, argv, sh->cmdline);
     return true;
+}
+
+/* An argument as the runtime's start-up code reads it back: as it is,
+ * or in double quotes (\" and \\ inside) when it is empty or holds a
+ * space, a tab, a quote or a backslash. */
+static size_t quote_arg(const char *a, char *w)
+{
+    bool plain = *a;
+    for (const char *p = a; *p && plain; p++)
+        plain = *p != ' ' && *p != '\t' && *p != '"' && *p != '\\';
+    size_t n = 0;
+    if (plain) {
+        n = strlen(a);
+        if (w)
+            memcpy(w, a, n);
+        return n;
+    }
+    if (w)
+        w[n] = '"';
+    n++;
+    for (const char *p = a; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            if (w)
+                w[n] = '\\';
+            n++;
+        }
+        if (w)
+            w[n] = *p;
+        n++;
+    }
+    if (w)
+        w[n] = '"';
+    return n + 1;
+}
+
+size_t sim_semihost_cmdline(int argc, char **argv, char *out)
+{
+    size_t n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i) {
+            if (out)
+                out[n] = ' ';
+            n++;
+        }
+        n += quote_arg(argv[i], out ? out + n : NULL);
+    }
+    if (out)
+        out[n] = 0;
+    return n;
 }
 
 #define LINE_MAX_BYTES 4096

@@ -78,12 +78,16 @@ ISA_WARN_UNUSED bool sim_semihost_sandbox(SimSemihost *sh, const char *spec,
 
 /* Builds the command line SYS_GET_CMDLINE returns from argv: argv[0] is
  * the program path as given to parsim, the rest its arguments, joined
- * with spaces — what QEMU passes for -kernel PATH with the same arguments.
- * (picolibc 1.8's crt0 then names the program "program-name" and makes
- * the words of the command line argv[1], argv[2], ..., so argv[1] is the
- * path.)  Returns false on allocation failure. */
+ * with spaces — what QEMU passes for -kernel PATH with the same
+ * arguments; an argument that is empty or holds a space, a tab, a quote
+ * or a backslash goes in double quotes (\" and \\ inside), which parsim's
+ * start-up code undoes, so every argument arrives as it was given.
+ * Returns false on allocation failure. */
 ISA_WARN_UNUSED bool sim_semihost_init(SimSemihost *sh, int argc,
                                        char **argv);
+/* That command line into out (NULL: only measure); returns its length
+ * without the NUL. */
+size_t sim_semihost_cmdline(int argc, char **argv, char *out);
 void sim_semihost_free(SimSemihost *sh);
 
 /* Give every one of n harts its console line buffers (call once, after

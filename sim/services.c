@@ -256,6 +256,13 @@ bool sim_service_call(SimMachine *m, SimHart *h, char *err, size_t errlen)
     case PARSIM_FN_ROI:
         roi_call(m, h);
         break;
+    case PARSIM_FN_MEMORY: {
+        const IsaMem *mem = sim_hart_mem(h);
+        x->x[A0] = PARSIM_OK;
+        x->x[A1] = mem->base + mem->size;
+        x->x[A2] = m->cfg.stack_size;
+        break;
+    }
     default:
         if (fn >= PARSIM_FN_GPU_LAUNCH && fn <= PARSIM_FN_GPU_INFO) {
             bool ok = sim_gpu_service(m, h, fn, err, errlen);

@@ -343,6 +343,102 @@ START_TEST(test_wfi_parks)
 }
 END_TEST
 
+/* A stack overflow names the hart whose stack overflowed and its line,
+ * not the hart whose stack it would have overwritten; a bigger
+ * run.stack_size lets the same recursion finish. */
+START_TEST(test_stack_overflow_named)
+{
+    const char *prog = elf("tests/programs/stack_mt.elf");
+    char *a[] = {"run", "-q", "--cores", "2", (char *)prog, "100", NULL};
+    run(a);
+    ck_assert_int_eq(res.status, SIM_EXIT_GUEST_FAULT);
+    ck_assert_msg(strstr(res.err, "stack overflow: hart 1, ") &&
+                  strstr(res.err, "stack_mt.c:") &&
+                  strstr(res.err, "run.stack_size is 64 KiB"), "%s", res.err);
+    ck_assert_ptr_eq(strchr(res.err, '\n'), res.err + strlen(res.err) - 1);
+    tu_free(&res);
+    char *b[] = {"run", "-q", "--cores", "2", (char *)prog, "100", "main",
+                 NULL};
+    run(b);
+    ck_assert_int_eq(res.status, SIM_EXIT_GUEST_FAULT);
+    ck_assert_ptr_nonnull(strstr(res.err, "stack overflow: hart 0, "));
+    tu_free(&res);
+    char *c[] = {"run", "-q", "--cores", "2", "--set", "run.stack_size=256K",
+                 (char *)prog, "100", NULL};
+    run(c);
+    ck_assert_int_eq(res.status, 0);
+    ck_assert_str_eq(res.out, "stack_mt: 100 levels, 5050\n");
+    tu_free(&res);
+    /* Shallow: nothing to say. */
+    char *d[] = {"run", "-q", "--cores", "2", (char *)prog, "10", NULL};
+    run(d);
+    ck_assert_int_eq(res.status, 0);
+}
+END_TEST
+
+/* The heap ends below the stacks at the end of RAM: --ram-size gives
+ * programs more of it, bigger stacks less; stacks that do not fit are a
+ * configuration error. */
+static unsigned heap_mib(const char *opt, const char *val)
+{
+    char *a[] = {"run", "-q", (char *)opt, (char *)val,
+                 (char *)elf("tests/programs/heap_size.elf"), NULL};
+    run(a);
+    ck_assert_msg(res.status == 0, "%s", res.err);
+    unsigned n = 0;
+    ck_assert_int_eq(sscanf(res.out, "heap: %u MiB", &n), 1);
+    tu_free(&res);
+    return n;
+}
+
+START_TEST(test_heap_follows_ram)
+{
+    unsigned h64 = heap_mib("--ram-size", "64M");
+    unsigned h128 = heap_mib("--ram-size", "128M");
+    unsigned h256 = heap_mib("--ram-size", "256M");
+    ck_assert_uint_eq(h128 + 128, h256);
+    ck_assert_uint_eq(h64 + 64, h128);
+    /* 64 stacks of 1 MiB instead of 64 KiB: 60 MiB less. */
+    ck_assert_uint_eq(heap_mib("--set", "run.stack_size=1M") + 60, h128);
+    char *a[] = {"run", "-q", "--ram-size", "16M", "--set",
+                 "run.stack_size=1M",
+                 (char *)elf("tests/programs/heap_size.elf"), NULL};
+    run(a);
+    ck_assert_int_eq(res.status, SIM_EXIT_USAGE);
+    ck_assert_ptr_nonnull(strstr(res.err, "configuration: "));
+    ck_assert_ptr_nonnull(strstr(res.err, "run.stack_size"));
+}
+END_TEST
+
+/* The whole command line reaches the program: a 4 KiB argument, empty
+ * arguments, spaces, quotes and backslashes inside one; a command line
+ * longer than the start-up code takes is refused before the run. */
+START_TEST(test_command_line_whole)
+{
+    static char big[4097];
+    memset(big, 'k', 4096);
+    char *a[] = {"run", "-q", (char *)elf("tests/programs/argv.elf"), "",
+                 "two words", big, "q\"uote", "back\\slash", "", NULL};
+    run(a);
+    ck_assert_int_eq(res.status, 7);
+    ck_assert_msg(strstr(res.out, "argv[1] = [] (0 chars)\n") &&
+                  strstr(res.out, "argv[2] = [two words] (9 chars)\n") &&
+                  strstr(res.out, "(4096 chars)\n") &&
+                  strstr(res.out, "argv[4] = [q\"uote] (6 chars)\n") &&
+                  strstr(res.out, "argv[5] = [back\\slash] (10 chars)\n") &&
+                  strstr(res.out, "argv[6] = [] (0 chars)\n"), "%s", res.out);
+    tu_free(&res);
+    static char huge[20001];
+    memset(huge, 'h', 20000);
+    char *b[] = {"run", "-q", (char *)elf("tests/programs/argv.elf"), huge,
+                 NULL};
+    run(b);
+    ck_assert_int_eq(res.status, SIM_EXIT_USAGE);
+    ck_assert_ptr_nonnull(strstr(res.err, "programs get at most 16383"));
+    ck_assert_str_eq(res.out, "");
+}
+END_TEST
+
 START_TEST(test_machine_files)
 {
     static const struct {
@@ -398,6 +494,9 @@ Suite *machine_suite(void)
     tcase_add_loop_test(tc, test_freestanding_smp, 0, 2);
     tcase_add_test(tc, test_wfi_parks);
     tcase_add_test(tc, test_machine_files);
+    tcase_add_test(tc, test_stack_overflow_named);
+    tcase_add_test(tc, test_heap_follows_ram);
+    tcase_add_test(tc, test_command_line_whole);
     suite_add_tcase(s, tc);
     return s;
 }

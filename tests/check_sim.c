@@ -62,6 +62,298 @@ START_TEST(test_config_set)
 }
 END_TEST
 
+/* A message quotes a long value by its start and length, so that the
+ * reason after it fits the message. */
+START_TEST(test_config_long_value_message)
+{
+    SimConfig c;
+    sim_config_defaults(&c);
+    char err[256], value[5001];
+    memset(value, 'n', 5000);
+    value[5000] = '\0';
+    ck_assert(!sim_config_set(&c, "machine.name", value, err, sizeof err));
+    ck_assert_msg(strstr(err, "(5000 characters) is longer than 63 "
+                         "characters"), "%s", err);
+    ck_assert_str_eq(c.name, "default");
+}
+END_TEST
+
+/* ---- machine files ------------------------------------------------------
+ *
+ * libinih (Debian's: INI_MAX_LINE 200, INI_ALLOW_MULTILINE) cuts a line
+ * longer than 199 bytes and continues a value on an indented line; parsim
+ * checks each line first, so that a machine file means what it says. */
+
+/* text: head, then n copies of fill, then tail. */
+typedef struct MachineText {
+    const char *head;
+    char fill;
+    size_t n;
+    const char *tail;
+} MachineText;
+
+/* Write t to a fresh file; its name in path[64]. */
+static void write_machine(char path[64], MachineText t)
+{
+    snprintf(path, 64, "/tmp/parsim-machine-XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(t.head, f);
+    for (size_t i = 0; i < t.n; i++)
+        fputc(t.fill, f);
+    fputs(t.tail, f);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Load t into c (from the defaults); false with the message in err. */
+static bool load_machine(SimConfig *c, MachineText t, char path[64],
+                         char *err, size_t errlen)
+{
+    sim_config_defaults(c);
+    write_machine(path, t);
+    bool ok = sim_config_load(c, path, err, errlen);
+    unlink(path);
+    return ok;
+}
+
+static bool load_text(SimConfig *c, const char *text, char *err,
+                      size_t errlen)
+{
+    char path[64];
+    return load_machine(c, (MachineText){text, 0, 0, ""}, path, err, errlen);
+}
+
+/* A path of n characters, none of them a space or a ';'. */
+static const char *long_path(size_t n)
+{
+    static char p[600];
+    ck_assert_uint_lt(n, sizeof p);
+    for (size_t i = 0; i < n; i++)
+        p[i] = i % 10 == 0 ? '/' : (char)('a' + i % 26);
+    p[n] = '\0';
+    return p;
+}
+
+/* host_fs = PATH reaches the configuration exactly at any length up to
+ * its field, either side of inih's 199 bytes, whatever ends the line. */
+static const struct {
+    size_t len;
+    const char *end;
+} long_values[] = {
+    {150, "\n"}, {187, "\n"}, {188, "\n"}, {189, "\n"}, {190, "\n"},
+    {400, "\n"}, {511, "\n"}, {400, "\r\n"}, {400, "   ; a comment\n"},
+    {400, "\t\n"}, {400, ""},               /* no final newline */
+};
+
+START_TEST(test_ini_long_value)
+{
+    const char *path = long_path(long_values[_i].len);
+    char text[1024], err[512];
+    snprintf(text, sizeof text, "; a long host_fs\n[run]\nhost_fs = %s%s%s",
+             path, long_values[_i].end,
+             *long_values[_i].end ? "[machine]\ncores = 3\n" : "");
+    SimConfig c;
+    ck_assert_msg(load_text(&c, text, err, sizeof err), "%s", err);
+    ck_assert_str_eq(c.host_fs, path);
+    ck_assert_uint_eq(c.cores, *long_values[_i].end ? 3 : 1);
+}
+END_TEST
+
+/* A comment of 1,000 characters is one comment, wherever inih's buffer
+ * would have cut it (the last one would have set machine.cores). */
+static const MachineText long_comments[] = {
+    {"; ", 'x', 998, "\n"},
+    {"# ", '#', 998, "\n"},
+    {"    ; indented, after a key ", '-', 972, "\n"},
+    {"; ", '.', 197, "cores = 7" "                                        "
+     "                                                                    "
+     "                                                                  \n"},
+};
+
+START_TEST(test_ini_long_comment)
+{
+    MachineText t = long_comments[_i];
+    char head[128], path[64], err[512];
+    snprintf(head, sizeof head, "[machine]\ncores = 2\n%s", t.head);
+    t.head = head;
+    char tail[512];
+    snprintf(tail, sizeof tail, "%sname = after\n", t.tail);
+    t.tail = tail;
+    SimConfig c;
+    ck_assert_msg(load_machine(&c, t, path, err, sizeof err), "%s", err);
+    ck_assert_uint_eq(c.cores, 2);
+    ck_assert_str_eq(c.name, "after");
+}
+END_TEST
+
+/* A line that goes to inih as it is and the same line padded past inih's
+ * buffer (by trailing blanks, or an inline comment) mean the same: the
+ * check in front of inih splits a line as inih does. */
+static const char *const inih_lines[] = {
+    "name = a ; b",   "name=a;b",        "name : x = y",    "name = ",
+    "name=  two  words  ", "name = a\t; tab", "name = [x]",  "name:",
+    "  [machine]  ",  "[machine] ; c",   "[machine];c",     "; name = no",
+    "# name = no",    "name",            "[machine",        "= v",
+    "name ; = v",     "nam e = v",       "[mach;ine]",      "[]",
+};
+
+static void load_padded(SimConfig *c, const char *line, int pad, bool *ok,
+                        char *err, size_t errlen)
+{
+    MachineText t = {"[machine]\n", ' ', 0, "\n"};
+    char head[128], path[64], why[512];
+    snprintf(head, sizeof head, "[machine]\n%s%s", line,
+             pad == 2 ? " ; " : "");
+    t.head = head;
+    t.fill = pad == 2 ? 'c' : ' ';
+    t.n = pad ? 300 : 0;
+    *ok = load_machine(c, t, path, why, sizeof why);
+    /* The message without its file name. */
+    snprintf(err, errlen, "%s", *ok ? "" : why + strlen(path));
+}
+
+START_TEST(test_ini_same_as_inih)
+{
+    SimConfig short_c, long_c;
+    bool short_ok, long_ok;
+    char short_err[512], long_err[512];
+    load_padded(&short_c, inih_lines[_i], 0, &short_ok, short_err,
+                sizeof short_err);
+    for (int pad = 1; pad <= 2; pad++) {
+        load_padded(&long_c, inih_lines[_i], pad, &long_ok, long_err,
+                    sizeof long_err);
+        ck_assert_msg(short_ok == long_ok, "'%s' (pad %d): %s / %s",
+                      inih_lines[_i], pad, short_err, long_err);
+        ck_assert_str_eq(short_err, long_err);
+        ck_assert_str_eq(short_c.name, long_c.name);
+    }
+}
+END_TEST
+
+/* Machine files that are wrong, each with the line and the reason. */
+static const struct {
+    MachineText text;
+    int line;
+    const char *why;
+} ini_errors[] = {
+    {{"[run]\n; a long value\nhost_fs = /", 'p', 4999, "\n"}, 3,
+     "run.host_fs: '/ppp"},
+    {{"[run]\n; a long value\nhost_fs = /", 'p', 4999, "\n"}, 3,
+     "(5000 characters) is longer than 511 characters"},
+    {{"[machine]\nname = ", 'n', 5000, "\n"}, 2,
+     "(5000 characters) is longer than 63 characters"},
+    {{"[machine]\ncores = 2\n  4\n", 0, 0, ""}, 3,
+     "an indented line would continue the previous value: '4'"},
+    {{"[machine]\ncores = 2\n\tthreads_per_core = 2\n", 0, 0, ""}, 3,
+     "an indented line would continue the previous value"},
+    {{"[machine]\ncores = 2\n [core]\n", 0, 0, ""}, 3,
+     "an indented line would continue the previous value"},
+    {{"[run]\nhost_fs = /", 'p', 400, "\n  /more\n"}, 3,
+     "an indented line would continue the previous value: '/more'"},
+    {{"[machine]\ncores = 1\n[machine]\rcores = 4\r", 0, 0, ""}, 3,
+     "a carriage return inside the line"},
+    {{"[machine]\nname = ab", '\0', 1, "cd\n"}, 2, "a NUL byte"},
+    {{"[machine] cores = 4\n", 0, 0, ""}, 1,
+     "section 'machine' followed by 'cores = 4'"},
+    {{"[", 's', 60, "]\n"}, 1, "is longer than 49 characters"},
+    {{"cores = 4\n", 0, 0, ""}, 1, "key 'cores' is in no [section]"},
+    {{"[machine]\n\nbogus line\n", 0, 0, ""}, 3,
+     "not a 'key = value' or '[section]' line"},
+    {{"[machine]\n", 'x', 300, "\n"}, 2,
+     "not a 'key = value' or '[section]' line"},
+    {{"[machine]\ncores = 4\n[core\n", 0, 0, ""}, 3,
+     "not a 'key = value' or '[section]' line"},
+    {{"[machine]\n\xef\xbb\xbf" "cores = 6\n", 0, 0, ""}, 2,
+     "unknown configuration key"},
+    {{"[machine]\r\ncores = 99\r\n", 0, 0, ""}, 2,
+     "machine.cores: 99 is out of range"},
+    {{"[core]\nmul_latency = fast\n", 0, 0, ""}, 2,
+     "core.mul_latency: bad value 'fast'"},
+    {{"; ok\n[machine]\nbogus = 1\n", 0, 0, ""}, 3,
+     "unknown configuration key 'machine.bogus'"},
+};
+
+START_TEST(test_ini_errors)
+{
+    SimConfig c;
+    char path[64], err[512], where[96];
+    ck_assert(!load_machine(&c, ini_errors[_i].text, path, err, sizeof err));
+    snprintf(where, sizeof where, "%s:%d: ", path, ini_errors[_i].line);
+    ck_assert_msg(!strncmp(err, where, strlen(where)) &&
+                  strstr(err, ini_errors[_i].why), "case %d: %s", _i, err);
+}
+END_TEST
+
+START_TEST(test_ini_crlf)
+{
+    SimConfig c;
+    char err[512], text[1024];
+    snprintf(text, sizeof text, "[machine]\r\nname = crlf\r\ncores = 2\r\n"
+             "\r\n; c\r\n[run]\r\nhost_fs = %s\r\n", long_path(400));
+    ck_assert_msg(load_text(&c, text, err, sizeof err), "%s", err);
+    ck_assert_str_eq(c.name, "crlf");
+    ck_assert_uint_eq(c.cores, 2);
+    ck_assert_str_eq(c.host_fs, long_path(400));
+}
+END_TEST
+
+START_TEST(test_ini_no_final_newline)
+{
+    SimConfig c;
+    char err[512];
+    ck_assert_msg(load_text(&c, "[machine]\nname = last", err, sizeof err),
+                  "%s", err);
+    ck_assert_str_eq(c.name, "last");
+    ck_assert_msg(load_text(&c, "[machine]\ncores = 5", err, sizeof err),
+                  "%s", err);
+    ck_assert_uint_eq(c.cores, 5);
+}
+END_TEST
+
+/* An empty file, or one of comments and blanks, is the default machine. */
+START_TEST(test_ini_empty)
+{
+    SimConfig c, defaults;
+    sim_config_defaults(&defaults);
+    char err[512];
+    ck_assert_msg(load_text(&c, "", err, sizeof err), "%s", err);
+    ck_assert_int_eq(memcmp(&c, &defaults, sizeof c), 0);
+    ck_assert_msg(load_text(&c, "\n\n; nothing\n   \n# here\n\t", err,
+                            sizeof err), "%s", err);
+    ck_assert_int_eq(memcmp(&c, &defaults, sizeof c), 0);
+}
+END_TEST
+
+/* A UTF-8 byte-order mark opening the file is skipped, as inih skips it
+ * (also before a line too long for inih); elsewhere it is text. */
+START_TEST(test_ini_bom)
+{
+    SimConfig c;
+    char err[512], path[64];
+    ck_assert_msg(load_text(&c, "\xef\xbb\xbf[machine]\ncores = 6\n", err,
+                            sizeof err), "%s", err);
+    ck_assert_uint_eq(c.cores, 6);
+    MachineText t = {"\xef\xbb\xbf; ", 'x', 1000, "\n[machine]\ncores = 6\n"};
+    ck_assert_msg(load_machine(&c, t, path, err, sizeof err), "%s", err);
+    ck_assert_uint_eq(c.cores, 6);
+}
+END_TEST
+
+/* key:value as well as key = value; the first '=' or ':' splits. */
+START_TEST(test_ini_colon)
+{
+    SimConfig c;
+    char err[512];
+    ck_assert_msg(load_text(&c, "[machine]\ncores:3\nname : a=b\n[run]\n"
+                            "host_fs=/x:y\n", err, sizeof err), "%s", err);
+    ck_assert_uint_eq(c.cores, 3);
+    ck_assert_str_eq(c.name, "a=b");
+    ck_assert_str_eq(c.host_fs, "/x:y");
+}
+END_TEST
+
 /* ---- semihosting -------------------------------------------------------- */
 
 #define RAM_BASE 0x80000000u
@@ -181,10 +473,12 @@ START_TEST(test_sh_cmdline)
     ck_assert_uint_eq(call(SH_SYS_GET_CMDLINE, RAM_BASE + 0x400), 0);
     char got[64];
     ck_assert(isa_mem_read(&fx.mem, RAM_BASE + 0x600, got, sizeof got));
-    ck_assert_str_eq(got, "prog.elf a b c");
+    /* An argument with a space goes in quotes (the start-up code undoes
+     * them), so that it stays one argument. */
+    ck_assert_str_eq(got, "prog.elf a \"b c\"");
     uint32_t used;
     ck_assert(isa_mem_read(&fx.mem, RAM_BASE + 0x404, &used, 4));
-    ck_assert_uint_eq(used, strlen("prog.elf a b c"));
+    ck_assert_uint_eq(used, strlen("prog.elf a \"b c\""));
     /* Too small a buffer is an error, not a truncation. */
     blk[1] = 3;
     poke_words(RAM_BASE + 0x400, blk, 2);
@@ -826,6 +1120,24 @@ START_TEST(test_config_errors_exit_64)
 }
 END_TEST
 
+/* A wrong machine file is a configuration error like the others: 64,
+ * naming the file and the line, before any program is read. */
+START_TEST(test_machine_file_errors_exit_64)
+{
+    char path[64], where[128];
+    char *prog = (char *)tprog("int_edge");
+    write_machine(path, ini_errors[_i].text);
+    char *args[] = {"run", "-q", "--machine", path, prog, NULL};
+    run_parsim(NULL, args);
+    unlink(path);
+    snprintf(where, sizeof where, "parsim: configuration: %s:%d: ", path,
+             ini_errors[_i].line);
+    const char *n[] = {where, ini_errors[_i].why, NULL};
+    assert_error(64, n);
+    ck_assert_str_eq(res.out, "");
+}
+END_TEST
+
 /* auto picks what the other keys allow; a directory or a FIFO as the
  * program is "cannot read" (66), without reading it. */
 START_TEST(test_auto_and_unreadable)
@@ -871,6 +1183,20 @@ Suite *sim_suite(void)
     tcase_add_loop_test(tc, test_parse_size, 0,
                         sizeof sizes / sizeof sizes[0]);
     tcase_add_test(tc, test_config_set);
+    tcase_add_test(tc, test_config_long_value_message);
+    tcase_add_loop_test(tc, test_ini_long_value, 0,
+                        sizeof long_values / sizeof long_values[0]);
+    tcase_add_loop_test(tc, test_ini_long_comment, 0,
+                        sizeof long_comments / sizeof long_comments[0]);
+    tcase_add_loop_test(tc, test_ini_same_as_inih, 0,
+                        sizeof inih_lines / sizeof inih_lines[0]);
+    tcase_add_loop_test(tc, test_ini_errors, 0,
+                        sizeof ini_errors / sizeof ini_errors[0]);
+    tcase_add_test(tc, test_ini_crlf);
+    tcase_add_test(tc, test_ini_no_final_newline);
+    tcase_add_test(tc, test_ini_empty);
+    tcase_add_test(tc, test_ini_bom);
+    tcase_add_test(tc, test_ini_colon);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("semihost");
@@ -902,6 +1228,8 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_messages_sanitised);
     tcase_add_loop_test(tc, test_config_errors_exit_64, 0,
                         (int)(sizeof config_errors / sizeof config_errors[0]));
+    tcase_add_loop_test(tc, test_machine_file_errors_exit_64, 0,
+                        (int)(sizeof ini_errors / sizeof ini_errors[0]));
     tcase_add_test(tc, test_auto_and_unreadable);
     tcase_add_loop_test(tc, test_interrupt_keeps_results, 0,
                         (int)(sizeof interrupt_signals /

@@ -3,8 +3,10 @@
  * Every hart enters _start in machine mode (as on QEMU's virt machine with
  * -smp N); mhartid tells them apart.  Each gets gp, the FPU turned on
  * (mstatus.FS = initial, fcsr = 0, as picolibc's crt0 does), mtvec = _trap
- * and its own stack: hart h's stack top is __stack - h * __parsim_hart_stack
- * (parsim.ld), also kept in mscratch for the trap handler.  Hart 0 then
+ * and its own stack: hart h's stack top is TOP - h * SIZE, also kept in
+ * mscratch for the trap handler.  On parsim TOP and SIZE are what
+ * PARSIM_FN_MEMORY says (the end of RAM, run.stack_size), elsewhere the
+ * link-time __stack and __parsim_hart_stack (parsim.ld).  Hart 0 then
  * runs __parsim_start0 (start.c: C library set-up, argv, main, exit) with
  * a0 = what a1 held at reset (QEMU's device tree, used to count harts off
  * parsim); every other hart runs __parsim_start_hart(hartid), which waits
@@ -23,15 +25,28 @@ _start:
 	.option norelax
 	la	gp, __global_pointer$
 	.option pop
+	mv	s1, a1			/* QEMU's reset code: a1 = device tree */
 	csrr	t0, mhartid
 	lui	t1, %hi(__parsim_max_harts)
 	addi	t1, t1, %lo(__parsim_max_harts)
 	bgeu	t0, t1, .Lpark
+	/* The stacks' layout: parsim's (PARSIM_FN_MEMORY), else the link's. */
+	csrr	t3, marchid
+	li	t4, 0x50415253		/* PARSIM_MARCHID */
+	bne	t3, t4, 1f
+	li	a7, 0x0A505253		/* PARSIM_EID */
+	li	a6, 22			/* PARSIM_FN_MEMORY */
+	ecall
+	bnez	a0, 1f
+	mv	t5, a1			/* the top of the stacks */
+	mv	t1, a2			/* bytes per hart */
+	j	2f
+1:	la	t5, __stack
 	lui	t1, %hi(__parsim_hart_stack)
 	addi	t1, t1, %lo(__parsim_hart_stack)
+2:	csrr	t0, mhartid
 	mul	t2, t0, t1
-	la	sp, __stack
-	sub	sp, sp, t2
+	sub	sp, t5, t2
 	csrw	mscratch, sp
 	csrr	t0, mstatus
 	lui	t1, 0x2			/* mstatus.FS = initial */
@@ -43,7 +58,7 @@ _start:
 	li	ra, 0			/* backtraces end here */
 	csrr	a0, mhartid
 	bnez	a0, .Lother
-	mv	a0, a1			/* QEMU's reset code: a1 = device tree */
+	mv	a0, s1			/* QEMU's reset code: a1 = device tree */
 	j	__parsim_start0
 .Lother:
 	j	__parsim_start_hart

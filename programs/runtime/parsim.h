@@ -22,7 +22,9 @@
 
 /* The memory layout the start-up code and parsim.ld agree on (parsim.ld
  * defines the same numbers as __parsim_max_harts and __parsim_hart_stack;
- * the start-up code stops with a message if they ever differ). */
+ * the start-up code stops with a message if they ever differ).  On parsim
+ * the stacks are run.stack_size each (64 KiB unless set) at the end of
+ * RAM, whatever its size; PARSIM_HART_STACK is the size elsewhere. */
 #define PARSIM_MAX_HARTS 64          /* harts the runtime uses; more are parked */
 #define PARSIM_HART_STACK 0x10000    /* 64 KiB of stack (and TLS) per hart */
 #define PARSIM_CACHE_LINE 64         /* padding unit against false sharing */

@@ -118,6 +118,14 @@ enum {
     PARSIM_FN_GPU_MEM = 20,
     /* a0 = PARSIM_GPU_INFO_* -> a1. */
     PARSIM_FN_GPU_INFO = 21,
+
+    /* -> a1 = the top of the hart stacks (the end of the hart's RAM),
+     * a2 = bytes of stack per hart (run.stack_size).  Hart h's stack
+     * grows down from a1 - h * a2 for a2 bytes (the runtime keeps a hart's
+     * TLS at the bottom), the heap ends below the last hart's: the start-up
+     * code asks before it touches a stack, and parsim stops a hart whose
+     * stack grows past its own (a store with sp below it). */
+    PARSIM_FN_MEMORY = 22,
 };
 
 /* PARSIM_FN_GPU_LAUNCH: what gpu_launch passes. */
@@ -150,6 +158,11 @@ enum {
     PARSIM_SIMT_NCTAID = 9, PARSIM_SIMT_WARPSIZE = 12, PARSIM_SIMT_LANE = 13,
     PARSIM_SIMT_WARP = 14, PARSIM_SIMT_COUNT = 15
 };
+
+/* The longest command line (the program's path and its arguments, with
+ * the quotes parsim adds around an empty argument or one with spaces)
+ * the start-up code takes, NUL included; parsim refuses a longer one. */
+#define PARSIM_CMDLINE_MAX 16384
 
 /* PARSIM_FN_MP_INFO items. */
 enum {

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,6 +240,48 @@ int parsim_spmd(parsim_spmd_fn fn, void *arg)
     return parsim_spmd_n(nharts, fn, arg);
 }
 
+/* ---- memory: the stacks' layout and the heap --------------------------- */
+
+extern char __heap_start[], __heap_end[];
+
+/* Where the hart stacks are: on parsim at the end of RAM, run.stack_size
+ * each (PARSIM_FN_MEMORY, what crt0.S asked too); elsewhere where
+ * parsim.ld put them. */
+static void stacks(uintptr_t *top, uintptr_t *size)
+{
+    uint32_t t, s;
+    if (on_parsim() &&
+        parsim_ecall2(PARSIM_FN_MEMORY, 0, 0, 0, &t, &s) == PARSIM_OK) {
+        *top = t;
+        *size = s;
+    } else {
+        *top = (uintptr_t)__stack;
+        *size = (uintptr_t)__parsim_hart_stack;
+    }
+}
+
+/* picolibc's malloc grows the heap through sbrk: from the end of .bss to
+ * below the last hart's stack, so that a bigger RAM (--ram-size) is a
+ * bigger heap.  Called under malloc's lock. */
+void *sbrk(ptrdiff_t incr)
+{
+    static char *brk, *end;
+    if (!brk) {
+        uintptr_t top, size;
+        stacks(&top, &size);
+        brk = __heap_start;
+        end = on_parsim() ? (char *)(top - PARSIM_MAX_HARTS * size)
+                          : __heap_end;
+    }
+    if (incr >= 0 ? end - brk < incr : brk - __heap_start < -incr) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    char *old = brk;
+    brk += incr;
+    return old;
+}
+
 /* ---- start-up ------------------------------------------------------------ */
 
 static uint32_t be32(const uint8_t *p)
@@ -311,10 +354,11 @@ void __parsim_start0(const void *fdt)
     memcpy(__data_start, __data_source, (size_t)__data_size);
     memset(__bss_start, 0, (size_t)__bss_size);
     _set_tls(__tls_base);
+    uintptr_t top, size;
+    stacks(&top, &size);
     if ((uintptr_t)__parsim_max_harts != PARSIM_MAX_HARTS ||
         (uintptr_t)__parsim_hart_stack != PARSIM_HART_STACK ||
-        (uintptr_t)__tls_size + (uintptr_t)__tls_align >
-            PARSIM_HART_STACK / 4) {
+        (uintptr_t)__tls_size + (uintptr_t)__tls_align > size / 4) {
         static const char msg[] =
             "parsim runtime: parsim.ld and parsim.h disagree on the hart "
             "layout, or TLS is too large\n";
@@ -330,25 +374,59 @@ void __parsim_start0(const void *fdt)
     /* The command line parsim (or QEMU) hands over is the program's path
      * and its arguments, split on spaces: argv[0] is the path, argv[1]
      * the first argument, as every C program expects (picolibc's own
-     * crt0 would put "program-name" first and the path in argv[1]). */
-    static char cmdline[1024];
-    static char *argv[64];
-    int argc = 0;
-    if (sys_semihost_get_cmdline(cmdline, sizeof cmdline) == 0) {
+     * crt0 would put "program-name" first and the path in argv[1]).
+     * parsim puts an empty argument, or one with spaces, in double
+     * quotes (\" and \\ inside): they are undone here. */
+    /* A short line in a small buffer; a long one (up to
+     * PARSIM_CMDLINE_MAX) from the heap: a big buffer in .bss would be
+     * zeroed, and a big malloc'd one set up, at every start, costing more
+     * than many programs' whole work. */
+    static char small[1024];
+    static char *small_argv[64];
+    char *cmdline = small, **argv = small_argv;
+    int argc = 0, got = sys_semihost_get_cmdline(small, sizeof small) == 0;
+    if (!got && (cmdline = malloc(PARSIM_CMDLINE_MAX)) != NULL)
+        got = sys_semihost_get_cmdline(cmdline, PARSIM_CMDLINE_MAX) == 0;
+    if (got) {
+        /* At most one word per two bytes, and the NULL after them. */
+        size_t most = strlen(cmdline) / 2 + 2;
+        if (most > sizeof small_argv / sizeof small_argv[0] &&
+            !(argv = malloc(most * sizeof *argv)))
+            _exit(1);
         char *p = cmdline;
-        while (*p && argc != 63) {
-            argv[argc++] = p;
-            while (*p && *p != ' ')
-                p++;
-            if (*p == ' ') {
-                *p++ = '\0';
-                while (*p == ' ')
+        while (*p == ' ')
+            p++;
+        while (*p) {
+            char *w = p;
+            argv[argc++] = w;
+            if (*p == '"') {
+                for (p++; *p && *p != '"'; p++) {
+                    if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+                        p++;
+                    *w++ = *p;
+                }
+                if (*p == '"')
                     p++;
+            } else {
+                while (*p && *p != ' ')
+                    *w++ = *p++;
             }
+            bool more = *p == ' ';
+            while (*p == ' ')
+                p++;
+            *w = '\0';
+            if (!more)
+                break;
         }
+    } else {
+        static const char msg[] = "parsim runtime: the command line is "
+                                  "too long for the start-up code\n";
+        (void)write(2, msg, sizeof msg - 1);
+        _exit(1);
     }
+    static char *no_args[2] = {"program", NULL};
     if (argc == 0)
-        argv[argc++] = "program";
+        argv = no_args, argc = 1;
     argv[argc] = NULL;
     exit(main(argc, argv));
 }
@@ -361,7 +439,9 @@ void __parsim_start_hart(unsigned hart)
            INIT_DONE)
         parsim_wait(&init_done, v);
     uintptr_t align = (uintptr_t)__tls_align ? (uintptr_t)__tls_align : 1;
-    uintptr_t tls = (uintptr_t)__stack - (hart + 1) * PARSIM_HART_STACK;
+    uintptr_t top, size;
+    stacks(&top, &size);
+    uintptr_t tls = top - (hart + 1) * size;
     tls = (tls + align - 1) & ~(align - 1);
     _init_tls((void *)tls);
     _set_tls((void *)tls);
