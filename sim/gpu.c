@@ -1033,8 +1033,14 @@ static int issue(SimMachine *m, Sm *s, Warp *w, Kernel *k)
             /* The load/store unit sends one line's sectors a cycle. */
             uint64_t t = s->lsu_free > s->clock ? s->lsu_free : s->clock;
             uint64_t done = t;
+            /* The interconnect's events name the launching hart and the
+             * line of the GPU's packets. */
+            Noc *noc = m->memsys && c->gpu.memory == 0
+                           ? memsys_shared_noc(m->memsys) : NULL;
             for (uint32_t i = 0; i < co.nlines; i++, t++) {
                 SimtLevel lv;
+                if (noc)
+                    noc_event_cause(noc, k->hart, co.line[i]);
                 uint64_t r = simt_mem_access(g->mem, s->id, co.line[i],
                                              co.sectors[i], store || atomic,
                                              t, &lv);
@@ -1244,7 +1250,8 @@ static bool launch(SimMachine *m, SimHart *h, char *err, size_t errlen)
     if (threads > g->max_threads_per_block) {
         snprintf(err, errlen, "gpu_launch of %s: a block of %" PRIu64
                  " threads; an SM holds at most %u (gpu.max_warps_per_sm x "
-                 "gpu.warp_size, gpu.registers_per_sm / 64, 1024)", sym->name,
+                 "gpu.warp_size, whole warps of 64 registers a lane in "
+                 "gpu.registers_per_sm, 1024)", sym->name,
                  threads, g->max_threads_per_block);
         return false;
     }
