@@ -298,6 +298,26 @@ static bool read_segments(SimProgram *p, char *err, size_t errlen)
         fail(err, errlen, "no loadable segments");
         return false;
     }
+    /* Two segments loaded onto the same bytes: which one wins would be
+     * the order of the program headers, not anything the program says. */
+    for (size_t i = 0; i < p->nsegs; i++)
+        for (size_t j = i + 1; j < p->nsegs; j++) {
+            const Segment *a = &p->segs[i], *b = &p->segs[j];
+            if ((uint64_t)a->paddr < (uint64_t)b->paddr + b->memsz &&
+                (uint64_t)b->paddr < (uint64_t)a->paddr + a->memsz) {
+                fail(err, errlen, "loadable segments at 0x%08x (%u bytes) "
+                     "and 0x%08x (%u bytes) overlap", a->paddr, a->memsz,
+                     b->paddr, b->memsz);
+                return false;
+            }
+        }
+    /* With C, instructions are 2-byte aligned: an odd entry point is no
+     * instruction's address. */
+    if (p->entry & 1) {
+        fail(err, errlen, "entry point 0x%08x is odd: no instruction starts "
+             "there", p->entry);
+        return false;
+    }
     return true;
 }
 

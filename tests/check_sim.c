@@ -672,15 +672,46 @@ static void huge_segment(unsigned char *b, size_t n)
     uint16_t phnum;
     memcpy(&phoff, b + 28, 4);
     memcpy(&phnum, b + 44, 2);
-    uint32_t memsz = 0x20000000;   /* 512 MiB */
+    /* 512 MiB, above the others (so that it overlaps none of them). */
+    uint32_t memsz = 0x20000000, paddr = 0xa0000000;
     for (unsigned i = 0; i < phnum; i++) {
         memcpy(&type, b + phoff + 32 * i, 4);
         if (type == 1) {   /* PT_LOAD */
+            memcpy(b + phoff + 32 * i + 12, &paddr, 4);
             memcpy(b + phoff + 32 * i + 20, &memsz, 4);
             return;
         }
     }
     ck_abort_msg("no PT_LOAD");
+}
+
+static void odd_entry(unsigned char *b, size_t n)
+{
+    (void)n;
+    b[24] |= 1;                     /* e_entry */
+}
+
+/* The second PT_LOAD onto the first one's bytes. */
+static void overlap(unsigned char *b, size_t n)
+{
+    (void)n;
+    uint32_t phoff, type = 0, first = 0;
+    uint16_t phnum;
+    memcpy(&phoff, b + 28, 4);
+    memcpy(&phnum, b + 44, 2);
+    int seen = 0;
+    for (unsigned i = 0; i < phnum; i++) {
+        memcpy(&type, b + phoff + 32 * i, 4);
+        if (type != 1)              /* PT_LOAD */
+            continue;
+        if (seen++ == 0) {
+            memcpy(&first, b + phoff + 32 * i + 12, 4);   /* p_paddr */
+        } else {
+            memcpy(b + phoff + 32 * i + 12, &first, 4);
+            return;
+        }
+    }
+    ck_abort_msg("fewer than two PT_LOAD");
 }
 
 static void double_abi(unsigned char *b, size_t n)
@@ -710,8 +741,14 @@ START_TEST(test_e2e_bad_files)
         {NULL, SIM_EXIT_BAD_ELF, "truncated ELF header"},
         {NULL, SIM_EXIT_BAD_ELF, "does not fit in RAM"},
         {NULL, SIM_EXIT_BAD_ELF, "double float ABI"},
+        {NULL, SIM_EXIT_BAD_ELF, "is odd: no instruction starts there"},
+        {NULL, SIM_EXIT_BAD_ELF, "overlap"},
     };
-    char p4[64], p5[64], p6[64], p7[64];
+    char p4[64], p5[64], p6[64], p7[64], p8[64], p9[64];
+    snprintf(p8, sizeof p8, "%s", mangled("odd", 0, odd_entry));
+    snprintf(p9, sizeof p9, "%s", mangled("overlap", 0, overlap));
+    cases[8].file = p8;
+    cases[9].file = p9;
     snprintf(p4, sizeof p4, "%s", mangled("trunc", 2000, NULL));
     snprintf(p5, sizeof p5, "%s", mangled("trunc-hdr", 30, NULL));
     snprintf(p6, sizeof p6, "%s", mangled("huge", 0, huge_segment));
@@ -733,6 +770,7 @@ START_TEST(test_e2e_bad_files)
     }
     unlink(path);
     unlink(p3); unlink(p4); unlink(p5); unlink(p6); unlink(p7);
+    unlink(p8); unlink(p9);
 }
 END_TEST
 
