@@ -1140,6 +1140,17 @@ static const char *const config_errors[][6] = {
     {"--cores", "0x10", NULL},          /* no hex, */
     {"--ram-size", " 64M", NULL},       /* no space */
     {"--set", "run.max_cycles=+5", NULL},
+    {"--set", "run.stack_size=1000", NULL},     /* not a multiple of 16 */
+    {"--set", "gpu.l1_assoc=1000", NULL},       /* more ways than lines */
+    {"--set", "gpu.registers_per_sm=1024", NULL},   /* not one warp's */
+    {"--set", "gpu.sms=2", "--ranks", "2", NULL},   /* ranks have no GPU */
+    {"--set", "gpu.l2_size=3000", NULL},        /* not a power of two */
+    {"--cores", "2", "--host-threads", "4", NULL},
+    {"--cores", "64", "--threads-per-core", "2", NULL},
+    {"--set", "machine.ram_size=100000", NULL}, /* not whole pages */
+    {"--set", "mp.ranks=65", NULL},
+    {"--set", "core.mt_policy=bogus", NULL},
+    {"--set", "run.mode=fast", NULL},
 };
 
 START_TEST(test_config_errors_exit_64)
