@@ -44,7 +44,9 @@ _start:
 1:	la	t5, __stack
 	lui	t1, %hi(__parsim_hart_stack)
 	addi	t1, t1, %lo(__parsim_hart_stack)
-2:	csrr	t0, mhartid
+2:	mv	s2, t5			/* kept for the C start-up code */
+	mv	s3, t1
+	csrr	t0, mhartid
 	mul	t2, t0, t1
 	sub	sp, t5, t2
 	csrw	mscratch, sp
@@ -56,6 +58,8 @@ _start:
 	la	t0, _trap
 	csrw	mtvec, t0
 	li	ra, 0			/* backtraces end here */
+	mv	a1, s2			/* the stacks' top and size */
+	mv	a2, s3
 	csrr	a0, mhartid
 	bnez	a0, .Lother
 	mv	a0, s1			/* QEMU's reset code: a1 = device tree */

@@ -38,8 +38,10 @@ extern int sys_semihost_get_cmdline(char *buf, int size);
 
 extern int main(int argc, char **argv);
 
-void __parsim_start0(const void *fdt) __attribute__((noreturn));
-void __parsim_start_hart(unsigned hart) __attribute__((noreturn));
+void __parsim_start0(const void *fdt, uintptr_t top, uintptr_t size)
+    __attribute__((noreturn));
+void __parsim_start_hart(unsigned hart, uintptr_t top, uintptr_t size)
+    __attribute__((noreturn));
 void __parsim_ctrap(const uint32_t *frame) __attribute__((noreturn));
 
 #define INIT_DONE 0x50415253u   /* set by hart 0 after C library set-up */
@@ -240,39 +242,28 @@ int parsim_spmd(parsim_spmd_fn fn, void *arg)
     return parsim_spmd_n(nharts, fn, arg);
 }
 
-/* ---- memory: the stacks' layout and the heap --------------------------- */
+/* ---- memory: the heap ---------------------------------------------------- */
 
 extern char __heap_start[], __heap_end[];
 
-/* Where the hart stacks are: on parsim at the end of RAM, run.stack_size
- * each (PARSIM_FN_MEMORY, what crt0.S asked too); elsewhere where
- * parsim.ld put them. */
-static void stacks(uintptr_t *top, uintptr_t *size)
-{
-    uint32_t t, s;
-    if (on_parsim() &&
-        parsim_ecall2(PARSIM_FN_MEMORY, 0, 0, 0, &t, &s) == PARSIM_OK) {
-        *top = t;
-        *size = s;
-    } else {
-        *top = (uintptr_t)__stack;
-        *size = (uintptr_t)__parsim_hart_stack;
-    }
-}
+/* The stacks are where crt0.S put them: on parsim at the end of RAM,
+ * run.stack_size each (PARSIM_FN_MEMORY), elsewhere where parsim.ld put
+ * them; it hands their top and size to __parsim_start0 and
+ * __parsim_start_hart.  The heap ends below the last hart's stack. */
+static char *brk = __heap_start;   /* .data, as picolibc's own sbrk's */
 
 /* picolibc's malloc grows the heap through sbrk: from the end of .bss to
  * below the last hart's stack, so that a bigger RAM (--ram-size) is a
- * bigger heap.  Called under malloc's lock. */
+ * bigger heap.  Called under malloc's lock, rarely (the heap grows in
+ * steps): it asks parsim where the stacks are each time rather than keep
+ * it, so that the runtime's data stays as it was laid out. */
 void *sbrk(ptrdiff_t incr)
 {
-    static char *brk, *end;
-    if (!brk) {
-        uintptr_t top, size;
-        stacks(&top, &size);
-        brk = __heap_start;
-        end = on_parsim() ? (char *)(top - PARSIM_MAX_HARTS * size)
-                          : __heap_end;
-    }
+    uint32_t top, size;
+    char *end = __heap_end;
+    if (on_parsim() &&
+        parsim_ecall2(PARSIM_FN_MEMORY, 0, 0, 0, &top, &size) == PARSIM_OK)
+        end = (char *)(uintptr_t)(top - PARSIM_MAX_HARTS * size);
     if (incr >= 0 ? end - brk < incr : brk - __heap_start < -incr) {
         errno = ENOMEM;
         return (void *)-1;
@@ -349,13 +340,12 @@ static unsigned count_harts(const void *fdt)
 }
 
 /* Hart 0: picolibc's crt0 sequence, plus releasing the other harts. */
-void __parsim_start0(const void *fdt)
+void __parsim_start0(const void *fdt, uintptr_t top, uintptr_t size)
 {
+    (void)top;                  /* hart 0's stack is already set up */
     memcpy(__data_start, __data_source, (size_t)__data_size);
     memset(__bss_start, 0, (size_t)__bss_size);
     _set_tls(__tls_base);
-    uintptr_t top, size;
-    stacks(&top, &size);
     if ((uintptr_t)__parsim_max_harts != PARSIM_MAX_HARTS ||
         (uintptr_t)__parsim_hart_stack != PARSIM_HART_STACK ||
         (uintptr_t)__tls_size + (uintptr_t)__tls_align > size / 4) {
@@ -424,23 +414,22 @@ void __parsim_start0(const void *fdt)
         (void)write(2, msg, sizeof msg - 1);
         _exit(1);
     }
-    static char *no_args[2] = {"program", NULL};
-    if (argc == 0)
-        argv = no_args, argc = 1;
+    if (argc == 0) {
+        argv = small_argv;
+        argv[argc++] = "program";
+    }
     argv[argc] = NULL;
     exit(main(argc, argv));
 }
 
 /* Every other hart: wait for hart 0's set-up, own TLS, then idle. */
-void __parsim_start_hart(unsigned hart)
+void __parsim_start_hart(unsigned hart, uintptr_t top, uintptr_t size)
 {
     uint32_t v;
     while ((v = atomic_load_explicit(&init_done, memory_order_acquire)) !=
            INIT_DONE)
         parsim_wait(&init_done, v);
     uintptr_t align = (uintptr_t)__tls_align ? (uintptr_t)__tls_align : 1;
-    uintptr_t top, size;
-    stacks(&top, &size);
     uintptr_t tls = top - (hart + 1) * size;
     tls = (tls + align - 1) & ~(align - 1);
     _init_tls((void *)tls);
