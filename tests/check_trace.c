@@ -994,7 +994,7 @@ START_TEST(test_gpu_reduce)
         if (v->tid != g.kernels_tid)
             continue;
         ck_assert_int_lt(nk, 5);
-        char want[16];
+        char want[32];
         snprintf(want, sizeof want, "reduce%d", nk + 1);
         ck_assert_str_eq(v->name, want);
         ck_assert_str_eq(v->name, str(json_object_array_get_idx(
