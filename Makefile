@@ -6,6 +6,7 @@
 #   make demo       run the demo program on the simulated machine
 #   make bench      simulated MIPS of the benchmark kernels, beside QEMU
 #   make asan|ubsan|tsan   the test suite under a sanitizer (own build dir)
+#   make fuzz       the libFuzzer targets of tests/fuzz/, FUZZ_SECONDS each
 #   make deps       install missing Debian packages (done automatically)
 #
 # Every target first makes sure the Debian packages are there
@@ -161,6 +162,120 @@ ubsan:
 	$(MAKE) check BUILD=build-ubsan SANFLAGS="-fsanitize=undefined -fno-sanitize-recover=all" OPT=-O1
 tsan:
 	$(MAKE) check BUILD=build-tsan SANFLAGS="-fsanitize=thread" OPT=-O1
+
+# ---- fuzzing (tests/fuzz/; docs/testing.md) ------------------------------
+# libFuzzer targets built by clang with ASan and UBSan into their own
+# directory (objects never mix with $(BUILD)/), then each run for
+# FUZZ_SECONDS (0: build only).  A crash, a leak, UB, an input slower
+# than 10 s or above 2 GiB fails the run; libFuzzer keeps the input in
+# $(FUZZ_BUILD)/crashes/.  Seeds: tests/fuzz/corpus/<target>/ and, made
+# here, programs and code ($(FUZZ_BUILD)/seeds/); what a run finds stays
+# in $(FUZZ_BUILD)/corpus/<target>/ for the next.  Inputs that once
+# crashed live in tests/fuzz/regressions/<target>/ and are replayed first.
+#   make fuzz FUZZ_TARGETS=elf FUZZ_SECONDS=3600 FUZZ_OPTS=-seed=1
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 45
+FUZZ_ALL     := elf config isa semihost
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_OPTS    ?=
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS   = $(filter-out -O%,$(CFLAGS_BASE)) -O1 $(FUZZ_SAN) \
+                $(shell pkg-config --cflags libelf libdw inih 2>/dev/null)
+FUZZ_LIBS     = $(shell pkg-config --libs libelf libdw inih 2>/dev/null)
+FUZZ_ISA     := $(ISA_SRC) tests/fuzz/fuzz.c
+FUZZ_SRC_elf      := tests/fuzz/fuzz_elf.c sim/elf.c $(FUZZ_ISA)
+FUZZ_SRC_config   := tests/fuzz/fuzz_config.c sim/config.c $(FUZZ_ISA)
+FUZZ_SRC_isa      := tests/fuzz/fuzz_isa.c $(FUZZ_ISA)
+FUZZ_SRC_semihost := tests/fuzz/fuzz_semihost.c sim/semihost.c $(FUZZ_ISA)
+FUZZ_MAXLEN_elf   := 65536
+FUZZ_MAXLEN_config := 4096
+FUZZ_MAXLEN_isa   := 1024
+FUZZ_MAXLEN_semihost := 4096
+FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(FUZZ_BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+$(FUZZ_BUILD)/obj/isa/fpu.o: FUZZ_CFLAGS += -frounding-math
+define FUZZ_LINK
+$(FUZZ_BUILD)/fuzz_$(1): $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_SRC_$(1)))
+	$$(FUZZ_CC) $$(FUZZ_SAN) -fsanitize=fuzzer $$^ $$(FUZZ_LIBS) -lm -o $$@
+endef
+$(foreach t,$(FUZZ_ALL),$(eval $(call FUZZ_LINK,$(t))))
+
+# Seeds made at build time rather than committed: the seed program in
+# six builds (three segments or one, -O0 with a frame pointer, DWARF 4,
+# no debug info, stripped), the freestanding test programs, and their
+# code as bare instruction words; the machine presets.
+FUZZ_SEEDS   := $(FUZZ_BUILD)/seeds
+FUZZ_RVCC    := riscv64-unknown-elf-gcc -march=rv32imafc_zicsr_zifencei \
+                -mabi=ilp32f -ffreestanding -nostdlib -nostartfiles \
+                -Wl,-e,_start -Wl,--no-warn-rwx-segments
+FUZZ_ELF_SEEDS := $(addprefix $(FUZZ_SEEDS)/elf/,seed-O2.elf seed-O0.elf \
+                  seed-dwarf4.elf seed-nodebug.elf seed-stripped.elf \
+                  seed-onesegment.elf smp_sum.elf disasm_all.elf)
+FUZZ_PARTS   := -Wl,-Ttext=0x80001000
+FUZZ_ONE     := -Wl,-N -Wl,-Ttext=0x80000000
+$(FUZZ_SEEDS)/elf/seed-O2.elf: FUZZ_SEEDFLAGS := -O2 -g $(FUZZ_PARTS)
+$(FUZZ_SEEDS)/elf/seed-O0.elf: FUZZ_SEEDFLAGS := -O0 -g $(FUZZ_PARTS)
+$(FUZZ_SEEDS)/elf/seed-dwarf4.elf: FUZZ_SEEDFLAGS := -Os -gdwarf-4 $(FUZZ_PARTS)
+$(FUZZ_SEEDS)/elf/seed-nodebug.elf: FUZZ_SEEDFLAGS := -O2 $(FUZZ_PARTS)
+$(FUZZ_SEEDS)/elf/seed-onesegment.elf: FUZZ_SEEDFLAGS := -O2 -g $(FUZZ_ONE)
+$(FUZZ_SEEDS)/elf/seed-%.elf: tests/fuzz/seed_prog.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_RVCC) $(FUZZ_SEEDFLAGS) $< -o $@
+$(FUZZ_SEEDS)/elf/seed-stripped.elf: $(FUZZ_SEEDS)/elf/seed-O2.elf
+	riscv64-unknown-elf-strip $< -o $@
+$(FUZZ_SEEDS)/elf/smp_sum.elf: tests/programs/freestanding/smp_sum.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_RVCC) -g $(FUZZ_ONE) $< -o $@
+$(FUZZ_SEEDS)/elf/disasm_all.elf: tests/programs/disasm_all.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_RVCC) -g $(FUZZ_ONE) $< -o $@
+# Code in pieces of 256 bytes: the fuzzer mutates short inputs faster.
+$(FUZZ_SEEDS)/.isa-%: $(FUZZ_SEEDS)/elf/%.elf
+	@mkdir -p $(FUZZ_SEEDS)/isa
+	riscv64-unknown-elf-objcopy -O binary -j .text $< $@.bin
+	split -b 256 -d $@.bin $(FUZZ_SEEDS)/isa/$*- && rm $@.bin && touch $@
+$(FUZZ_SEEDS)/.config-made: $(wildcard configs/*.ini)
+	@mkdir -p $(FUZZ_SEEDS)/config
+	cp $^ $(FUZZ_SEEDS)/config/ && touch $@
+FUZZ_SEED_FILES := $(FUZZ_ELF_SEEDS) $(FUZZ_SEEDS)/.config-made \
+                   $(FUZZ_SEEDS)/.isa-disasm_all $(FUZZ_SEEDS)/.isa-seed-O2
+
+# One target's run: its log in $(FUZZ_BUILD)/logs/; on a failure the log
+# without libFuzzer's progress lines, which ends with the stack and the
+# name of the crash file.
+define FUZZ_RUN
+	@mkdir -p $(FUZZ_BUILD)/corpus/$(1) $(FUZZ_BUILD)/crashes $(FUZZ_BUILD)/logs
+	@echo "fuzz $(1): $(FUZZ_SECONDS) s"
+	@if ! UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(FUZZ_BUILD)/fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=10 -rss_limit_mb=2048 -max_len=$(FUZZ_MAXLEN_$(1)) \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/crashes/$(1)- \
+	    $(FUZZ_OPTS) $(FUZZ_BUILD)/corpus/$(1) $(wildcard $(FUZZ_SEEDS)/$(1)) \
+	    $(wildcard tests/fuzz/corpus/$(1)) \
+	    $(wildcard tests/fuzz/regressions/$(1)) \
+	    > $(FUZZ_BUILD)/logs/$(1).log 2>&1; then \
+	    grep -Ev '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|RELOAD)' \
+	        $(FUZZ_BUILD)/logs/$(1).log; \
+	    echo "parsim: fuzz $(1) failed: the input is in $(FUZZ_BUILD)/crashes/ (docs/testing.md: reproducing a crash)" >&2; \
+	    exit 1; \
+	fi
+	@grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
+	    $(FUZZ_BUILD)/logs/$(1).log | sed 's/^/  /'
+
+endef
+
+.PHONY: fuzz
+fuzz: $(FUZZ_BIN) $(FUZZ_SEED_FILES)
+ifneq ($(FUZZ_SECONDS),0)
+	$(foreach t,$(FUZZ_TARGETS),$(call FUZZ_RUN,$(t)))
+endif
+
+-include $(shell find $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)
 
 clean:
 	rm -rf build build-asan build-ubsan build-tsan

@@ -512,7 +512,8 @@ static uint32_t sys_read(SimSemihost *sh, IsaMem *mem, uint32_t a1)
                                            : 0;
         if (n > len)
             n = len;
-        memcpy(dst, features + pos, n);
+        if (n)          /* features + pos: past the array after a seek */
+            memcpy(dst, features + pos, n);
         sh->files[h].pos += n;
         return len - n;
     }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "parsim.h"
+#include "parsim_cmdline.h"
 
 /* From picolibc.ld / parsim.ld (values are the symbols' addresses). */
 extern char __data_start[], __data_source[], __data_size[];
@@ -383,31 +384,7 @@ void __parsim_start0(const void *fdt, uintptr_t top, uintptr_t size)
         if (most > sizeof small_argv / sizeof small_argv[0] &&
             !(argv = malloc(most * sizeof *argv)))
             _exit(1);
-        char *p = cmdline;
-        while (*p == ' ')
-            p++;
-        while (*p) {
-            char *w = p;
-            argv[argc++] = w;
-            if (*p == '"') {
-                for (p++; *p && *p != '"'; p++) {
-                    if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-                        p++;
-                    *w++ = *p;
-                }
-                if (*p == '"')
-                    p++;
-            } else {
-                while (*p && *p != ' ')
-                    *w++ = *p++;
-            }
-            bool more = *p == ' ';
-            while (*p == ' ')
-                p++;
-            *w = '\0';
-            if (!more)
-                break;
-        }
+        argc = parsim_split_cmdline(cmdline, argv);
     } else {
         static const char msg[] = "parsim runtime: the command line is "
                                   "too long for the start-up code\n";
