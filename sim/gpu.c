@@ -406,6 +406,12 @@ static int lane_fault(SimMachine *m, const Warp *w, const Lane *l,
         fprintf(stderr, "parsim: GPU: misaligned atomic: %s: address 0x%08x "
                 "is not 4-byte aligned\n", loc, st->tval);
         break;
+    case ISA_CAUSE_STACK_OVERFLOW:
+        fprintf(stderr, "parsim: GPU: stack overflow: %s: the thread's stack "
+                "is deeper than gpu.stack_size = %u bytes (sp 0x%08x): deep "
+                "recursion or large local arrays in the kernel\n", loc,
+                m->gpu->cfg.gpu.stack_size, st->tval);
+        break;
     default:
         fprintf(stderr, "parsim: GPU: exception %u: %s\n", st->cause, loc);
         break;
@@ -518,9 +524,13 @@ static bool dispatch_block(SimGpu *g, Sm *s, Kernel *k)
             x->simt_csr = l->csr;
             x->pc = k->l.kernel;
             x->x[1] = k->l.exit_pc;
-            x->x[2] = SIM_GPU_LOCAL_BASE +
-                      ((uint32_t)first + wi) * ws * c->gpu.stack_size +
-                      (li + 1) * c->gpu.stack_size - 16;
+            uint32_t bottom = SIM_GPU_LOCAL_BASE +
+                              ((uint32_t)first + wi) * ws * c->gpu.stack_size +
+                              li * c->gpu.stack_size;
+            x->x[2] = bottom + c->gpu.stack_size - 16;
+            /* Its guard: the stack below its own (another lane's). */
+            x->stack_lo = bottom - c->gpu.stack_size;
+            x->stack_guard = c->gpu.stack_size;
             x->x[3] = k->gp;
             x->x[4] = k->tp;
             x->x[10] = SIM_GPU_PARAM_BASE;

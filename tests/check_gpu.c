@@ -338,6 +338,8 @@ static const struct {
     {"host_memory", "--set=gpu.memory=discrete", 70,
      {"is host memory", "gpu_malloc", "kernel reads"}},
     {"host_shared", NULL, 70, {"smem", "store outside memory", NULL}},
+    {"recurse", NULL, 70, {"GPU: stack overflow: kernel recurse",
+                           "gpu_cases.c:", "gpu.stack_size = 2048"}},
     {"stride1", "--set=gpu.sms=0", 70, {"no GPU array", NULL}},
 };
 

@@ -136,6 +136,22 @@ static void reads(void *p)
 
 static void nothing(void *p) { (void)p; }
 
+/* Recursion deeper than a thread's stack (gpu.stack_size, 2 KiB). */
+static int deep(int n);
+static int (*volatile deeper)(int) = deep;
+static int deep(int n)
+{
+    volatile int frame[64];
+    frame[0] = n;
+    return n ? deeper(n - 1) + frame[0] : 0;
+}
+
+static void recurse(void *p)
+{
+    const struct args *a = p;
+    a->out[threadIdx.x] = deep(40);
+}
+
 int main(int argc, char **argv)
 {
     const char *c = argc > 1 ? argv[1] : "";
@@ -199,6 +215,9 @@ int main(int argc, char **argv)
         struct args h = a;
         h.in = host;
         gpu_launch(reads, DIM3(1, 1, 1), DIM3(32, 1, 1), &h);
+        gpu_wait();
+    } else if (!strcmp(c, "recurse")) {
+        gpu_launch(recurse, DIM3(1, 1, 1), DIM3(32, 1, 1), &a);
         gpu_wait();
     } else if (!strcmp(c, "zero_block")) {
         gpu_launch(nothing, DIM3(1, 1, 1), DIM3(0, 1, 1), &a);
