@@ -134,14 +134,17 @@ check: all $(BUILD)/check_parsim $(TPROG_ELF) $(FPROG_ELF)
 
 # ---- demo and bench ---------------------------------------------------------
 # The demo: eight cores contending for a test-and-set lock.  With a
-# display it opens the window (space: run/pause, s: step, n: next event,
-# h: all keys); without one it runs headless, prints the statistics and
-# writes the window's view at cycle 200,000 to a PNG.
+# display it opens the window past the start-up (cycle 150,000, where the
+# harts fight over the lock) at 2,000 cycles a second, a few hand-offs a
+# second for a class to follow (space: run/pause, + and -: speed, s:
+# step, n: next event, h: all keys); without one it runs headless, prints
+# the statistics and writes the window's view at cycle 200,000 to a PNG.
 DEMO_RUN := --cores 8 $(BUILD)/programs/threads/counter.elf tas 300
+DEMO_GUI := --start-at 150000 --speed 2000
 demo: all
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
-	    echo "$(BUILD)/parsim run --gui $(DEMO_RUN)"; \
-	    $(BUILD)/parsim run --gui $(DEMO_RUN); \
+	    echo "$(BUILD)/parsim run --gui $(DEMO_GUI) $(DEMO_RUN)"; \
+	    $(BUILD)/parsim run --gui $(DEMO_GUI) $(DEMO_RUN); \
 	else \
 	    echo "$(BUILD)/parsim run --snapshot 200000:$(BUILD)/demo.png $(DEMO_RUN)"; \
 	    $(BUILD)/parsim run --snapshot 200000:$(BUILD)/demo.png $(DEMO_RUN) && \

@@ -1,4 +1,5 @@
 /* main.c — the parsim command line: run, disasm, help, version. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -76,6 +77,11 @@ static void usage(FILE *f)
         "                     window to FILE.png and close it\n"
         "  --gui-exit         with --gui: close the window when the run\n"
         "                     ends (unattended demos)\n"
+        "  --speed N          with --gui: run at N cycles a second (0: full\n"
+        "                     speed, the default; + and - change it)\n"
+        "  --start-at CYCLE   with --gui: run to CYCLE (roi: into the region\n"
+        "                     of interest, within 20,000 cycles of its\n"
+        "                     start) before the window opens\n"
         "  --snapshot CYCLE:FILE.png  render the window's view at CYCLE to\n"
         "                     a PNG, without a display (repeatable)\n"
         "  --max-cycles N     stop with an error after N simulated cycles\n"
@@ -180,6 +186,20 @@ typedef struct Shot {
     const char *path;
 } Shot;
 
+/* A count in plain decimal (no sign, space or 0x), as the keys take. */
+static bool parse_count(const char *s, uint64_t *v)
+{
+    if (*s < '0' || *s > '9')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *v = x;
+    return true;
+}
+
 /* "CYCLE:FILE.png" */
 static bool parse_shot(const char *arg, Shot *shots, int *n, char *err,
                        size_t errlen)
@@ -206,10 +226,16 @@ static int shot_cmp(const void *a, const void *b)
 }
 
 /* --gui and --snapshot: the machine in a session (deterministic mode). */
+typedef struct StartAt {
+    uint64_t cycle;           /* run to here before the window opens */
+    bool roi;                 /* ... or to the region of interest */
+} StartAt;
+
 static int run_session(const SimConfig *cfg, const char *path, int argc,
                        char **argv, VisOptions *gui, bool paused, Shot *shots,
                        int nshots, const char *stats_path,
-                       const char *csv_path, TraceArgs *ta)
+                       const char *csv_path, TraceArgs *ta,
+                       const StartAt *start)
 {
     char err[512];
     SimSession *s = sim_session_new(cfg, path, argc, argv, err, sizeof err);
@@ -242,6 +268,23 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
                 "%s%s\n", snap.cycle, shots[i].path,
                 alive ? "" : " (the run had ended)");
     }
+    if (status == 0 && gui && (start->cycle || start->roi)) {
+        /* Past the start-up, to where the lecture begins. */
+        bool alive = true;
+        if (start->roi) {
+            /* In the window's running steps: it opens within one of
+             * them (20,000 cycles) after the region began. */
+            while (alive && !sim_session_in_roi(s))
+                alive = vis_run_to_sampled(s, sim_session_cycle(s) + 20000);
+            if (!sim_session_in_roi(s))
+                fprintf(stderr, "parsim: --start-at roi: the program has no "
+                        "region of interest (parsim_roi_begin); the window "
+                        "opens at its end\n");
+        } else {
+            alive = vis_run_to_sampled(s, start->cycle);
+        }
+        (void)alive;
+    }
     if (status == 0 && gui) {
         gui->start_paused = paused;
         if (vis_run_window(s, gui, err, sizeof err) != 0)
@@ -270,7 +313,7 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
 enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
        O_NO_PROGRESS, O_HOST_FS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
        O_QUANTUM, O_RANKS, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
-       O_GUI_KEYS, O_GUI_SHOT, O_GUI_EXIT, O_STATS_CSV, O_TRACE, O_TRACE_FROM,
+       O_GUI_KEYS, O_GUI_SHOT, O_GUI_EXIT, O_SPEED, O_START_AT, O_STATS_CSV, O_TRACE, O_TRACE_FROM,
        O_TRACE_TO, O_TRACE_MAX, O_TRACE_PNG };
 
 /* Options that are shorthands for one configuration key. */
@@ -313,6 +356,8 @@ static const struct option opts[] = {
     {"gui-keys", required_argument, 0, O_GUI_KEYS},
     {"gui-screenshot", required_argument, 0, O_GUI_SHOT},
     {"gui-exit", no_argument, 0, O_GUI_EXIT},
+    {"speed", required_argument, 0, O_SPEED},
+    {"start-at", required_argument, 0, O_START_AT},
     {"trace", required_argument, 0, O_TRACE},
     {"trace-from", required_argument, 0, O_TRACE_FROM},
     {"trace-to", required_argument, 0, O_TRACE_TO},
@@ -360,7 +405,8 @@ static int cmd_run(int argc, char **argv)
     sim_config_defaults(&cfg);
     char err[512];
     const char *stats_path = NULL, *csv_path = NULL;
-    bool gui = false, paused = false;
+    bool gui = false, paused = false, start_roi = false;
+    uint64_t start_at = 0;
     VisOptions vo;
     vis_options_default(&vo);
     Shot shots[MAX_SHOTS];
@@ -465,6 +511,21 @@ static int cmd_run(int argc, char **argv)
         case O_GUI_EXIT:
             vo.exit_at_end = true;
             break;
+        case O_SPEED:
+            if (!parse_count(optarg, &vo.speed)) {
+                snprintf(err, sizeof err, "--speed %s: expected cycles per "
+                         "second (0: full speed)", optarg);
+                ok = false;
+            }
+            break;
+        case O_START_AT:
+            start_roi = !strcmp(optarg, "roi");
+            if (!start_roi && !parse_count(optarg, &start_at)) {
+                snprintf(err, sizeof err, "--start-at %s: expected a cycle or "
+                         "roi", optarg);
+                ok = false;
+            }
+            break;
         case O_KEYS:
             printf("parsim machine parameters (--set KEY=VALUE):\n");
             sim_config_print_keys(&cfg, stdout);
@@ -525,6 +586,11 @@ static int cmd_run(int argc, char **argv)
         return SIM_EXIT_USAGE;
     }
     const char *path = argv[optind];
+    if (!gui && (vo.speed || start_at || start_roi)) {
+        fprintf(stderr, "parsim: --speed and --start-at are for the window "
+                "(--gui)\n");
+        return SIM_EXIT_USAGE;
+    }
     /* The whole command line reaches the program, or the run does not
      * start: the start-up code's buffer is PARSIM_CMDLINE_MAX bytes. */
     size_t cmdline = sim_semihost_cmdline(argc - optind, argv + optind, NULL);
@@ -538,7 +604,8 @@ static int cmd_run(int argc, char **argv)
     if (gui || nshots)
         return run_session(&cfg, path, argc - optind, argv + optind,
                            gui ? &vo : NULL, paused, shots, nshots,
-                           stats_path, csv_path, &ta);
+                           stats_path, csv_path, &ta,
+                           &(StartAt){start_at, start_roi});
     SimProgram *prog = sim_elf_open(path, err, sizeof err);
     if (!prog) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);

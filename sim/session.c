@@ -86,6 +86,7 @@ struct SimSession {
     int64_t event_line;           /* -1: none pending */
     bool event_gpu;               /* a GPU event pending */
     uint64_t speed;           /* cycles per second, 0 = full */
+    bool pub_paused;          /* the paused state the last snapshot has */
 
     /* Snapshots: built by the simulation thread into `work`, published by
      * swapping into `pub` under mu. */
@@ -485,6 +486,7 @@ static void publish(SimSession *s)
     pthread_mutex_lock(&s->mu);
     s->work.seq = ++s->seq;
     s->work.paused = s->paused;
+    s->pub_paused = s->paused;
     snap_copy(&s->pub, &s->work);
     pthread_mutex_unlock(&s->mu);
 }
@@ -825,13 +827,31 @@ bool sim_session_step_event(SimSession *s, SimCommand cmd, uint64_t arg)
     return seen;
 }
 
+/* The run has ended: paused from now on, and said so. */
+static void end_run(SimSession *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->paused = true;
+    pthread_mutex_unlock(&s->mu);
+    publish(s);
+}
+
 static void *thread_main(void *arg)
 {
     SimSession *s = arg;
     double last_pub = 0;
+    /* Slowed down, the run follows the clock: `anchor_cycle` at
+     * `anchor_t`, then speed cycles a second (a cycle at a time when a
+     * cycle is due, so 1 cycle/s is one cycle a second). */
+    double anchor_t = 0;
+    uint64_t anchor_cycle = 0, anchor_speed = 0;
+    bool anchored = false;
     for (;;) {
         pthread_mutex_lock(&s->mu);
-        while (!s->quit && !s->restart && s->paused && !s->step &&
+        /* A pause (or run) the snapshot does not show yet: publish it, so
+         * that the window, which decides from the snapshot, sees it. */
+        bool stale = s->paused != s->pub_paused;
+        while (!stale && !s->quit && !s->restart && s->paused && !s->step &&
                s->event_hart < 0 && s->event_lock < 0 && s->event_line < 0 &&
                !s->event_gpu)
             pthread_cond_wait(&s->cv, &s->mu);
@@ -869,29 +889,55 @@ static void *thread_main(void *arg)
             publish(s);
             continue;
         }
-        if (paused)
+        if (paused) {
+            anchored = false;
+            if (stale)
+                publish(s);
             continue;
-        /* Running: at full speed in chunks, publishing ~30 times a second;
-         * slowed down, so many cycles per 1/30 s. */
-        double t0 = now_s();
-        uint64_t chunk = speed ? (speed / 30 ? speed / 30 : 1) : 20000;
-        bool alive = advance(s, s->time + chunk);
-        double t1 = now_s();
-        if (!alive || t1 - last_pub > 1.0 / 30 || speed) {
+        }
+        if (stale)
             publish(s);
-            last_pub = t1;
+        double t0 = now_s();
+        if (!speed) {
+            /* Full speed: in chunks, publishing ~30 times a second. */
+            anchored = false;
+            bool alive = advance(s, s->time + 20000);
+            double t1 = now_s();
+            if (!alive || t1 - last_pub > 1.0 / 30) {
+                publish(s);
+                last_pub = t1;
+            }
+            if (!alive)
+                end_run(s);
+            continue;
+        }
+        if (!anchored || speed != anchor_speed) {
+            anchor_t = t0;
+            anchor_cycle = s->time;
+            anchor_speed = speed;
+            anchored = true;
+        }
+        uint64_t due = anchor_cycle + (uint64_t)((t0 - anchor_t) *
+                                                 (double)speed);
+        bool alive = true;
+        if (due > s->time) {
+            alive = advance(s, due);
+            publish(s);
+            last_pub = now_s();
         }
         if (!alive) {
-            pthread_mutex_lock(&s->mu);
-            s->paused = true;
-            pthread_mutex_unlock(&s->mu);
-            publish(s);
-        } else if (speed) {
-            double wait = 1.0 / 30 - (now_s() - t0);
-            if (wait > 0) {
-                struct timespec ts = {0, (long)(wait * 1e9)};
-                nanosleep(&ts, NULL);
-            }
+            end_run(s);
+            continue;
+        }
+        /* Until the next cycle is due, at most a frame (1/30 s). */
+        double next = anchor_t + (double)(s->time + 1 - anchor_cycle) /
+                                     (double)speed;
+        double wait = next - now_s();
+        if (wait > 1.0 / 30)
+            wait = 1.0 / 30;
+        if (wait > 0) {
+            struct timespec ts = {0, (long)(wait * 1e9)};
+            nanosleep(&ts, NULL);
         }
     }
     return NULL;
@@ -990,6 +1036,13 @@ int sim_session_free(SimSession *s)
 struct SimMachine *sim_session_machine(SimSession *s)
 {
     return s->m;
+}
+
+uint64_t sim_session_cycle(const SimSession *s) { return s->time; }
+
+bool sim_session_in_roi(const SimSession *s)
+{
+    return s->m->roi.active || s->m->roi.regions > 0;
 }
 
 bool sim_session_ended(const SimSession *s)

@@ -334,6 +334,11 @@ int sim_session_free_thread(SimSession *s);
  * simulation thread runs (never started, or the run has ended). */
 struct SimMachine *sim_session_machine(SimSession *s);
 bool sim_session_ended(const SimSession *s);
+/* The machine's time, and whether its region of interest has begun
+ * (parsim_roi_begin), for --start-at (only while no simulation thread
+ * runs). */
+uint64_t sim_session_cycle(const SimSession *s);
+bool sim_session_in_roi(const SimSession *s);
 
 /* Stop the thread (if any) and free everything.  Returns the exit status
  * of the run (-1 if it has not ended). */

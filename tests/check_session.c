@@ -441,6 +441,66 @@ START_TEST(test_ranks_next_event)
 }
 END_TEST
 
+/* Pause is visible: a run paused by command publishes a snapshot that
+ * says so (the window decides from the snapshot), and running again
+ * publishes one that says it runs. */
+START_TEST(test_pause_published)
+{
+    SimSession *s = open_counter(4, "tas");
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    /* Slowly enough that the run lasts the test. */
+    sim_session_command(s, SIM_CMD_SPEED, 50000);
+    ck_assert(sim_session_start(s, false));
+    wait_snapshot(s, &snap);
+    for (int round = 0; round < 3; round++) {
+        sim_session_command(s, SIM_CMD_PAUSE, 0);
+        int i;
+        for (i = 0; i < 2000 && !(snap.paused && !snap.finished); i++) {
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+            sim_session_snapshot(s, &snap);
+        }
+        ck_assert_msg(snap.paused, "round %d: no paused snapshot", round);
+        uint64_t at = snap.cycle;
+        struct timespec ts = {0, 100000000};
+        nanosleep(&ts, NULL);
+        sim_session_snapshot(s, &snap);
+        ck_assert_uint_eq(snap.cycle, at);       /* it stays paused */
+        sim_session_command(s, SIM_CMD_RUN, 0);
+        for (i = 0; i < 2000 && snap.paused; i++) {
+            nanosleep(&(struct timespec){0, 1000000}, NULL);
+            sim_session_snapshot(s, &snap);
+        }
+        ck_assert_msg(!snap.paused, "round %d: no running snapshot", round);
+    }
+    sim_snapshot_free(&snap);
+    sim_session_free(s);
+}
+END_TEST
+
+/* Slow motion is real: at 20 cycles a second, one second is about 20
+ * cycles (not one cycle per frame, 30 a second, or more). */
+START_TEST(test_slow_motion)
+{
+    SimSession *s = open_counter(4, "tas");
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    ck_assert(sim_session_start(s, true));
+    sim_session_command(s, SIM_CMD_SPEED, 20);
+    sim_session_command(s, SIM_CMD_RUN, 0);
+    wait_snapshot(s, &snap);
+    uint64_t c0 = snap.cycle;
+    nanosleep(&(struct timespec){1, 0}, NULL);
+    sim_session_snapshot(s, &snap);
+    uint64_t n = snap.cycle - c0;
+    ck_assert_msg(n >= 10 && n <= 30, "%llu cycles in a second at 20/s",
+                  (unsigned long long)n);
+    sim_snapshot_free(&snap);
+    sim_session_free(s);
+}
+END_TEST
+
 /* The GPU array in the window's terms: "next GPU event" stops where a
  * divergent kernel's warps split, and the snapshot then shows it: a warp
  * whose last issue ran only some of its running lanes. */
@@ -488,6 +548,8 @@ Suite *session_suite(void)
     tcase_add_test(tc, test_ranks_snapshot);
     tcase_add_test(tc, test_ranks_next_event);
     tcase_add_test(tc, test_gpu_divergence_step);
+    tcase_add_test(tc, test_pause_published);
+    tcase_add_test(tc, test_slow_motion);
     suite_add_tcase(s, tc);
     return s;
 }

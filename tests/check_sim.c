@@ -794,6 +794,10 @@ START_TEST(test_e2e_bad_usage)
         {"--set", "core.mul_latency=x", "core.mul_latency: bad value 'x'"},
         {"--set", "nokey", "expected KEY=VALUE"},
         {"--max-cycles", "lots", "run.max_cycles: bad value"},
+        {"--speed", "fast", "--speed fast: expected cycles per second"},
+        {"--start-at", "-5", "--start-at -5: expected a cycle or roi"},
+        {"--speed", "5", "--speed and --start-at are for the window"},
+        {"--start-at", "roi", "--speed and --start-at are for the window"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *args[] = {"run", (char *)cases[i].a, (char *)cases[i].b,
