@@ -473,6 +473,8 @@ bool sim_config_set(SimConfig *c, const char *key, const char *value,
     }
     if (k->off == offsetof(SimConfig, gpu.sms))
         c->gpu.sms_set = true;
+    if (k->off == offsetof(SimConfig, mem_latency))
+        c->mem_latency_set = true;
     if (k->off == offsetof(SimConfig, stack_size) && (v & 15)) {
         snprintf(err, errlen, "%s: %s is not a multiple of 16", key, value);
         return false;
@@ -837,6 +839,15 @@ bool sim_config_check(const SimConfig *c, char *err, size_t errlen)
         snprintf(err, errlen, "machine.cores x machine.threads_per_core = "
                  "%" PRIu64 " harts; parsim runs at most %d", harts,
                  SIM_MAX_HARTS);
+        return false;
+    }
+    /* A key the machine would not use is a mistake, not a no-op. */
+    if (c->mem_latency_set && c->mem_model == SIM_MEM_HIERARCHY &&
+        c->timing) {
+        snprintf(err, errlen, "memory.latency = %u is the flat memory "
+                 "model's (memory.model = flat); with the hierarchy (the "
+                 "default) memory costs memory.dram_latency and the caches' "
+                 "latencies (l1d.latency, llc.latency)", c->mem_latency);
         return false;
     }
     if (c->gpu.sms && (c->gpu.l1_size & (c->gpu.l1_size - 1) ||

@@ -45,6 +45,7 @@ typedef struct SimConfig {
     uint64_t max_cycles;            /* 0: no limit */
     uint32_t cost[ISA_CLASS_COUNT]; /* cycles per instruction class */
     uint32_t mem_latency;           /* flat memory: extra cycles/access */
+    bool mem_latency_set;           /* memory.latency was given */
     uint32_t mem_model;             /* SimMemModel */
     uint32_t dram_latency;          /* hierarchy: memory controller */
     uint32_t mem_bytes_per_cycle;

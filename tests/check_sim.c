@@ -1153,6 +1153,7 @@ static const char *const config_errors[][6] = {
     {"--cores", "64", "--threads-per-core", "2", NULL},
     {"--set", "machine.ram_size=100000", NULL}, /* not whole pages */
     {"--set", "mp.ranks=65", NULL},
+    {"--set", "memory.latency=50", NULL},       /* the flat model's, unused */
     {"--set", "core.mt_policy=bogus", NULL},
     {"--set", "run.mode=fast", NULL},
 };
