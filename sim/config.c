@@ -473,8 +473,13 @@ bool sim_config_set(SimConfig *c, const char *key, const char *value,
     }
     if (k->off == offsetof(SimConfig, gpu.sms))
         c->gpu.sms_set = true;
+    /* memory.latency given for a hierarchy is a mistake; choosing the
+     * model afterwards (a preset's flat latency, then the hierarchy) is
+     * not. */
     if (k->off == offsetof(SimConfig, mem_latency))
         c->mem_latency_set = true;
+    if (k->off == offsetof(SimConfig, mem_model))
+        c->mem_latency_set = false;
     if (k->off == offsetof(SimConfig, stack_size) && (v & 15)) {
         snprintf(err, errlen, "%s: %s is not a multiple of 16", key, value);
         return false;
