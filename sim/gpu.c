@@ -43,15 +43,13 @@ typedef struct Lane {
 
 typedef struct Warp Warp;
 struct Warp {
-    bool live;
+    /* Whether the slot is live, when the warp is ready again and what it
+     * waits for are the SM's (Sm.live, ready, wait), by slot. */
     uint32_t block;               /* its block's slot in the SM */
     uint32_t index;               /* warp within the block */
-    uint64_t ready_at;
-    uint64_t born;                /* dispatch order, for greedy-then-oldest */
     uint64_t issues;
     uint32_t starve;              /* issues since every waiting lane ran */
     uint32_t pc, mask;            /* the last issue: its pc and lanes */
-    uint8_t wait;                 /* 0 none, 1 memory, 2 ALU */
     uint32_t active;              /* lanes in LANE_ACTIVE, a bit each */
     bool converged;               /* every active lane is at conv_pc */
     bool split;                   /* a branch parted its lanes since they
@@ -87,14 +85,14 @@ typedef struct Sm {
     Block *blocks;                /* gpu.max_blocks_per_sm slots */
     uint32_t nwarps, nblocks, regs_used, smem_used;
     uint32_t last;                /* the warp issued last (greedy) */
-    /* The scheduler's view, compact (a Warp is large): per slot a bit of
-     * live and of "has running lanes", when it is ready, its age. */
+    /* The warps' scheduling state, compact (a Warp is large): per slot a
+     * bit of live and of "has running lanes", when it is ready again,
+     * what it waits for (0 nothing, 1 memory, 2 an earlier result). */
     uint64_t live, cand;
-    uint64_t *ready, *born_at;
+    uint64_t *ready;
     uint8_t *wait;
     uint8_t *order;               /* live slots, oldest first */
     uint32_t norder;
-    uint64_t born;
     uint8_t *local;               /* the stacks' window */
     IsaHart dc_owner;             /* owns the decode cache the lanes share */
     Decoded *dec;
@@ -243,11 +241,10 @@ bool sim_gpu_new(SimMachine *m, char *err, size_t errlen)
         s->blocks = calloc(c->gpu.max_blocks, sizeof *s->blocks);
         s->dec = calloc(DEC_SIZE, sizeof *s->dec);
         s->ready = calloc(c->gpu.max_warps, sizeof *s->ready);
-        s->born_at = calloc(c->gpu.max_warps, sizeof *s->born_at);
         s->wait = calloc(c->gpu.max_warps, 1);
         s->order = calloc(c->gpu.max_warps, 1);
-        if (!s->warps || !s->blocks || !s->dec || !s->ready || !s->born_at ||
-            !s->wait || !s->order ||
+        if (!s->warps || !s->blocks || !s->dec || !s->ready || !s->wait ||
+            !s->order ||
             !isa_hart_init(&s->dc_owner, 0, 0))
             goto oom;
         for (uint32_t k = 0; k < DEC_SIZE; k++)
@@ -272,7 +269,6 @@ void sim_gpu_free(SimMachine *m)
         free(s->warps);
         free(s->dec);
         free(s->ready);
-        free(s->born_at);
         free(s->wait);
         free(s->order);
         free(s->local);
@@ -436,7 +432,7 @@ static int warp_slots(const SimGpu *g, const Sm *s, uint32_t n)
 {
     uint32_t run = 0;
     for (uint32_t i = 0; i < g->cfg.gpu.max_warps; i++) {
-        run = s->warps[i].live ? 0 : run + 1;
+        run = s->live >> i & 1 ? 0 : run + 1;
         if (run == n)
             return (int)(i + 1 - n);
     }
@@ -489,14 +485,10 @@ static bool dispatch_block(SimGpu *g, Sm *s, Kernel *k)
     for (uint32_t wi = 0; wi < bl->warps; wi++) {
         Warp *w = &s->warps[first + wi];
         memset(w, 0, offsetof(Warp, lane));
-        w->live = true;
         w->block = b;
         w->index = wi;
-        w->ready_at = s->clock;
-        w->born = s->born++;
         uint32_t slot = (uint32_t)first + wi;
-        s->ready[slot] = w->ready_at;
-        s->born_at[slot] = w->born;
+        s->ready[slot] = s->clock;
         s->wait[slot] = 0;
         s->live |= 1ull << slot;
         s->cand |= 1ull << slot;
@@ -715,7 +707,6 @@ static void block_done(SimGpu *g, Sm *s, Block *bl, Kernel *k)
             .addr = k->l.kernel, .id = bl->id, .src = (uint16_t)s->id,
             .dst = (uint16_t)bl->first_warp, .kind = SIM_EV_GPU_BLOCK});
     for (uint32_t wi = 0; wi < bl->warps; wi++) {
-        s->warps[bl->first_warp + wi].live = false;
         s->live &= ~(1ull << (bl->first_warp + wi));
         s->cand &= ~(1ull << (bl->first_warp + wi));
     }
@@ -1071,9 +1062,7 @@ static int issue(SimMachine *m, Sm *s, Warp *w, Kernel *k)
         if (shared && !store)
             wait = 1;
     }
-    w->ready_at = s->clock + lat;
-    w->wait = wait;
-    s->ready[w - s->warps] = w->ready_at;
+    s->ready[w - s->warps] = s->clock + lat;
     s->wait[w - s->warps] = wait;
     s->clock += issue_cycles;
 
@@ -1209,7 +1198,7 @@ void sim_gpu_sm_view(const SimMachine *m, uint32_t i, SimGpuSmView *o)
     for (uint32_t k = 0; k < n; k++) {
         const Warp *w = &s->warps[k];
         SimGpuWarpView *v = &o->warp[k];
-        if (!w->live)
+        if (!(s->live >> k & 1))
             continue;
         v->live = true;
         v->block_id = s->blocks[w->block].id;
@@ -1220,8 +1209,8 @@ void sim_gpu_sm_view(const SimMachine *m, uint32_t i, SimGpuSmView *o)
             v->barrier |= (uint32_t)(w->lane[l].state == LANE_BARRIER) << l;
         }
         v->state = !v->active ? SIM_GPU_WARP_BARRIER
-                 : w->ready_at <= s->clock ? SIM_GPU_WARP_READY
-                 : w->wait == 1 ? SIM_GPU_WARP_MEMORY : SIM_GPU_WARP_LATENCY;
+                 : s->ready[k] <= s->clock ? SIM_GPU_WARP_READY
+                 : s->wait[k] == 1 ? SIM_GPU_WARP_MEMORY : SIM_GPU_WARP_LATENCY;
     }
 }
 
