@@ -581,8 +581,8 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             break;
 
         /* Loads and stores: any alignment, bounds-checked. */
-#define MEM_AT(n, fault)                                         \
-            a = x[in->rs1] + (uint32_t)in->imm;                  \
+    /* p for [a, a+n): RAM, else a window, else the trap. */
+#define LOCATE(n, fault)                                         \
             p = ram_at(ram, base, size, a, n);                   \
             inwin = false;                                       \
             if (__builtin_expect(!p, 0)) {                       \
@@ -590,6 +590,9 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
                 if (!p) { cause = fault; tval = a; goto trap; }  \
                 inwin = true;                                    \
             }
+#define MEM_AT(n, fault)                                         \
+            a = x[in->rs1] + (uint32_t)in->imm;                  \
+            LOCATE(n, fault)
 #define ACCESS(n, k)                                             \
             if (access) {                                        \
                 SYNC_HART();                                     \
@@ -737,18 +740,10 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             break;
 
         /* ---- A: host atomics, aligned only ---- */
-#define MEM_AT4(fault)                                           \
-            p = ram_at(ram, base, size, a, 4);                   \
-            inwin = false;                                       \
-            if (!p) {                                            \
-                p = win_at(win, nwin, a, 4);                     \
-                if (!p) { cause = fault; tval = a; goto trap; }  \
-                inwin = true;                                    \
-            }
         case ISA_OP_lr_w:
             a = x[in->rs1];
             if (a & 3) { cause = ISA_CAUSE_LOAD_MISALIGNED; tval = a; goto trap; }
-            MEM_AT4(ISA_CAUSE_LOAD_ACCESS);
+            LOCATE(4, ISA_CAUSE_LOAD_ACCESS);
             v = __atomic_load_n((uint32_t *)(void *)p, __ATOMIC_SEQ_CST);
             h->resv_addr = a;
             h->resv_value = v;
@@ -759,7 +754,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
         case ISA_OP_sc_w: {
             a = x[in->rs1];
             if (a & 3) { cause = ISA_CAUSE_STORE_MISALIGNED; tval = a; goto trap; }
-            MEM_AT4(ISA_CAUSE_STORE_ACCESS);
+            LOCATE(4, ISA_CAUSE_STORE_ACCESS);
             /* Succeeds only if memory still holds what LR saw (an ABA
              * write in between goes unnoticed, as with any CAS-based
              * LR/SC; the guest cannot tell the difference for locks). */
@@ -783,13 +778,13 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
         case ISA_OP_amomax_w: case ISA_OP_amominu_w: case ISA_OP_amomaxu_w:
             a = x[in->rs1];
             if (a & 3) { cause = ISA_CAUSE_STORE_MISALIGNED; tval = a; goto trap; }
-            MEM_AT4(ISA_CAUSE_STORE_ACCESS);
+            LOCATE(4, ISA_CAUSE_STORE_ACCESS);
             x[in->rd] = amo(in->op, (uint32_t *)(void *)p, x[in->rs2]);
             STORED(4);
             ACCESS(4, ISA_ACC_AMO);
             break;
 #undef MEM_AT
-#undef MEM_AT4
+#undef LOCATE
 #undef GUARD
 #undef ACCESS
 #undef STORED
