@@ -448,6 +448,9 @@ static uint32_t fill(DcEntry *e, IsaMem *m, uint32_t pc, uint32_t *raw)
 {
     uint32_t off = pc - m->base;
     *raw = 0;
+    /* The entry is rewritten below: until it holds pc, it holds nothing
+     * (a failed fill must not leave another pc's tag on half an entry). */
+    e->tag = DC_INVALID;
     if (off >= m->size || m->size - off < 2)
         return ISA_CAUSE_FETCH_ACCESS;
     uint32_t len = 2;
@@ -889,7 +892,7 @@ out:
 /* The switch is taken once per instruction and the lanes loop inside each
  * case: for a warp of 32 lanes the decode and the dispatch cost 1/32 of
  * what isa_run would spend on them.  The instruction is whatever the
- * caller decoded at pc (isa_fetch).  Every op that is not plain
+ * caller decoded at pc (isa_decoded).  Every op that is not plain
  * arithmetic, a branch, a jump, a load or a store (system, atomics, CSRs
  * other than the SIMT ones, and any access that would trap) is left to
  * isa_run: its lanes come back in the returned mask, untouched. */
@@ -1050,12 +1053,17 @@ uint32_t isa_simt_step(IsaHart *const lanes[], uint32_t n,
     return slow;
 }
 
-bool isa_fetch(IsaMem *m, uint32_t pc, IsaInsn *out)
+const IsaInsn *isa_decoded(IsaHart *h, IsaMem *m, uint32_t pc)
 {
-    DcEntry e;
+    IsaDecodeCache *dc = h->dc;
+    uint32_t gen = __atomic_load_n(&m->code_gen, __ATOMIC_ACQUIRE);
+    if (gen != dc->gen) {       /* some hart wrote into code since */
+        dc_flush(dc);
+        dc->gen = gen;
+    }
+    DcEntry *e = &dc->e[(pc >> 1) & DC_MASK];
     uint32_t raw;
-    if (fill(&e, m, pc, &raw))
-        return false;
-    *out = e.in;
-    return true;
+    if (e->tag != pc && fill(e, m, pc, &raw))
+        return NULL;
+    return &e->in;
 }

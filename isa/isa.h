@@ -257,10 +257,11 @@ void isa_skip(IsaHart *h, const IsaEnv *env, const IsaStop *stop);
 uint32_t isa_simt_step(IsaHart *const lanes[], uint32_t n,
                        const IsaInsn *in, uint32_t pc, const IsaEnv *env);
 
-/* Fetch and decode the instruction at pc (as isa_run would: its code
- * block is marked, so a store into it is seen).  False if it cannot be
- * fetched or is illegal. */
-ISA_WARN_UNUSED bool isa_fetch(IsaMem *m, uint32_t pc, IsaInsn *out);
+/* The instruction at pc from h's decode cache, fetched and decoded as
+ * isa_run does it on a miss (its code block marked, so a store into it
+ * is seen; the cache dropped when any hart wrote into code).  NULL if it
+ * cannot be fetched or is illegal.  Valid until the cache next changes. */
+const IsaInsn *isa_decoded(IsaHart *h, IsaMem *m, uint32_t pc);
 
 /* Enter the guest's trap handler: mepc, mcause, mtval, pc = mtvec. */
 void isa_take_trap(IsaHart *h, uint32_t cause, uint32_t tval, uint32_t pc);

@@ -29,7 +29,6 @@ enum { A0 = 10, A1 = 11, A2 = 12, A3 = 13, A6 = 16, A7 = 17 };
 
 enum { LANE_OFF, LANE_ACTIVE, LANE_BARRIER, LANE_EXITED };
 
-#define DEC_SIZE 1024u            /* decoded warp instructions per SM */
 #define MAX_QUEUE 64u             /* kernels launched and not finished */
 #define MAX_DEVMEM 256u           /* gpu_malloc regions */
 
@@ -72,10 +71,6 @@ typedef struct Block {
     IsaEnv env;
 } Block;
 
-typedef struct Decoded {
-    uint32_t pc;
-    IsaInsn in;
-} Decoded;
 
 typedef struct Sm {
     uint32_t id;
@@ -94,11 +89,10 @@ typedef struct Sm {
     uint8_t *order;               /* live slots, oldest first */
     uint32_t norder;
     uint8_t *local;               /* the stacks' window */
-    IsaHart dc_owner;             /* owns the decode cache the lanes share */
-    Decoded *dec;
+    IsaHart dc_owner;             /* owns the decode cache the lanes share,
+                                     and the issues' decoding (isa_decoded) */
     /* What the lanes of the current issue accessed (the access hook). */
     struct Warp *cur_warp;
-    uint32_t dec_gen;             /* the RAM's code_gen dec[] is good for */
     uint32_t acc_mask;
     uint32_t acc_addr[SIMT_MAX_LANES];
     uint8_t acc_size[SIMT_MAX_LANES];
@@ -239,16 +233,13 @@ bool sim_gpu_new(SimMachine *m, char *err, size_t errlen)
         s->id = i;
         s->warps = calloc(c->gpu.max_warps, sizeof *s->warps);
         s->blocks = calloc(c->gpu.max_blocks, sizeof *s->blocks);
-        s->dec = calloc(DEC_SIZE, sizeof *s->dec);
         s->ready = calloc(c->gpu.max_warps, sizeof *s->ready);
         s->wait = calloc(c->gpu.max_warps, 1);
         s->order = calloc(c->gpu.max_warps, 1);
-        if (!s->warps || !s->blocks || !s->dec || !s->ready || !s->wait ||
+        if (!s->warps || !s->blocks || !s->ready || !s->wait ||
             !s->order ||
             !isa_hart_init(&s->dc_owner, 0, 0))
             goto oom;
-        for (uint32_t k = 0; k < DEC_SIZE; k++)
-            s->dec[k].pc = 1;             /* odd: never a pc */
     }
     return true;
 oom:
@@ -267,7 +258,6 @@ void sim_gpu_free(SimMachine *m)
             free(s->blocks[b].smem);
         free(s->blocks);
         free(s->warps);
-        free(s->dec);
         free(s->ready);
         free(s->wait);
         free(s->order);
@@ -608,24 +598,6 @@ static void end_kernel(SimMachine *m, uint64_t end)
 
 /* ---- one issue ---------------------------------------------------------------------- */
 
-/* The instruction at pc, or NULL when it cannot be fetched (isa_run
- * then raises the trap).  Dropped when any hart writes into code. */
-static const IsaInsn *decoded(SimGpu *g, Sm *s, uint32_t pc)
-{
-    uint32_t gen = __atomic_load_n(&g->ram->code_gen, __ATOMIC_ACQUIRE);
-    if (gen != s->dec_gen) {
-        for (uint32_t k = 0; k < DEC_SIZE; k++)
-            s->dec[k].pc = 1;
-        s->dec_gen = gen;
-    }
-    Decoded *d = &s->dec[(pc >> 1) & (DEC_SIZE - 1)];
-    if (d->pc != pc) {
-        if (!isa_fetch(g->ram, pc, &d->in))
-            return NULL;
-        d->pc = pc;
-    }
-    return &d->in;
-}
 
 /* The lanes to issue: the deepest call, then the lowest pc, unless a path
  * has starved for gpu.starve_limit issues: then the lane that ran
@@ -839,7 +811,9 @@ static int issue(SimMachine *m, Sm *s, Warp *w, Kernel *k)
     w->issues++;
     w->pc = pc;
     w->mask = mask;
-    const IsaInsn *in = decoded(g, s, pc);
+    /* The SM's decode cache, which the lanes' isa_run share: the warp
+     * decodes once for all of them.  NULL: isa_run raises the trap. */
+    const IsaInsn *in = isa_decoded(&s->dc_owner, g->ram, pc);
     s->acc_mask = 0;
     s->cur_warp = w;
     /* All the lanes at once; what that leaves undone, one by one. */
