@@ -239,7 +239,7 @@ START_TEST(test_deadlock_report)
                   "%s", res.err);
     /* The program's own lines, found by unwinding out of the runtime. */
     ck_assert_msg(strstr(h0, "called from main+") &&
-                      strstr(h0, "(mt_deadlock.c:35)") &&
+                      strstr(h0, "(mt_deadlock.c:38)") &&
                       strstr(h1, "called from other+") &&
                       strstr(h1, "(mt_deadlock.c:19)"),
                   "%s", res.err);

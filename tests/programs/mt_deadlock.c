@@ -25,11 +25,14 @@ static void *other(void *arg)
 int main(void)
 {
     parsim_thread_t t;
+    /* lock_a first: were hart 1 started first, it could take both locks
+     * and let them go before hart 0 got to lock_a (it does, now and
+     * then, on several host threads). */
+    mutex_lock(&lock_a);
     if (parsim_thread_create_on(&t, 1, other, NULL) != 0) {
         printf("mt_deadlock: needs 2 harts (parsim run --cores 2)\n");
         return 2;
     }
-    mutex_lock(&lock_a);
     event_wait(&b_taken);
     printf("mt_deadlock: hart 0 holds lock_a, hart 1 holds lock_b\n");
     mutex_lock(&lock_b);            /* held by hart 1: blocks for ever */
