@@ -102,6 +102,11 @@ ISA_WARN_UNUSED bool sim_machine_write_stats(const SimMachine *m,
 ISA_WARN_UNUSED bool sim_machine_write_csv(const SimMachine *m,
                                            const char *path, char *err,
                                            size_t errlen);
+/* That CSV's header row (the same for every machine), and the unit of
+ * one of its statistics' columns ("cycles"; NULL for a configuration key
+ * or a name that is not a column). */
+void sim_stats_csv_header(FILE *f);
+const char *sim_stats_csv_unit(const char *column);
 
 /* Every counter's machine figure, for the window: name (its JSON path),
  * unit, value.  Returns how many were written. */

@@ -6,6 +6,7 @@
  * every output without a change here.
  */
 #include "sim/stats_priv.h"
+#include "sim/csv.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -203,25 +204,14 @@ bool sim_machine_write_stats(const SimMachine *m, const char *path,
 
 
 
-/* A CSV field in quotes, as RFC 4180 says. */
-static void csv_quoted(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 /* One row: the machine figure of every counter (a group's members summed,
  * or their max), the region's beside them, then every parameter, the
- * program and its exit status.  Columns are named by their JSON paths. */
-static void csv_walk(FILE *f, const SimMachine *m, bool header)
+ * program and its exit status.  Columns are named by their JSON paths.
+ * The header (m NULL) is the same for every machine. */
+static void csv_walk(FILE *f, const SimMachine *m)
 {
-    bool first = true;
-    const Values whole = {m, NULL}, roi = {m, &m->roi};
+    bool first = true, header = !m;
+    const Values whole = {m, NULL}, roi = {m, m ? &m->roi : NULL};
     /* The region's columns are there in every row (empty without one), so
      * that rows of several runs line up under one header. */
     for (int pass = 0; pass < 2; pass++) {
@@ -256,28 +246,66 @@ static void csv_walk(FILE *f, const SimMachine *m, bool header)
             }
         }
     }
+    SimConfig defaults;
+    if (header)
+        sim_config_defaults(&defaults);
     size_t n = sim_config_key_count();
     for (size_t i = 0; i < n; i++) {
         char val[128];
         bool number;
-        const char *key = sim_config_key_at(&m->cfg, i, val, sizeof val,
-                                            &number);
+        const char *key = sim_config_key_at(header ? &defaults : &m->cfg, i,
+                                            val, sizeof val, &number);
         fputc(',', f);
-        if (header)
-            fputs(key, f);
-        else if (number || !strpbrk(val, ",\"\n"))
-            fputs(val, f);
-        else
-            csv_quoted(f, val);
+        sim_csv_field(f, header ? key : val);
     }
     if (header)
         fputs(",program,exit_status\n", f);
     else {
-        /* The program path, quoted as RFC 4180 says. */
         fputc(',', f);
-        csv_quoted(f, sim_elf_path(m->prog));
+        sim_csv_field(f, sim_elf_path(m->prog));
         fprintf(f, ",%d\n", m->status);
     }
+}
+
+void sim_stats_csv_header(FILE *f)
+{
+    sim_stat_init();
+    csv_walk(f, NULL);
+}
+
+const char *sim_stats_csv_unit(const char *column)
+{
+    sim_stat_init();
+    if (!strncmp(column, "roi.", 4))
+        column += 4;
+    for (int gi = 0; gi < SIM_STAT_NGROUPS; gi++) {
+        const StatGroup *g = &sim_stat_groups[gi];
+        size_t gl = strlen(g->path);
+        if (!g->roi ||
+            (gl && (strncmp(column, g->path, gl) || column[gl] != '.')))
+            continue;
+        const char *rest = gl ? column + gl + 1 : column;
+        for (int d = 0; d < g->ndefs; d++) {
+            const StatDef *s = &g->defs[d];
+            size_t pl = strlen(s->path);
+            /* Only the columns csv_walk writes. */
+            if (!sim_stat_diffed(s->kind) && s->kind != SK_PEAK)
+                continue;
+            if (strncmp(rest, s->path, pl))
+                continue;
+            const char *tail = rest + pl;
+            if (!s->each && !*tail)
+                return s->unit;
+            if (s->each) {
+                if (pl && *tail++ != '.')
+                    continue;
+                for (int e = 0; s->each[e]; e++)
+                    if (!strcmp(tail, s->each[e]))
+                        return s->unit;
+            }
+        }
+    }
+    return NULL;
 }
 
 bool sim_machine_write_csv(const SimMachine *m, const char *path, char *err,
@@ -291,8 +319,8 @@ bool sim_machine_write_csv(const SimMachine *m, const char *path, char *err,
     }
     fseek(f, 0, SEEK_END);
     if (ftell(f) == 0)
-        csv_walk(f, m, true);
-    csv_walk(f, m, false);
+        csv_walk(f, NULL);
+    csv_walk(f, m);
     bool ok = !ferror(f);
     if (fclose(f) != 0 || !ok) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));

@@ -4,7 +4,8 @@
  * window's list, docs/stats.md's tables).
  *
  * May depend on: sim/machine_priv.h (and through it sim/machine.h, isa/,
- * models/), sim/json.h, sim/gpu.h (the GPU array's figures).
+ * models/), sim/json.h, sim/gpu.h (the GPU array's figures), sim/csv.h
+ * (the CSV row's fields).
  */
 #ifndef PARSIM_SIM_STATS_PRIV_H
 #define PARSIM_SIM_STATS_PRIV_H
