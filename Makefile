@@ -32,7 +32,7 @@ VERSION  := 0.1.0
 
 # ---- sources ----------------------------------------------------------------
 ISA_SRC    := $(wildcard isa/*.c)
-SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
+SIM_SRC    := $(filter-out sim/main.c sim/sweep_mpi.c,$(wildcard sim/*.c))
 MODELS_SRC := $(wildcard models/*.c)
 VIS_SRC    := $(wildcard visualizer/*.c)
 LIB_SRC    := $(ISA_SRC) $(SIM_SRC) $(MODELS_SRC) $(VIS_SRC)
@@ -72,6 +72,17 @@ $(BUILD)/obj/isa/fpu.o: CFLAGS += -frounding-math
 
 $(BUILD)/parsim: $(LIB_OBJ) $(BUILD)/obj/sim/main.o
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# parsim sweep --mpi's driver: the only program that links Open MPI
+# (make NO_MPI=1 leaves it out; parsim sweep --mpi then says so).
+ifeq ($(NO_MPI),)
+all: $(BUILD)/parsim-sweep-mpi
+endif
+$(BUILD)/obj/sim/sweep_mpi.o: sim/sweep_mpi.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	OMPI_CC=$(CC) mpicc $(CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/parsim-sweep-mpi: $(LIB_OBJ) $(BUILD)/obj/sim/sweep_mpi.o
+	OMPI_CC=$(CC) mpicc $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/parsim-cc: scripts/parsim-cc.in | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)

@@ -1,9 +1,9 @@
-/* main.c — the parsim command line: run, disasm, help, version. */
+/* main.c — the parsim command line: run, mpirun, sweep, plot, disasm,
+ * help, version. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,9 @@
 #include "sim/elf.h"
 #include "sim/machine.h"
 #include "sim/semihost.h"
+#include "sim/plot.h"
 #include "sim/session.h"
+#include "sim/sweep.h"
 #include "sim/trace.h"
 #include "visualizer/timeline.h"
 #include "visualizer/vis.h"
@@ -28,6 +30,11 @@ static void usage(FILE *f)
         "usage: parsim run [options] PROGRAM.elf [ARGS...]\n"
         "       parsim mpirun -n N [options] PROGRAM.elf [ARGS...]\n"
         "                     (parsim run --ranks N ...)\n"
+        "       parsim sweep [options] --vary KEY=V1,V2,... PROGRAM.elf "
+        "[ARGS...]\n"
+        "                     (a grid of runs to CSV: parsim sweep --help)\n"
+        "       parsim plot FILE.csv --plot OUT.png --x KEY --y STAT "
+        "[--by KEY]\n"
         "       parsim disasm PROGRAM.elf\n"
         "       parsim stats-fields   (the statistics, as docs/stats.md "
         "lists them)\n"
@@ -373,6 +380,18 @@ static bool option_takes_value(const char *name)
         if (!strcmp(o->name, name))
             return o->has_arg == required_argument;
     return false;
+}
+
+/* For parsim sweep: 1 a run option with a value, 0 one without, -1 not
+ * one ("q" and "h" are the short ones). */
+static int run_option_arity(const char *name)
+{
+    if (!strcmp(name, "q") || !strcmp(name, "h"))
+        return 0;
+    for (const struct option *o = opts; o->name; o++)
+        if (!strcmp(o->name, name))
+            return o->has_arg == required_argument;
+    return -1;
 }
 
 /* Ctrl-C, SIGTERM (timeout, kill) and SIGHUP end the run at the next
@@ -751,6 +770,10 @@ int main(int argc, char **argv)
         return cmd_mpirun(argc - 1, argv + 1);
     if (!strcmp(cmd, "disasm"))
         return cmd_disasm(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return sim_sweep_main(argc - 1, argv + 1, run_option_arity, NULL);
+    if (!strcmp(cmd, "plot"))
+        return sim_plot_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "stats-fields")) {
         /* docs/stats.md's field tables, from the registry. */
         sim_stats_markdown(stdout);
