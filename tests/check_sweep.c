@@ -392,6 +392,27 @@ START_TEST(test_failed_points)
 }
 END_TEST
 
+/* A program that faults: every point a row with status 70 and the
+ * fault's line. */
+START_TEST(test_fault_points)
+{
+    const char *csv = tmp("fault.csv");
+    char *args[] = {"-q", "--vary", "cores=1,2", "--csv", (char *)csv,
+                    (char *)tu_built("tests/programs/bad_illegal.elf"), NULL};
+    ck_assert_int_eq(sweep(args, NULL), 0);
+    Table t;
+    table_load(&t, csv);
+    ck_assert_int_eq(t.nrows, 2);
+    for (size_t r = 0; r < 2; r++) {
+        ck_assert_uint_eq(num(&t, r, "exit_status"), 70);
+        ck_assert_msg(strstr(cell(&t, r, "message"), "illegal instruction"),
+                      "%s", cell(&t, r, "message"));
+        ck_assert_uint_gt(num(&t, r, "totals.instructions"), 0);
+    }
+    table_free(&t);
+}
+END_TEST
+
 /* A point whose machine does not exist: a row with parsim's error. */
 START_TEST(test_config_error_point)
 {
@@ -534,6 +555,7 @@ Suite *sweep_suite(void)
     tcase_add_test(tc, test_shards_merge);
     tcase_add_test(tc, test_mpi_equals_local);
     tcase_add_test(tc, test_failed_points);
+    tcase_add_test(tc, test_fault_points);
     tcase_add_test(tc, test_config_error_point);
     tcase_add_test(tc, test_json);
     tcase_add_test(tc, test_plot);
