@@ -460,14 +460,14 @@ static void num_str(char *buf, size_t len, double d)
 }
 
 /* "totals.cycles (cycles)", or the bare name when it has no unit; for a
- * ratio (den not NULL) "a / b (cycles per acquisition)". */
+ * ratio (den not NULL) "a / b (cycles / acquisitions)". */
 static void axis_label(FILE *f, const char *col, const char *den)
 {
     const char *unit = sim_stats_csv_unit(col);
     const char *dunit = den ? sim_stats_csv_unit(den) : NULL;
     char buf[512];
     if (den && unit && *unit && dunit && *dunit)
-        snprintf(buf, sizeof buf, "%s / %s (%s per %s)", col, den, unit,
+        snprintf(buf, sizeof buf, "%s / %s (%s / %s)", col, den, unit,
                  dunit);
     else if (den)
         snprintf(buf, sizeof buf, "%s / %s", col, den);

@@ -9,17 +9,20 @@
  * its exit status and the first line it wrote on stderr when it failed.
  * Rows come out in point order whatever order the points finish in.
  */
+#define _GNU_SOURCE                 /* sched_getaffinity, CPU_COUNT */
 #include "sim/sweep.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -120,10 +123,9 @@ static bool expand_range(SimSweepVary *v, char *item, char *dots, char *err,
         snprintf(num, sizeof num, "%" PRIu64, x);
         if (!push_value(v, num, err, errlen))
             return false;
-        uint64_t next = op == '+' ? x + s : x * s;
-        if (next <= x)
-            break;              /* wrapped around */
-        x = next;
+        if (op == '+' ? s > b - x : x > b / s)
+            break;              /* the next one is past B (or would wrap) */
+        x = op == '+' ? x + s : x * s;
     }
     return true;
 }
@@ -192,14 +194,20 @@ bool sim_sweep_parse_vary(const char *spec, SimSweepVary *v, char *err,
         return false;
     }
     bool ok = true;
-    char *save = NULL;
-    for (char *item = list; ok; item = NULL) {
-        char *tok = strtok_r(item, ",", &save);
-        if (!tok)
+    for (char *tok = list; ok && tok;) {
+        char *comma = strchr(tok, ',');
+        if (comma)
+            *comma = '\0';
+        if (!*tok) {
+            snprintf(err, errlen, "--vary %s: an empty value (two commas, "
+                     "or one at an end)", v->name);
+            ok = false;
             break;
+        }
         char *dots = v->key ? strstr(tok, "..") : NULL;
         ok = dots ? expand_range(v, tok, dots, err, errlen)
                   : push_value(v, tok, err, errlen);
+        tok = comma ? comma + 1 : NULL;
     }
     free(list);
     if (ok && v->nvalues == 0) {
@@ -208,7 +216,7 @@ bool sim_sweep_parse_vary(const char *spec, SimSweepVary *v, char *err,
     }
     /* Every value is one the key takes, written as the CSV writes it. */
     for (size_t i = 0; ok && v->key && i < v->nvalues; i++) {
-        char why[300], canon[160];
+        char why[300], canon[1024];
         if (!canonical(v->key, v->values[i], canon, sizeof canon, why,
                        sizeof why)) {
             /* The reason names the key already when it is the one typed. */
@@ -287,6 +295,8 @@ struct SimSweep {
     const char *csv, *json, *plot;
     SimPlotOptions po;
     bool quiet, mpi;
+    bool jobs_set, look_set;    /* --jobs; --plot-size or --title */
+    bool other_set;             /* an option --merge does not take */
     char exe[PATH_MAX];         /* the parsim that runs the points */
     char dir[PATH_MAX];         /* scratch: each point's files */
     /* The statistics' and configuration's columns of a point's row. */
@@ -389,6 +399,9 @@ static void pick_line(const char *text, bool last, char *out, size_t len)
     out[n] = '\0';
 }
 
+/* The signal that asked the sweep to stop (0: none). */
+static volatile sig_atomic_t interrupted;
+
 /* Point p's child: parsim run, quiet, with the point's settings. */
 static pid_t point_start(const SimSweep *s, size_t p)
 {
@@ -403,7 +416,7 @@ static pid_t point_start(const SimSweep *s, size_t p)
     size_t cap = (size_t)s->nrun_opts + 2 * (size_t)s->nvary +
                  (size_t)s->nargs + 16;
     char **argv = calloc(cap, sizeof *argv);
-    char (*sets)[256] = calloc((size_t)s->nvary + 1, sizeof *sets);
+    char (*sets)[1100] = calloc((size_t)s->nvary + 1, sizeof *sets);
     char **args = calloc((size_t)s->nargs + 1, sizeof *args);
     if (!argv || !sets || !args) {
         free(argv);
@@ -437,6 +450,7 @@ static pid_t point_start(const SimSweep *s, size_t p)
         argv[n++] = "--stats";
         argv[n++] = json;
     }
+    argv[n++] = "--";           /* a program named -x is still one */
     argv[n++] = (char *)s->program;
     for (int i = 0; i < s->nargs; i++)
         argv[n++] = args[i];
@@ -449,13 +463,32 @@ static pid_t point_start(const SimSweep *s, size_t p)
                                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_addopen(&fa, 2, errf,
                                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    /* Its own process group: a Ctrl-C reaches the sweep alone, which
+     * hands it on to each point once (a second one would end a point
+     * without its results). */
+    posix_spawnattr_t at;
+    posix_spawnattr_init(&at);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&at, 0);
     pid_t pid;
-    int rc = posix_spawn(&pid, s->exe, &fa, NULL, argv, environ);
+    int rc = posix_spawn(&pid, s->exe, &fa, &at, argv, environ);
+    posix_spawnattr_destroy(&at);
     posix_spawn_file_actions_destroy(&fa);
     free(argv);
     free(sets);
     free(args);
-    return rc == 0 ? pid : -1;
+    if (rc != 0) {
+        /* The point's row says why (as a run's stderr would). */
+        FILE *e = fopen(errf, "w");
+        if (e) {
+            fprintf(e, "parsim: sweep: cannot start %s: %s\n", s->exe,
+                    strerror(rc));
+            fclose(e);
+        }
+        errno = rc;
+        return -1;
+    }
+    return pid;
 }
 
 /* Point p's row from its child's files; wstatus as waitpid gave it. */
@@ -556,22 +589,27 @@ static void point_finish(const SimSweep *s, size_t p, int wstatus,
 void sim_sweep_run_point(const SimSweep *s, size_t point, SimSweepOut *out)
 {
     pid_t pid = point_start(s, point);
-    int ws = 255 << 8;
-    if (pid > 0) {
-        while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-            ;
+    int ws = 126 << 8;          /* not started: point_start said why */
+    bool forwarded = false;
+    while (pid > 0) {
+        if (interrupted && !forwarded) {
+            kill(pid, interrupted);     /* its own group: hand it on */
+            forwarded = true;
+        }
+        if (waitpid(pid, &ws, 0) >= 0 || errno != EINTR)
+            break;
     }
     point_finish(s, point, ws, out);
 }
 
 /* ---- running the points here ------------------------------------------------- */
 
-static volatile sig_atomic_t interrupted;
-
 static void on_signal(int signo)
 {
     interrupted = signo;
 }
+
+bool sim_sweep_interrupted(void) { return interrupted != 0; }
 
 static double now_s(void)
 {
@@ -610,7 +648,10 @@ static void progress(const SimSweep *s, size_t done, size_t running,
             failed, left, tty ? (final ? "\033[K\n" : "\033[K") : "\n");
 }
 
-/* The points pts[0..n) on up to s->jobs children at a time. */
+/* The points pts[0..n) on up to s->jobs children at a time.  A point
+ * that cannot be started waits for a running one to end and tries again;
+ * with none running it is a row saying why (status 126).  A signal stops
+ * the starting of points and goes on to the running ones. */
 static int run_local(const SimSweep *s, const size_t *pts, size_t n,
                      SimSweepOut *outs)
 {
@@ -618,16 +659,19 @@ static int run_local(const SimSweep *s, const size_t *pts, size_t n,
     if (!kids)
         return -1;
     size_t next = 0, done = 0, running = 0, failed = 0;
+    bool forwarded = false;
     double t0 = now_s();
-    progress(s, 0, 0, 0, n, t0, false);
     while (done < n) {
         while (running < s->jobs && next < n && !interrupted) {
             pid_t pid = point_start(s, pts[next]);
+            if (pid < 0 && running > 0)
+                break;          /* retried once one has ended */
             if (pid < 0) {
-                fprintf(stderr, "parsim: sweep: cannot start %s: %s\n",
-                        s->exe, strerror(errno));
-                free(kids);
-                return -1;
+                point_finish(s, pts[next], 126 << 8, &outs[next]);
+                failed++;
+                done++;
+                next++;
+                continue;
             }
             for (unsigned j = 0; j < s->jobs; j++)
                 if (!kids[j].pid) {
@@ -637,6 +681,12 @@ static int run_local(const SimSweep *s, const size_t *pts, size_t n,
                 }
             next++;
             running++;
+        }
+        if (interrupted && !forwarded) {
+            for (unsigned j = 0; j < s->jobs; j++)
+                if (kids[j].pid)
+                    kill(kids[j].pid, interrupted);
+            forwarded = true;
         }
         if (running == 0)
             break;              /* interrupted: no more to wait for */
@@ -787,8 +837,21 @@ static int merge(char **files, int nfiles, const char *out)
         free(h);
         char *line;
         unsigned lineno = 1;
+        size_t ncols = head ? sim_csv_split(head, NULL, 0) : 0;
         while (!status && (line = sim_csv_read_line(f))) {
             lineno++;
+            if (!line[0]) {
+                free(line);
+                continue;       /* a blank line (at the end) */
+            }
+            if (sim_csv_split(line, NULL, 0) != ncols) {
+                fprintf(stderr, "parsim: sweep --merge: %s:%u: the row has "
+                        "not the header's %zu fields\n", files[i], lineno,
+                        ncols);
+                free(line);
+                status = EXIT_USAGE;
+                break;
+            }
             char *end;
             errno = 0;
             unsigned long long p = strtoull(line, &end, 10);
@@ -829,9 +892,9 @@ static int merge(char **files, int nfiles, const char *out)
         for (size_t i = 0; i < nrows; i++)
             gaps += rows[i].point - (i ? rows[i - 1].point + 1 : 0);
         if (gaps)
-            fprintf(stderr, "parsim: sweep --merge: warning: %zu points "
+            fprintf(stderr, "parsim: sweep --merge: warning: %zu point%s "
                     "missing below point %zu (a shard not given?)\n", gaps,
-                    nrows ? rows[nrows - 1].point : 0);
+                    gaps == 1 ? "" : "s", nrows ? rows[nrows - 1].point : 0);
         FILE *f = out ? fopen(out, "w") : stdout;
         if (!f) {
             fprintf(stderr, "parsim: sweep --merge: cannot write %s: %s\n",
@@ -911,6 +974,102 @@ static const char *const refused[] = {
     "trace-from", "trace-to", "trace-max-events", "trace-png", "list-keys",
     "host-threads", "quantum", NULL};
 
+/* The directory a file goes into can be written (before the sweep runs,
+ * not after). */
+static bool writable(const char *opt, const char *path, char *err,
+                     size_t errlen)
+{
+    if (!path)
+        return true;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+        access(dir, W_OK) != 0) {
+        snprintf(err, errlen, "%s %.300s: cannot write in %.300s", opt, path,
+                 dir);
+        return false;
+    }
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s %.300s: a directory", opt, path);
+        return false;
+    }
+    return true;
+}
+
+static bool check_outputs(const SimSweep *s, char *err, size_t errlen)
+{
+    if (s->po.out) {
+        size_t l = strlen(s->po.out);
+        if (l < 5 || (strcasecmp(s->po.out + l - 4, ".png") &&
+                      strcasecmp(s->po.out + l - 4, ".svg"))) {
+            snprintf(err, errlen, "--plot %s: FILE.png or FILE.svg",
+                     s->po.out);
+            return false;
+        }
+    }
+    return writable("--csv", s->csv, err, errlen) &&
+           writable("--json", s->json, err, errlen) &&
+           writable("--plot", s->po.out, err, errlen);
+}
+
+/* Is name one of the sweep's columns (as parsim plot finds them: the
+ * short names stand for their keys and the other way round)? */
+static bool has_column(const SimSweep *s, const char *name)
+{
+    const char *alt = NULL;
+    for (size_t i = 0; i < sizeof short_names / sizeof short_names[0]; i++) {
+        if (!strcmp(name, short_names[i].name))
+            alt = short_names[i].key;
+        if (!strcmp(name, short_names[i].key))
+            alt = short_names[i].name;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        const char *n = pass ? alt : name;
+        if (!n)
+            continue;
+        if (!strcmp(n, "point") || !strcmp(n, "message"))
+            return true;
+        for (int k = 0; k < s->nvary; k++)
+            if (!strcmp(n, s->vary[k].name))
+                return true;
+        for (size_t c = 0; c < s->ncols; c++)
+            if (s->keep[c] && !strcmp(n, s->cols[c]))
+                return true;
+    }
+    return false;
+}
+
+/* --x, --y (or its A/B) and --by name columns the CSV will have. */
+static bool check_plot_columns(const SimSweep *s, char *err, size_t errlen)
+{
+    const char *names[4] = {s->po.x, s->po.y, s->po.by, NULL};
+    char num[256] = "";
+    const char *slash = strchr(s->po.y, '/');
+    if (!has_column(s, s->po.y) && slash && slash != s->po.y &&
+        (size_t)(slash - s->po.y) < sizeof num) {
+        memcpy(num, s->po.y, (size_t)(slash - s->po.y));
+        num[slash - s->po.y] = '\0';
+        names[1] = num;
+        names[3] = slash + 1;
+    }
+    for (int i = 0; i < 4; i++)
+        if (names[i] && !has_column(s, names[i])) {
+            snprintf(err, errlen, "the sweep's CSV will have no column '%s' "
+                     "(parsim stats-fields lists the statistics; the varied "
+                     "keys are columns too)", names[i]);
+            return false;
+        }
+    return true;
+}
+
 static void sweep_free(SimSweep *s)
 {
     for (int k = 0; k < s->nvary; k++)
@@ -927,12 +1086,38 @@ static void sweep_free(SimSweep *s)
  * values, and the machine file. */
 static bool check_run_opts(const SimSweep *s, char *err, size_t errlen)
 {
+    /* The run options that are one configuration key each. */
+    static const struct { const char *opt, *key; } keyed[] = {
+        {"--cores=", "machine.cores"},
+        {"--threads-per-core=", "machine.threads_per_core"},
+        {"--ranks=", "mp.ranks"},
+        {"--max-cycles=", "run.max_cycles"},
+        {"--ram-size=", "machine.ram_size"},
+        {"--host-fs=", "run.host_fs"},
+    };
     SimConfig c;
     sim_config_defaults(&c);
     for (int i = 0; i < s->nrun_opts; i++) {
         const char *o = s->run_opts[i];
         const char *val = strchr(o, '=');
         char why[400];
+        for (size_t k = 0; k < sizeof keyed / sizeof keyed[0]; k++) {
+            size_t ol = strlen(keyed[k].opt);
+            if (strncmp(o, keyed[k].opt, ol))
+                continue;
+            if (!sim_config_set(&c, keyed[k].key, o + ol, why, sizeof why)) {
+                snprintf(err, errlen, "%.*s: %s", (int)ol - 1, o, why);
+                return false;
+            }
+            struct stat st;
+            if (!strcmp(keyed[k].key, "run.host_fs") && strcmp(o + ol, "none")
+                && strcmp(o + ol, "all") && o[ol] &&
+                (stat(o + ol, &st) != 0 || !S_ISDIR(st.st_mode))) {
+                snprintf(err, errlen, "--host-fs: %s is not a directory",
+                         o + ol);
+                return false;
+            }
+        }
         if (!strncmp(o, "--set=", 6)) {
             char key[128];
             const char *eq = strchr(o + 6, '=');
@@ -957,6 +1142,13 @@ static bool check_run_opts(const SimSweep *s, char *err, size_t errlen)
         } else if (!strncmp(o, "--machine=", 10) && val) {
             if (!sim_config_load(&c, val + 1, why, sizeof why)) {
                 snprintf(err, errlen, "--machine: %s", why);
+                return false;
+            }
+            if (c.mode != SIM_MODE_DETERMINISTIC || c.host_threads > 1) {
+                snprintf(err, errlen, "--machine %s: the machine file asks "
+                         "for parallel mode; a sweep's points run in "
+                         "deterministic mode (several at once: --jobs)",
+                         val + 1);
                 return false;
             }
         }
@@ -1036,7 +1228,7 @@ static int exec_mpi(const SimSweep *s, int argc, char **argv)
                 "make)\n", mpi);
         return EXIT_USAGE;
     }
-    char **v = calloc((size_t)argc + (size_t)s->nrun_opts + 4, sizeof *v);
+    char **v = calloc((size_t)argc + (size_t)s->nrun_opts + 5, sizeof *v);
     if (!v)
         return EXIT_USAGE;
     int n = 0;
@@ -1063,6 +1255,8 @@ static int exec_mpi(const SimSweep *s, int argc, char **argv)
         if (value && !name[nl] && i + 1 < argc)
             v[n++] = argv[++i];
     }
+    if (s->quiet)
+        v[n++] = "--quiet";
     for (int i = 0; i < s->nrun_opts; i++)
         v[n++] = s->run_opts[i];
     v[n++] = "--";
@@ -1087,7 +1281,11 @@ int sim_sweep_main(int argc, char **argv, int (*run_option)(const char *),
     bool merging = false;
     char **merge_files = calloc((size_t)argc + 1, sizeof *merge_files);
     int nmerge = 0, status = EXIT_USAGE, i;
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    /* The cores this process may run on (taskset, cgroups, SLURM), not
+     * every core of the host. */
+    cpu_set_t cpus;
+    long ncpu = sched_getaffinity(0, sizeof cpus, &cpus) == 0
+              ? CPU_COUNT(&cpus) : sysconf(_SC_NPROCESSORS_ONLN);
     s->jobs = ncpu > 0 ? (unsigned)ncpu : 1;
     s->shard_n = 1;
     if (!merge_files)
@@ -1134,6 +1332,9 @@ int sim_sweep_main(int argc, char **argv, int (*run_option)(const char *),
                 fprintf(stderr, "parsim: sweep: --%s takes no value\n", key);
                 goto out;
             }
+            if (strcmp(key, "merge") && strcmp(key, "csv") &&
+                strcmp(key, "quiet"))
+                s->other_set = true;
             if (!strcmp(key, "help")) {
                 usage(stdout);
                 status = 0;
@@ -1171,6 +1372,7 @@ int sim_sweep_main(int argc, char **argv, int (*run_option)(const char *),
                     goto out;
                 }
                 s->jobs = (unsigned)j;
+                s->jobs_set = true;
             } else if (!strcmp(key, "shard")) {
                 if (!sim_sweep_parse_shard(val, &s->shard_i, &s->shard_n)) {
                     fprintf(stderr, "parsim: sweep: --shard: bad value "
@@ -1190,6 +1392,7 @@ int sim_sweep_main(int argc, char **argv, int (*run_option)(const char *),
             } else if (!strcmp(key, "by")) {
                 s->po.by = val;
             } else if (!strcmp(key, "plot-size")) {
+                s->look_set = true;
                 if (!sim_plot_parse_size(val, &s->po.width,
                                          &s->po.height)) {
                     fprintf(stderr, "parsim: sweep: --plot-size: bad value "
@@ -1198,12 +1401,14 @@ int sim_sweep_main(int argc, char **argv, int (*run_option)(const char *),
                 }
             } else if (!strcmp(key, "title")) {
                 s->po.title = val;
+                s->look_set = true;
             } else if (!strcmp(key, "quiet")) {
                 s->quiet = true;
             }
             continue;
         }
         /* A run option, with its value joined to it. */
+        s->other_set = true;
         int arity = run_option(key);
         if (arity < 0 || !strcmp(key, "help")) {
             fprintf(stderr, "parsim: sweep: unknown option '%s' (parsim "
@@ -1235,6 +1440,11 @@ int sim_sweep_main(int argc, char **argv, int (*run_option)(const char *),
     }
 
     if (merging) {
+        if (s->other_set) {
+            fprintf(stderr, "parsim: sweep --merge: takes only the shards' "
+                    "files, --csv and -q\n");
+            goto out;
+        }
         if (nmerge == 0 || i < argc) {
             fprintf(stderr, "parsim: sweep --merge: give the shards' CSV "
                     "files (parsim sweep --merge part*.csv --csv all.csv)"
@@ -1270,18 +1480,30 @@ int sim_sweep_main(int argc, char **argv, int (*run_option)(const char *),
         fprintf(stderr, "parsim: sweep: --plot needs --x KEY and --y STAT\n");
         goto out;
     }
-    if (!s->po.out && (s->po.x || s->po.y || s->po.by)) {
-        fprintf(stderr, "parsim: sweep: --x, --y and --by are for --plot "
-                "FILE.png\n");
+    if (!s->po.out && (s->po.x || s->po.y || s->po.by || s->look_set)) {
+        fprintf(stderr, "parsim: sweep: --x, --y, --by, --plot-size and "
+                "--title are for --plot FILE.png\n");
         goto out;
     }
-    if (!check_run_opts(s, err, sizeof err)) {
+    if (s->mpi && s->jobs_set) {
+        fprintf(stderr, "parsim: sweep: --jobs is for a sweep on this "
+                "machine; under --mpi each rank runs one point at a time "
+                "(mpirun -n sets how many)\n");
+        goto out;
+    }
+    if (!check_run_opts(s, err, sizeof err) || !check_outputs(s, err,
+                                                              sizeof err)) {
         fprintf(stderr, "parsim: sweep: %s\n", err);
         goto out;
     }
-    if (access(s->program, R_OK) != 0) {
+    struct stat pst;
+    const char *unreadable = stat(s->program, &pst) != 0 ? strerror(errno)
+                           : !S_ISREG(pst.st_mode) ? "not a file"
+                           : access(s->program, R_OK) != 0 ? strerror(errno)
+                           : NULL;
+    if (unreadable) {
         fprintf(stderr, "parsim: sweep: cannot read %s: %s\n", s->program,
-                strerror(errno));
+                unreadable);
         status = 66;
         goto out;
     }
@@ -1294,25 +1516,42 @@ int sim_sweep_main(int argc, char **argv, int (*run_option)(const char *),
             goto out;
         }
     }
-    if (!find_exe(s)) {
-        fprintf(stderr, "parsim: sweep: cannot find the parsim program "
-                "next to this one (%s)\n", s->exe);
-        goto out;
-    }
-    if (s->mpi && !dealer) {
-        status = exec_mpi(s, argc, argv);
-        goto out;
-    }
     if (!set_columns(s)) {
         fprintf(stderr, "parsim: sweep: out of memory\n");
         goto out;
     }
+    if (s->po.out && !check_plot_columns(s, err, sizeof err)) {
+        fprintf(stderr, "parsim: sweep: --plot: %s\n", err);
+        goto out;
+    }
+    /* From here a rank's trouble is every rank's: under MPI they agree
+     * before any point is dealt, so that none waits for ever. */
+    bool ready = find_exe(s);
+    if (!ready)
+        fprintf(stderr, "parsim: sweep: cannot find the parsim program "
+                "next to this one (%s)\n", s->exe);
+    if (ready && s->mpi && !dealer) {
+        status = exec_mpi(s, argc, argv);
+        goto out;
+    }
+    if (ready && s->shard_i >= s->npoints && !s->quiet)
+        fprintf(stderr, "parsim: sweep: warning: shard %u/%u has no points "
+                "(the grid has %zu): its file is the header alone\n",
+                s->shard_i, s->shard_n, s->npoints);
     const char *tmp = getenv("TMPDIR");
     snprintf(s->dir, sizeof s->dir, "%s/parsim-sweep-XXXXXX",
              tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(s->dir)) {
+    if (ready && !mkdtemp(s->dir)) {
         fprintf(stderr, "parsim: sweep: cannot make a scratch directory "
                 "%s: %s\n", s->dir, strerror(errno));
+        ready = false;
+    }
+    bool made = ready;
+    if (dealer && dealer->agree)
+        ready = dealer->agree(ready, dealer->ctx);
+    if (!ready) {
+        if (made)
+            rmdir(s->dir);
         goto out;
     }
 
@@ -1329,16 +1568,20 @@ int sim_sweep_main(int argc, char **argv, int (*run_option)(const char *),
     for (size_t p = s->shard_i; p < s->npoints; p += s->shard_n)
         pts[n++] = p;
 
-    struct sigaction sa, old_int, old_term;
+    /* Ctrl-C, SIGTERM, SIGHUP: the rows done are still written.  A closed
+     * stdout is a write error, not a silent death. */
+    struct sigaction sa, ign, old_int, old_term, old_hup, old_pipe;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
+    ign = sa;
+    ign.sa_handler = SIG_IGN;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
+    sigaction(SIGPIPE, &ign, &old_pipe);
     int rc = dealer ? dealer->run(s, pts, n, outs, dealer->ctx)
                     : run_local(s, pts, n, outs);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
     if (rc == 0) {
         /* Without a row (interrupted before it ran), a point is left out. */
         size_t w = 0, failed = 0;
@@ -1373,7 +1616,7 @@ int sim_sweep_main(int argc, char **argv, int (*run_option)(const char *),
             fprintf(stderr, "parsim: sweep: interrupted after %zu of %zu "
                     "points; their rows are written\n", w, n);
             status = 128 + interrupted;
-        } else if (!s->quiet) {
+        } else if (!status && !s->quiet) {
             fprintf(stderr, "parsim: sweep: %zu point%s, %zu failed%s%s\n",
                     w, w == 1 ? "" : "s", failed, s->csv ? ": " : "",
                     s->csv ? s->csv : "");
@@ -1381,6 +1624,10 @@ int sim_sweep_main(int argc, char **argv, int (*run_option)(const char *),
     } else {
         status = rc > 0 ? 0 : EXIT_USAGE;
     }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+    sigaction(SIGPIPE, &old_pipe, NULL);
     for (size_t k = 0; k < s->npoints; k++) {
         free(outs[k].line);
         free(outs[k].json);

@@ -50,14 +50,20 @@ typedef struct SimSweepOut {
 
 typedef struct SimSweep SimSweep;
 
-/* The Open MPI driver's part (sim/sweep_mpi.c): run the points pts[0..n)
- * on the ranks, filling outs on rank 0.  Returns 0 on rank 0, 1 on the
- * other ranks (which write nothing), -1 after a message. */
+/* The Open MPI driver's part (sim/sweep_mpi.c).  agree: every rank's
+ * set-up went well (each passes its own ok; all get the same answer).
+ * run: the points pts[0..n) on the ranks, filling outs on rank 0; returns
+ * 0 on rank 0 (an interrupted sweep leaves the points not done without a
+ * line), 1 on the other ranks (which write nothing), -1 after a message. */
 typedef struct SimSweepDealer {
+    bool (*agree)(bool ok, void *ctx);
     int (*run)(const SimSweep *s, const size_t *pts, size_t n,
                SimSweepOut *outs, void *ctx);
     void *ctx;
 } SimSweepDealer;
+
+/* Has a signal (Ctrl-C, SIGTERM, SIGHUP) asked the sweep to stop? */
+bool sim_sweep_interrupted(void);
 
 /* Run one point to completion (the MPI workers' way). */
 void sim_sweep_run_point(const SimSweep *s, size_t point, SimSweepOut *out);

@@ -11,16 +11,29 @@
  * May depend on: sim/sweep.h, Open MPI (<mpi.h>).
  */
 #include <mpi.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sim/sweep.h"
 
 enum { TAG_WORK = 1, TAG_DONE = 2, TAG_TEXT = 3 };
 
+/* In an ASan build: Open MPI keeps allocations past MPI_Finalize (its
+ * components' tables, unloaded plugins' strings), which LeakSanitizer
+ * would report at every exit.  The sweep's own code is leak-checked in
+ * parsim itself, which runs it without MPI. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "detect_leaks=0";
+}
+
 typedef struct Ranks {
     int rank, size;
+    bool abort;                 /* interrupted: end the job */
 } Ranks;
 
 static void send_text(const SimSweepOut *o, int k, int to)
@@ -53,7 +66,7 @@ static char *recv_text(int len, int from)
 static int deal(const SimSweep *s, const size_t *pts, size_t n,
                 SimSweepOut *outs, void *ctx)
 {
-    const Ranks *r = ctx;
+    Ranks *r = ctx;
     if (r->rank != 0) {
         /* A worker: points until told to stop (-1). */
         for (;;) {
@@ -64,6 +77,12 @@ static int deal(const SimSweep *s, const size_t *pts, size_t n,
                 return 1;
             SimSweepOut o = {0, NULL, NULL};
             sim_sweep_run_point(s, pts[k], &o);
+            if (sim_sweep_interrupted()) {
+                /* Rank 0 has stopped listening: clean up and go. */
+                free(o.line);
+                free(o.json);
+                return 1;
+            }
             send_text(&o, k, 0);
             free(o.line);
             free(o.json);
@@ -74,25 +93,52 @@ static int deal(const SimSweep *s, const size_t *pts, size_t n,
             sim_sweep_run_point(s, pts[k], &outs[k]);
         return 0;
     }
-    size_t next = 0, done = 0;
+    /* Deal until every point is done.  After a signal (mpirun passes
+     * Ctrl-C on as SIGTERM, and kills a second later) the rows done are
+     * written at once and main() ends the job; the points still running
+     * are left out, their runs handed the signal by their ranks. */
+    size_t next = 0;
+    int busy = 0;
     for (int w = 1; w < r->size; w++) {
         int k = next < n ? (int)next++ : -1;
+        busy += k >= 0;
         MPI_Send(&k, 1, MPI_INT, w, TAG_WORK, MPI_COMM_WORLD);
     }
-    while (done < n) {
-        int head[4];
+    while (busy > 0) {
+        int head[4], ready = 0;
         MPI_Status st;
+        /* Polled, so that a signal is seen while the ranks work. */
+        while (!ready) {
+            MPI_Iprobe(MPI_ANY_SOURCE, TAG_DONE, MPI_COMM_WORLD, &ready,
+                       MPI_STATUS_IGNORE);
+            if (ready)
+                break;
+            if (sim_sweep_interrupted()) {
+                r->abort = true;
+                return 0;
+            }
+            nanosleep(&(struct timespec){0, 2000000}, NULL);
+        }
         MPI_Recv(head, 4, MPI_INT, MPI_ANY_SOURCE, TAG_DONE, MPI_COMM_WORLD,
                  &st);
         int from = st.MPI_SOURCE, k = head[0];
         outs[k].status = head[1];
         outs[k].line = recv_text(head[2], from);
         outs[k].json = recv_text(head[3], from);
-        done++;
+        busy--;
         int again = next < n ? (int)next++ : -1;
+        busy += again >= 0;
         MPI_Send(&again, 1, MPI_INT, from, TAG_WORK, MPI_COMM_WORLD);
     }
     return 0;
+}
+
+static bool agree(bool ok, void *ctx)
+{
+    (void)ctx;
+    int mine = ok, all = 0;
+    MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+    return all != 0;
 }
 
 /* parsim hands over run options with their values joined (--cores=4), so
@@ -106,7 +152,7 @@ static int joined(const char *name)
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
-    Ranks r;
+    Ranks r = {0, 0, false};
     MPI_Comm_rank(MPI_COMM_WORLD, &r.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &r.size);
     if (argc < 2 || strcmp(argv[1], "sweep")) {
@@ -116,8 +162,12 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return 64;
     }
-    SimSweepDealer d = {deal, &r};
+    SimSweepDealer d = {agree, deal, &r};
     int status = sim_sweep_main(argc - 1, argv + 1, joined, &d);
+    if (r.abort) {
+        /* Rank 0 has written the rows done; the others may be waiting. */
+        MPI_Abort(MPI_COMM_WORLD, status);
+    }
     MPI_Finalize();
     return status;
 }

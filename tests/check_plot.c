@@ -363,7 +363,7 @@ START_TEST(test_ratio)
                                   NULL));
     has(s, "$d0 << EOD\n1 18\n2 88\nEOD\n");
     has(s, "set ylabel 'locks.wait_cycles_total / locks.acquisitions "
-           "(cycles per acquisitions)'");
+           "(cycles / acquisitions)'");
     has(s, "'locks.wait_cycles_total / locks.acquisitions against cores'");
     free(s);
     char *e = stderr_text();
