@@ -295,7 +295,7 @@ START_TEST(test_shards_merge)
     ck_assert_int_eq(sweep(args, NULL), 0);
     char shard[3][128];
     for (int i = 0; i < 3; i++) {
-        char spec[8];
+        char spec[16];
         snprintf(spec, sizeof spec, "%d/3", i);
         snprintf(shard[i], sizeof shard[i], "%s/shard%d.csv", tmpdir, i);
         char *sa[] = {"-q", "--shard", spec, "--vary", "cores=1,2,3",
