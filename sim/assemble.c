@@ -46,12 +46,7 @@ static bool memsys_config_of(const SimConfig *c, MemSysConfig *out,
     mc.llc = geom(&c->llc, 3);
     mc.llc_latency = c->llc.latency;
     mc.protocol = (CohProtocol)c->protocol;
-    /* auto: snoop on one node of at most 8 cores, unless the topology
-     * asked for is not the bus snooping needs. */
-    bool bus_ok = c->noc_topology == 0 || c->noc_topology - 1 == NOC_BUS;
-    bool snoop = c->organisation == 1 ||
-                 (c->organisation == 0 && c->numa_nodes == 1 &&
-                  c->cores <= 8 && bus_ok);
+    bool snoop = sim_config_snoops(c);
     mc.org = snoop ? COH_SNOOP : COH_DIRECTORY;
     mc.dir_latency = c->dir_latency;
     NocTopology topo = c->noc_topology ? (NocTopology)(c->noc_topology - 1)

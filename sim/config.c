@@ -812,8 +812,104 @@ void sim_config_resolve(SimConfig *c)
     c->numa_nodes = c->ranks;
 }
 
+_Static_assert(sizeof keys / sizeof keys[0] <= 64 * sizeof ((SimConfig *)0)->given
+               / sizeof ((SimConfig *)0)->given[0],
+               "SimConfig.given has a bit per key");
+
+bool sim_config_give(SimConfig *c, const char *key, const char *value,
+                     char *err, size_t errlen)
+{
+    if (!sim_config_set(c, key, value, err, errlen))
+        return false;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!strcmp(keys[i].name, key))
+            c->given[i / 64] |= 1ull << (i % 64);
+    return true;
+}
+
+bool sim_config_snoops(const SimConfig *c)
+{
+    /* auto: snoop on one node of at most 8 cores, unless the topology
+     * asked for is not the bus snooping needs. */
+    bool bus_ok = c->noc_topology <= 1;     /* topo_names: auto, bus */
+    return c->organisation == 1 ||
+           (c->organisation == 0 && c->numa_nodes == 1 && c->cores <= 8 &&
+            bus_ok);
+}
+
+/* Why the machine c describes would not use key (NULL: it would). */
+static const char *ignored(const SimConfig *c, const char *key)
+{
+    static const char *const hierarchy[] = {
+        "l1d.", "l2.", "llc.", "coherence.", "noc.", "numa.",
+        "memory.dram_latency", "memory.bytes_per_cycle", NULL};
+    bool pre = false;
+    for (int i = 0; hierarchy[i]; i++)
+        pre |= !strncmp(key, hierarchy[i], strlen(hierarchy[i]));
+    bool gpu = !strncmp(key, "gpu.", 4) && strcmp(key, "gpu.sms");
+    /* The GPU's copies of unified memory cost what the machine's memory
+     * does, with or without the hierarchy. */
+    bool gpu_copy = c->gpu.sms && c->gpu.memory == 0 &&
+                    (!strcmp(key, "memory.dram_latency") ||
+                     !strcmp(key, "memory.bytes_per_cycle"));
+    if (pre && c->mem_model != SIM_MEM_HIERARCHY && !gpu_copy)
+        return "it is the memory hierarchy's, and memory.model = flat "
+               "(every access costs memory.latency)";
+    if (pre && !c->timing && !gpu_copy)
+        return "run.timing = 0 (no memory timing at all)";
+    if (!strncmp(key, "core.", 5) && strstr(key, "_latency") &&
+        strcmp(key, "core.wake_latency") && !c->timing)
+        return "run.timing = 0 (every instruction takes one cycle)";
+    if (!strncmp(key, "l2.", 3) && strcmp(key, "l2.size") && !c->l2.size)
+        return "the L2 is off (l2.size = 0)";
+    if (!strcmp(key, "coherence.dir_latency") && sim_config_snoops(c))
+        return "the caches snoop on a bus, with no directory (coherence."
+               "organisation = directory uses it)";
+    if (!strcmp(key, "numa.bound_node") && c->placement != 2)
+        return "pages are not bound to one node (numa.placement = bound "
+               "uses it)";
+    if (!strncmp(key, "core.", 5) && c->threads_per_core == 1 &&
+        (!strcmp(key + 5, "mt_policy") || !strcmp(key + 5, "switch_penalty")
+         || !strcmp(key + 5, "stall_threshold")))
+        return "a core runs one hardware thread (machine.threads_per_core "
+               "= 1)";
+    if (!strcmp(key, "run.quantum") &&
+        (c->mode != SIM_MODE_PARALLEL || c->host_threads < 2))
+        return "the run is in deterministic mode (--host-threads N uses "
+               "it)";
+    if (!strncmp(key, "mp.", 3) && strcmp(key, "mp.ranks") && !c->ranks)
+        return "there are no ranks (mp.ranks = 0; --ranks N uses it)";
+    if (gpu && !c->gpu.sms)
+        return "there is no GPU (gpu.sms = 0)";
+    if (gpu && c->gpu.memory == 0 &&
+        (!strcmp(key, "gpu.link_latency") ||
+         !strcmp(key, "gpu.link_bytes_per_cycle")))
+        return "the GPU's memory is the machine's (gpu.memory = unified; "
+               "discrete uses it)";
+    if (gpu && c->gpu.memory == 0 && c->mem_model == SIM_MEM_HIERARCHY &&
+        c->timing && (!strcmp(key, "gpu.mem_latency") ||
+                      !strcmp(key, "gpu.mem_bytes_per_cycle")))
+        return "the GPU's memory is the machine's, behind its memory "
+               "hierarchy (gpu.memory = unified; memory.dram_latency and "
+               "memory.bytes_per_cycle cost it)";
+    return NULL;
+}
+
 bool sim_config_check(const SimConfig *c, char *err, size_t errlen)
 {
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (!(c->given[i / 64] >> (i % 64) & 1))
+            continue;
+        const char *why = ignored(c, keys[i].name);
+        if (why) {
+            char val[128];
+            bool number;
+            (void)sim_config_key_at(c, i, val, sizeof val, &number);
+            snprintf(err, errlen, "%s = %s would do nothing: %s",
+                     keys[i].name, val, why);
+            return false;
+        }
+    }
     if (c->host_fs[0] && strcmp(c->host_fs, "none") &&
         strcmp(c->host_fs, "all")) {
         struct stat st;

@@ -101,6 +101,9 @@ typedef struct SimConfig {
     } gpu;
     char host_fs[512];              /* the program's host files: a directory
                                        ("" the current one), "none", "all" */
+    /* The keys the command line gave (sim_config_give), by their index in
+     * --list-keys' order: one the machine would not use is an error. */
+    uint64_t given[2];
 } SimConfig;
 
 void sim_config_defaults(SimConfig *c);
@@ -111,6 +114,19 @@ void sim_config_defaults(SimConfig *c);
 ISA_WARN_UNUSED bool sim_config_set(SimConfig *c, const char *key,
                                     const char *value, char *err,
                                     size_t errlen);
+
+/* sim_config_set for a key the command line gives (--set, --cores, ...):
+ * the same, and sim_config_check then refuses it when the machine would
+ * ignore it (l2.latency with the L2 off, core.switch_penalty on a core
+ * of one thread).  A machine file's keys are not checked so: a preset
+ * sets keys for every use of it. */
+ISA_WARN_UNUSED bool sim_config_give(SimConfig *c, const char *key,
+                                     const char *value, char *err,
+                                     size_t errlen);
+
+/* Does the machine keep its caches coherent by snooping on a bus (the
+ * "auto" organisation resolved), rather than with a directory? */
+bool sim_config_snoops(const SimConfig *c);
 
 /* Load an INI machine file: [section] key = value lines, the same keys
  * as --set.  `name` is a path, or the name of a preset shipped in

@@ -440,7 +440,8 @@ static int cmd_run(int argc, char **argv)
         switch (c) {
         case O_MAX_CYCLES: case O_RAM: case O_CORES: case O_TPC:
         case O_QUANTUM: case O_RANKS:
-            ok = sim_config_set(&cfg, option_key(c), optarg, err, sizeof err);
+            ok = sim_config_give(&cfg, option_key(c), optarg, err,
+                                 sizeof err);
             break;
         case O_SET: {
             char *eq = strchr(optarg, '=');
@@ -451,7 +452,7 @@ static int cmd_run(int argc, char **argv)
                 break;
             }
             *eq = 0;
-            ok = sim_config_set(&cfg, optarg, eq + 1, err, sizeof err);
+            ok = sim_config_give(&cfg, optarg, eq + 1, err, sizeof err);
             break;
         }
         case O_MACHINE:

@@ -1174,6 +1174,79 @@ START_TEST(test_config_errors_exit_64)
 }
 END_TEST
 
+/* A key the command line gives that the machine would not use is an
+ * error naming why (the model or part that would use it); the same key
+ * from a machine file is not (a preset sets keys for every use). */
+static const struct {
+    const char *args[6], *why;
+} unused_keys[] = {
+    {{"--set", "memory.model=flat", "--set", "l1d.size=16K"},
+     "l1d.size = 16384 would do nothing: it is the memory hierarchy's, "
+     "and memory.model = flat"},
+    {{"--set", "l2.latency=9"}, "the L2 is off (l2.size = 0)"},
+    {{"--set", "core.switch_penalty=3"},
+     "a core runs one hardware thread"},
+    {{"--quantum", "100"}, "run.quantum = 100 would do nothing: the run is "
+     "in deterministic mode"},
+    {{"--set", "mp.gap=3"}, "there are no ranks"},
+    {{"--set", "gpu.sms=0", "--set", "gpu.l1_size=8K"}, "there is no GPU"},
+    {{"--set", "gpu.link_latency=9"}, "gpu.memory = unified"},
+    {{"--set", "gpu.mem_latency=9"}, "behind its memory hierarchy"},
+    {{"--set", "coherence.dir_latency=5"}, "snoop on a bus"},
+    {{"--cores", "4", "--set", "numa.nodes=2", "--set", "numa.bound_node=1"},
+     "numa.placement = bound uses it"},
+    {{"--no-timing", "--set", "l1d.size=16K"}, "run.timing = 0"},
+    {{"--no-timing", "--set", "core.mul_latency=9"}, "run.timing = 0"},
+};
+
+START_TEST(test_unused_keys)
+{
+    char *args[16] = {"run", "-q"};
+    int n = 2;
+    for (int k = 0; k < 6 && unused_keys[_i].args[k]; k++)
+        args[n++] = (char *)unused_keys[_i].args[k];
+    args[n++] = (char *)tprog("int_edge");
+    args[n] = NULL;
+    run_parsim(NULL, args);
+    const char *want[] = {"parsim: configuration: ", unused_keys[_i].why,
+                          "would do nothing", NULL};
+    assert_error(64, want);
+}
+END_TEST
+
+/* The same keys where the machine uses them, or from a machine file. */
+START_TEST(test_used_keys)
+{
+    const char *const ok[][8] = {
+        {"--threads-per-core", "2", "--set", "core.switch_penalty=3"},
+        {"--set", "l2.size=64K", "--set", "l2.latency=9"},
+        {"--cores", "16", "--set", "coherence.dir_latency=5"},
+        {"--cores", "2", "--host-threads", "2", "--quantum", "100"},
+        {"--set", "gpu.memory=discrete", "--set", "gpu.link_latency=9"},
+        {"--set", "memory.model=flat", "--set", "memory.dram_latency=50"},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        char *args[16] = {"run", "-q"};
+        int n = 2;
+        for (int k = 0; k < 8 && ok[i][k]; k++)
+            args[n++] = (char *)ok[i][k];
+        args[n++] = (char *)tprog("int_edge");
+        args[n] = NULL;
+        run_parsim(NULL, args);
+        ck_assert_msg(res.status == 0, "case %zu: %s", i, res.err);
+        tu_free(&res);
+    }
+    char path[64];
+    write_machine(path, (MachineText){"[l2]\nlatency = 9\n[core]\n"
+                                      "switch_penalty = 4\n", 0, 0, ""});
+    char *args[] = {"run", "-q", "--machine", path, (char *)tprog("int_edge"),
+                    NULL};
+    run_parsim(NULL, args);
+    unlink(path);
+    ck_assert_msg(res.status == 0, "%s", res.err);
+}
+END_TEST
+
 /* A wrong machine file is a configuration error like the others: 64,
  * naming the file and the line, before any program is read. */
 START_TEST(test_machine_file_errors_exit_64)
@@ -1282,6 +1355,9 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_messages_sanitised);
     tcase_add_loop_test(tc, test_config_errors_exit_64, 0,
                         (int)(sizeof config_errors / sizeof config_errors[0]));
+    tcase_add_loop_test(tc, test_unused_keys, 0,
+                        (int)(sizeof unused_keys / sizeof unused_keys[0]));
+    tcase_add_test(tc, test_used_keys);
     tcase_add_loop_test(tc, test_machine_file_errors_exit_64, 0,
                         (int)(sizeof ini_errors / sizeof ini_errors[0]));
     tcase_add_test(tc, test_auto_and_unreadable);
