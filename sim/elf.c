@@ -561,6 +561,34 @@ void sim_elf_data_name(const SimProgram *p, uint32_t addr, char *buf,
         snprintf(buf, len, "0x%08x", addr);
 }
 
+void sim_elf_line_name(const SimProgram *p, uint32_t line, uint32_t size,
+                       char *buf, size_t len)
+{
+    int n = 0, named = 0;
+    buf[0] = '\0';
+    uint64_t end = (uint64_t)line + size;
+    for (uint64_t a = line; a < end && n >= 0 && (size_t)n < len;) {
+        const SimSymbol *s = sim_elf_symbol_at(p, (uint32_t)a);
+        if (!s || s->is_func || !s->size) {
+            a++;
+            continue;
+        }
+        uint64_t stop = (uint64_t)s->addr + s->size;
+        if (stop > end)
+            stop = end;
+        if (named == 4) {
+            n += snprintf(buf + n, len - (size_t)n, ", ...");
+            break;
+        }
+        n += snprintf(buf + n, len - (size_t)n, "%s%s+%u..%u",
+                      named++ ? ", " : "", s->name,
+                      (unsigned)(a - s->addr), (unsigned)(stop - 1 - s->addr));
+        a = stop;
+    }
+    if (!named)
+        snprintf(buf, len, "0x%08x", line);
+}
+
 /* ---- backtraces ----------------------------------------------------------- */
 
 /* Evaluate a CFI expression (the few operations compilers emit for

@@ -45,6 +45,12 @@ uint32_t sim_elf_top(const SimProgram *p);
 /* The symbol containing addr (functions preferred over objects), or NULL.
  * Symbols of size 0 match only their exact address. */
 const SimSymbol *sim_elf_symbol_at(const SimProgram *p, uint32_t addr);
+/* A cache line [line, line + size) by every variable it holds, each with
+ * the bytes of it the line covers: "hits+0..31, hits_padded+0..31",
+ * "matrix+1024..1087"; at most four, then "..."; "0x80400000" when it
+ * holds none. */
+void sim_elf_line_name(const SimProgram *p, uint32_t line, uint32_t size,
+                       char *buf, size_t len);
 /* Look a symbol up by name; NULL if absent. */
 const SimSymbol *sim_elf_symbol(const SimProgram *p, const char *name);
 /* The value of any defined symbol, absolute ones (linker-script

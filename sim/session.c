@@ -995,6 +995,12 @@ bool sim_session_source_line(const SimSession *s, uint32_t pc,
     return sim_elf_source_line(s->prog, pc, file, line);
 }
 
+void sim_session_line_name(const SimSession *s, uint32_t line, uint32_t size,
+                           char *buf, size_t len)
+{
+    sim_elf_line_name(s->prog, line, size, buf, len);
+}
+
 void sim_session_data_name(const SimSession *s, uint32_t addr, char *buf,
                            size_t len)
 {

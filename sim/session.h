@@ -324,6 +324,9 @@ void sim_session_describe(const SimSession *s, uint32_t pc, char *buf,
 bool sim_session_source_line(const SimSession *s, uint32_t pc,
                              const char **file, int *line);
 /* "counter+0" for a data address. */
+/* A cache line by every variable it holds (sim_elf_line_name). */
+void sim_session_line_name(const SimSession *s, uint32_t line, uint32_t size,
+                           char *buf, size_t len);
 void sim_session_data_name(const SimSession *s, uint32_t addr, char *buf,
                            size_t len);
 /* Stop the simulation thread (if one runs), keeping the machine as it is:

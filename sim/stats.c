@@ -433,37 +433,12 @@ static uint32_t nhot(const SimMachine *m)
     return (uint32_t)memsys_hot_lines(m->memsys, hot, HOT);
 }
 
-/* "counter+0", "lock+0 (also counter)" or "0x80400000": a line by the
- * symbols it holds. */
+/* A line by every variable it holds ("hits+0..31, hits_padded+0..31"). */
 static void line_name(const SimMachine *m, uint32_t line, char *buf,
                       size_t len)
 {
-    uint32_t size = memsys_config(m->memsys)->l1d.line;
-    const SimSymbol *first = sim_elf_symbol_at(m->prog, line);
-    if (first && first->is_func)
-        first = NULL;
-    int n = first ? snprintf(buf, len, "%s%+d", first->name,
-                             (int)(line - first->addr))
-                  : snprintf(buf, len, "0x%08x", line);
-    /* Other variables that share the line (false sharing shows here). */
-    int others = 0;
-    const SimSymbol *prev = first;
-    for (uint32_t a = line + 1; a < line + size && n > 0 && (size_t)n < len;
-         a++) {
-        const SimSymbol *s = sim_elf_symbol_at(m->prog, a);
-        if (!s || s == prev || s->is_func || s->addr != a || !s->size)
-            continue;
-        prev = s;
-        if (others == 3) {
-            n += snprintf(buf + n, len - (size_t)n, ", ...");
-            others++;
-            break;
-        }
-        n += snprintf(buf + n, len - (size_t)n, "%s%s",
-                      others++ ? ", " : first ? " (also " : " (", s->name);
-    }
-    if (others && n > 0 && (size_t)n < len)
-        snprintf(buf + n, len - (size_t)n, ")");
+    sim_elf_line_name(m->prog, line, memsys_config(m->memsys)->l1d.line, buf,
+                      len);
 }
 
 static void t_hot_sym(const SimMachine *m, uint32_t i, char *b, size_t n)
@@ -478,8 +453,9 @@ GETTER(hl_upg, hot_line(m, i).upgrades)
 
 static const StatDef hot_defs[] = {
     {"line", SK_HEX, "address", "the line's address", .get = hl_line},
-    {"symbol", SK_STR, "name", "the variable at the line's start and the "
-     "others that share it (false sharing shows as \"also ...\")",
+    {"symbol", SK_STR, "name", "every variable the line holds, with the "
+     "bytes of each it covers (\"hits+0..31, hits_padded+0..31\": false "
+     "sharing), or the line's address when it holds none",
      .text = t_hot_sym, .label = "line", -1},
     {"invalidations", SK_COUNT, "copies", "copies of it invalidated",
      .get = hl_inv, .label = "invalidations", 17},

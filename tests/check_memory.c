@@ -310,8 +310,8 @@ START_TEST(test_pingpong)
     Stats a, b;
     stats(&a, (char *[]){"--cores", "2", PROG("pingpong"), "1000", NULL});
     stats(&b, (char *[]){"--cores", "2", PROG("pingpong"), "2000", NULL});
-    const char *pa = find(a.json, "\"symbol\": \"box+0\"");
-    const char *pb = find(b.json, "\"symbol\": \"box+0\"");
+    const char *pa = find(a.json, "\"symbol\": \"box+0..63\"");
+    const char *pb = find(b.json, "\"symbol\": \"box+0..63\"");
     ck_assert_uint_eq(num_after(pb, "transfers") - num_after(pa, "transfers"),
                       4000);
     ck_assert_uint_eq(num_after(pb, "invalidations") -

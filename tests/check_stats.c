@@ -341,6 +341,32 @@ static int fields(const char *line)
     return n;
 }
 
+/* A line is named by every variable it holds, with the bytes of each:
+ * two 32-byte arrays falsely shared on one line. */
+START_TEST(test_hot_line_names)
+{
+    char out[256];
+    snprintf(out, sizeof out, "%s/two.json", tmpdir);
+    char *argv[] = {"run", "-q", "--cores", "2", "--stats", out,
+                    (char *)tu_built("tests/programs/two_arrays.elf"), NULL};
+    TuResult r;
+    ck_assert_int_eq(tu_parsim(argv, NULL, 60, &r), 0);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_free(&r);
+    json_object *o = load(out), *mem, *hot, *sym, *inv;
+    ck_assert(json_object_object_get_ex(o, "memory", &mem));
+    ck_assert(json_object_object_get_ex(mem, "hot_lines", &hot));
+    json_object *first = json_object_array_get_idx(hot, 0);
+    ck_assert(json_object_object_get_ex(first, "symbol", &sym));
+    ck_assert_str_eq(json_object_get_string(sym),
+                     "hits+0..31, hits_padded+0..31");
+    /* The line bounces: about one invalidation per write after the first. */
+    ck_assert(json_object_object_get_ex(first, "invalidations", &inv));
+    ck_assert_int_gt(json_object_get_int(inv), 500);
+    json_object_put(o);
+}
+END_TEST
+
 START_TEST(test_csv_rows)
 {
     char out[256];
@@ -470,6 +496,7 @@ Suite *stats_suite(void)
     tcase_add_loop_test(tc, test_roi_locality, 0, 2);
     tcase_add_test(tc, test_roi_absent);
     tcase_add_test(tc, test_csv_rows);
+    tcase_add_test(tc, test_hot_line_names);
     tcase_add_test(tc, test_json_writer);
     tcase_add_test(tc, test_docs_fresh);
     suite_add_tcase(s, tc);

@@ -308,13 +308,14 @@ static void draw_line(Vis *v, VisRect a)
     char buf[512], name[200] = "";
     int x = a.x + L->font / 2, y = a.y + L->font / 6;
     uint32_t addr = v->view.line_addr;
+    uint32_t line = s->line_size ? s->line_size : 64;
+    /* Every variable the line holds: false sharing shows in the name. */
     if (v->info)
-        sim_session_data_name(v->info, addr, name, sizeof name);
+        sim_session_line_name(v->info, addr, line, name, sizeof name);
     snprintf(buf, sizeof buf, "cache line %08x  %s", addr, name);
     vis_text(&v->text, x, y, L->font, false, VIS_TEXT, buf);
     y += vis_text_height(&v->text, L->font, false) + 4;
     uint32_t sets = s->l1_sets, ways = s->l1_ways;
-    uint32_t line = s->line_size ? s->line_size : 64;
     if (!sets || !ways || !s->l1_state || !s->l1_addr)
         return;
     uint32_t set = (addr / line) % sets;

@@ -7,7 +7,7 @@
  *
  *   parsim run --cores 2 --stats pp.json pingpong.elf [ROUNDS]
  *
- * ROUNDS (default 1000).  The hottest line of the run is `box+0`. */
+ * ROUNDS (default 1000).  The hottest line of the run is `box+0..63`. */
 #include <stdio.h>
 #include <stdlib.h>
 
