@@ -785,6 +785,7 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
         k->mc_last = line;
         k->l1s.misses[c]++;
         e->st.misses++;
+        e->st.l1_misses[c]++;
         if (k->l2) {
             k->l2s.accesses++;
             t += m->cfg.l2_latency;
@@ -984,6 +985,14 @@ size_t memsys_hot_lines(const MemSys *m, LineStats *out, size_t n)
             out[j] = e->st;
     }
     return got;
+}
+
+void memsys_each_line(const MemSys *m,
+                      void (*fn)(void *ctx, const LineStats *s), void *ctx)
+{
+    for (size_t i = 0; i < m->dir.cap; i++)
+        if (m->dir.e[i].line && m->dir.e[i].st.misses)
+            fn(ctx, &m->dir.e[i].st);
 }
 
 int memsys_l1_state(const MemSys *m, uint32_t core, uint32_t addr)

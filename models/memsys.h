@@ -98,6 +98,7 @@ typedef struct CacheStats {
 typedef struct LineStats {
     uint32_t line;
     uint64_t misses, invalidations, transfers, upgrades;
+    uint64_t l1_misses[MISS_CLASS_COUNT];   /* the L1 misses by class */
 } LineStats;
 
 typedef struct MemSys MemSys;
@@ -154,6 +155,9 @@ void memsys_unlock(MemSys *m);
 /* The n lines with the most invalidations + transfers, hottest first;
  * returns how many were written. */
 size_t memsys_hot_lines(const MemSys *m, LineStats *out, size_t n);
+/* Every line with at least one L1 miss, in no particular order. */
+void memsys_each_line(const MemSys *m,
+                      void (*fn)(void *ctx, const LineStats *s), void *ctx);
 /* core's L1 as a grid: state and line address of every [set][way], in
  * sets * ways entries each.  Not locked: call while no hart runs. */
 void memsys_l1_dump(const MemSys *m, uint32_t core, uint8_t *state,

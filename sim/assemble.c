@@ -130,6 +130,7 @@ static bool build_memsys(SimMachine *m, char *err, size_t errlen)
     if (!memsys_config_of(&m->cfg, &mc, &m->rank_span, err, errlen))
         return false;
     m->memsys = memsys_new(&mc);
+    m->varc = sim_stat_varcache_new();
     if (!m->memsys) {
         snprintf(err, errlen, "out of memory for the memory hierarchy");
         return false;
@@ -382,6 +383,7 @@ void sim_machine_free(SimMachine *m)
     free(m->locks);
     sim_mp_free(m);
     sim_gpu_free(m);
+    sim_stat_varcache_free(m->varc);
     memsys_free(m->memsys);
     for (uint32_t r = 1; m->rank_mem && r < m->nranks; r++) {
         free(m->rank_mem[r - 1].ram);

@@ -176,6 +176,7 @@ struct SimMachine {
                                  -1 (set under lock) */
 
     struct SimGpu *gpu;       /* the SIMT array (sim/gpu.c), or NULL */
+    struct SimVarCache *varc; /* the misses by variable (stats.c) */
     uint32_t stack_harts;     /* harts with a guarded stack (parsim-cc) */
     uint32_t tls_reserve;     /* bytes of TLS at the bottom of a stack */
 
@@ -194,6 +195,13 @@ static inline bool sim_hart_stop_running(SimHart *h, int st)
     return __atomic_compare_exchange_n(&h->state, &expect, st, false,
                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
+
+/* ---- stats.c ------------------------------------------------------------- */
+
+/* The cache behind the misses-by-variable figures (NULL: out of memory,
+ * and the figures are empty). */
+struct SimVarCache *sim_stat_varcache_new(void);
+void sim_stat_varcache_free(struct SimVarCache *c);
 
 /* ---- assemble.c ---------------------------------------------------------- */
 

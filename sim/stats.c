@@ -466,6 +466,179 @@ static const StatDef hot_defs[] = {
     {"upgrades", SK_COUNT, "accesses", "upgrades of it", .get = hl_upg},
 };
 
+/* ---- misses by variable ------------------------------------------------------------ */
+
+/* Every line's L1 misses, added up by the variables it holds: a line of
+ * one array counts for that array, a line two variables share counts
+ * for both (and says so in shared_lines).  Memory no symbol covers is
+ * "(heap)" (cold memory too), "(stacks)" or "(no variable)".  Counted
+ * again only when the L1 misses have changed, as the window asks often. */
+#define VARS 16
+
+typedef struct VarMiss {
+    char name[96];
+    const SimSymbol *sym;
+    uint32_t lines, shared;
+    uint64_t miss[MISS_CLASS_COUNT], total;
+} VarMiss;
+
+struct SimVarCache {
+    uint64_t key;               /* 1 + the L1 misses counted, 0: never */
+    VarMiss *v;
+    size_t n, cap;
+    const SimMachine *m;        /* while counting */
+    uint32_t heap_lo, heap_hi, line;
+};
+
+struct SimVarCache *sim_stat_varcache_new(void)
+{
+    return calloc(1, sizeof(struct SimVarCache));
+}
+
+void sim_stat_varcache_free(struct SimVarCache *c)
+{
+    if (c)
+        free(c->v);
+    free(c);
+}
+
+static VarMiss *var_of(struct SimVarCache *c, const SimSymbol *sym,
+                       const char *bucket)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (sym ? c->v[i].sym == sym : !c->v[i].sym &&
+                                       !strcmp(c->v[i].name, bucket))
+            return &c->v[i];
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        VarMiss *n = realloc(c->v, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        c->v = n;
+        c->cap = cap;
+    }
+    VarMiss *v = &c->v[c->n++];
+    memset(v, 0, sizeof *v);
+    v->sym = sym;
+    snprintf(v->name, sizeof v->name, "%s", sym ? sym->name : bucket);
+    return v;
+}
+
+static void var_add(VarMiss *v, const LineStats *s, bool shared)
+{
+    if (!v)
+        return;
+    v->lines++;
+    v->shared += shared;
+    for (int k = 0; k < MISS_CLASS_COUNT; k++) {
+        v->miss[k] += s->l1_misses[k];
+        v->total += s->l1_misses[k];
+    }
+}
+
+static void var_line(void *ctx, const LineStats *s)
+{
+    struct SimVarCache *c = ctx;
+    const SimProgram *p = c->m->prog;
+    const SimSymbol *held[8];
+    int n = 0;
+    uint64_t end = (uint64_t)s->line + c->line;
+    for (uint64_t a = s->line; a < end && n < 8;) {
+        const SimSymbol *y = sim_elf_symbol_at(p, (uint32_t)a);
+        if (!y || y->is_func || !y->size) {
+            a++;
+            continue;
+        }
+        held[n++] = y;
+        a = (uint64_t)y->addr + y->size;
+    }
+    for (int i = 0; i < n; i++)
+        var_add(var_of(c, held[i], NULL), s, n > 1);
+    if (!n)
+        var_add(var_of(c, NULL, s->line >= c->heap_lo && s->line < c->heap_hi
+                                ? "(heap)" : s->line >= c->heap_hi
+                                ? "(stacks)" : "(no variable)"), s, false);
+}
+
+static int var_cmp(const void *a, const void *b)
+{
+    const VarMiss *x = a, *y = b;
+    if (x->total != y->total)
+        return x->total < y->total ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+static const struct SimVarCache *vars(const SimMachine *m)
+{
+    struct SimVarCache *c = m->varc;
+    if (!c || !m->memsys)
+        return NULL;
+    uint64_t key = 1;
+    for (uint32_t k = 0; k < m->cfg.cores; k++) {
+        CacheStats cs;
+        memsys_l1_stats(m->memsys, k, &cs);
+        for (int j = 0; j < MISS_CLASS_COUNT; j++)
+            key += cs.misses[j];
+    }
+    if (c->key == key)
+        return c;
+    const SimSymbol *lo = sim_elf_symbol(m->prog, "__heap_start"),
+                    *hi = sim_elf_symbol(m->prog, "__heap_end");
+    c->heap_lo = lo ? lo->addr : UINT32_MAX;
+    c->heap_hi = hi ? hi->addr : UINT32_MAX;
+    c->line = memsys_config(m->memsys)->l1d.line;
+    c->n = 0;
+    c->m = m;
+    memsys_each_line(m->memsys, var_line, c);
+    qsort(c->v, c->n, sizeof *c->v, var_cmp);
+    c->key = key;
+    return c;
+}
+
+static bool has_vars(const SimMachine *m)
+{
+    /* Ranks' lines carry their node in the address: not one program's. */
+    return m->memsys && !m->nranks;
+}
+
+static uint32_t nvars(const SimMachine *m)
+{
+    const struct SimVarCache *c = vars(m);
+    return c ? (uint32_t)(c->n < VARS ? c->n : VARS) : 0;
+}
+
+static const VarMiss *var_at(const SimMachine *m, uint32_t i)
+{
+    static const VarMiss none;
+    const struct SimVarCache *c = vars(m);
+    return c && i < c->n ? &c->v[i] : &none;
+}
+
+static void t_var_name(const SimMachine *m, uint32_t i, char *b, size_t n)
+{
+    snprintf(b, n, "%s", var_at(m, i)->name);
+}
+GETTER(vm_total, var_at(m, i)->total)
+GETTER(vm_class, var_at(m, i)->miss[e])
+GETTER(vm_lines, var_at(m, i)->lines)
+GETTER(vm_shared, var_at(m, i)->shared)
+
+static const StatDef var_defs[] = {
+    {"symbol", SK_STR, "name", "the variable (an ELF data symbol), or "
+     "(heap), (stacks), (no variable) for memory no symbol covers",
+     .text = t_var_name, .label = "variable", -1},
+    {"misses", SK_COUNT, "accesses", "L1 misses on its lines",
+     .get = vm_total, .label = "misses", 10},
+    {"by_class", SK_COUNT, "accesses", "the same by class (compulsory, "
+     "capacity, conflict, coherence: as the L1's)", .get = vm_class,
+     .each = miss_names, .label = "", 11},
+    {"lines", SK_COUNT, "lines", "its lines that missed", .get = vm_lines,
+     .label = "lines", 8},
+    {"shared_lines", SK_COUNT, "lines", "of those, lines it shares with "
+     "other variables (their misses count for each)", .get = vm_shared,
+     .label = "shared", 7},
+};
+
 /* ---- locks -------------------------------------------------------------------- */
 
 static void t_lock_sym(const SimMachine *m, uint32_t i, char *b, size_t n)
@@ -818,6 +991,8 @@ const StatGroup sim_stat_groups[] = {
           "per link of the interconnect (a bus has one)"),
     GROUP("memory.hot_lines", true, false, has_memsys, nhot, hot_defs,
           "the 16 lines with the most invalidations + transfers"),
+    GROUP("memory.variables", true, false, has_vars, nvars, var_defs,
+          "the 16 variables with the most L1 misses on their lines"),
     GROUP("locks", true, true, always, nlocks, lock_defs,
           "per annotated lock"),
     GROUP("ranks", true, true, has_ranks, nranks_of, rank_defs,

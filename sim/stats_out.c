@@ -493,6 +493,11 @@ static void memory_summary(FILE *f, const Values *v)
         fprintf(f, "  hottest lines:\n");
         table(f, v, hi, NULL, true, 8);
     }
+    int vi = sim_stat_group("memory.variables");
+    if (sim_stat_groups[vi].present(m) && sim_stat_groups[vi].count(m)) {
+        fprintf(f, "  L1 misses by variable:\n");
+        table(f, v, vi, NULL, true, 8);
+    }
 }
 
 /* Message passing: the totals, the per-rank table, and the call sites

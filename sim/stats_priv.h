@@ -68,7 +68,7 @@ typedef struct Values {
 
 /* The registry: every group, in the order the JSON writes them.  ORDER
  * the groups of stats.c (a _Static_assert there checks the count). */
-#define SIM_STAT_NGROUPS 17
+#define SIM_STAT_NGROUPS 18
 extern const StatGroup sim_stat_groups[SIM_STAT_NGROUPS];
 
 /* Fill the tables that come from the models' names (once). */

@@ -367,6 +367,45 @@ START_TEST(test_hot_line_names)
 }
 END_TEST
 
+/* The misses by variable: a column-major sum's conflict misses are all
+ * on its matrix, one compulsory miss per line of it. */
+START_TEST(test_misses_by_variable)
+{
+    char out[256];
+    snprintf(out, sizeof out, "%s/col.json", tmpdir);
+    char *argv[] = {"run", "-q", "--stats", out,
+                    (char *)tu_built("tests/programs/col_sum.elf"), NULL};
+    TuResult r;
+    ck_assert_int_eq(tu_parsim(argv, NULL, 60, &r), 0);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_free(&r);
+    json_object *o = load(out), *mem, *vars, *l1, *v;
+    ck_assert(json_object_object_get_ex(o, "memory", &mem));
+    ck_assert(json_object_object_get_ex(mem, "variables", &vars));
+    ck_assert(json_object_object_get_ex(mem, "l1d", &l1));
+    json_object *top = json_object_array_get_idx(vars, 0), *by, *l1m;
+    ck_assert(json_object_object_get_ex(top, "symbol", &v));
+    ck_assert_str_eq(json_object_get_string(v), "matrix");
+    ck_assert(json_object_object_get_ex(top, "by_class", &by));
+    ck_assert(json_object_object_get_ex(json_object_array_get_idx(l1, 0),
+                                        "misses", &l1m));
+    json_object *a, *b;
+    /* Every conflict miss of the run is on the matrix. */
+    ck_assert(json_object_object_get_ex(by, "conflict", &a));
+    ck_assert(json_object_object_get_ex(l1m, "conflict", &b));
+    ck_assert_int_gt(json_object_get_int64(a), 60000);
+    ck_assert_int_eq(json_object_get_int64(a), json_object_get_int64(b));
+    /* 256 x 256 ints, 64-byte lines: 4,096 lines and the one it shares
+     * at an end, each missed once for the first time. */
+    ck_assert(json_object_object_get_ex(by, "compulsory", &a));
+    ck_assert(json_object_object_get_ex(top, "lines", &b));
+    ck_assert_int_ge(json_object_get_int64(b), 4096);
+    ck_assert_int_le(json_object_get_int64(b), 4097);
+    ck_assert_int_eq(json_object_get_int64(a), json_object_get_int64(b));
+    json_object_put(o);
+}
+END_TEST
+
 START_TEST(test_csv_rows)
 {
     char out[256];
@@ -497,6 +536,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, test_roi_absent);
     tcase_add_test(tc, test_csv_rows);
     tcase_add_test(tc, test_hot_line_names);
+    tcase_add_test(tc, test_misses_by_variable);
     tcase_add_test(tc, test_json_writer);
     tcase_add_test(tc, test_docs_fresh);
     suite_add_tcase(s, tc);
