@@ -689,6 +689,19 @@ size_t sim_machine_stat_lines(const SimMachine *m, SimStatLine *out,
             }
         }
     }
+    /* The variables missed most, under memory: whose lines the misses
+     * are on. */
+    int vi = sim_stat_group("memory.variables");
+    const StatGroup *vg = &sim_stat_groups[vi];
+    uint32_t nv = vg->present(m) ? vg->count(m) : 0;
+    for (uint32_t i = 0; i < nv && i < 6 && n < max; i++) {
+        char name[64];
+        vg->defs[0].text(m, i, name, sizeof name);
+        SimStatLine *o = &out[n++];
+        snprintf(o->name, sizeof o->name, "memory.misses_on.%.46s", name);
+        snprintf(o->unit, sizeof o->unit, "accesses");
+        o->value = vg->defs[1].get(m, i, 0);
+    }
     return n;
 }
 
