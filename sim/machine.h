@@ -102,6 +102,11 @@ ISA_WARN_UNUSED bool sim_machine_write_stats(const SimMachine *m,
 ISA_WARN_UNUSED bool sim_machine_write_csv(const SimMachine *m,
                                            const char *path, char *err,
                                            size_t errlen);
+/* An event of m's event stream in words, on one line ("h5 load miss on
+ * tas+0 (coherence)", "GETX core 5 -> home 0: tas+0..63"). */
+void sim_ev_describe(const SimMachine *m, const SimEvent *e, char *buf,
+                     size_t len);
+
 /* That CSV's header row (the same for every machine), and the unit of
  * one of its statistics' columns ("cycles"; NULL for a configuration key
  * or a name that is not a column). */

@@ -103,6 +103,17 @@ struct SimSession {
     SessMsg msgs[SNAP_MAX_MPMSGS];
     uint32_t msg_next, nmsgs;
     uint64_t msgs_total;
+
+    /* The event log: log_want under mu (the command), the rest the
+     * simulation thread's; a ring of the last SNAP_LOG events, and who
+     * last released each lock (for "handed from"). */
+    bool log_want, log_on;
+    SnapLogEntry log[SNAP_LOG];
+    uint32_t log_next, nlog;
+    uint64_t log_total;
+    struct { uint32_t addr; int hart; } released[16];
+    uint32_t nreleased;
+    char stopped_on[128];
 };
 
 static double now_s(void)
@@ -386,6 +397,8 @@ static void fill_names(SimSnapshot *sn)
                  sim_mpi_call_names[i]);
 }
 
+static void fill_log(const SimSession *s, SimSnapshot *sn);
+
 static void fill(SimSession *s)
 {
     SimSnapshot *sn = &s->work;
@@ -411,6 +424,7 @@ static void fill(SimSession *s)
     fill_memory(s, sn);
     fill_ranks(s, sn);
     fill_gpu(s, sn);
+    fill_log(s, sn);
     SimStatLine lines[SNAP_MAX_STATS];
     sn->nstats = (uint32_t)sim_machine_stat_lines(m, lines, SNAP_MAX_STATS);
     for (uint32_t i = 0; i < sn->nstats; i++) {
@@ -655,6 +669,119 @@ static bool follow_ranks(SimSession *s)
                          s);
 }
 
+/* ---- the event log --------------------------------------------------------- */
+
+static void log_put(SimSession *s, const SimEvent *e, const char *text)
+{
+    SnapLogEntry *o = &s->log[s->log_next];
+    o->cycle = e->cycle;
+    o->hart = e->hart;
+    o->kind = e->kind == SIM_EV_ACCESS ? SNAP_LOG_MEMORY
+            : e->kind == SIM_EV_MSG_SEND ? SNAP_LOG_MESSAGE
+            : e->kind == SIM_EV_LOCK ? SNAP_LOG_LOCK
+            : e->kind == SIM_EV_HART ? SNAP_LOG_HART : SNAP_LOG_OTHER;
+    snprintf(o->text, sizeof o->text, "%s", text);
+    s->log_next = (s->log_next + 1) % SNAP_LOG;
+    if (s->nlog < SNAP_LOG)
+        s->nlog++;
+    s->log_total++;
+}
+
+/* A lock taken by another hart than the one that let it go last. */
+static int handed_from(SimSession *s, const SimEvent *e)
+{
+    for (uint32_t i = 0; i < s->nreleased; i++)
+        if (s->released[i].addr == e->addr) {
+            int from = s->released[i].hart;
+            if (e->what == PARSIM_LOCK_RELEASED)
+                s->released[i].hart = (int)e->hart;
+            return e->what == PARSIM_LOCK_ACQUIRED && from != (int)e->hart
+                   ? from : -1;
+        }
+    if (e->what == PARSIM_LOCK_RELEASED) {
+        uint32_t i = s->nreleased < 16 ? s->nreleased++ : e->addr % 16;
+        s->released[i].addr = e->addr;
+        s->released[i].hart = (int)e->hart;
+    }
+    return -1;
+}
+
+static void log_events(void *ctx, const SimEvent *ev, size_t n)
+{
+    SimSession *s = ctx;
+    char text[160];
+    for (size_t i = 0; i < n; i++) {
+        const SimEvent *e = &ev[i];
+        /* Hits, samples, link spans and arrivals would drown the rest. */
+        if ((e->kind == SIM_EV_ACCESS && e->result == SIM_EV_HIT) ||
+            e->kind == SIM_EV_SAMPLE || e->kind == SIM_EV_LINK ||
+            e->kind == SIM_EV_MSG_RECV)
+            continue;
+        if (e->kind == SIM_EV_LOCK) {
+            int from = handed_from(s, e);
+            if (from >= 0) {
+                char name[96];
+                sim_elf_data_name(s->prog, e->addr, name, sizeof name);
+                snprintf(text, sizeof text, "lock %s handed from h%d to h%u",
+                         name, from, e->hart);
+                log_put(s, e, text);
+                continue;
+            }
+        }
+        sim_ev_describe(s->m, e, text, sizeof text);
+        log_put(s, e, text);
+    }
+}
+
+/* Listen, or stop, as log_want says (the simulation thread, and a new
+ * machine: its bus starts without listeners). */
+static bool log_follow(SimSession *s, bool want, bool fresh)
+{
+    SimEvBus *bus = sim_machine_events(s->m);
+    if (fresh)
+        s->log_on = false;
+    if (want == s->log_on)
+        return true;
+    if (want) {
+        s->nlog = s->log_next = 0;
+        s->log_total = 0;
+        s->nreleased = 0;
+        if (!sim_ev_listen(bus, SIM_EV_ALL, log_events, s))
+            return false;
+    } else {
+        sim_ev_unlisten(bus, log_events, s);
+    }
+    s->log_on = want;
+    return true;
+}
+
+bool sim_session_event_log(SimSession *s, bool on)
+{
+    pthread_mutex_lock(&s->mu);
+    s->log_want = on;
+    pthread_mutex_unlock(&s->mu);
+    return log_follow(s, on, false);
+}
+
+static void fill_log(const SimSession *s, SimSnapshot *sn)
+{
+    sn->log_on = s->log_on;
+    sn->log_total = s->log_total;
+    sn->nlog = 0;
+    /* Newest first: by cycle (harts run a little apart), then arrival. */
+    for (uint32_t k = 0; k < s->nlog; k++) {
+        uint32_t at = (s->log_next + SNAP_LOG - 1 - k) % SNAP_LOG;
+        SnapLogEntry e = s->log[at];
+        uint32_t j = sn->nlog++;
+        while (j > 0 && sn->log[j - 1].cycle < e.cycle) {
+            sn->log[j] = sn->log[j - 1];
+            j--;
+        }
+        sn->log[j] = e;
+    }
+    snprintf(sn->stopped_on, sizeof sn->stopped_on, "%s", s->stopped_on);
+}
+
 /* ---- the machine ----------------------------------------------------------- */
 
 static bool build(SimSession *s, char *err, size_t errlen)
@@ -662,10 +789,14 @@ static bool build(SimSession *s, char *err, size_t errlen)
     s->m = sim_machine_new(&s->cfg, s->prog, s->argc, s->argv, err, errlen);
     if (!s->m)
         return false;
-    if (!follow_ranks(s)) {
+    pthread_mutex_lock(&s->mu);
+    bool log = s->log_want;
+    pthread_mutex_unlock(&s->mu);
+    if (!follow_ranks(s) || !log_follow(s, log, true)) {
         snprintf(err, errlen, "out of memory");
         return false;
     }
+    s->stopped_on[0] = '\0';
     s->time = 0;
     s->ended = false;
     free(s->link_busy);
@@ -759,6 +890,7 @@ typedef struct Watch {
     uint32_t line_mask;
     bool gpu;                 /* a GPU warp, block or kernel event */
     bool seen;
+    SimEvent ev;              /* the event seen */
 } Watch;
 
 static void watch_events(void *ctx, const SimEvent *ev, size_t n)
@@ -782,6 +914,8 @@ static void watch_events(void *ctx, const SimEvent *ev, size_t n)
         if (w->line >= 0 && (e->addr & ~w->line_mask) == (uint32_t)w->line)
             w->seen = (e->kind == SIM_EV_ACCESS && e->result != SIM_EV_HIT) ||
                       e->kind == SIM_EV_MSG_SEND;
+        if (w->seen)
+            w->ev = *e;
     }
 }
 
@@ -809,6 +943,12 @@ static bool step_to_event(SimSession *s, int hart, int lock, int64_t line,
         if (!advance(s, s->time + 1))
             break;
     sim_ev_unlisten(bus, watch_events, &w);
+    /* Say what it stopped on. */
+    if (w.seen)
+        sim_ev_describe(s->m, &w.ev, s->stopped_on, sizeof s->stopped_on);
+    else
+        snprintf(s->stopped_on, sizeof s->stopped_on, "no such event in "
+                 "the next %u cycles, or the run ended", EVENT_STEP_LIMIT);
     return w.seen;
 }
 
@@ -852,10 +992,11 @@ static void *thread_main(void *arg)
          * that the window, which decides from the snapshot, sees it. */
         bool stale = s->paused != s->pub_paused;
         while (!stale && !s->quit && !s->restart && s->paused && !s->step &&
+               s->log_want == s->log_on &&
                s->event_hart < 0 && s->event_lock < 0 && s->event_line < 0 &&
                !s->event_gpu)
             pthread_cond_wait(&s->cv, &s->mu);
-        bool quit = s->quit, restart = s->restart;
+        bool quit = s->quit, restart = s->restart, log = s->log_want;
         uint64_t step = s->step, speed = s->speed;
         int ev_hart = s->event_hart, ev_lock = s->event_lock;
         int64_t ev_line = s->event_line;
@@ -869,6 +1010,10 @@ static void *thread_main(void *arg)
         pthread_mutex_unlock(&s->mu);
         if (quit)
             break;
+        if (log != s->log_on) {
+            (void)log_follow(s, log, false);
+            publish(s);
+        }
         if (restart) {
             teardown(s);
             char err[256];
@@ -880,6 +1025,7 @@ static void *thread_main(void *arg)
             continue;
         }
         if (step) {
+            s->stopped_on[0] = '\0';
             advance(s, s->time + step);
             publish(s);
             continue;
@@ -895,6 +1041,7 @@ static void *thread_main(void *arg)
                 publish(s);
             continue;
         }
+        s->stopped_on[0] = '\0';     /* running: no longer "at" it */
         if (stale)
             publish(s);
         double t0 = now_s();
@@ -976,6 +1123,7 @@ void sim_session_command(SimSession *s, SimCommand cmd, uint64_t arg)
         s->event_gpu = true;
         break;
     case SIM_CMD_SPEED: s->speed = arg; break;
+    case SIM_CMD_EVENT_LOG: s->log_want = arg != 0; break;
     case SIM_CMD_RESTART: s->paused = true; s->restart = true; break;
     case SIM_CMD_QUIT: s->quit = true; break;
     }

@@ -205,6 +205,22 @@ typedef struct SnapMpMsg {
     bool rendezvous;
 } SnapMpMsg;
 
+/* One line of the event log: an event in words (sim_ev_describe). */
+#define SNAP_LOG 40
+typedef enum SnapLogKind {
+    SNAP_LOG_MEMORY,          /* a miss or an upgrade */
+    SNAP_LOG_MESSAGE,         /* a coherence message */
+    SNAP_LOG_LOCK,            /* a lock tried, taken, released, handed on */
+    SNAP_LOG_HART,            /* a hart blocks, spins, runs, halts */
+    SNAP_LOG_OTHER            /* ranks' messages, the GPU, the region */
+} SnapLogKind;
+typedef struct SnapLogEntry {
+    uint64_t cycle;
+    uint32_t hart;
+    uint8_t kind;             /* SnapLogKind */
+    char text[104];
+} SnapLogEntry;
+
 typedef struct SimSnapshot {
     uint64_t seq;             /* changes with every publication */
     uint64_t cycle;           /* the machine's time: every hart is here */
@@ -269,6 +285,17 @@ typedef struct SimSnapshot {
         uint64_t value;
     } stats[SNAP_MAX_STATS];
 
+    /* The event log (SIM_CMD_EVENT_LOG): the most recent events in words,
+     * newest first, from when it was turned on; log_total: how many it
+     * has seen since. */
+    bool log_on;
+    uint32_t nlog;
+    uint64_t log_total;
+    SnapLogEntry log[SNAP_LOG];
+    /* What the last "next event" step stopped on, in words ("" after any
+     * other command). */
+    char stopped_on[128];
+
     /* The GPU array: nsms 0 without one (at most SNAP_MAX_SMS shown). */
     uint32_t nsms, warp_size, max_warps, smem_banks;
     char kernel[64];          /* the kernel running, "" when idle */
@@ -292,6 +319,8 @@ typedef enum SimCommand {
     SIM_CMD_STEP_GPU_EVENT,   /* pause, run until a GPU warp diverges or
                                  reconverges, or a block or kernel ends */
     SIM_CMD_SPEED,            /* arg cycles per second (0: full speed) */
+    SIM_CMD_EVENT_LOG,        /* arg 1: keep the event log, 0: stop (it
+                                 costs: every event is published) */
     SIM_CMD_RESTART,          /* the same program from the start, paused */
     SIM_CMD_QUIT
 } SimCommand;
@@ -314,6 +343,10 @@ void sim_snapshot_free(SimSnapshot *snap);
  * for headless --snapshot rendering and tests.  Returns false when the
  * program ended first. */
 bool sim_session_run_to(SimSession *s, uint64_t cycle);
+/* The event log on or off, for a session without its thread (the
+ * command's way); false when out of memory for it. */
+bool sim_session_event_log(SimSession *s, bool on);
+
 /* The same for "next event" (cmd one of the SIM_CMD_STEP_*_EVENT, arg as
  * there): returns whether the event came before the run ended. */
 bool sim_session_step_event(SimSession *s, SimCommand cmd, uint64_t arg);

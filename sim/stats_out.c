@@ -689,7 +689,7 @@ size_t sim_machine_stat_lines(const SimMachine *m, SimStatLine *out,
             }
         }
     }
-    /* The variables missed most, under memory: whose lines the misses
+    /* The variables missed most (a group of their own): whose lines the misses
      * are on. */
     int vi = sim_stat_group("memory.variables");
     const StatGroup *vg = &sim_stat_groups[vi];
@@ -698,7 +698,7 @@ size_t sim_machine_stat_lines(const SimMachine *m, SimStatLine *out,
         char name[64];
         vg->defs[0].text(m, i, name, sizeof name);
         SimStatLine *o = &out[n++];
-        snprintf(o->name, sizeof o->name, "memory.misses_on.%.46s", name);
+        snprintf(o->name, sizeof o->name, "misses_on.%.52s", name);
         snprintf(o->unit, sizeof o->unit, "accesses");
         o->value = vg->defs[1].get(m, i, 0);
     }

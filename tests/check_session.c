@@ -281,6 +281,61 @@ START_TEST(test_next_event_own_hart)
 }
 END_TEST
 
+/* The event log: events in words, newest first, kept only while on; the
+ * lock's hand-offs and the coherence messages from core to home are
+ * there; "next event" says what it stopped on. */
+START_TEST(test_event_log)
+{
+    SimSession *s = open_counter(4, "tas");
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    ck_assert(sim_session_run_to(s, 140000));
+    ck_assert(sim_session_snapshot(s, &snap));
+    ck_assert(!snap.log_on);
+    ck_assert_uint_eq(snap.nlog, 0);
+    ck_assert(sim_session_event_log(s, true));
+    bool handed = false, getx = false, miss = false;
+    uint64_t t = 140000;
+    for (int i = 0; i < 100 && !(handed && getx && miss); i++) {
+        t += 200;
+        ck_assert(sim_session_run_to(s, t));
+        ck_assert(sim_session_snapshot(s, &snap));
+        ck_assert(snap.log_on);
+        ck_assert_uint_le(snap.nlog, SNAP_LOG);
+        ck_assert_uint_ge(snap.log_total, snap.nlog);
+        for (uint32_t k = 0; k < snap.nlog; k++) {
+            const char *x = snap.log[k].text;
+            ck_assert_msg(x[0], "entry %u is empty", k);
+            if (k)
+                ck_assert_uint_le(snap.log[k].cycle, snap.log[k - 1].cycle);
+            handed |= strstr(x, "lock tas+0 handed from h") != NULL;
+            getx |= !strncmp(x, "GETX core ", 10) && strstr(x, "-> home 0");
+            miss |= strstr(x, " miss on tas+0 (coherence)") != NULL;
+        }
+    }
+    ck_assert_msg(handed && getx && miss, "handed %d, GETX %d, miss %d",
+                  handed, getx, miss);
+    ck_assert(sim_session_event_log(s, false));
+    ck_assert(sim_session_run_to(s, t + 100));
+    ck_assert(sim_session_snapshot(s, &snap));
+    ck_assert(!snap.log_on);
+    /* n: the step names the event it stopped on, of that hart. */
+    ck_assert(sim_session_step_event(s, SIM_CMD_STEP_HART_EVENT, 2));
+    ck_assert(sim_session_snapshot(s, &snap));
+    ck_assert_msg(!strncmp(snap.stopped_on, "h2 ", 3), "'%s'",
+                  snap.stopped_on);
+    ck_assert(sim_session_run_to(s, snap.cycle + 10));
+    ck_assert(sim_session_step_event(s, SIM_CMD_STEP_LOCK_EVENT, 0));
+    ck_assert(sim_session_snapshot(s, &snap));
+    ck_assert_msg(strstr(snap.stopped_on, "tas+0") &&
+                  (strstr(snap.stopped_on, "takes") ||
+                   strstr(snap.stopped_on, "releases")), "'%s'",
+                  snap.stopped_on);
+    sim_snapshot_free(&snap);
+    sim_session_free(s);
+}
+END_TEST
+
 /* ---- ranks ----------------------------------------------------------- */
 
 static SimSession *open_pingpong(const char *size, const char *reps)
@@ -550,6 +605,7 @@ Suite *session_suite(void)
     tcase_add_test(tc, test_gpu_divergence_step);
     tcase_add_test(tc, test_pause_published);
     tcase_add_test(tc, test_slow_motion);
+    tcase_add_test(tc, test_event_log);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -723,6 +723,47 @@ static void assert_harts_shown(const Png *p, const SimSnapshot *snap,
     }
 }
 
+/* `e` in the real window loop opens the event log over the right column
+ * and leaves the machine in sight: after ten steps the log's column is
+ * not what it is with the log closed (`e e`), and the harts' cells are
+ * exactly as they are without it. */
+START_TEST(test_window_events)
+{
+    SimSession *s = demo("tas", 8, NULL);
+    SimSnapshot *snap = snap_new();
+    run_until_held(s, snap);
+    Png on = run_window(s, "essssssssss", "events-on.png");
+    ck_assert_int_eq(sim_session_free_thread(s), 0);
+    sim_session_snapshot(s, snap);
+    ck_assert(snap->log_on);
+    ck_assert_uint_gt(snap->nlog, 0);
+    Png off = run_window(s, "ee", "events-off.png");
+    ck_assert_int_eq(sim_session_free_thread(s), 0);
+    sim_session_snapshot(s, snap);
+    ck_assert(!snap->log_on);
+    assert_harts_shown(&on, snap, "hart cell beside the event log");
+    for (uint32_t h = 0; h < snap->nharts; h++) {
+        VisRect r;
+        ck_assert(vis_layout_rect(snap, W, H, VIS_PART_HART, h, &r));
+        for (int y = r.y; y < r.y + r.h; y++)
+            for (int x = r.x; x < r.x + r.w; x++)
+                ck_assert_msg(same(pixel(&on, x, y), pixel(&off, x, y)),
+                              "hart %u's cell changed at (%d, %d)", h, x, y);
+    }
+    /* The right column: the log there, not the locks and inspector. */
+    long diff = 0, all = 0;
+    for (int y = H / 8; y < H * 3 / 4; y++)
+        for (int x = W * 60 / 100; x < W - 4; x++, all++)
+            diff += !same(pixel(&on, x, y), pixel(&off, x, y));
+    ck_assert_msg(diff > all / 10, "the log changed %ld of %ld pixels",
+                  diff, all);
+    free(on.px);
+    free(off.px);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
 /* `t` in the real window loop shows the table over the machine; `t`
  * again, or Esc, hides it (Esc without quitting first); `S` then `t`
  * lights the rows that the thousand cycles moved and not the others.
@@ -1366,6 +1407,7 @@ Suite *vis_suite(void)
     tcase_add_test(tc, test_window_steps);
     tcase_add_test(tc, test_window_line_event);
     tcase_add_test(tc, test_window_stats);
+    tcase_add_test(tc, test_window_events);
     tcase_add_test(tc, test_ranks_snapshot_cli);
     suite_add_tcase(s, tc);
 

@@ -149,12 +149,22 @@ static VisKeyResult cmd_stats(Vis *v)
     return VIS_KEY_VIEW;
 }
 
+static VisKeyResult cmd_events(Vis *v)
+{
+    v->view.events = !v->view.events;
+    if (v->session)
+        sim_session_command(v->session, SIM_CMD_EVENT_LOG, v->view.events);
+    return VIS_KEY_VIEW;
+}
+
 static VisKeyResult cmd_escape(Vis *v)
 {
     if (v->view.help)
         v->view.help = false;
     else if (v->view.stats)
         v->view.stats = false;
+    else if (v->view.events)
+        return cmd_events(v);
     else if (v->view.hart >= 0 || v->view.lock >= 0 || v->view.line_valid)
         vis_view_default(&v->view);
     else

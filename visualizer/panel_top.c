@@ -42,7 +42,19 @@ static void top_draw(Vis *v, VisRect r)
         sc = vis_hart_colour[SNAP_RUNNING];
     }
     x += vis_text(&v->text, x, ty, L->font, false, sc, st) + L->font;
-    if (v->session && !s->finished) {
+    const char *hint = "h: help";
+    int hw = vis_text_width(&v->text, L->font, false, hint);
+    int room = r.x + r.w - hw - L->font - x;
+    if (v->session && !s->finished && s->paused && s->stopped_on[0]) {
+        /* What "next event" stopped on, cut to the room there is. */
+        char full[200];
+        snprintf(full, sizeof full, "at: %s", s->stopped_on);
+        snprintf(buf, sizeof buf, "%s", full);
+        for (int k = (int)strlen(full); k > 0 &&
+             vis_text_width(&v->text, L->font, false, buf) > room; k--)
+            snprintf(buf, sizeof buf, "%.*s...", k - 1, full);
+        vis_text(&v->text, x, ty, L->font, false, VIS_ACCENT, buf);
+    } else if (v->session && !s->finished) {
         if (v->speed == 0)
             snprintf(buf, sizeof buf, "speed: full");
         else
@@ -50,8 +62,6 @@ static void top_draw(Vis *v, VisRect r)
                      vis_num(n1, sizeof n1, v->speed));
         vis_text(&v->text, x, ty, L->font, false, VIS_DIM, buf);
     }
-    const char *hint = "h: help";
-    int hw = vis_text_width(&v->text, L->font, false, hint);
     vis_text(&v->text, r.x + r.w - hw - L->font / 2, ty, L->font, false,
              VIS_DIM, hint);
 }

@@ -83,6 +83,7 @@ typedef struct VisView {
     uint32_t line_addr;       /* its address (line aligned) */
     bool help;                /* the key overlay */
     bool stats;               /* the statistics table over the columns */
+    bool events;              /* the event log over the right column */
 } VisView;
 
 void vis_view_default(VisView *v);

@@ -1,0 +1,106 @@
+/* panel_events.c — the event log (key e): the most recent events in
+ * words, newest first ("h5 load miss on tas+0 (coherence)", "GETX core 5
+ * -> home 0: tas+0..63", "lock tas+0 handed from h6 to h2"), over
+ * the right column while it is shown, so that the machine and its L1s
+ * stay in sight beside it.  The session keeps the log only while the
+ * panel asks for it (every event is published then). */
+#include <stdio.h>
+#include <string.h>
+
+#include "visualizer/vis_priv.h"
+
+/* The right column's part of the area over both columns. */
+static VisRect log_area(const VisLayout *L, VisRect r)
+{
+    int x = L->w * VIS_LEFT_PERCENT / 100;
+    return vis_rect(x, r.y, r.x + r.w - x, r.h);
+}
+
+/* text cut to fit px wide, with "..." when cut. */
+static void fit(Vis *v, int px, char *text, int width)
+{
+    if (vis_text_width(&v->text, px, false, text) <= width)
+        return;
+    size_t n = strlen(text);
+    while (n > 0) {
+        text[--n] = '\0';
+        char probe[200];
+        snprintf(probe, sizeof probe, "%s...", text);
+        if (vis_text_width(&v->text, px, false, probe) <= width) {
+            strcpy(text + n, "...");
+            return;
+        }
+    }
+}
+
+static VisRGB kind_colour(uint8_t kind)
+{
+    switch (kind) {
+    case SNAP_LOG_LOCK: return VIS_ACCENT;
+    case SNAP_LOG_MESSAGE: return (VisRGB){120, 200, 255};
+    case SNAP_LOG_HART: return VIS_DIM;
+    default: return VIS_TEXT;
+    }
+}
+
+static void events_draw(Vis *v, VisRect r)
+{
+    if (!v->view.events || r.w <= 0 || r.h <= 0)
+        return;
+    const SimSnapshot *s = v->snap;
+    const VisLayout *L = &v->L;
+    VisRect a = log_area(L, r);
+    vis_fill(v->r, a, VIS_PANEL_BG);
+    vis_frame(v->r, a, 1, VIS_ACCENT);
+    vis_clip(v->r, &a);
+    char buf[256], n1[32], n2[32];
+    int x = a.x + L->font / 2, y = a.y + L->font / 4;
+    int tw = vis_text(&v->text, x, y, L->font, false, VIS_TEXT, "events");
+    snprintf(buf, sizeof buf, "newest first; %s since shown   e: close",
+             vis_num(n1, sizeof n1, s->log_total));
+    fit(v, L->small, buf, a.w - tw - L->font * 2);
+    int th = vis_text_height(&v->text, L->font, false);
+    vis_text(&v->text, x + tw + L->font / 2,
+             y + th - vis_text_height(&v->text, L->small, false), L->small,
+             false, VIS_DIM, buf);
+    y += th + L->font / 3;
+    int lh = vis_text_height(&v->text, L->small, false) + 2;
+    if (!s->log_on || s->nlog == 0) {
+        vis_text(&v->text, x, y, L->small, false, VIS_DIM,
+                 s->log_on ? "none yet: step (s, n) or run (space)"
+                           : "starting the log...");
+        vis_clip(v->r, NULL);
+        return;
+    }
+    /* The cycle column fits the largest cycle shown. */
+    vis_num(n2, sizeof n2, s->log[0].cycle);
+    int cw = vis_text_width(&v->text, L->small, true, n2);
+    for (uint32_t i = 0; i < s->nlog && y + lh <= a.y + a.h; i++) {
+        const SnapLogEntry *e = &s->log[i];
+        vis_num(n1, sizeof n1, e->cycle);
+        int w = vis_text_width(&v->text, L->small, true, n1);
+        vis_text(&v->text, x + cw - w, y, L->small, true, VIS_DIM, n1);
+        snprintf(buf, sizeof buf, "%s", e->text);
+        int tx = x + cw + L->small;
+        fit(v, L->small, buf, a.x + a.w - tx - L->font / 2);
+        vis_text(&v->text, tx, y, L->small, false, kind_colour(e->kind),
+                 buf);
+        y += lh;
+    }
+    vis_clip(v->r, NULL);
+}
+
+/* While shown it takes the clicks on its area. */
+static bool events_click(Vis *v, VisRect r, int x, int y)
+{
+    return v->view.events && vis_inside(log_area(&v->L, r), x, y);
+}
+
+const VisPanel vis_panel_events = {
+    .name = "events",
+    .reads = "log_on, nlog, log[] (cycle, kind, text), log_total",
+    .place = VIS_PLACE_OVER,
+    .gap = 2,
+    .draw = events_draw,
+    .click = events_click,
+};
