@@ -120,6 +120,32 @@ static void code_modified(IsaMem *m, IsaDecodeCache *dc, uint32_t off,
         dc->gen = old + 1;
 }
 
+/* ---- Breakpoints and watches ------------------------------------------------ */
+
+static bool is_break(const uint32_t *b, uint32_t n, uint32_t pc)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (b[mid] == pc)
+            return true;
+        if (b[mid] < pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+static bool is_watched(const IsaRange *w, uint32_t n, uint32_t a,
+                       uint32_t len)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (a < w[i].hi && a + len > w[i].lo)
+            return true;
+    return false;
+}
+
 /* ---- Guest memory ------------------------------------------------------- */
 
 /* Host pointer to [a, a+n) in RAM, or NULL.  Written so that it inlines to
@@ -242,6 +268,7 @@ bool isa_hart_init(IsaHart *h, uint32_t hartid, uint32_t entry)
     h->hartid = hartid;
     h->mhartid = hartid;
     h->pc = entry;
+    h->brk_resume = ISA_NO_PC;
     /* FS starts at Initial rather than Off: parsim does not trap F
      * instructions on FS=Off, so saying "on" is the honest value. */
     h->mstatus = MSTATUS_MPP | (1u << 13);
@@ -516,6 +543,12 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
     const IsaWindow *const win = env->win;
     const uint32_t nwin = env->nwin;
     const uint32_t stack_lo = h->stack_lo, stack_guard = h->stack_guard;
+    const uint32_t *const breaks = env->breaks;
+    const uint32_t nbreaks = env->nbreaks;
+    const IsaRange *const watches = env->watches;
+    const uint32_t nwatches = env->nwatches;
+    uint32_t watched = 0;       /* a watched store: its address + 1 */
+    uint32_t watched_pc = 0;
     DcEntry *const ents = dc->e;
     uint32_t *const x = h->x;
 
@@ -530,17 +563,28 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
 
     for (;;) {
         if (__builtin_expect(cycle >= cycle_limit || instret >= insn_limit, 0)) {
-            kind = ISA_STOP_LIMIT;
+            kind = watched ? ISA_STOP_WATCH : ISA_STOP_LIMIT;
+            tval = watched ? watched - 1 : 0;
             goto out;
         }
         DcEntry *e = &ents[(pc >> 1) & DC_MASK];
         if (__builtin_expect(e->tag != pc, 0)) {
+            /* A breakpoint's instruction is never kept decoded, so that
+             * every time the hart comes back to it it misses here. */
+            bool brk = nbreaks && is_break(breaks, nbreaks, pc);
+            if (brk && h->brk_resume != pc) {
+                kind = ISA_STOP_BREAK;
+                goto out;
+            }
+            h->brk_resume = ISA_NO_PC;
             cause = fill(e, mem, pc, &raw);
             if (cause) {
                 tval = cause == ISA_CAUSE_FETCH_ACCESS ? pc : raw;
                 kind = ISA_STOP_TRAP;
                 goto out;
             }
+            if (brk)
+                e->tag = DC_INVALID;
         }
         const IsaInsn *in = &e->in;
         uint32_t npc = pc + in->len;
@@ -607,10 +651,17 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
                 cause = ISA_CAUSE_STACK_OVERFLOW; tval = x[2];   \
                 goto trap;                                       \
             }
-#define STORED(n)                                                \
+#define STORED(n) do {                                           \
             if (code_map && !inwin &&                            \
                 code_written(code_map, (uint32_t)(p - ram), n))  \
-                code_modified(mem, dc, (uint32_t)(p - ram), n);
+                code_modified(mem, dc, (uint32_t)(p - ram), n);  \
+            if (__builtin_expect(nwatches != 0, 0) &&            \
+                is_watched(watches, nwatches, a, n)) {           \
+                watched = a + 1;    /* stop after this one */    \
+                watched_pc = pc;                                 \
+                insn_limit = 0;                                  \
+            }                                                    \
+        } while (0)
         case ISA_OP_lb:
             MEM_AT(1, ISA_CAUSE_LOAD_ACCESS);
             x[in->rd] = (uint32_t)(int32_t)(int8_t)ld8(p);
@@ -881,9 +932,10 @@ out:
     h->instret = instret;
     stop->kind = kind;
     stop->cause = kind == ISA_STOP_TRAP ? cause : 0;
-    stop->tval = kind == ISA_STOP_TRAP ? tval : 0;
+    stop->tval = kind == ISA_STOP_TRAP || kind == ISA_STOP_WATCH ? tval : 0;
     stop->pc = pc;
     stop->insn = kind == ISA_STOP_LIMIT ? 0 : raw;
+    stop->store_pc = kind == ISA_STOP_WATCH ? watched_pc : 0;
     return kind;
 }
 

@@ -142,6 +142,9 @@ typedef struct IsaHart {
      * traps with ISA_CAUSE_STACK_OVERFLOW (the stack has grown into the
      * region below its limit).  stack_guard 0: no guard. */
     uint32_t stack_lo, stack_guard;
+    /* A breakpoint at this pc lets the hart by once (set by whoever
+     * resumes it after the stop; ISA_NO_PC: none). */
+    uint32_t brk_resume;
     uint32_t resv_addr;       /* LR/SC reservation */
     uint32_t resv_value;      /* value LR saw: SC compares-and-swaps on it */
     bool resv_valid;
@@ -199,8 +202,22 @@ typedef struct IsaWindow {
     uint8_t *ram;
 } IsaWindow;
 
+/* Guest addresses [lo, hi). */
+typedef struct IsaRange {
+    uint32_t lo, hi;
+} IsaRange;
+
+#define ISA_NO_PC 0xffffffffu       /* odd: never a pc */
+
 typedef struct IsaEnv {
     IsaMem *mem;
+    /* Breakpoints: pcs, sorted (isa_run stops before executing one);
+     * watches: ranges a store into stops the run after it.  NULL, 0:
+     * none, and no cost. */
+    const uint32_t *breaks;
+    uint32_t nbreaks;
+    const IsaRange *watches;
+    uint32_t nwatches;
     const IsaWindow *win;     /* nwin windows (NULL, 0: none) */
     uint32_t nwin;
     uint32_t cost[ISA_CLASS_COUNT];
@@ -220,7 +237,11 @@ typedef enum IsaStopKind {
     ISA_STOP_EBREAK,      /* a lone ebreak: a breakpoint */
     ISA_STOP_SEMIHOST,    /* slli x0,x0,0x1f; ebreak; srai x0,x0,7 */
     ISA_STOP_WFI,
-    ISA_STOP_TRAP         /* synchronous exception: cause/tval */
+    ISA_STOP_TRAP,        /* synchronous exception: cause/tval */
+    ISA_STOP_BREAK,       /* at a breakpoint of env->breaks, before the
+                             instruction (set brk_resume to go on) */
+    ISA_STOP_WATCH        /* a store into env->watches, after it: tval is
+                             the address written, pc the next instruction's */
 } IsaStopKind;
 
 typedef struct IsaStop {
@@ -228,6 +249,7 @@ typedef struct IsaStop {
     uint32_t cause, tval;
     uint32_t pc;          /* pc of the instruction that stopped */
     uint32_t insn;        /* its raw bits (0 if it could not be fetched) */
+    uint32_t store_pc;    /* WATCH: the pc of the store */
 } IsaStop;
 
 /* Set up a hart (all registers zero, pc = entry).  Returns false on

@@ -384,6 +384,11 @@ void sim_machine_free(SimMachine *m)
     sim_mp_free(m);
     sim_gpu_free(m);
     sim_stat_varcache_free(m->varc);
+    free(m->breaks);
+    for (uint32_t i = 0; m->watch_was && i < m->nwatches; i++)
+        free(m->watch_was[i]);
+    free(m->watch_was);
+    free(m->watches);
     memsys_free(m->memsys);
     for (uint32_t r = 1; m->rank_mem && r < m->nranks; r++) {
         free(m->rank_mem[r - 1].ram);

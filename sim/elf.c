@@ -561,6 +561,68 @@ void sim_elf_data_name(const SimProgram *p, uint32_t addr, char *buf,
         snprintf(buf, len, "0x%08x", addr);
 }
 
+/* Does path end with the components of name ("a/b.c" ends "b.c", not
+ * "ab.c")? */
+static bool path_ends(const char *path, const char *name)
+{
+    size_t pl = strlen(path), nl = strlen(name);
+    return pl >= nl && !strcmp(path + pl - nl, name) &&
+           (pl == nl || path[pl - nl - 1] == '/');
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+size_t sim_elf_line_addrs(const SimProgram *p, const char *file, int line,
+                          uint32_t *out, size_t max)
+{
+    if (!p->dwarf)
+        return 0;
+    size_t n = 0;
+    Dwarf_Off off = 0, next;
+    size_t hsize;
+    while (dwarf_nextcu(p->dwarf, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+        Dwarf_Die cu;
+        Dwarf_Lines *lines;
+        size_t nl;
+        if (dwarf_offdie(p->dwarf, off + hsize, &cu) &&
+            dwarf_getsrclines(&cu, &lines, &nl) == 0) {
+            for (size_t i = 0; i < nl; i++) {
+                Dwarf_Line *l = dwarf_onesrcline(lines, i);
+                int ln;
+                bool stmt;
+                Dwarf_Addr a;
+                const char *f = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
+                if (!f || dwarf_lineno(l, &ln) != 0 || ln != line ||
+                    dwarf_linebeginstatement(l, &stmt) != 0 || !stmt ||
+                    dwarf_lineaddr(l, &a) != 0 || !path_ends(f, file))
+                    continue;
+                /* The first address of each run of the line's rows. */
+                Dwarf_Line *prev = i ? dwarf_onesrcline(lines, i - 1) : NULL;
+                int pln;
+                const char *pf = prev ? dwarf_linesrc(prev, NULL, NULL) : NULL;
+                if (prev && pf && !strcmp(pf, f) &&
+                    dwarf_lineno(prev, &pln) == 0 && pln == line)
+                    continue;
+                bool dup = false;
+                for (size_t k = 0; k < n && k < max; k++)
+                    dup |= out[k] == (uint32_t)a;
+                if (dup)
+                    continue;
+                if (n < max)
+                    out[n] = (uint32_t)a;
+                n++;
+            }
+        }
+        off = next;
+    }
+    qsort(out, n < max ? n : max, sizeof *out, u32_cmp);
+    return n;
+}
+
 void sim_elf_line_name(const SimProgram *p, uint32_t line, uint32_t size,
                        char *buf, size_t len)
 {

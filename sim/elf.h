@@ -45,6 +45,14 @@ uint32_t sim_elf_top(const SimProgram *p);
 /* The symbol containing addr (functions preferred over objects), or NULL.
  * Symbols of size 0 match only their exact address. */
 const SimSymbol *sim_elf_symbol_at(const SimProgram *p, uint32_t addr);
+/* The addresses where the code of source line `line` of `file` begins
+ * (each start of a statement on that line, in every compilation unit;
+ * `file` matches a path's last components: "counter.c",
+ * "threads/counter.c"): up to max of them, sorted; returns how many
+ * there are (0: none, or no debug info). */
+size_t sim_elf_line_addrs(const SimProgram *p, const char *file, int line,
+                          uint32_t *out, size_t max);
+
 /* A cache line [line, line + size) by every variable it holds, each with
  * the bytes of it the line covers: "hits+0..31, hits_padded+0..31",
  * "matrix+1024..1087"; at most four, then "..."; "0x80400000" when it

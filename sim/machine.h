@@ -37,6 +37,7 @@ enum {
     SIM_EXIT_GUEST_FAULT = 70,/* illegal instruction, wild access, ... */
     SIM_EXIT_DEADLOCK = 71,   /* every hart waits for something nobody sends */
     SIM_EXIT_CYCLE_LIMIT = 75,/* --max-cycles reached (not 124: timeout's) */
+    SIM_EXIT_BREAK = 76,      /* a --break or --watch was reached */
     SIM_EXIT_SIGNAL = 128     /* + the signal: interrupted (130 SIGINT,
                                  143 SIGTERM, 129 SIGHUP), as shells say */
 };
@@ -102,6 +103,22 @@ ISA_WARN_UNUSED bool sim_machine_write_stats(const SimMachine *m,
 ISA_WARN_UNUSED bool sim_machine_write_csv(const SimMachine *m,
                                            const char *path, char *err,
                                            size_t errlen);
+/* Breakpoints (--break: a function, FILE:LINE or 0xADDRESS) and watches
+ * (--watch: a variable; a store into any of its bytes).  The run ends at
+ * the first one reached, saying what, where and when (status
+ * SIM_EXIT_BREAK) -- unless pause (the window): then
+ * sim_machine_run_until returns there and sim_machine_break_hit says so,
+ * and going on goes past it.  false with a reason naming the spec. */
+ISA_WARN_UNUSED bool sim_machine_set_breaks(SimMachine *m,
+                                            char *const *breaks, int nbreaks,
+                                            char *const *watches,
+                                            int nwatches, bool pause,
+                                            char *err, size_t errlen);
+/* Since the last call, did a hart stop at one (pause mode)?  Its words
+ * ("h3 reached counter.c:42 (worker+0x10)") in buf, its cycle in *cycle. */
+bool sim_machine_break_hit(SimMachine *m, char *buf, size_t len,
+                           uint64_t *cycle);
+
 /* An event of m's event stream in words, on one line ("h5 load miss on
  * tas+0 (coherence)", "GETX core 5 -> home 0: tas+0..63"). */
 void sim_ev_describe(const SimMachine *m, const SimEvent *e, char *buf,

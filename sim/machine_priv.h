@@ -177,6 +177,20 @@ struct SimMachine {
 
     struct SimGpu *gpu;       /* the SIMT array (sim/gpu.c), or NULL */
     struct SimVarCache *varc; /* the misses by variable (stats.c) */
+
+    /* --break and --watch (breaks.c): every core's IsaEnv points at them. */
+    uint32_t *breaks;
+    uint32_t nbreaks;
+    IsaRange *watches;
+    uint8_t **watch_was;      /* each watch's bytes as last seen */
+    uint32_t main_pc;         /* main(): watches count from there on */
+    bool main_internal;       /* a breakpoint there only for that */
+    bool watch_armed;         /* main has been reached */
+    uint32_t nwatches;
+    bool pause_on_break;      /* the window's: pause there, do not end */
+    bool break_hit;           /* a hart stopped at one (pause_on_break) */
+    uint64_t break_cycle;
+    char break_text[768];
     uint32_t stack_harts;     /* harts with a guarded stack (parsim-cc) */
     uint32_t tls_reserve;     /* bytes of TLS at the bottom of a stack */
 
@@ -195,6 +209,13 @@ static inline bool sim_hart_stop_running(SimHart *h, int st)
     return __atomic_compare_exchange_n(&h->state, &expect, st, false,
                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
+
+/* ---- breaks.c ------------------------------------------------------------ */
+
+/* A hart stopped at a breakpoint or after a watched store: -1 to go on
+ * (the window's pause mode, noted for sim_machine_break_hit), else the
+ * run's status after the message. */
+int sim_break_stop(SimMachine *m, SimHart *h, const IsaStop *st);
 
 /* ---- stats.c ------------------------------------------------------------- */
 

@@ -91,6 +91,10 @@ static void usage(FILE *f)
         "                     start) before the window opens\n"
         "  --snapshot CYCLE:FILE.png  render the window's view at CYCLE to\n"
         "                     a PNG, without a display (repeatable)\n"
+        "  --break WHERE      stop when a hart reaches WHERE: a function,\n"
+        "                     FILE:LINE (counter.c:42) or 0xADDRESS; in the\n"
+        "                     window it pauses there (repeatable)\n"
+        "  --watch VARIABLE   stop after a hart writes VARIABLE (repeatable)\n"
         "  --max-cycles N     stop with an error after N simulated cycles\n"
         "  --ram-size SIZE    simulated RAM (default 128M; K/M/G suffixes)\n"
         "  --set KEY=VALUE    set a machine parameter (repeatable)\n"
@@ -106,8 +110,9 @@ static void usage(FILE *f)
         "parsim's own exit statuses: 64 bad usage or configuration, 65 the\n"
         "program file was rejected, 66 it cannot be read, 70 the program\n"
         "faulted (illegal instruction, access outside RAM, ...), 71 deadlock,\n"
-        "75 cycle limit, 128 + N a signal N ended the run (130 Ctrl-C, 143\n"
-        "SIGTERM) after printing its results.\n",
+        "75 cycle limit, 76 a --break or --watch was reached, 128 + N a\n"
+        "signal N ended the run (130 Ctrl-C, 143 SIGTERM) after printing its\n"
+        "results.\n",
         f);
 }
 
@@ -238,17 +243,32 @@ typedef struct StartAt {
     bool roi;                 /* ... or to the region of interest */
 } StartAt;
 
+/* --break and --watch, as given. */
+#define MAX_BREAKS 32
+typedef struct BreakArgs {
+    char *breaks[MAX_BREAKS], *watches[MAX_BREAKS];
+    int nbreaks, nwatches;
+} BreakArgs;
+
 static int run_session(const SimConfig *cfg, const char *path, int argc,
                        char **argv, VisOptions *gui, bool paused, Shot *shots,
                        int nshots, const char *stats_path,
                        const char *csv_path, TraceArgs *ta,
-                       const StartAt *start)
+                       const StartAt *start, const BreakArgs *ba)
 {
     char err[512];
     SimSession *s = sim_session_new(cfg, path, argc, argv, err, sizeof err);
     if (!s) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);
         return rejected(err);
+    }
+    /* In the window a breakpoint pauses; elsewhere it ends the run. */
+    if ((ba->nbreaks || ba->nwatches) &&
+        !sim_session_set_breaks(s, ba->breaks, ba->nbreaks, ba->watches,
+                                ba->nwatches, gui != NULL, err, sizeof err)) {
+        fprintf(stderr, "parsim: %s\n", err);
+        sim_session_free(s);
+        return SIM_EXIT_USAGE;
     }
     /* The trace follows the session's first machine: a restart in the
      * window builds another, and the trace then ends where the first was
@@ -321,7 +341,7 @@ enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
        O_NO_PROGRESS, O_HOST_FS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
        O_QUANTUM, O_RANKS, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
        O_GUI_KEYS, O_GUI_SHOT, O_GUI_EXIT, O_SPEED, O_START_AT, O_STATS_CSV, O_TRACE, O_TRACE_FROM,
-       O_TRACE_TO, O_TRACE_MAX, O_TRACE_PNG };
+       O_TRACE_TO, O_TRACE_MAX, O_TRACE_PNG, O_BREAK, O_WATCH };
 
 /* Options that are shorthands for one configuration key. */
 static const char *option_key(int opt)
@@ -370,6 +390,8 @@ static const struct option opts[] = {
     {"trace-to", required_argument, 0, O_TRACE_TO},
     {"trace-max-events", required_argument, 0, O_TRACE_MAX},
     {"trace-png", required_argument, 0, O_TRACE_PNG},
+    {"break", required_argument, 0, O_BREAK},
+    {"watch", required_argument, 0, O_WATCH},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0}};
 
@@ -432,6 +454,8 @@ static int cmd_run(int argc, char **argv)
     int nshots = 0;
     TraceArgs ta;
     memset(&ta, 0, sizeof ta);
+    BreakArgs ba;
+    memset(&ba, 0, sizeof ba);
     int c;
     optind = 1;
     /* '+': options end at the program name; the rest is its argv. */
@@ -474,6 +498,17 @@ static int cmd_run(int argc, char **argv)
         case O_TRACE_PNG:
             ta.png.path = optarg;
             break;
+        case O_BREAK: case O_WATCH: {
+            int *n = c == O_BREAK ? &ba.nbreaks : &ba.nwatches;
+            if (*n == MAX_BREAKS) {
+                snprintf(err, sizeof err, "more than %d --%s options",
+                         MAX_BREAKS, c == O_BREAK ? "break" : "watch");
+                ok = false;
+                break;
+            }
+            (c == O_BREAK ? ba.breaks : ba.watches)[(*n)++] = optarg;
+            break;
+        }
         case O_TRACE_FROM: case O_TRACE_TO: {
             bool from = c == O_TRACE_FROM;
             if (!sim_trace_parse_cycle(optarg, from ? &ta.o.from : &ta.o.to,
@@ -625,7 +660,7 @@ static int cmd_run(int argc, char **argv)
         return run_session(&cfg, path, argc - optind, argv + optind,
                            gui ? &vo : NULL, paused, shots, nshots,
                            stats_path, csv_path, &ta,
-                           &(StartAt){start_at, start_roi});
+                           &(StartAt){start_at, start_roi}, &ba);
     SimProgram *prog = sim_elf_open(path, err, sizeof err);
     if (!prog) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);
@@ -638,6 +673,11 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "parsim: %s: %s\n", path, err);
         status = rejected(err);
     } else if (!trace_start(&ta, m)) {
+        status = SIM_EXIT_USAGE;
+    } else if ((ba.nbreaks || ba.nwatches) &&
+               !sim_machine_set_breaks(m, ba.breaks, ba.nbreaks, ba.watches,
+                                       ba.nwatches, false, err, sizeof err)) {
+        fprintf(stderr, "parsim: %s\n", err);
         status = SIM_EXIT_USAGE;
     } else {
         status = sim_machine_run(m);

@@ -115,6 +115,9 @@ static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
         fprintf(stderr, "parsim: breakpoint: %s: ebreak with no debugger "
                 "attached\n", loc);
         return SIM_EXIT_GUEST_FAULT;
+    case ISA_STOP_BREAK:
+    case ISA_STOP_WATCH:
+        return sim_break_stop(m, h, st);
     case ISA_STOP_WFI:
         /* wfi parks the hart: parsim sends no interrupts, so it stays
          * parked; the run goes on while other harts can run. */
@@ -409,7 +412,8 @@ static void close_region(SimMachine *m)
 
 bool sim_machine_run_until(SimMachine *m, uint64_t cycle)
 {
-    while (!m->stop && det_step(m, cycle))
+    /* A breakpoint in pause mode ends the step there. */
+    while (!m->stop && !m->break_hit && det_step(m, cycle))
         ;
     if (m->stop) {
         close_region(m);

@@ -114,6 +114,12 @@ struct SimSession {
     struct { uint32_t addr; int hart; } released[16];
     uint32_t nreleased;
     char stopped_on[128];
+
+    /* --break, --watch: applied to every machine built. */
+    char *const *breaks, *const *watches;
+    int nbreaks, nwatches;
+    bool break_pause;
+    bool broke;               /* the last advance stopped at one */
 };
 
 static double now_s(void)
@@ -755,6 +761,19 @@ static bool log_follow(SimSession *s, bool want, bool fresh)
     return true;
 }
 
+bool sim_session_set_breaks(SimSession *s, char *const *breaks, int nbreaks,
+                            char *const *watches, int nwatches, bool pause,
+                            char *err, size_t errlen)
+{
+    s->breaks = breaks;
+    s->nbreaks = nbreaks;
+    s->watches = watches;
+    s->nwatches = nwatches;
+    s->break_pause = pause;
+    return sim_machine_set_breaks(s->m, breaks, nbreaks, watches, nwatches,
+                                  pause, err, errlen);
+}
+
 bool sim_session_event_log(SimSession *s, bool on)
 {
     pthread_mutex_lock(&s->mu);
@@ -797,6 +816,10 @@ static bool build(SimSession *s, char *err, size_t errlen)
         return false;
     }
     s->stopped_on[0] = '\0';
+    if ((s->nbreaks || s->nwatches) &&
+        !sim_machine_set_breaks(s->m, s->breaks, s->nbreaks, s->watches,
+                                s->nwatches, s->break_pause, err, errlen))
+        return false;
     s->time = 0;
     s->ended = false;
     free(s->link_busy);
@@ -856,9 +879,23 @@ static bool advance(SimSession *s, uint64_t t)
 {
     if (s->ended)
         return false;
+    s->broke = false;
     if (!sim_machine_run_until(s->m, t)) {
         s->ended = true;
         s->m->host_seconds = now_s() - s->start;
+    }
+    uint64_t at;
+    if (!s->ended && sim_machine_break_hit(s->m, s->stopped_on,
+                                           sizeof s->stopped_on, &at)) {
+        /* Paused where the hart stopped. */
+        s->broke = true;
+        pthread_mutex_lock(&s->mu);
+        s->paused = true;
+        s->step = 0;
+        pthread_mutex_unlock(&s->mu);
+        if (at > s->time)
+            s->time = at;
+        return true;
     }
     if (t > s->time)
         s->time = t;
@@ -940,11 +977,13 @@ static bool step_to_event(SimSession *s, int hart, int lock, int64_t line,
     if (!sim_ev_listen(bus, SIM_EV_ALL, watch_events, &w))
         return false;
     for (uint64_t i = 0; i < EVENT_STEP_LIMIT && !w.seen; i++)
-        if (!advance(s, s->time + 1))
+        if (!advance(s, s->time + 1) || s->broke)
             break;
     sim_ev_unlisten(bus, watch_events, &w);
     /* Say what it stopped on. */
-    if (w.seen)
+    if (s->broke)
+        ;                       /* a breakpoint's words are there */
+    else if (w.seen)
         sim_ev_describe(s->m, &w.ev, s->stopped_on, sizeof s->stopped_on);
     else
         snprintf(s->stopped_on, sizeof s->stopped_on, "no such event in "

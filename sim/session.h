@@ -343,6 +343,16 @@ void sim_snapshot_free(SimSnapshot *snap);
  * for headless --snapshot rendering and tests.  Returns false when the
  * program ended first. */
 bool sim_session_run_to(SimSession *s, uint64_t cycle);
+/* --break and --watch for this session's machines (this one and every
+ * restart's): pause (the window) stops there and says so in the
+ * snapshot's stopped_on, else the run ends there.  The strings must
+ * outlive the session.  false with a reason naming the spec. */
+ISA_WARN_UNUSED bool sim_session_set_breaks(SimSession *s,
+                                            char *const *breaks, int nbreaks,
+                                            char *const *watches,
+                                            int nwatches, bool pause,
+                                            char *err, size_t errlen);
+
 /* The event log on or off, for a session without its thread (the
  * command's way); false when out of memory for it. */
 bool sim_session_event_log(SimSession *s, bool on);

@@ -336,6 +336,43 @@ START_TEST(test_event_log)
 }
 END_TEST
 
+/* --break in the window's session: the run pauses at the breakpoint and
+ * says where; going on goes past it, to the next time it is reached. */
+START_TEST(test_break_pauses)
+{
+    SimSession *s = open_counter(2, "tas");
+    char *b[] = {"tas_unlock"}, *w[] = {"counter"};
+    char err[256];
+    ck_assert_msg(sim_session_set_breaks(s, b, 1, NULL, 0, true, err,
+                                         sizeof err), "%s", err);
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    uint64_t last = 0;
+    for (int i = 0; i < 3; i++) {
+        ck_assert(sim_session_run_to(s, 50000000));
+        ck_assert(sim_session_snapshot(s, &snap));
+        ck_assert(!snap.finished);
+        ck_assert(snap.paused);
+        ck_assert_uint_gt(snap.cycle, last);
+        ck_assert_uint_lt(snap.cycle, 50000000);
+        ck_assert_msg(!strncmp(snap.stopped_on, "break: hart ", 12) &&
+                      strstr(snap.stopped_on, " in tas_unlock (sync.c:"),
+                      "'%s'", snap.stopped_on);
+        last = snap.cycle;
+    }
+    /* A watch instead: each change of the counter, from 1 up. */
+    ck_assert(sim_session_set_breaks(s, NULL, 0, w, 1, true, err,
+                                     sizeof err));
+    ck_assert(sim_session_run_to(s, 50000000));
+    ck_assert(sim_session_snapshot(s, &snap));
+    ck_assert_msg(strstr(snap.stopped_on, "watch: hart ") &&
+                  strstr(snap.stopped_on, "changed counter+0 from "),
+                  "'%s'", snap.stopped_on);
+    sim_snapshot_free(&snap);
+    sim_session_free(s);
+}
+END_TEST
+
 /* ---- ranks ----------------------------------------------------------- */
 
 static SimSession *open_pingpong(const char *size, const char *reps)
@@ -606,6 +643,7 @@ Suite *session_suite(void)
     tcase_add_test(tc, test_pause_published);
     tcase_add_test(tc, test_slow_motion);
     tcase_add_test(tc, test_event_log);
+    tcase_add_test(tc, test_break_pauses);
     suite_add_tcase(s, tc);
     return s;
 }

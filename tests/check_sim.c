@@ -1174,6 +1174,52 @@ START_TEST(test_config_errors_exit_64)
 }
 END_TEST
 
+/* --break and --watch: the run stops at the first one reached with one
+ * line saying where and when (status 76), then the summary; a spec that
+ * names nothing is a usage error before the run. */
+static const struct {
+    const char *opt, *spec;
+    int status;
+    const char *says[3];
+} breaks[] = {
+    {"--break", "tas_unlock", 76,
+     {"parsim: break: hart ", " in tas_unlock (sync.c:", ", at cycle "}},
+    {"--break", "counter.c:33", 76, {"parsim: break: ", "(counter.c:33)"}},
+    {"--break", "threads/counter.c:33", 76, {"(counter.c:33)"}},
+    {"--watch", "counter", 76,
+     {"parsim: watch: hart ", "(counter.c:33), changed counter+0 from 0 "
+      "to 1, at cycle "}},
+    /* .data: from the value main() starts with, not the start-up's copy. */
+    {"--watch", "per_hart", 76,
+     {"in main+", "changed per_hart+0 from 1000 to 10"}},
+    {"--break", "no_such_function", 64,
+     {"--break no_such_function: no such function"}},
+    {"--break", "counter.c:1", 64, {"--break counter.c:1: no code at that "
+                                    "line"}},
+    {"--break", "counter.c:x", 64, {"no such function"}},
+    {"--break", "0x3", 64, {"not an address"}},
+    {"--watch", "tas_lock", 64, {"a function, not a variable"}},
+    {"--watch", "no_such_variable", 64, {"no such variable"}},
+};
+
+START_TEST(test_breaks)
+{
+    char *args[] = {"run", "--cores", "2", (char *)breaks[_i].opt,
+                    (char *)breaks[_i].spec,
+                    (char *)tu_built("programs/threads/counter.elf"), "tas",
+                    "10", NULL};
+    run_parsim(NULL, args);
+    const char *want[4] = {NULL};
+    for (int k = 0; k < 3 && breaks[_i].says[k]; k++)
+        want[k] = breaks[_i].says[k];
+    assert_error(breaks[_i].status, want);
+    if (breaks[_i].status == 76)
+        ck_assert_msg(strstr(res.err, "exited with status 76") ||
+                      strstr(res.err, "instructions"),
+                      "no summary after the stop: %s", res.err);
+}
+END_TEST
+
 /* A key the command line gives that the machine would not use is an
  * error naming why (the model or part that would use it); the same key
  * from a machine file is not (a preset sets keys for every use). */
@@ -1355,6 +1401,8 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_messages_sanitised);
     tcase_add_loop_test(tc, test_config_errors_exit_64, 0,
                         (int)(sizeof config_errors / sizeof config_errors[0]));
+    tcase_add_loop_test(tc, test_breaks, 0,
+                        (int)(sizeof breaks / sizeof breaks[0]));
     tcase_add_loop_test(tc, test_unused_keys, 0,
                         (int)(sizeof unused_keys / sizeof unused_keys[0]));
     tcase_add_test(tc, test_used_keys);
