@@ -257,6 +257,7 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
     if (!ms) {
         sn->nlinks = 0;
         sn->npackets = 0;
+        sn->nhot = 0;
         return;
     }
     const MemSysConfig *c = memsys_config(ms);
@@ -278,6 +279,21 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
     size_t per = (size_t)sn->l1_sets * sn->l1_ways;
     for (uint32_t k = 0; k < c->cores; k++)
         memsys_l1_dump(ms, k, sn->l1_state + k * per, sn->l1_addr + k * per);
+    /* The hottest lines, with their state in every L1 (the same states
+     * as l1_state: SnapLineState follows CohState). */
+    LineStats hot[SNAP_HOT];
+    sn->nhot = (uint32_t)memsys_hot_lines(ms, hot, SNAP_HOT);
+    for (uint32_t i = 0; i < sn->nhot; i++) {
+        SnapHotLine *o = &sn->hot[i];
+        o->line = hot[i].line;
+        o->invalidations = hot[i].invalidations;
+        o->transfers = hot[i].transfers;
+        o->misses = hot[i].misses;
+        sim_elf_line_name(s->prog, hot[i].line, c->l1d.line, o->name,
+                          sizeof o->name);
+        for (uint32_t k = 0; k < c->cores && k < SNAP_MAX_CORES; k++)
+            o->state[k] = (uint8_t)memsys_l1_state(ms, k, hot[i].line);
+    }
     const Noc *noc = memsys_noc(ms);
     uint32_t nl = noc_link_count(noc);
     sn->nlinks = nl < SNAP_MAX_LINKS ? nl : SNAP_MAX_LINKS;

@@ -205,6 +205,16 @@ typedef struct SnapMpMsg {
     bool rendezvous;
 } SnapMpMsg;
 
+/* One of the hottest lines (most invalidations + transfers): named by
+ * every variable it holds, with its state in every core's L1. */
+#define SNAP_HOT 12
+typedef struct SnapHotLine {
+    uint32_t line;
+    uint64_t invalidations, transfers, misses;
+    char name[120];
+    uint8_t state[SNAP_MAX_CORES];    /* SnapLineState */
+} SnapHotLine;
+
 /* One line of the event log: an event in words (sim_ev_describe). */
 #define SNAP_LOG 40
 typedef enum SnapLogKind {
@@ -251,6 +261,9 @@ typedef struct SimSnapshot {
     uint32_t l1_sets, l1_ways, line_size;
     uint8_t *l1_state;        /* cores * sets * ways (owned by the copy) */
     uint32_t *l1_addr;
+
+    uint32_t nhot;            /* the hottest lines, hottest first */
+    SnapHotLine hot[SNAP_HOT];
 
     uint32_t nlocks;
     SnapLock locks[SNAP_MAX_LOCKS];

@@ -336,6 +336,39 @@ START_TEST(test_event_log)
 }
 END_TEST
 
+/* The snapshot's hottest lines: the falsely shared line first, named by
+ * its array, held modified by exactly one core. */
+START_TEST(test_hot_lines)
+{
+    SimConfig c;
+    sim_config_defaults(&c);
+    c.cores = 4;
+    const char *path = tu_build_file("programs/memory/false_sharing.elf");
+    static char *argv[] = {NULL, "packed", NULL};
+    argv[0] = (char *)path;
+    char err[256];
+    SimSession *s = sim_session_new(&c, path, 2, argv, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert(sim_session_run_to(s, 300000));
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    ck_assert(sim_session_snapshot(s, &snap));
+    ck_assert_uint_gt(snap.nhot, 1);
+    ck_assert_str_eq(snap.hot[0].name, "packed+0..63");
+    ck_assert_uint_gt(snap.hot[0].invalidations, 1000);
+    ck_assert_uint_ge(snap.hot[0].invalidations, snap.hot[1].invalidations);
+    int m = 0, valid = 0;
+    for (uint32_t k = 0; k < snap.cores; k++) {
+        m += snap.hot[0].state[k] == SNAP_LINE_M;
+        valid += snap.hot[0].state[k] != SNAP_LINE_I;
+    }
+    ck_assert_int_le(m, 1);
+    ck_assert_int_le(valid, (int)snap.cores);
+    sim_snapshot_free(&snap);
+    sim_session_free(s);
+}
+END_TEST
+
 /* --break in the window's session: the run pauses at the breakpoint and
  * says where; going on goes past it, to the next time it is reached. */
 START_TEST(test_break_pauses)
@@ -644,6 +677,7 @@ Suite *session_suite(void)
     tcase_add_test(tc, test_slow_motion);
     tcase_add_test(tc, test_event_log);
     tcase_add_test(tc, test_break_pauses);
+    tcase_add_test(tc, test_hot_lines);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -764,6 +764,34 @@ START_TEST(test_window_events)
 }
 END_TEST
 
+/* `L` opens the hottest lines over the right column (and closes the
+ * event log there); `L` again closes them. */
+START_TEST(test_window_hot)
+{
+    SimSession *s = demo("tas", 8, NULL);
+    SimSnapshot *snap = snap_new();
+    run_until_held(s, snap);
+    ck_assert_uint_gt(snap->nhot, 0);
+    Png on = run_window(s, "eL", "hot-on.png");
+    ck_assert_int_eq(sim_session_free_thread(s), 0);
+    Png off = run_window(s, "LL", "hot-off.png");
+    ck_assert_int_eq(sim_session_free_thread(s), 0);
+    sim_session_snapshot(s, snap);
+    ck_assert(!snap->log_on);           /* L closed the log e opened */
+    assert_harts_shown(&on, snap, "hart cell beside the hottest lines");
+    long diff = 0, all = 0;
+    for (int y = H / 8; y < H * 3 / 4; y++)
+        for (int x = W * 60 / 100; x < W - 4; x++, all++)
+            diff += !same(pixel(&on, x, y), pixel(&off, x, y));
+    ck_assert_msg(diff > all / 20, "the panel changed %ld of %ld pixels",
+                  diff, all);
+    free(on.px);
+    free(off.px);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
 /* `t` in the real window loop shows the table over the machine; `t`
  * again, or Esc, hides it (Esc without quitting first); `S` then `t`
  * lights the rows that the thousand cycles moved and not the others.
@@ -1408,6 +1436,7 @@ Suite *vis_suite(void)
     tcase_add_test(tc, test_window_line_event);
     tcase_add_test(tc, test_window_stats);
     tcase_add_test(tc, test_window_events);
+    tcase_add_test(tc, test_window_hot);
     tcase_add_test(tc, test_ranks_snapshot_cli);
     suite_add_tcase(s, tc);
 

@@ -152,8 +152,18 @@ static VisKeyResult cmd_stats(Vis *v)
 static VisKeyResult cmd_events(Vis *v)
 {
     v->view.events = !v->view.events;
+    if (v->view.events)
+        v->view.hot = false;    /* they share the right column */
     if (v->session)
         sim_session_command(v->session, SIM_CMD_EVENT_LOG, v->view.events);
+    return VIS_KEY_VIEW;
+}
+
+static VisKeyResult cmd_hot(Vis *v)
+{
+    v->view.hot = !v->view.hot;
+    if (v->view.hot && v->view.events)
+        return cmd_events(v);   /* closes the log (and stops keeping it) */
     return VIS_KEY_VIEW;
 }
 
@@ -165,6 +175,8 @@ static VisKeyResult cmd_escape(Vis *v)
         v->view.stats = false;
     else if (v->view.events)
         return cmd_events(v);
+    else if (v->view.hot)
+        v->view.hot = false;
     else if (v->view.hart >= 0 || v->view.lock >= 0 || v->view.line_valid)
         vis_view_default(&v->view);
     else

@@ -84,6 +84,7 @@ typedef struct VisView {
     bool help;                /* the key overlay */
     bool stats;               /* the statistics table over the columns */
     bool events;              /* the event log over the right column */
+    bool hot;                 /* the hottest lines, there instead */
 } VisView;
 
 void vis_view_default(VisView *v);
