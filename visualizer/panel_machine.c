@@ -419,11 +419,17 @@ static void legend_draw(Vis *v, VisRect r)
     for (int i = SNAP_LINE_STATE_COUNT - 1; i >= 0; i--)
         x += vis_swatch(v, x, y, L->small, vis_line_colour[i],
                         s->line_state_names[i]) + 3;
+    /* How to read a grid: a cell per line, a set's ways side by side. */
+    char buf[96];
+    snprintf(buf, sizeof buf, "%u sets x %u ways", s->l1_sets, s->l1_ways);
+    int w = vis_text_width(&v->text, L->small, false, buf);
+    if (s->l1_sets && x + L->small + w <= r.x + r.w)
+        vis_text(&v->text, x + L->small, y, L->small, false, VIS_DIM, buf);
 }
 
 const VisPanel vis_panel_legend = {
     .name = "legend",
-    .reads = "hierarchy, line_state_names",
+    .reads = "hierarchy, line_state_names, l1_sets, l1_ways",
     .place = VIS_PLACE_LEFT,
     .gap = 1,
     .height = legend_height,
