@@ -254,6 +254,7 @@ int sim_break_stop(SimMachine *m, SimHart *h, const IsaStop *st)
         if (!m->break_hit) {
             m->break_hit = true;
             m->break_cycle = x->cycle;
+            m->break_hart = x->hartid;
             snprintf(m->break_text, sizeof m->break_text, "%s%s",
                      st->kind == ISA_STOP_BREAK ? "break: " : "watch: ",
                      text);
@@ -267,7 +268,7 @@ int sim_break_stop(SimMachine *m, SimHart *h, const IsaStop *st)
 }
 
 bool sim_machine_break_hit(SimMachine *m, char *buf, size_t len,
-                           uint64_t *cycle)
+                           uint64_t *cycle, uint32_t *hart)
 {
     if (!m->break_hit)
         return false;
@@ -276,5 +277,7 @@ bool sim_machine_break_hit(SimMachine *m, char *buf, size_t len,
         snprintf(buf, len, "%s", m->break_text);
     if (cycle)
         *cycle = m->break_cycle;
+    if (hart)
+        *hart = m->break_hart;
     return true;
 }

@@ -115,9 +115,10 @@ ISA_WARN_UNUSED bool sim_machine_set_breaks(SimMachine *m,
                                             int nwatches, bool pause,
                                             char *err, size_t errlen);
 /* Since the last call, did a hart stop at one (pause mode)?  Its words
- * ("h3 reached counter.c:42 (worker+0x10)") in buf, its cycle in *cycle. */
+ * ("break: hart 3, pc ... in worker+0x10 (counter.c:42), at cycle ...")
+ * in buf, its cycle and the hart in *cycle and *hart (each may be NULL). */
 bool sim_machine_break_hit(SimMachine *m, char *buf, size_t len,
-                           uint64_t *cycle);
+                           uint64_t *cycle, uint32_t *hart);
 
 /* An event of m's event stream in words, on one line ("h5 load miss on
  * tas+0 (coherence)", "GETX core 5 -> home 0: tas+0..63"). */

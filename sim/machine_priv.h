@@ -190,6 +190,7 @@ struct SimMachine {
     bool pause_on_break;      /* the window's: pause there, do not end */
     bool break_hit;           /* a hart stopped at one (pause_on_break) */
     uint64_t break_cycle;
+    uint32_t break_hart;
     char break_text[768];
     uint32_t stack_harts;     /* harts with a guarded stack (parsim-cc) */
     uint32_t tls_reserve;     /* bytes of TLS at the bottom of a stack */

@@ -120,6 +120,8 @@ struct SimSession {
     int nbreaks, nwatches;
     bool break_pause;
     bool broke;               /* the last advance stopped at one */
+    int broke_hart;           /* the hart it stopped, -1 none */
+    uint64_t stops;
 };
 
 static double now_s(void)
@@ -815,6 +817,8 @@ static void fill_log(const SimSession *s, SimSnapshot *sn)
         sn->log[j] = e;
     }
     snprintf(sn->stopped_on, sizeof sn->stopped_on, "%s", s->stopped_on);
+    sn->stopped_hart = s->stopped_on[0] ? s->broke_hart : -1;
+    sn->stops = s->stops;
 }
 
 /* ---- the machine ----------------------------------------------------------- */
@@ -832,6 +836,7 @@ static bool build(SimSession *s, char *err, size_t errlen)
         return false;
     }
     s->stopped_on[0] = '\0';
+    s->broke_hart = -1;
     if ((s->nbreaks || s->nwatches) &&
         !sim_machine_set_breaks(s->m, s->breaks, s->nbreaks, s->watches,
                                 s->nwatches, s->break_pause, err, errlen))
@@ -901,10 +906,13 @@ static bool advance(SimSession *s, uint64_t t)
         s->m->host_seconds = now_s() - s->start;
     }
     uint64_t at;
+    uint32_t who;
     if (!s->ended && sim_machine_break_hit(s->m, s->stopped_on,
-                                           sizeof s->stopped_on, &at)) {
+                                           sizeof s->stopped_on, &at, &who)) {
         /* Paused where the hart stopped. */
         s->broke = true;
+        s->broke_hart = (int)who;
+        s->stops++;
         pthread_mutex_lock(&s->mu);
         s->paused = true;
         s->step = 0;
@@ -997,6 +1005,8 @@ static bool step_to_event(SimSession *s, int hart, int lock, int64_t line,
             break;
     sim_ev_unlisten(bus, watch_events, &w);
     /* Say what it stopped on. */
+    if (!s->broke)
+        s->broke_hart = -1;
     if (s->broke)
         ;                       /* a breakpoint's words are there */
     else if (w.seen)

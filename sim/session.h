@@ -308,6 +308,10 @@ typedef struct SimSnapshot {
     /* What the last "next event" step stopped on, in words ("" after any
      * other command). */
     char stopped_on[128];
+    /* The hart a --break or --watch stopped (-1: none), and a count of
+     * such stops, for the window to select it once per stop. */
+    int stopped_hart;
+    uint64_t stops;
 
     /* The GPU array: nsms 0 without one (at most SNAP_MAX_SMS shown). */
     uint32_t nsms, warp_size, max_warps, smem_banks;

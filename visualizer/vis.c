@@ -78,7 +78,15 @@ bool vis_update(Vis *v)
     uint32_t nwas = v->own.seq ? v->own.nstats : 0;
     for (uint32_t i = 0; i < nwas && i < SNAP_MAX_STATS; i++)
         was[i] = v->own.stats[i].value;
+    uint64_t stops = v->own.stops;
     bool changed = sim_session_snapshot(v->session, &v->own);
+    /* A breakpoint stopped a hart: show it in the inspector. */
+    if (changed && v->own.stops != stops && v->own.stopped_hart >= 0 &&
+        (uint32_t)v->own.stopped_hart < v->own.nharts) {
+        v->view.hart = v->own.stopped_hart;
+        v->view.lock = -1;
+        v->view.line_valid = false;
+    }
     if (changed && v->own.cycle < was_cycle) {
         v->nstat_prev = 0;
     } else if (changed && v->own.cycle > was_cycle && nwas &&
