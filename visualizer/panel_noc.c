@@ -125,6 +125,25 @@ bool vis_link_mid(const VisLayout *L, const SimSnapshot *snap, uint32_t i,
 
 /* ---- Drawing ------------------------------------------------------------ */
 
+/* What sits on router r, as the routers are labelled: "c4", "N0",
+ * "c4,N1". */
+static void router_label(const SimSnapshot *s, uint32_t r, char *buf,
+                         size_t len)
+{
+    int n = 0;
+    buf[0] = '\0';
+    for (uint32_t k = 0; k < s->cores && k < SNAP_MAX_CORES && n >= 0 &&
+                         (size_t)n < len; k++)
+        if (s->core_router[k] == r)
+            n += snprintf(buf + n, len - (size_t)n, "%sc%u", n ? "," : "", k);
+    for (uint32_t k = 0; k < s->nodes && k < SNAP_MAX_NODES && n >= 0 &&
+                         (size_t)n < len; k++)
+        if (s->node_router[k] == r)
+            n += snprintf(buf + n, len - (size_t)n, "%sN%u", n ? "," : "", k);
+    if (!buf[0])
+        snprintf(buf, len, "r%u", r);
+}
+
 static void noc_draw(Vis *v, VisRect a)
 {
     const SimSnapshot *s = v->snap;
@@ -219,6 +238,25 @@ static void noc_draw(Vis *v, VisRect a)
         }
         VisRGB pc = pk->data ? PACKET_DATA : PACKET_CTRL;
         vis_disc(v->r, x, y, pk->data ? prad * 1.4f : prad, pc);
+        /* Paused with a few on their way: each says what it is and
+         * between whom, above and below the route by turns. */
+        if (s->paused && s->npackets <= 6) {
+            char from[40], to[40];
+            router_label(s, pk->src, from, sizeof from);
+            router_label(s, pk->dst, to, sizeof to);
+            snprintf(buf, sizeof buf, "%s %s->%s",
+                     pk->type < s->nmsgs ? s->msg_names[pk->type] : "msg",
+                     from, to);
+            int w = vis_text_width(&v->text, L->small, false, buf);
+            int th = vis_text_height(&v->text, L->small, false);
+            int ty = i % 2 ? (int)(y - prad * 2) - th : (int)(y + prad * 2);
+            int tx = (int)x - w / 2;
+            if (tx < a.x + 2)
+                tx = a.x + 2;
+            if (tx + w > a.x + a.w - 2)
+                tx = a.x + a.w - 2 - w;
+            vis_text(&v->text, tx, ty, L->small, false, pc, buf);
+        }
     }
     if (s->npackets) {
         snprintf(buf, sizeof buf, "%u message%s in flight", s->npackets,
