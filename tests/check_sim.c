@@ -1112,12 +1112,16 @@ END_TEST
 START_TEST(test_gui_without_display)
 {
     char *args[] = {"env", "-u", "DISPLAY", "-u", "WAYLAND_DISPLAY", "-u",
-                    "SDL_VIDEODRIVER", (char *)tu_build_file("parsim"), "run",
+                    "SDL_VIDEODRIVER", "-u", "XDG_RUNTIME_DIR",
+                    (char *)tu_build_file("parsim"), "run",
                     "-q", "--gui", (char *)tprog("int_edge"), NULL};
     TuResult r;
     ck_assert_int_eq(tu_run(args, NULL, 20, &r), 0);
     ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
     ck_assert_ptr_nonnull(strstr(r.err, "parsim: --gui: no display"));
+    /* parsim's line first, no library's complaints before it. */
+    ck_assert_msg(!strncmp(r.err, "parsim: --gui: no display", 25), "%s",
+                  r.err);
     ck_assert_ptr_nonnull(strstr(r.err, "running without a window"));
     tu_free(&r);
 }

@@ -160,6 +160,15 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
         vis_options_default(&def);
         o = &def;
     }
+    /* No display at all: say so before SDL, which would print its own
+     * complaints (XDG_RUNTIME_DIR) on the way to finding none. */
+    const char *x11 = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+    if (!getenv("SDL_VIDEODRIVER") && !(x11 && *x11) && !(wl && *wl)) {
+        snprintf(err, errlen, "no display (DISPLAY and WAYLAND_DISPLAY are "
+                 "not set; --snapshot CYCLE:FILE.png draws the view "
+                 "without one)");
+        return -1;
+    }
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         snprintf(err, errlen, "cannot open a window: %s", SDL_GetError());
         return -1;
