@@ -342,6 +342,19 @@ void sim_config_defaults(SimConfig *c)
     snprintf(c->name, sizeof c->name, "default");
 }
 
+bool sim_parse_count(const char *s, uint64_t *out)
+{
+    if (*s < '0' || *s > '9')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = x;
+    return true;
+}
+
 bool sim_parse_size(const char *s, uint64_t *out)
 {
     errno = 0;

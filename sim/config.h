@@ -156,6 +156,10 @@ size_t sim_config_key_count(void);
 const char *sim_config_key_at(const SimConfig *c, size_t i, char *val,
                               size_t len, bool *number);
 
+/* A count in plain decimal, as the keys take it (no sign, space or 0x):
+ * false otherwise. */
+ISA_WARN_UNUSED bool sim_parse_count(const char *s, uint64_t *out);
+
 /* Parse "128M", "64K", "4096", "1G" into bytes. */
 ISA_WARN_UNUSED bool sim_parse_size(const char *s, uint64_t *out);
 

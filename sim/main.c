@@ -198,20 +198,6 @@ typedef struct Shot {
     const char *path;
 } Shot;
 
-/* A count in plain decimal (no sign, space or 0x), as the keys take. */
-static bool parse_count(const char *s, uint64_t *v)
-{
-    if (*s < '0' || *s > '9')
-        return false;
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(s, &end, 10);
-    if (errno || *end)
-        return false;
-    *v = x;
-    return true;
-}
-
 /* "CYCLE:FILE.png" */
 static bool parse_shot(const char *arg, Shot *shots, int *n, char *err,
                        size_t errlen)
@@ -567,7 +553,7 @@ static int cmd_run(int argc, char **argv)
             vo.exit_at_end = true;
             break;
         case O_SPEED:
-            if (!parse_count(optarg, &vo.speed)) {
+            if (!sim_parse_count(optarg, &vo.speed)) {
                 snprintf(err, sizeof err, "--speed %s: expected cycles per "
                          "second (0: full speed)", optarg);
                 ok = false;
@@ -575,7 +561,7 @@ static int cmd_run(int argc, char **argv)
             break;
         case O_START_AT:
             start_roi = !strcmp(optarg, "roi");
-            if (!start_roi && !parse_count(optarg, &start_at)) {
+            if (!start_roi && !sim_parse_count(optarg, &start_at)) {
                 snprintf(err, sizeof err, "--start-at %s: expected a cycle or "
                          "roi", optarg);
                 ok = false;

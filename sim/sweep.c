@@ -79,20 +79,6 @@ static bool push_value(SimSweepVary *v, const char *text, char *err,
     return true;
 }
 
-/* A plain decimal count (a step or a factor). */
-static bool parse_count(const char *s, uint64_t *out)
-{
-    if (*s < '0' || *s > '9')
-        return false;
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(s, &end, 10);
-    if (errno || *end)
-        return false;
-    *out = x;
-    return true;
-}
-
 /* A..B, A..B+S, A..B*F into values. */
 static bool expand_range(SimSweepVary *v, char *item, char *dots, char *err,
                          size_t errlen)
@@ -104,7 +90,7 @@ static bool expand_range(SimSweepVary *v, char *item, char *dots, char *err,
         *step++ = '\0';
     uint64_t a, b, s = 1;
     if (!sim_parse_size(item, &a) || !sim_parse_size(hi, &b) ||
-        (step && !parse_count(step, &s))) {
+        (step && !sim_parse_count(step, &s))) {
         snprintf(err, errlen, "--vary %s: bad range '%s..%s%s%s' (A..B, "
                  "A..B+STEP or A..B*FACTOR, e.g. 1..16*2)", v->name, item, hi,
                  step ? (op == '+' ? "+" : "*") : "", step ? step : "");
@@ -271,7 +257,7 @@ bool sim_sweep_parse_shard(const char *s, unsigned *i, unsigned *n)
     a[la] = '\0';
     strcpy(b, slash + 1);
     uint64_t x, y;
-    if (!parse_count(a, &x) || !parse_count(b, &y) || y == 0 || x >= y ||
+    if (!sim_parse_count(a, &x) || !sim_parse_count(b, &y) || y == 0 || x >= y ||
         y > 100000)
         return false;
     *i = (unsigned)x;
@@ -1366,7 +1352,7 @@ int sim_sweep_main(int argc, char **argv, int (*run_option)(const char *),
                 s->json = val;
             } else if (!strcmp(key, "jobs")) {
                 uint64_t j;
-                if (!parse_count(val, &j) || j == 0 || j > 1024) {
+                if (!sim_parse_count(val, &j) || j == 0 || j > 1024) {
                     fprintf(stderr, "parsim: sweep: --jobs: bad value '%s' "
                             "(1 to 1024)\n", val);
                     goto out;

@@ -206,6 +206,27 @@ int vis_swatch(Vis *v, int x, int y, int px, VisRGB c, const char *label)
     return w;
 }
 
+VisRect vis_over_right(const VisLayout *L, VisRect r)
+{
+    int x = L->w * VIS_LEFT_PERCENT / 100;
+    return vis_rect(x, r.y, r.x + r.w - x, r.h);
+}
+
+void vis_text_fit(Vis *v, int px, char *text, int width)
+{
+    if (vis_text_width(&v->text, px, false, text) <= width)
+        return;
+    for (size_t n = strlen(text); n > 0;) {
+        text[--n] = '\0';
+        char probe[256];
+        snprintf(probe, sizeof probe, "%s...", text);
+        if (vis_text_width(&v->text, px, false, probe) <= width) {
+            strcpy(text + n, "...");
+            return;
+        }
+    }
+}
+
 void vis_panel_frame(Vis *v, VisRect a, const char *title)
 {
     vis_fill(v->r, a, VIS_PANEL_BG);

@@ -9,30 +9,6 @@
 
 #include "visualizer/vis_priv.h"
 
-/* The right column's part of the area over both columns. */
-static VisRect log_area(const VisLayout *L, VisRect r)
-{
-    int x = L->w * VIS_LEFT_PERCENT / 100;
-    return vis_rect(x, r.y, r.x + r.w - x, r.h);
-}
-
-/* text cut to fit px wide, with "..." when cut. */
-static void fit(Vis *v, int px, char *text, int width)
-{
-    if (vis_text_width(&v->text, px, false, text) <= width)
-        return;
-    size_t n = strlen(text);
-    while (n > 0) {
-        text[--n] = '\0';
-        char probe[200];
-        snprintf(probe, sizeof probe, "%s...", text);
-        if (vis_text_width(&v->text, px, false, probe) <= width) {
-            strcpy(text + n, "...");
-            return;
-        }
-    }
-}
-
 static VisRGB kind_colour(uint8_t kind)
 {
     switch (kind) {
@@ -49,7 +25,7 @@ static void events_draw(Vis *v, VisRect r)
         return;
     const SimSnapshot *s = v->snap;
     const VisLayout *L = &v->L;
-    VisRect a = log_area(L, r);
+    VisRect a = vis_over_right(L, r);
     vis_fill(v->r, a, VIS_PANEL_BG);
     vis_frame(v->r, a, 1, VIS_ACCENT);
     vis_clip(v->r, &a);
@@ -58,7 +34,7 @@ static void events_draw(Vis *v, VisRect r)
     int tw = vis_text(&v->text, x, y, L->font, false, VIS_TEXT, "events");
     snprintf(buf, sizeof buf, "newest first; %s since shown   e: close",
              vis_num(n1, sizeof n1, s->log_total));
-    fit(v, L->small, buf, a.w - tw - L->font * 2);
+    vis_text_fit(v, L->small, buf, a.w - tw - L->font * 2);
     int th = vis_text_height(&v->text, L->font, false);
     vis_text(&v->text, x + tw + L->font / 2,
              y + th - vis_text_height(&v->text, L->small, false), L->small,
@@ -82,7 +58,7 @@ static void events_draw(Vis *v, VisRect r)
         vis_text(&v->text, x + cw - w, y, L->small, true, VIS_DIM, n1);
         snprintf(buf, sizeof buf, "%s", e->text);
         int tx = x + cw + L->small;
-        fit(v, L->small, buf, a.x + a.w - tx - L->font / 2);
+        vis_text_fit(v, L->small, buf, a.x + a.w - tx - L->font / 2);
         vis_text(&v->text, tx, y, L->small, false, kind_colour(e->kind),
                  buf);
         y += lh;
@@ -93,7 +69,7 @@ static void events_draw(Vis *v, VisRect r)
 /* While shown it takes the clicks on its area. */
 static bool events_click(Vis *v, VisRect r, int x, int y)
 {
-    return v->view.events && vis_inside(log_area(&v->L, r), x, y);
+    return v->view.events && vis_inside(vis_over_right(&v->L, r), x, y);
 }
 
 const VisPanel vis_panel_events = {

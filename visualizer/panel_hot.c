@@ -9,30 +9,6 @@
 
 #include "visualizer/vis_priv.h"
 
-/* The right column's part of the area over both columns (as the event
- * log's: one of the two is shown at a time). */
-static VisRect hot_area(const VisLayout *L, VisRect r)
-{
-    int x = L->w * VIS_LEFT_PERCENT / 100;
-    return vis_rect(x, r.y, r.x + r.w - x, r.h);
-}
-
-/* text cut to fit px wide, with "..." when cut. */
-static void fit(Vis *v, int px, char *text, int width)
-{
-    if (vis_text_width(&v->text, px, false, text) <= width)
-        return;
-    for (size_t n = strlen(text); n > 0;) {
-        text[--n] = '\0';
-        char probe[200];
-        snprintf(probe, sizeof probe, "%s...", text);
-        if (vis_text_width(&v->text, px, false, probe) <= width) {
-            strcpy(text + n, "...");
-            return;
-        }
-    }
-}
-
 /* Each row: the name on one line, the figures and the cores' states on
  * the next. */
 static int row_height(Vis *v)
@@ -53,7 +29,7 @@ static void hot_draw(Vis *v, VisRect r)
         return;
     const SimSnapshot *s = v->snap;
     const VisLayout *L = &v->L;
-    VisRect a = hot_area(L, r);
+    VisRect a = vis_over_right(L, r);
     vis_fill(v->r, a, VIS_PANEL_BG);
     vis_frame(v->r, a, 1, VIS_ACCENT);
     vis_clip(v->r, &a);
@@ -63,7 +39,7 @@ static void hot_draw(Vis *v, VisRect r)
                       "hottest lines");
     snprintf(buf, sizeof buf, "by invalidations + transfers; click one   "
              "L: close");
-    fit(v, L->small, buf, a.w - tw - L->font * 2);
+    vis_text_fit(v, L->small, buf, a.w - tw - L->font * 2);
     int th = vis_text_height(&v->text, L->font, false);
     vis_text(&v->text, x + tw + L->font / 2,
              y + th - vis_text_height(&v->text, L->small, false), L->small,
@@ -89,7 +65,7 @@ static void hot_draw(Vis *v, VisRect r)
             snprintf(buf, sizeof buf, "%08x  (no variable)", h->line);
         else
             snprintf(buf, sizeof buf, "%08x  %s", h->line, h->name);
-        fit(v, L->small, buf, a.x + a.w - x - L->font / 2);
+        vis_text_fit(v, L->small, buf, a.x + a.w - x - L->font / 2);
         vis_text(&v->text, x, y, L->small, false,
                  sel ? VIS_ACCENT : VIS_TEXT, buf);
         int y2 = y + lh;
@@ -120,7 +96,7 @@ static bool hot_click(Vis *v, VisRect r, int x, int y)
 {
     if (!v->view.hot)
         return false;
-    VisRect a = hot_area(&v->L, r);
+    VisRect a = vis_over_right(&v->L, r);
     if (!vis_inside(a, x, y))
         return false;
     const SimSnapshot *s = v->snap;

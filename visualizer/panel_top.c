@@ -47,12 +47,8 @@ static void top_draw(Vis *v, VisRect r)
     int room = r.x + r.w - hw - L->font - x;
     if (v->session && !s->finished && s->paused && s->stopped_on[0]) {
         /* What "next event" stopped on, cut to the room there is. */
-        char full[200];
-        snprintf(full, sizeof full, "at: %s", s->stopped_on);
-        snprintf(buf, sizeof buf, "%s", full);
-        for (int k = (int)strlen(full); k > 0 &&
-             vis_text_width(&v->text, L->font, false, buf) > room; k--)
-            snprintf(buf, sizeof buf, "%.*s...", k - 1, full);
+        snprintf(buf, sizeof buf, "at: %s", s->stopped_on);
+        vis_text_fit(v, L->font, buf, room);
         vis_text(&v->text, x, ty, L->font, false, VIS_ACCENT, buf);
     } else if (v->session && !s->finished) {
         if (v->speed == 0)

@@ -340,6 +340,13 @@ void vis_thick_line(SDL_Renderer *r, float x0, float y0, float x1, float y1,
 void vis_disc(SDL_Renderer *r, float cx, float cy, float rad, VisRGB c);
 /* Clip drawing to a (NULL: no clipping). */
 void vis_clip(SDL_Renderer *r, const VisRect *a);
+/* The right column's part of a panel placed over both columns (r): where
+ * the event log and the hottest lines go, the machine in sight beside. */
+VisRect vis_over_right(const VisLayout *L, VisRect r);
+/* Cut text (in place) to fit width px at size px, ending in "..." when
+ * cut. */
+void vis_text_fit(Vis *v, int px, char *text, int width);
+
 /* 1234567 -> "1,234,567"; 1234567 -> "1.23M". */
 const char *vis_num(char *buf, size_t n, uint64_t v);
 const char *vis_brief(char *buf, size_t n, double v);
