@@ -590,7 +590,8 @@ static const struct SimVarCache *vars(const SimMachine *m)
     c->n = 0;
     c->m = m;
     memsys_each_line(m->memsys, var_line, c);
-    qsort(c->v, c->n, sizeof *c->v, var_cmp);
+    if (c->n)                   /* none yet: no array to sort */
+        qsort(c->v, c->n, sizeof *c->v, var_cmp);
     c->key = key;
     return c;
 }

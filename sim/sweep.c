@@ -864,7 +864,8 @@ static int merge(char **files, int nfiles, const char *out)
         fclose(f);
     }
     if (!status) {
-        qsort(rows, nrows, sizeof *rows, row_cmp);
+        if (nrows)
+            qsort(rows, nrows, sizeof *rows, row_cmp);
         for (size_t i = 1; i < nrows && !status; i++)
             if (rows[i].point == rows[i - 1].point) {
                 fprintf(stderr, "parsim: sweep --merge: point %zu is in "
