@@ -1906,6 +1906,9 @@ Suite *isa_suite(void)
     tcase_add_test(tc, test_exec_flw_fsw);
     tcase_add_test(tc, test_exec_fp_illegal_rm);
     tcase_add_test(tc, test_simt_step_matches_isa_run);
+    /* The step-against-isa_run comparison runs 2,000 instructions on 64
+     * lanes: well under a second, but several under TSan. */
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("traps");
