@@ -342,6 +342,28 @@ void sim_config_defaults(SimConfig *c)
     snprintf(c->name, sizeof c->name, "default");
 }
 
+static const struct { const char *name, *key; } shorthands[] = {
+    {"cores", "machine.cores"},
+    {"threads", "machine.threads_per_core"},
+    {"ranks", "mp.ranks"},
+};
+
+const char *sim_config_short_key(const char *name)
+{
+    for (size_t i = 0; i < sizeof shorthands / sizeof shorthands[0]; i++)
+        if (!strcmp(name, shorthands[i].name))
+            return shorthands[i].key;
+    return NULL;
+}
+
+const char *sim_config_short_name(const char *key)
+{
+    for (size_t i = 0; i < sizeof shorthands / sizeof shorthands[0]; i++)
+        if (!strcmp(key, shorthands[i].key))
+            return shorthands[i].name;
+    return NULL;
+}
+
 bool sim_parse_count(const char *s, uint64_t *out)
 {
     if (*s < '0' || *s > '9')

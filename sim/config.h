@@ -156,6 +156,12 @@ size_t sim_config_key_count(void);
 const char *sim_config_key_at(const SimConfig *c, size_t i, char *val,
                               size_t len, bool *number);
 
+/* The short names a sweep and a plot take for the keys swept most:
+ * "cores" -> "machine.cores", "threads", "ranks"; NULL for any other
+ * name.  sim_config_short_name is the other way round. */
+const char *sim_config_short_key(const char *name);
+const char *sim_config_short_name(const char *key);
+
 /* A count in plain decimal, as the keys take it (no sign, space or 0x):
  * false otherwise. */
 ISA_WARN_UNUSED bool sim_parse_count(const char *s, uint64_t *out);

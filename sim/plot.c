@@ -158,33 +158,53 @@ out:
 
 /* ---- columns ---------------------------------------------------------------- */
 
-/* Short names a sweep gives its varied keys, and the configuration keys
- * a --stats-csv file has for them: either finds the other. */
-static const char *const col_aliases[][2] = {
-    {"cores", "machine.cores"},
-    {"threads", "machine.threads_per_core"},
-    {"ranks", "mp.ranks"},
-};
-
-static long col_exact(const Table *t, const char *name)
+static long name_at(char *const *cols, size_t n, const char *name)
 {
-    for (size_t i = 0; i < t->ncols; i++)
-        if (!strcmp(t->cols[i], name))
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(cols[i], name))
             return (long)i;
     return -1;
 }
 
-static long col_find(const Table *t, const char *name)
+static long col_exact(const Table *t, const char *name)
 {
-    long c = col_exact(t, name);
-    size_t na = sizeof col_aliases / sizeof col_aliases[0];
-    for (size_t a = 0; c < 0 && a < na; a++) {
-        if (!strcmp(name, col_aliases[a][0]))
-            c = col_exact(t, col_aliases[a][1]);
-        else if (!strcmp(name, col_aliases[a][1]))
-            c = col_exact(t, col_aliases[a][0]);
+    return name_at(t->cols, t->ncols, name);
+}
+
+/* name, else what a sweep's short name stands for (or the other way). */
+static long find_name(char *const *cols, size_t n, const char *name)
+{
+    long c = name_at(cols, n, name);
+    const char *alt = sim_config_short_key(name);
+    if (!alt)
+        alt = sim_config_short_name(name);
+    return c < 0 && alt ? name_at(cols, n, alt) : c;
+}
+
+bool sim_plot_columns(char *const *cols, size_t n, const SimPlotOptions *o,
+                      SimPlotColumns *out, char *missing, size_t len)
+{
+    out->x = find_name(cols, n, o->x);
+    out->y = find_name(cols, n, o->y);
+    out->den = -1;
+    out->by = o->by ? find_name(cols, n, o->by) : -1;
+    /* --y A/B: a ratio of two columns (cycles per acquisition). */
+    char ynum[256] = "";
+    const char *slash = strchr(o->y, '/');
+    if (out->y < 0 && slash && slash != o->y && slash[1] &&
+        (size_t)(slash - o->y) < sizeof ynum) {
+        memcpy(ynum, o->y, (size_t)(slash - o->y));
+        ynum[slash - o->y] = '\0';
+        out->y = find_name(cols, n, ynum);
+        out->den = find_name(cols, n, slash + 1);
     }
-    return c;
+    const char *gone = out->x < 0 ? o->x
+                     : out->y < 0 ? (ynum[0] ? ynum : o->y)
+                     : ynum[0] && out->den < 0 ? slash + 1
+                     : o->by && out->by < 0 ? o->by : NULL;
+    if (gone)
+        snprintf(missing, len, "%s", gone);
+    return !gone;
 }
 
 static bool contains_nocase(const char *hay, const char *needle)
@@ -780,26 +800,13 @@ int sim_plot_csv(const char *csv_path, const SimPlotOptions *o, char *err,
         return -1;
     int rc = -1;
     Plot p = {0};
-    long cx = col_find(&t, o->x), cy = col_find(&t, o->y), cd = -1;
-    long cb = o->by ? col_find(&t, o->by) : -1;
-    /* --y A/B: a ratio of two columns (cycles per acquisition). */
-    char ynum[256] = "";
-    const char *slash = strchr(o->y, '/');
-    if (cy < 0 && slash && slash != o->y && slash[1] &&
-        (size_t)(slash - o->y) < sizeof ynum) {
-        memcpy(ynum, o->y, (size_t)(slash - o->y));
-        ynum[slash - o->y] = '\0';
-        cy = col_find(&t, ynum);
-        cd = col_find(&t, slash + 1);
-    }
-    const char *missing = cx < 0 ? o->x
-                        : cy < 0 ? (ynum[0] ? ynum : o->y)
-                        : ynum[0] && cd < 0 ? slash + 1
-                        : o->by && cb < 0 ? o->by : NULL;
-    if (missing) {
+    SimPlotColumns pc;
+    char missing[256];
+    if (!sim_plot_columns(t.cols, t.ncols, o, &pc, missing, sizeof missing)) {
         col_missing(&t, csv_path, missing, err, errlen);
         goto out;
     }
+    long cx = pc.x, cy = pc.y, cd = pc.den, cb = pc.by;
     if (plot_build(&p, &t, csv_path, cx, cy, cd, cb, err, errlen))
         goto out;
 

@@ -35,6 +35,19 @@ ISA_WARN_UNUSED int sim_plot_csv(const char *csv_path,
                                  const SimPlotOptions *o, char *err,
                                  size_t errlen);
 
+/* Where --x, --y (or, for --y A/B, y over den) and --by are among the
+ * columns cols[0..n), as a plot looks them up: by name, a sweep's short
+ * names (cores, threads, ranks) and their keys finding each other.  den
+ * and by are -1 when not asked for.  false with the first name not found
+ * copied to missing. */
+typedef struct SimPlotColumns {
+    long x, y, den, by;
+} SimPlotColumns;
+ISA_WARN_UNUSED bool sim_plot_columns(char *const *cols, size_t n,
+                                      const SimPlotOptions *o,
+                                      SimPlotColumns *out, char *missing,
+                                      size_t len);
+
 /* "800x600" -> 800, 600 (each 16..10000); false otherwise. */
 ISA_WARN_UNUSED bool sim_plot_parse_size(const char *s, unsigned *w,
                                          unsigned *h);

@@ -40,13 +40,6 @@ enum { EXIT_USAGE = 64, MAX_VARY = 16, MAX_VALUES = 10000,
 
 /* ---- --vary ------------------------------------------------------------------ */
 
-/* The short names a TA types for the keys swept most. */
-static const struct { const char *name, *key; } short_names[] = {
-    {"cores", "machine.cores"},
-    {"threads", "machine.threads_per_core"},
-    {"ranks", "mp.ranks"},
-};
-
 /* Keys a sweep cannot vary: its points must each be one deterministic
  * run. */
 static bool parallel_key(const char *key)
@@ -153,10 +146,10 @@ bool sim_sweep_parse_vary(const char *spec, SimSweepVary *v, char *err,
     }
     memcpy(v->name, spec, klen);
     v->name[klen] = '\0';
-    v->key = v->name;
-    for (size_t i = 0; i < sizeof short_names / sizeof short_names[0]; i++)
-        if (!strcmp(v->name, short_names[i].name))
-            v->key = short_names[i].key;
+    /* The short names a TA types for the keys swept most. */
+    v->key = sim_config_short_key(v->name);
+    if (!v->key)
+        v->key = v->name;
     if (!strncmp(v->name, "arg", 3) && v->name[3] >= '1' &&
         v->name[3] <= '9') {
         char *end;
@@ -1007,54 +1000,33 @@ static bool check_outputs(const SimSweep *s, char *err, size_t errlen)
            writable("--plot", s->po.out, err, errlen);
 }
 
-/* Is name one of the sweep's columns (as parsim plot finds them: the
- * short names stand for their keys and the other way round)? */
-static bool has_column(const SimSweep *s, const char *name)
-{
-    const char *alt = NULL;
-    for (size_t i = 0; i < sizeof short_names / sizeof short_names[0]; i++) {
-        if (!strcmp(name, short_names[i].name))
-            alt = short_names[i].key;
-        if (!strcmp(name, short_names[i].key))
-            alt = short_names[i].name;
-    }
-    for (int pass = 0; pass < 2; pass++) {
-        const char *n = pass ? alt : name;
-        if (!n)
-            continue;
-        if (!strcmp(n, "point") || !strcmp(n, "message"))
-            return true;
-        for (int k = 0; k < s->nvary; k++)
-            if (!strcmp(n, s->vary[k].name))
-                return true;
-        for (size_t c = 0; c < s->ncols; c++)
-            if (s->keep[c] && !strcmp(n, s->cols[c]))
-                return true;
-    }
-    return false;
-}
-
-/* --x, --y (or its A/B) and --by name columns the CSV will have. */
+/* --x, --y (or its A/B) and --by name columns the CSV will have: the
+ * same lookup as the plot's, in the sweep's header. */
 static bool check_plot_columns(const SimSweep *s, char *err, size_t errlen)
 {
-    const char *names[4] = {s->po.x, s->po.y, s->po.by, NULL};
-    char num[256] = "";
-    const char *slash = strchr(s->po.y, '/');
-    if (!has_column(s, s->po.y) && slash && slash != s->po.y &&
-        (size_t)(slash - s->po.y) < sizeof num) {
-        memcpy(num, s->po.y, (size_t)(slash - s->po.y));
-        num[slash - s->po.y] = '\0';
-        names[1] = num;
-        names[3] = slash + 1;
+    char **names = calloc(s->ncols + (size_t)s->nvary + 2, sizeof *names);
+    if (!names) {
+        snprintf(err, errlen, "out of memory");
+        return false;
     }
-    for (int i = 0; i < 4; i++)
-        if (names[i] && !has_column(s, names[i])) {
-            snprintf(err, errlen, "the sweep's CSV will have no column '%s' "
-                     "(parsim stats-fields lists the statistics; the varied "
-                     "keys are columns too)", names[i]);
-            return false;
-        }
-    return true;
+    size_t n = 0;
+    names[n++] = "point";
+    for (int k = 0; k < s->nvary; k++)
+        names[n++] = (char *)s->vary[k].name;
+    for (size_t c = 0; c < s->ncols; c++)
+        if (s->keep[c])
+            names[n++] = s->cols[c];
+    names[n++] = "message";
+    SimPlotColumns pc;
+    char missing[256];
+    bool ok = sim_plot_columns(names, n, &s->po, &pc, missing,
+                               sizeof missing);
+    free(names);
+    if (!ok)
+        snprintf(err, errlen, "the sweep's CSV will have no column '%s' "
+                 "(parsim stats-fields lists the statistics; the varied "
+                 "keys are columns too)", missing);
+    return ok;
 }
 
 static void sweep_free(SimSweep *s)
