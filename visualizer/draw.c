@@ -212,6 +212,31 @@ VisRect vis_over_right(const VisLayout *L, VisRect r)
     return vis_rect(x, r.y, r.x + r.w - x, r.h);
 }
 
+int vis_over_first_row(Vis *v, VisRect a)
+{
+    return a.y + v->L.font / 4 + vis_text_height(&v->text, v->L.font, false) +
+           v->L.font / 3;
+}
+
+int vis_over_frame(Vis *v, VisRect a, const char *title,
+                   const char *caption)
+{
+    const VisLayout *L = &v->L;
+    vis_fill(v->r, a, VIS_PANEL_BG);
+    vis_frame(v->r, a, 1, VIS_ACCENT);
+    vis_clip(v->r, &a);
+    int x = a.x + L->font / 2, y = a.y + L->font / 4;
+    int tw = vis_text(&v->text, x, y, L->font, false, VIS_TEXT, title);
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", caption);
+    vis_text_fit(v, L->small, buf, a.w - tw - L->font * 2);
+    int th = vis_text_height(&v->text, L->font, false);
+    vis_text(&v->text, x + tw + L->font / 2,
+             y + th - vis_text_height(&v->text, L->small, false), L->small,
+             false, VIS_DIM, buf);
+    return vis_over_first_row(v, a);
+}
+
 void vis_text_fit(Vis *v, int px, char *text, int width)
 {
     if (vis_text_width(&v->text, px, false, text) <= width)

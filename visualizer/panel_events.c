@@ -26,20 +26,10 @@ static void events_draw(Vis *v, VisRect r)
     const SimSnapshot *s = v->snap;
     const VisLayout *L = &v->L;
     VisRect a = vis_over_right(L, r);
-    vis_fill(v->r, a, VIS_PANEL_BG);
-    vis_frame(v->r, a, 1, VIS_ACCENT);
-    vis_clip(v->r, &a);
     char buf[256], n1[32], n2[32];
-    int x = a.x + L->font / 2, y = a.y + L->font / 4;
-    int tw = vis_text(&v->text, x, y, L->font, false, VIS_TEXT, "events");
     snprintf(buf, sizeof buf, "newest first; %s since shown   e: close",
              vis_num(n1, sizeof n1, s->log_total));
-    vis_text_fit(v, L->small, buf, a.w - tw - L->font * 2);
-    int th = vis_text_height(&v->text, L->font, false);
-    vis_text(&v->text, x + tw + L->font / 2,
-             y + th - vis_text_height(&v->text, L->small, false), L->small,
-             false, VIS_DIM, buf);
-    y += th + L->font / 3;
+    int x = a.x + L->font / 2, y = vis_over_frame(v, a, "events", buf);
     int lh = vis_text_height(&v->text, L->small, false) + 2;
     if (!s->log_on || s->nlog == 0) {
         vis_text(&v->text, x, y, L->small, false, VIS_DIM,

@@ -17,12 +17,6 @@ static int row_height(Vis *v)
            v->L.pad / 2;
 }
 
-static int first_row(Vis *v, VisRect a)
-{
-    return a.y + v->L.font / 4 + vis_text_height(&v->text, v->L.font, false) +
-           v->L.font / 3;
-}
-
 static void hot_draw(Vis *v, VisRect r)
 {
     if (!v->view.hot || r.w <= 0 || r.h <= 0)
@@ -30,21 +24,10 @@ static void hot_draw(Vis *v, VisRect r)
     const SimSnapshot *s = v->snap;
     const VisLayout *L = &v->L;
     VisRect a = vis_over_right(L, r);
-    vis_fill(v->r, a, VIS_PANEL_BG);
-    vis_frame(v->r, a, 1, VIS_ACCENT);
-    vis_clip(v->r, &a);
     char buf[256], n1[32], n2[32];
-    int x = a.x + L->font / 2, y = a.y + L->font / 4;
-    int tw = vis_text(&v->text, x, y, L->font, false, VIS_TEXT,
-                      "hottest lines");
-    snprintf(buf, sizeof buf, "by invalidations + transfers; click one   "
-             "L: close");
-    vis_text_fit(v, L->small, buf, a.w - tw - L->font * 2);
-    int th = vis_text_height(&v->text, L->font, false);
-    vis_text(&v->text, x + tw + L->font / 2,
-             y + th - vis_text_height(&v->text, L->small, false), L->small,
-             false, VIS_DIM, buf);
-    y = first_row(v, a);
+    int x = a.x + L->font / 2;
+    int y = vis_over_frame(v, a, "hottest lines", "by invalidations + "
+                           "transfers; click one   L: close");
     if (!s->hierarchy || s->nhot == 0) {
         vis_text(&v->text, x, y, L->small, false, VIS_DIM,
                  s->hierarchy ? "no line has bounced yet"
@@ -100,7 +83,7 @@ static bool hot_click(Vis *v, VisRect r, int x, int y)
     if (!vis_inside(a, x, y))
         return false;
     const SimSnapshot *s = v->snap;
-    int y0 = first_row(v, a), rh = row_height(v);
+    int y0 = vis_over_first_row(v, a), rh = row_height(v);
     if (y >= y0 && rh > 0) {
         uint32_t i = (uint32_t)((y - y0) / rh);
         if (i < s->nhot) {

@@ -343,6 +343,12 @@ void vis_clip(SDL_Renderer *r, const VisRect *a);
 /* The right column's part of a panel placed over both columns (r): where
  * the event log and the hottest lines go, the machine in sight beside. */
 VisRect vis_over_right(const VisLayout *L, VisRect r);
+/* Draw such an overlay's frame in a (clipped to it until vis_clip(NULL))
+ * and its title with a smaller caption beside it; returns the y of its
+ * first row (vis_over_first_row gives the same without drawing). */
+int vis_over_frame(Vis *v, VisRect a, const char *title,
+                   const char *caption);
+int vis_over_first_row(Vis *v, VisRect a);
 /* Cut text (in place) to fit width px at size px, ending in "..." when
  * cut. */
 void vis_text_fit(Vis *v, int px, char *text, int width);
