@@ -328,6 +328,10 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
             h->isa.stack_guard = cfg->stack_size;
         }
     }
+    if (!sim_breaks_init(m)) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
     if (!sim_semihost_init(&m->sh, argc, argv) ||
         !sim_semihost_harts(&m->sh, m->nharts)) {
         snprintf(err, errlen, "out of memory");

@@ -2,7 +2,15 @@
  * function's entry, every start of a source line's code, an address; a
  * variable's bytes), handed to every core's IsaEnv, and what happens when
  * a hart reaches one: the run ends saying so, or, in the window, pauses
- * there (sim/machine.h). */
+ * there (sim/machine.h).
+ *
+ * parsim keeps breakpoints of its own too, which the run goes straight
+ * past: at the returns of the runtime's parsim_thread_create, where an
+ * EAGAIN for want of an idle hart (a threaded program run on the
+ * default one-core machine) gets a hint on stderr.  They watch the
+ * program rather than change it: a call into the simulator from the
+ * runtime would have moved its code, its constants and so every
+ * program's figures. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,6 +25,20 @@ static int u32_cmp(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
+}
+
+static bool push(uint32_t **v, uint32_t *n, uint32_t *cap, uint32_t a)
+{
+    if (*n == *cap) {
+        uint32_t nc = *cap ? *cap * 2 : 16;
+        uint32_t *nv = realloc(*v, nc * sizeof *nv);
+        if (!nv)
+            return false;
+        *v = nv;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = a;
+    return true;
 }
 
 /* The addresses of one --break: appended to *v (n of cap). */
@@ -65,20 +87,130 @@ static bool break_addrs(const SimProgram *p, const char *spec, uint32_t **v,
         }
         at[k++] = s->addr;
     }
-    for (size_t i = 0; i < k; i++) {
-        if (*n == *cap) {
-            uint32_t nc = *cap ? *cap * 2 : 16;
-            uint32_t *nv = realloc(*v, nc * sizeof *nv);
-            if (!nv) {
-                snprintf(err, errlen, "out of memory");
-                return false;
-            }
-            *v = nv;
-            *cap = nc;
+    for (size_t i = 0; i < k; i++)
+        if (!push(v, n, cap, at[i])) {
+            snprintf(err, errlen, "out of memory");
+            return false;
         }
-        (*v)[(*n)++] = at[i];
+    return true;
+}
+
+/* parsim's own breakpoints appended to *v (n of cap), noting those the
+ * user's --break names too (those stop as the user asked). */
+static bool add_own(SimMachine *m, uint32_t **v, uint32_t *n, uint32_t *cap)
+{
+    uint32_t given = *n;
+    for (uint32_t i = 0; i < m->nhint_at; i++) {
+        m->hint_given[i] = false;
+        for (uint32_t k = 0; k < given; k++)
+            m->hint_given[i] |= (*v)[k] == m->hint_at[i];
+        if (!push(v, n, cap, m->hint_at[i]))
+            return false;
     }
     return true;
+}
+
+/* Sorted, without repeats (the execution loop's binary search). */
+static uint32_t sort_unique(uint32_t *b, uint32_t nb)
+{
+    if (!nb)
+        return 0;
+    qsort(b, nb, sizeof *b, u32_cmp);
+    uint32_t w = 0;
+    for (uint32_t i = 0; i < nb; i++)
+        if (!w || b[w - 1] != b[i])
+            b[w++] = b[i];
+    return w;
+}
+
+/* The guest's EAGAIN (picolibc's <errno.h>), which need not be the
+ * host's. */
+#define GUEST_EAGAIN 11u
+
+bool sim_breaks_init(SimMachine *m)
+{
+    const SimSymbol *s = sim_elf_symbol(m->prog, "parsim_thread_create");
+    if (!s || !s->is_func || !s->size || sim_report_code_of(m, s->addr) != 1)
+        return true;            /* not parsim's runtime: nothing to say */
+    /* Its returns (ret, c.jr ra): a linear sweep, as compiled C keeps no
+     * data among its instructions. */
+    for (uint32_t pc = s->addr; pc < s->addr + s->size &&
+                                m->nhint_at < SIM_HINT_SITES;) {
+        const uint8_t *p = isa_mem_ptr(&m->mem, pc, 2);
+        if (!p)
+            break;
+        uint32_t raw = (uint32_t)p[0] | (uint32_t)p[1] << 8;
+        if ((raw & 3) == 3) {
+            if (!(p = isa_mem_ptr(&m->mem, pc, 4)))
+                break;
+            raw |= (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+        }
+        IsaInsn in;
+        if (isa_decode(raw, &in) && in.op == ISA_OP_jalr && in.rd == 0 &&
+            in.rs1 == 1 && in.imm == 0)
+            m->hint_at[m->nhint_at++] = pc;
+        pc += in.len;
+    }
+    uint32_t *b = NULL, nb = 0, cap = 0;
+    if (!add_own(m, &b, &nb, &cap)) {
+        free(b);
+        return false;
+    }
+    free(m->breaks);
+    m->breaks = b;
+    m->nbreaks = sort_unique(b, nb);
+    for (uint32_t c = 0; c < m->cfg.cores; c++) {
+        m->core_env[c].breaks = m->breaks;
+        m->core_env[c].nbreaks = m->nbreaks;
+    }
+    return true;
+}
+
+static int hint_site(const SimMachine *m, uint32_t pc)
+{
+    for (uint32_t i = 0; i < m->nhint_at; i++)
+        if (m->hint_at[i] == pc)
+            return (int)i;
+    return -1;
+}
+
+bool sim_break_passes(const SimMachine *m, const IsaStop *st)
+{
+    int i = st->kind == ISA_STOP_BREAK ? hint_site(m, st->pc) : -1;
+    return i >= 0 && !m->hint_given[i];
+}
+
+/* h is at a return of parsim_thread_create.  EAGAIN to the program's own
+ * call is the mistake; to the runtime's (pool_init asks for more workers
+ * than there may be idle harts, to find out how many there are) it is
+ * not. */
+static void hint_no_idle_hart(SimMachine *m, const SimHart *h)
+{
+    const IsaHart *x = &h->isa;
+    uint32_t ra = x->x[1];
+    if (x->x[10] != GUEST_EAGAIN || sim_report_code_of(m, ra - 2) == 1)
+        return;
+    pthread_mutex_lock(&m->lock);
+    bool first = !m->hinted;
+    m->hinted = true;
+    pthread_mutex_unlock(&m->lock);
+    if (!first)
+        return;
+    char loc[256], who[40], busy[80];
+    sim_elf_describe(m->prog, ra - 2, loc, sizeof loc);
+    if (m->nranks)
+        snprintf(who, sizeof who, "rank %u hart %u", h->rank, x->mhartid);
+    else
+        snprintf(who, sizeof who, "hart %u", x->hartid);
+    if (m->harts_per_rank == 1)
+        snprintf(busy, sizeof busy, "the machine's one hart runs main");
+    else
+        snprintf(busy, sizeof busy, "all %u harts are busy (main, threads "
+                 "not yet joined, SPMD ranks)", m->harts_per_rank);
+    sim_report_begin(m);
+    fprintf(stderr, "parsim: no idle hart: %s in %s: parsim_thread_create "
+            "returns EAGAIN, as %s; run with --cores N (or "
+            "--threads-per-core T) for more\n", who, loc, busy);
 }
 
 bool sim_machine_set_breaks(SimMachine *m, char *const *breaks, int nbreaks,
@@ -110,14 +242,12 @@ bool sim_machine_set_breaks(SimMachine *m, char *const *breaks, int nbreaks,
         }
         m->main_internal = !given;
     }
-    if (nb) {
-        qsort(b, nb, sizeof *b, u32_cmp);
-        uint32_t w = 0;
-        for (uint32_t i = 0; i < nb; i++)
-            if (!w || b[w - 1] != b[i])
-                b[w++] = b[i];
-        nb = w;
+    if (!add_own(m, &b, &nb, &cap)) {
+        free(b);
+        snprintf(err, errlen, "out of memory");
+        return false;
     }
+    nb = sort_unique(b, nb);
     IsaRange *r = nwatches ? calloc((size_t)nwatches, sizeof *r) : NULL;
     uint8_t **was = nwatches ? calloc((size_t)nwatches, sizeof *was) : NULL;
     if (nwatches && (!r || !was)) {
@@ -201,6 +331,13 @@ int sim_break_stop(SimMachine *m, SimHart *h, const IsaStop *st)
 {
     IsaHart *x = &h->isa;
     char loc[400], text[sizeof m->break_text - 16];
+    if (st->kind == ISA_STOP_BREAK && hint_site(m, st->pc) >= 0) {
+        hint_no_idle_hart(m, h);
+        if (sim_break_passes(m, st)) {
+            x->brk_resume = st->pc;
+            return -1;
+        }
+    }
     if (st->kind == ISA_STOP_BREAK && st->pc == m->main_pc) {
         m->watch_armed = true;
         if (m->main_internal) {

@@ -118,6 +118,7 @@ typedef struct SimHold {
 } SimHold;
 
 #define SIM_HOLDS 2048            /* the most recent holds kept */
+#define SIM_HINT_SITES 8          /* returns of parsim_thread_create kept */
 
 /* A library call site of the program, per rank (the summary's wait
  * table). */
@@ -192,6 +193,13 @@ struct SimMachine {
     uint64_t break_cycle;
     uint32_t break_hart;
     char break_text[768];
+    /* The returns of the runtime's parsim_thread_create, among breaks
+     * (breaks.c): where parsim sees the EAGAIN a program gets for want
+     * of an idle hart, and says why, once a run. */
+    uint32_t hint_at[SIM_HINT_SITES];
+    bool hint_given[SIM_HINT_SITES];  /* a --break there too */
+    uint32_t nhint_at;
+    bool hinted;
     uint32_t stack_harts;     /* harts with a guarded stack (parsim-cc) */
     uint32_t tls_reserve;     /* bytes of TLS at the bottom of a stack */
 
@@ -217,6 +225,13 @@ static inline bool sim_hart_stop_running(SimHart *h, int st)
  * (the window's pause mode, noted for sim_machine_break_hit), else the
  * run's status after the message. */
 int sim_break_stop(SimMachine *m, SimHart *h, const IsaStop *st);
+/* The breakpoints parsim keeps for itself (the no-idle-hart hint), from
+ * the program's symbols: at start, before any --break.  false: out of
+ * memory. */
+ISA_WARN_UNUSED bool sim_breaks_init(SimMachine *m);
+/* Was st a stop at one of parsim's own breakpoints, which the run goes
+ * straight past?  The schedule then goes on as if it had not stopped. */
+bool sim_break_passes(const SimMachine *m, const IsaStop *st);
 
 /* ---- stats.c ------------------------------------------------------------- */
 
@@ -234,6 +249,10 @@ double sim_now_seconds(void);
 /* Before a message: the program's output so far, and no half-drawn
  * progress line in front of it. */
 void sim_report_begin(SimMachine *m);
+/* Whose code is at pc: 1 the runtime's (its lock, wait, thread and GPU
+ * functions: parsim.h, sync.c, start.c, ...), 0 the program's, -1 no
+ * source line there. */
+int sim_report_code_of(const SimMachine *m, uint32_t pc);
 /* ", called from main+0x2c (prog.c:31)": the first caller of the hart's
  * current code that is not the runtime's own (its lock, wait and GPU
  * functions), or "" when there is none. */

@@ -132,30 +132,35 @@ static void describe_wait(const SimMachine *m, const SimHart *h, char *buf,
     }
 }
 
+int sim_report_code_of(const SimMachine *m, uint32_t pc)
+{
+    static const char *const runtime[] = {"parsim.h", "sync.c", "start.c",
+                                          "crt0.S", "parsim_sync.h", "gpu.c",
+                                          "parsim_gpu.h"};
+    const char *file;
+    int line;
+    if (!sim_elf_source_line(m->prog, pc, &file, &line))
+        return -1;
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    for (size_t k = 0; k < sizeof runtime / sizeof runtime[0]; k++)
+        if (strcmp(base, runtime[k]) == 0)
+            return 1;
+    return 0;
+}
+
 /* ", called from main+0x2c (prog.c:31)": the first caller of the hart's
  * current code that is not the runtime's own (the lock or wait functions
  * it is blocked in), so that a deadlock points at the program's line. */
 void sim_report_caller(const SimMachine *m, const SimHart *h, char *buf,
                        size_t len)
 {
-    static const char *const runtime[] = {"parsim.h", "sync.c", "start.c",
-                                          "crt0.S", "parsim_sync.h", "gpu.c",
-                                          "parsim_gpu.h"};
     buf[0] = 0;
     uint32_t ras[16];
     int n = sim_elf_backtrace(m->prog, h->env->mem, h->isa.pc, h->isa.x, ras,
                               16);
     for (int i = 0; i < n; i++) {
-        const char *file;
-        int line;
-        if (!sim_elf_source_line(m->prog, ras[i] - 2, &file, &line))
-            continue;
-        const char *base = strrchr(file, '/');
-        base = base ? base + 1 : file;
-        bool ours = false;
-        for (size_t k = 0; k < sizeof runtime / sizeof runtime[0]; k++)
-            ours |= strcmp(base, runtime[k]) == 0;
-        if (ours)
+        if (sim_report_code_of(m, ras[i] - 2) != 0)
             continue;
         char where[256];
         sim_elf_describe(m->prog, ras[i] - 2, where, sizeof where);

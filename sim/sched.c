@@ -287,8 +287,12 @@ static int step_hart(SimMachine *m, SimHart *h, uint64_t horizon)
     if (limit <= h->isa.cycle)
         limit = h->isa.cycle + 1;
     IsaStop st;
-    isa_run(&h->isa, h->env, limit, UINT64_MAX, &st);
-    return handle_stop(m, h, &st);
+    int status;
+    do {    /* past parsim's own breakpoints, as if it had not stopped */
+        isa_run(&h->isa, h->env, limit, UINT64_MAX, &st);
+        status = handle_stop(m, h, &st);
+    } while (status < 0 && sim_break_passes(m, &st) && h->isa.cycle < limit);
+    return status;
 }
 
 /* A SAMPLE event for h when its clock has entered a new sample period. */
@@ -378,7 +382,9 @@ static bool det_step(SimMachine *m, uint64_t pause)
     }
     IsaStop st;
     isa_run(&h->isa, h->env, lim, UINT64_MAX, &st);
-    if (st.kind != ISA_STOP_LIMIT || h->isa.cycle >= m->slice_limit)
+    /* parsim's own breakpoints cut a slice as a pause does. */
+    if ((st.kind != ISA_STOP_LIMIT && !sim_break_passes(m, &st)) ||
+        h->isa.cycle >= m->slice_limit)
         m->slice_hart = NULL;
     if (sampling)
         sample(m, h);

@@ -376,6 +376,37 @@ START_TEST(test_stack_overflow_named)
 }
 END_TEST
 
+/* parsim_thread_create with no idle hart: the program gets EAGAIN every
+ * time, as before, and parsim says why once, naming the hart, the
+ * program's line and the fix; where there are harts, or where pool_init
+ * asks for more workers than there are (no mistake), it says nothing. */
+START_TEST(test_no_idle_hart_hint)
+{
+    const char *prog = elf("tests/programs/no_idle_hart.elf");
+    char *a[] = {"run", "-q", (char *)prog, NULL};
+    run(a);
+    ck_assert_int_eq(res.status, 3);
+    ck_assert_str_eq(res.out, "no_idle_hart: 3 of 3 EAGAIN\n");
+    const char *hint = strstr(res.err, "parsim: no idle hart: hart 0 in main");
+    ck_assert_msg(hint == res.err && strstr(res.err, "no_idle_hart.c:") &&
+                  strstr(res.err, "parsim_thread_create returns EAGAIN") &&
+                  strstr(res.err, "run with --cores N"), "%s", res.err);
+    ck_assert_ptr_eq(strchr(res.err, '\n'), res.err + strlen(res.err) - 1);
+    tu_free(&res);
+    char *b[] = {"run", "-q", "--cores", "2", (char *)prog, NULL};
+    run(b);
+    ck_assert_int_eq(res.status, 0);
+    ck_assert_str_eq(res.out, "no_idle_hart: 0 of 3 EAGAIN\n");
+    ck_assert_str_eq(res.err, "");
+    tu_free(&res);
+    char *c[] = {"run", "-q", "--cores", "2", (char *)prog, "pool", NULL};
+    run(c);
+    ck_assert_int_eq(res.status, 0);
+    ck_assert_str_eq(res.out, "no_idle_hart: pool of 1\n");
+    ck_assert_str_eq(res.err, "");
+}
+END_TEST
+
 /* The heap ends below the stacks at the end of RAM: --ram-size gives
  * programs more of it, bigger stacks less; stacks that do not fit are a
  * configuration error. */
@@ -495,6 +526,7 @@ Suite *machine_suite(void)
     tcase_add_test(tc, test_wfi_parks);
     tcase_add_test(tc, test_machine_files);
     tcase_add_test(tc, test_stack_overflow_named);
+    tcase_add_test(tc, test_no_idle_hart_hint);
     tcase_add_test(tc, test_heap_follows_ram);
     tcase_add_test(tc, test_command_line_whole);
     suite_add_tcase(s, tc);
