@@ -145,13 +145,13 @@ check: all $(BUILD)/check_parsim $(TPROG_ELF) $(FPROG_ELF)
 
 # ---- demo and bench ---------------------------------------------------------
 # The demo: eight cores contending for a test-and-set lock.  With a
-# display it opens the window past the start-up (cycle 150,000, where the
+# display it opens the window past the start-up (cycle 185,000, where the
 # harts fight over the lock) at 2,000 cycles a second, a few hand-offs a
 # second for a class to follow (space: run/pause, + and -: speed, s:
 # step, n: next event, h: all keys); without one it runs headless, prints
 # the statistics and writes the window's view at cycle 200,000 to a PNG.
 DEMO_RUN := --cores 8 $(BUILD)/programs/threads/counter.elf tas 300
-DEMO_GUI := --start-at 150000 --speed 2000
+DEMO_GUI := --start-at 185000 --speed 2000
 demo: all
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 	    echo "$(BUILD)/parsim run --gui $(DEMO_GUI) $(DEMO_RUN)"; \

@@ -1188,10 +1188,10 @@ static const struct {
 } breaks[] = {
     {"--break", "tas_unlock", 76,
      {"parsim: break: hart ", " in tas_unlock (sync.c:", ", at cycle "}},
-    {"--break", "counter.c:33", 76, {"parsim: break: ", "(counter.c:33)"}},
-    {"--break", "threads/counter.c:33", 76, {"(counter.c:33)"}},
+    {"--break", "counter.c:42", 76, {"parsim: break: ", "(counter.c:42)"}},
+    {"--break", "threads/counter.c:42", 76, {"(counter.c:42)"}},
     {"--watch", "counter", 76,
-     {"parsim: watch: hart ", "(counter.c:33), changed counter+0 from 0 "
+     {"parsim: watch: hart ", "(counter.c:42), changed counter+0 from 0 "
       "to 1, at cycle "}},
     /* .data: from the value main() starts with, not the start-up's copy. */
     {"--watch", "per_hart", 76,

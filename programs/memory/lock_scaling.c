@@ -3,10 +3,10 @@
  * the lock ITERS times around a one-line critical section (a shared
  * counter), and the lock word, the counter and every MCS queue node sit on
  * lines of their own, so the only coherence traffic is the lock's own.
- * (programs/threads/counter.c packs its locks, its counter and its MCS
- * nodes together: fine for checking mutual exclusion, not for counting
- * messages — eight 8-byte MCS nodes share a line there, so the waiters'
- * "local" spinning is not local.)
+ * (programs/threads/counter.c lays its counter, locks and MCS nodes out
+ * the same way, a line each; it runs every lock of parsim_sync.h, the
+ * blocking ones too, and prints the cycles per increment rather than
+ * counting messages.)
  *
  *   parsim run --cores 16 --stats ls.json lock_scaling.elf LOCK [ITERS]
  *
