@@ -275,6 +275,33 @@ bool isa_hart_init(IsaHart *h, uint32_t hartid, uint32_t entry)
     return true;
 }
 
+bool isa_hart_at(const IsaHart *h, uint64_t cycle, IsaHartView *out)
+{
+    memcpy(out->x, h->x, sizeof out->x);
+    out->pc = h->pc;
+    out->cycle = h->cycle;
+    out->instret = h->instret;
+    out->undone = 0;
+    if (h->cycle <= cycle)
+        return true;
+    if (!h->undo)
+        return false;
+    uint64_t n = h->undo_next < ISA_UNDO ? h->undo_next : ISA_UNDO;
+    for (uint64_t k = 1; k <= n; k++) {
+        const IsaUndo *u = &h->undo[(h->undo_next - k) & (ISA_UNDO - 1)];
+        if (u->cycle < cycle)
+            return true;
+        out->x[u->rd] = u->old;
+        out->pc = u->pc;
+        out->cycle = u->cycle;
+        out->instret = u->instret;
+        out->undone++;
+    }
+    out->x[0] = 0;
+    /* Back to the first instruction ever begun: the hart as it started. */
+    return h->undo_next <= ISA_UNDO;
+}
+
 void isa_hart_free(IsaHart *h)
 {
     free(h->dc);
@@ -551,6 +578,8 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
     uint32_t watched_pc = 0;
     DcEntry *const ents = dc->e;
     uint32_t *const x = h->x;
+    IsaUndo *const undo = h->undo;
+    uint64_t undo_next = h->undo_next;
 
     uint32_t pc = h->pc;
     uint64_t cycle = h->cycle, instret = h->instret;
@@ -589,6 +618,16 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
         const IsaInsn *in = &e->in;
         uint32_t npc = pc + in->len;
         const uint64_t c0 = cycle;
+        if (__builtin_expect(undo != NULL, 0)) {
+            IsaUndo *u = &undo[undo_next++ & (ISA_UNDO - 1)];
+            u->cycle = cycle;
+            u->instret = instret;
+            u->pc = pc;
+            /* A service call (ecall, a semihosting ebreak) answers in a0. */
+            u->rd = in->op == ISA_OP_ecall || in->op == ISA_OP_ebreak
+                        ? 10 : (uint8_t)(in->rd & 31);
+            u->old = x[u->rd];
+        }
         uint32_t a, v;
         uint8_t *p;
         bool inwin;         /* p is in a window, not RAM */
@@ -930,6 +969,7 @@ out:
     h->pc = pc;
     h->cycle = cycle;
     h->instret = instret;
+    h->undo_next = undo_next;
     stop->kind = kind;
     stop->cause = kind == ISA_STOP_TRAP ? cause : 0;
     stop->tval = kind == ISA_STOP_TRAP || kind == ISA_STOP_WATCH ? tval : 0;

@@ -123,6 +123,20 @@ enum { ISA_FFLAG_NX = 1, ISA_FFLAG_UF = 2, ISA_FFLAG_OF = 4, ISA_FFLAG_DZ = 8,
 
 typedef struct IsaDecodeCache IsaDecodeCache;
 
+/* The last ISA_UNDO instructions a hart began, each with what it was
+ * before it (its pc, clock and count, the register it may write), so
+ * that it can be seen as it was at an earlier cycle (isa_hart_at): how a
+ * viewer shows a hart that ran a few cycles past the machine's time.  Off
+ * (IsaHart.undo NULL) unless someone asks; on, it costs a few stores an
+ * instruction. */
+#define ISA_UNDO 512u                 /* a power of two */
+typedef struct IsaUndo {
+    uint64_t cycle, instret;
+    uint32_t pc;
+    uint32_t old;                 /* x[rd] before */
+    uint8_t rd;                   /* a0 for an ecall (the service's) */
+} IsaUndo;
+
 /* All architectural state of one hart in one plain struct (easy to
  * snapshot).  x[0] is kept at zero by the executor. */
 typedef struct IsaHart {
@@ -152,7 +166,22 @@ typedef struct IsaHart {
     const uint32_t *simt_csr; /* a SIMT lane's ISA_SIMT_CSR_COUNT read-only
                                  CSRs, or NULL (every other hart) */
     uint64_t class_count[ISA_CLASS_COUNT];  /* retired, per timing class */
+    IsaUndo *undo;            /* ISA_UNDO entries, or NULL (not owned) */
+    uint64_t undo_next;       /* instructions begun with undo on */
 } IsaHart;
+
+/* What a hart was at `cycle` (at most its clock): before every
+ * instruction it began at or after that cycle, from its undo ring.  The
+ * integer registers, pc, clock and count; false when the ring does not
+ * reach back that far (or is off): *out is then the hart as it is.
+ * `undone`: instructions taken back. */
+typedef struct IsaHartView {
+    uint32_t x[32];
+    uint32_t pc;
+    uint64_t cycle, instret;
+    uint32_t undone;
+} IsaHartView;
+bool isa_hart_at(const IsaHart *h, uint64_t cycle, IsaHartView *out);
 
 /* ---- Memory and environment --------------------------------------------- */
 
