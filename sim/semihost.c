@@ -122,16 +122,27 @@ bool sim_semihost_harts(SimSemihost *sh, uint32_t n)
     return true;
 }
 
+/* Console bytes to the host, less those a replay has shown already. */
+static void emit(SimSemihost *sh, int err, const void *buf, size_t n)
+{
+    uint64_t at = sh->written[err];
+    sh->written[err] += n;
+    if (at + n <= sh->skip[err])
+        return;
+    size_t from = at < sh->skip[err] ? (size_t)(sh->skip[err] - at) : 0;
+    FILE *f = err ? sh->err : sh->out;
+    if (sh->before_output)
+        sh->before_output(sh->before_ctx);
+    fwrite((const char *)buf + from, 1, n - from, f);
+    if (err)
+        fflush(f);
+}
+
 static void line_flush(SimSemihost *sh, uint32_t hart, int err)
 {
     struct SimConsoleLine *l = &sh->line[hart * 2 + (uint32_t)err];
     if (l->len) {
-        FILE *f = err ? sh->err : sh->out;
-        if (sh->before_output)
-            sh->before_output(sh->before_ctx);
-        fwrite(l->buf, 1, l->len, f);
-        if (err)
-            fflush(f);
+        emit(sh, err, l->buf, l->len);
         l->len = 0;
     }
 }
@@ -151,9 +162,7 @@ static void console_put(SimSemihost *sh, uint32_t hart, int err,
                         const uint8_t *src, size_t n)
 {
     if (hart >= sh->nharts) {
-        if (sh->before_output)
-            sh->before_output(sh->before_ctx);
-        fwrite(src, 1, n, err ? sh->err : sh->out);
+        emit(sh, err, src, n);
         return;
     }
     struct SimConsoleLine *l = &sh->line[hart * 2 + (uint32_t)err];

@@ -56,6 +56,10 @@ typedef struct SimSemihost {
      * time, so that lines of different harts never interleave. */
     uint32_t nharts;
     struct SimConsoleLine { char *buf; size_t len; } *line; /* [hart][2] */
+    /* Bytes of console output so far ([0] stdout, [1] stderr), and how
+     * many of the first of them not to write: a run replayed (the window
+     * stepping back) has already shown them. */
+    uint64_t written[2], skip[2];
 } SimSemihost;
 
 /* Where a program's files may be (--host-fs). */

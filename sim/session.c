@@ -49,6 +49,21 @@ _Static_assert(PARSIM_KIND_COUNT <= SNAP_MAX_KINDS, "room for every kind");
 _Static_assert(PARSIM_MPI_CALL_COUNT <= SNAP_MAX_MPI_CALLS,
                "room for every library call's name");
 
+/* The run's fixed points: every SESS_SAMPLE cycles the session notes the
+ * counters of the sparklines and every link's busy cycles, whichever way
+ * the machine got there (running, stepping, replaying), so that what a
+ * snapshot shows at cycle T depends on T alone.  Rates and link use
+ * cover window_from..T: from the latest point at least SESS_WINDOW cycles
+ * back (from 0 early on). */
+#define SESS_SAMPLE 500u
+#define SESS_WINDOW 1000u
+#define SESS_POINTS 8u            /* points kept for the windows */
+
+typedef struct SessPoint {
+    uint64_t cycle;
+    uint64_t busy[SNAP_MAX_LINKS];
+} SessPoint;
+
 /* A rank as the session follows it, from its main hart's events: its
  * recent states in a ring (the newest at head - 1). */
 typedef struct SessRank {
@@ -72,6 +87,7 @@ struct SimSession {
     int argc;
     char **argv;
     SimMachine *m;
+    IsaUndo *undo;            /* every hart's undo ring (isa_hart_at) */
     uint64_t time;            /* the machine's time T */
     bool ended;
 
@@ -87,14 +103,20 @@ struct SimSession {
     bool event_gpu;               /* a GPU event pending */
     uint64_t speed;           /* cycles per second, 0 = full */
     bool pub_paused;          /* the paused state the last snapshot has */
+    uint64_t cmds, cmds_taken;    /* commands sent; taken by the thread */
 
     /* Snapshots: built by the simulation thread into `work`, published by
      * swapping into `pub` under mu. */
     SimSnapshot work, pub;
     uint64_t seq;
     double start;
-    uint64_t *link_busy;      /* link busy cycles at the previous sample */
-    uint64_t link_time;
+    /* The fixed points (see SESS_SAMPLE): the sparklines' samples, the
+     * newest at ring_next - 1, and the links' busy cycles at the last
+     * SESS_POINTS of them. */
+    SnapSample ring[SNAP_HISTORY];
+    uint32_t ring_next, nring;
+    SessPoint pts[SESS_POINTS];
+    uint32_t pt_next, npts;
 
     /* Message passing (the simulation thread's, from the event stream):
      * the ranks' states, the most recent messages in a ring. */
@@ -108,6 +130,7 @@ struct SimSession {
      * simulation thread's; a ring of the last SNAP_LOG events, and who
      * last released each lock (for "handed from"). */
     bool log_want, log_on;
+    uint64_t log_since;       /* the cycle it was last turned on */
     SnapLogEntry log[SNAP_LOG];
     uint32_t log_next, nlog;
     uint64_t log_total;
@@ -122,6 +145,14 @@ struct SimSession {
     bool broke;               /* the last advance stopped at one */
     int broke_hart;           /* the hart it stopped, -1 none */
     uint64_t stops;
+
+    /* Stepping back (under mu): cycles to go back, or the "next event"
+     * command (and its argument) whose previous event to go back to. */
+    uint64_t back;
+    bool back_event;
+    SimCommand back_cmd;
+    uint64_t back_arg;
+    uint64_t replays;         /* runs replayed to go back */
 };
 
 static double now_s(void)
@@ -159,10 +190,14 @@ static void fill_harts(SimSession *s, SimSnapshot *sn)
         o->id = i;
         o->core = h->core;
         o->thread = h->thread;
-        o->pc = h->isa.pc;
-        o->cycle = h->isa.cycle;
-        o->instret = h->isa.instret;
-        memcpy(o->x, h->isa.x, sizeof o->x);
+        /* As it was at the machine's time: a hart that ran on into its
+         * slice is shown before what it began since. */
+        IsaHartView at;
+        (void)isa_hart_at(&h->isa, s->time, &at);
+        o->pc = at.pc;
+        o->cycle = at.cycle;
+        o->instret = at.instret;
+        memcpy(o->x, at.x, sizeof o->x);
         uint64_t st[5];
         sim_machine_stalls(m, i, st);
         o->stall_memory = st[0];
@@ -183,11 +218,12 @@ static void fill_harts(SimSession *s, SimSnapshot *sn)
         }
         uint64_t busy = m->memsys ? memsys_busy_until(m->memsys, i)
                                   : m->flat.hart[i].busy_until;
-        if (s->ended || h->state == SIM_HART_PARKED ||
-            h->state == SIM_HART_EXITED)
+        /* Blocked, parked or exited since the machine's time: not yet. */
+        int hs = at.undone ? SIM_HART_RUNNABLE : h->state;
+        if (s->ended || hs == SIM_HART_PARKED || hs == SIM_HART_EXITED)
             o->state = SNAP_HALTED;
-        else if (h->state == SIM_HART_WAITING || h->state == SIM_HART_MPWAIT ||
-                 h->state == SIM_HART_GPUWAIT)
+        else if (hs == SIM_HART_WAITING || hs == SIM_HART_MPWAIT ||
+                 hs == SIM_HART_GPUWAIT)
             o->state = SNAP_BLOCKED;
         else if (m->nranks && h->isa.cycle > s->time + ahead)
             /* A rank's hart whose clock jumped past the machine's time
@@ -199,7 +235,13 @@ static void fill_harts(SimSession *s, SimSnapshot *sn)
             o->state = SNAP_MEMORY;
         else
             o->state = SNAP_RUNNING;
-        o->code_base = (h->isa.pc - 32) & ~1u;
+        /* The instructions around pc, within RAM (at _start, pc is its
+         * first byte). */
+        uint32_t lo = m->mem.base, hi = m->mem.base + m->mem.size;
+        uint32_t cb = o->pc - lo >= 32 ? (o->pc - 32) & ~1u : lo;
+        if (hi - cb < sizeof o->code && hi - lo >= sizeof o->code)
+            cb = hi - (uint32_t)sizeof o->code;
+        o->code_base = cb;
         if (!isa_mem_read(&m->mem, o->code_base, o->code, sizeof o->code))
             memset(o->code, 0, sizeof o->code);
     }
@@ -251,6 +293,65 @@ static void fill_locks(SimSession *s, SimSnapshot *sn)
     }
 }
 
+/* The point the windows start at: the latest at least SESS_WINDOW
+ * cycles before the machine's time, else the oldest kept (NULL: none). */
+static const SessPoint *window_point(const SimSession *s)
+{
+    const SessPoint *best = NULL;
+    for (uint32_t k = 0; k < s->npts; k++) {
+        const SessPoint *p = &s->pts[(s->pt_next + SESS_POINTS - 1 - k) %
+                                     SESS_POINTS];
+        best = p;
+        if (p->cycle + SESS_WINDOW <= s->time)
+            break;
+    }
+    return best;
+}
+
+/* The sparklines' counters now. */
+static SnapSample sample_now(const SimSession *s)
+{
+    const SimMachine *m = s->m;
+    SnapSample smp = {s->time, 0, 0, 0, now_s() - s->start};
+    for (uint32_t i = 0; i < m->nharts; i++) {
+        IsaHartView at;
+        (void)isa_hart_at(&m->harts[i].isa, s->time, &at);
+        smp.instret += at.instret;
+    }
+    for (uint32_t k = 0; k < m->cfg.cores; k++)
+        smp.misses += l1_misses(m, k);
+    for (int t = 0; m->memsys && t < MSG_COUNT; t++)
+        smp.messages += memsys_msg_count(m->memsys, t);
+    return smp;
+}
+
+/* A fixed point: the machine's time is a multiple of SESS_SAMPLE (or 0). */
+static void take_point(SimSession *s)
+{
+    if (s->nring && s->ring[(s->ring_next + SNAP_HISTORY - 1) %
+                            SNAP_HISTORY].cycle == s->time)
+        return;
+    s->ring[s->ring_next] = sample_now(s);
+    s->ring_next = (s->ring_next + 1) % SNAP_HISTORY;
+    if (s->nring < SNAP_HISTORY)
+        s->nring++;
+    SessPoint *p = &s->pts[s->pt_next];
+    s->pt_next = (s->pt_next + 1) % SESS_POINTS;
+    if (s->npts < SESS_POINTS)
+        s->npts++;
+    p->cycle = s->time;
+    memset(p->busy, 0, sizeof p->busy);
+    if (s->m->memsys) {
+        const Noc *noc = memsys_noc(s->m->memsys);
+        uint32_t nl = noc_link_count(noc);
+        for (uint32_t i = 0; i < nl && i < SNAP_MAX_LINKS; i++) {
+            NocLinkStats ls;
+            noc_link_stats(noc, i, &ls);
+            p->busy[i] = ls.busy_cycles;
+        }
+    }
+}
+
 static void fill_memory(SimSession *s, SimSnapshot *sn)
 {
     const SimMachine *m = s->m;
@@ -299,19 +400,21 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
     const Noc *noc = memsys_noc(ms);
     uint32_t nl = noc_link_count(noc);
     sn->nlinks = nl < SNAP_MAX_LINKS ? nl : SNAP_MAX_LINKS;
-    uint64_t span = s->time > s->link_time ? s->time - s->link_time : 0;
+    /* Use over the window: since its first point (none yet: from 0). */
+    const SessPoint *from = window_point(s);
+    uint64_t span = from && s->time > from->cycle ? s->time - from->cycle
+                                                  : s->time;
     for (uint32_t i = 0; i < sn->nlinks; i++) {
         NocLinkStats ls;
         noc_link_stats(noc, i, &ls);
-        uint64_t d = ls.busy_cycles - s->link_busy[i];
+        uint64_t was = from ? from->busy[i] : 0;
+        uint64_t d = ls.busy_cycles > was ? ls.busy_cycles - was : 0;
         sn->links[i] = (SnapLink){ls.from, ls.to,
                                   span ? (float)d / (float)span : 0.0f,
                                   ls.packets};
         if (sn->links[i].util > 1.0f)
             sn->links[i].util = 1.0f;
-        s->link_busy[i] = ls.busy_cycles;
     }
-    s->link_time = s->time;
     NocPacket pk[SNAP_MAX_PACKETS];
     uint32_t np = noc_in_flight(noc, s->time, pk, SNAP_MAX_PACKETS);
     sn->npackets = np;
@@ -423,10 +526,54 @@ static void fill_names(SimSnapshot *sn)
 
 static void fill_log(const SimSession *s, SimSnapshot *sn);
 
+/* The registry's counters, and what they were at the cycle filled before
+ * (`filled`: the work snapshot holds it), for "what the last step
+ * added"; a counter that was not there then has no change. */
+static void fill_stats(SimSession *s, SimSnapshot *sn, bool filled,
+                       uint64_t filled_cycle)
+{
+    SimStatLine lines[SNAP_MAX_STATS];
+    uint32_t n = (uint32_t)sim_machine_stat_lines(s->m, lines,
+                                                  SNAP_MAX_STATS);
+    if (filled) {
+        uint64_t prev[SNAP_MAX_STATS];
+        for (uint32_t i = 0; i < n; i++) {
+            prev[i] = lines[i].value;
+            for (uint32_t j = 0; j < sn->nstats; j++) {
+                uint32_t k = (i + j) % sn->nstats;   /* the same row first */
+                if (!strcmp(sn->stats[k].name, lines[i].name)) {
+                    prev[i] = sn->stats[k].value;
+                    break;
+                }
+            }
+        }
+        for (uint32_t i = 0; i < n; i++)
+            sn->stats[i].prev = prev[i];
+        sn->stats_prev_cycle = filled_cycle;
+    }
+    /* The machine's first snapshot: no change to show. */
+    bool first = !filled && !sn->nstats;
+    if (first)
+        sn->stats_prev_cycle = s->time;
+    sn->nstats = n;
+    for (uint32_t i = 0; i < n; i++) {
+        memcpy(sn->stats[i].name, lines[i].name, sizeof sn->stats[i].name);
+        memcpy(sn->stats[i].unit, lines[i].unit, sizeof sn->stats[i].unit);
+        sn->stats[i].value = lines[i].value;
+        if (first)
+            sn->stats[i].prev = lines[i].value;
+    }
+}
+
 static void fill(SimSession *s)
 {
     SimSnapshot *sn = &s->work;
     const SimMachine *m = s->m;
+    /* A snapshot at another cycle than the one filled last (the work
+     * snapshot starts empty with every machine). */
+    bool filled = sn->nstats && sn->cycle != s->time;
+    bool first = !sn->nstats;
+    uint64_t filled_cycle = sn->cycle;
     fill_names(sn);
     sn->cycle = s->time;
     sn->finished = s->ended;
@@ -445,32 +592,33 @@ static void fill(SimSession *s)
     sn->nharts = m->nharts;
     fill_harts(s, sn);
     fill_locks(s, sn);
+    size_t cells = (size_t)sn->cores * sn->l1_sets * sn->l1_ways;
+    if (filled && cells) {
+        memcpy(sn->l1_prev_state, sn->l1_state, cells);
+        memcpy(sn->l1_prev_addr, sn->l1_addr, cells * sizeof *sn->l1_addr);
+    }
     fill_memory(s, sn);
+    cells = (size_t)sn->cores * sn->l1_sets * sn->l1_ways;
+    if (first && cells) {
+        memcpy(sn->l1_prev_state, sn->l1_state, cells);
+        memcpy(sn->l1_prev_addr, sn->l1_addr, cells * sizeof *sn->l1_addr);
+    }
     fill_ranks(s, sn);
     fill_gpu(s, sn);
     fill_log(s, sn);
-    SimStatLine lines[SNAP_MAX_STATS];
-    sn->nstats = (uint32_t)sim_machine_stat_lines(m, lines, SNAP_MAX_STATS);
-    for (uint32_t i = 0; i < sn->nstats; i++) {
-        memcpy(sn->stats[i].name, lines[i].name, sizeof sn->stats[i].name);
-        memcpy(sn->stats[i].unit, lines[i].unit, sizeof sn->stats[i].unit);
-        sn->stats[i].value = lines[i].value;
+    fill_stats(s, sn, filled, filled_cycle);
+    /* The sparklines: the fixed points, then now. */
+    const SessPoint *from = window_point(s);
+    sn->window_from = from && from->cycle < s->time ? from->cycle : 0;
+    uint32_t n = s->nring < SNAP_HISTORY - 1 ? s->nring : SNAP_HISTORY - 1;
+    sn->nsamples = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const SnapSample *p = &s->ring[(s->ring_next + SNAP_HISTORY - n + i) %
+                                       SNAP_HISTORY];
+        if (p->cycle < s->time)
+            sn->samples[sn->nsamples++] = *p;
     }
-    /* One sample per publication for the sparklines. */
-    SnapSample smp = {s->time, 0, 0, 0, now_s() - s->start};
-    for (uint32_t i = 0; i < m->nharts; i++)
-        smp.instret += m->harts[i].isa.instret;
-    for (uint32_t k = 0; k < m->cfg.cores; k++)
-        smp.misses += l1_misses(m, k);
-    for (int t = 0; m->memsys && t < MSG_COUNT; t++)
-        smp.messages += memsys_msg_count(m->memsys, t);
-    if (sn->nsamples == SNAP_HISTORY) {
-        memmove(sn->samples, sn->samples + 1,
-                (SNAP_HISTORY - 1) * sizeof sn->samples[0]);
-        sn->nsamples--;
-    }
-    if (!sn->nsamples || sn->samples[sn->nsamples - 1].cycle != smp.cycle)
-        sn->samples[sn->nsamples++] = smp;
+    sn->samples[sn->nsamples++] = sample_now(s);
 }
 
 /* Copy src into dst, arrays included (dst keeps its own buffers). */
@@ -478,18 +626,19 @@ static bool snap_copy(SimSnapshot *dst, const SimSnapshot *src)
 {
     size_t n = (size_t)src->cores * src->l1_sets * src->l1_ways;
     size_t have = (size_t)dst->cores * dst->l1_sets * dst->l1_ways;
-    uint8_t *st = dst->l1_state;
-    uint32_t *ad = dst->l1_addr;
-    if (n && (!st || have < n)) {
-        free(st);
-        free(ad);
+    uint8_t *st = dst->l1_state, *pst = dst->l1_prev_state;
+    uint32_t *ad = dst->l1_addr, *pad = dst->l1_prev_addr;
+    if (n && (!st || !pst || have < n)) {
+        sim_snapshot_free(dst);
         st = malloc(n);
         ad = malloc(n * sizeof *ad);
-        if (!st || !ad) {
+        pst = malloc(n);
+        pad = malloc(n * sizeof *pad);
+        if (!st || !ad || !pst || !pad) {
             free(st);
             free(ad);
-            dst->l1_state = NULL;
-            dst->l1_addr = NULL;
+            free(pst);
+            free(pad);
             return false;
         }
     }
@@ -511,9 +660,13 @@ static bool snap_copy(SimSnapshot *dst, const SimSnapshot *src)
            sizeof *src - msgs_end);
     dst->l1_state = st;
     dst->l1_addr = ad;
+    dst->l1_prev_state = pst;
+    dst->l1_prev_addr = pad;
     if (n) {
         memcpy(st, src->l1_state, n);
         memcpy(ad, src->l1_addr, n * sizeof *ad);
+        memcpy(pst, src->l1_prev_state, n);
+        memcpy(pad, src->l1_prev_addr, n * sizeof *pad);
     }
     return true;
 }
@@ -523,6 +676,7 @@ static void publish(SimSession *s)
     fill(s);
     pthread_mutex_lock(&s->mu);
     s->work.seq = ++s->seq;
+    s->work.commands = s->cmds_taken;
     s->work.paused = s->paused;
     s->pub_paused = s->paused;
     snap_copy(&s->pub, &s->work);
@@ -533,8 +687,12 @@ void sim_snapshot_free(SimSnapshot *snap)
 {
     free(snap->l1_state);
     free(snap->l1_addr);
+    free(snap->l1_prev_state);
+    free(snap->l1_prev_addr);
     snap->l1_state = NULL;
     snap->l1_addr = NULL;
+    snap->l1_prev_state = NULL;
+    snap->l1_prev_addr = NULL;
 }
 
 bool sim_session_snapshot(SimSession *s, SimSnapshot *out)
@@ -772,6 +930,7 @@ static bool log_follow(SimSession *s, bool want, bool fresh)
         s->nreleased = 0;
         if (!sim_ev_listen(bus, SIM_EV_ALL, log_events, s))
             return false;
+        s->log_since = s->time;
     } else {
         sim_ev_unlisten(bus, log_events, s);
     }
@@ -823,14 +982,26 @@ static void fill_log(const SimSession *s, SimSnapshot *sn)
 
 /* ---- the machine ----------------------------------------------------------- */
 
-static bool build(SimSession *s, char *err, size_t errlen)
+/* A new machine at cycle 0; the event log as the command says (with
+ * `log`; a replay turns it on where it was turned on). */
+static bool build(SimSession *s, bool log_now, char *err, size_t errlen)
 {
     s->m = sim_machine_new(&s->cfg, s->prog, s->argc, s->argv, err, errlen);
     if (!s->m)
         return false;
+    free(s->undo);
+    s->undo = calloc((size_t)s->m->nharts * ISA_UNDO, sizeof *s->undo);
+    if (!s->undo) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    for (uint32_t i = 0; i < s->m->nharts; i++)
+        s->m->harts[i].isa.undo = s->undo + (size_t)i * ISA_UNDO;
     pthread_mutex_lock(&s->mu);
-    bool log = s->log_want;
+    bool log = s->log_want && log_now;
     pthread_mutex_unlock(&s->mu);
+    s->time = 0;
+    s->ended = false;
     if (!follow_ranks(s) || !log_follow(s, log, true)) {
         snprintf(err, errlen, "out of memory");
         return false;
@@ -841,13 +1012,9 @@ static bool build(SimSession *s, char *err, size_t errlen)
         !sim_machine_set_breaks(s->m, s->breaks, s->nbreaks, s->watches,
                                 s->nwatches, s->break_pause, err, errlen))
         return false;
-    s->time = 0;
-    s->ended = false;
-    free(s->link_busy);
-    s->link_busy = calloc(SNAP_MAX_LINKS, sizeof *s->link_busy);
-    s->link_time = 0;
-    free(s->work.l1_state);
-    free(s->work.l1_addr);
+    s->nring = s->ring_next = 0;
+    s->npts = s->pt_next = 0;
+    sim_snapshot_free(&s->work);
     /* The machine's configuration, resolved (with ranks the cores are
      * ranks x cores per node). */
     uint32_t cores = s->m->cfg.cores;
@@ -855,8 +1022,12 @@ static bool build(SimSession *s, char *err, size_t errlen)
     memset(&s->work, 0, sizeof s->work);
     s->work.l1_state = calloc(cores * per, 1);
     s->work.l1_addr = calloc(cores * per, sizeof *s->work.l1_addr);
+    s->work.l1_prev_state = calloc(cores * per, 1);
+    s->work.l1_prev_addr = calloc(cores * per, sizeof *s->work.l1_addr);
     s->start = now_s();
-    return s->link_busy && s->work.l1_state && s->work.l1_addr;
+    take_point(s);
+    return s->work.l1_state && s->work.l1_addr && s->work.l1_prev_state &&
+           s->work.l1_prev_addr;
 }
 
 static void teardown(SimSession *s)
@@ -887,7 +1058,7 @@ SimSession *sim_session_new(const SimConfig *cfg, const char *path, int argc,
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     s->prog = sim_elf_open(path, err, errlen);
-    if (!s->prog || !build(s, err, errlen)) {
+    if (!s->prog || !build(s, true, err, errlen)) {
         sim_session_free(s);
         return NULL;
     }
@@ -896,7 +1067,7 @@ SimSession *sim_session_new(const SimConfig *cfg, const char *path, int argc,
 }
 
 /* Advance the machine to T; returns false when the run ended. */
-static bool advance(SimSession *s, uint64_t t)
+static bool advance_to(SimSession *s, uint64_t t)
 {
     if (s->ended)
         return false;
@@ -935,6 +1106,24 @@ static bool advance(SimSession *s, uint64_t t)
     return !s->ended;
 }
 
+/* The same through the fixed points, each noted on the way (the run is
+ * the same whichever way it is cut: sim_machine_run_until).  Stops early
+ * at a breakpoint. */
+static bool advance(SimSession *s, uint64_t t)
+{
+    while (!s->ended) {
+        uint64_t next = (s->time / SESS_SAMPLE + 1) * SESS_SAMPLE;
+        bool alive = advance_to(s, next < t ? next : t);
+        if (!alive || s->broke)
+            return alive;
+        if (s->time % SESS_SAMPLE == 0)
+            take_point(s);
+        if (s->time >= t)
+            return true;
+    }
+    return false;
+}
+
 bool sim_session_run_to(SimSession *s, uint64_t cycle)
 {
     bool ok = advance(s, cycle);
@@ -952,32 +1141,67 @@ typedef struct Watch {
     bool gpu;                 /* a GPU warp, block or kernel event */
     bool seen;
     SimEvent ev;              /* the event seen */
+    /* Stepping back: every event before `before` is looked at, and the
+     * latest kept in ev (seen: there is one). */
+    bool record;
+    uint64_t before;
 } Watch;
+
+static bool watch_match(const Watch *w, const SimEvent *e)
+{
+    bool hit = false;
+    if (w->hart >= 0 && e->hart == (uint32_t)w->hart)
+        hit = e->kind == SIM_EV_LOCK || e->kind == SIM_EV_HART ||
+              e->kind == SIM_EV_MP_CALL || e->kind == SIM_EV_MP_SEND ||
+              e->kind == SIM_EV_MP_RECV ||
+              (e->kind == SIM_EV_ACCESS && e->result != SIM_EV_HIT);
+    if (w->lock >= 0 && e->kind == SIM_EV_LOCK &&
+        e->addr == (uint32_t)w->lock && e->what != PARSIM_LOCK_TRY)
+        hit = true;
+    if (w->gpu && (e->kind == SIM_EV_GPU_WARP ||
+                   e->kind == SIM_EV_GPU_BLOCK ||
+                   e->kind == SIM_EV_GPU_KERNEL))
+        hit = true;
+    if (w->line >= 0 && (e->addr & ~w->line_mask) == (uint32_t)w->line)
+        hit = (e->kind == SIM_EV_ACCESS && e->result != SIM_EV_HIT) ||
+              e->kind == SIM_EV_MSG_SEND;
+    return hit;
+}
 
 static void watch_events(void *ctx, const SimEvent *ev, size_t n)
 {
     Watch *w = ctx;
-    for (size_t i = 0; i < n && !w->seen; i++) {
+    for (size_t i = 0; i < n && (w->record || !w->seen); i++) {
         const SimEvent *e = &ev[i];
-        if (w->hart >= 0 && e->hart == (uint32_t)w->hart)
-            w->seen = e->kind == SIM_EV_LOCK || e->kind == SIM_EV_HART ||
-                      e->kind == SIM_EV_MP_CALL ||
-                      e->kind == SIM_EV_MP_SEND ||
-                      e->kind == SIM_EV_MP_RECV ||
-                      (e->kind == SIM_EV_ACCESS && e->result != SIM_EV_HIT);
-        if (w->lock >= 0 && e->kind == SIM_EV_LOCK &&
-            e->addr == (uint32_t)w->lock && e->what != PARSIM_LOCK_TRY)
+        if (!watch_match(w, e))
+            continue;
+        if (!w->record) {
             w->seen = true;
-        if (w->gpu && (e->kind == SIM_EV_GPU_WARP ||
-                       e->kind == SIM_EV_GPU_BLOCK ||
-                       e->kind == SIM_EV_GPU_KERNEL))
-            w->seen = true;
-        if (w->line >= 0 && (e->addr & ~w->line_mask) == (uint32_t)w->line)
-            w->seen = (e->kind == SIM_EV_ACCESS && e->result != SIM_EV_HIT) ||
-                      e->kind == SIM_EV_MSG_SEND;
-        if (w->seen)
             w->ev = *e;
+        } else if (e->cycle < w->before &&
+                   (!w->seen || e->cycle >= w->ev.cycle)) {
+            w->seen = true;
+            w->ev = *e;
+        }
     }
+}
+
+/* What "next event" command cmd (arg) watches, in this machine; false
+ * when nothing (a hart or lock that does not exist, no GPU). */
+static bool watch_init(const SimSession *s, Watch *w, SimCommand cmd,
+                       uint64_t arg)
+{
+    *w = (Watch){.hart = -1, .lock = -1, .line = -1,
+                 .line_mask = s->m->cfg.l1d.line - 1};
+    if (cmd == SIM_CMD_STEP_HART_EVENT && arg < s->m->nharts)
+        w->hart = (int)arg;
+    else if (cmd == SIM_CMD_STEP_LOCK_EVENT && arg < s->m->nlocks)
+        w->lock = s->m->locks[arg].addr;
+    else if (cmd == SIM_CMD_STEP_LINE_EVENT)
+        w->line = (int64_t)((uint32_t)arg & ~w->line_mask);
+    else if (cmd == SIM_CMD_STEP_GPU_EVENT)
+        w->gpu = s->m->gpu != NULL;
+    return w->hart >= 0 || w->lock >= 0 || w->line >= 0 || w->gpu;
 }
 
 #define EVENT_STEP_LIMIT 5000000u    /* cycles: give up looking after this */
@@ -987,15 +1211,15 @@ static void watch_events(void *ctx, const SimEvent *ev, size_t n)
 static bool step_to_event(SimSession *s, int hart, int lock, int64_t line,
                           bool gpu)
 {
-    Watch w = {.hart = hart, .lock = -1, .line = -1,
-               .line_mask = s->m->cfg.l1d.line - 1, .gpu = gpu && s->m->gpu};
-    if (w.hart >= (int)s->m->nharts)
-        w.hart = -1;
-    if (lock >= 0 && (size_t)lock < s->m->nlocks)
-        w.lock = s->m->locks[lock].addr;
-    if (line >= 0)
-        w.line = line & ~(int64_t)w.line_mask;
-    if (w.hart < 0 && w.lock < 0 && w.line < 0 && !w.gpu)
+    Watch w;
+    bool any = hart >= 0 ? watch_init(s, &w, SIM_CMD_STEP_HART_EVENT,
+                                      (uint64_t)hart)
+             : lock >= 0 ? watch_init(s, &w, SIM_CMD_STEP_LOCK_EVENT,
+                                      (uint64_t)lock)
+             : line >= 0 ? watch_init(s, &w, SIM_CMD_STEP_LINE_EVENT,
+                                      (uint64_t)line)
+             : gpu && watch_init(s, &w, SIM_CMD_STEP_GPU_EVENT, 0);
+    if (!any)
         return false;
     SimEvBus *bus = sim_machine_events(s->m);
     if (!sim_ev_listen(bus, SIM_EV_ALL, watch_events, &w))
@@ -1032,6 +1256,88 @@ bool sim_session_step_event(SimSession *s, SimCommand cmd, uint64_t arg)
     return seen;
 }
 
+/* ---- stepping back --------------------------------------------------------- */
+
+/* Advance to t, through any breakpoint on the way. */
+static void go(SimSession *s, uint64_t t)
+{
+    while (s->time < t && advance(s, t))
+        ;
+}
+
+/* The same run again from cycle 0 to `target` (deterministic: the same
+ * machine, program and schedule give the same run), on a new machine:
+ * the event log turned on where it was, the console's output (and
+ * parsim's hints) not shown twice, the counters' change that of the last cycle (a snapshot filled
+ * at target - 1), as a step forward to target has them; `w` (if any)
+ * listens all the way.  false: the machine could not be built (said on
+ * stderr). */
+static bool replay(SimSession *s, uint64_t target, Watch *w)
+{
+    uint64_t skip[2];
+    for (int k = 0; k < 2; k++)
+        skip[k] = s->m->sh.written[k] > s->m->sh.skip[k] ? s->m->sh.written[k]
+                                                         : s->m->sh.skip[k];
+    bool log = s->log_on, hinted = s->m->hinted;
+    uint64_t since = s->log_since, stops = s->stops;
+    teardown(s);
+    char err[256];
+    if (!build(s, false, err, sizeof err)) {
+        fprintf(stderr, "parsim: stepping back: %s\n", err);
+        return false;
+    }
+    memcpy(s->m->sh.skip, skip, sizeof skip);
+    s->m->hinted = hinted;        /* parsim's hints: said once a run */
+    s->replays++;
+    if (w && !sim_ev_listen(sim_machine_events(s->m), SIM_EV_ALL,
+                            watch_events, w))
+        w = NULL;
+    if (log) {
+        go(s, since < target ? since : target);
+        (void)log_follow(s, true, false);
+    }
+    if (target) {
+        go(s, target - 1);
+        fill(s);
+    }
+    go(s, target);
+    if (w)
+        sim_ev_unlisten(sim_machine_events(s->m), watch_events, w);
+    s->stops = stops;
+    s->stopped_on[0] = '\0';
+    s->broke_hart = -1;
+    return true;
+}
+
+bool sim_session_back(SimSession *s, uint64_t cycles)
+{
+    bool ok = s->time == 0 ||
+              replay(s, s->time > cycles ? s->time - cycles : 0, NULL);
+    publish(s);
+    return ok;
+}
+
+bool sim_session_back_event(SimSession *s, SimCommand cmd, uint64_t arg)
+{
+    Watch w;
+    bool found = false;
+    if (s->time && watch_init(s, &w, cmd, arg)) {
+        /* Once to find the latest event before now, once to go there. */
+        w.record = true;
+        w.before = s->time;
+        if (replay(s, s->time, &w) && w.seen && replay(s, w.ev.cycle, NULL)) {
+            found = true;
+            sim_ev_describe(s->m, &w.ev, s->stopped_on, sizeof s->stopped_on);
+        }
+    }
+    if (!found)
+        snprintf(s->stopped_on, sizeof s->stopped_on,
+                 "no such event before cycle %llu",
+                 (unsigned long long)s->time);
+    publish(s);
+    return found;
+}
+
 /* The run has ended: paused from now on, and said so. */
 static void end_run(SimSession *s)
 {
@@ -1059,14 +1365,21 @@ static void *thread_main(void *arg)
         while (!stale && !s->quit && !s->restart && s->paused && !s->step &&
                s->log_want == s->log_on &&
                s->event_hart < 0 && s->event_lock < 0 && s->event_line < 0 &&
-               !s->event_gpu)
+               !s->event_gpu && !s->back && !s->back_event)
             pthread_cond_wait(&s->cv, &s->mu);
+        s->cmds_taken = s->cmds;
         bool quit = s->quit, restart = s->restart, log = s->log_want;
         uint64_t step = s->step, speed = s->speed;
         int ev_hart = s->event_hart, ev_lock = s->event_lock;
         int64_t ev_line = s->event_line;
         bool ev_gpu = s->event_gpu;
         bool paused = s->paused;
+        uint64_t back = s->back;
+        bool back_event = s->back_event;
+        SimCommand back_cmd = s->back_cmd;
+        uint64_t back_arg = s->back_arg;
+        s->back = 0;
+        s->back_event = false;
         s->step = 0;
         s->restart = false;
         s->event_hart = s->event_lock = -1;
@@ -1082,11 +1395,19 @@ static void *thread_main(void *arg)
         if (restart) {
             teardown(s);
             char err[256];
-            if (!build(s, err, sizeof err)) {
+            if (!build(s, true, err, sizeof err)) {
                 fprintf(stderr, "parsim: restart: %s\n", err);
                 break;
             }
             publish(s);
+            continue;
+        }
+        if (back) {
+            sim_session_back(s, back);
+            continue;
+        }
+        if (back_event) {
+            sim_session_back_event(s, back_cmd, back_arg);
             continue;
         }
         if (step) {
@@ -1100,14 +1421,17 @@ static void *thread_main(void *arg)
             publish(s);
             continue;
         }
+        /* Every command taken is answered by a snapshot that says so
+         * (`commands`), even one that changed nothing. */
+        bool answer = stale || s->work.commands != s->cmds_taken;
         if (paused) {
             anchored = false;
-            if (stale)
+            if (answer)
                 publish(s);
             continue;
         }
         s->stopped_on[0] = '\0';     /* running: no longer "at" it */
-        if (stale)
+        if (answer)
             publish(s);
         double t0 = now_s();
         if (!speed) {
@@ -1157,7 +1481,11 @@ static void *thread_main(void *arg)
 
 bool sim_session_start(SimSession *s, bool paused)
 {
+    /* The first snapshot a viewer sees is of this start, not one a
+     * previous thread left. */
     s->paused = paused;
+    if (s->pub_paused != paused)
+        publish(s);
     if (pthread_create(&s->thread, NULL, thread_main, s) != 0)
         return false;
     s->threaded = true;
@@ -1167,6 +1495,7 @@ bool sim_session_start(SimSession *s, bool paused)
 void sim_session_command(SimSession *s, SimCommand cmd, uint64_t arg)
 {
     pthread_mutex_lock(&s->mu);
+    s->cmds++;
     switch (cmd) {
     case SIM_CMD_RUN: s->paused = false; break;
     case SIM_CMD_PAUSE: s->paused = true; break;
@@ -1190,6 +1519,13 @@ void sim_session_command(SimSession *s, SimCommand cmd, uint64_t arg)
     case SIM_CMD_SPEED: s->speed = arg; break;
     case SIM_CMD_EVENT_LOG: s->log_want = arg != 0; break;
     case SIM_CMD_RESTART: s->paused = true; s->restart = true; break;
+    case SIM_CMD_BACK: s->paused = true; s->back += arg ? arg : 1; break;
+    case SIM_CMD_BACK_EVENT:
+        s->paused = true;
+        s->back_event = true;
+        s->back_cmd = (SimCommand)(arg >> 32);
+        s->back_arg = arg & UINT32_MAX;
+        break;
     case SIM_CMD_QUIT: s->quit = true; break;
     }
     pthread_cond_signal(&s->cv);
@@ -1244,7 +1580,7 @@ int sim_session_free(SimSession *s)
     sim_elf_close(s->prog);
     sim_snapshot_free(&s->work);
     sim_snapshot_free(&s->pub);
-    free(s->link_busy);
+    free(s->undo);
     free(s->ranks);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
@@ -1275,4 +1611,14 @@ bool sim_session_ended(const SimSession *s)
 bool sim_session_interrupted(void)
 {
     return sim_stop_requested() != 0;
+}
+
+uint64_t sim_session_replays(const SimSession *s) { return s->replays; }
+
+uint64_t sim_session_commands(SimSession *s)
+{
+    pthread_mutex_lock(&s->mu);
+    uint64_t n = s->cmds;
+    pthread_mutex_unlock(&s->mu);
+    return n;
 }

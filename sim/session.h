@@ -127,7 +127,7 @@ typedef struct SnapHold {
 
 typedef struct SnapLink {
     uint32_t from, to;        /* routers */
-    float util;               /* busy fraction over the last sample period */
+    float util;               /* busy fraction over window_from..cycle */
     uint64_t packets;
 } SnapLink;
 
@@ -233,6 +233,8 @@ typedef struct SnapLogEntry {
 
 typedef struct SimSnapshot {
     uint64_t seq;             /* changes with every publication */
+    uint64_t commands;        /* commands taken before it was made (see
+                                 sim_session_commands) */
     uint64_t cycle;           /* the machine's time: every hart is here */
     bool paused, finished;
     int exit_status;
@@ -261,6 +263,10 @@ typedef struct SimSnapshot {
     uint32_t l1_sets, l1_ways, line_size;
     uint8_t *l1_state;        /* cores * sets * ways (owned by the copy) */
     uint32_t *l1_addr;
+    /* The same at stats_prev_cycle: what the last step changed (equal to
+     * the above when there is nothing to compare). */
+    uint8_t *l1_prev_state;
+    uint32_t *l1_prev_addr;
 
     uint32_t nhot;            /* the hottest lines, hottest first */
     SnapHotLine hot[SNAP_HOT];
@@ -276,7 +282,7 @@ typedef struct SimSnapshot {
     SnapPacket packets[SNAP_MAX_PACKETS];
     SnapNode node[SNAP_MAX_NODES];
 
-    uint32_t nsamples;        /* oldest first */
+    uint32_t nsamples;        /* oldest first (see window_from) */
     SnapSample samples[SNAP_HISTORY];
 
     /* Message passing: 0 ranks without (one shared memory). */
@@ -296,7 +302,17 @@ typedef struct SimSnapshot {
         char name[64];
         char unit[24];
         uint64_t value;
+        uint64_t prev;        /* at stats_prev_cycle */
     } stats[SNAP_MAX_STATS];
+    /* The cycle of the snapshot before this one (the previous position of
+     * a step, run or step back; == cycle: none, nothing to compare). */
+    uint64_t stats_prev_cycle;
+    /* links[].util, and the rates of the samples' last point, cover the
+     * cycles window_from..cycle: from the latest of the session's fixed
+     * points (every 500 cycles) at least 1,000 cycles back (from 0
+     * before cycle 1,000).  The samples: the fixed points, oldest first,
+     * then `cycle` itself. */
+    uint64_t window_from;
 
     /* The event log (SIM_CMD_EVENT_LOG): the most recent events in words,
      * newest first, from when it was turned on; log_total: how many it
@@ -339,6 +355,11 @@ typedef enum SimCommand {
     SIM_CMD_EVENT_LOG,        /* arg 1: keep the event log, 0: stop (it
                                  costs: every event is published) */
     SIM_CMD_RESTART,          /* the same program from the start, paused */
+    SIM_CMD_BACK,             /* pause, go back arg cycles (at least 1),
+                                 exactly: the run replayed from cycle 0 */
+    SIM_CMD_BACK_EVENT,       /* pause, go back to the latest event before
+                                 now of what a "next event" command
+                                 watches: arg = command << 32 | its arg */
     SIM_CMD_QUIT
 } SimCommand;
 
@@ -377,6 +398,20 @@ bool sim_session_event_log(SimSession *s, bool on);
 /* The same for "next event" (cmd one of the SIM_CMD_STEP_*_EVENT, arg as
  * there): returns whether the event came before the run ended. */
 bool sim_session_step_event(SimSession *s, SimCommand cmd, uint64_t arg);
+/* The same for going back (without the thread): `cycles` back, or to the
+ * latest event before now that "next event" cmd (arg) would stop on,
+ * which stopped_on then names.  Both replay the run from cycle 0 on a
+ * new machine (deterministic, so the same run: the snapshot at cycle N
+ * is the one a step forward to N gives), the console's output already
+ * shown not shown again.  false: no such event (or no machine). */
+bool sim_session_back(SimSession *s, uint64_t cycles);
+bool sim_session_back_event(SimSession *s, SimCommand cmd, uint64_t arg);
+/* Commands sent so far: a snapshot whose `commands` has reached it was
+ * made after they were all taken (the window's scripted keys wait for
+ * it before the next key). */
+uint64_t sim_session_commands(SimSession *s);
+/* Runs replayed so far to go back (for tests). */
+uint64_t sim_session_replays(const SimSession *s);
 /* Symbol and source line of a pc, disassembly of an instruction, for the
  * inspector (the program is read-only, so any thread may ask). */
 void sim_session_describe(const SimSession *s, uint32_t pc, char *buf,

@@ -3,6 +3,7 @@
  * holder, a modified line in its L1, busy links; with ranks, their
  * states and messages), run/pause/restart, "next event". */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -606,25 +607,258 @@ START_TEST(test_pause_published)
 }
 END_TEST
 
-/* Slow motion is real: at 20 cycles a second, one second is about 20
- * cycles (not one cycle per frame, 30 a second, or more). */
+/* Slow motion is real: at 5 cycles a second, two seconds are 10 cycles,
+ * give or take the one under way (not one cycle per frame, 30 a second,
+ * or more). */
 START_TEST(test_slow_motion)
 {
     SimSession *s = open_counter(4, "tas");
     SimSnapshot snap;
     memset(&snap, 0, sizeof snap);
     ck_assert(sim_session_start(s, true));
-    sim_session_command(s, SIM_CMD_SPEED, 20);
+    sim_session_command(s, SIM_CMD_SPEED, 5);
     sim_session_command(s, SIM_CMD_RUN, 0);
     wait_snapshot(s, &snap);
     uint64_t c0 = snap.cycle;
-    nanosleep(&(struct timespec){1, 0}, NULL);
+    nanosleep(&(struct timespec){2, 0}, NULL);
     sim_session_snapshot(s, &snap);
     uint64_t n = snap.cycle - c0;
-    ck_assert_msg(n >= 10 && n <= 30, "%llu cycles in a second at 20/s",
+    ck_assert_msg(n >= 9 && n <= 11, "%llu cycles in two seconds at 5/s",
                   (unsigned long long)n);
     sim_snapshot_free(&snap);
     sim_session_free(s);
+}
+END_TEST
+
+/* Two snapshots show the same machine: every figure the window draws
+ * from (host seconds aside). */
+static void same_snapshot(const SimSnapshot *a, const SimSnapshot *b)
+{
+    ck_assert_uint_eq(a->cycle, b->cycle);
+    ck_assert_uint_eq(a->nharts, b->nharts);
+    for (uint32_t i = 0; i < a->nharts; i++) {
+        const SnapHart *x = &a->harts[i], *y = &b->harts[i];
+        ck_assert_msg(x->pc == y->pc && x->cycle == y->cycle &&
+                      x->instret == y->instret && x->state == y->state &&
+                      !memcmp(x->x, y->x, sizeof x->x) &&
+                      x->misses == y->misses &&
+                      x->stall_memory == y->stall_memory &&
+                      !memcmp(x->code, y->code, sizeof x->code),
+                      "hart %u differs", i);
+    }
+    ck_assert_uint_eq(a->nlocks, b->nlocks);
+    for (uint32_t i = 0; i < a->nlocks; i++) {
+        ck_assert_int_eq(a->locks[i].holder, b->locks[i].holder);
+        ck_assert_uint_eq(a->locks[i].acquisitions, b->locks[i].acquisitions);
+        ck_assert_uint_eq(a->locks[i].nwaiters, b->locks[i].nwaiters);
+    }
+    ck_assert_uint_eq(a->nholds, b->nholds);
+    size_t n = (size_t)a->cores * a->l1_sets * a->l1_ways;
+    ck_assert(!memcmp(a->l1_state, b->l1_state, n));
+    ck_assert(!memcmp(a->l1_addr, b->l1_addr, n * sizeof *a->l1_addr));
+    ck_assert(!memcmp(a->l1_prev_state, b->l1_prev_state, n));
+    ck_assert_uint_eq(a->nlinks, b->nlinks);
+    for (uint32_t i = 0; i < a->nlinks; i++)
+        ck_assert_msg(a->links[i].util == b->links[i].util &&
+                      a->links[i].packets == b->links[i].packets,
+                      "link %u: %g %g", i, a->links[i].util,
+                      b->links[i].util);
+    ck_assert_uint_eq(a->npackets, b->npackets);
+    ck_assert_uint_eq(a->window_from, b->window_from);
+    ck_assert_uint_eq(a->nsamples, b->nsamples);
+    for (uint32_t i = 0; i < a->nsamples; i++)
+        ck_assert_msg(a->samples[i].cycle == b->samples[i].cycle &&
+                      a->samples[i].instret == b->samples[i].instret &&
+                      a->samples[i].misses == b->samples[i].misses &&
+                      a->samples[i].messages == b->samples[i].messages,
+                      "sample %u differs", i);
+    ck_assert_uint_eq(a->nstats, b->nstats);
+    ck_assert_uint_eq(a->stats_prev_cycle, b->stats_prev_cycle);
+    for (uint32_t i = 0; i < a->nstats; i++)
+        ck_assert_msg(a->stats[i].value == b->stats[i].value &&
+                      a->stats[i].prev == b->stats[i].prev,
+                      "%s differs", a->stats[i].name);
+    ck_assert_uint_eq(a->nhot, b->nhot);
+    for (uint32_t i = 0; i < a->nhot; i++)
+        ck_assert_str_eq(a->hot[i].name, b->hot[i].name);
+    ck_assert_int_eq(a->log_on, b->log_on);
+    ck_assert_uint_eq(a->log_total, b->log_total);
+    ck_assert_uint_eq(a->nlog, b->nlog);
+    for (uint32_t i = 0; i < a->nlog; i++)
+        ck_assert_str_eq(a->log[i].text, b->log[i].text);
+    ck_assert_str_eq(a->stopped_on, b->stopped_on);
+}
+
+/* Back is forward: stepping back to cycle N shows what stepping forward
+ * to N shows (the run replayed, the event log from where it was turned
+ * on, the counters' change that of the last cycle). */
+START_TEST(test_back_is_forward)
+{
+    SimSession *a = open_counter(4, "tas"), *b = open_counter(4, "tas");
+    SimSnapshot sa, sb;
+    memset(&sa, 0, sizeof sa);
+    memset(&sb, 0, sizeof sb);
+    ck_assert(sim_session_run_to(a, 1234));
+    ck_assert(sim_session_event_log(a, true));
+    ck_assert(sim_session_run_to(a, 6000));
+    ck_assert(sim_session_run_to(a, 6001));
+    ck_assert(sim_session_run_to(b, 1234));
+    ck_assert(sim_session_event_log(b, true));
+    ck_assert(sim_session_run_to(b, 9000));
+    ck_assert(sim_session_back(b, 2999));
+    ck_assert_uint_eq(sim_session_replays(b), 1);
+    ck_assert(sim_session_snapshot(a, &sa));
+    ck_assert(sim_session_snapshot(b, &sb));
+    ck_assert_uint_eq(sb.cycle, 6001);
+    ck_assert_uint_eq(sb.stats_prev_cycle, 6000);
+    ck_assert_uint_gt(sb.nlog, 0);
+    same_snapshot(&sa, &sb);
+    /* And forward again from there: the same run. */
+    ck_assert(sim_session_run_to(a, 8000));
+    ck_assert(sim_session_run_to(b, 8000));
+    ck_assert(sim_session_snapshot(a, &sa));
+    ck_assert(sim_session_snapshot(b, &sb));
+    same_snapshot(&sa, &sb);
+    sim_snapshot_free(&sa);
+    sim_snapshot_free(&sb);
+    sim_session_free(a);
+    sim_session_free(b);
+}
+END_TEST
+
+/* The snapshot is a cut at its cycle: a hart that ran on into its slice
+ * is shown before the instructions it began since (at cycle 3 of the
+ * demo, every hart has run its first three one-cycle instructions, not
+ * the dozen a slice gave them), and the counters add up what the harts
+ * show. */
+START_TEST(test_snapshot_cut)
+{
+    SimSession *s = open_counter(8, "tas");
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    ck_assert(sim_session_run_to(s, 3));
+    ck_assert(sim_session_snapshot(s, &snap));
+    for (uint32_t h = 0; h < snap.nharts; h++) {
+        ck_assert_uint_eq(snap.harts[h].cycle, 3);
+        ck_assert_uint_eq(snap.harts[h].instret, 3);
+    }
+    static const uint64_t at[] = {1001, 250000, 250001, 250017};
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+        ck_assert(sim_session_run_to(s, at[k]));
+        ck_assert(sim_session_snapshot(s, &snap));
+        uint64_t sum = 0;
+        for (uint32_t h = 0; h < snap.nharts; h++) {
+            const SnapHart *o = &snap.harts[h];
+            sum += o->instret;
+            if (o->state == SNAP_BLOCKED || o->state == SNAP_HALTED)
+                continue;
+            /* Its next instruction begins at the cycle or, when one is
+             * under way (a miss), when that one ends. */
+            ck_assert_uint_ge(o->cycle, at[k]);
+            if (o->state != SNAP_MEMORY)
+                ck_assert_uint_le(o->cycle, at[k] + 64);
+        }
+        ck_assert_uint_eq(snap.samples[snap.nsamples - 1].instret, sum);
+        ck_assert_uint_eq(snap.samples[snap.nsamples - 1].cycle, at[k]);
+    }
+    sim_snapshot_free(&snap);
+    sim_session_free(s);
+}
+END_TEST
+
+/* Hart 0's events as "next event" sees them, from a plain run. */
+typedef struct EvCycles {
+    uint64_t cycle[4096];
+    size_t n;
+} EvCycles;
+
+static void hart0_events(void *ctx, const SimEvent *ev, size_t n)
+{
+    EvCycles *c = ctx;
+    for (size_t i = 0; i < n; i++) {
+        const SimEvent *e = &ev[i];
+        if (e->hart != 0)
+            continue;
+        if ((e->kind == SIM_EV_LOCK || e->kind == SIM_EV_HART ||
+             (e->kind == SIM_EV_ACCESS && e->result != SIM_EV_HIT)) &&
+            c->n < 4096)
+            c->cycle[c->n++] = e->cycle;
+    }
+}
+
+/* B goes back to the latest event of the hart before the cycle shown,
+ * and says which; again and again. */
+START_TEST(test_back_event)
+{
+    SimSession *s = open_counter(4, "tas"), *plain = open_counter(4, "tas");
+    static EvCycles ev;
+    ev.n = 0;
+    ck_assert(sim_ev_listen(sim_machine_events(sim_session_machine(plain)),
+                            SIM_EV_ALL, hart0_events, &ev));
+    ck_assert(sim_session_run_to(plain, 20000));
+    ck_assert_uint_gt(ev.n, 3);
+    ck_assert(sim_session_run_to(s, 20000));
+    SimSnapshot snap;
+    memset(&snap, 0, sizeof snap);
+    uint64_t t = 20000;
+    for (int k = 0; k < 3; k++) {
+        uint64_t want = 0;
+        for (size_t i = 0; i < ev.n; i++)
+            if (ev.cycle[i] < t && ev.cycle[i] > want)
+                want = ev.cycle[i];
+        ck_assert(sim_session_back_event(s, SIM_CMD_STEP_HART_EVENT, 0));
+        ck_assert(sim_session_snapshot(s, &snap));
+        ck_assert_uint_eq(snap.cycle, want);
+        ck_assert_msg(strstr(snap.stopped_on, "hart 0") ||
+                      strstr(snap.stopped_on, "h0") ||
+                      strstr(snap.stopped_on, "core 0"),
+                      "stopped on: %s", snap.stopped_on);
+        t = want;
+    }
+    sim_snapshot_free(&snap);
+    sim_session_free(s);
+    sim_session_free(plain);
+}
+END_TEST
+
+/* Going back replays the program, but what it printed is printed once. */
+START_TEST(test_back_prints_once)
+{
+    SimConfig c;
+    sim_config_defaults(&c);
+    c.cores = 2;
+    const char *path = tu_built("tests/programs/mt_print.elf");
+    char *argv[] = {(char *)path};
+    char err[256];
+    fflush(stdout);
+    char name[] = "/tmp/parsim-back-XXXXXX";
+    int fd = mkstemp(name);
+    ck_assert_int_ge(fd, 0);
+    int saved = dup(1);
+    ck_assert_int_ge(saved, 0);
+    ck_assert_int_ge(dup2(fd, 1), 0);
+    SimSession *s = sim_session_new(&c, path, 1, argv, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert(sim_session_run_to(s, 150000));
+    fflush(stdout);
+    ck_assert_int_gt(lseek(fd, 0, SEEK_END), 0);  /* it has printed */
+    ck_assert(sim_session_back(s, 100000));
+    while (sim_session_run_to(s, sim_session_cycle(s) + 100000))
+        ;
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    sim_session_free(s);
+    FILE *f = fdopen(fd, "r");
+    ck_assert(f != NULL);
+    rewind(f);
+    char line[256];
+    int lines = 0;
+    while (fgets(line, sizeof line, f))
+        lines++;
+    fclose(f);
+    unlink(name);
+    ck_assert_int_eq(lines, 2 * 40);
 }
 END_TEST
 
@@ -667,7 +901,9 @@ Suite *session_suite(void)
 {
     Suite *s = suite_create("session");
     TCase *tc = tcase_create("session");
-    tcase_set_timeout(tc, 120);
+    /* Stepping a cycle at a time publishes a snapshot a step: about ten
+     * seconds for the longest test here, several minutes under TSan. */
+    tcase_set_timeout(tc, 400);
     tcase_add_test(tc, test_step_exact);
     tcase_add_test(tc, test_snapshot_contents);
     tcase_add_test(tc, test_run_restart);
@@ -680,6 +916,10 @@ Suite *session_suite(void)
     tcase_add_test(tc, test_event_log);
     tcase_add_test(tc, test_break_pauses);
     tcase_add_test(tc, test_hot_lines);
+    tcase_add_test(tc, test_snapshot_cut);
+    tcase_add_test(tc, test_back_is_forward);
+    tcase_add_test(tc, test_back_event);
+    tcase_add_test(tc, test_back_prints_once);
     suite_add_tcase(s, tc);
     return s;
 }
