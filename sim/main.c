@@ -84,6 +84,8 @@ static void usage(FILE *f)
         "                     window to FILE.png and close it\n"
         "  --gui-exit         with --gui: close the window when the run\n"
         "                     ends (unattended demos)\n"
+        "  --theme dark|light  the window's and --snapshot's colours (dark;\n"
+        "                     light: for a lit room)\n"
         "  --speed N          with --gui: run at N cycles a second (0: full\n"
         "                     speed, the default; + and - change it)\n"
         "  --start-at CYCLE   with --gui: run to CYCLE (roi: into the region\n"
@@ -240,7 +242,8 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
                        char **argv, VisOptions *gui, bool paused, Shot *shots,
                        int nshots, const char *stats_path,
                        const char *csv_path, TraceArgs *ta,
-                       const StartAt *start, const BreakArgs *ba)
+                       const StartAt *start, const BreakArgs *ba,
+                       VisTheme theme)
 {
     char err[512];
     SimSession *s = sim_session_new(cfg, path, argc, argv, err, sizeof err);
@@ -270,8 +273,11 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
     for (int i = 0; i < nshots; i++) {
         bool alive = vis_run_to_sampled(s, shots[i].cycle);
         sim_session_snapshot(s, &snap);
-        if (!vis_render_png(&snap, s, 1280, 720, shots[i].path, err,
-                            sizeof err)) {
+        VisView view;
+        vis_view_default(&view);
+        view.theme = theme;
+        if (!vis_render_png_view(&snap, s, &view, 1280, 720, shots[i].path,
+                                 err, sizeof err)) {
             fprintf(stderr, "parsim: --snapshot %s: %s\n", shots[i].path,
                     err);
             status = SIM_EXIT_USAGE;
@@ -326,7 +332,7 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
 enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
        O_NO_PROGRESS, O_HOST_FS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
        O_QUANTUM, O_RANKS, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
-       O_GUI_KEYS, O_GUI_SHOT, O_GUI_EXIT, O_SPEED, O_START_AT, O_STATS_CSV, O_TRACE, O_TRACE_FROM,
+       O_GUI_KEYS, O_GUI_SHOT, O_GUI_EXIT, O_THEME, O_SPEED, O_START_AT, O_STATS_CSV, O_TRACE, O_TRACE_FROM,
        O_TRACE_TO, O_TRACE_MAX, O_TRACE_PNG, O_BREAK, O_WATCH };
 
 /* Options that are shorthands for one configuration key. */
@@ -369,6 +375,7 @@ static const struct option opts[] = {
     {"gui-keys", required_argument, 0, O_GUI_KEYS},
     {"gui-screenshot", required_argument, 0, O_GUI_SHOT},
     {"gui-exit", no_argument, 0, O_GUI_EXIT},
+    {"theme", required_argument, 0, O_THEME},
     {"speed", required_argument, 0, O_SPEED},
     {"start-at", required_argument, 0, O_START_AT},
     {"trace", required_argument, 0, O_TRACE},
@@ -549,6 +556,13 @@ static int cmd_run(int argc, char **argv)
             vo.screenshot = optarg;
             vo.exit_after_keys = true;
             break;
+        case O_THEME:
+            if (!vis_theme_parse(optarg, &vo.theme)) {
+                snprintf(err, sizeof err, "--theme %s: expected dark or "
+                         "light", optarg);
+                ok = false;
+            }
+            break;
         case O_GUI_EXIT:
             vo.exit_at_end = true;
             break;
@@ -646,7 +660,7 @@ static int cmd_run(int argc, char **argv)
         return run_session(&cfg, path, argc - optind, argv + optind,
                            gui ? &vo : NULL, paused, shots, nshots,
                            stats_path, csv_path, &ta,
-                           &(StartAt){start_at, start_roi}, &ba);
+                           &(StartAt){start_at, start_roi}, &ba, vo.theme);
     SimProgram *prog = sim_elf_open(path, err, sizeof err);
     if (!prog) {
         fprintf(stderr, "parsim: %s: %s\n", path, err);

@@ -165,9 +165,9 @@ START_TEST(test_holder_in_pixels)
     uint32_t core = snap->harts[lk->holder].core;
     VisRect r;
 
-    /* The holder's core is framed in the core's timeline colour. */
+    /* The holder's core is framed thick in the outline colour. */
     ck_assert(vis_layout_rect(snap, W, H, VIS_PART_CORE, core, &r));
-    VisRGB cc = vis_core_colour[core % VIS_CORE_COLOURS];
+    VisRGB cc = vis_hilite;
     ck_assert_rgb(pixel(&p, r.x, r.y + r.h / 2), cc, "holder's core frame");
     ck_assert_rgb(pixel(&p, r.x + r.w - 1, r.y + r.h - 2), cc,
                   "holder's core frame, bottom right");
@@ -596,23 +596,30 @@ END_TEST
 
 /* The real window loop on SDL's offscreen video driver (no display),
  * paused, pressing keys, then a screenshot to tmpdir/name and close. */
-static Png run_window(SimSession *s, const char *keys, const char *name)
+/* The window on SDL's offscreen driver, opened paused, pressing keys and
+ * closing after them. */
+static void offscreen_window(VisOptions *o, const char *keys)
 {
     /* Offscreen, drawn in software: the offscreen driver's EGL path loads
      * Mesa, whose allocations LeakSanitizer reports as leaks. */
     setenv("SDL_VIDEODRIVER", "offscreen", 1);
     setenv("SDL_RENDER_DRIVER", "software", 1);
     setenv("SDL_FRAMEBUFFER_ACCELERATION", "0", 1);
+    vis_options_default(o);
+    o->width = W;
+    o->height = H;
+    o->start_paused = true;
+    o->keys = keys;
+    o->exit_after_keys = true;
+}
+
+static Png run_window(SimSession *s, const char *keys, const char *name)
+{
     VisOptions o;
-    vis_options_default(&o);
-    o.width = W;
-    o.height = H;
-    o.start_paused = true;
-    o.keys = keys;
+    offscreen_window(&o, keys);
     char path[400], err[512] = "";
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     o.screenshot = path;
-    o.exit_after_keys = true;
     ck_assert_msg(vis_run_window(s, &o, err, sizeof err) == 0, "%s", err);
     if (getenv("PARSIM_VIS_KEEP"))
         system_copy(path, getenv("PARSIM_VIS_KEEP"));
@@ -648,8 +655,7 @@ START_TEST(test_window_steps)
     if (holder >= 0) {
         uint32_t core = snap->harts[holder].core;
         ck_assert(vis_layout_rect(snap, W, H, VIS_PART_CORE, core, &r));
-        ck_assert_rgb(pixel(&p, r.x, r.y + r.h / 2),
-                      vis_core_colour[core % VIS_CORE_COLOURS],
+        ck_assert_rgb(pixel(&p, r.x, r.y + r.h / 2), vis_hilite,
                       "holder's core frame");
     }
     /* The bus as busy as this snapshot says (over 4 cycles it may be
@@ -660,6 +666,89 @@ START_TEST(test_window_steps)
     free(p.px);
     snap_del(snap);
     sim_session_free(s);
+}
+END_TEST
+
+/* The top bar's run state, as the last frame drew it. */
+static void top_state(const VisTextSeen *seen, void *ctx)
+{
+    char *st = ctx;
+    if (seen->panel && !strcmp(seen->panel, "top") &&
+        (!strcmp(seen->text, "RUNNING") || !strcmp(seen->text, "PAUSED")))
+        snprintf(st, 16, "%s", seen->text);
+}
+
+/* Space runs, space pauses, space runs again, through the real window
+ * loop: the top bar says so each time (it decides from the snapshot, so a
+ * pause the session did not publish would leave it RUNNING). */
+START_TEST(test_window_pause_run)
+{
+    SimSession *s = demo("tas", 8, NULL);
+    SimSnapshot *snap = snap_new();
+    run_until_held(s, snap);
+    uint64_t c0 = snap->cycle;
+    static const struct { const char *keys, *top; } step[] = {
+        {" ", "RUNNING"}, {"  ", "PAUSED"}, {"   ", "RUNNING"},
+        {"    ", "PAUSED"}};
+    for (size_t k = 0; k < sizeof step / sizeof step[0]; k++) {
+        char st[16] = "";
+        vis_text_probe(top_state, st);
+        VisOptions o;
+        offscreen_window(&o, step[k].keys);
+        o.speed = 2000;
+        char err[512] = "";
+        ck_assert_msg(vis_run_window(s, &o, err, sizeof err) == 0, "%s", err);
+        vis_text_probe(NULL, NULL);
+        ck_assert_msg(!strcmp(st, step[k].top), "keys \"%s\": top bar %s",
+                      step[k].keys, st);
+        ck_assert_int_eq(sim_session_free_thread(s), 0);
+        /* Every script ran the machine for a while. */
+        sim_session_snapshot(s, snap);
+        ck_assert_uint_gt(snap->cycle, c0);
+        c0 = snap->cycle;
+    }
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
+/* Step back through the real window loop: with the event log and the
+ * statistics open, 1,000 cycles and three steps forward, or five forward
+ * and two back,
+ * end at the same cycle, and the two windows are the same, pixel for
+ * pixel. */
+START_TEST(test_window_back)
+{
+    SimSession *a = demo("tas", 8, NULL), *b = demo("tas", 8, NULL);
+    SimSnapshot *snap = snap_new();
+    run_until_held(a, snap);
+    uint64_t c0 = snap->cycle;
+    run_until_held(b, snap);
+    ck_assert_uint_eq(snap->cycle, c0);
+    Png pa = run_window(a, "etSsss", "forward.png");
+    Png pb = run_window(b, "etSsssssbb", "back.png");
+    sim_session_snapshot(b, snap);
+    ck_assert_uint_eq(snap->cycle, c0 + 1003);
+    ck_assert_uint_eq(sim_session_replays(b), 2);
+    ck_assert_uint_gt(snap->nlog, 0);
+    size_t differ = 0;
+    int fx = -1, fy = -1;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            if (memcmp(&pa.px[((size_t)y * W + x) * 3],
+                       &pb.px[((size_t)y * W + x) * 3], 3)) {
+                if (!differ++) {
+                    fx = x;
+                    fy = y;
+                }
+            }
+    ck_assert_msg(differ == 0, "%zu pixels differ, the first at %d,%d",
+                  differ, fx, fy);
+    free(pa.px);
+    free(pb.px);
+    snap_del(snap);
+    sim_session_free(a);
+    sim_session_free(b);
 }
 END_TEST
 
@@ -828,10 +917,12 @@ START_TEST(test_window_stats)
     ck_assert_msg(diff > (long)t.w * t.h / 10,
                   "t changed only %ld pixels of the table's %d", diff,
                   t.w * t.h);
-    /* Nothing stepped: nothing lit. */
+    /* The change is the session's: since the snapshot before this one
+     * (the last run_to's start), so the clock's row is lit. */
+    ck_assert_uint_lt(snap->stats_prev_cycle, c0);
     if (zero >= 0)
-        ck_assert(same(row_back(&on, snap, cycles),
-                       row_back(&on, snap, zero)));
+        ck_assert(!same(row_back(&on, snap, cycles),
+                        row_back(&on, snap, zero)));
 
     Png step = run_window(s, "St", "stats-step.png");
     sim_session_snapshot(s, snap);
@@ -1433,6 +1524,8 @@ Suite *vis_suite(void)
                         (int)(sizeof steps / sizeof steps[0]));
     tcase_add_test(tc, test_step_event);
     tcase_add_test(tc, test_window_steps);
+    tcase_add_test(tc, test_window_back);
+    tcase_add_test(tc, test_window_pause_run);
     tcase_add_test(tc, test_window_line_event);
     tcase_add_test(tc, test_window_stats);
     tcase_add_test(tc, test_window_events);

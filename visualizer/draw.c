@@ -12,12 +12,31 @@
 
 /* ---- Palette ------------------------------------------------------------ */
 
+/* Okabe & Ito's eight colours, safe for every common colour blindness:
+ * each means one thing within a panel.  The harts' states take four and
+ * grey, the lines' states the other three and a light grey (O: shared
+ * like S and dirty like M), the dark one being "no copy"; a hart's or a
+ * core's identity is its number and an outline, never a fill. */
+#define OI_ORANGE {230, 159, 0}
+#define OI_SKY {86, 180, 233}
+#define OI_GREEN {0, 158, 115}
+#define OI_YELLOW {240, 228, 66}
+#define OI_BLUE {0, 114, 178}
+#define OI_VERMILLION {213, 94, 0}
+#define OI_PURPLE {204, 121, 167}
+#define OI_GREY {153, 153, 153}
+
 const VisRGB vis_hart_colour[SNAP_STATE_COUNT] = {
-    [SNAP_RUNNING] = {60, 190, 90},    /* green */
-    [SNAP_MEMORY] = {240, 170, 40},    /* amber */
-    [SNAP_SPINNING] = {225, 55, 50},   /* red: spinning on a lock */
-    [SNAP_BLOCKED] = {80, 125, 225},   /* blue: in WAIT */
-    [SNAP_HALTED] = {78, 80, 88},      /* dark grey */
+    [SNAP_RUNNING] = OI_GREEN,
+    [SNAP_MEMORY] = OI_ORANGE,         /* waiting for memory */
+    [SNAP_SPINNING] = OI_VERMILLION,   /* spinning on a lock: time lost */
+    [SNAP_BLOCKED] = OI_BLUE,          /* in WAIT */
+    [SNAP_HALTED] = {64, 68, 80},      /* dark grey: gone out */
+};
+static const VisRGB light_hart[SNAP_STATE_COUNT] = {
+    [SNAP_RUNNING] = OI_GREEN,     [SNAP_MEMORY] = OI_ORANGE,
+    [SNAP_SPINNING] = OI_VERMILLION, [SNAP_BLOCKED] = OI_BLUE,
+    [SNAP_HALTED] = {196, 199, 206},
 };
 const char *const vis_hart_state_names[SNAP_STATE_COUNT] = {
     [SNAP_RUNNING] = "running", [SNAP_MEMORY] = "memory",
@@ -26,34 +45,35 @@ const char *const vis_hart_state_names[SNAP_STATE_COUNT] = {
 };
 
 const VisRGB vis_line_colour[SNAP_LINE_STATE_COUNT] = {
-    [SNAP_LINE_I] = {44, 47, 56},      /* dark */
-    [SNAP_LINE_S] = {70, 175, 95},     /* green */
-    [SNAP_LINE_E] = {130, 105, 235},   /* purple */
-    [SNAP_LINE_O] = {245, 145, 40},    /* orange */
-    [SNAP_LINE_M] = {225, 50, 50},     /* red */
+    [SNAP_LINE_I] = {44, 47, 56},      /* no copy: nearly the background */
+    [SNAP_LINE_S] = OI_SKY,
+    [SNAP_LINE_E] = OI_YELLOW,
+    [SNAP_LINE_O] = OI_GREY,
+    [SNAP_LINE_M] = OI_PURPLE,
 };
-
-/* A qualitative palette for "which core": the hold timeline, holders and
- * waiters (tab20, reordered so that neighbours differ). */
-const VisRGB vis_core_colour[VIS_CORE_COLOURS] = {
-    {31, 119, 180},  {255, 127, 14},  {44, 160, 44},   {214, 39, 40},
-    {148, 103, 189}, {140, 86, 75},   {227, 119, 194}, {188, 189, 34},
-    {23, 190, 207},  {174, 199, 232}, {255, 187, 120}, {152, 223, 138},
-    {255, 152, 150}, {197, 176, 213}, {196, 156, 148}, {219, 219, 141},
+static const VisRGB light_line[SNAP_LINE_STATE_COUNT] = {
+    [SNAP_LINE_I] = {214, 217, 223}, [SNAP_LINE_S] = OI_SKY,
+    [SNAP_LINE_E] = OI_YELLOW,       [SNAP_LINE_O] = OI_GREY,
+    [SNAP_LINE_M] = OI_PURPLE,
 };
 
 const VisRGB vis_link_idle = {72, 78, 92};
+const VisRGB vis_hilite = {255, 255, 255};
 
-/* The space-time diagram: computing green as a running hart, the calls
- * in blues and purple, waiting red (as spinning: time lost). */
+/* The space-time diagram: computing green as a running hart, blocked
+ * blue and waiting vermillion as a hart blocked or spinning (time lost),
+ * exited grey; the calls in the colours left. */
 const VisRGB vis_rank_colour[SNAP_RANK_STATE_COUNT] = {
-    [SNAP_RANK_COMPUTE] = {60, 190, 90},      /* green */
-    [SNAP_RANK_P2P] = {70, 130, 235},         /* blue */
-    [SNAP_RANK_COLLECTIVE] = {170, 100, 225}, /* purple */
-    [SNAP_RANK_LIBRARY] = {40, 170, 185},     /* teal */
-    [SNAP_RANK_WAITING] = {225, 60, 55},      /* red */
-    [SNAP_RANK_BLOCKED] = {120, 130, 175},    /* slate: in WAIT */
-    [SNAP_RANK_DONE] = {78, 80, 88},          /* dark grey */
+    [SNAP_RANK_COMPUTE] = OI_GREEN,    [SNAP_RANK_P2P] = OI_SKY,
+    [SNAP_RANK_COLLECTIVE] = OI_PURPLE, [SNAP_RANK_LIBRARY] = OI_YELLOW,
+    [SNAP_RANK_WAITING] = OI_VERMILLION, [SNAP_RANK_BLOCKED] = OI_BLUE,
+    [SNAP_RANK_DONE] = {64, 68, 80},
+};
+static const VisRGB light_rank[SNAP_RANK_STATE_COUNT] = {
+    [SNAP_RANK_COMPUTE] = OI_GREEN,    [SNAP_RANK_P2P] = OI_SKY,
+    [SNAP_RANK_COLLECTIVE] = OI_PURPLE, [SNAP_RANK_LIBRARY] = OI_YELLOW,
+    [SNAP_RANK_WAITING] = OI_VERMILLION, [SNAP_RANK_BLOCKED] = OI_BLUE,
+    [SNAP_RANK_DONE] = {196, 199, 206},
 };
 const char *const vis_rank_state_names[SNAP_RANK_STATE_COUNT] = {
     [SNAP_RANK_COMPUTE] = "computing", [SNAP_RANK_P2P] = "send/recv",
@@ -61,6 +81,45 @@ const char *const vis_rank_state_names[SNAP_RANK_STATE_COUNT] = {
     [SNAP_RANK_WAITING] = "waiting", [SNAP_RANK_BLOCKED] = "blocked",
     [SNAP_RANK_DONE] = "exited",
 };
+
+const VisColours vis_colours[VIS_THEME_COUNT] = {
+    [VIS_THEME_DARK] = {
+        .bg = {18, 20, 26}, .panel_bg = {28, 31, 39},
+        .core_bg = {36, 40, 50}, .border = {62, 67, 80},
+        .text = {228, 231, 238}, .dim = {150, 156, 170},
+        .hilite = {255, 255, 255}, .accent = {255, 210, 80},
+        .cool = {120, 200, 255},
+        .hart = vis_hart_colour, .line = vis_line_colour,
+        .rank = vis_rank_colour,
+        .link_idle = {72, 78, 92},
+        .heat = {{96, 104, 122}, {170, 176, 190}, {255, 255, 255}},
+        .hold = {{150, 156, 170}, {100, 106, 120}},
+    },
+    /* For a lit room: dark ink on near-white, the same state colours. */
+    [VIS_THEME_LIGHT] = {
+        .bg = {236, 237, 240}, .panel_bg = {252, 252, 252},
+        .core_bg = {240, 241, 244}, .border = {160, 165, 176},
+        .text = {18, 20, 26}, .dim = {78, 84, 96},
+        .hilite = {0, 0, 0}, .accent = {140, 70, 0},
+        .cool = {0, 84, 150},
+        .hart = light_hart, .line = light_line, .rank = light_rank,
+        .link_idle = {196, 200, 208},
+        .heat = {{170, 175, 186}, {100, 106, 118}, {0, 0, 0}},
+        .hold = {{70, 76, 88}, {140, 146, 158}},
+    },
+};
+
+bool vis_theme_parse(const char *name, VisTheme *out)
+{
+    static const char *const names[VIS_THEME_COUNT] = {
+        [VIS_THEME_DARK] = "dark", [VIS_THEME_LIGHT] = "light"};
+    for (int i = 0; i < VIS_THEME_COUNT; i++)
+        if (name && strcmp(name, names[i]) == 0) {
+            *out = (VisTheme)i;
+            return true;
+        }
+    return false;
+}
 
 /* ---- Primitives --------------------------------------------------------- */
 
@@ -101,15 +160,13 @@ VisRGB vis_mix(VisRGB a, VisRGB b, float t)
     return c;
 }
 
-VisRGB vis_heat(float util)
+VisRGB vis_heat(const VisColours *c, float util)
 {
-    static const VisRGB cool = {70, 140, 220}, warm = {250, 205, 60},
-                        hot = {235, 45, 35};
     if (!(util > 0.002f))
-        return vis_link_idle;
+        return c->link_idle;
     if (util < 0.5f)
-        return vis_mix(cool, warm, util * 2);
-    return vis_mix(warm, hot, (util - 0.5f) * 2);
+        return vis_mix(c->heat[0], c->heat[1], util * 2);
+    return vis_mix(c->heat[1], c->heat[2], (util - 0.5f) * 2);
 }
 
 /* A line of thickness t from (x0,y0) to (x1,y1), as two triangles. */
@@ -185,15 +242,10 @@ int vis_hart_core(const SimSnapshot *s, int h)
     return h >= 0 && h < (int)s->nharts ? (int)s->harts[h].core : 0;
 }
 
-VisRGB vis_core_colour_of(uint32_t core)
-{
-    return vis_core_colour[core % VIS_CORE_COLOURS];
-}
-
 /* Text on a swatch: dark on light colours, light on dark ones. */
 VisRGB vis_ink_on(VisRGB c)
 {
-    return c.r * 3 + c.g * 6 + c.b > 1100 ? VIS_DARK_TEXT : VIS_TEXT;
+    return c.r * 3 + c.g * 6 + c.b > 1100 ? VIS_INK_DARK : VIS_INK_LIGHT;
 }
 
 int vis_swatch(Vis *v, int x, int y, int px, VisRGB c, const char *label)
@@ -206,8 +258,20 @@ int vis_swatch(Vis *v, int x, int y, int px, VisRGB c, const char *label)
     return w;
 }
 
+int vis_tag(Vis *v, int x, int y, int px, bool thick, const char *label)
+{
+    int w = vis_text_width(&v->text, px, false, label) + px / 2 + 2;
+    int h = vis_text_height(&v->text, px, false);
+    VisRect a = {x, y, w, h};
+    vis_frame(v->r, a, thick ? 2 : 1, thick ? v->col->hilite : v->col->dim);
+    vis_text(&v->text, x + px / 4 + 1, y, px, false, v->col->text, label);
+    return w;
+}
+
 VisRect vis_over_right(const VisLayout *L, VisRect r)
 {
+    if (L->zoom >= 0)
+        return r;             /* zoomed: the whole body */
     int x = L->w * VIS_LEFT_PERCENT / 100;
     return vis_rect(x, r.y, r.x + r.w - x, r.h);
 }
@@ -222,41 +286,25 @@ int vis_over_frame(Vis *v, VisRect a, const char *title,
                    const char *caption)
 {
     const VisLayout *L = &v->L;
-    vis_fill(v->r, a, VIS_PANEL_BG);
-    vis_frame(v->r, a, 1, VIS_ACCENT);
+    vis_fill(v->r, a, v->col->panel_bg);
+    vis_frame(v->r, a, 1, v->col->accent);
     vis_clip(v->r, &a);
     int x = a.x + L->font / 2, y = a.y + L->font / 4;
-    int tw = vis_text(&v->text, x, y, L->font, false, VIS_TEXT, title);
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", caption);
-    vis_text_fit(v, L->small, buf, a.w - tw - L->font * 2);
+    int tw = vis_text_in(&v->text, x, y, a.w - L->font, L->font, false,
+                         v->col->text, title);
     int th = vis_text_height(&v->text, L->font, false);
-    vis_text(&v->text, x + tw + L->font / 2,
-             y + th - vis_text_height(&v->text, L->small, false), L->small,
-             false, VIS_DIM, buf);
+    vis_text_in(&v->text, x + tw + L->font / 2,
+                y + th - vis_text_height(&v->text, L->small, false),
+                a.x + a.w - (x + tw + L->font / 2) - L->font / 2, L->small,
+                false, v->col->dim, caption);
     return vis_over_first_row(v, a);
-}
-
-void vis_text_fit(Vis *v, int px, char *text, int width)
-{
-    if (vis_text_width(&v->text, px, false, text) <= width)
-        return;
-    for (size_t n = strlen(text); n > 0;) {
-        text[--n] = '\0';
-        char probe[256];
-        snprintf(probe, sizeof probe, "%s...", text);
-        if (vis_text_width(&v->text, px, false, probe) <= width) {
-            strcpy(text + n, "...");
-            return;
-        }
-    }
 }
 
 void vis_panel_frame(Vis *v, VisRect a, const char *title)
 {
-    vis_fill(v->r, a, VIS_PANEL_BG);
-    vis_frame(v->r, a, 1, VIS_BORDER);
+    vis_fill(v->r, a, v->col->panel_bg);
+    vis_frame(v->r, a, 1, v->col->border);
     if (title)
-        vis_text(&v->text, a.x + v->L.font / 2, a.y + v->L.font / 6,
-                 v->L.font, false, VIS_DIM, title);
+        vis_text_in(&v->text, a.x + v->L.font / 2, a.y + v->L.font / 6,
+                    a.w - v->L.font, v->L.font, false, v->col->dim, title);
 }

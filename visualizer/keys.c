@@ -39,12 +39,22 @@ static const uint64_t speeds[] = {1,     2,      5,       10,       20,
                                   1000000, 10000000, 0};
 #define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
 
+/* The ladder's step at or above a speed (0, full speed: the last). */
 int vis_speed_index(uint64_t cycles_per_second)
 {
-    for (int i = 0; i < NSPEEDS; i++)
-        if (speeds[i] == cycles_per_second)
+    for (int i = 0; cycles_per_second && i < NSPEEDS - 1; i++)
+        if (speeds[i] >= cycles_per_second)
             return i;
     return NSPEEDS - 1;
+}
+
+/* Any speed (--speed 2000 is between two steps): + and - go on from the
+ * steps on either side of it. */
+void vis_set_speed_cps(Vis *v, uint64_t cycles_per_second)
+{
+    v->speed_idx = vis_speed_index(cycles_per_second);
+    v->speed = cycles_per_second;
+    sim_session_command(v->session, SIM_CMD_SPEED, v->speed);
 }
 
 void vis_set_speed(Vis *v, int idx)
@@ -90,6 +100,34 @@ static VisKeyResult cmd_hart_event(Vis *v)
     return VIS_KEY_SENT;
 }
 
+static VisKeyResult cmd_back(Vis *v)
+{
+    sim_session_command(v->session, SIM_CMD_BACK, 1);
+    return VIS_KEY_SENT;
+}
+
+/* Back to the previous event: of the selected line, else lock, else
+ * hart (as l and n follow them). */
+static VisKeyResult cmd_back_event(Vis *v)
+{
+    SimCommand c = SIM_CMD_STEP_HART_EVENT;
+    uint64_t arg;
+    if (v->view.line_valid) {
+        c = SIM_CMD_STEP_LINE_EVENT;
+        arg = v->view.line_addr;
+    } else if (v->view.lock >= 0) {
+        c = SIM_CMD_STEP_LOCK_EVENT;
+        arg = (uint64_t)v->view.lock;
+    } else {
+        int h = v->view.hart;
+        arg = (uint64_t)(h >= 0 ? h : vis_default_hart(v->snap ? v->snap
+                                                                : &v->own));
+    }
+    sim_session_command(v->session, SIM_CMD_BACK_EVENT,
+                        (uint64_t)c << 32 | (arg & UINT32_MAX));
+    return VIS_KEY_SENT;
+}
+
 static VisKeyResult cmd_line_event(Vis *v)
 {
     const SimSnapshot *s = v->snap;
@@ -120,13 +158,14 @@ static VisKeyResult cmd_gpu_event(Vis *v)
 
 static VisKeyResult cmd_faster(Vis *v)
 {
-    vis_set_speed(v, v->speed_idx + 1);
+    int i = vis_speed_index(v->speed);
+    vis_set_speed(v, v->speed && speeds[i] != v->speed ? i : i + 1);
     return VIS_KEY_VIEW;
 }
 
 static VisKeyResult cmd_slower(Vis *v)
 {
-    vis_set_speed(v, v->speed_idx - 1);
+    vis_set_speed(v, vis_speed_index(v->speed) - 1);
     return VIS_KEY_VIEW;
 }
 
@@ -167,10 +206,21 @@ static VisKeyResult cmd_hot(Vis *v)
     return VIS_KEY_VIEW;
 }
 
+static VisKeyResult cmd_zoom(Vis *v)
+{
+    if (v->view.zoom >= 0)
+        v->view.zoom = -1;
+    else
+        v->view.zoom = v->focus >= 0 ? v->focus : VIS_PANEL_inspector;
+    return VIS_KEY_VIEW;
+}
+
 static VisKeyResult cmd_escape(Vis *v)
 {
     if (v->view.help)
         v->view.help = false;
+    else if (v->view.zoom >= 0)
+        v->view.zoom = -1;
     else if (v->view.stats)
         v->view.stats = false;
     else if (v->view.events)
@@ -178,7 +228,7 @@ static VisKeyResult cmd_escape(Vis *v)
     else if (v->view.hot)
         v->view.hot = false;
     else if (v->view.hart >= 0 || v->view.lock >= 0 || v->view.line_valid)
-        vis_view_default(&v->view);
+        vis_select_hart(v, -1);       /* nothing selected */
     else
         return VIS_KEY_QUIT;
     return VIS_KEY_VIEW;
@@ -280,12 +330,12 @@ static const char *plain(char *buf, size_t n, const char *s)
     return buf;
 }
 
-/* Draw (or, with draw false, only count) the lines of text s wrapped at
- * spaces to width w, at (x, y) with line height lh; returns how many. */
-static int wrap(Vis *v, int x, int y, int w, int lh, const char *s,
+/* Draw (or, with draw false, only count) the lines of text s at size px
+ * wrapped at spaces to width w, at (x, y) with line height lh; returns
+ * how many. */
+static int wrap(Vis *v, int x, int y, int w, int px, int lh, const char *s,
                 bool draw)
 {
-    VisLayout *L = &v->L;
     char buf[600];
     int n = 0;
     while (*s) {
@@ -299,13 +349,14 @@ static int wrap(Vis *v, int x, int y, int w, int lh, const char *s,
                 break;
             next += strcspn(s + next, " ");
             snprintf(buf, sizeof buf, "%.*s", (int)next, s);
-            if (vis_text_width(&v->text, L->font, false, buf) > w)
+            if (vis_text_width(&v->text, px, false, buf) > w)
                 break;
             len = next;
         }
         snprintf(buf, sizeof buf, "%.*s", (int)len, s);
         if (draw)
-            vis_text(&v->text, x, y + n * lh, L->font, false, VIS_DIM, buf);
+            vis_text_in(&v->text, x, y + n * lh, w, px, false, v->col->dim,
+                        buf);
         n++;
         s += len;
         while (*s == ' ')
@@ -335,40 +386,69 @@ static void row_text(const Row *r, char *keys, size_t kn, char *help,
     }
 }
 
-void vis_draw_help(Vis *v)
+/* The overlay at text size px: the keys' column and the help's, and the
+ * height of all its lines. */
+typedef struct HelpFit {
+    int px, lh, kx, hx, hw, h;
+} HelpFit;
+
+static HelpFit help_fit(Vis *v, int px, int w)
 {
-    VisLayout *L = &v->L;
-    int lh = vis_text_height(&v->text, L->font, false) + 4;
-    int w = L->w * 3 / 4;
-    int kx = L->font, hx = L->font * 6, hw = w - hx - L->font;
+    HelpFit f = {px, vis_text_height(&v->text, px, false) + px / 5, px, 0, 0,
+                 0};
     char keys[64], help[600];
     Row r;
+    int kw = 0;
+    for (int i = 0; row(i, &r); i++) {
+        row_text(&r, keys, sizeof keys, help, sizeof help);
+        int k = vis_text_width(&v->text, px, true, keys);
+        kw = k > kw ? k : kw;
+    }
+    f.hx = f.kx + kw + px;
+    f.hw = w - f.hx - px;
     int lines = 0;
     for (int i = 0; row(i, &r); i++) {
         row_text(&r, keys, sizeof keys, help, sizeof help);
-        lines += wrap(v, 0, 0, hw, lh, help, false);
+        lines += wrap(v, 0, 0, f.hw, px, f.lh, help, false);
     }
-    int h = (lines + 3) * lh;
-    if (h > L->h - lh)
-        h = L->h - lh;
+    f.h = (lines + 3) * f.lh;
+    return f;
+}
+
+void vis_draw_help(Vis *v)
+{
+    VisLayout *L = &v->L;
+    /* Three quarters of a wide window, nearly all of a small one; the
+     * largest text (from the window's size down) at which every row
+     * fits. */
+    int w = L->w >= 1600 ? L->w * 3 / 4 : L->w - 2 * L->font;
+    HelpFit f = help_fit(v, L->font, w);
+    for (int px = L->font - 1; f.h > L->h - 2 * L->pad && px >= 9; px--)
+        f = help_fit(v, px, w);
+    int h = f.h < L->h - 2 * L->pad ? f.h : L->h - 2 * L->pad;
     VisRect box = {(L->w - w) / 2, (L->h - h) / 2, w, h};
     SDL_SetRenderDrawBlendMode(v->r, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(v->r, 0, 0, 0, 150);
     SDL_RenderFillRect(v->r, NULL);
     SDL_SetRenderDrawBlendMode(v->r, SDL_BLENDMODE_NONE);
-    vis_fill(v->r, box, VIS_PANEL_BG);
-    vis_frame(v->r, box, 2, VIS_ACCENT);
-    int y = box.y + lh / 2;
-    vis_text(&v->text, box.x + kx, y, L->big, false, VIS_ACCENT,
-             "parsim keys");
-    y += lh + lh / 2;
-    vis_clip(v->r, &box);
+    vis_fill(v->r, box, v->col->panel_bg);
+    vis_frame(v->r, box, 2, v->col->accent);
+    int y = box.y + f.lh / 2;
+    vis_text_in(&v->text, box.x + f.kx, y, w - 2 * f.kx, L->big, false,
+                v->col->accent, "parsim keys");
+    y += f.lh + f.lh / 2;
+    char keys[64], help[600];
+    Row r;
+    /* Whole rows only: one that does not fit is left out, not cut. */
     for (int i = 0; row(i, &r); i++) {
         row_text(&r, keys, sizeof keys, help, sizeof help);
-        vis_text(&v->text, box.x + kx, y, L->font, true, VIS_TEXT, keys);
-        y += wrap(v, box.x + hx, y, hw, lh, help, true) * lh;
+        int n = wrap(v, 0, 0, f.hw, f.px, f.lh, help, false);
+        if (y + n * f.lh > box.y + box.h - f.lh / 2)
+            break;
+        vis_text_in(&v->text, box.x + f.kx, y, f.hx - f.kx, f.px, true,
+                    v->col->text, keys);
+        y += wrap(v, box.x + f.hx, y, f.hw, f.px, f.lh, help, true) * f.lh;
     }
-    vis_clip(v->r, NULL);
 }
 
 /* ---- docs/keys.md ------------------------------------------------------- */

@@ -34,6 +34,16 @@
  * A panel placed over the columns (the statistics table) takes both
  * columns' room, and is drawn only while the view asks for it.  A panel
  * that takes no room now (height 0) has no gap above it either.
+ *
+ * Zoomed (key z), one panel takes everything below the top bar (a pad
+ * in from the edges), with the panel that goes with it under it (the
+ * legend under the machine); the others get no room and draw nothing,
+ * except the panels over the columns, which then cover the zoomed one
+ * while the view asks for them.
+ *
+ * Text sizes come from the window's height (and its width, for a narrow
+ * window): 22 px at 1920x1080, 15 at 1280x720, 12 at 1024x600, the
+ * small text (captions, figures in dense panels) 17/20 of that.
  */
 #include <string.h>
 
@@ -78,7 +88,34 @@ static void stack_column(VisLayout *L, const SimSnapshot *snap,
     }
 }
 
-void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h)
+/* The zoomed panel (and the one that goes with it) over the body. */
+static void zoom_panel(VisLayout *L, const SimSnapshot *snap, int z)
+{
+    VisRect top = L->panel[VIS_PANEL_top];
+    int y0 = top.y + top.h + L->pad / 2, y1 = L->h - L->pad / 2;
+    for (int i = 0; i < VIS_NPANELS; i++) {
+        if (i != VIS_PANEL_top)
+            L->panel[i] = vis_rect(0, 0, 0, 0);
+    }
+    L->body = vis_rect(0, y0, L->w, y1 - y0);
+    int with = z + 1 < VIS_NPANELS && vis_panels[z + 1]->zoom_with_above
+                   ? z + 1 : -1;
+    if (with >= 0) {
+        const VisPanel *p = vis_panels[with];
+        int h = panel_height(L, snap, p);
+        y1 -= h;
+        L->panel[with] = vis_rect(L->pad, y1, L->w - 2 * L->pad, h);
+        y1 -= panel_gap(L, snap, p);
+    }
+    L->panel[z] = vis_rect(L->pad, y0, L->w - 2 * L->pad, y1 - y0);
+    for (int i = 0; i < VIS_NPANELS; i++)
+        if (vis_panels[i]->place == VIS_PLACE_OVER && i != z)
+            L->panel[i] = vis_rect(L->pad, y0, L->w - 2 * L->pad,
+                                   L->h - L->pad / 2 - y0);
+}
+
+void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h,
+                int zoom)
 {
     memset(L, 0, sizeof *L);
     if (w < 320)
@@ -87,8 +124,11 @@ void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h)
         h = 200;
     L->w = w;
     L->h = h;
-    /* Text from the window's size: 17 px at 1280x720, for a projector. */
-    int f = h / 42 < w / 75 ? h / 42 : w / 75;
+    L->zoom = -1;
+    /* Text from the window's height, for a projector at the back of a
+     * room (22 px at 1080 lines, 15 at 720, 12 at 600), no larger than
+     * the width allows (a narrow window). */
+    int f = h / 48 < w / 80 ? h / 48 : w / 80;
     L->font = vis_clampi(f, 11, 48);
     L->small = vis_clampi(L->font * 17 / 20, 10, 40);
     L->big = L->font * 13 / 10;
@@ -127,6 +167,16 @@ void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h)
             L->panel[i] = vis_rect(L->pad, top, w - 2 * L->pad, bottom - top);
     }
 
+    /* Zoomed: one panel over the body, if it takes room now. */
+    if (zoom >= 0 && zoom < VIS_NPANELS &&
+        vis_panels[zoom]->place != VIS_PLACE_TOP &&
+        vis_panels[zoom]->place != VIS_PLACE_BOTTOM &&
+        (vis_panels[zoom]->place == VIS_PLACE_OVER ||
+         (L->panel[zoom].w > 0 && L->panel[zoom].h > 0))) {
+        L->zoom = zoom;
+        zoom_panel(L, snap, zoom);
+    }
+
     /* Each panel's insides. */
     for (int i = 0; i < VIS_NPANELS; i++)
         if (vis_panels[i]->layout)
@@ -137,7 +187,7 @@ bool vis_layout_rect(const SimSnapshot *snap, int w, int h, VisPart part,
                      uint32_t index, VisRect *out)
 {
     static _Thread_local VisLayout L;
-    vis_layout(&L, snap, w, h);
+    vis_layout(&L, snap, w, h, -1);
     for (int i = 0; i < VIS_NPANELS; i++)
         if (vis_panels[i]->part &&
             vis_panels[i]->part(&L, snap, part, index, out))

@@ -25,7 +25,9 @@ static double series(const SimSnapshot *s, int which, uint32_t i)
     if (i == 0)
         return 0;
     /* Rates over at least 1,000 cycles (or from the first sample), so that
-     * single steps do not make them jump to 0 and back. */
+     * single steps do not make them jump to 0 and back: the samples are
+     * the session's fixed points, so the last one's window is the
+     * snapshot's window_from..cycle. */
     uint32_t j = i - 1;
     while (j > 0 && b->cycle - s->samples[j].cycle < 1000)
         j--;
@@ -54,18 +56,15 @@ static void counters_draw(Vis *v, VisRect a)
     static const char *const names[C_COUNT] = {
         "cycle", "instructions", "IPC (all harts)", "simulated MIPS",
         "misses / kilo-cycle", "coherence msgs / kilo-cycle"};
-    static const VisRGB lc[C_COUNT] = {
-        {170, 180, 200}, {170, 180, 200}, {60, 190, 90},
-        {90, 170, 235},  {240, 170, 40},  {225, 80, 70}};
-    vis_fill(v->r, a, VIS_PANEL_BG);
-    vis_frame(v->r, a, 1, VIS_BORDER);
+    vis_fill(v->r, a, v->col->panel_bg);
+    vis_frame(v->r, a, 1, v->col->border);
     int cw = a.w / C_COUNT;
     uint32_t n = s->nsamples < SNAP_HISTORY ? s->nsamples : SNAP_HISTORY;
     for (int k = 0; k < C_COUNT; k++) {
         int x = a.x + k * cw + L->font / 2, y = a.y + L->small / 4;
         VisRect cell = {a.x + k * cw, a.y, cw, a.h};
         vis_clip(v->r, &cell);
-        vis_text(&v->text, x, y, L->small, false, VIS_DIM, names[k]);
+        vis_text(&v->text, x, y, L->small, false, v->col->dim, names[k]);
         y += vis_text_height(&v->text, L->small, false);
         double now;
         if (k == C_CYCLE)
@@ -85,17 +84,23 @@ static void counters_draw(Vis *v, VisRect a)
                      vis_num(t, sizeof t, (uint64_t)now));
         } else
             vis_brief(buf, sizeof buf, now);
-        vis_text(&v->text, x, y, L->big, true, VIS_TEXT, buf);
+        /* Host speed is a running machine's: paused, the picture is the
+         * same however the machine got there (run, steps, a step back). */
+        bool host = k == C_MIPS && s->paused;
+        if (host)
+            snprintf(buf, sizeof buf, "paused");
+        vis_text(&v->text, x, y, L->big, true,
+                 host ? v->col->dim : v->col->text, buf);
         y += vis_text_height(&v->text, L->big, true);
         /* The sparkline: the samples, scaled to their own maximum. */
         VisRect sp = {x, y, cw - L->font, a.y + a.h - y - L->small / 3};
-        if (sp.h > 4 && n > 1) {
+        if (sp.h > 4 && n > 1 && !host) {
             double mx = 0;
             for (uint32_t i = 1; i < n; i++)
                 mx = fmax(mx, series(s, k, i));
             if (mx <= 0)
                 mx = 1;
-            vis_fill(v->r, sp, VIS_BG);
+            vis_fill(v->r, sp, v->col->bg);
             float px = 0, py = 0;
             for (uint32_t i = 1; i < n; i++) {
                 float fx = (float)sp.x + (float)(i - 1) * (float)(sp.w - 1) /
@@ -103,7 +108,7 @@ static void counters_draw(Vis *v, VisRect a)
                 float fy = (float)(sp.y + sp.h - 1) -
                            (float)(series(s, k, i) / mx) * (float)(sp.h - 2);
                 if (i > 1)
-                    vis_thick_line(v->r, px, py, fx, fy, 2, lc[k]);
+                    vis_thick_line(v->r, px, py, fx, fy, 2, v->col->text);
                 px = fx;
                 py = fy;
             }

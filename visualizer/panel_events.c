@@ -9,13 +9,13 @@
 
 #include "visualizer/vis_priv.h"
 
-static VisRGB kind_colour(uint8_t kind)
+static VisRGB kind_colour(const Vis *v, uint8_t kind)
 {
     switch (kind) {
-    case SNAP_LOG_LOCK: return VIS_ACCENT;
-    case SNAP_LOG_MESSAGE: return (VisRGB){120, 200, 255};
-    case SNAP_LOG_HART: return VIS_DIM;
-    default: return VIS_TEXT;
+    case SNAP_LOG_LOCK: return v->col->accent;
+    case SNAP_LOG_MESSAGE: return v->col->cool;
+    case SNAP_LOG_HART: return v->col->dim;
+    default: return v->col->text;
     }
 }
 
@@ -32,7 +32,7 @@ static void events_draw(Vis *v, VisRect r)
     int x = a.x + L->font / 2, y = vis_over_frame(v, a, "events", buf);
     int lh = vis_text_height(&v->text, L->small, false) + 2;
     if (!s->log_on || s->nlog == 0) {
-        vis_text(&v->text, x, y, L->small, false, VIS_DIM,
+        vis_text(&v->text, x, y, L->small, false, v->col->dim,
                  s->log_on ? "none yet: step (s, n) or run (space)"
                            : "starting the log...");
         vis_clip(v->r, NULL);
@@ -45,12 +45,10 @@ static void events_draw(Vis *v, VisRect r)
         const SnapLogEntry *e = &s->log[i];
         vis_num(n1, sizeof n1, e->cycle);
         int w = vis_text_width(&v->text, L->small, true, n1);
-        vis_text(&v->text, x + cw - w, y, L->small, true, VIS_DIM, n1);
-        snprintf(buf, sizeof buf, "%s", e->text);
+        vis_text(&v->text, x + cw - w, y, L->small, true, v->col->dim, n1);
         int tx = x + cw + L->small;
-        vis_text_fit(v, L->small, buf, a.x + a.w - tx - L->font / 2);
-        vis_text(&v->text, tx, y, L->small, false, kind_colour(e->kind),
-                 buf);
+        vis_text_in(&v->text, tx, y, a.x + a.w - tx - L->font / 2, L->small,
+                    false, kind_colour(v, e->kind), e->text);
         y += lh;
     }
     vis_clip(v->r, NULL);

@@ -33,11 +33,17 @@
 /* ---- Palette ------------------------------------------------------------ */
 
 /* A lane: lit and dim are one green, as a running hart is green, so that
- * the masked-off half of a warp reads as "gone dark". */
-#define LANE_RAN ((VisRGB){95, 225, 115})     /* ran the last issue */
-#define LANE_MASKED ((VisRGB){44, 84, 56})    /* running, masked off */
-#define LANE_BARRIER ((VisRGB){90, 135, 235}) /* at __syncthreads */
-#define LANE_OFF VIS_BG                       /* exited, or no thread */
+ * the masked-off half of a warp reads as "gone dark" (towards the
+ * theme's background); Okabe-Ito, as the machine's states. */
+#define LANE_RAN ((VisRGB){0, 158, 115})      /* ran the last issue */
+#define LANE_BARRIER ((VisRGB){0, 114, 178})  /* at __syncthreads */
+
+/* Running, masked off: the lit green most of the way to the background;
+ * exited, or no thread: the background. */
+static VisRGB lane_masked(const Vis *v)
+{
+    return vis_mix(LANE_RAN, v->col->bg, 0.65f);
+}
 
 /* A warp's state; WARP_DONE: no lane running and none at the barrier
  * (every lane has exited; the slot waits for its block to finish), which
@@ -45,11 +51,11 @@
 #define WARP_DONE SNAP_WARP_STATE_COUNT
 
 static const VisRGB warp_colour[SNAP_WARP_STATE_COUNT + 1] = {
-    [SNAP_WARP_READY] = {60, 190, 90},     /* green, as running */
-    [SNAP_WARP_MEMORY] = {240, 170, 40},   /* amber, as a hart's memory */
-    [SNAP_WARP_LATENCY] = {185, 120, 235}, /* purple */
-    [SNAP_WARP_BARRIER] = {90, 135, 235},  /* blue, as its lanes */
-    [WARP_DONE] = {120, 124, 136},         /* grey */
+    [SNAP_WARP_READY] = {0, 158, 115},     /* green, as running */
+    [SNAP_WARP_MEMORY] = {230, 159, 0},    /* orange, as a hart's memory */
+    [SNAP_WARP_LATENCY] = {204, 121, 167}, /* reddish purple */
+    [SNAP_WARP_BARRIER] = {0, 114, 178},   /* blue, as its lanes */
+    [WARP_DONE] = {153, 153, 153},         /* grey */
 };
 static const char *const warp_name[SNAP_WARP_STATE_COUNT + 1] = {
     [SNAP_WARP_READY] = "ready",     [SNAP_WARP_MEMORY] = "memory",
@@ -326,8 +332,8 @@ static void draw_lanes(Vis *v, const VisGpuLayout *G, int x, int y, int h,
                        uint32_t n, const SnapWarp *w)
 {
     enum { RAN, MASKED, BARRIER, OFF, KINDS };
-    static const VisRGB colour[KINDS] = {LANE_RAN, LANE_MASKED,
-                                         LANE_BARRIER, LANE_OFF};
+    const VisRGB colour[KINDS] = {LANE_RAN, lane_masked(v), LANE_BARRIER,
+                                  v->col->bg};
     SDL_Rect cells[KINDS][32];
     int count[KINDS] = {0};
     int gap = G->lane_pitch >= 5 ? 1 : 0, cw = G->lane_pitch - gap;
@@ -382,7 +388,7 @@ static void draw_row(Vis *v, const VisGpuLayout *G, VisRect box, int y,
     snprintf(buf, sizeof buf, "w%u b%u", slot, w->block);
     VisRect lab = vis_rect(x, y, G->label_w, G->pitch);
     vis_clip(v->r, &lab);
-    vis_text(&v->text, x, ty, G->px, true, VIS_DIM, buf);
+    vis_text(&v->text, x, ty, G->px, true, v->col->dim, buf);
     vis_clip(v->r, &box);
     x += G->label_w + G->col_gap;
     draw_lanes(v, G, x, cy, ch, ws, w);
@@ -399,7 +405,7 @@ static void draw_row(Vis *v, const VisGpuLayout *G, VisRect box, int y,
     else
         snprintf(buf, sizeof buf, "--------");
     vis_text(&v->text, x, ty, G->px, true,
-             st == WARP_DONE ? VIS_DIM : VIS_TEXT, buf);
+             st == WARP_DONE ? v->col->dim : v->col->text, buf);
 }
 
 /* "+k more: a ready, b memory, ..." under the rows, the states of the
@@ -435,11 +441,11 @@ static void draw_more(Vis *v, const VisGpuLayout *G, VisRect box, int y,
     if (!fits) {
         if (live > shown) {
             snprintf(head, sizeof head, "+%u", live - shown);
-            vis_text(&v->text, x, y, L->small, false, VIS_DIM, head);
+            vis_text(&v->text, x, y, L->small, false, v->col->dim, head);
         }
         return;
     }
-    x += vis_text(&v->text, x, y, L->small, false, VIS_DIM, head);
+    x += vis_text(&v->text, x, y, L->small, false, v->col->dim, head);
     for (int st = 0; st <= WARP_DONE; st++)
         x += vis_text(&v->text, x, y, L->small, false, warp_colour[st],
                       part[st]);
@@ -455,7 +461,7 @@ static void draw_coalescer(Vis *v, const VisGpuLayout *G, VisRect box, int y,
     if (!m->last_lanes) {
         snprintf(f[0], sizeof f[0], "last load/store: none yet");
         snprintf(f[1], sizeof f[1], "ld/st: none");
-        text_fit(v, box.x + G->ipad, y, L->small, VIS_DIM,
+        text_fit(v, box.x + G->ipad, y, L->small, v->col->dim,
                  box.w - 2 * G->ipad, f, 2);
         return;
     }
@@ -470,7 +476,7 @@ static void draw_coalescer(Vis *v, const VisGpuLayout *G, VisRect box, int y,
              m->last_lanes, m->last_sectors, m->last_lines);
     snprintf(f[3], sizeof f[3], "%u->%u sect", m->last_lanes,
              m->last_sectors);
-    text_fit(v, box.x + G->ipad, y, L->small, VIS_DIM, box.w - 2 * G->ipad,
+    text_fit(v, box.x + G->ipad, y, L->small, v->col->dim, box.w - 2 * G->ipad,
              f, 4);
 }
 
@@ -499,7 +505,7 @@ static void draw_banks(Vis *v, const VisGpuLayout *G, VisRect box, int y,
     snprintf(f[2], sizeof f[2], "smem banks");
     snprintf(f[3], sizeof f[3], "banks");
     int x = box.x + G->ipad;
-    text_fit(v, x, y, L->small, VIS_DIM, box.w - 2 * G->ipad, f, 4);
+    text_fit(v, x, y, L->small, v->col->dim, box.w - 2 * G->ipad, f, 4);
     y += G->line;
     if (!nb)
         return;
@@ -515,7 +521,7 @@ static void draw_banks(Vis *v, const VisGpuLayout *G, VisRect box, int y,
     for (uint32_t b = 0; b < nb; b++) {
         float f = max ? (float)m->bank_heat[b] / (float)max : 0.0f;
         vis_fill(v->r, vis_rect(lx + (int)b * bp, y, bp - gap, bank_h(L)),
-                 vis_heat(f));
+                 vis_heat(v->col, f));
     }
 }
 
@@ -528,8 +534,8 @@ static void draw_sm(Vis *v, uint32_t i)
     VisRect box = G->sm[i];
     if (box.w <= 0 || box.h <= 0)
         return;
-    vis_fill(v->r, box, VIS_CORE_BG);
-    vis_frame(v->r, box, 1, VIS_BORDER);
+    vis_fill(v->r, box, v->col->core_bg);
+    vis_frame(v->r, box, 1, v->col->border);
     vis_clip(v->r, &box);
     /* "SM 0" and its clock (and what it holds) in the longest form that
      * fits. */
@@ -554,16 +560,16 @@ static void draw_sm(Vis *v, uint32_t i)
         if (nw + vis_text_width(&v->text, px, false, rest[k]) <= room)
             break;
     }
-    x += vis_text(&v->text, x, y, px, false, VIS_TEXT, name[k >= 3]);
+    x += vis_text(&v->text, x, y, px, false, v->col->text, name[k >= 3]);
     if (k == 5) {
         /* The shortest clock, smaller, on the name's baseline. */
         int sp = vis_clampi(px * 3 / 4, 6, px);
         vis_text(&v->text, x,
                  y + vis_text_height(&v->text, px, false) -
                      vis_text_height(&v->text, sp, false),
-                 sp, false, VIS_DIM, rest[4]);
+                 sp, false, v->col->dim, rest[4]);
     } else
-        vis_text(&v->text, x, y, px, false, VIS_DIM, rest[k]);
+        vis_text(&v->text, x, y, px, false, v->col->dim, rest[k]);
     y += G->line;
 
     /* A row per live slot, in slot order; when there are more than rows,
@@ -597,7 +603,7 @@ static void draw_sm(Vis *v, uint32_t i)
     if (!live && G->rows > 0) {
         snprintf(f[0], sizeof f[0], "no warps resident");
         snprintf(f[1], sizeof f[1], "no warps");
-        text_fit(v, box.x + G->ipad, y, L->small, VIS_DIM,
+        text_fit(v, box.x + G->ipad, y, L->small, v->col->dim,
                  box.w - 2 * G->ipad, f, 2);
     }
     y += G->rows * G->pitch;
@@ -630,14 +636,14 @@ static void legend_line(Vis *v, VisRect a, int y, const char *caption,
         w += cell + px / 3 + vis_text_width(&v->text, px, false, name[i]) +
              px;
     const char *const *names = w - px <= a.w ? name : brief;
-    int x = a.x + vis_text(&v->text, a.x, y, px, false, VIS_DIM, caption) +
+    int x = a.x + vis_text(&v->text, a.x, y, px, false, v->col->dim, caption) +
             px / 2;
     for (int i = 0; i < n; i++) {
         VisRect sw = vis_rect(x, y + (th - cell) / 2, cell, cell);
         vis_fill(v->r, sw, c[i]);
-        vis_frame(v->r, sw, 1, VIS_BORDER);
+        vis_frame(v->r, sw, 1, v->col->border);
         x += cell + px / 3;
-        x += vis_text(&v->text, x, y, px, false, VIS_DIM, names[i]) + px;
+        x += vis_text(&v->text, x, y, px, false, v->col->dim, names[i]) + px;
     }
 }
 
@@ -645,8 +651,8 @@ static void legend_line(Vis *v, VisRect a, int y, const char *caption,
  * the warps' too, on a second line. */
 static void draw_legend(Vis *v, const VisGpuLayout *G, VisRect a)
 {
-    static const VisRGB lane_c[] = {LANE_RAN, LANE_MASKED, LANE_BARRIER,
-                                    LANE_OFF};
+    const VisRGB lane_c[] = {LANE_RAN, lane_masked(v), LANE_BARRIER,
+                             v->col->bg};
     static const char *const lane_name[] = {
         "ran the last issue", "masked off (divergent)", "at __syncthreads",
         "exited / no thread"};
@@ -672,18 +678,18 @@ static void gpu_draw(Vis *v, VisRect a)
     char buf[200];
     int x = a.x + L->font / 2, y = a.y + L->font / 6;
     if (s->kernel[0]) {
-        x += vis_text(&v->text, x, y, L->font, false, VIS_DIM,
+        x += vis_text(&v->text, x, y, L->font, false, v->col->dim,
                       "GPU: kernel ");
-        x += vis_text(&v->text, x, y, L->font, true, VIS_ACCENT, s->kernel);
+        x += vis_text(&v->text, x, y, L->font, true, v->col->accent, s->kernel);
     } else
-        x += vis_text(&v->text, x, y, L->font, false, VIS_DIM, "GPU: idle");
+        x += vis_text(&v->text, x, y, L->font, false, v->col->dim, "GPU: idle");
     snprintf(buf, sizeof buf, "%u SM%s x %u warps of %u lanes, %u banks",
              s->nsms, s->nsms == 1 ? "" : "s", s->max_warps, s->warp_size,
              s->smem_banks);
     int tw = vis_text_width(&v->text, L->small, false, buf);
     if (x + L->font + tw <= a.x + a.w - L->font / 2)
         vis_text(&v->text, a.x + a.w - tw - L->font / 2,
-                 y + (L->font - L->small) / 2, L->small, false, VIS_DIM,
+                 y + (L->font - L->small) / 2, L->small, false, v->col->dim,
                  buf);
     for (uint32_t i = 0; i < G->nsms; i++)
         draw_sm(v, i);

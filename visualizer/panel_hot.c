@@ -29,7 +29,7 @@ static void hot_draw(Vis *v, VisRect r)
     int y = vis_over_frame(v, a, "hottest lines", "by invalidations + "
                            "transfers; click one   L: close");
     if (!s->hierarchy || s->nhot == 0) {
-        vis_text(&v->text, x, y, L->small, false, VIS_DIM,
+        vis_text(&v->text, x, y, L->small, false, v->col->dim,
                  s->hierarchy ? "no line has bounced yet"
                               : "flat memory: no caches");
         vis_clip(v->r, NULL);
@@ -42,21 +42,20 @@ static void hot_draw(Vis *v, VisRect r)
         bool sel = v->view.line_valid && v->view.line_addr == h->line;
         if (sel)
             vis_fill(v->r, vis_rect(a.x + 2, y - 1, a.w - 4, rh - 2),
-                     VIS_CORE_BG);
+                     v->col->core_bg);
         /* A line no variable holds (a stack's) is its address alone. */
         if (!strncmp(h->name, "0x", 2))
             snprintf(buf, sizeof buf, "%08x  (no variable)", h->line);
         else
             snprintf(buf, sizeof buf, "%08x  %s", h->line, h->name);
-        vis_text_fit(v, L->small, buf, a.x + a.w - x - L->font / 2);
-        vis_text(&v->text, x, y, L->small, false,
-                 sel ? VIS_ACCENT : VIS_TEXT, buf);
+        vis_text_in(&v->text, x, y, a.x + a.w - x - L->font / 2, L->small,
+                    false, sel ? v->col->accent : v->col->text, buf);
         int y2 = y + lh;
         snprintf(buf, sizeof buf, "%s inval.  %s transfers  ",
                  vis_num(n1, sizeof n1, h->invalidations),
                  vis_num(n2, sizeof n2, h->transfers));
         int cx = x + L->small + vis_text(&v->text, x + L->small, y2,
-                                         L->small, false, VIS_DIM, buf);
+                                         L->small, false, v->col->dim, buf);
         /* A cell per core in the state of its copy; I is the dark one. */
         int cell = lh - 4 > 4 ? lh - 4 : 4;
         for (uint32_t k = 0; k < s->cores && k < SNAP_MAX_CORES; k++) {
@@ -65,8 +64,8 @@ static void hot_draw(Vis *v, VisRect r)
             uint8_t st = h->state[k] < SNAP_LINE_STATE_COUNT ? h->state[k]
                                                              : SNAP_LINE_I;
             VisRect c = vis_rect(cx, y2 + 2, cell, cell);
-            vis_fill(v->r, c, vis_line_colour[st]);
-            vis_frame(v->r, c, 1, VIS_BORDER);
+            vis_fill(v->r, c, v->col->line[st]);
+            vis_frame(v->r, c, 1, v->col->border);
             cx += cell + 2;
         }
         y += rh;

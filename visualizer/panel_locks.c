@@ -89,12 +89,6 @@ static void locks_layout(VisLayout *L, const SimSnapshot *snap, VisRect a)
 
 /* ---- Drawing ------------------------------------------------------------ */
 
-/* The colour of hart h's core: its swatch and its bars. */
-static VisRGB hart_colour(const SimSnapshot *s, int h)
-{
-    return vis_core_colour_of((uint32_t)vis_hart_core(s, h));
-}
-
 static void locks_draw(Vis *v, VisRect a)
 {
     const SimSnapshot *s = v->snap;
@@ -107,7 +101,7 @@ static void locks_draw(Vis *v, VisRect a)
     vis_panel_frame(v, a, buf);
     if (s->nlocks == 0) {
         vis_text(&v->text, a.x + L->font / 2, a.y + L->font * 2, L->small,
-                 false, VIS_DIM, "no lock has announced itself yet");
+                 false, v->col->dim, "no lock has announced itself yet");
         return;
     }
     vis_clip(v->r, &a);
@@ -119,47 +113,62 @@ static void locks_draw(Vis *v, VisRect a)
         VisRect row = K->row[k], g = K->gantt[k];
         if (li == v->view.lock) {
             VisRect f = {row.x - 3, row.y - 2, row.w + 6, row.h + g.h + 5};
-            vis_frame(v->r, f, 2, VIS_HILITE);
+            vis_frame(v->r, f, 2, v->col->hilite);
         }
         int x = row.x;
         const char *kind =
             lk->kind < s->nlock_kinds && lk->kind < SNAP_MAX_KINDS
                 ? s->lock_kind_names[lk->kind]
                 : "?";
-        x += vis_text(&v->text, x, row.y, L->small, false, VIS_TEXT,
-                      lk->name);
+        int end = row.x + row.w;
+        x += vis_text_in(&v->text, x, row.y, end - x, L->small, false,
+                         v->col->text, lk->name);
+        /* As much of the rest as fits, the figures shortest last. */
         snprintf(buf, sizeof buf, "  %s   acquired %s   hand-offs %s", kind,
                  vis_num(n1, sizeof n1, lk->acquisitions),
                  vis_num(n2, sizeof n2, lk->handoffs));
-        vis_text(&v->text, x, row.y, L->small, false, VIS_DIM, buf);
+        if (vis_text_width(&v->text, L->small, false, buf) > end - x)
+            snprintf(buf, sizeof buf, "  %s  %s acq.  %s hand-offs", kind,
+                     vis_brief(n1, sizeof n1, (double)lk->acquisitions),
+                     vis_brief(n2, sizeof n2, (double)lk->handoffs));
+        vis_text_in(&v->text, x, row.y, end - x, L->small, false,
+                    v->col->dim, buf);
         int y2 = row.y + line;
         x = row.x;
+        /* Harts by number in an outline (the holder's thick, as its
+         * core's in the machine): no fill, so no state's colour. */
         if (lk->holder >= 0) {
-            x += vis_text(&v->text, x, y2, L->small, false, VIS_DIM,
-                          "held by ");
+            x += vis_text_in(&v->text, x, y2, end - x, L->small, false,
+                             v->col->dim, "held by ");
             snprintf(buf, sizeof buf, "h%d", lk->holder);
-            x += vis_swatch(v, x, y2, L->small, hart_colour(s, lk->holder),
-                            buf);
+            x += vis_tag(v, x, y2, L->small, true, buf);
         } else {
-            x += vis_text(&v->text, x, y2, L->small, false, VIS_DIM, "free");
+            x += vis_text_in(&v->text, x, y2, end - x, L->small, false,
+                             v->col->dim, "free");
         }
         if (lk->nwaiters > 0) {
             snprintf(buf, sizeof buf, "   %u waiting: ", lk->nwaiters);
-            x += vis_text(&v->text, x, y2, L->small, false, VIS_DIM, buf);
+            x += vis_text_in(&v->text, x, y2, end - x, L->small, false,
+                             v->col->dim, buf);
+            int more = vis_text_width(&v->text, L->small, false, VIS_ELLIPSIS);
             for (int w = 0; w < lk->nwaiters && w < SNAP_MAX_HARTS; w++) {
-                if (x > row.x + row.w - L->small * 3) {
-                    vis_text(&v->text, x, y2, L->small, false, VIS_DIM,
-                             "...");
-                    break;
-                }
                 int h = lk->waiters[w];
                 snprintf(buf, sizeof buf, "h%d", h);
-                x += vis_swatch(v, x, y2, L->small, hart_colour(s, h), buf) +
-                     2;
+                int tw = vis_text_width(&v->text, L->small, false, buf) +
+                         L->small / 2 + 4;
+                bool last = w + 1 == lk->nwaiters;
+                if (x + tw + (last ? 0 : more + 2) > end) {
+                    vis_text_in(&v->text, x, y2, end - x, L->small, false,
+                                v->col->dim, VIS_ELLIPSIS);
+                    break;
+                }
+                x += vis_tag(v, x, y2, L->small, false, buf) + 2;
             }
         }
-        /* The timeline: who held it when, one colour per core. */
-        vis_fill(v->r, g, VIS_BG);
+        /* The timeline: who held it when, the holds in two greys by
+         * turns, each named by its hart where it is wide enough. */
+        vis_fill(v->r, g, v->col->bg);
+        int turn = 0;
         for (uint32_t i = 0; i < s->nholds && i < SNAP_MAX_HOLDS; i++) {
             const SnapHold *hd = &s->holds[i];
             if (hd->lock != li)
@@ -174,9 +183,20 @@ static void locks_draw(Vis *v, VisRect a)
             if (x1 <= x0)
                 x1 = x0 + 1;
             VisRect bar = {x0, g.y, x1 - x0, g.h};
-            vis_fill(v->r, bar, hart_colour(s, hd->hart));
+            VisRGB bc = v->col->hold[turn++ % 2];
+            vis_fill(v->r, bar, bc);
+            snprintf(buf, sizeof buf, "h%d", hd->hart);
+            int lw = vis_text_width(&v->text, L->small, false, buf);
+            int lh = vis_text_height(&v->text, L->small, false);
+            if (lw + 4 <= bar.w && lh <= bar.h + 2) {
+                VisRect lr = vis_rect(bar.x, g.y - 1, bar.w, lh);
+                vis_clip(v->r, &lr);
+                vis_text(&v->text, bar.x + (bar.w - lw) / 2, g.y - 1,
+                         L->small, false, vis_ink_on(bc), buf);
+                vis_clip(v->r, &a);
+            }
         }
-        vis_frame(v->r, g, 1, VIS_BORDER);
+        vis_frame(v->r, g, 1, v->col->border);
     }
     /* The time axis under the strips. */
     if (K->nrows > 0) {
@@ -184,17 +204,24 @@ static void locks_draw(Vis *v, VisRect a)
         int y = g.y + g.h + 2;
         snprintf(buf, sizeof buf, "cycle %s",
                  vis_num(n1, sizeof n1, K->from));
-        vis_text(&v->text, g.x, y, L->small, false, VIS_DIM, buf);
+        int lw = vis_text_in(&v->text, g.x, y, g.w, L->small, false,
+                             v->col->dim, buf);
         snprintf(buf, sizeof buf, "now (%s cycles shown)",
                  vis_num(n1, sizeof n1, span));
         int w = vis_text_width(&v->text, L->small, false, buf);
-        vis_text(&v->text, g.x + g.w - w, y, L->small, false, VIS_DIM, buf);
+        if (g.x + lw + L->small + w > g.x + g.w) {
+            snprintf(buf, sizeof buf, "now");
+            w = vis_text_width(&v->text, L->small, false, buf);
+        }
+        if (g.x + lw + L->small + w <= g.x + g.w)
+            vis_text(&v->text, g.x + g.w - w, y, L->small, false,
+                     v->col->dim, buf);
     }
     if (K->nrows < (int)s->nlocks) {
         snprintf(buf, sizeof buf, "+%d more", (int)s->nlocks - K->nrows);
         int w = vis_text_width(&v->text, L->small, false, buf);
         vis_text(&v->text, a.x + a.w - w - L->font / 2, a.y + L->font / 6,
-                 L->small, false, VIS_DIM, buf);
+                 L->small, false, v->col->dim, buf);
     }
     vis_clip(v->r, NULL);
 }

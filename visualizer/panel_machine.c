@@ -73,6 +73,10 @@ static void machine_layout(VisLayout *L, const SimSnapshot *snap, VisRect m)
     int crows = ((int)per_node + ccols - 1) / ccols;
     int cw = (in0.w - (ccols - 1) * gap) / ccols;
     int ch = (in0.h - (crows - 1) * gap) / crows;
+    /* No taller than wide: a row of cores in a short panel stays clear
+     * of what is under it (its grid is square anyway). */
+    if (ch > cw && crows == 1)
+        ch = cw;
     M->show_core_titles = ch >= 4 * L->small;
     int title = M->show_core_titles ? L->small + L->small / 3 : 0;
     int ipad = vis_clampi(cw / 30, 1, 6);
@@ -196,13 +200,13 @@ static void draw_l1(Vis *v, uint32_t core)
         return;
     VisRect g = M->l1[core];
     VisRect bg = {g.x - 1, g.y - 1, g.w + 1, g.h + 1};
-    vis_fill(v->r, bg, VIS_BG);
+    vis_fill(v->r, bg, v->col->bg);
     /* One batch per state: 512 cells x 64 cores stay cheap. */
     enum { BATCH = 1024 };
     SDL_Rect rects[BATCH];
     for (int st = 0; st < SNAP_LINE_STATE_COUNT; st++) {
         int n = 0;
-        vis_colour(v->r, vis_line_colour[st], 255);
+        vis_colour(v->r, v->col->line[st], 255);
         for (uint32_t i = 0; i < lines; i++) {
             if (s->l1_state[core * lines + i] != st)
                 continue;
@@ -223,7 +227,7 @@ static void draw_l1(Vis *v, uint32_t core)
                 continue;
             VisRect c = l1_cell(M, core, i);
             VisRect f = {c.x - 2, c.y - 2, c.w + 4, c.h + 4};
-            vis_frame(v->r, f, 2, VIS_HILITE);
+            vis_frame(v->r, f, 2, v->col->hilite);
         }
     }
 }
@@ -237,29 +241,29 @@ static void draw_node_header(Vis *v, uint32_t n)
     char buf[200], a[32], m[32];
     int x = b.x + L->font / 2, y = b.y + L->small / 6;
     snprintf(buf, sizeof buf, "node %u", n);
-    x += vis_text(&v->text, x, y, L->small, false, VIS_TEXT, buf) + L->small;
+    x += vis_text(&v->text, x, y, L->small, false, v->col->text, buf) + L->small;
     if (!s->hierarchy) {
-        vis_text(&v->text, x, y, L->small, false, VIS_DIM, "flat memory");
+        vis_text(&v->text, x, y, L->small, false, v->col->dim, "flat memory");
         return;
     }
     snprintf(buf, sizeof buf, "LLC %s acc  %s miss",
              vis_brief(a, sizeof a, (double)nd->llc_accesses),
              vis_brief(m, sizeof m, (double)nd->llc_misses));
-    x += vis_text(&v->text, x, y, L->small, false, VIS_DIM, buf) + L->small;
+    x += vis_text(&v->text, x, y, L->small, false, v->col->dim, buf) + L->small;
     /* The memory controller's queue: cycles until it is free, as a bar
      * that fills at 8 DRAM accesses' worth. */
-    x += vis_text(&v->text, x, y, L->small, false, VIS_DIM, "MC queue") + 4;
+    x += vis_text(&v->text, x, y, L->small, false, v->col->dim, "MC queue") + 4;
     int bw = L->small * 5, bh = L->small * 2 / 3;
     if (x + bw + L->small * 4 > b.x + b.w)
         return;
     VisRect bar = {x, y + L->small / 4, bw, bh};
-    vis_fill(v->r, bar, VIS_BG);
+    vis_fill(v->r, bar, v->col->bg);
     float f = (float)nd->mc_backlog / 800.0f;
     VisRect fill = {x, bar.y, (int)(bw * (f > 1 ? 1 : f)), bh};
-    vis_fill(v->r, fill, vis_heat(f > 1 ? 1 : f));
-    vis_frame(v->r, bar, 1, VIS_BORDER);
+    vis_fill(v->r, fill, v->col->dim);     /* a length, not a state */
+    vis_frame(v->r, bar, 1, v->col->border);
     snprintf(buf, sizeof buf, "%" PRIu64, nd->mc_backlog);
-    vis_text(&v->text, x + bw + 4, y, L->small, false, VIS_DIM, buf);
+    vis_text(&v->text, x + bw + 4, y, L->small, false, v->col->dim, buf);
 }
 
 static void draw_hart(Vis *v, uint32_t h)
@@ -268,7 +272,7 @@ static void draw_hart(Vis *v, uint32_t h)
     VisLayout *L = &v->L;
     VisRect hr = L->m.hart[h];
     uint8_t st = s->harts[h].state;
-    VisRGB hc = vis_hart_colour[st < SNAP_STATE_COUNT ? st : SNAP_HALTED];
+    VisRGB hc = v->col->hart[st < SNAP_STATE_COUNT ? st : SNAP_HALTED];
     vis_fill(v->r, hr, hc);
     char lab[16];
     snprintf(lab, sizeof lab, "h%u", h);
@@ -284,7 +288,7 @@ static void draw_hart(Vis *v, uint32_t h)
     }
     if ((int)h == v->view.hart && !v->view.line_valid && v->view.lock < 0) {
         VisRect f = {hr.x - 2, hr.y - 2, hr.w + 4, hr.h + 4};
-        vis_frame(v->r, f, 2, VIS_HILITE);
+        vis_frame(v->r, f, 2, v->col->hilite);
     }
 }
 
@@ -295,8 +299,8 @@ static void machine_draw(Vis *v, VisRect r)
     (void)r;
     uint32_t nodes = s->nodes ? s->nodes : 1;
     for (uint32_t n = 0; n < nodes && n < SNAP_MAX_NODES; n++) {
-        vis_fill(v->r, L->m.node[n], VIS_PANEL_BG);
-        vis_frame(v->r, L->m.node[n], 1, VIS_BORDER);
+        vis_fill(v->r, L->m.node[n], v->col->panel_bg);
+        vis_frame(v->r, L->m.node[n], 1, v->col->border);
         /* Inside its box (many nodes: narrow boxes). */
         VisRect nb = L->m.node[n];
         vis_clip(v->r, &nb);
@@ -306,29 +310,30 @@ static void machine_draw(Vis *v, VisRect r)
     uint32_t T = s->threads_per_core ? s->threads_per_core : 1;
     for (uint32_t c = 0; c < s->cores && c < SNAP_MAX_CORES; c++) {
         VisRect b = L->m.core[c];
-        vis_fill(v->r, b, VIS_CORE_BG);
+        vis_fill(v->r, b, v->col->core_bg);
         int holding = -1;
         for (uint32_t t = 0; t < T && holding < 0; t++)
             holding = held_by(s, (int)(c * T + t));
-        /* A core whose hart holds a lock is framed in the core's colour,
-         * the same colour as its bars on the lock timeline. */
+        /* A core whose hart holds a lock is framed thick in the outline
+         * colour (a core is its number and its outline, never a fill:
+         * the fills are the states'). */
         if (holding >= 0)
             vis_frame(v->r, b, L->font / 5 > 2 ? L->font / 5 : 3,
-                      vis_core_colour_of(c));
+                      v->col->hilite);
         else
-            vis_frame(v->r, b, 1, VIS_BORDER);
+            vis_frame(v->r, b, 1, v->col->border);
         if (L->m.show_core_titles) {
             char buf[120];
             VisRect t = L->m.core_title[c];
             int x = t.x + 2;
             snprintf(buf, sizeof buf, "core %u", c);
-            x += vis_text(&v->text, x, t.y, L->small, false, VIS_TEXT, buf);
+            x += vis_text(&v->text, x, t.y, L->small, false, v->col->text, buf);
             if (holding >= 0) {
                 vis_clip(v->r, &b);
                 snprintf(buf, sizeof buf, " holds %s",
                          s->locks[holding].name);
-                vis_text(&v->text, x, t.y, L->small, false,
-                         vis_core_colour_of(c), buf);
+                vis_text(&v->text, x, t.y, L->small, false, v->col->text,
+                         buf);
                 vis_clip(v->r, NULL);
             }
         }
@@ -410,21 +415,21 @@ static void legend_draw(Vis *v, VisRect r)
     const SimSnapshot *s = v->snap;
     int x = r.x + 2, y = r.y + L->small / 6;
     for (int i = 0; i < SNAP_STATE_COUNT; i++)
-        x += vis_swatch(v, x, y, L->small, vis_hart_colour[i],
+        x += vis_swatch(v, x, y, L->small, v->col->hart[i],
                         vis_hart_state_names[i]) + L->small / 3;
     x += L->small;
     if (!s->hierarchy)
         return;
-    x += vis_text(&v->text, x, y, L->small, false, VIS_DIM, "L1 lines:") + 4;
+    x += vis_text(&v->text, x, y, L->small, false, v->col->dim, "L1 lines:") + 4;
     for (int i = SNAP_LINE_STATE_COUNT - 1; i >= 0; i--)
-        x += vis_swatch(v, x, y, L->small, vis_line_colour[i],
+        x += vis_swatch(v, x, y, L->small, v->col->line[i],
                         s->line_state_names[i]) + 3;
     /* How to read a grid: a cell per line, a set's ways side by side. */
     char buf[96];
     snprintf(buf, sizeof buf, "%u sets x %u ways", s->l1_sets, s->l1_ways);
     int w = vis_text_width(&v->text, L->small, false, buf);
     if (s->l1_sets && x + L->small + w <= r.x + r.w)
-        vis_text(&v->text, x + L->small, y, L->small, false, VIS_DIM, buf);
+        vis_text(&v->text, x + L->small, y, L->small, false, v->col->dim, buf);
 }
 
 const VisPanel vis_panel_legend = {

@@ -12,8 +12,6 @@
 
 #include "visualizer/vis_priv.h"
 
-#define PACKET_DATA ((VisRGB){255, 240, 160})   /* a line travelling */
-#define PACKET_CTRL ((VisRGB){120, 220, 255})   /* a request, ack... */
 
 /* ---- Layout ------------------------------------------------------------- */
 
@@ -155,8 +153,12 @@ static void noc_draw(Vis *v, VisRect a)
         vis_panel_frame(v, a, "interconnect: none (flat memory)");
         return;
     }
-    snprintf(buf, sizeof buf, "interconnect: %s, %u routers - link use",
-             topo, s->routers);
+    /* The links' use covers the snapshot's window of cycles. */
+    char w0[32], w1[32];
+    snprintf(buf, sizeof buf,
+             "interconnect: %s, %u routers - link use, cycles %s-%s", topo,
+             s->routers, vis_num(w0, sizeof w0, s->window_from),
+             vis_num(w1, sizeof w1, s->cycle));
     vis_panel_frame(v, a, buf);
     /* The heat scale beside the title. */
     int tx = a.x + L->font / 2 +
@@ -165,10 +167,10 @@ static void noc_draw(Vis *v, VisRect a)
     if (tx + sw + L->font * 3 < a.x + a.w) {
         for (int i = 0; i < sw; i++) {
             VisRect p = {tx + i, a.y + L->font / 3, 1, L->font * 2 / 3};
-            vis_fill(v->r, p, vis_heat((float)(i + 1) / (float)sw));
+            vis_fill(v->r, p, vis_heat(v->col, (float)(i + 1) / (float)sw));
         }
         vis_text(&v->text, tx + sw + 4, a.y + L->font / 6, L->small, false,
-                 VIS_DIM, "0-100%");
+                 v->col->dim, "0-100%");
     }
     vis_clip(v->r, &a);
     float tmax = fmaxf(4.0f, (float)L->font * 0.7f);
@@ -182,12 +184,14 @@ static void noc_draw(Vis *v, VisRect a)
         for (uint32_t r = 0; r < N->nrouters; r++)
             vis_thick_line(v->r, N->rx[r],
                            N->ry[r] - (float)N->bus.h * 1.4f, N->rx[r],
-                           N->ry[r], 2, VIS_BORDER);
-        vis_fill(v->r, N->bus, vis_heat(util));
+                           N->ry[r], 2, v->col->border);
+        vis_fill(v->r, N->bus, vis_heat(v->col, util));
         snprintf(buf, sizeof buf, "bus %.0f%% busy, %" PRIu64 " packets",
                  util * 100, packets);
-        vis_text(&v->text, N->bus.x, N->bus.y + N->bus.h + 4, L->small,
-                 false, VIS_DIM, buf);
+        /* At the panel's foot, clear of the messages' labels under the
+         * bar. */
+        vis_text_in(&v->text, N->bus.x, a.y + a.h - L->small * 3 / 2,
+                    a.w / 2, L->small, false, v->col->dim, buf);
     } else {
         for (uint32_t i = 0; i < s->nlinks && i < SNAP_MAX_LINKS; i++) {
             const SnapLink *k = &s->links[i];
@@ -195,7 +199,7 @@ static void noc_draw(Vis *v, VisRect a)
             if (!vis_link_mid(L, s, i, &mx, &my))
                 continue;
             float t = 1.5f + k->util * tmax;
-            VisRGB c = vis_heat(k->util);
+            VisRGB c = vis_heat(v->col, k->util);
             float ax = N->rx[k->from], ay = N->ry[k->from];
             /* From the router through the midpoint (offset for the
              * direction) and as far again: the link's half that leaves
@@ -215,6 +219,8 @@ static void noc_draw(Vis *v, VisRect a)
      * way along its route, X first then Y as the mesh routes it; data
      * (a line) larger and warm, control messages small and cool. */
     float prad = fmaxf(3.0f, (float)L->font / 4.0f);
+    VisRect placed[SNAP_MAX_PACKETS];
+    int nplaced = 0;
     for (uint32_t i = 0; i < s->npackets && i < SNAP_MAX_PACKETS; i++) {
         const SnapPacket *pk = &s->packets[i];
         if (pk->src >= N->nrouters || pk->dst >= N->nrouters)
@@ -236,10 +242,15 @@ static void noc_draw(Vis *v, VisRect a)
                 y = ay + (by - ay) * (along - dx) / dy;
             }
         }
-        VisRGB pc = pk->data ? PACKET_DATA : PACKET_CTRL;
-        vis_disc(v->r, x, y, pk->data ? prad * 1.4f : prad, pc);
+        /* A line travelling in the outline colour, a request or an ack
+         * in the messages' (neither is a link's heat). */
+        VisRGB pc = pk->data ? v->col->hilite : v->col->cool;
+        float pr = pk->data ? prad * 1.4f : prad;
+        vis_disc(v->r, x, y, pr + 2, v->col->bg);   /* seen on any link */
+        vis_disc(v->r, x, y, pr, pc);
         /* Paused with a few on their way: each says what it is and
-         * between whom, above and below the route by turns. */
+         * between whom, under or over the route, or a line further out,
+         * wherever it covers no label drawn before it (else none). */
         if (s->paused && s->npackets <= 6) {
             char from[40], to[40];
             router_label(s, pk->src, from, sizeof from);
@@ -249,13 +260,24 @@ static void noc_draw(Vis *v, VisRect a)
                      from, to);
             int w = vis_text_width(&v->text, L->small, false, buf);
             int th = vis_text_height(&v->text, L->small, false);
-            int ty = i % 2 ? (int)(y - prad * 2) - th : (int)(y + prad * 2);
             int tx = (int)x - w / 2;
             if (tx < a.x + 2)
                 tx = a.x + 2;
             if (tx + w > a.x + a.w - 2)
                 tx = a.x + a.w - 2 - w;
-            vis_text(&v->text, tx, ty, L->small, false, pc, buf);
+            const int below = (int)(y + prad * 2), above = (int)(y - prad * 2);
+            const int tys[4] = {below, above - th, below + th, above - 2 * th};
+            for (int k = 0; k < 4; k++) {
+                VisRect r = {tx, tys[k], w, th};
+                bool free = r.y >= a.y && r.y + r.h <= a.y + a.h;
+                for (int j = 0; j < nplaced && free; j++)
+                    free = !vis_rect_overlap(r, placed[j]);
+                if (free) {
+                    placed[nplaced++] = r;
+                    vis_text(&v->text, tx, r.y, L->small, false, pc, buf);
+                    break;
+                }
+            }
         }
     }
     if (s->npackets) {
@@ -263,7 +285,7 @@ static void noc_draw(Vis *v, VisRect a)
                  s->npackets == 1 ? "" : "s");
         int w = vis_text_width(&v->text, L->small, false, buf);
         vis_text(&v->text, a.x + a.w - w - L->small / 2,
-                 a.y + a.h - L->small * 3 / 2, L->small, false, VIS_TEXT,
+                 a.y + a.h - L->small * 3 / 2, L->small, false, v->col->text,
                  buf);
     }
 
@@ -284,7 +306,7 @@ static void noc_draw(Vis *v, VisRect a)
         float y = s->topology == SNAP_TOPO_BUS
                       ? N->ry[r] - (float)N->bus.h * 1.4f
                       : N->ry[r];
-        vis_disc(v->r, N->rx[r], y, rad, VIS_DIM);
+        vis_disc(v->r, N->rx[r], y, rad, v->col->dim);
         char lab[64];
         int o = 0;
         lab[0] = 0;
@@ -308,7 +330,7 @@ static void noc_draw(Vis *v, VisRect a)
                      grid ? (int)(N->rx[r] + rad)
                           : (int)(N->rx[r] - (float)lw / 2),
                      (int)(y - rad - (float)L->small * 1.3f), L->small, false,
-                     VIS_TEXT, lab);
+                     v->col->text, lab);
     }
     vis_clip(v->r, NULL);
 }

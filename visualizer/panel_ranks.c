@@ -5,7 +5,7 @@
  * another library call; waiting for a message; exited), the name of the
  * call where there is room, and an arrow per message from its send on
  * the sender's row to the completion of its receive on the receiver's
- * (eager white, rendezvous yellow; one still on its way a dashed line to
+ * (eager in the text's colour, rendezvous orange; one still on its way a dashed line to
  * where it is).  The window spans the last VIS_RANK_MSGS messages (at
  * least RANK_MIN_SPAN cycles) as far as every rank's kept states reach.
  * A legend under it names the colours.  Clicking a row selects the
@@ -25,6 +25,9 @@
 #define VIS_RANK_MSGS 48      /* messages the window tries to span (at
                                  least two per rank) */
 #define RANK_MIN_SPAN 2000    /* cycles */
+/* A rendezvous message: Okabe-Ito's orange, the one colour no rank
+ * state has. */
+#define RENDEZVOUS ((VisRGB){230, 159, 0})
 
 /* ---- Layout ------------------------------------------------------------- */
 
@@ -178,7 +181,7 @@ static void draw_row(Vis *v, const SnapRank *k, VisRect row)
     const SimSnapshot *s = v->snap;
     const VisRanksLayout *K = &v->L.ranks;
     int th = vis_text_height(&v->text, v->L.small, false);
-    vis_fill(v->r, row, VIS_BG);
+    vis_fill(v->r, row, v->col->bg);
     for (uint32_t i = 0; i < k->nspans; i++) {
         const SnapSpan *sp = &k->spans[i];
         uint64_t end = span_end(s, k, i);
@@ -189,7 +192,7 @@ static void draw_row(Vis *v, const SnapRank *k, VisRect row)
             x1 = x0 + 1;
         uint8_t st = sp->state < SNAP_RANK_STATE_COUNT ? sp->state
                                                         : SNAP_RANK_DONE;
-        VisRGB c = vis_rank_colour[st];
+        VisRGB c = v->col->rank[st];
         vis_fill(v->r, vis_rect(x0, row.y, x1 - x0, row.h), c);
         /* The call's name where it fits ("parsim_mp", the library's
          * other calls, says nothing). */
@@ -208,7 +211,7 @@ static void draw_messages(Vis *v)
 {
     const SimSnapshot *s = v->snap;
     const VisRanksLayout *K = &v->L.ranks;
-    static const VisRGB eager = {235, 236, 242}, rdv = {255, 210, 80};
+    const VisRGB eager = v->col->text, rdv = RENDEZVOUS;
     /* Thinner with many ranks, so that the rows still show. */
     int pitch = K->nrows > 1 ? K->row[1].y - K->row[0].y : K->row[0].h;
     float w = pitch < 8 ? 1.0f : v->L.small >= 16 ? 2.0f : 1.5f;
@@ -262,13 +265,13 @@ static void draw_legend(Vis *v, VisRect a)
             x = a.x;
             y += line;
         }
-        x += vis_swatch(v, x, y, px, vis_rank_colour[order[i]], nm) + px / 2;
+        x += vis_swatch(v, x, y, px, v->col->rank[order[i]], nm) + px / 2;
     }
-    static const struct {
+    const struct {
         VisRGB c;
         const char *what;
-    } arrows[] = {{{235, 236, 242}, "message (eager)"},
-                  {{255, 210, 80}, "rendezvous"}};
+    } arrows[] = {{v->col->text, "message (eager)"},
+                  {RENDEZVOUS, "rendezvous"}};
     for (size_t i = 0; i < 2; i++) {
         int w = 2 * px + vis_text_width(&v->text, px, false, arrows[i].what);
         if (x + w > a.x + a.w && x > a.x) {
@@ -279,7 +282,7 @@ static void draw_legend(Vis *v, VisRect a)
         arrow(v->r, (float)x, ym, (float)x + 1.5f * px, ym, 2.0f,
               (float)px * 0.55f, arrows[i].c);
         x += 2 * px;
-        x += vis_text(&v->text, x, y, px, false, VIS_DIM, arrows[i].what) +
+        x += vis_text(&v->text, x, y, px, false, v->col->dim, arrows[i].what) +
              px;
     }
 }
@@ -299,7 +302,7 @@ static void ranks_draw(Vis *v, VisRect a)
              vis_num(n1, sizeof n1, s->mpmsgs_total));
     int tw = vis_text_width(&v->text, L->small, false, buf);
     vis_text(&v->text, a.x + a.w - tw - L->font / 2, a.y + L->font / 6,
-             L->small, false, VIS_DIM, buf);
+             L->small, false, v->col->dim, buf);
     if (K->nrows == 0 || K->plot.w <= 0)
         return;
     vis_clip(v->r, &a);
@@ -316,11 +319,11 @@ static void ranks_draw(Vis *v, VisRect a)
             snprintf(buf, sizeof buf, "r%d", r);
             vis_text(&v->text, a.x + L->font / 2,
                      row.y + (row.h - th) / 2, L->small, false,
-                     is_sel ? VIS_ACCENT : VIS_DIM, buf);
+                     is_sel ? v->col->accent : v->col->dim, buf);
         }
         if (is_sel)
             vis_frame(v->r, vis_rect(row.x - 2, row.y - 1, row.w + 4,
-                                     row.h + 2), 1, VIS_HILITE);
+                                     row.h + 2), 1, v->col->hilite);
     }
     VisRect plot = vis_rect(K->plot.x, K->plot.y, K->plot.w + 2,
                             K->plot.h + 2);
@@ -329,12 +332,12 @@ static void ranks_draw(Vis *v, VisRect a)
     vis_clip(v->r, &a);
     /* The time axis. */
     snprintf(buf, sizeof buf, "cycle %s", vis_num(n1, sizeof n1, K->from));
-    vis_text(&v->text, K->plot.x, K->axis.y, L->small, false, VIS_DIM, buf);
+    vis_text(&v->text, K->plot.x, K->axis.y, L->small, false, v->col->dim, buf);
     snprintf(buf, sizeof buf, "now (%s cycles shown)",
              vis_num(n2, sizeof n2, K->to - K->from));
     tw = vis_text_width(&v->text, L->small, false, buf);
     vis_text(&v->text, K->plot.x + K->plot.w - tw, K->axis.y, L->small,
-             false, VIS_DIM, buf);
+             false, v->col->dim, buf);
     draw_legend(v, K->legend);
     vis_clip(v->r, NULL);
 }

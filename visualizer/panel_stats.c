@@ -222,28 +222,28 @@ static void draw_title(Vis *v, const SimSnapshot *s, uint32_t n)
     vis_clip(v->r, &t);
     int ty = t.y + (t.h - vis_text_height(&v->text, L->font, false)) / 2;
     int sy = t.y + (t.h - vis_text_height(&v->text, L->small, false)) / 2;
-    int x = t.x + vis_text(&v->text, t.x, ty, L->font, false, VIS_TEXT,
+    int x = t.x + vis_text(&v->text, t.x, ty, L->font, false, v->col->text,
                            "statistics");
     x += L->font / 2;
-    vis_text(&v->text, x, sy, L->small, false, VIS_DIM,
+    vis_text(&v->text, x, sy, L->small, false, v->col->dim,
              "the registry's counters for the whole machine, as in "
              "--stats and --stats-csv");
     /* The right end: what the change column covers, or what is missing. */
     if (T->shown < n)
         snprintf(buf, sizeof buf, "%u more: enlarge the window",
                  n - T->shown);
-    else if (v->nstat_prev == s->nstats && s->cycle > v->stat_prev_cycle)
+    else if (s->cycle > s->stats_prev_cycle)
         snprintf(buf, sizeof buf, "+: since cycle %s (%s cycle%s)",
-                 vis_num(n1, sizeof n1, v->stat_prev_cycle),
-                 vis_num(n2, sizeof n2, s->cycle - v->stat_prev_cycle),
-                 s->cycle - v->stat_prev_cycle == 1 ? "" : "s");
+                 vis_num(n1, sizeof n1, s->stats_prev_cycle),
+                 vis_num(n2, sizeof n2, s->cycle - s->stats_prev_cycle),
+                 s->cycle - s->stats_prev_cycle == 1 ? "" : "s");
     else
         snprintf(buf, sizeof buf, "t: close");
     int w = vis_text_width(&v->text, L->small, false, buf);
     VisRect back = {t.x + t.w - w - L->font / 2, t.y, w + L->font / 2, t.h};
-    vis_fill(v->r, back, VIS_PANEL_BG);   /* over a long caption */
+    vis_fill(v->r, back, v->col->panel_bg);   /* over a long caption */
     vis_text(&v->text, t.x + t.w - w, sy, L->small, false,
-             T->shown < n ? VIS_ACCENT : VIS_DIM, buf);
+             T->shown < n ? v->col->accent : v->col->dim, buf);
     vis_clip(v->r, NULL);
 }
 
@@ -254,14 +254,13 @@ static void stats_draw(Vis *v, VisRect a)
     const SimSnapshot *s = v->snap;
     const VisStatsLayout *T = &v->L.stats;
     uint32_t n = s->nstats < SNAP_MAX_STATS ? s->nstats : SNAP_MAX_STATS;
-    vis_fill(v->r, a, VIS_PANEL_BG);
-    vis_frame(v->r, a, 1, VIS_ACCENT);
+    vis_fill(v->r, a, v->col->panel_bg);
+    vis_frame(v->r, a, 1, v->col->accent);
     draw_title(v, s, n);
     if (T->px <= 0)
         return;
     int dy = (T->pitch - vis_text_height(&v->text, T->px, false)) / 2;
-    bool have_prev = v->nstat_prev == s->nstats &&
-                     s->cycle > v->stat_prev_cycle;
+    bool have_prev = s->cycle > s->stats_prev_cycle;
     char buf[80], num[32];
 
     for (int h = 0; h < T->nheads; h++) {
@@ -270,11 +269,11 @@ static void stats_draw(Vis *v, VisRect a)
         snprintf(buf, sizeof buf, "%.*s%s", (int)group_len(name), name,
                  T->head_cont[h] ? " (continued)" : "");
         vis_clip(v->r, &r);
-        int w = vis_text(&v->text, r.x, r.y + dy, T->px, false, VIS_ACCENT,
+        int w = vis_text(&v->text, r.x, r.y + dy, T->px, false, v->col->accent,
                          buf);
         VisRect rule = {r.x + w + T->px / 2, r.y + r.h / 2, r.w - w - T->px,
                         1};
-        vis_fill(v->r, rule, VIS_BORDER);
+        vis_fill(v->r, rule, v->col->border);
         vis_clip(v->r, NULL);
     }
 
@@ -283,16 +282,16 @@ static void stats_draw(Vis *v, VisRect a)
         if (r.w <= 0)
             continue;
         uint64_t val = s->stats[i].value;
-        uint64_t was = have_prev ? v->stat_prev[i] : val;
+        uint64_t was = have_prev ? s->stats[i].prev : val;
         bool moved = val > was;
         vis_clip(v->r, &r);
         if (moved)
-            vis_fill(v->r, r, VIS_CORE_BG);
+            vis_fill(v->r, r, v->col->core_bg);
         int y = r.y + dy;
-        vis_text(&v->text, r.x + T->name_x, y, T->px, false, VIS_TEXT,
+        vis_text(&v->text, r.x + T->name_x, y, T->px, false, v->col->text,
                  row_name(s->stats[i].name));
         text_right(v, r.x + T->value_r, y, T->px, true,
-                   val ? VIS_TEXT : VIS_DIM, vis_num(num, sizeof num, val));
+                   val ? v->col->text : v->col->dim, vis_num(num, sizeof num, val));
         if (moved) {
             /* Past the column's ten characters: "+12.3M". */
             if (val - was < 10000000)
@@ -300,9 +299,9 @@ static void stats_draw(Vis *v, VisRect a)
             else
                 vis_brief(num, sizeof num, (double)(val - was));
             snprintf(buf, sizeof buf, "+%s", num);
-            text_right(v, r.x + T->change_r, y, T->px, true, VIS_ACCENT, buf);
+            text_right(v, r.x + T->change_r, y, T->px, true, v->col->accent, buf);
         }
-        vis_text(&v->text, r.x + T->unit_x, y, T->px, false, VIS_DIM,
+        vis_text(&v->text, r.x + T->unit_x, y, T->px, false, v->col->dim,
                  s->stats[i].unit);
         vis_clip(v->r, NULL);
     }

@@ -1,6 +1,8 @@
 /* text.c — text for the visualizer: TrueType faces opened per pixel size
- * (SDL2_ttf), and a cache of rendered strings as textures so that a frame
- * that shows the same labels as the last one renders no glyphs. */
+ * (SDL2_ttf), a cache of rendered strings as textures so that a frame
+ * that shows the same labels as the last one renders no glyphs, text
+ * fitted to a width (cut and ended with "…"), and the probe through which
+ * a test sees every string drawn and the room it had (vis_text_probe). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,43 @@
 
 #define DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 #define DEFAULT_MONO "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+#define ELLIPSIS VIS_ELLIPSIS
+
+/* The test's probe (vis.h): per thread, as each picture is drawn on the
+ * thread that asked for it. */
+static _Thread_local VisTextProbe probe_fn;
+static _Thread_local void *probe_ctx;
+
+void vis_text_probe(VisTextProbe probe, void *ctx)
+{
+    probe_fn = probe;
+    probe_ctx = ctx;
+}
+
+static VisRect meet(VisRect a, VisRect b)
+{
+    int x0 = a.x > b.x ? a.x : b.x, y0 = a.y > b.y ? a.y : b.y;
+    int x1 = a.x + a.w < b.x + b.w ? a.x + a.w : b.x + b.w;
+    int y1 = a.y + a.h < b.y + b.h ? a.y + a.h : b.y + b.h;
+    return vis_rect(x0, y0, x1 - x0, y1 - y0);
+}
+
+/* Tell the probe about s drawn at `at`, with room `room` (within the
+ * panel and the clip rectangle). */
+static void probed(VisText *t, const char *s, int px, VisRect at,
+                   VisRect room)
+{
+    if (!probe_fn)
+        return;
+    room = meet(room, t->box);
+    if (SDL_RenderIsClipEnabled(t->r)) {
+        SDL_Rect c;
+        SDL_RenderGetClipRect(t->r, &c);
+        room = meet(room, vis_rect(c.x, c.y, c.w, c.h));
+    }
+    VisTextSeen seen = {t->panel ? t->panel : "?", s, px, at, room};
+    probe_fn(&seen, probe_ctx);
+}
 
 static TTF_Font *face(VisText *t, int px, bool mono)
 {
@@ -125,8 +164,9 @@ static VisTextEntry *lookup(VisText *t, int px, bool mono, VisRGB c,
     return e;
 }
 
-int vis_text(VisText *t, int x, int y, int px, bool mono, VisRGB c,
-             const char *s)
+/* Draw s with room `room` for the probe. */
+static int draw(VisText *t, int x, int y, int px, bool mono, VisRGB c,
+                const char *s, VisRect room)
 {
     if (!s || !*s)
         return 0;
@@ -135,7 +175,71 @@ int vis_text(VisText *t, int x, int y, int px, bool mono, VisRGB c,
         return 0;
     SDL_Rect dst = {x, y, e->w, e->h};
     SDL_RenderCopy(t->r, e->tex, NULL, &dst);
+    probed(t, s, px, vis_rect(x, y, e->w, e->h), room);
     return e->w;
+}
+
+int vis_text(VisText *t, int x, int y, int px, bool mono, VisRGB c,
+             const char *s)
+{
+    return draw(t, x, y, px, mono, c, s, t->box);
+}
+
+/* The first `bytes` of text, trailing spaces dropped, and the ellipsis,
+ * into out. */
+static void cut(char *out, size_t n, const char *text, size_t bytes)
+{
+    while (bytes > 0 && text[bytes - 1] == ' ')
+        bytes--;
+    snprintf(out, n, "%.*s" ELLIPSIS, (int)bytes, text);
+}
+
+int vis_text_fit(VisText *t, int px, bool mono, char *text, size_t size,
+                 int w)
+{
+    int full = vis_text_width(t, px, mono, text);
+    if (full <= w)
+        return full;
+    /* Where each character starts (UTF-8), then the most characters
+     * that fit with the ellipsis: a binary search. */
+    enum { MAXC = 511 };
+    size_t at[MAXC + 1], n = 0;
+    for (size_t i = 0; text[i] && n < MAXC; i++)
+        if ((text[i] & 0xc0) != 0x80)
+            at[n++] = i;
+    char probe[MAXC + 8];
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi + 1) / 2;
+        /* mid characters: the bytes before the next one's start. */
+        size_t bytes = mid < n ? at[mid] : strlen(text);
+        cut(probe, sizeof probe, text, bytes);
+        if (vis_text_width(t, px, mono, probe) <= w &&
+            strlen(probe) + 1 <= size)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    if (lo == 0) {
+        bool fits = vis_text_width(t, px, mono, ELLIPSIS) <= w && size > 3;
+        snprintf(text, size, "%s", fits ? ELLIPSIS : "");
+        return fits ? vis_text_width(t, px, mono, ELLIPSIS) : 0;
+    }
+    cut(probe, sizeof probe, text, lo < n ? at[lo] : strlen(text));
+    snprintf(text, size, "%s", probe);
+    return vis_text_width(t, px, mono, text);
+}
+
+int vis_text_in(VisText *t, int x, int y, int w, int px, bool mono,
+                VisRGB c, const char *s)
+{
+    if (!s || !*s || w <= 0)
+        return 0;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    vis_text_fit(t, px, mono, buf, sizeof buf, w);
+    return draw(t, x, y, px, mono, c, buf,
+                vis_rect(x, INT32_MIN / 2, w, INT32_MAX));
 }
 
 int vis_text_width(VisText *t, int px, bool mono, const char *s)

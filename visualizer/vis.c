@@ -31,6 +31,8 @@ void vis_view_default(VisView *v)
     memset(v, 0, sizeof *v);
     v->hart = -1;
     v->lock = -1;
+    v->zoom = -1;
+    v->theme = VIS_THEME_DARK;
 }
 
 int vis_default_hart(const SimSnapshot *snap)
@@ -62,6 +64,8 @@ bool vis_init(Vis *v, SDL_Renderer *r, SimSession *session,
     v->session = session;
     v->info = info;
     vis_view_default(&v->view);
+    v->col = &vis_colours[VIS_THEME_DARK];
+    v->focus = -1;
     v->speed_idx = vis_speed_index(0);
     return vis_text_init(&v->text, r, font, mono, err, errlen);
 }
@@ -70,14 +74,6 @@ bool vis_update(Vis *v)
 {
     if (!v->session)
         return false;
-    /* The figures shown until now, for the statistics table's change
-     * column: kept when the new snapshot is at a later cycle (a snapshot
-     * of the same cycle, a pause, changes nothing), dropped when it is
-     * at an earlier one (a restart). */
-    uint64_t was[SNAP_MAX_STATS], was_cycle = v->own.cycle;
-    uint32_t nwas = v->own.seq ? v->own.nstats : 0;
-    for (uint32_t i = 0; i < nwas && i < SNAP_MAX_STATS; i++)
-        was[i] = v->own.stats[i].value;
     uint64_t stops = v->own.stops;
     bool changed = sim_session_snapshot(v->session, &v->own);
     /* A breakpoint stopped a hart: show it in the inspector. */
@@ -86,14 +82,6 @@ bool vis_update(Vis *v)
         v->view.hart = v->own.stopped_hart;
         v->view.lock = -1;
         v->view.line_valid = false;
-    }
-    if (changed && v->own.cycle < was_cycle) {
-        v->nstat_prev = 0;
-    } else if (changed && v->own.cycle > was_cycle && nwas &&
-               nwas == v->own.nstats) {
-        memcpy(v->stat_prev, was, nwas * sizeof was[0]);
-        v->nstat_prev = nwas;
-        v->stat_prev_cycle = was_cycle;
     }
     if (v->own.seq != 0)
         v->snap = &v->own;
@@ -224,12 +212,13 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
         SDL_Quit();
         return -1;
     }
-    vis_set_speed(v, vis_speed_index(o->speed));
+    vis_set_speed_cps(v, o->speed);
+    v->view.theme = o->theme;
 
     bool run = true;
     size_t nkeys = o->keys ? strlen(o->keys) : 0, ki = 0;
     bool script_done = nkeys == 0 && !o->screenshot;
-    uint64_t key_seq = 0;
+    uint64_t key_seq = 0, key_cmds = 0;
     uint32_t key_t = 0;
     bool key_sent = false;    /* the last scripted key sent a command */
     int rc = 0;
@@ -238,7 +227,9 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
         /* Scripted keys: the next one once the snapshot the last one
          * caused came (at most 5 s), or at once after a key that changed
          * only the view. */
-        bool last_done = !key_sent || v->own.seq != key_seq ||
+        bool last_done = !key_sent ||
+                         (v->own.seq != key_seq &&
+                          v->own.commands >= key_cmds) ||
                          t0 - key_t > 5000;
         if (ki < nkeys && v->snap && last_done) {
             char ch = o->keys[ki++];
@@ -252,6 +243,7 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
             VisKeyResult kr = vis_key(
                 v, ch == '\t' ? SDLK_TAB : (SDL_Keycode)ch, mod);
             key_sent = kr == VIS_KEY_SENT;
+            key_cmds = sim_session_commands(v->session);
             run = kr != VIS_KEY_QUIT;
         }
         if (sim_session_interrupted())    /* Ctrl-C in the terminal */
@@ -282,11 +274,12 @@ int vis_run_window(SimSession *s, const VisOptions *o, char *err,
         if (v->snap)
             vis_draw(v, ow, oh);
         else {
-            vis_colour(r, VIS_BG, 255);
+            vis_colour(r, v->col->bg, 255);
             SDL_RenderClear(r);
         }
         if (!script_done && ki == nkeys &&
-            (!key_sent || v->own.seq != key_seq ||
+            (!key_sent ||
+             (v->own.seq != key_seq && v->own.commands >= key_cmds) ||
              SDL_GetTicks() - key_t > 5000)) {
             script_done = true;
             if (o->screenshot && !save_window(r, o->screenshot, err, errlen))

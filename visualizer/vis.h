@@ -30,12 +30,25 @@
 
 /* ---- The interactive window --------------------------------------------- */
 
+/* The window's colours: dark (the default) or light, for a lit room.  Both
+ * draw states in the Okabe-Ito palette (safe for colour-blind eyes), each
+ * colour meaning one thing within a panel. */
+typedef enum VisTheme {
+    VIS_THEME_DARK,
+    VIS_THEME_LIGHT,
+    VIS_THEME_COUNT
+} VisTheme;
+
+/* "dark" / "light" to a theme; false if it is neither. */
+bool vis_theme_parse(const char *name, VisTheme *out);
+
 typedef struct VisOptions {
     int width, height;        /* initial window size in pixels (0: 1280x720) */
     bool start_paused;        /* open paused at cycle 0 (a lecture) */
     uint64_t speed;           /* cycles per second, 0: full speed */
     const char *font;         /* proportional TTF (NULL: DejaVu Sans) */
     const char *mono_font;    /* monospaced TTF (NULL: DejaVu Sans Mono) */
+    VisTheme theme;           /* --theme */
     /* Scripted use (tests, docs): keys pressed one by one before the
      * user's, each waiting for the snapshot it causes ("sssss" steps five
      * cycles; ' ' is space, an upper-case letter is shift+letter); then a
@@ -85,7 +98,14 @@ typedef struct VisView {
     bool stats;               /* the statistics table over the columns */
     bool events;              /* the event log over the right column */
     bool hot;                 /* the hottest lines, there instead */
+    int zoom;                 /* the panel (vis_panel_index) filling the
+                                 window below the top bar (key z), -1: none */
+    VisTheme theme;
 } VisView;
+
+/* The index of the panel called name ("machine", "inspector"...: the
+ * names of visualizer/panels.def), -1 if there is none. */
+int vis_panel_index(const char *name);
 
 void vis_view_default(VisView *v);
 
@@ -109,20 +129,19 @@ bool vis_run_to_sampled(SimSession *s, uint64_t cycle);
 
 typedef struct VisRGB { uint8_t r, g, b; } VisRGB;
 
-/* The palette (defined once, in visualizer/draw.c). */
+/* The dark theme's palette (defined once, in visualizer/draw.c). */
 extern const VisRGB vis_hart_colour[SNAP_STATE_COUNT];      /* SnapHartState */
 extern const VisRGB vis_line_colour[SNAP_LINE_STATE_COUNT]; /* SnapLineState */
-#define VIS_CORE_COLOURS 16
-extern const VisRGB vis_core_colour[VIS_CORE_COLOURS];      /* core % 16 */
 extern const VisRGB vis_link_idle;                          /* util 0 */
+extern const VisRGB vis_hilite;   /* outlines: the selection, the holder */
 extern const VisRGB vis_rank_colour[SNAP_RANK_STATE_COUNT]; /* SnapRankState */
 
 typedef struct VisRect { int x, y, w, h; } VisRect;
 
 typedef enum VisPart {
     VIS_PART_HART,            /* index: hart; its state-coloured cell */
-    VIS_PART_CORE,            /* index: core; its box (the frame is drawn in
-                                 vis_core_colour while it holds a lock) */
+    VIS_PART_CORE,            /* index: core; its box (framed thick in
+                                 vis_hilite while it holds a lock) */
     VIS_PART_L1,              /* index: core; its L1D grid */
     VIS_PART_L1_LINE,         /* index: core * sets * ways + set * ways +
                                  way; one cell of the grid */
@@ -139,6 +158,21 @@ typedef enum VisPart {
                                  diagram (false: no ranks) */
     VIS_PART_COUNT
 } VisPart;
+
+/* Every string the picture draws, for a test that nothing is clipped:
+ * the panel drawing it ("help": the key overlay), the string, its size,
+ * where it went (its measured width and height) and the room it had:
+ * the panel's rectangle, within the clip rectangle set then and the
+ * width a fitting helper (vis_text_in) was given.  NULL: none (the
+ * default).  The probe is per thread. */
+typedef struct VisTextSeen {
+    const char *panel;
+    const char *text;
+    int px;
+    VisRect at, room;
+} VisTextSeen;
+typedef void (*VisTextProbe)(const VisTextSeen *seen, void *ctx);
+void vis_text_probe(VisTextProbe probe, void *ctx);
 
 /* Where the picture of snap at w x h puts a part (the layout depends only
  * on the snapshot's shape and the size).  False if it is not drawn. */

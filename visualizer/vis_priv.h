@@ -78,6 +78,9 @@ typedef struct VisPanel {
      * clicks do nothing here). */
     bool (*click)(Vis *v, VisRect r, int x, int y);
     const VisClickHelp *clicks;   /* what click does, {NULL} ended */
+    /* Zoomed (key z) with the panel above it in panels.def, under it:
+     * the legend goes with the machine it explains. */
+    bool zoom_with_above;
     /* Where one of its parts is (vis_layout_rect); false if it is not
      * one of its parts or not drawn (NULL: it has none). */
     bool (*part)(const VisLayout *L, const SimSnapshot *s, VisPart part,
@@ -177,6 +180,7 @@ typedef struct VisGpuLayout {
 
 struct VisLayout {
     int w, h;
+    int zoom;                     /* the panel filling the body, -1: none */
     int font, small, big, pad;    /* text sizes and the margin, in pixels */
     VisRect body;                 /* between the bars: the columns' height */
     VisRect panel[VIS_NPANELS];   /* each panel's rectangle */
@@ -188,7 +192,11 @@ struct VisLayout {
     VisGpuLayout gpu;
 };
 
-void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h);
+/* zoom: the panel (VisPanelId) given the whole window below the top
+ * bar, with the one that goes with it (zoom_with_above); -1, a bar or
+ * a panel that takes no room now: none. */
+void vis_layout(VisLayout *L, const SimSnapshot *snap, int w, int h,
+                int zoom);
 /* The lock panel's height beside the space-time diagram (with ranks and
  * locks): room for one lock (panel_locks.c). */
 int vis_locks_strip(const VisLayout *L);
@@ -213,9 +221,16 @@ static inline bool vis_inside(VisRect r, int x, int y)
     return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
 }
 
+static inline bool vis_rect_overlap(VisRect p, VisRect q)
+{
+    return p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h &&
+           q.y < p.y + p.h;
+}
+
 /* ---- Text --------------------------------------------------------------- */
 
 #define VIS_FONT_SIZES 24
+#define VIS_ELLIPSIS "\xe2\x80\xa6"    /* U+2026, where text is cut */
 #define VIS_TEXT_CACHE 1024
 
 typedef struct VisTextEntry {
@@ -233,6 +248,10 @@ typedef struct VisText {
     TTF_Font *font[2][VIS_FONT_SIZES];
     VisTextEntry cache[VIS_TEXT_CACHE];
     uint64_t frame;
+    /* The panel drawing now and its rectangle (vis_draw sets them): the
+     * room every string has, for the text probe (vis_text_probe). */
+    const char *panel;
+    VisRect box;
 } VisText;
 
 bool vis_text_init(VisText *t, SDL_Renderer *r, const char *font,
@@ -242,9 +261,49 @@ void vis_text_free(VisText *t);
  * face. */
 int vis_text(VisText *t, int x, int y, int px, bool mono, VisRGB c,
              const char *s);
+/* The same, fitted to width w: cut at a character and ended with "…"
+ * where it is wider (nothing when not even "…" fits); returns the width
+ * drawn. */
+int vis_text_in(VisText *t, int x, int y, int w, int px, bool mono,
+                VisRGB c, const char *s);
+/* Cut text (in place, size bytes, at a character) to fit width w at
+ * size px, ending in "…" when cut; returns its width. */
+int vis_text_fit(VisText *t, int px, bool mono, char *text, size_t size,
+                 int w);
 int vis_text_width(VisText *t, int px, bool mono, const char *s);
 /* Height of a line of text of size px. */
 int vis_text_height(VisText *t, int px, bool mono);
+
+/* ---- Colours (draw.c) --------------------------------------------------- */
+
+/* A theme's colours: the window's own, and the states' (Okabe-Ito: orange
+ * E69F00, sky blue 56B4E9, bluish green 009E73, yellow F0E442, blue 0072B2,
+ * vermillion D55E00, reddish purple CC79A7, with greys).  Within the
+ * machine panel each colour means one thing: the harts' states and the
+ * lines' states share none, and cores are told apart by number and
+ * outline, never by a fill. */
+typedef struct VisColours {
+    VisRGB bg, panel_bg, core_bg, border;
+    VisRGB text, dim;             /* text; captions and quiet figures */
+    VisRGB hilite;                /* outlines: the selection, the holder */
+    VisRGB accent;                /* emphasis in text (titles, PAUSED) */
+    VisRGB cool;                  /* messages: the log's, control packets */
+    const VisRGB *hart;           /* [SNAP_STATE_COUNT] */
+    const VisRGB *line;           /* [SNAP_LINE_STATE_COUNT] */
+    const VisRGB *rank;           /* [SNAP_RANK_STATE_COUNT] */
+    VisRGB link_idle;
+    /* Link use, little to full: greys to the outline colour (every hue
+     * is a state's; a link's use is also its thickness). */
+    VisRGB heat[3];
+    VisRGB hold[2];               /* the lock timeline's bars, by turns */
+} VisColours;
+
+extern const VisColours vis_colours[VIS_THEME_COUNT];
+
+/* Ink on a swatch, whatever the theme: dark on light colours, light on
+ * dark ones. */
+#define VIS_INK_DARK ((VisRGB){16, 18, 22})
+#define VIS_INK_LIGHT ((VisRGB){240, 242, 246})
 
 /* ---- State -------------------------------------------------------------- */
 
@@ -257,6 +316,9 @@ struct Vis {
     VisText text;
     VisLayout L;
     VisView view;
+    const VisColours *col;        /* vis_colours[view.theme] */
+    int focus;                    /* the panel last clicked (z zooms it),
+                                     -1: none yet (the inspector) */
     int speed_idx;
     uint64_t speed;               /* cycles per second, 0: full */
     /* The inspector's source file of the selected hart, kept between
@@ -264,13 +326,6 @@ struct Vis {
     char src_name[512];
     char *src_text;
     bool src_tried;
-    /* The statistics table's change column: the figures of the last
-     * snapshot at an earlier cycle than the one shown (vis_update keeps
-     * them; nstat_prev 0: none, as in a headless picture or after a
-     * restart). */
-    uint64_t stat_prev[SNAP_MAX_STATS];
-    uint32_t nstat_prev;
-    uint64_t stat_prev_cycle;
 };
 
 bool vis_init(Vis *v, SDL_Renderer *r, SimSession *session,
@@ -307,22 +362,13 @@ typedef enum VisKeyResult {
 VisKeyResult vis_key(Vis *v, SDL_Keycode sym, uint16_t mod);
 /* Set the speed to speeds[idx] (clamped) and tell the session. */
 void vis_set_speed(Vis *v, int idx);
-/* The index of a speed in the + / - ladder (not on it: full speed). */
+/* Any speed, on the ladder or between two of its steps. */
+void vis_set_speed_cps(Vis *v, uint64_t cycles_per_second);
+/* The ladder's step at or above a speed (0: full speed, the last). */
 int vis_speed_index(uint64_t cycles_per_second);
 void vis_draw_help(Vis *v);
 
 /* ---- Drawing (draw.c) --------------------------------------------------- */
-
-/* The window's own colours; the state palettes are in vis.h. */
-#define VIS_BG ((VisRGB){18, 20, 26})
-#define VIS_PANEL_BG ((VisRGB){28, 31, 39})
-#define VIS_CORE_BG ((VisRGB){36, 40, 50})
-#define VIS_BORDER ((VisRGB){62, 67, 80})
-#define VIS_TEXT ((VisRGB){228, 231, 238})
-#define VIS_DIM ((VisRGB){150, 156, 170})
-#define VIS_DARK_TEXT ((VisRGB){16, 18, 22})
-#define VIS_HILITE ((VisRGB){255, 255, 255})
-#define VIS_ACCENT ((VisRGB){255, 210, 80})
 
 /* Names of SnapHartState, for the legend and the inspector; of
  * SnapRankState, for the space-time diagram's legend. */
@@ -332,7 +378,7 @@ extern const char *const vis_rank_state_names[SNAP_RANK_STATE_COUNT];
 void vis_colour(SDL_Renderer *r, VisRGB c, uint8_t alpha);
 void vis_fill(SDL_Renderer *r, VisRect a, VisRGB c);
 void vis_frame(SDL_Renderer *r, VisRect a, int t, VisRGB c);
-VisRGB vis_heat(float util);
+VisRGB vis_heat(const VisColours *c, float util);
 VisRGB vis_mix(VisRGB a, VisRGB b, float t);
 /* A line of thickness t; a filled disc. */
 void vis_thick_line(SDL_Renderer *r, float x0, float y0, float x1, float y1,
@@ -349,20 +395,20 @@ VisRect vis_over_right(const VisLayout *L, VisRect r);
 int vis_over_frame(Vis *v, VisRect a, const char *title,
                    const char *caption);
 int vis_over_first_row(Vis *v, VisRect a);
-/* Cut text (in place) to fit width px at size px, ending in "..." when
- * cut. */
-void vis_text_fit(Vis *v, int px, char *text, int width);
 
 /* 1234567 -> "1,234,567"; 1234567 -> "1.23M". */
 const char *vis_num(char *buf, size_t n, uint64_t v);
 const char *vis_brief(char *buf, size_t n, double v);
-/* The core of hart h (0 if out of range) and its colour. */
+/* The core of hart h (0 if out of range). */
 int vis_hart_core(const SimSnapshot *s, int h);
-VisRGB vis_core_colour_of(uint32_t core);
 /* Text colour on a swatch of colour c. */
 VisRGB vis_ink_on(VisRGB c);
 /* A box of colour c with a label at (x, y); returns its width. */
 int vis_swatch(Vis *v, int x, int y, int px, VisRGB c, const char *label);
+/* A label in an outlined box (a hart or a core by number: no fill, so
+ * that no state's colour is spent on it); thick: the holder's outline.
+ * Returns its width. */
+int vis_tag(Vis *v, int x, int y, int px, bool thick, const char *label);
 /* A panel's background and frame, with a title (NULL: none). */
 void vis_panel_frame(Vis *v, VisRect a, const char *title);
 
