@@ -317,7 +317,7 @@ static int run_session(const SimConfig *cfg, const char *path, int argc,
          * before the end) and report as a plain run does. */
         int rc = sim_session_free_thread(s);
         (void)rc;
-        while (sim_session_run_to(s, UINT64_MAX))
+        while (!sim_session_finish(s))
             ;
         m = sim_session_machine(s);
         status = trace_finish(ta, m, sim_machine_status(m));

@@ -1124,6 +1124,16 @@ static bool advance(SimSession *s, uint64_t t)
     return false;
 }
 
+bool sim_session_finish(SimSession *s)
+{
+    for (uint32_t i = 0; i < s->m->nharts; i++)
+        s->m->harts[i].isa.undo = NULL;     /* nobody looks any more */
+    while (advance_to(s, UINT64_MAX))
+        ;
+    publish(s);
+    return s->ended;
+}
+
 bool sim_session_run_to(SimSession *s, uint64_t cycle)
 {
     bool ok = advance(s, cycle);

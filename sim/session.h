@@ -381,6 +381,11 @@ void sim_snapshot_free(SimSnapshot *snap);
  * for headless --snapshot rendering and tests.  Returns false when the
  * program ended first. */
 bool sim_session_run_to(SimSession *s, uint64_t cycle);
+/* Run to the end on the calling thread as a plain run does (no fixed
+ * points, no undo rings: what the summary after a window or --snapshot
+ * needs).  Returns whether the run ended (not a breakpoint in pause
+ * mode, which stops it again and again: the caller goes on). */
+bool sim_session_finish(SimSession *s);
 /* --break and --watch for this session's machines (this one and every
  * restart's): pause (the window) stops there and says so in the
  * snapshot's stopped_on, else the run ends there.  The strings must
