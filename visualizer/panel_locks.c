@@ -1,7 +1,7 @@
 /* panel_locks.c — the annotated locks, most active first: each by its
  * symbol and kind (the snapshot's lock_kind_names: the one spelling),
- * its holder and its waiters in the order they started trying (coloured
- * by core), acquisitions and hand-offs, and a timeline strip of who held
+ * its holder and its waiters in the order they started trying (outlined
+ * hN tags), acquisitions and hand-offs, and a timeline strip of who held
  * it when over the last ~32 holds.  Clicking a lock selects it: `n` then
  * steps to its next acquire or release. */
 #include <inttypes.h>

@@ -1,5 +1,5 @@
 /* panel_machine.c — the machine: a box per NUMA node (its LLC and memory
- * controller queue), a box per core (framed in the core's colour while
+ * controller queue), a box per core (its number, and a thick outline while
  * one of its harts holds a lock), a cell per hart coloured by what it
  * does, and each core's L1D as a grid of lines coloured by coherence
  * state.  Clicking a hart or a core inspects it; clicking a grid cell

@@ -1,6 +1,6 @@
 /* panel_noc.c — the interconnect: its routers (labelled with the cores
- * and node home agents on them) and links coloured and thickened by use
- * over the last sample period, the bus as one bar, and the coherence
+ * and node home agents on them) and links shaded and thickened by use
+ * over the snapshot's window of cycles (window_from..cycle), the bus as one bar, and the coherence
  * messages in flight at the snapshot's cycle as dots part way along their
  * route.  The routers go where the topology puts them: a row under the
  * bus, a grid for a mesh or torus, an ellipse for a ring or crossbar. */
