@@ -222,8 +222,8 @@ static SimHart *pick(SimMachine *m, int worker, uint64_t horizon,
 /* Run h from its clock up to the chosen limit (the next hart's clock plus
  * the granularity, or, with `whole`, the horizon); returns -1 or a
  * status. */
-/* While cores share lines (the memory system reports invalidations,
- * transfers, upgrades), harts are switched every FINE_GRANULARITY cycles:
+/* While cores share lines for writing (the memory system reports an
+ * invalidation, or dirty data moving to a reader), harts are switched every FINE_GRANULARITY cycles:
  * at the coarse granularity a hart would keep a line for a dozen accesses
  * that, in the machine, another core's request would have interrupted.
  * The switch back to coarse comes FINE_SLICES slices after the last
