@@ -293,8 +293,14 @@ static void scan_docs(void)
     scan("README.md");
     glob_t g;
     if (glob("docs/*.md", 0, NULL, &g) == 0) {
+        /* The names outlive the glob: the blocks point at them (kept
+         * here too for the pages without a block). */
+        static char **names;
+        names = calloc(g.gl_pathc, sizeof *names);
+        if (!names)
+            abort();
         for (size_t i = 0; i < g.gl_pathc; i++)
-            scan(xstrdup(g.gl_pathv[i]));
+            scan(names[i] = xstrdup(g.gl_pathv[i]));
         globfree(&g);
     } else {
         read_failed = true;
