@@ -679,10 +679,16 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
 #define MEM_AT(n, fault)                                         \
             a = x[in->rs1] + (uint32_t)in->imm;                  \
             LOCATE(n, fault)
+    /* The timing seam, before the access is performed: it may answer
+     * ISA_ACCESS_DEFER, and the hart then stops before the instruction
+     * (ISA_STOP_LIMIT), to do it again when it is next run. */
 #define ACCESS(n, k)                                             \
             if (access) {                                        \
                 SYNC_HART();                                     \
-                cycle += access(actx, h, a, n, k);               \
+                uint32_t lat_ = access(actx, h, a, n, k);        \
+                if (__builtin_expect(lat_ == ISA_ACCESS_DEFER, 0)) \
+                    goto defer;                                  \
+                cycle += lat_;                                   \
             }
     /* A store with sp in the stack guard: the stack has overflowed. */
 #define GUARD()                                                  \
@@ -703,61 +709,61 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
         } while (0)
         case ISA_OP_lb:
             MEM_AT(1, ISA_CAUSE_LOAD_ACCESS);
-            x[in->rd] = (uint32_t)(int32_t)(int8_t)ld8(p);
             ACCESS(1, ISA_ACC_LOAD);
+            x[in->rd] = (uint32_t)(int32_t)(int8_t)ld8(p);
             break;
         case ISA_OP_lh:
             MEM_AT(2, ISA_CAUSE_LOAD_ACCESS);
-            x[in->rd] = (uint32_t)(int32_t)(int16_t)ld16(p);
             ACCESS(2, ISA_ACC_LOAD);
+            x[in->rd] = (uint32_t)(int32_t)(int16_t)ld16(p);
             break;
         case ISA_OP_lw:
             MEM_AT(4, ISA_CAUSE_LOAD_ACCESS);
-            x[in->rd] = ld32(p);
             ACCESS(4, ISA_ACC_LOAD);
+            x[in->rd] = ld32(p);
             break;
         case ISA_OP_lbu:
             MEM_AT(1, ISA_CAUSE_LOAD_ACCESS);
-            x[in->rd] = ld8(p);
             ACCESS(1, ISA_ACC_LOAD);
+            x[in->rd] = ld8(p);
             break;
         case ISA_OP_lhu:
             MEM_AT(2, ISA_CAUSE_LOAD_ACCESS);
-            x[in->rd] = ld16(p);
             ACCESS(2, ISA_ACC_LOAD);
+            x[in->rd] = ld16(p);
             break;
         case ISA_OP_flw:
             MEM_AT(4, ISA_CAUSE_LOAD_ACCESS);
-            h->f[in->rd] = ld32(p);
             ACCESS(4, ISA_ACC_LOAD);
+            h->f[in->rd] = ld32(p);
             break;
         case ISA_OP_sb:
             GUARD();
             MEM_AT(1, ISA_CAUSE_STORE_ACCESS);
+            ACCESS(1, ISA_ACC_STORE);
             st8(p, x[in->rs2]);
             STORED(1);
-            ACCESS(1, ISA_ACC_STORE);
             break;
         case ISA_OP_sh:
             GUARD();
             MEM_AT(2, ISA_CAUSE_STORE_ACCESS);
+            ACCESS(2, ISA_ACC_STORE);
             st16(p, x[in->rs2]);
             STORED(2);
-            ACCESS(2, ISA_ACC_STORE);
             break;
         case ISA_OP_sw:
             GUARD();
             MEM_AT(4, ISA_CAUSE_STORE_ACCESS);
+            ACCESS(4, ISA_ACC_STORE);
             st32(p, x[in->rs2]);
             STORED(4);
-            ACCESS(4, ISA_ACC_STORE);
             break;
         case ISA_OP_fsw:
             GUARD();
             MEM_AT(4, ISA_CAUSE_STORE_ACCESS);
+            ACCESS(4, ISA_ACC_STORE);
             st32(p, h->f[in->rs2]);
             STORED(4);
-            ACCESS(4, ISA_ACC_STORE);
             break;
 
         case ISA_OP_addi:  x[in->rd] = x[in->rs1] + (uint32_t)in->imm; break;
@@ -837,17 +843,18 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             a = x[in->rs1];
             if (a & 3) { cause = ISA_CAUSE_LOAD_MISALIGNED; tval = a; goto trap; }
             LOCATE(4, ISA_CAUSE_LOAD_ACCESS);
+            ACCESS(4, ISA_ACC_LR);
             v = __atomic_load_n((uint32_t *)(void *)p, __ATOMIC_SEQ_CST);
             h->resv_addr = a;
             h->resv_value = v;
             h->resv_valid = true;
             x[in->rd] = v;
-            ACCESS(4, ISA_ACC_LR);
             break;
         case ISA_OP_sc_w: {
             a = x[in->rs1];
             if (a & 3) { cause = ISA_CAUSE_STORE_MISALIGNED; tval = a; goto trap; }
             LOCATE(4, ISA_CAUSE_STORE_ACCESS);
+            ACCESS(4, ISA_ACC_SC);
             /* Succeeds only if memory still holds what LR saw (an ABA
              * write in between goes unnoticed, as with any CAS-based
              * LR/SC; the guest cannot tell the difference for locks). */
@@ -863,7 +870,6 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             x[in->rd] = ok ? 0 : 1;
             if (ok)
                 STORED(4);
-            ACCESS(4, ISA_ACC_SC);
             break;
         }
         case ISA_OP_amoswap_w: case ISA_OP_amoadd_w: case ISA_OP_amoxor_w:
@@ -872,9 +878,9 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             a = x[in->rs1];
             if (a & 3) { cause = ISA_CAUSE_STORE_MISALIGNED; tval = a; goto trap; }
             LOCATE(4, ISA_CAUSE_STORE_ACCESS);
+            ACCESS(4, ISA_ACC_AMO);
             x[in->rd] = amo(in->op, (uint32_t *)(void *)p, x[in->rs2]);
             STORED(4);
-            ACCESS(4, ISA_ACC_AMO);
             break;
 #undef MEM_AT
 #undef LOCATE
@@ -960,6 +966,13 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
     stop_here:
         cause = 0;
         raw = in->raw;
+        goto out;
+    defer:
+        /* Nothing of the instruction has happened: not even its undo
+         * record. */
+        if (undo)
+            undo_next--;
+        kind = ISA_STOP_LIMIT;
         goto out;
     }
 #undef SYNC_HART

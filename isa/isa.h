@@ -209,8 +209,12 @@ typedef enum IsaAccessKind {
     ISA_ACC_LOAD, ISA_ACC_STORE, ISA_ACC_AMO, ISA_ACC_LR, ISA_ACC_SC
 } IsaAccessKind;
 
-/* Timing seam: called for every data access after it was performed;
- * returns the extra cycles it cost beyond cost[class]. */
+/* Timing seam: called for every data access before it is performed
+ * (h->cycle is the cycle it issues at); returns the extra cycles it
+ * costs beyond cost[class], or ISA_ACCESS_DEFER: not yet (another hart
+ * may still issue an earlier request), and isa_run then stops before the
+ * instruction, as at a cycle limit, with nothing of it done. */
+#define ISA_ACCESS_DEFER 0xffffffffu
 typedef uint32_t (*IsaAccessFn)(void *ctx, const IsaHart *h, uint32_t addr,
                                 unsigned size, IsaAccessKind kind);
 
