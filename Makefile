@@ -33,7 +33,7 @@ VERSION  := 0.1.0
 # ---- sources ----------------------------------------------------------------
 ISA_SRC    := $(wildcard isa/*.c)
 SIM_SRC    := $(filter-out sim/main.c sim/sweep_mpi.c,$(wildcard sim/*.c))
-MODELS_SRC := $(wildcard models/*.c)
+MODELS_SRC := $(wildcard models/*.c models/coherence/*.c)
 VIS_SRC    := $(wildcard visualizer/*.c)
 LIB_SRC    := $(ISA_SRC) $(SIM_SRC) $(MODELS_SRC) $(VIS_SRC)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

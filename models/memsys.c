@@ -1,211 +1,42 @@
-/* memsys.c — the coherent memory hierarchy (see memsys.h).
+/* memsys.c — the coherent memory hierarchy (see memsys.h): its
+ * configuration, the access path from a hart, statistics and views.  The
+ * coherence engine itself is in models/coherence/ (engine.h lists its
+ * parts): the protocol as tables, the private caches, the home, the
+ * directory and the snooping bus.
  *
- * The private-cache side of each protocol is a transition table
- * (state x event -> next state, actions), one per protocol; the engine
- * below carries out the actions as messages on the interconnect:
- *
- *   directory  request core -> home (GETS/GETX/UPGRADE); the home looks the
- *              line up (dir_latency); if another core owns it (E/O/M) the
- *              request is forwarded (FWD) and the owner sends the DATA;
- *              otherwise the home's LLC slice, or memory behind it, does.
- *              A write sends INV to every other sharer, which ACKs to the
- *              requester.  Evictions send PUTS (clean) or PUTX (dirty, with
- *              the line).  A full bit-vector of sharers per line.
- *   snoop      every request is one transaction on the shared bus (all
- *              caches see it at once, no INV/ACK messages); the owner or
- *              the LLC answers with DATA on the bus.
- *
- * A core's latency for an access = L1 hit time, or the time until the last
- * message it needs (data, acknowledgements) arrives.  Messages that are
- * not on the critical path (write-backs) still occupy links and memory
- * controllers, so they cost others time.  Simplifications, documented in
- * docs/memory.md: the directory has an entry for every line (no directory
- * evictions); a private L2 is inclusive of its L1; stores stall until they
- * complete (no store buffer); the LLC is non-inclusive.
+ * A core's latency for an access = L1 hit time, or the time until the
+ * last message its request needs (data, grant, acknowledgements) has
+ * arrived.  Messages that are not on the critical path (write-backs)
+ * still occupy links and memory controllers, so they cost others time.
+ * Simplifications, documented in docs/memory.md: the directory has an
+ * entry for every line (no directory evictions); a private L2 is
+ * inclusive of its L1; stores stall until they complete (no store
+ * buffer); the LLC is non-inclusive; an eviction's PUT takes effect at
+ * once.
  */
-#include "models/memsys.h"
+#include "models/coherence/engine.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char *const coh_state_names[COH_STATE_COUNT] = {"I", "S", "E", "O",
-                                                      "M"};
 const char *const coh_msg_names[MSG_COUNT] = {
     "GETS", "GETX", "UPGRADE", "INV", "ACK", "FWD", "DATA", "PUTS", "PUTX",
-    "WB"};
-
-/* ---- protocol tables ---------------------------------------------------- */
-
-typedef enum Event {
-    EV_LOAD, EV_STORE,       /* the core's own accesses */
-    EV_RGETS, EV_RGETX,      /* another core's read / write of the line */
-    EV_EVICT,                /* replacement */
-    EV_COUNT
-} Event;
-
-enum {
-    A_HIT = 1 << 0,          /* satisfied locally */
-    A_GETS = 1 << 1,         /* read request */
-    A_GETX = 1 << 2,         /* write request with data */
-    A_UPGRADE = 1 << 3,      /* write request without data */
-    A_SUPPLY = 1 << 4,       /* send our copy to the requester */
-    A_WRITEBACK = 1 << 5,    /* write the dirty line back to its home */
-    A_PUTS = 1 << 6,         /* tell the directory we dropped a clean copy */
-};
-
-/* X: "E if nobody else has the line, else S" (resolved by the engine). */
-#define X 7
-
-typedef struct Transition {
-    uint8_t next;
-    uint8_t actions;
-} Transition;
-
-/* ORDER STATE: rows I S E O M; ORDER Event: columns. */
-static const Transition msi[COH_STATE_COUNT][EV_COUNT] = {
-    /*        LOAD                STORE                RGETS                       RGETX                  EVICT */
-    /* I */ {{COH_S, A_GETS},    {COH_M, A_GETX},     {COH_I, 0},                 {COH_I, 0},            {COH_I, 0}},
-    /* S */ {{COH_S, A_HIT},     {COH_M, A_UPGRADE},  {COH_S, 0},                 {COH_I, 0},            {COH_I, A_PUTS}},
-    /* E */ {{COH_I, 0},         {COH_I, 0},          {COH_I, 0},                 {COH_I, 0},            {COH_I, 0}},
-    /* O */ {{COH_I, 0},         {COH_I, 0},          {COH_I, 0},                 {COH_I, 0},            {COH_I, 0}},
-    /* M */ {{COH_M, A_HIT},     {COH_M, A_HIT},      {COH_S, A_SUPPLY | A_WRITEBACK}, {COH_I, A_SUPPLY}, {COH_I, A_WRITEBACK}},
-};
-
-static const Transition mesi[COH_STATE_COUNT][EV_COUNT] = {
-    /* I */ {{X, A_GETS},        {COH_M, A_GETX},     {COH_I, 0},                 {COH_I, 0},            {COH_I, 0}},
-    /* S */ {{COH_S, A_HIT},     {COH_M, A_UPGRADE},  {COH_S, 0},                 {COH_I, 0},            {COH_I, A_PUTS}},
-    /* E */ {{COH_E, A_HIT},     {COH_M, A_HIT},      {COH_S, A_SUPPLY},          {COH_I, A_SUPPLY},     {COH_I, A_PUTS}},
-    /* O */ {{COH_I, 0},         {COH_I, 0},          {COH_I, 0},                 {COH_I, 0},            {COH_I, 0}},
-    /* M */ {{COH_M, A_HIT},     {COH_M, A_HIT},      {COH_S, A_SUPPLY | A_WRITEBACK}, {COH_I, A_SUPPLY}, {COH_I, A_WRITEBACK}},
-};
-
-static const Transition moesi[COH_STATE_COUNT][EV_COUNT] = {
-    /* I */ {{X, A_GETS},        {COH_M, A_GETX},     {COH_I, 0},                 {COH_I, 0},            {COH_I, 0}},
-    /* S */ {{COH_S, A_HIT},     {COH_M, A_UPGRADE},  {COH_S, 0},                 {COH_I, 0},            {COH_I, A_PUTS}},
-    /* E */ {{COH_E, A_HIT},     {COH_M, A_HIT},      {COH_S, A_SUPPLY},          {COH_I, A_SUPPLY},     {COH_I, A_PUTS}},
-    /* O */ {{COH_O, A_HIT},     {COH_M, A_UPGRADE},  {COH_O, A_SUPPLY},          {COH_I, A_SUPPLY},     {COH_I, A_WRITEBACK}},
-    /* M */ {{COH_M, A_HIT},     {COH_M, A_HIT},      {COH_O, A_SUPPLY},          {COH_I, A_SUPPLY},     {COH_I, A_WRITEBACK}},
-};
-
-static const Transition (*const tables[])[EV_COUNT] = {msi, mesi, moesi};
-
-/* ---- hash maps: directory entries and first-touch pages ------------------ */
-
-typedef struct DirEntry {
-    uint32_t line;           /* the key, 0: an empty slot.  A line's key is
-                                its address | 1 (a line is at least 4-byte
-                                aligned), as a rank's first line is at
-                                hierarchy address 0; a page's is page + 1 */
-    int16_t owner;           /* core with E, O or M, or -1 */
-    uint64_t sharers;        /* cores with any valid copy */
-    /* The line's last transaction at its home, [busy_from, busy_until):
-     * the home takes one request for a line at a time (its transient
-     * state), so a request that arrives while one is under way waits. */
-    uint64_t busy_from, busy_until;
-    LineStats st;
-} DirEntry;
-
-typedef struct Dir {
-    DirEntry *e;
-    size_t cap, used;
-} Dir;
-
-static inline size_t hash32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352du;
-    x ^= x >> 15;
-    x *= 0x846ca68bu;
-    x ^= x >> 16;
-    return x;
-}
-
-static bool dir_grow(Dir *d)
-{
-    size_t cap = d->cap ? d->cap * 2 : 4096;
-    DirEntry *n = calloc(cap, sizeof *n);
-    if (!n)
-        return false;
-    for (size_t i = 0; i < d->cap; i++) {
-        if (!d->e[i].line)
-            continue;
-        size_t j = hash32(d->e[i].line) & (cap - 1);
-        while (n[j].line)
-            j = (j + 1) & (cap - 1);
-        n[j] = d->e[i];
-    }
-    free(d->e);
-    d->e = n;
-    d->cap = cap;
-    return true;
-}
-
-/* The entry of a line, created empty on first use (NULL: out of memory). */
-static DirEntry *dir_get(Dir *d, uint32_t line)
-{
-    if ((d->used + 1) * 2 > d->cap && !dir_grow(d))
-        return NULL;
-    size_t j = hash32(line) & (d->cap - 1);
-    while (d->e[j].line && d->e[j].line != line)
-        j = (j + 1) & (d->cap - 1);
-    if (!d->e[j].line) {
-        d->e[j].line = line;
-        d->e[j].owner = -1;
-        d->e[j].st.line = line & ~1u;        /* a line's own address */
-        d->used++;
-    }
-    return &d->e[j];
-}
-
-/* ---- the machine ---------------------------------------------------------- */
-
-/* Cache-line aligned: neighbouring cores usually run on different host
- * threads in parallel mode. */
-typedef struct Core {
-    _Alignas(64) int lock;       /* parallel mode: see memsys_access */
-    Cache *l1, *l2;
-    MissClassifier *mc, *mc2;    /* of L1 and L2 */
-    uint32_t mc_last;            /* the line mc saw last (0: none): a hit
-                                    on it again leaves its order as it is */
-    CacheStats l1s, l2s;
-} Core;
-
-typedef struct Node {
-    Cache *llc;
-    MissClassifier *mc;
-    MemCtl mem;
-    CacheStats llcs;
-} Node;
-
-struct MemSys {
-    MemSysConfig cfg;
-    Core *core;
-    Node *node;
-    Noc *noc;
-    Dir dir;
-    Dir pages;               /* first touch: page number + 1 -> node */
-    uint32_t line_shift, page_shift;
-    uint32_t data_bytes;
-    uint64_t msgs[MSG_COUNT];
-    uint64_t sharing;        /* invalidations + transfers + upgrades */
-    FlatMemCounts *hart;     /* per hart: accesses by kind, stall cycles */
-    SimEvBus *ev;            /* events (NULL: none) */
-    uint8_t miss_res;        /* a miss's result (see access_locked) */
-    pthread_mutex_t lock;
-};
+    "WB", "GRANT", "NACK"};
 
 /* ---- parallel mode --------------------------------------------------------
  *
  * With several host threads (cfg.locked) a core's private caches are
  * touched by its own host thread (every access) and by other cores' misses
  * (invalidations, forwards).  Each core has a spinlock over its caches,
- * its classifiers and its counters; misses are serialised by one mutex
- * over the shared state (directory, LLC, memory, interconnect).  Lock
- * order: the mutex, then one core lock at a time; a hit takes only its own
- * core's lock; a miss touches its own core without that lock, because
- * only its own host thread runs it and other misses wait for the mutex. */
-static void core_lock(MemSys *m, uint32_t c)
+ * its classifiers, its pending events and its counters; misses are
+ * serialised by one mutex over the shared state (directory, LLC, memory,
+ * interconnect).  Lock order: the mutex, then one core lock at a time; a
+ * hit takes only its own core's lock; a miss touches its own core without
+ * that lock, because only its own host thread runs it and other misses
+ * wait for the mutex. */
+void coh_core_lock(MemSys *m, uint32_t c)
 {
     if (!m->cfg.locked)
         return;
@@ -215,7 +46,7 @@ static void core_lock(MemSys *m, uint32_t c)
             ;
 }
 
-static void core_unlock(MemSys *m, uint32_t c)
+void coh_core_unlock(MemSys *m, uint32_t c)
 {
     if (m->cfg.locked)
         __atomic_store_n(&m->core[c].lock, 0, __ATOMIC_RELEASE);
@@ -308,6 +139,8 @@ MemSys *memsys_new(const MemSysConfig *c)
     if (!m)
         return NULL;
     m->cfg = *c;
+    m->proto = coh_protocol(c->protocol);
+    m->horizon = UINT64_MAX;
     if (c->placement != PLACE_PRIVATE) {     /* one memory: as it is */
         m->cfg.addr_mask = ~0u;
         memset(m->cfg.core_tag, 0, sizeof m->cfg.core_tag);
@@ -325,10 +158,11 @@ MemSys *memsys_new(const MemSysConfig *c)
         memset(m->hart, 0, c->cores * c->threads_per_core * sizeof *m->hart);
     m->node = calloc(c->nodes, sizeof *m->node);
     m->noc = noc_new(&c->noc);
-    bool ok = m->core && m->hart && m->node && m->noc && dir_grow(&m->dir) &&
-              dir_grow(&m->pages);
+    bool ok = m->core && m->hart && m->node && m->noc && coh_dir_grow(&m->dir) &&
+              coh_dir_grow(&m->pages);
     for (uint32_t i = 0; ok && i < c->cores; i++) {
         Core *k = &m->core[i];
+        k->pend_min = UINT64_MAX;
         k->l1 = cache_new(&c->l1d);
         k->mc = missclass_new(c->l1d.size / c->l1d.line);
         if (c->l2_on) {
@@ -359,6 +193,7 @@ void memsys_free(MemSys *m)
         cache_free(m->core[i].l2);
         missclass_free(m->core[i].mc);
         missclass_free(m->core[i].mc2);
+        free(m->core[i].pend);
     }
     for (uint32_t i = 0; m->node && i < m->cfg.nodes; i++) {
         cache_free(m->node[i].llc);
@@ -374,414 +209,79 @@ void memsys_free(MemSys *m)
     free(m);
 }
 
-/* ---- placement ------------------------------------------------------------ */
-
-int memsys_home(const MemSys *m, uint32_t addr)
-{
-    uint32_t page = addr >> m->page_shift;
-    switch (m->cfg.placement) {
-    case PLACE_INTERLEAVED:
-        return (int)(page % m->cfg.nodes);
-    case PLACE_BOUND:
-        return (int)m->cfg.bound_node;
-    case PLACE_PRIVATE:
-        return (int)(addr >> m->cfg.private_shift);
-    case PLACE_FIRST_TOUCH: {
-        const Dir *d = &m->pages;
-        size_t j = hash32(page + 1) & (d->cap - 1);
-        while (d->e[j].line && d->e[j].line != page + 1)
-            j = (j + 1) & (d->cap - 1);
-        return d->e[j].line ? d->e[j].owner : -1;
-    }
-    }
-    return 0;
-}
-
-/* Home node of addr; under first-touch the first core to touch a page
- * makes its node the home. */
-static uint32_t home_of(MemSys *m, uint32_t addr, uint32_t core)
-{
-    if (m->cfg.placement != PLACE_FIRST_TOUCH)
-        return (uint32_t)memsys_home(m, addr);
-    DirEntry *e = dir_get(&m->pages, (addr >> m->page_shift) + 1);
-    if (!e)
-        return 0;
-    if (e->owner < 0)
-        e->owner = (int16_t)(core / (m->cfg.cores / m->cfg.nodes));
-    return (uint32_t)e->owner;
-}
-
-/* ---- messages ---------------------------------------------------------------- */
-
-static uint64_t send(MemSys *m, CohMsg type, uint32_t from, uint32_t to,
-                     uint64_t t)
-{
-    m->msgs[type]++;
-    bool data = type == MSG_DATA || type == MSG_PUTX || type == MSG_WB;
-    /* The interconnect publishes its MSG_SEND / MSG_RECV events. */
-    return noc_send_tagged(m->noc, from, to,
-                           data ? m->data_bytes : m->cfg.ctrl_bytes, t,
-                           (uint8_t)type);
-}
-
-static uint32_t core_router(const MemSys *m, uint32_t core)
-{
-    return m->cfg.core_router[core];
-}
-
-static uint32_t node_router(const MemSys *m, uint32_t node)
-{
-    return m->cfg.node_router[node];
-}
-
-/* The home supplies a line: its LLC slice, or memory behind it.  Returns
- * when the data is ready at the home. */
-static uint64_t home_data(MemSys *m, uint32_t home, uint32_t line,
-                          uint64_t t)
-{
-    Node *n = &m->node[home];
-    n->llcs.accesses++;
-    t += m->cfg.llc_latency;
-    if (cache_lookup(n->llc, line, true)) {
-        n->llcs.hits++;
-        missclass_hit(n->mc, line);
-        return t;
-    }
-    n->llcs.misses[missclass_miss(n->mc, line)]++;
-    uint64_t ready = memctl_access(&n->mem, t, m->cfg.l1d.line);
-    CacheLine *v = cache_victim(n->llc, line);
-    if (v->state && v->dirty) {
-        n->llcs.writebacks++;
-        memctl_access(&n->mem, ready, m->cfg.l1d.line);
-    }
-    cache_fill(n->llc, v, line, 1);
-    return ready;
-}
-
-/* A dirty line written back into its home's LLC slice. */
-static void home_writeback(MemSys *m, uint32_t home, uint32_t line,
-                           uint64_t t)
-{
-    Node *n = &m->node[home];
-    CacheLine *l = cache_lookup(n->llc, line, true);
-    if (l) {
-        missclass_hit(n->mc, line);
-    } else {
-        missclass_miss(n->mc, line);
-        l = cache_victim(n->llc, line);
-        if (l->state && l->dirty) {
-            n->llcs.writebacks++;
-            memctl_access(&n->mem, t, m->cfg.l1d.line);
-        }
-        cache_fill(n->llc, l, line, 1);
-    }
-    l->dirty = 1;
-}
-
-/* ---- private caches ------------------------------------------------------- */
-
-static void set_private_state(MemSys *m, uint32_t core, uint32_t line,
-                              uint8_t state)
-{
-    Core *k = &m->core[core];
-    CacheLine *l = cache_lookup(k->l1, line, false);
-    if (l) {
-        if (state == COH_I)
-            cache_invalidate(k->l1, l);
-        else
-            l->state = state;
-    }
-    if (k->l2 && (l = cache_lookup(k->l2, line, false)) != NULL) {
-        if (state == COH_I)
-            cache_invalidate(k->l2, l);
-        else
-            l->state = state;
-    }
-}
-
-static int private_state(const MemSys *m, uint32_t core, uint32_t line)
-{
-    const Core *k = &m->core[core];
-    CacheLine *l = cache_lookup(k->l1, line, false);
-    if (!l && k->l2)
-        l = cache_lookup(k->l2, line, false);
-    return l ? l->state : COH_I;
-}
-
-/* A line leaves core's private hierarchy by replacement: tell the home as
- * the protocol says (PUTS / PUTX). */
-static void evict(MemSys *m, uint32_t core, uint32_t line, uint8_t state,
-                  uint64_t t)
-{
-    Transition tr = tables[m->cfg.protocol][state][EV_EVICT];
-    DirEntry *e = dir_get(&m->dir, line | 1);
-    uint32_t home = home_of(m, line, core);
-    if (tr.actions & A_WRITEBACK) {
-        m->core[core].l1s.writebacks++;
-        send(m, MSG_PUTX, core_router(m, core), node_router(m, home), t);
-        home_writeback(m, home, line, t);
-    } else if ((tr.actions & A_PUTS) && m->cfg.org == COH_DIRECTORY) {
-        send(m, MSG_PUTS, core_router(m, core), node_router(m, home), t);
-    }
-    if (e) {
-        e->sharers &= ~(1ull << core);
-        if (e->owner == (int)core)
-            e->owner = -1;
-    }
-}
-
-/* Put line into core's L1 (and L2) in `state`, evicting what it displaces.
- * A line displaced from L1 only stays in the (inclusive) L2. */
-static void fill_private(MemSys *m, uint32_t core, uint32_t line,
-                         uint8_t state, uint64_t t)
-{
-    Core *k = &m->core[core];
-    CacheLine *have = k->l2 ? cache_lookup(k->l2, line, false) : NULL;
-    if (have)
-        have->state = state;
-    if (k->l2 && !have) {
-        CacheLine *v = cache_victim(k->l2, line);
-        if (v->state) {
-            uint32_t old = v->addr;
-            uint8_t st = v->state;
-            CacheLine *l1 = cache_lookup(k->l1, old, false);
-            if (l1)
-                cache_invalidate(k->l1, l1);
-            cache_invalidate(k->l2, v);
-            evict(m, core, old, st, t);
-        }
-        cache_fill(k->l2, v, line, state);
-    }
-    CacheLine *v = cache_victim(k->l1, line);
-    if (v->state) {
-        uint32_t old = v->addr;
-        uint8_t st = v->state;
-        cache_invalidate(k->l1, v);
-        if (!k->l2)
-            evict(m, core, old, st, t);
-    }
-    cache_fill(k->l1, v, line, state);
-}
-
-/* ---- coherence transactions ---------------------------------------------- */
-
-/* private_state of another core (under its lock). */
-static int other_state(MemSys *m, uint32_t core, uint32_t line)
-{
-    core_lock(m, core);
-    int st = private_state(m, core, line);
-    core_unlock(m, core);
-    return st;
-}
-
-/* Another core's copy reacts to a remote read (RGETS) or write (RGETX). */
-static Transition remote(MemSys *m, uint32_t core, uint32_t line, Event ev)
-{
-    core_lock(m, core);
-    uint8_t st = (uint8_t)private_state(m, core, line);
-    Transition tr = tables[m->cfg.protocol][st][ev];
-    /* Write sharing: dirty data moving to a reader.  (Clean read sharing
-     * is not contention: it does not refine the scheduler.) */
-    if (ev == EV_RGETS && (st == COH_M || st == COH_O))
-        m->sharing++;
-    if (st != COH_I && tr.next != st) {
-        set_private_state(m, core, line, tr.next);
-        if (tr.next == COH_I) {
-            m->core[core].l1s.invalidations++;
-            m->sharing++;
-            missclass_invalidated(m->core[core].mc, line);
-            if (m->core[core].mc_last == line)
-                m->core[core].mc_last = 0;
-            if (m->core[core].mc2)
-                missclass_invalidated(m->core[core].mc2, line);
-        }
-    }
-    core_unlock(m, core);
-    return tr;
-}
-
-/* A request for e's line reaching its home at t: it is taken when the
- * line's previous transaction is done.  (One simulated after another but
- * issued a few cycles before it waits all the same: the two are
- * serialised either way, only their order is swapped.) */
-static uint64_t serialise(DirEntry *e, uint64_t t)
-{
-    if (t < e->busy_until)
-        t = e->busy_until;
-    e->busy_from = t;
-    return t;
-}
-
-/* Serve a miss or upgrade of `core` (request type req) that leaves the
- * core at time t; returns when the core may go on. */
-static uint64_t transaction(MemSys *m, DirEntry *e, uint32_t core,
-                            uint32_t line, CohMsg req, uint64_t t,
-                            uint8_t *new_state)
-{
-    uint32_t home = home_of(m, line, core);
-    uint32_t me = core_router(m, core), hr = node_router(m, home);
-    uint64_t others = e->sharers & ~(1ull << core);
-    int owner = e->owner >= 0 && (uint32_t)e->owner != core ? e->owner : -1;
-    bool write = req != MSG_GETS;
-    uint64_t done;
-
-    if (m->cfg.org == COH_SNOOP) {
-        /* One bus transaction: every cache snoops it at once. */
-        uint64_t t1 = serialise(e, send(m, req, me, hr, t));
-        done = t1;
-        if (owner >= 0) {
-            Transition tr = remote(m, (uint32_t)owner, line,
-                                   write ? EV_RGETX : EV_RGETS);
-            if (tr.actions & A_WRITEBACK) {
-                m->msgs[MSG_WB]++;        /* memory snarfs the bus data */
-                home_writeback(m, home, line, t1);
-            }
-            if (req != MSG_UPGRADE) {
-                done = send(m, MSG_DATA, core_router(m, (uint32_t)owner), me,
-                            t1 + m->cfg.l1d_latency);
-                e->st.transfers++;
-            }
-        } else if (req != MSG_UPGRADE) {
-            uint64_t ready = home_data(m, home, line, t1);
-            done = send(m, MSG_DATA, hr, me, ready);
-        }
-        if (write)
-            for (uint32_t s = 0; s < m->cfg.cores; s++)
-                if ((others >> s) & 1) {
-                    if ((int)s != owner)
-                        remote(m, s, line, EV_RGETX);
-                    e->st.invalidations++;
-                }
-    } else {
-        uint64_t t1 = serialise(e, send(m, req, me, hr, t)) +
-                      m->cfg.dir_latency;
-        done = t1;
-        if (owner >= 0) {
-            /* The owner has the only up-to-date copy: forward. */
-            uint64_t t2 = send(m, MSG_FWD, hr, core_router(m, (uint32_t)owner),
-                               t1);
-            Transition tr = remote(m, (uint32_t)owner, line,
-                                   write ? EV_RGETX : EV_RGETS);
-            uint32_t orr = core_router(m, (uint32_t)owner);
-            if (tr.actions & A_WRITEBACK) {
-                send(m, MSG_WB, orr, hr, t2 + m->cfg.l1d_latency);
-                home_writeback(m, home, line, t2 + m->cfg.l1d_latency);
-            }
-            if (req == MSG_UPGRADE)
-                done = send(m, MSG_ACK, orr, me, t2 + m->cfg.l1d_latency);
-            else {
-                done = send(m, MSG_DATA, orr, me, t2 + m->cfg.l1d_latency);
-                e->st.transfers++;
-            }
-        } else if (req != MSG_UPGRADE) {
-            uint64_t ready = home_data(m, home, line, t1);
-            done = send(m, MSG_DATA, hr, me, ready);
-        }
-        if (write)
-            for (uint32_t s = 0; s < m->cfg.cores; s++) {
-                if (!((others >> s) & 1))
-                    continue;
-                e->st.invalidations++;
-                if ((int)s == owner)
-                    continue;         /* handled by the forward */
-                uint32_t sr = core_router(m, s);
-                uint64_t ti = send(m, MSG_INV, hr, sr, t1);
-                remote(m, s, line, EV_RGETX);
-                uint64_t ta = send(m, MSG_ACK, sr, me, ti + m->cfg.l1d_latency);
-                if (ta > done)
-                    done = ta;
-            }
-    }
-
-    /* The next request for this line is taken once this one is done. */
-    e->busy_until = done;
-
-    /* The requester's new state and the directory's view of it. */
-    uint8_t st;
-    if (write) {
-        st = COH_M;
-        e->sharers = 1ull << core;
-        e->owner = (int16_t)core;
-    } else {
-        /* X in the tables: exclusive if nobody else keeps a copy. */
-        uint64_t keep = e->sharers & ~(1ull << core);
-        bool alone = true;
-        for (uint32_t s = 0; s < m->cfg.cores && alone; s++)
-            if (((keep >> s) & 1) && other_state(m, s, line) != COH_I)
-                alone = false;
-        st = m->cfg.protocol != COH_MSI && alone ? COH_E : COH_S;
-        if (owner >= 0 && other_state(m, (uint32_t)owner, line) == COH_I)
-            e->sharers &= ~(1ull << owner);
-        e->sharers |= 1ull << core;
-        if (st == COH_E)
-            e->owner = (int16_t)core;
-        else if (e->owner >= 0 &&
-                 other_state(m, (uint32_t)e->owner, line) != COH_O &&
-                 other_state(m, (uint32_t)e->owner, line) != COH_M)
-            e->owner = -1;
-    }
-    *new_state = st;
-    return done;
-}
 
 /* ---- the access ------------------------------------------------------------- */
 
-/* The L1 hit path: true (and the latency in *lat) when the access is
- * satisfied by core's L1 without any message. */
+/* The L1 hit path: true (and the completion time in *done) when core's
+ * L1 serves the access at t without any message.  A line whose request
+ * is under way (another hardware thread of the core asked for it) makes
+ * the access wait for it, then look again. */
 static bool l1_hit(MemSys *m, uint32_t core, uint32_t line, bool write,
-                   uint32_t *lat, CacheLine **found)
+                   uint64_t t, uint64_t *done, CacheLine **found)
 {
     Core *k = &m->core[core];
-    CacheLine *l = cache_lookup(k->l1, line, true);
-    *found = l;
-    if (!l)
-        return false;
-    uint8_t st = l->state;
-    Transition tr = tables[m->cfg.protocol][st][write ? EV_STORE : EV_LOAD];
-    if (!(tr.actions & A_HIT))
-        return false;
-    k->l1s.accesses++;
-    k->l1s.hits++;
-    if (line != k->mc_last) {
-        missclass_hit(k->mc, line);
-        k->mc_last = line;
+    for (;;) {
+        if (__builtin_expect(k->npend != 0, 0) && t >= k->pend_min)
+            coh_settle(m, core, t);
+        CacheLine *l = cache_lookup(k->l1, line, true);
+        *found = l;
+        if (!l)
+            return false;
+        uint8_t st = l->state;
+        CohCell c = cache_cell(m, st, write ? CEV_STORE : CEV_LOAD);
+        if (c.actions & CA_STALL) {
+            uint64_t end = coh_pend_last(m, core, line);
+            if (end > t) {
+                t = end;
+                continue;
+            }
+            coh_settle_line(m, core, line, UINT64_MAX);
+            continue;
+        }
+        if (!(c.actions & CA_HIT))
+            return false;
+        k->l1s.accesses++;
+        k->l1s.hits++;
+        if (line != k->mc_last) {
+            missclass_hit(k->mc, line);
+            k->mc_last = line;
+        }
+        if (c.next != st)
+            coh_set_private_state(m, core, line, c.next);   /* E -> M, silent */
+        *done = t + m->cfg.l1d_latency;
+        return true;
     }
-    if (tr.next != st)
-        set_private_state(m, core, line, tr.next);   /* E -> M, silent */
-    *lat = m->cfg.l1d_latency;
-    return true;
 }
 
-/* A miss leaves its result (1 + the miss class, or SIM_EV_UPGRADE) in
- * m->miss_res for the ACCESS event; a hit writes nothing, so the caller
- * that wants it sets SIM_EV_HIT there first. */
-static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
-                              IsaAccessKind kind)
+/* One line's access that missed L1 (or may not write it), from core at
+ * t; returns when it completes, or ISA_ACCESS_DEFER.  Its result for
+ * the ACCESS event goes in *res: 1 + the miss class, or SIM_EV_UPGRADE. */
+static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
+                     uint32_t line, bool write, uint64_t t, CacheLine *l,
+                     uint8_t *res)
 {
-    uint32_t core = h->hartid / m->cfg.threads_per_core;
     Core *k = &m->core[core];
-    uint32_t line = addr & ~(m->cfg.l1d.line - 1);
-    bool write = kind == ISA_ACC_STORE || kind == ISA_ACC_AMO ||
-                 kind == ISA_ACC_SC;
-    uint64_t t = h->cycle;
-    const Transition (*tab)[EV_COUNT] = tables[m->cfg.protocol];
-    uint32_t lat;
-    CacheLine *l;
-
-    if (l1_hit(m, core, line, write, &lat, &l))
-        return lat;
+    CohEvent ev = write ? CEV_STORE : CEV_LOAD;
+    if (m->cfg.defer && h->cycle > m->horizon) {
+        m->deferred = true;      /* another hart may ask for it earlier */
+        return ISA_ACCESS_DEFER;
+    }
+    DirEntry *e = coh_dir_get(&m->dir, line | 1);
+    if (!e) {
+        snprintf(m->error, sizeof m->error,
+                 "out of host memory for the directory (%zu lines)",
+                 m->dir.used);
+        m->deferred = true;
+        return ISA_ACCESS_DEFER;
+    }
     if (m->ev)
         noc_event_cause(m->noc, h->hartid, line);
     k->l1s.accesses++;
     t += m->cfg.l1d_latency;
     uint8_t st = l ? l->state : COH_I;
-    Transition tr = tab[st][write ? EV_STORE : EV_LOAD];
-    DirEntry *e = dir_get(&m->dir, line | 1);
-    if (!e)
-        return (uint32_t)(t - h->cycle);     /* out of memory: a hit */
     if (!l) {
         MissClass c = missclass_miss(k->mc, line);
-        m->miss_res = (uint8_t)(1 + c);
+        *res = (uint8_t)(1 + c);
         k->mc_last = line;
         k->l1s.misses[c]++;
         e->st.misses++;
@@ -791,74 +291,110 @@ static uint32_t access_locked(MemSys *m, const IsaHart *h, uint32_t addr,
             t += m->cfg.l2_latency;
             CacheLine *l2 = cache_lookup(k->l2, line, true);
             if (l2) {
+                /* The L2 has the line: a hit there, even when a store
+                 * must still ask for permission. */
                 missclass_hit(k->mc2, line);
+                k->l2s.hits++;
                 st = l2->state;
-                tr = tab[st][write ? EV_STORE : EV_LOAD];
-                if (tr.actions & A_HIT) {
-                    k->l2s.hits++;
-                    fill_private(m, core, line, tr.next, t);
-                    return (uint32_t)(t - h->cycle);
+                CohCell c2 = cache_cell(m, st, ev);
+                if (c2.actions & CA_HIT) {
+                    coh_fill_private(m, core, line, c2.next, t);
+                    return t;
                 }
             } else {
                 k->l2s.misses[missclass_miss(k->mc2, line)]++;
             }
         }
-    }
-    CohMsg req = tr.actions & A_UPGRADE ? MSG_UPGRADE
-               : tr.actions & A_GETX ? MSG_GETX : MSG_GETS;
-    if (l)
-        m->miss_res = SIM_EV_UPGRADE;
-    if (req == MSG_UPGRADE) {
+    } else {
+        *res = SIM_EV_UPGRADE;
         k->l1s.upgrades++;
         e->st.upgrades++;
     }
-    uint8_t ns = COH_S;
-    uint64_t done = transaction(m, e, core, line, req, t, &ns);
-    if (l)                                   /* an upgrade in place */
-        set_private_state(m, core, line, ns);
-    else                                     /* into L1 (L2 kept in step) */
-        fill_private(m, core, line, ns, done);
-    return (uint32_t)(done - h->cycle);
+    CohCell c = cache_cell(m, st, ev);
+    if (!(c.actions & (CA_GETS | CA_GETX | CA_UPGRADE))) {
+        coh_impossible(m, "an access that missed", line, core, st, ev);
+        m->deferred = true;
+        return ISA_ACCESS_DEFER;
+    }
+    /* The line is transient from now until its request completes. */
+    if (l)
+        coh_set_private_state(m, core, line, c.next);
+    else
+        coh_fill_private(m, core, line, c.next, UINT64_MAX);
+    uint64_t done = m->cfg.org == COH_SNOOP
+                        ? coh_snoop_transaction(m, e, core, line, c.next, t)
+                        : coh_dir_transaction(m, e, core, line, c.next, t);
+    /* The victims leave as the data comes (their PUTs may grow the
+     * directory: e is not used after this). */
+    coh_evict_pending(m, done);
+    if (m->error[0]) {
+        m->deferred = true;
+        return ISA_ACCESS_DEFER;
+    }
+    return done;
+}
+
+/* One line's access: completion time, or ISA_ACCESS_DEFER. */
+static uint64_t line_access(MemSys *m, const IsaHart *h, uint32_t line,
+                            bool write, uint64_t t, uint8_t *res)
+{
+    uint32_t core = h->hartid / m->cfg.threads_per_core;
+    uint64_t done;
+    CacheLine *l;
+    if (!m->cfg.locked) {
+        if (l1_hit(m, core, line, write, t, &done, &l))
+            return done;
+        return miss(m, h, core, line, write, t, l, res);
+    }
+    coh_core_lock(m, core);
+    bool hit = l1_hit(m, core, line, write, t, &done, &l);
+    coh_core_unlock(m, core);
+    if (hit)
+        return done;
+    pthread_mutex_lock(&m->lock);
+    /* Looked up again under the mutex: another core's miss may have
+     * changed the line since. */
+    coh_core_lock(m, core);
+    hit = l1_hit(m, core, line, write, t, &done, &l);
+    coh_core_unlock(m, core);
+    if (!hit)
+        done = miss(m, h, core, line, write, t, l, res);
+    pthread_mutex_unlock(&m->lock);
+    return done;
 }
 
 /* The access, with or without its ACCESS event: two entry points from one
  * body, so that the hot path pays nothing for events nobody listens to
  * (the machine switches its cores to memsys_access_traced while someone
- * listens to ACCESS events). */
+ * listens to ACCESS events).  An access that straddles two lines touches
+ * both, at the same time; it is done when both are. */
 static inline __attribute__((always_inline)) uint32_t
-access(MemSys *m, const IsaHart *h, uint32_t addr, IsaAccessKind kind,
-       bool traced)
+access(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
+       IsaAccessKind kind, bool traced)
 {
-    uint32_t r;
-    uint8_t res = SIM_EV_HIT;
     uint32_t guest = addr;
     addr = (addr & m->cfg.addr_mask) |
            m->cfg.core_tag[h->hartid / m->cfg.threads_per_core];
-    if (!m->cfg.locked) {
-        if (traced)
-            m->miss_res = SIM_EV_HIT;
-        r = access_locked(m, h, addr, kind);
-        if (traced)
-            res = m->miss_res;
-    } else {
-        uint32_t core = h->hartid / m->cfg.threads_per_core;
-        uint32_t line = addr & ~(m->cfg.l1d.line - 1);
-        bool write = kind == ISA_ACC_STORE || kind == ISA_ACC_AMO ||
-                     kind == ISA_ACC_SC;
-        CacheLine *found;
-        core_lock(m, core);
-        bool hit = l1_hit(m, core, line, write, &r, &found);
-        core_unlock(m, core);
-        if (!hit) {
-            pthread_mutex_lock(&m->lock);
-            if (traced)
-                m->miss_res = SIM_EV_HIT;
-            r = access_locked(m, h, addr, kind);
-            if (traced)
-                res = m->miss_res;       /* read under the lock */
-            pthread_mutex_unlock(&m->lock);
-        }
+    uint32_t mask = m->cfg.l1d.line - 1;
+    uint32_t line = addr & ~mask;
+    bool write = kind == ISA_ACC_STORE || kind == ISA_ACC_AMO ||
+                 kind == ISA_ACC_SC;
+    uint8_t res = SIM_EV_HIT, res2 = SIM_EV_HIT;
+    uint64_t done = line_access(m, h, line, write, h->cycle, &res);
+    if (__builtin_expect((addr & mask) + size > m->cfg.l1d.line, 0) &&
+        done != ISA_ACCESS_DEFER) {
+        uint64_t d2 = line_access(m, h, line + m->cfg.l1d.line, write,
+                                  h->cycle, &res2);
+        if (d2 == ISA_ACCESS_DEFER)
+            done = d2;
+        else if (d2 > done)
+            done = d2;
+        if (res == SIM_EV_HIT)
+            res = res2;
     }
+    if (done == ISA_ACCESS_DEFER)
+        return ISA_ACCESS_DEFER;
+    uint32_t r = (uint32_t)(done - h->cycle);
     /* Only this hart's host thread writes its counters. */
     FlatMemCounts *c = &m->hart[h->hartid];
     switch (kind) {
@@ -879,15 +415,39 @@ access(MemSys *m, const IsaHart *h, uint32_t addr, IsaAccessKind kind,
 uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
                        unsigned size, IsaAccessKind kind)
 {
-    (void)size;
-    return access(ctx, h, addr, kind, false);
+    return access(ctx, h, addr, size, kind, false);
 }
 
 uint32_t memsys_access_traced(void *ctx, const IsaHart *h, uint32_t addr,
                               unsigned size, IsaAccessKind kind)
 {
-    (void)size;
-    return access(ctx, h, addr, kind, true);
+    return access(ctx, h, addr, size, kind, true);
+}
+
+/* ---- time order, errors, checks ------------------------------------------------ */
+
+void memsys_set_horizon(MemSys *m, uint64_t cycle) { m->horizon = cycle; }
+
+bool memsys_take_deferred(MemSys *m)
+{
+    bool d = m->deferred;
+    m->deferred = false;
+    return d;
+}
+
+const char *memsys_error(const MemSys *m)
+{
+    return m->error[0] ? m->error : NULL;
+}
+
+const uint64_t *memsys_cell_use(const MemSys *m) { return m->cover; }
+
+void memsys_home_waits(const MemSys *m, uint32_t node, uint64_t *waits,
+                       uint64_t *cycles, uint64_t *nacks)
+{
+    *waits = m->node[node].waits;
+    *cycles = m->node[node].wait_cycles;
+    *nacks = m->node[node].nacks;
 }
 
 void memsys_set_events(MemSys *m, SimEvBus *ev)
@@ -995,12 +555,37 @@ void memsys_each_line(const MemSys *m,
             fn(ctx, &m->dir.e[i].st);
 }
 
+static uint32_t hier_line(const MemSys *m, uint32_t core, uint32_t addr)
+{
+    return ((addr & m->cfg.addr_mask) | m->cfg.core_tag[core]) &
+           ~(m->cfg.l1d.line - 1);
+}
+
+/* What a view shows is the machine as of its latest known time: when the
+ * last access of any hart ends (the messages that arrive by then have
+ * had their effect). */
+static uint64_t view_now(const MemSys *m)
+{
+    uint64_t now = 0;
+    for (uint32_t h = 0; h < m->cfg.cores * m->cfg.threads_per_core; h++)
+        if (m->hart[h].busy_until > now)
+            now = m->hart[h].busy_until;
+    return now;
+}
+
+int memsys_l1_state_raw(const MemSys *m, uint32_t core, uint32_t addr)
+{
+    CacheLine *l = cache_lookup(m->core[core].l1, hier_line(m, core, addr),
+                                false);
+    return l ? l->state : COH_I;
+}
+
 int memsys_l1_state(const MemSys *m, uint32_t core, uint32_t addr)
 {
-    uint32_t line = ((addr & m->cfg.addr_mask) | m->cfg.core_tag[core]) &
-                    ~(m->cfg.l1d.line - 1);
-    CacheLine *l = cache_lookup(m->core[core].l1, line, false);
-    return l ? l->state : COH_I;
+    uint32_t line = hier_line(m, core, addr);
+    if (!cache_lookup(m->core[core].l1, line, false))
+        return COH_I;
+    return coh_stable_of(coh_state_at(m, core, line, view_now(m)));
 }
 
 void memsys_l1_dump(const MemSys *m, uint32_t core, uint8_t *state,
@@ -1008,10 +593,14 @@ void memsys_l1_dump(const MemSys *m, uint32_t core, uint8_t *state,
 {
     const Cache *c = m->core[core].l1;
     uint32_t sets = cache_sets(c), ways = cache_geom(c)->assoc;
+    uint64_t now = view_now(m);
     for (uint32_t s = 0; s < sets; s++)
         for (uint32_t w = 0; w < ways; w++) {
             const CacheLine *l = cache_line_at(c, s, w);
-            state[s * ways + w] = l->state;
+            uint8_t st = l->state;
+            if (st && m->core[core].npend)
+                st = coh_state_at(m, core, l->addr, now);
+            state[s * ways + w] = coh_stable_of(st);
             addr[s * ways + w] = l->addr && m->cfg.placement == PLACE_PRIVATE
                                      ? m->cfg.ram_base |
                                            (l->addr & ((1u << m->cfg.private_shift) - 1))

@@ -10,7 +10,8 @@
  *
  * May depend on: isa/isa.h (the access contract), models/cache.h,
  * models/missclass.h, models/noc.h, models/memctl.h, models/flatmem.h
- * (its per-hart counters), sim/events.h (it publishes ACCESS events,
+ * (its per-hart counters), models/coherence/protocol.h (the line states
+ * and the protocols' tables), sim/events.h (it publishes ACCESS events,
  * and through the interconnect MSG_SEND, MSG_RECV and LINK events).
  */
 #ifndef PARSIM_MODELS_MEMSYS_H
@@ -23,17 +24,16 @@
 
 #include "isa/isa.h"
 #include "models/cache.h"
+#include "models/coherence/protocol.h"
 #include "models/flatmem.h"
 #include "models/memctl.h"
 #include "models/missclass.h"
 #include "models/noc.h"
 #include "sim/events.h"
 
-/* Line states in the private caches.  ORDER STATE: coh_state_names. */
-enum { COH_I = 0, COH_S, COH_E, COH_O, COH_M, COH_STATE_COUNT };
-extern const char *const coh_state_names[COH_STATE_COUNT];
-
-typedef enum CohProtocol { COH_MSI, COH_MESI, COH_MOESI } CohProtocol;
+/* Line states (COH_I ... COH_M, and the transient ones) and the
+ * protocols' tables: models/coherence/protocol.h. */
+typedef CohProtocolId CohProtocol;
 typedef enum CohOrg { COH_SNOOP, COH_DIRECTORY } CohOrg;
 typedef enum MemPlacement {
     PLACE_INTERLEAVED, PLACE_FIRST_TOUCH, PLACE_BOUND,
@@ -55,6 +55,8 @@ typedef enum CohMsg {
     MSG_PUTS,        /* clean eviction, the directory drops the sharer */
     MSG_PUTX,        /* dirty eviction: write-back */
     MSG_WB,          /* write-back on a downgrade (M to S on a remote read) */
+    MSG_GRANT,       /* the home grants an upgrade (no data) */
+    MSG_NACK,        /* the home is busy with the line: try again */
     MSG_COUNT
 } CohMsg;
 extern const char *const coh_msg_names[MSG_COUNT];
@@ -86,6 +88,11 @@ typedef struct MemSysConfig {
     uint32_t ram_base;        /* PLACE_PRIVATE: guest RAM's first address
                                  (what the views show a line as) */
     bool locked;              /* several host threads share it: lock */
+    bool check;               /* the invariant checker (coherence.check) */
+    bool nack;                /* a busy home NACKs (else it queues) */
+    uint32_t nack_retry;      /* cycles a NACKed requester waits */
+    bool defer;               /* deterministic mode: misses wait for the
+                                 horizon (memsys_set_horizon) */
 } MemSysConfig;
 
 typedef struct CacheStats {
@@ -169,7 +176,34 @@ uint64_t memsys_busy_until(const MemSys *m, uint32_t hart);
  * write-share (the scheduler refines its granularity while it grows). */
 uint64_t memsys_sharing_events(const MemSys *m);
 
-/* State of a line in core's L1 (COH_I if absent): for tests and views. */
+/* State of a line in core's L1 (COH_I if absent): for tests and views.
+ * A transient state shows as the stable state it is leaving. */
 int memsys_l1_state(const MemSys *m, uint32_t core, uint32_t addr);
+/* The same with the transient states, as stored now. */
+int memsys_l1_state_raw(const MemSys *m, uint32_t core, uint32_t addr);
+
+/* ---- time order, errors, checks ---------------------------------------------
+ *
+ * Deterministic mode (config.defer): the scheduler says, before it runs a
+ * hart, the lowest clock of the others; a miss the hart issues after it
+ * is deferred (the access answers ISA_ACCESS_DEFER, and the hart stops
+ * before the instruction), so that racing requests reach the homes in
+ * the order of their cycles, not of their simulation. */
+void memsys_set_horizon(MemSys *m, uint64_t cycle);
+/* True (once) when an access was deferred since the last call. */
+bool memsys_take_deferred(MemSys *m);
+/* Why the run must stop (out of host memory, a coherence violation), or
+ * NULL. */
+const char *memsys_error(const MemSys *m);
+/* At the end of a run: apply what is still in flight, check that no line
+ * is left transient (and, with config.check, the invariants of every
+ * line); false with the reason. */
+bool memsys_check_end(MemSys *m, char *err, size_t errlen);
+/* The protocol's table cells used so far, by coh_*_cell_index. */
+const uint64_t *memsys_cell_use(const MemSys *m);
+/* Requests that found their line busy at node's home: how many, the
+ * cycles they waited (queued), the NACKs sent. */
+void memsys_home_waits(const MemSys *m, uint32_t node, uint64_t *waits,
+                       uint64_t *cycles, uint64_t *nacks);
 
 #endif

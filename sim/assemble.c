@@ -102,6 +102,12 @@ static bool memsys_config_of(const SimConfig *c, MemSysConfig *out,
         *rank_span = 1ull << shift;
     }
     mc.locked = c->mode == SIM_MODE_PARALLEL && c->host_threads > 1;
+    mc.check = c->coh_check;
+    mc.nack = c->coh_busy == 1;
+    mc.nack_retry = c->nack_retry;
+    /* Deterministic mode: racing misses in the order of their cycles
+     * (ranks share no lines; one core races with nobody). */
+    mc.defer = c->mode != SIM_MODE_PARALLEL && !nranks && c->cores > 1;
     if (!memsys_config_check(&mc, err, errlen))
         return false;
     *out = mc;

@@ -32,6 +32,7 @@ static const char *const model_names[] = {"hierarchy", "flat", NULL};
 static const char *const repl_names[] = {"lru", "plru", "random", NULL};
 static const char *const protocol_names[] = {"msi", "mesi", "moesi", NULL};
 static const char *const org_names[] = {"auto", "snoop", "directory", NULL};
+static const char *const busy_names[] = {"queue", "nack", NULL};
 static const char *const topo_names[] = {"auto", "bus", "crossbar", "ring",
                                          "mesh", "torus", NULL};
 static const char *const place_names[] = {"interleaved", "first_touch",
@@ -154,6 +155,14 @@ static const ConfigKey keys[] = {
      "most 8 cores)", org_names},
     {"coherence.dir_latency", K_U32, offsetof(SimConfig, dir_latency), 0,
      100000, "cycles of a directory lookup at the home node", NULL},
+    {"coherence.busy", K_ENUM, offsetof(SimConfig, coh_busy), 0, 1,
+     "a request for a line the home is busy with: queue (waits its turn) or "
+     "nack (sent back, tried again)", busy_names},
+    {"coherence.nack_retry", K_U32, offsetof(SimConfig, nack_retry), 0,
+     100000, "cycles a NACKed requester waits before it asks again", NULL},
+    {"coherence.check", K_BOOL, offsetof(SimConfig, coh_check), 0, 1,
+     "check the coherence invariants at every transaction "
+     "(--check-coherence)", NULL},
     {"noc.topology", K_ENUM, offsetof(SimConfig, noc_topology), 0, 5,
      "bus, crossbar, ring, mesh, torus, or auto (bus when snooping, else "
      "mesh)", topo_names},
@@ -306,6 +315,7 @@ void sim_config_defaults(SimConfig *c)
     c->protocol = 1;          /* MESI */
     c->organisation = 0;
     c->dir_latency = 5;
+    c->nack_retry = 10;
     c->noc_topology = 0;
     c->link_latency = 2;
     c->router_latency = 1;
@@ -897,9 +907,12 @@ static const char *ignored(const SimConfig *c, const char *key)
         return "run.timing = 0 (every instruction takes one cycle)";
     if (!strncmp(key, "l2.", 3) && strcmp(key, "l2.size") && !c->l2.size)
         return "the L2 is off (l2.size = 0)";
-    if (!strcmp(key, "coherence.dir_latency") && sim_config_snoops(c))
+    if ((!strcmp(key, "coherence.dir_latency") ||
+         !strcmp(key, "coherence.busy")) && sim_config_snoops(c))
         return "the caches snoop on a bus, with no directory (coherence."
                "organisation = directory uses it)";
+    if (!strcmp(key, "coherence.nack_retry") && c->coh_busy != 1)
+        return "a busy home queues requests (coherence.busy = nack uses it)";
     if (!strcmp(key, "numa.bound_node") && c->placement != 2)
         return "pages are not bound to one node (numa.placement = bound "
                "uses it)";

@@ -36,6 +36,8 @@ enum {
     SIM_EXIT_NO_INPUT = 66,   /* the program file cannot be read */
     SIM_EXIT_GUEST_FAULT = 70,/* illegal instruction, wild access, ... */
     SIM_EXIT_DEADLOCK = 71,   /* every hart waits for something nobody sends */
+    SIM_EXIT_MODEL = 72,      /* the model stopped: a coherence invariant
+                                 failed, or the host ran out of memory */
     SIM_EXIT_CYCLE_LIMIT = 75,/* --max-cycles reached (not 124: timeout's) */
     SIM_EXIT_BREAK = 76,      /* a --break or --watch was reached */
     SIM_EXIT_SIGNAL = 128     /* + the signal: interrupted (130 SIGINT,

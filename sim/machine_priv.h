@@ -149,6 +149,7 @@ struct SimMachine {
     size_t nlocks, locks_cap;
     SimHart *slice_hart;          /* deterministic: the slice under way */
     uint64_t slice_limit;
+    uint64_t slice_second;        /* the other harts' lowest clock */
     bool *progress_shown;         /* a progress line is on the terminal */
     uint64_t sharing_seen;        /* memsys_sharing_events at last look */
     uint32_t fine_slices;         /* slices left at the fine granularity */
@@ -264,6 +265,9 @@ void sim_report_where(const SimMachine *m, const SimHart *h,
 /* Each prints its message and returns the run's exit status. */
 int sim_report_fault(SimMachine *m, const SimHart *h, const IsaStop *st);
 int sim_report_deadlock(SimMachine *m);
+/* The memory system stopped the run (memsys_error): one line, naming the
+ * hart that was running. */
+int sim_report_model(SimMachine *m, const SimHart *h, const char *why);
 int sim_report_cycle_limit(SimMachine *m, const SimHart *h);
 
 /* ---- services.c ---------------------------------------------------------- */

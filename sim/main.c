@@ -103,6 +103,8 @@ static void usage(FILE *f)
         "  --list-keys        list the parameters with their values\n"
         "  --no-timing        functional only: 1 cycle per instruction\n"
         "  --guest-traps      deliver exceptions to the program's mtvec\n"
+        "  --check-coherence  check the coherence invariants at every\n"
+        "                     transaction (coherence.check=1)\n"
         "  -q, --quiet        no summary on stderr\n"
         "  --no-progress      no progress line on long runs\n"
         "  --host-fs DIR      the program's files must be under DIR (default:\n"
@@ -333,7 +335,8 @@ enum { O_MAX_CYCLES = 256, O_RAM, O_SET, O_KEYS, O_NO_TIMING, O_TRAPS,
        O_NO_PROGRESS, O_HOST_FS, O_MACHINE, O_CORES, O_TPC, O_HOST_THREADS,
        O_QUANTUM, O_RANKS, O_STATS, O_GUI, O_PAUSED, O_SNAPSHOT, O_GUI_SIZE,
        O_GUI_KEYS, O_GUI_SHOT, O_GUI_EXIT, O_THEME, O_SPEED, O_START_AT, O_STATS_CSV, O_TRACE, O_TRACE_FROM,
-       O_TRACE_TO, O_TRACE_MAX, O_TRACE_PNG, O_BREAK, O_WATCH };
+       O_TRACE_TO, O_TRACE_MAX, O_TRACE_PNG, O_BREAK, O_WATCH,
+       O_CHECK_COH };
 
 /* Options that are shorthands for one configuration key. */
 static const char *option_key(int opt)
@@ -356,6 +359,7 @@ static const struct option opts[] = {
     {"set", required_argument, 0, O_SET},
     {"list-keys", no_argument, 0, O_KEYS},
     {"no-timing", no_argument, 0, O_NO_TIMING},
+    {"check-coherence", no_argument, 0, O_CHECK_COH},
     {"guest-traps", no_argument, 0, O_TRAPS},
     {"quiet", no_argument, 0, 'q'},
     {"no-progress", no_argument, 0, O_NO_PROGRESS},
@@ -587,6 +591,9 @@ static int cmd_run(int argc, char **argv)
             return 0;
         case O_NO_TIMING:
             cfg.timing = false;
+            break;
+        case O_CHECK_COH:
+            cfg.coh_check = true;
             break;
         case O_TRAPS:
             cfg.guest_traps = true;

@@ -221,6 +221,17 @@ int sim_report_deadlock(SimMachine *m)
     return SIM_EXIT_DEADLOCK;
 }
 
+int sim_report_model(SimMachine *m, const SimHart *h, const char *why)
+{
+    char loc[256];
+    sim_elf_describe(m->prog, h->isa.pc, loc, sizeof loc);
+    sim_semihost_flush(&m->sh);
+    sim_report_begin(m);
+    fprintf(stderr, "parsim: hart %u, pc 0x%08x in %s, cycle %" PRIu64 ": %s\n",
+            h->isa.hartid, h->isa.pc, loc, h->isa.cycle, why);
+    return SIM_EXIT_MODEL;
+}
+
 int sim_report_cycle_limit(SimMachine *m, const SimHart *h)
 {
     char loc[256];

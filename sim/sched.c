@@ -290,6 +290,15 @@ static int step_hart(SimMachine *m, SimHart *h, uint64_t horizon)
     int status;
     do {    /* past parsim's own breakpoints, as if it had not stopped */
         isa_run(&h->isa, h->env, limit, UINT64_MAX, &st);
+        if (m->memsys && memsys_error(m->memsys)) {
+            memsys_lock(m->memsys);
+            const char *why = memsys_error(m->memsys);
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s", why ? why : "");
+            memsys_unlock(m->memsys);
+            memsys_take_deferred(m->memsys);
+            return sim_report_model(m, h, msg);
+        }
         status = handle_stop(m, h, &st);
     } while (status < 0 && sim_break_passes(m, &st) && h->isa.cycle < limit);
     return status;
@@ -361,6 +370,7 @@ static bool det_step(SimMachine *m, uint64_t pause)
             limit = h->isa.cycle + 1;
         m->slice_hart = h;
         m->slice_limit = limit;
+        m->slice_second = second;
     }
     /* Paused when every runnable hart has reached the pause. */
     uint64_t lim = m->slice_limit;
@@ -381,11 +391,20 @@ static bool det_step(SimMachine *m, uint64_t pause)
             lim = next;
     }
     IsaStop st;
+    if (m->memsys)
+        memsys_set_horizon(m->memsys, m->slice_second);
     isa_run(&h->isa, h->env, lim, UINT64_MAX, &st);
-    /* parsim's own breakpoints cut a slice as a pause does. */
+    /* parsim's own breakpoints cut a slice as a pause does; so does a
+     * miss issued after another hart's clock (it waits until that hart
+     * has caught up: the requests reach the homes in time order). */
     if ((st.kind != ISA_STOP_LIMIT && !sim_break_passes(m, &st)) ||
-        h->isa.cycle >= m->slice_limit)
+        h->isa.cycle >= m->slice_limit ||
+        (m->memsys && memsys_take_deferred(m->memsys)))
         m->slice_hart = NULL;
+    if (m->memsys && __builtin_expect(memsys_error(m->memsys) != NULL, 0)) {
+        finish(m, sim_report_model(m, h, memsys_error(m->memsys)));
+        return false;
+    }
     if (sampling)
         sample(m, h);
     int status = handle_stop(m, h, &st);
@@ -594,6 +613,14 @@ int sim_machine_run(SimMachine *m)
     progress_clear(&p);
     close_region(m);
     sim_ev_deliver(&m->ev);
+    char why[600];
+    if (m->memsys && m->cfg.coh_check && m->status != SIM_EXIT_MODEL &&
+        !memsys_check_end(m->memsys, why, sizeof why)) {
+        sim_semihost_flush(&m->sh);
+        sim_report_begin(m);
+        fprintf(stderr, "parsim: at the end of the run: %s\n", why);
+        m->status = SIM_EXIT_MODEL;
+    }
     m->host_seconds = sim_now_seconds() - p.start;
     sim_semihost_flush(&m->sh);
     return m->status;

@@ -1,0 +1,224 @@
+/* engine.h — the coherence engine's insides, shared by its parts (not a
+ * public header: the rest of parsim sees models/memsys.h).
+ *
+ *   protocol.c  the tables (msi.def, mesi.def, moesi.def) and their names
+ *   private.c   each core's private caches (L1, optional L2): fills,
+ *               evictions, and the events that reach a copy later in
+ *               simulated time (pending, applied when their time comes)
+ *   home.c      a line's home: placement, the LLC slice, memory, the
+ *               messages, the home's busy window for a line
+ *   dir.c       the directory (full bit-vector) and its transaction
+ *   snoop.c     the snooping bus's transaction
+ *   check.c     the invariant checker (--check-coherence)
+ *   memsys.c    the access path, configuration, statistics, views
+ *
+ * May depend on: models/memsys.h and what it includes,
+ * models/coherence/protocol.h.
+ */
+#ifndef PARSIM_MODELS_COHERENCE_ENGINE_H
+#define PARSIM_MODELS_COHERENCE_ENGINE_H
+
+#include "models/memsys.h"
+#include "models/coherence/protocol.h"
+
+/* ---- the directory's entries (and first-touch pages) ---------------------- */
+
+typedef struct DirEntry {
+    uint32_t line;           /* the key, 0: an empty slot.  A line's key is
+                                its address | 1 (a line is at least 4-byte
+                                aligned), as a rank's first line is at
+                                hierarchy address 0; a page's is page + 1 */
+    int16_t owner;           /* core with E, O or M, or -1 (pages: the
+                                home node) */
+    uint8_t state;           /* DIR_I, DIR_S, DIR_E, DIR_O */
+    uint64_t sharers;        /* cores with any valid copy */
+    /* The line's last transaction at its home, [busy_from, busy_until):
+     * the home takes one request for a line at a time (its busy state,
+     * DIR_B), so a request that arrives while one is under way waits. */
+    uint64_t busy_from, busy_until;
+    LineStats st;
+} DirEntry;
+
+typedef struct Dir {
+    DirEntry *e;
+    size_t cap, used;
+} Dir;
+
+/* The entry of a key, created empty on first use (NULL: out of memory). */
+DirEntry *coh_dir_get(Dir *d, uint32_t key);
+const DirEntry *coh_dir_find(const Dir *d, uint32_t key);
+bool coh_dir_grow(Dir *d);
+
+/* ---- events that reach a private copy later --------------------------------
+ *
+ * A transaction is simulated in one go, but its messages arrive at their
+ * own times: the copy it invalidates stays readable until the INV
+ * arrives, the requester's line is transient until its data and acks
+ * have come.  Each such arrival is a pending event of the core, applied
+ * (looked up in the table, the state changed) when the core's time, or a
+ * later transaction at the line's home, reaches it. */
+typedef struct Pending {
+    uint64_t at;
+    uint32_t line;
+    uint8_t ev;              /* CohEvent */
+} Pending;
+
+/* Cache-line aligned: neighbouring cores usually run on different host
+ * threads in parallel mode. */
+typedef struct Core {
+    _Alignas(64) int lock;       /* parallel mode: see memsys.c */
+    Cache *l1, *l2;
+    MissClassifier *mc, *mc2;    /* of L1 and L2 */
+    uint32_t mc_last;            /* the line mc saw last (0: none): a hit
+                                    on it again leaves its order as it is */
+    CacheStats l1s, l2s;
+    Pending *pend;
+    uint32_t npend, pend_cap;
+    uint64_t pend_min;           /* earliest pending event (UINT64_MAX) */
+} Core;
+
+typedef struct Node {
+    Cache *llc;
+    MissClassifier *mc;
+    MemCtl mem;
+    CacheStats llcs;
+    uint64_t waits, wait_cycles;  /* requests that found a line busy */
+    uint64_t nacks;
+} Node;
+
+/* The last messages, for the invariant checker's report. */
+#define COH_LOG 16
+typedef struct MsgLog {
+    uint64_t at;
+    uint32_t line;
+    uint16_t from, to;          /* routers */
+    uint8_t type;
+} MsgLog;
+
+/* Lines a fill displaced, told to their homes when the fill completes. */
+#define COH_VICTIMS 4
+typedef struct Victim {
+    uint32_t core, line;
+    uint8_t st;
+} Victim;
+
+struct MemSys {
+    MemSysConfig cfg;
+    const CohProtocolDef *proto;
+    Core *core;
+    Node *node;
+    Noc *noc;
+    Dir dir;
+    Dir pages;               /* first touch: page number + 1 -> node */
+    uint32_t line_shift, page_shift;
+    uint32_t data_bytes;
+    uint64_t msgs[MSG_COUNT];
+    uint64_t sharing;        /* invalidations + transfers of dirty data */
+    FlatMemCounts *hart;     /* per hart: accesses by kind, stall cycles */
+    SimEvBus *ev;            /* events (NULL: none) */
+    uint8_t miss_res;        /* a miss's result (see memsys.c) */
+    uint64_t horizon;        /* misses issued after it wait (deferred) */
+    bool deferred;           /* the last access was deferred */
+    char error[512];         /* why the run must stop ("": it need not) */
+    uint64_t cover[COH_CELLS];   /* times each cell was used */
+    Victim victims[COH_VICTIMS];
+    uint32_t nvictims;
+    MsgLog log[COH_LOG];
+    uint32_t log_next;
+    pthread_mutex_t lock;
+};
+
+/* ---- parallel mode: a core's spinlock (memsys.c) --------------------------- */
+void coh_core_lock(MemSys *m, uint32_t c);
+void coh_core_unlock(MemSys *m, uint32_t c);
+
+/* ---- the tables, counted ------------------------------------------------------ */
+static inline CohCell cache_cell(MemSys *m, uint8_t st, CohEvent ev)
+{
+    m->cover[coh_cache_cell_index(st, ev)]++;
+    return m->proto->cache[st][ev];
+}
+static inline CohCell dir_cell(MemSys *m, uint8_t st, CohDirEvent ev)
+{
+    m->cover[coh_dir_cell_index(st, ev)]++;
+    return m->proto->dir[st][ev];
+}
+/* A cell that cannot happen was reached: the run stops with why. */
+void coh_impossible(MemSys *m, const char *where, uint32_t line,
+                    uint32_t core, uint8_t st, int ev);
+
+/* ---- private caches (private.c) -------------------------------------------- */
+uint8_t coh_private_state(const MemSys *m, uint32_t core, uint32_t line);
+void coh_set_private_state(MemSys *m, uint32_t core, uint32_t line,
+                       uint8_t state);
+/* Put line into core's L1 (and L2) in `state`, evicting what it
+ * displaces at time t (UINT64_MAX: later, at evict_pending's). */
+void coh_fill_private(MemSys *m, uint32_t core, uint32_t line, uint8_t state,
+                  uint64_t t);
+void coh_evict_pending(MemSys *m, uint64_t t);
+/* Queue event ev for core's copy of line, arriving at `at`. */
+void coh_pend_add(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
+              uint64_t at);
+/* Apply core's pending events up to time t (all lines; or, with line
+ * non-zero, only that line's). */
+void coh_settle(MemSys *m, uint32_t core, uint64_t t);
+void coh_settle_line(MemSys *m, uint32_t core, uint32_t line, uint64_t t);
+/* When core's pending events for line are all applied (0: none). */
+uint64_t coh_pend_last(const MemSys *m, uint32_t core, uint32_t line);
+/* The state core's copy of line will have at t, without applying. */
+uint8_t coh_state_at(const MemSys *m, uint32_t core, uint32_t line, uint64_t t);
+/* A remote event at core's copy at time `at`: the cell for its state as
+ * it will be then; the state change is queued.  Statistics of a lost
+ * copy are counted here. */
+CohCell coh_remote_event(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
+                     uint64_t at);
+
+/* ---- the home (home.c) ------------------------------------------------------- */
+uint32_t coh_home_of(MemSys *m, uint32_t addr, uint32_t core);
+uint64_t coh_home_data(MemSys *m, uint32_t home, uint32_t line, uint64_t t);
+void coh_home_writeback(MemSys *m, uint32_t home, uint32_t line, uint64_t t);
+uint64_t coh_send(MemSys *m, CohMsg type, uint32_t from, uint32_t to,
+              uint32_t line, uint64_t t);
+static inline uint32_t core_router(const MemSys *m, uint32_t core)
+{
+    return m->cfg.core_router[core];
+}
+static inline uint32_t node_router(const MemSys *m, uint32_t node)
+{
+    return m->cfg.node_router[node];
+}
+/* A request from core for e's line that reaches its home at t: when the
+ * home takes it (after the line's busy window, queued or NACKed as the
+ * configuration says). */
+uint64_t coh_home_take(MemSys *m, DirEntry *e, uint32_t home, uint32_t core,
+                   CohMsg req, uint64_t t);
+
+/* ---- transactions (dir.c, snoop.c) ----------------------------------------- */
+
+/* A miss or upgrade of core (its line in transient state `st`, the
+ * request leaving the core at t).  Returns when the access completes;
+ * the requester's messages are queued as its pending events. */
+uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
+                         uint32_t line, uint8_t st, uint64_t t);
+uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
+                           uint32_t line, uint8_t st, uint64_t t);
+/* The directory's bookkeeping after a request (both organisations). */
+void coh_dir_apply(MemSys *m, DirEntry *e, CohCell c, uint32_t core);
+/* The requester's arrivals, in time order: each one's event chosen (the
+ * last of them is Data_All, Grant_All or Last_Ack), queued at the core,
+ * and the completion time returned (when the table says done). */
+typedef struct Arrival {
+    uint64_t at;
+    uint8_t kind;            /* ARR_DATA_S, ... */
+} Arrival;
+enum { ARR_DATA_S, ARR_DATA_E, ARR_DATA, ARR_GRANT, ARR_ACK };
+uint64_t coh_requester_arrivals(MemSys *m, uint32_t core, uint32_t line,
+                            uint8_t st, Arrival *a, uint32_t n);
+
+/* ---- the invariant checker (check.c) -------------------------------------- */
+/* Single writer or many readers for line at t, and the directory's sharers
+ * and owner agreeing with the private caches.  On a violation m->error
+ * says what, and false. */
+bool coh_check_line(MemSys *m, const DirEntry *e, uint32_t line, uint64_t t);
+
+#endif

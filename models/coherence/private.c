@@ -1,0 +1,280 @@
+/* private.c — each core's private caches: an L1 data cache and an
+ * optional L2 inclusive of it, seen by the protocol as one copy of a line
+ * (both levels hold the same state).  See engine.h for the pending
+ * events: a message's effect on a copy when it arrives. */
+#include "models/coherence/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint8_t coh_private_state(const MemSys *m, uint32_t core, uint32_t line)
+{
+    const Core *k = &m->core[core];
+    CacheLine *l = cache_lookup(k->l1, line, false);
+    if (!l && k->l2)
+        l = cache_lookup(k->l2, line, false);
+    return l ? l->state : COH_I;
+}
+
+void coh_set_private_state(MemSys *m, uint32_t core, uint32_t line,
+                       uint8_t state)
+{
+    Core *k = &m->core[core];
+    CacheLine *l = cache_lookup(k->l1, line, false);
+    if (l) {
+        if (state == COH_I)
+            cache_invalidate(k->l1, l);
+        else
+            l->state = state;
+    }
+    if (k->l2 && (l = cache_lookup(k->l2, line, false)) != NULL) {
+        if (state == COH_I)
+            cache_invalidate(k->l2, l);
+        else
+            l->state = state;
+    }
+}
+
+/* ---- pending events ---------------------------------------------------------- */
+
+void coh_pend_add(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
+              uint64_t at)
+{
+    Core *k = &m->core[core];
+    if (k->npend == k->pend_cap) {
+        uint32_t cap = k->pend_cap ? k->pend_cap * 2 : 16;
+        Pending *p = realloc(k->pend, cap * sizeof *p);
+        if (!p) {
+            snprintf(m->error, sizeof m->error,
+                     "out of host memory for the coherence messages in "
+                     "flight (%u at core %u)", k->npend, core);
+            return;
+        }
+        k->pend = p;
+        k->pend_cap = cap;
+    }
+    k->pend[k->npend++] = (Pending){.at = at, .line = line,
+                                    .ev = (uint8_t)ev};
+    if (at < k->pend_min)
+        k->pend_min = at;
+}
+
+static void apply(MemSys *m, uint32_t core, const Pending *p)
+{
+    uint8_t st = coh_private_state(m, core, p->line);
+    CohCell c = cache_cell(m, st, (CohEvent)p->ev);
+    if (c.next == COH_NONE) {
+        coh_impossible(m, "a message arrived", p->line, core, st, p->ev);
+        return;
+    }
+    if (c.next != st && (st != COH_I || c.next == COH_I))
+        coh_set_private_state(m, core, p->line, c.next);
+    if (coh_valid(coh_stable_of(st)) && coh_stable_of(c.next) == COH_I) {
+        /* The copy is lost now: its next miss is a coherence miss. */
+        Core *k = &m->core[core];
+        missclass_invalidated(k->mc, p->line);
+        if (k->mc_last == p->line)
+            k->mc_last = 0;
+        if (k->mc2)
+            missclass_invalidated(k->mc2, p->line);
+    }
+}
+
+/* Apply, in time order, the pending events of core up to t that match
+ * (line 0: all). */
+static void settle_some(MemSys *m, uint32_t core, uint32_t line, uint64_t t)
+{
+    Core *k = &m->core[core];
+    if (t < k->pend_min)
+        return;
+    for (;;) {
+        uint32_t best = UINT32_MAX;
+        for (uint32_t i = 0; i < k->npend; i++) {
+            const Pending *p = &k->pend[i];
+            if (p->at <= t && (!line || p->line == line) &&
+                (best == UINT32_MAX || p->at < k->pend[best].at))
+                best = i;
+        }
+        if (best == UINT32_MAX)
+            break;
+        Pending p = k->pend[best];
+        memmove(&k->pend[best], &k->pend[best + 1],
+                (k->npend - best - 1) * sizeof *k->pend);
+        k->npend--;
+        apply(m, core, &p);
+    }
+    k->pend_min = UINT64_MAX;
+    for (uint32_t i = 0; i < k->npend; i++)
+        if (k->pend[i].at < k->pend_min)
+            k->pend_min = k->pend[i].at;
+}
+
+void coh_settle(MemSys *m, uint32_t core, uint64_t t)
+{
+    settle_some(m, core, 0, t);
+}
+
+void coh_settle_line(MemSys *m, uint32_t core, uint32_t line, uint64_t t)
+{
+    settle_some(m, core, line, t);
+}
+
+uint64_t coh_pend_last(const MemSys *m, uint32_t core, uint32_t line)
+{
+    const Core *k = &m->core[core];
+    uint64_t last = 0;
+    for (uint32_t i = 0; i < k->npend; i++)
+        if (k->pend[i].line == line && k->pend[i].at > last)
+            last = k->pend[i].at;
+    return last;
+}
+
+uint8_t coh_state_at(const MemSys *m, uint32_t core, uint32_t line, uint64_t t)
+{
+    const Core *k = &m->core[core];
+    uint8_t st = coh_private_state(m, core, line);
+    /* This line's events up to t, in time order (ties: as they came). */
+    const Pending *ev[64];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < k->npend && n < 64; i++) {
+        const Pending *p = &k->pend[i];
+        if (p->line != line || p->at > t)
+            continue;
+        uint32_t j = n++;
+        while (j > 0 && ev[j - 1]->at > p->at) {
+            ev[j] = ev[j - 1];
+            j--;
+        }
+        ev[j] = p;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        CohCell c = m->proto->cache[st][ev[i]->ev];
+        if (c.next != COH_NONE && (st != COH_I || c.next == COH_I))
+            st = c.next;
+    }
+    return st;
+}
+
+CohCell coh_remote_event(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
+                     uint64_t at)
+{
+    coh_core_lock(m, core);
+    uint8_t st = coh_state_at(m, core, line, at);
+    CohCell c = cache_cell(m, st, ev);
+    if (c.next == COH_NONE) {
+        coh_core_unlock(m, core);
+        coh_impossible(m, "a request reached a copy", line, core, st, ev);
+        return c;
+    }
+    /* Write sharing: dirty data moving to a reader.  (Clean read sharing
+     * is not contention: it does not refine the scheduler.) */
+    if (ev == CEV_FWD_GETS && (st == COH_M || st == COH_O))
+        m->sharing++;
+    if (coh_valid(coh_stable_of(st)) && coh_stable_of(c.next) == COH_I &&
+        c.next != st) {
+        m->core[core].l1s.invalidations++;
+        m->sharing++;
+    }
+    coh_pend_add(m, core, line, ev, at);
+    coh_core_unlock(m, core);
+    return c;
+}
+
+/* ---- fills and evictions ------------------------------------------------------ */
+
+/* A line leaves core's private hierarchy by replacement: tell the home as
+ * the protocol says (PUTS / PUTX).  It is told when the new line's data
+ * has come (evict_pending), as a cache that makes room on the fill. */
+static void evict(MemSys *m, uint32_t core, uint32_t line, uint8_t st,
+                  uint64_t t)
+{
+    if (t == UINT64_MAX) {
+        if (m->nvictims < COH_VICTIMS) {
+            m->victims[m->nvictims++] = (Victim){core, line, st};
+            return;
+        }
+        t = 0;                    /* cannot happen: two per fill at most */
+    }
+    CohCell c = cache_cell(m, st, CEV_REPLACE);
+    if (c.next == COH_NONE) {
+        coh_impossible(m, "an eviction", line, core, st, CEV_REPLACE);
+        return;
+    }
+    uint32_t home = coh_home_of(m, line, core);
+    if (c.actions & CA_PUTX) {
+        m->core[core].l1s.writebacks++;
+        coh_send(m, MSG_PUTX, core_router(m, core), node_router(m, home), line, t);
+    } else if ((c.actions & CA_PUTS) && m->cfg.org == COH_DIRECTORY) {
+        coh_send(m, MSG_PUTS, core_router(m, core), node_router(m, home), line, t);
+    }
+    DirEntry *e = coh_dir_get(&m->dir, line | 1);
+    if (!e)
+        return;
+    bool last = !(e->sharers & ~(1ull << core));
+    CohDirEvent dev = c.actions & CA_PUTX ? (last ? DEV_PUTX_LAST : DEV_PUTX)
+                                          : (last ? DEV_PUTS_LAST : DEV_PUTS);
+    CohCell dc = dir_cell(m, e->state, dev);
+    if (dc.next == COH_NONE) {
+        coh_impossible(m, "an eviction at the home", line, core, e->state,
+                       100 + dev);
+        return;
+    }
+    if (dc.actions & DA_LLC)
+        coh_home_writeback(m, home, line, t);
+    coh_dir_apply(m, e, dc, core);
+}
+
+void coh_evict_pending(MemSys *m, uint64_t t)
+{
+    for (uint32_t i = 0; i < m->nvictims; i++)
+        evict(m, m->victims[i].core, m->victims[i].line, m->victims[i].st, t);
+    m->nvictims = 0;
+}
+
+/* The copy of a line about to leave: whatever is still on its way to it
+ * is taken now, so that it leaves in a stable state. */
+static uint8_t leaving(MemSys *m, uint32_t core, uint32_t line)
+{
+    if (m->core[core].npend)
+        coh_settle_line(m, core, line, UINT64_MAX);
+    return coh_private_state(m, core, line);
+}
+
+void coh_fill_private(MemSys *m, uint32_t core, uint32_t line, uint8_t state,
+                  uint64_t t)
+{
+    Core *k = &m->core[core];
+    CacheLine *have = k->l2 ? cache_lookup(k->l2, line, false) : NULL;
+    if (have)
+        have->state = state;
+    if (k->l2 && !have) {
+        CacheLine *v = cache_victim(k->l2, line);
+        if (v->state) {
+            uint32_t old = v->addr;
+            uint8_t st = leaving(m, core, old);
+            CacheLine *l1 = cache_lookup(k->l1, old, false);
+            if (l1)
+                cache_invalidate(k->l1, l1);
+            v = cache_lookup(k->l2, old, false);
+            if (v)
+                cache_invalidate(k->l2, v);
+            if (st != COH_I)
+                evict(m, core, old, st, t);
+            v = cache_victim(k->l2, line);
+        }
+        cache_fill(k->l2, v, line, state);
+    }
+    CacheLine *v = cache_victim(k->l1, line);
+    if (v->state) {
+        uint32_t old = v->addr;
+        uint8_t st = k->l2 ? v->state : leaving(m, core, old);
+        v = cache_lookup(k->l1, old, false);
+        if (v) {
+            cache_invalidate(k->l1, v);
+            if (!k->l2 && st != COH_I)
+                evict(m, core, old, st, t);
+        }
+        v = cache_victim(k->l1, line);
+    }
+    cache_fill(k->l1, v, line, state);
+}
