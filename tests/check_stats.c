@@ -360,9 +360,10 @@ START_TEST(test_hot_line_names)
     ck_assert(json_object_object_get_ex(first, "symbol", &sym));
     ck_assert_str_eq(json_object_get_string(sym),
                      "hits+0..31, hits_padded+0..31");
-    /* The line bounces: about one invalidation per write after the first. */
+    /* The line bounces: an invalidation every few writes (a core keeps
+     * writing until the other's request reaches it). */
     ck_assert(json_object_object_get_ex(first, "invalidations", &inv));
-    ck_assert_int_gt(json_object_get_int(inv), 500);
+    ck_assert_int_gt(json_object_get_int(inv), 200);
     json_object_put(o);
 }
 END_TEST
