@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/coherence/protocol.h"
 #include "programs/runtime/parsim_ecall.h"
 #include "sim/elf.h"
 #include "sim/machine.h"
@@ -40,6 +41,10 @@ static void usage(FILE *f)
         "lists them)\n"
         "       parsim keys           (the window's keys, as docs/keys.md "
         "lists them)\n"
+        "       parsim protocol [msi|mesi|moesi] [--markdown]\n"
+        "                     (a coherence protocol's tables, as "
+        "docs/coherence.md\n"
+        "                     lists them)\n"
         "       parsim --help | --version\n"
         "\n"
         "Runs a RISC-V RV32IMAFC program (built with parsim-cc, or for QEMU's\n"
@@ -755,6 +760,33 @@ static int cmd_disasm(int argc, char **argv)
 
 /* parsim mpirun -n N [run options] PROGRAM [ARGS]: what a user of MPI
  * tries first; -n (or -np) N becomes --ranks N after the other options. */
+/* parsim protocol [NAME] [--markdown]: the tables the engine runs. */
+static int cmd_protocol(int argc, char **argv)
+{
+    bool md = false;
+    const CohProtocolDef *only = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--markdown")) {
+            md = true;
+        } else if (!only && (only = coh_protocol_named(argv[i])) != NULL) {
+            ;
+        } else {
+            fprintf(stderr, "parsim: protocol: '%s' is not msi, mesi, moesi "
+                    "or --markdown\n", argv[i]);
+            return SIM_EXIT_USAGE;
+        }
+    }
+    for (int p = 0; p < COH_PROTOCOLS; p++) {
+        const CohProtocolDef *d = coh_protocol((CohProtocolId)p);
+        if (only && d != only)
+            continue;
+        if (!only && p)
+            fputc('\n', stdout);
+        coh_protocol_print(stdout, d, md);
+    }
+    return 0;
+}
+
 static int cmd_mpirun(int argc, char **argv)
 {
     char **v = calloc((size_t)argc + 2, sizeof *v);
@@ -827,6 +859,8 @@ int main(int argc, char **argv)
         sim_stats_markdown(stdout);
         return 0;
     }
+    if (!strcmp(cmd, "protocol"))
+        return cmd_protocol(argc - 1, argv + 1);
     if (!strcmp(cmd, "keys")) {
         /* docs/keys.md's table, from the window's key table. */
         vis_keys_markdown(stdout);

@@ -306,6 +306,43 @@ START_TEST(test_config_errors)
 }
 END_TEST
 
+/* docs/coherence.md holds the tables parsim protocol --markdown prints
+ * (scripts/gen-docs writes them; the tests run from the tree's root). */
+START_TEST(test_docs_tables)
+{
+    char *gen = NULL, *doc = NULL;
+    size_t glen = 0;
+    FILE *g = open_memstream(&gen, &glen);
+    for (int p = 0; p < COH_PROTOCOLS; p++) {
+        if (p)
+            fputc('\n', g);
+        coh_protocol_print(g, coh_protocol((CohProtocolId)p), true);
+    }
+    fclose(g);
+    FILE *d = fopen("docs/coherence.md", "r");
+    ck_assert_msg(d != NULL, "docs/coherence.md: run from the tree's root");
+    char line[4096];
+    size_t dlen = 0;
+    FILE *body = open_memstream(&doc, &dlen);
+    bool in = false;
+    while (fgets(line, sizeof line, d)) {
+        if (strstr(line, "<!-- end of protocols -->"))
+            break;
+        if (in)
+            fputs(line, body);
+        if (strstr(line, "<!-- protocols: generated"))
+            in = true;
+    }
+    fclose(d);
+    fclose(body);
+    ck_assert_msg(in, "docs/coherence.md has no generated tables");
+    ck_assert_msg(!strcmp(gen, doc), "docs/coherence.md's tables are stale "
+                  "(regenerate with: scripts/gen-docs)");
+    free(gen);
+    free(doc);
+}
+END_TEST
+
 Suite *memsys_suite(void)
 {
     Suite *s = suite_create("memsys");
@@ -322,6 +359,7 @@ Suite *memsys_suite(void)
     tcase_add_test(tc, test_placement);
     tcase_add_test(tc, test_remote_local);
     tcase_add_test(tc, test_config_errors);
+    tcase_add_test(tc, test_docs_tables);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -190,6 +190,8 @@ static void table(FILE *f, bool md, const char *corner, int nrows,
             width[0] = (int)strlen(rows[r]);
     for (int c = 0; c < ncols; c++) {
         width[c + 1] = (int)strlen(cols[c]);
+        if (!used[c])
+            continue;
         for (int r = 0; r < nrows; r++) {
             cell_text(buf, sizeof buf, &cells[r * stride + c], states, acts,
                       nacts);
@@ -199,6 +201,12 @@ static void table(FILE *f, bool md, const char *corner, int nrows,
     }
     const char *bar = md ? "| " : "", *sep = md ? " | " : "  ",
                *end = md ? " |" : "";
+    int last = 0;                   /* as text, the last column unpadded */
+    for (int c = 0; c < ncols; c++)
+        if (used[c])
+            last = c;
+    if (!md)
+        width[last + 1] = 0;
     fprintf(f, "%s%-*s", bar, width[0], corner);
     for (int c = 0; c < ncols; c++)
         if (used[c])
