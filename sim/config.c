@@ -316,6 +316,9 @@ void sim_config_defaults(SimConfig *c)
     c->organisation = 0;
     c->dir_latency = 5;
     c->nack_retry = 10;
+    /* The test suite checks every run's coherence (docs/guide.md). */
+    const char *chk = getenv("PARSIM_CHECK_COHERENCE");
+    c->coh_check = chk && !strcmp(chk, "1");
     c->noc_topology = 0;
     c->link_latency = 2;
     c->router_latency = 1;

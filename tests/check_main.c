@@ -1,6 +1,8 @@
 /* check_main.c — the one Check runner: every tests/check_<module>.c
  * exports Suite *<module>_suite(void); the Makefile lists them in
- * suites.h.  Set CK_RUN_SUITE=<module> to run one suite. */
+ * suites.h.  Set CK_RUN_SUITE=<module> to run one suite.  Every run,
+ * in this process or a parsim it starts, checks the coherence invariants
+ * (PARSIM_CHECK_COHERENCE=1, as --check-coherence). */
 #include <check.h>
 #include <stdlib.h>
 
@@ -10,6 +12,7 @@
 
 int main(void)
 {
+    setenv("PARSIM_CHECK_COHERENCE", "1", 1);
     SRunner *sr = srunner_create(NULL);
 #define SUITE(name) srunner_add_suite(sr, name##_suite());
 #include "suites.h"

@@ -459,6 +459,65 @@ START_TEST(test_blocked_matmul)
 }
 END_TEST
 
+/* ---- racing requests --------------------------------------------------------- */
+
+/* Litmus: 2 to 4 harts each swap into one word at a start cycle of their
+ * own, after reading it (UPGRADE races) or not (GETX races), on a bus and
+ * on a directory, under each protocol, with the invariant checker on (as
+ * in every test).  The earliest swap in simulated time wins whatever the
+ * order the harts are simulated in: the lowest start (the harts leave
+ * their wait within a few cycles of it; starts 7 apart cannot tie). */
+static const char *const litmus_starts[] = {
+    "100007 100000", "100000 100007", "100014 100000 100007",
+    "100021 100014 100007 100000", "100007 100021 100000 100014",
+};
+
+START_TEST(test_litmus)
+{
+    static const char *const orgs[] = {"coherence.organisation=snoop",
+                                       "coherence.organisation=directory"};
+    static const char *const protos[] = {"coherence.protocol=msi",
+                                         "coherence.protocol=mesi",
+                                         "coherence.protocol=moesi"};
+    for (int op = 0; op < 2; op++)
+        for (size_t o = 0; o < 2; o++)
+            for (size_t p = 0; p < 3; p++) {
+                char starts[64], *argv[16];
+                snprintf(starts, sizeof starts, "%s", litmus_starts[_i]);
+                int n = 0, harts = 0, first = 0;
+                unsigned long best = ~0ul;
+                argv[n++] = "run";
+                argv[n++] = "-q";
+                argv[n++] = "--cores";
+                argv[n++] = "4";
+                argv[n++] = "--set";
+                argv[n++] = (char *)orgs[o];
+                argv[n++] = "--set";
+                argv[n++] = (char *)protos[p];
+                argv[n++] = (char *)elf("tests/programs/litmus.elf");
+                argv[n++] = op ? "upgrade" : "getx";
+                for (char *t = strtok(starts, " "); t; t = strtok(NULL, " ")) {
+                    if (strtoul(t, NULL, 10) < best) {
+                        best = strtoul(t, NULL, 10);
+                        first = harts;
+                    }
+                    harts++;
+                    argv[n++] = t;
+                }
+                argv[n] = NULL;
+                ck_assert_int_eq(tu_parsim(argv, NULL, 60, &res), 0);
+                char want[64];
+                snprintf(want, sizeof want, "winner hart %d, first hart %d\n",
+                         first, first);
+                ck_assert_msg(res.status == 0 && strstr(res.out, want),
+                              "%s %s %s %s: status %d: %s%s", argv[9], orgs[o],
+                              protos[p], litmus_starts[_i], res.status,
+                              res.out, res.err);
+                tu_free(&res);
+            }
+}
+END_TEST
+
 Suite *memory_suite(void)
 {
     Suite *s = suite_create("memory");
@@ -475,6 +534,8 @@ Suite *memory_suite(void)
     tcase_add_test(t, test_moesi_saves_writebacks);
     tcase_add_test(t, test_numa_placement);
     tcase_add_test(t, test_blocked_matmul);
+    tcase_add_loop_test(t, test_litmus, 0,
+                        (int)(sizeof litmus_starts / sizeof *litmus_starts));
     suite_add_tcase(s, t);
     return s;
 }
