@@ -885,12 +885,16 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
 #undef MEM_AT
 #undef LOCATE
 #undef GUARD
-#undef ACCESS
 #undef STORED
 
         /* ---- System ---- */
         case ISA_OP_fence:
-            break;              /* every access is already SC */
+            /* Every access is already performed in order; the timing
+             * model may make the fence wait (for its store buffer). */
+            a = 0;
+            ACCESS(0, ISA_ACC_FENCE);
+            break;
+#undef ACCESS
         case ISA_OP_fence_i:
             dc_flush(dc);
             dc->gen = __atomic_load_n(&mem->code_gen, __ATOMIC_ACQUIRE);

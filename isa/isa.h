@@ -206,7 +206,9 @@ typedef struct IsaMem {
 #define ISA_CODE_BLOCK_SHIFT 8
 
 typedef enum IsaAccessKind {
-    ISA_ACC_LOAD, ISA_ACC_STORE, ISA_ACC_AMO, ISA_ACC_LR, ISA_ACC_SC
+    ISA_ACC_LOAD, ISA_ACC_STORE, ISA_ACC_AMO, ISA_ACC_LR, ISA_ACC_SC,
+    ISA_ACC_FENCE             /* a fence: no address (0), size 0; a model
+                                 with a store buffer makes it wait */
 } IsaAccessKind;
 
 /* Timing seam: called for every data access before it is performed

@@ -20,6 +20,8 @@ uint32_t flatmem_access(void *ctx, const IsaHart *h, uint32_t addr,
     case ISA_ACC_SC:
         c->amos++;
         break;
+    case ISA_ACC_FENCE:
+        return 0;
     }
     c->stall += m->latency;
     c->busy_until = h->cycle + m->latency;

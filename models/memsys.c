@@ -123,6 +123,11 @@ bool memsys_config_check(const MemSysConfig *c, char *err, size_t errlen)
                      c->node_router[i], c->noc.routers);
             return false;
         }
+    if (c->store_buffer > COH_SB_MAX) {
+        snprintf(err, errlen, "core.store_buffer = %u: at most %u entries",
+                 c->store_buffer, COH_SB_MAX);
+        return false;
+    }
     if (c->mem_bytes_per_cycle == 0) {
         snprintf(err, errlen, "memory.bytes_per_cycle must be at least 1");
         return false;
@@ -141,6 +146,12 @@ MemSys *memsys_new(const MemSysConfig *c)
     m->cfg = *c;
     m->proto = coh_protocol(c->protocol);
     m->horizon = UINT64_MAX;
+    if (c->store_buffer) {
+        size_t sz = c->cores * c->threads_per_core * sizeof *m->sb;
+        m->sb = aligned_alloc(64, sz);
+        if (m->sb)
+            memset(m->sb, 0, sz);
+    }
     if (c->placement != PLACE_PRIVATE) {     /* one memory: as it is */
         m->cfg.addr_mask = ~0u;
         memset(m->cfg.core_tag, 0, sizeof m->cfg.core_tag);
@@ -158,7 +169,8 @@ MemSys *memsys_new(const MemSysConfig *c)
         memset(m->hart, 0, c->cores * c->threads_per_core * sizeof *m->hart);
     m->node = calloc(c->nodes, sizeof *m->node);
     m->noc = noc_new(&c->noc);
-    bool ok = m->core && m->hart && m->node && m->noc && coh_dir_grow(&m->dir) &&
+    bool ok = m->core && m->hart && m->node && m->noc &&
+              (!c->store_buffer || m->sb) && coh_dir_grow(&m->dir) &&
               coh_dir_grow(&m->pages);
     for (uint32_t i = 0; ok && i < c->cores; i++) {
         Core *k = &m->core[i];
@@ -200,6 +212,7 @@ void memsys_free(MemSys *m)
         missclass_free(m->node[i].mc);
     }
     free(m->core);
+    free(m->sb);
     free(m->hart);
     free(m->node);
     noc_free(m->noc);
@@ -363,6 +376,100 @@ static uint64_t line_access(MemSys *m, const IsaHart *h, uint32_t line,
     return done;
 }
 
+/* ---- the store buffer --------------------------------------------------------
+ *
+ * With config.store_buffer = D > 0 each hart's stores retire into a FIFO
+ * of D entries and the hart goes on: a store that misses costs it the L1
+ * latency, not the miss.  The store's request leaves at once, and the
+ * buffer drains in order (an entry is done when its own request and every
+ * earlier entry are).  A full buffer makes the next store wait for the
+ * oldest entry; fences and atomics (AMO, LR, SC) wait for the buffer to
+ * be empty; a load whose bytes a buffered store holds takes them from the
+ * buffer (L1 latency), one that overlaps a store partly waits for it. */
+
+static void sb_retire(StoreBuf *b, uint64_t t)
+{
+    while (b->n && b->e[b->head].done <= t) {
+        b->head = (b->head + 1) % COH_SB_MAX;
+        b->n--;
+    }
+}
+
+static const SbEntry *sb_at(const StoreBuf *b, uint32_t i)
+{
+    return &b->e[(b->head + i) % COH_SB_MAX];
+}
+
+/* Two line accesses when the bytes straddle a line: done when both are. */
+static uint64_t bytes_access(MemSys *m, const IsaHart *h, uint32_t addr,
+                             unsigned size, bool write, uint64_t t,
+                             uint8_t *res)
+{
+    uint32_t mask = m->cfg.l1d.line - 1;
+    uint32_t line = addr & ~mask;
+    uint8_t res2 = SIM_EV_HIT;
+    uint64_t done = line_access(m, h, line, write, t, res);
+    if (__builtin_expect((addr & mask) + size > m->cfg.l1d.line, 0) &&
+        done != ISA_ACCESS_DEFER) {
+        uint64_t d2 = line_access(m, h, line + m->cfg.l1d.line, write, t,
+                                  &res2);
+        if (d2 == ISA_ACCESS_DEFER)
+            done = d2;
+        else if (d2 > done)
+            done = d2;
+        if (*res == SIM_EV_HIT)
+            *res = res2;
+    }
+    return done;
+}
+
+/* The access through hart's store buffer (config.store_buffer > 0). */
+static uint64_t buffered(MemSys *m, const IsaHart *h, uint32_t addr,
+                         unsigned size, IsaAccessKind kind, uint8_t *res)
+{
+    StoreBuf *b = &m->sb[h->hartid];
+    uint64_t t = h->cycle;
+    sb_retire(b, t);
+    uint64_t last = b->n ? sb_at(b, b->n - 1)->done : t;
+    switch (kind) {
+    case ISA_ACC_FENCE:
+        return last > t ? last : t;
+    case ISA_ACC_AMO: case ISA_ACC_LR: case ISA_ACC_SC:
+        if (last > t)
+            t = last;                 /* the buffer drains first */
+        return bytes_access(m, h, addr, size, kind != ISA_ACC_LR, t, res);
+    case ISA_ACC_LOAD:
+        for (uint32_t i = b->n; i-- > 0;) {
+            const SbEntry *e = sb_at(b, i);
+            if (addr + size <= e->addr || e->addr + e->size <= addr)
+                continue;
+            if (e->addr <= addr && addr + size <= e->addr + e->size)
+                return t + m->cfg.l1d_latency;    /* forwarded */
+            t = e->done;              /* partly there: wait for it */
+            break;
+        }
+        return bytes_access(m, h, addr, size, false, t, res);
+    case ISA_ACC_STORE:
+        break;
+    }
+    uint64_t enter = t;
+    if (b->n == m->cfg.store_buffer) {
+        enter = sb_at(b, 0)->done;    /* full: wait for the oldest */
+        sb_retire(b, enter);
+    }
+    uint64_t done = bytes_access(m, h, addr, size, true, t, res);
+    if (done == ISA_ACCESS_DEFER)
+        return done;
+    if (!b->n && done <= enter + m->cfg.l1d_latency)
+        return done;                  /* a hit, nothing ahead of it */
+    if (done < last)
+        done = last;                  /* in order */
+    b->e[(b->head + b->n) % COH_SB_MAX] = (SbEntry){
+        .addr = addr, .size = (uint8_t)size, .done = done};
+    b->n++;
+    return enter + m->cfg.l1d_latency;
+}
+
 /* The access, with or without its ACCESS event: two entry points from one
  * body, so that the hot path pays nothing for events nobody listens to
  * (the machine switches its cores to memsys_access_traced while someone
@@ -375,23 +482,17 @@ access(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
     uint32_t guest = addr;
     addr = (addr & m->cfg.addr_mask) |
            m->cfg.core_tag[h->hartid / m->cfg.threads_per_core];
-    uint32_t mask = m->cfg.l1d.line - 1;
-    uint32_t line = addr & ~mask;
-    bool write = kind == ISA_ACC_STORE || kind == ISA_ACC_AMO ||
-                 kind == ISA_ACC_SC;
-    uint8_t res = SIM_EV_HIT, res2 = SIM_EV_HIT;
-    uint64_t done = line_access(m, h, line, write, h->cycle, &res);
-    if (__builtin_expect((addr & mask) + size > m->cfg.l1d.line, 0) &&
-        done != ISA_ACCESS_DEFER) {
-        uint64_t d2 = line_access(m, h, line + m->cfg.l1d.line, write,
-                                  h->cycle, &res2);
-        if (d2 == ISA_ACCESS_DEFER)
-            done = d2;
-        else if (d2 > done)
-            done = d2;
-        if (res == SIM_EV_HIT)
-            res = res2;
-    }
+    uint8_t res = SIM_EV_HIT;
+    uint64_t done;
+    if (m->sb)
+        done = buffered(m, h, addr, size, kind, &res);
+    else if (kind == ISA_ACC_FENCE)
+        return 0;
+    else
+        done = bytes_access(m, h, addr, size,
+                            kind == ISA_ACC_STORE || kind == ISA_ACC_AMO ||
+                                kind == ISA_ACC_SC,
+                            h->cycle, &res);
     if (done == ISA_ACCESS_DEFER)
         return ISA_ACCESS_DEFER;
     uint32_t r = (uint32_t)(done - h->cycle);
@@ -401,10 +502,11 @@ access(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
     case ISA_ACC_LOAD: case ISA_ACC_LR: c->loads++; break;
     case ISA_ACC_STORE: c->stores++; break;
     case ISA_ACC_AMO: case ISA_ACC_SC: c->amos++; break;
+    case ISA_ACC_FENCE: break;
     }
     c->stall += r;
     c->busy_until = h->cycle + r;
-    if (traced && sim_ev_on(m->ev, SIM_EV_ACCESS))
+    if (traced && kind != ISA_ACC_FENCE && sim_ev_on(m->ev, SIM_EV_ACCESS))
         sim_ev_push(m->ev, &(SimEvent){
             .cycle = h->cycle, .end = h->cycle + r, .hart = h->hartid,
             .addr = guest, .kind = SIM_EV_ACCESS, .what = (uint8_t)kind,

@@ -93,6 +93,7 @@ typedef struct MemSysConfig {
     uint32_t nack_retry;      /* cycles a NACKed requester waits */
     bool defer;               /* deterministic mode: misses wait for the
                                  horizon (memsys_set_horizon) */
+    uint32_t store_buffer;    /* entries per hart; 0: stores block */
 } MemSysConfig;
 
 typedef struct CacheStats {

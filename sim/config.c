@@ -155,6 +155,9 @@ static const ConfigKey keys[] = {
      "most 8 cores)", org_names},
     {"coherence.dir_latency", K_U32, offsetof(SimConfig, dir_latency), 0,
      100000, "cycles of a directory lookup at the home node", NULL},
+    {"core.store_buffer", K_U32, offsetof(SimConfig, store_buffer), 0, 64,
+     "hierarchy: entries of each hart's store buffer (0: a store waits "
+     "until it is done)", NULL},
     {"coherence.busy", K_ENUM, offsetof(SimConfig, coh_busy), 0, 1,
      "a request for a line the home is busy with: queue (waits its turn) or "
      "nack (sent back, tried again)", busy_names},

@@ -140,6 +140,8 @@ static uint32_t record_access(void *ctx, const IsaHart *h, uint32_t addr,
                               unsigned size, IsaAccessKind kind)
 {
     Sm *s = ctx;
+    if (kind == ISA_ACC_FENCE)
+        return 0;               /* a lane's fence orders nothing here */
     /* A lane's IsaHart is the first member of its Lane. */
     uint32_t l = (uint32_t)((const Lane *)(const void *)h - s->cur_warp->lane);
     s->acc_mask |= 1u << l;

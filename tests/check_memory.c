@@ -459,6 +459,24 @@ START_TEST(test_blocked_matmul)
 }
 END_TEST
 
+/* A store buffer hides the stores' misses: falsely shared counters on 8
+ * cores, each hart's increment a load (forwarded from its own buffered
+ * store) and a store that retires at once.  The sums stay exact. */
+START_TEST(test_store_buffer)
+{
+    Stats blocking, buffered;
+    stats(&blocking, (char *[]){"--cores", "8", PROG("false_sharing"),
+                                "packed", NULL});
+    stats(&buffered, (char *[]){"--cores", "8", "--set",
+                                "core.store_buffer=8", PROG("false_sharing"),
+                                "packed", NULL});
+    ck_assert_msg(strstr(buffered.out, "= 16000"), "%s", buffered.out);
+    ck_assert_uint_ge(blocking.prog_cycles, 5 * buffered.prog_cycles);
+    done(&blocking);
+    done(&buffered);
+}
+END_TEST
+
 /* ---- racing requests --------------------------------------------------------- */
 
 /* Litmus: 2 to 4 harts each swap into one word at a start cycle of their
@@ -534,6 +552,7 @@ Suite *memory_suite(void)
     tcase_add_test(t, test_moesi_saves_writebacks);
     tcase_add_test(t, test_numa_placement);
     tcase_add_test(t, test_blocked_matmul);
+    tcase_add_test(t, test_store_buffer);
     tcase_add_loop_test(t, test_litmus, 0,
                         (int)(sizeof litmus_starts / sizeof *litmus_starts));
     suite_add_tcase(s, t);

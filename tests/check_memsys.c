@@ -230,6 +230,75 @@ START_TEST(test_latency_directory)
 }
 END_TEST
 
+/* ---- the store buffer ------------------------------------------------------ */
+
+static uint32_t acc_n(MemSys *m, uint32_t core, uint32_t addr, unsigned size,
+                      IsaAccessKind k, uint64_t cycle)
+{
+    IsaHart h;
+    memset(&h, 0, sizeof h);
+    h.hartid = core;
+    h.cycle = cycle;
+    return memsys_access(m, &h, addr, size, k);
+}
+
+/* A store that misses retires into the buffer at the L1's latency; a load
+ * of its bytes is forwarded; a load that overlaps it partly, a fence and
+ * an atomic wait for it; a full buffer makes the next store wait for the
+ * oldest.  The miss itself costs what a load's does (test_latency_
+ * directory): 2 + 4 + 5 + 20 + 108 + 12 = 151. */
+START_TEST(test_store_buffer)
+{
+    MemSysConfig c = small(2, COH_MESI, COH_DIRECTORY);
+    c.store_buffer = 2;
+    MemSys *m = memsys_new(&c);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_uint_eq(acc_n(m, 1, BASE, 4, ST, 0), 2);
+    ck_assert_uint_eq(acc_n(m, 1, BASE, 4, LD, 10), 2);       /* forwarded */
+    ck_assert_uint_eq(acc_n(m, 1, BASE, 0, ISA_ACC_FENCE, 20), 151 - 20);
+    /* Partly in the buffer: waits until the store is done, then hits. */
+    ck_assert_uint_eq(acc_n(m, 1, BASE + 256, 4, ST, 200), 2);
+    ck_assert_uint_eq(acc_n(m, 1, BASE + 258, 4, LD, 210),
+                      200 + 151 - 210 + 2);
+    /* Two misses fill it; the third store waits for the first. */
+    ck_assert_uint_eq(acc_n(m, 1, BASE + 512, 4, ST, 1000), 2);
+    ck_assert_uint_eq(acc_n(m, 1, BASE + 768, 4, ST, 1001), 2);
+    uint32_t third = acc_n(m, 1, BASE + 1024, 4, ST, 1002);
+    ck_assert_uint_ge(third, 1000 + 151 - 1002);
+    ck_assert_uint_le(third, 1000 + 151 - 1002 + 2 + 30);
+    /* An atomic waits for the buffer to drain, then does its own access. */
+    uint32_t amo = acc_n(m, 1, BASE + 512, 4, ISA_ACC_AMO, 1003);
+    ck_assert_uint_gt(amo, third);
+    ck_assert_ptr_null(memsys_error(m));
+    memsys_free(m);
+
+    /* Without a buffer the store waits for its miss and a fence is free. */
+    c.store_buffer = 0;
+    m = memsys_new(&c);
+    ck_assert_uint_eq(acc_n(m, 1, BASE, 4, ST, 0), 151);
+    ck_assert_uint_eq(acc_n(m, 1, BASE, 0, ISA_ACC_FENCE, 200), 0);
+    memsys_free(m);
+}
+END_TEST
+
+/* An access that straddles two lines touches both: two misses, one
+ * access's time (they go at once). */
+START_TEST(test_straddle)
+{
+    MemSysConfig c = small(2, COH_MESI, COH_DIRECTORY);
+    MemSys *m = memsys_new(&c);
+    uint32_t both = acc_n(m, 1, BASE + 62, 4, LD, 0);
+    ck_assert_uint_ge(both, 151);
+    ck_assert_uint_lt(both, 2 * 151);
+    CacheStats st;
+    memsys_l1_stats(m, 1, &st);
+    ck_assert_uint_eq(st.misses[MISS_COMPULSORY], 2);
+    ck_assert_int_ne(memsys_l1_state(m, 1, BASE), COH_I);
+    ck_assert_int_ne(memsys_l1_state(m, 1, BASE + 64), COH_I);
+    memsys_free(m);
+}
+END_TEST
+
 /* ---- NUMA ------------------------------------------------------------------ */
 
 START_TEST(test_placement)
@@ -360,6 +429,8 @@ Suite *memsys_suite(void)
     tcase_add_test(tc, test_remote_local);
     tcase_add_test(tc, test_config_errors);
     tcase_add_test(tc, test_docs_tables);
+    tcase_add_test(tc, test_store_buffer);
+    tcase_add_test(tc, test_straddle);
     suite_add_tcase(s, tc);
     return s;
 }

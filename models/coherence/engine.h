@@ -95,6 +95,18 @@ typedef struct MsgLog {
     uint8_t type;
 } MsgLog;
 
+/* A hart's store buffer (memsys.c). */
+#define COH_SB_MAX 64
+typedef struct SbEntry {
+    uint64_t done;           /* when it has drained (in order) */
+    uint32_t addr;
+    uint8_t size;
+} SbEntry;
+typedef struct StoreBuf {
+    _Alignas(64) SbEntry e[COH_SB_MAX];
+    uint32_t head, n;
+} StoreBuf;
+
 /* Lines a fill displaced, told to their homes when the fill completes. */
 #define COH_VICTIMS 4
 typedef struct Victim {
@@ -115,6 +127,7 @@ struct MemSys {
     uint64_t msgs[MSG_COUNT];
     uint64_t sharing;        /* invalidations + transfers of dirty data */
     FlatMemCounts *hart;     /* per hart: accesses by kind, stall cycles */
+    StoreBuf *sb;            /* per hart (NULL: stores block) */
     SimEvBus *ev;            /* events (NULL: none) */
     uint8_t miss_res;        /* a miss's result (see memsys.c) */
     uint64_t horizon;        /* misses issued after it wait (deferred) */
