@@ -382,6 +382,17 @@ GETTER(mc_bytes, memsys_memctl(m->memsys, i)->bytes)
 GETTER(mc_queue, memsys_memctl(m->memsys, i)->queue_cycles)
 GETTER(mc_busy, memsys_memctl(m->memsys, i)->busy_cycles)
 
+/* The node's home: requests that found their line busy. */
+static uint64_t home_wait(const SimMachine *m, uint32_t i, int what)
+{
+    uint64_t w[3];
+    memsys_home_waits(m->memsys, i, &w[0], &w[1], &w[2]);
+    return w[what];
+}
+GETTER(home_waits, home_wait(m, i, 0))
+GETTER(home_wait_cycles, home_wait(m, i, 1))
+GETTER(home_nacks, home_wait(m, i, 2))
+
 static const StatDef mc_defs[] = {
     {"node", SK_ID, "node", "its node", .get = g_member},
     {"requests", SK_COUNT, "requests", "line reads and write-backs it "
@@ -391,6 +402,12 @@ static const StatDef mc_defs[] = {
      .get = mc_queue},
     {"busy_cycles", SK_COUNT, "cycles", "cycles it was transferring",
      .get = mc_busy},
+    {"home_waits", SK_COUNT, "requests", "requests for a line the node's "
+     "home was busy with (docs/coherence.md)", .get = home_waits},
+    {"home_wait_cycles", SK_COUNT, "cycles", "cycles those requests "
+     "waited (coherence.busy = queue)", .get = home_wait_cycles},
+    {"nacks", SK_COUNT, "messages", "NACKs the home sent back "
+     "(coherence.busy = nack)", .get = home_nacks},
 };
 
 NocLinkStats sim_stat_link(const SimMachine *m, uint32_t i)

@@ -486,6 +486,14 @@ static void memory_summary(FILE *f, const Values *v)
         const MemCtl *mc = memsys_memctl(m->memsys, i);
         fprintf(f, "  memory controller %u: %" PRIu64 " requests, %" PRIu64
                 " cycles queueing\n", i, mc->requests, mc->queue_cycles);
+        uint64_t waits, cycles, nacks;
+        memsys_home_waits(m->memsys, i, &waits, &cycles, &nacks);
+        if (waits)
+            fprintf(f, "  home %u: %" PRIu64 " requests waited for a busy "
+                    "line, %" PRIu64 " cycles\n", i, waits, cycles);
+        if (nacks)
+            fprintf(f, "  home %u: %" PRIu64 " NACKs for a busy line\n", i,
+                    nacks);
     }
     busiest_links(f, m, sim_stat_cycles(m));
     int hi = sim_stat_group("memory.hot_lines");
