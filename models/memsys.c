@@ -334,9 +334,11 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
         coh_set_private_state(m, core, line, c.next);
     else
         coh_fill_private(m, core, line, c.next, UINT64_MAX);
+    CohMsg req = c.actions & CA_GETS ? MSG_GETS
+               : c.actions & CA_GETX ? MSG_GETX : MSG_UPGRADE;
     uint64_t done = m->cfg.org == COH_SNOOP
-                        ? coh_snoop_transaction(m, e, core, line, c.next, t)
-                        : coh_dir_transaction(m, e, core, line, c.next, t);
+                        ? coh_snoop_transaction(m, e, core, line, req, t)
+                        : coh_dir_transaction(m, e, core, line, req, t);
     /* The victims leave as the data comes (their PUTs may grow the
      * directory: e is not used after this). */
     coh_evict_pending(m, done);

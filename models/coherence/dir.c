@@ -139,7 +139,9 @@ uint64_t coh_requester_arrivals(MemSys *m, uint32_t core, uint32_t line,
     return done;
 }
 
-/* The request a transient state sends. */
+/* The request as the home takes it, by the requester's state when it
+ * does: an UPGRADE from a core whose copy has been invalidated since is a
+ * GETX (the requester is IM_AD by then). */
 static CohDirEvent request_of(uint8_t st)
 {
     return st == COH_IS_D ? DEV_GETS : st == COH_IM_AD ? DEV_GETX
@@ -164,14 +166,11 @@ static void settle_copies(MemSys *m, const DirEntry *e, uint32_t core,
 /* ---- the transaction ---------------------------------------------------------- */
 
 uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
-                         uint32_t line, uint8_t st, uint64_t t)
+                         uint32_t line, CohMsg req, uint64_t t)
 {
     uint32_t home = coh_home_of(m, line, core);
     uint32_t me = core_router(m, core), hr = node_router(m, home);
     uint32_t l1 = m->cfg.l1d_latency;
-    CohDirEvent dev = request_of(st);
-    CohMsg req = dev == DEV_GETS ? MSG_GETS : dev == DEV_GETX ? MSG_GETX
-                                                              : MSG_UPGRADE;
     uint64_t t1 = coh_home_take(m, e, home, core, req,
                             coh_send(m, req, me, hr, line, t)) +
                   m->cfg.dir_latency;
@@ -180,8 +179,8 @@ uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
      * the requester was upgrading may have been invalidated meanwhile
      * (SM_AD + Inv -> IM_AD), and the home then sends it data. */
     settle_copies(m, e, core, line, t1);
-    st = coh_private_state(m, core, line);
-    dev = request_of(st);
+    uint8_t st = coh_private_state(m, core, line);
+    CohDirEvent dev = request_of(st);
     if (m->cfg.check && !coh_check_line(m, e, line, t1))
         return t1;
 

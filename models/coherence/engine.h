@@ -208,13 +208,14 @@ uint64_t coh_home_take(MemSys *m, DirEntry *e, uint32_t home, uint32_t core,
 
 /* ---- transactions (dir.c, snoop.c) ----------------------------------------- */
 
-/* A miss or upgrade of core (its line in transient state `st`, the
- * request leaving the core at t).  Returns when the access completes;
- * the requester's messages are queued as its pending events. */
+/* A miss or upgrade of core (its line already transient), the request
+ * `req` (what its cell sends: GETS, GETX or UPGRADE) leaving the core at
+ * t.  Returns when the access completes; the requester's replies are
+ * queued as its pending events. */
 uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
-                         uint32_t line, uint8_t st, uint64_t t);
+                             uint32_t line, CohMsg req, uint64_t t);
 uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
-                           uint32_t line, uint8_t st, uint64_t t);
+                               uint32_t line, CohMsg req, uint64_t t);
 /* The directory's bookkeeping after a request (both organisations). */
 void coh_dir_apply(MemSys *m, DirEntry *e, CohCell c, uint32_t core);
 /* The requester's arrivals, in time order: each one's event chosen (the

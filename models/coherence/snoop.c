@@ -9,14 +9,10 @@
 #include "models/coherence/engine.h"
 
 uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
-                           uint32_t line, uint8_t st, uint64_t t)
+                           uint32_t line, CohMsg req, uint64_t t)
 {
     uint32_t home = coh_home_of(m, line, core);
     uint32_t me = core_router(m, core), hr = node_router(m, home);
-    CohDirEvent dev = st == COH_IS_D ? DEV_GETS : st == COH_IM_AD ? DEV_GETX
-                                                                  : DEV_UPGRADE;
-    CohMsg req = dev == DEV_GETS ? MSG_GETS : dev == DEV_GETX ? MSG_GETX
-                                                              : MSG_UPGRADE;
     uint64_t t1 = coh_home_take(m, e, home, core, req,
                             coh_send(m, req, me, hr, line, t));
     /* Everything sent to the copies before this bus transaction. */
@@ -27,8 +23,9 @@ uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
             coh_settle_line(m, s, line, t1);
             coh_core_unlock(m, s);
         }
-    st = coh_private_state(m, core, line);
-    dev = st == COH_IS_D ? DEV_GETS : st == COH_IM_AD ? DEV_GETX : DEV_UPGRADE;
+    uint8_t st = coh_private_state(m, core, line);
+    CohDirEvent dev = st == COH_IS_D ? DEV_GETS
+                    : st == COH_IM_AD ? DEV_GETX : DEV_UPGRADE;
     if (m->cfg.check && !coh_check_line(m, e, line, t1))
         return t1;
     CohCell dc = dir_cell(m, e->state, dev);
