@@ -218,6 +218,8 @@ uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
                                  read ? ARR_DATA_S : ARR_DATA};
             e->st.transfers++;
         }
+        if (!read)
+            e->st.invalidations++;    /* the owner's copy is taken */
     }
     if (dc.actions & DA_GRANT)
         arr[n++] = (Arrival){coh_send(m, MSG_GRANT, hr, me, line, t1), ARR_GRANT};
@@ -228,9 +230,9 @@ uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
         for (uint32_t s = 0; s < m->cfg.cores; s++) {
             if (!((others >> s) & 1))
                 continue;
-            e->st.invalidations++;
             if ((int)s == owner && (dc.actions & DA_FWD))
                 continue;             /* the forward took its copy */
+            e->st.invalidations++;
             uint32_t sr = core_router(m, s);
             uint64_t ti = coh_send(m, MSG_INV, hr, sr, line, t1);
             CohCell sc = coh_remote_event(m, s, line, CEV_INV, ti);

@@ -69,8 +69,10 @@ static void apply(MemSys *m, uint32_t core, const Pending *p)
     }
     if (c.next != st && (st != COH_I || c.next == COH_I))
         coh_set_private_state(m, core, p->line, c.next);
-    if (coh_valid(coh_stable_of(st)) && coh_stable_of(c.next) == COH_I) {
-        /* The copy is lost now: its next miss is a coherence miss. */
+    if (st != COH_I && (c.next == COH_I || (coh_valid(coh_stable_of(st)) &&
+                                            coh_stable_of(c.next) == COH_I))) {
+        /* The copy is lost now (or, IS_D_I, the data it had just come
+         * for): its next miss is a coherence miss. */
         Core *k = &m->core[core];
         missclass_invalidated(k->mc, p->line);
         if (k->mc_last == p->line)
@@ -170,8 +172,8 @@ CohCell coh_remote_event(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
      * is not contention: it does not refine the scheduler.) */
     if (ev == CEV_FWD_GETS && (st == COH_M || st == COH_O))
         m->sharing++;
-    if (coh_valid(coh_stable_of(st)) && coh_stable_of(c.next) == COH_I &&
-        c.next != st) {
+    if ((coh_valid(coh_stable_of(st)) || st == COH_IS_D) &&
+        coh_stable_of(c.next) == COH_I && c.next != st) {
         m->core[core].l1s.invalidations++;
         m->sharing++;
     }

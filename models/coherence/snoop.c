@@ -54,6 +54,8 @@ uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
                 read ? ARR_DATA_S : ARR_DATA};
             e->st.transfers++;
         }
+        if (!read)
+            e->st.invalidations++;    /* the owner's copy is taken */
     } else if (dc.actions & DA_MEM) {
         uint64_t ready = coh_home_data(m, home, line, t1);
         left = ready;
@@ -69,9 +71,9 @@ uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
         if (e->owner >= 0 && (uint32_t)e->owner != core)
             others |= 1ull << e->owner;
         for (uint32_t s = 0; s < m->cfg.cores; s++)
-            if ((others >> s) & 1) {
-                if ((int)s != owner || !(dc.actions & DA_FWD))
-                    coh_remote_event(m, s, line, CEV_INV, t1);  /* no ACK on a bus */
+            if (((others >> s) & 1) && ((int)s != owner ||
+                                        !(dc.actions & DA_FWD))) {
+                coh_remote_event(m, s, line, CEV_INV, t1); /* no ACK on a bus */
                 e->st.invalidations++;
             }
     }
