@@ -1,4 +1,8 @@
-/* slots.c — a resource's calendar (see slots.h). */
+/* slots.c — a resource's calendar (see slots.h).
+ *
+ * slots_hold runs once per instruction of every multithreaded core, so it
+ * keeps the common case short: the cycle asked for is free, the window
+ * slides by a cycle or two, one bit is set. */
 #include "models/slots.h"
 
 #include <string.h>
@@ -9,8 +13,9 @@ static inline int busy(const Slots *s, uint64_t t)
     return (int)(s->bits[i / 64] >> (i % 64) & 1);
 }
 
-/* Clear the calendar's bits for cycles [from, to) (to - from < WINDOW). */
-static void clear_range(Slots *s, uint64_t from, uint64_t to)
+/* Set (on) or clear the calendar's bits for cycles [from, to), a word
+ * at a time (to - from <= WINDOW). */
+static void mark(Slots *s, uint64_t from, uint64_t to, int on)
 {
     while (from < to) {
         uint64_t i = from % SLOTS_WINDOW;
@@ -18,8 +23,11 @@ static void clear_range(Slots *s, uint64_t from, uint64_t to)
         uint64_t n = 64 - bit;             /* bits left in this word */
         if (n > to - from)
             n = to - from;
-        uint64_t mask = n == 64 ? ~0ull : ((1ull << n) - 1) << bit;
-        s->bits[i / 64] &= ~mask;
+        uint64_t mask = ~0ull >> (64 - n) << bit;     /* 1 <= n <= 64 */
+        if (on)
+            s->bits[i / 64] |= mask;
+        else
+            s->bits[i / 64] &= ~mask;
         from += n;
     }
 }
@@ -33,8 +41,72 @@ static void cover(Slots *s, uint64_t t)
     if (lo - s->lo >= SLOTS_WINDOW)
         memset(s->bits, 0, sizeof s->bits);
     else
-        clear_range(s, s->lo, lo);
+        mark(s, s->lo, lo, 0);
     s->lo = lo;
+}
+
+/* take(), whatever n and however far the window slides.  Out of line, so
+ * that take's common case needs few registers: inlined, a hold of one
+ * cycle cost 72 host instructions instead of 48 (callgrind, smt4x2). */
+static __attribute__((noinline)) void take_any(Slots *s, uint64_t t,
+                                               uint64_t n)
+{
+    cover(s, t + n - 1);
+    mark(s, t > s->lo ? t : s->lo, t + n, 1);
+}
+
+/* Mark cycles [t, t + n) busy, free or not, sliding the window to cover
+ * the last; the ones that end up before the window are dropped.  Mostly
+ * n is 1 and the window moves on by a cycle or two within one word. */
+static inline void take(Slots *s, uint64_t t, uint64_t n)
+{
+    uint64_t lo = s->lo;
+    if (n != 1) {
+        take_any(s, t, n);
+        return;
+    }
+    if (t < lo)
+        return;
+    if (t >= lo + SLOTS_WINDOW) {
+        uint64_t bit = lo % 64;
+        uint64_t d = t - SLOTS_WINDOW + 1 - lo;   /* cycles to forget */
+        if (d > 64 - bit) {
+            take_any(s, t, n);
+            return;
+        }
+        s->bits[lo % SLOTS_WINDOW / 64] &= ~(~0ull >> (64 - d) << bit);
+        s->lo = lo + d;
+    }
+    uint64_t i = t % SLOTS_WINDOW;
+    s->bits[i / 64] |= 1ull << (i % 64);
+}
+
+/* The first free cycle at or after t. */
+static inline uint64_t first_free(const Slots *s, uint64_t t)
+{
+    uint64_t end = s->lo + SLOTS_WINDOW;   /* free from here on */
+    if (t < s->lo || t >= end)
+        return t;
+    while (t < end) {
+        uint64_t i = t % SLOTS_WINDOW;
+        /* The free cycles from t to the end of t's word, lowest first. */
+        uint64_t avail = ~s->bits[i / 64] >> (i % 64);
+        if (avail) {
+            t += (uint64_t)__builtin_ctzll(avail);
+            break;
+        }
+        t += 64 - i % 64;
+    }
+    /* A bit found past the window's end stands for an older cycle. */
+    return t < end ? t : end;
+}
+
+uint64_t slots_hold(Slots *s, uint64_t t, uint64_t n)
+{
+    uint64_t start = first_free(s, t);
+    if (n > 0)
+        take(s, start, n);
+    return start;
 }
 
 uint64_t slots_reserve(Slots *s, uint64_t t, uint32_t n)
@@ -54,10 +126,6 @@ uint64_t slots_reserve(Slots *s, uint64_t t, uint32_t n)
             have = 0;
         }
     }
-    cover(s, start + n - 1);
-    for (uint64_t c = start; c < start + n; c++) {
-        uint64_t i = c % SLOTS_WINDOW;
-        s->bits[i / 64] |= 1ull << (i % 64);
-    }
+    take(s, start, n);
     return start;
 }

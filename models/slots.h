@@ -5,6 +5,12 @@
  * memory access) no longer delays one that travels earlier.  Cycles older
  * than the window count as free (nobody competes for the past).
  *
+ * Links and memory controllers reserve a run of free cycles
+ * (slots_reserve).  A multithreaded core's issue slots (mtcore.c) wait
+ * for one free cycle and then hold the core for as long as the
+ * instruction keeps it, whether or not a sibling had already taken those
+ * cycles (slots_hold).  A zeroed Slots is an empty calendar.
+ *
  * May depend on: the C library only.  Timing only.
  */
 #ifndef PARSIM_MODELS_SLOTS_H
@@ -19,7 +25,14 @@ typedef struct Slots {
     uint64_t bits[SLOTS_WINDOW / 64];
 } Slots;
 
-/* Reserve n consecutive cycles starting at or after t; returns the start. */
+/* Reserve n consecutive cycles starting at or after t; returns the start.
+ * A t before the window reserves nothing and returns t. */
 uint64_t slots_reserve(Slots *s, uint64_t t, uint32_t n);
+
+/* Wait for the first free cycle at or after t (t itself when it is before
+ * the window), then mark n cycles from there busy, free or not; returns
+ * that first cycle.  Cycles that end up before the window are dropped
+ * (the window slides to cover the last one); n = 0 only asks. */
+uint64_t slots_hold(Slots *s, uint64_t t, uint64_t n);
 
 #endif
