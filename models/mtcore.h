@@ -3,8 +3,8 @@
  *
  * Each instruction of a thread wants to issue at the cycle its thread is
  * ready and then occupies the thread for its latency (its own cost plus
- * any memory stall).  The core keeps a window of which cycles' issue slots
- * are taken:
+ * any memory stall).  The core keeps a calendar (slots.h) of which
+ * cycles' issue slots are taken:
  *   interleaved      — a thread takes just its issue slot; siblings use
  *                      every other cycle, so one thread's stalls are
  *                      hidden by the others (fine-grained multithreading).
@@ -14,8 +14,8 @@
  *                      paying the switch penalty (coarse-grained).
  * With one thread per core the model is not attached at all.
  *
- * May depend on: isa/isa.h (the hart).  Timing only: no architectural
- * state.
+ * May depend on: isa/isa.h (the hart), models/slots.h.  Timing only: no
+ * architectural state.
  */
 #ifndef PARSIM_MODELS_MTCORE_H
 #define PARSIM_MODELS_MTCORE_H
@@ -24,15 +24,13 @@
 #include <stdint.h>
 
 #include "isa/isa.h"
-
-#define MTCORE_WINDOW 4096       /* cycles of slot history kept */
+#include "models/slots.h"
 
 typedef struct MtCore {
     bool switch_on_stall;
     uint32_t penalty;            /* switch_on_stall: cycles per switch */
     uint32_t threshold;          /* switch_on_stall: stall that switches */
-    uint64_t lo;                 /* first cycle the window covers */
-    uint64_t slots[MTCORE_WINDOW / 64];
+    Slots slots;                 /* the issue slots taken */
     uint64_t issued;             /* slots used */
     uint64_t *slot_wait;         /* per thread: cycles waiting for a slot */
     uint32_t first_hart;         /* hartid of thread 0 of this core */
