@@ -99,7 +99,7 @@ void coh_dir_apply(MemSys *m, DirEntry *e, CohCell c, uint32_t core)
 /* ---- the requester's side ------------------------------------------------------- */
 
 uint64_t coh_requester_arrivals(MemSys *m, uint32_t core, uint32_t line,
-                            uint8_t st, Arrival *a, uint32_t n)
+                                uint8_t st, Arrival *a, uint32_t n)
 {
     /* Time order; at the same cycle data, then grants, then acks. */
     for (uint32_t i = 1; i < n; i++)
@@ -166,7 +166,7 @@ static void settle_copies(MemSys *m, const DirEntry *e, uint32_t core,
 /* ---- the transaction ---------------------------------------------------------- */
 
 uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
-                         uint32_t line, CohMsg req, uint64_t t)
+                             uint32_t line, CohMsg req, uint64_t t)
 {
     uint32_t home = coh_home_of(m, line, core);
     uint32_t me = core_router(m, core), hr = node_router(m, home);

@@ -163,17 +163,17 @@ void coh_impossible(MemSys *m, const char *where, uint32_t line,
 /* ---- private caches (private.c) -------------------------------------------- */
 uint8_t coh_private_state(const MemSys *m, uint32_t core, uint32_t line);
 void coh_set_private_state(MemSys *m, uint32_t core, uint32_t line,
-                       uint8_t state);
+                           uint8_t state);
 /* Put line into core's L1 (and L2) in `state`, evicting what it
- * displaces at time t (UINT64_MAX: later, at evict_pending's). */
+ * displaces at time t (UINT64_MAX: later, at coh_evict_pending's). */
 void coh_fill_private(MemSys *m, uint32_t core, uint32_t line, uint8_t state,
-                  uint64_t t);
+                      uint64_t t);
 void coh_evict_pending(MemSys *m, uint64_t t);
 /* Queue event ev for core's copy of line, arriving at `at`. */
 void coh_pend_add(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
-              uint64_t at);
-/* Apply core's pending events up to time t (all lines; or, with line
- * non-zero, only that line's). */
+                  uint64_t at);
+/* Apply core's pending events up to time t (all lines; _line: only that
+ * line's). */
 void coh_settle(MemSys *m, uint32_t core, uint64_t t);
 void coh_settle_line(MemSys *m, uint32_t core, uint32_t line, uint64_t t);
 /* When core's pending events for line are all applied (0: none). */
@@ -184,14 +184,14 @@ uint8_t coh_state_at(const MemSys *m, uint32_t core, uint32_t line, uint64_t t);
  * it will be then; the state change is queued.  Statistics of a lost
  * copy are counted here. */
 CohCell coh_remote_event(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
-                     uint64_t at);
+                         uint64_t at);
 
 /* ---- the home (home.c) ------------------------------------------------------- */
 uint32_t coh_home_of(MemSys *m, uint32_t addr, uint32_t core);
 uint64_t coh_home_data(MemSys *m, uint32_t home, uint32_t line, uint64_t t);
 void coh_home_writeback(MemSys *m, uint32_t home, uint32_t line, uint64_t t);
 uint64_t coh_send(MemSys *m, CohMsg type, uint32_t from, uint32_t to,
-              uint32_t line, uint64_t t);
+                  uint32_t line, uint64_t t);
 static inline uint32_t core_router(const MemSys *m, uint32_t core)
 {
     return m->cfg.core_router[core];
@@ -204,7 +204,7 @@ static inline uint32_t node_router(const MemSys *m, uint32_t node)
  * home takes it (after the line's busy window, queued or NACKed as the
  * configuration says). */
 uint64_t coh_home_take(MemSys *m, DirEntry *e, uint32_t home, uint32_t core,
-                   CohMsg req, uint64_t t);
+                       CohMsg req, uint64_t t);
 
 /* ---- transactions (dir.c, snoop.c) ----------------------------------------- */
 
@@ -227,7 +227,7 @@ typedef struct Arrival {
 } Arrival;
 enum { ARR_DATA_S, ARR_DATA_E, ARR_DATA, ARR_GRANT, ARR_ACK };
 uint64_t coh_requester_arrivals(MemSys *m, uint32_t core, uint32_t line,
-                            uint8_t st, Arrival *a, uint32_t n);
+                                uint8_t st, Arrival *a, uint32_t n);
 
 /* ---- the invariant checker (check.c) -------------------------------------- */
 /* Single writer or many readers for line at t, and the directory's sharers

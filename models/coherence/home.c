@@ -43,7 +43,7 @@ uint32_t coh_home_of(MemSys *m, uint32_t addr, uint32_t core)
 /* ---- messages ---------------------------------------------------------------- */
 
 uint64_t coh_send(MemSys *m, CohMsg type, uint32_t from, uint32_t to,
-              uint32_t line, uint64_t t)
+                  uint32_t line, uint64_t t)
 {
     m->msgs[type]++;
     m->log[m->log_next++ % COH_LOG] = (MsgLog){
@@ -100,7 +100,7 @@ void coh_home_writeback(MemSys *m, uint32_t home, uint32_t line, uint64_t t)
 /* ---- one request at a time ------------------------------------------------------ */
 
 uint64_t coh_home_take(MemSys *m, DirEntry *e, uint32_t home, uint32_t core,
-                   CohMsg req, uint64_t t)
+                       CohMsg req, uint64_t t)
 {
     if (t >= e->busy_until) {
         e->busy_from = t;

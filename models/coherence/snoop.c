@@ -9,7 +9,7 @@
 #include "models/coherence/engine.h"
 
 uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
-                           uint32_t line, CohMsg req, uint64_t t)
+                               uint32_t line, CohMsg req, uint64_t t)
 {
     uint32_t home = coh_home_of(m, line, core);
     uint32_t me = core_router(m, core), hr = node_router(m, home);
