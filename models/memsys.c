@@ -310,6 +310,16 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
                 k->l2s.hits++;
                 st = l2->state;
                 CohCell c2 = cache_cell(m, st, ev);
+                if (c2.actions & CA_STALL) {
+                    /* Another thread's request for it is under way (its
+                     * L1 copy was evicted meanwhile): wait for it. */
+                    uint64_t end = coh_pend_last(m, core, line);
+                    if (end > t)
+                        t = end;
+                    coh_settle_line(m, core, line, UINT64_MAX);
+                    st = coh_private_state(m, core, line);
+                    c2 = cache_cell(m, st, ev);
+                }
                 if (c2.actions & CA_HIT) {
                     coh_fill_private(m, core, line, c2.next, t);
                     return t;
