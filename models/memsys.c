@@ -229,7 +229,8 @@ void memsys_free(MemSys *m)
  * L1 serves the access at t without any message.  A line whose request
  * is under way (another hardware thread of the core asked for it) makes
  * the access wait for it, then look again. */
-static bool l1_hit(MemSys *m, uint32_t core, uint32_t line, bool write,
+static inline __attribute__((always_inline)) bool
+l1_hit(MemSys *m, uint32_t core, uint32_t line, bool write,
                    uint64_t t, uint64_t *done, CacheLine **found)
 {
     Core *k = &m->core[core];
@@ -241,7 +242,7 @@ static bool l1_hit(MemSys *m, uint32_t core, uint32_t line, bool write,
         if (!l)
             return false;
         uint8_t st = l->state;
-        CohCell c = cache_cell(m, st, write ? CEV_STORE : CEV_LOAD);
+        CohCell c = cache_cell(m, core, st, write ? CEV_STORE : CEV_LOAD);
         if (c.actions & CA_STALL) {
             uint64_t end = coh_pend_last(m, core, line);
             if (end > t) {
@@ -309,7 +310,7 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
                 missclass_hit(k->mc2, line);
                 k->l2s.hits++;
                 st = l2->state;
-                CohCell c2 = cache_cell(m, st, ev);
+                CohCell c2 = cache_cell(m, core, st, ev);
                 if (c2.actions & CA_STALL) {
                     /* Another thread's request for it is under way (its
                      * L1 copy was evicted meanwhile): wait for it. */
@@ -318,7 +319,7 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
                         t = end;
                     coh_settle_line(m, core, line, UINT64_MAX);
                     st = coh_private_state(m, core, line);
-                    c2 = cache_cell(m, st, ev);
+                    c2 = cache_cell(m, core, st, ev);
                 }
                 if (c2.actions & CA_HIT) {
                     coh_fill_private(m, core, line, c2.next, t);
@@ -333,7 +334,7 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
         k->l1s.upgrades++;
         e->st.upgrades++;
     }
-    CohCell c = cache_cell(m, st, ev);
+    CohCell c = cache_cell(m, core, st, ev);
     if (!(c.actions & (CA_GETS | CA_GETX | CA_UPGRADE))) {
         coh_impossible(m, "an access that missed", line, core, st, ev);
         m->deferred = true;
@@ -360,7 +361,8 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
 }
 
 /* One line's access: completion time, or ISA_ACCESS_DEFER. */
-static uint64_t line_access(MemSys *m, const IsaHart *h, uint32_t line,
+static inline __attribute__((always_inline)) uint64_t
+line_access(MemSys *m, const IsaHart *h, uint32_t line,
                             bool write, uint64_t t, uint8_t *res)
 {
     uint32_t core = h->hartid / m->cfg.threads_per_core;
@@ -413,7 +415,8 @@ static const SbEntry *sb_at(const StoreBuf *b, uint32_t i)
 }
 
 /* Two line accesses when the bytes straddle a line: done when both are. */
-static uint64_t bytes_access(MemSys *m, const IsaHart *h, uint32_t addr,
+static inline __attribute__((always_inline)) uint64_t
+bytes_access(MemSys *m, const IsaHart *h, uint32_t addr,
                              unsigned size, bool write, uint64_t t,
                              uint8_t *res)
 {
@@ -554,7 +557,14 @@ const char *memsys_error(const MemSys *m)
     return m->error[0] ? m->error : NULL;
 }
 
-const uint64_t *memsys_cell_use(const MemSys *m) { return m->cover; }
+const uint64_t *memsys_cell_use(MemSys *m)
+{
+    memset(m->cover, 0, COH_ALL_STATES * CEV_COUNT * sizeof *m->cover);
+    for (uint32_t c = 0; c < m->cfg.cores; c++)
+        for (size_t i = 0; i < COH_ALL_STATES * CEV_COUNT; i++)
+            m->cover[i] += m->core[c].cover[i];
+    return m->cover;
+}
 
 void memsys_home_waits(const MemSys *m, uint32_t node, uint64_t *waits,
                        uint64_t *cycles, uint64_t *nacks)

@@ -200,8 +200,9 @@ const char *memsys_error(const MemSys *m);
  * is left transient (and, with config.check, the invariants of every
  * line); false with the reason. */
 bool memsys_check_end(MemSys *m, char *err, size_t errlen);
-/* The protocol's table cells used so far, by coh_*_cell_index. */
-const uint64_t *memsys_cell_use(const MemSys *m);
+/* The protocol's table cells used so far, by coh_*_cell_index (valid
+ * until the next call; call while no hart runs). */
+const uint64_t *memsys_cell_use(MemSys *m);
 /* Requests that found their line busy at node's home: how many, the
  * cycles they waited (queued), the NACKs sent. */
 void memsys_home_waits(const MemSys *m, uint32_t node, uint64_t *waits,

@@ -121,7 +121,7 @@ uint64_t coh_requester_arrivals(MemSys *m, uint32_t core, uint32_t line,
         case ARR_GRANT: ev = last ? CEV_GRANT_ALL : CEV_GRANT; break;
         default: ev = last ? CEV_LAST_ACK : CEV_ACK; break;
         }
-        CohCell c = cache_cell(m, st, ev);
+        CohCell c = cache_cell(m, core, st, ev);
         if (c.next == COH_NONE) {
             coh_impossible(m, "a reply reached the requester", line, core, st,
                            ev);

@@ -74,6 +74,7 @@ typedef struct Core {
     CacheStats l1s, l2s;
     Pending *pend;
     uint32_t npend, pend_cap;
+    uint64_t cover[COH_ALL_STATES * CEV_COUNT];  /* cache cells used */
     uint64_t pend_min;           /* earliest pending event (UINT64_MAX) */
 } Core;
 
@@ -133,7 +134,8 @@ struct MemSys {
     uint64_t horizon;        /* misses issued after it wait (deferred) */
     bool deferred;           /* the last access was deferred */
     char error[512];         /* why the run must stop ("": it need not) */
-    uint64_t cover[COH_CELLS];   /* times each cell was used */
+    uint64_t cover[COH_CELLS];   /* the directory's cells used (and, in
+                                    memsys_cell_use, the cores' summed) */
     Victim victims[COH_VICTIMS];
     uint32_t nvictims;
     MsgLog log[COH_LOG];
@@ -146,9 +148,13 @@ void coh_core_lock(MemSys *m, uint32_t c);
 void coh_core_unlock(MemSys *m, uint32_t c);
 
 /* ---- the tables, counted ------------------------------------------------------ */
-static inline CohCell cache_cell(MemSys *m, uint8_t st, CohEvent ev)
+/* A private cache's cells are counted per core (each core's counts are
+ * written where its caches are: under its lock in parallel mode), the
+ * directory's under the misses' mutex. */
+static inline CohCell cache_cell(MemSys *m, uint32_t core, uint8_t st,
+                                 CohEvent ev)
 {
-    m->cover[coh_cache_cell_index(st, ev)]++;
+    m->core[core].cover[coh_cache_cell_index(st, ev)]++;
     return m->proto->cache[st][ev];
 }
 static inline CohCell dir_cell(MemSys *m, uint8_t st, CohDirEvent ev)

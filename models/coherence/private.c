@@ -62,7 +62,7 @@ void coh_pend_add(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
 static void apply(MemSys *m, uint32_t core, const Pending *p)
 {
     uint8_t st = coh_private_state(m, core, p->line);
-    CohCell c = cache_cell(m, st, (CohEvent)p->ev);
+    CohCell c = cache_cell(m, core, st, (CohEvent)p->ev);
     if (c.next == COH_NONE) {
         coh_impossible(m, "a message arrived", p->line, core, st, p->ev);
         return;
@@ -162,7 +162,7 @@ CohCell coh_remote_event(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
 {
     coh_core_lock(m, core);
     uint8_t st = coh_state_at(m, core, line, at);
-    CohCell c = cache_cell(m, st, ev);
+    CohCell c = cache_cell(m, core, st, ev);
     if (c.next == COH_NONE) {
         coh_core_unlock(m, core);
         coh_impossible(m, "a request reached a copy", line, core, st, ev);
@@ -197,7 +197,7 @@ static void evict(MemSys *m, uint32_t core, uint32_t line, uint8_t st,
         }
         t = 0;                    /* cannot happen: two per fill at most */
     }
-    CohCell c = cache_cell(m, st, CEV_REPLACE);
+    CohCell c = cache_cell(m, core, st, CEV_REPLACE);
     if (c.next == COH_NONE) {
         coh_impossible(m, "an eviction", line, core, st, CEV_REPLACE);
         return;
