@@ -1,6 +1,6 @@
 /* exec.c — the RV32IMAFC executor: hart set-up, the decoded-instruction
- * cache, the interpreter hot loop (isa_run), traps, CSRs and the guest
- * memory helpers.
+ * cache, the interpreter hot loop (isa_run), traps, CSRs, the guest
+ * memory helpers and the harts' LR/SC reservations.
  *
  * The hot loop is "look up pc in the decode cache, switch on the op,
  * retire": decoding only happens on a cache miss.  pc, cycle and instret
@@ -12,7 +12,9 @@
  * relaxed host atomic load or store (byte-wise when misaligned; plain
  * loads/stores may be) or a sequentially consistent host atomic (AMOs,
  * LR/SC), so that harts running on several host threads see each other's
- * atomics exactly as real cores would, with no host data race.  Host is
+ * atomics exactly as real cores would, with no host data race.  An SC
+ * succeeds on a reservation that no other hart's write has killed, not on
+ * a value that looks unchanged ("Reservations" below).  Host is
  * little-endian, as RISC-V.
  */
 #include "isa/isa.h"
@@ -220,6 +222,202 @@ static uint8_t *win_at(const IsaWindow *w, uint32_t nwin, uint32_t a,
     return NULL;
 }
 
+/* ---- Reservations (LR/SC) ----------------------------------------------- */
+
+/* What an LR reserves is a set: the naturally aligned IsaMem.resv_bytes
+ * around its word.  A set is counted in the bucket its hash picks
+ * (IsaMem.resv): how many reservations are live there, on which set, and
+ * a generation that every kill bumps.  A hart's reservation is the
+ * generation it joined at and is dead once the bucket's has moved on, so
+ * killing every reservation on a set is one increment however many harts
+ * hold one.  Two sets that share a bucket and both hold reservations are
+ * killed together: an SC that fails for nothing, which RISC-V allows,
+ * never one that succeeds wrongly.
+ *
+ * Who kills: a store, an AMO or a successful SC into the set, by another
+ * hart (as the spec requires) or by the hart itself (as the spec allows:
+ * its SC may then fail), and a write by the environment (isa_mem_write:
+ * services, message payloads, copies).  Loads never do.  The hart's own
+ * store kills as on Rocket, whose L1 drops the reservation at the hart's
+ * next access of any kind: the constrained LR/SC loops that the spec
+ * promises progress to hold no stores, so only code outside them can
+ * tell.  An SC to another word of the set may succeed, as on Rocket
+ * (its reservation is a line); an SC outside the set fails.
+ *
+ * Host threads.  LR, SC and a kill each hold their bucket's lock, so an
+ * SC and a kill of its set are ordered: two SCs of one generation cannot
+ * both succeed, and a store that kills before the SC fails it.  A store
+ * looks for reservations only when IsaMem.resv_live says there are any,
+ * and only after it has written, with relaxed loads: a store on one host
+ * thread that races an LR's registration on another within a few
+ * nanoseconds may miss it.  So an SC to the word its LR read also
+ * compares-and-swaps against what LR read there: such a store still fails
+ * it if it changed the word, and if it left (or put back) what LR read,
+ * nothing in the guest can tell it from a store before the LR.  A
+ * deterministic run has one host thread and no such race: the
+ * reservation alone decides. */
+
+static inline uint32_t resv_shift(const IsaMem *m)
+{
+    return (uint32_t)__builtin_ctz(m->resv_bytes ? m->resv_bytes
+                                                 : ISA_RESV_BYTES_DEFAULT);
+}
+
+static inline IsaResvBucket *resv_bucket(IsaMem *m, uint32_t set)
+{
+    /* Fibonacci hashing: sets a power of two apart (stacks, padded
+     * slots) still spread over the buckets. */
+    return &m->resv[(set * 0x9e3779b1u) >> (32 - ISA_RESV_BUCKET_BITS)];
+}
+
+static void resv_lock(IsaResvBucket *b)
+{
+    while (__atomic_exchange_n(&b->lock, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&b->lock, __ATOMIC_RELAXED))
+            ;
+}
+
+static void resv_unlock(IsaResvBucket *b)
+{
+    __atomic_store_n(&b->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* holders and set are read without the lock by the stores' look-up, so
+ * they are written as atomics; gen only ever under it. */
+static inline uint32_t get_(const uint32_t *f)
+{
+    return __atomic_load_n(f, __ATOMIC_RELAXED);
+}
+
+static inline void set_(uint32_t *f, uint32_t v)
+{
+    __atomic_store_n(f, v, __ATOMIC_RELAXED);
+}
+
+/* Kill every reservation counted in b (b locked). */
+static void resv_kill(IsaMem *m, IsaResvBucket *b)
+{
+    uint32_t n = get_(&b->holders);
+    if (!n)
+        return;
+    b->gen++;
+    set_(&b->holders, 0);
+    __atomic_fetch_sub(&m->resv_live, n, __ATOMIC_SEQ_CST);
+}
+
+/* Kill b's reservations if they may be on a set in [lo, hi]. */
+static void resv_kill_sets(IsaMem *m, IsaResvBucket *b, uint32_t lo,
+                           uint32_t hi)
+{
+    /* The count before the set (resv_lr writes them the other way). */
+    if (!__atomic_load_n(&b->holders, __ATOMIC_ACQUIRE))
+        return;
+    uint32_t t = get_(&b->set);
+    if (t != ISA_RESV_MIXED && (t < lo || t > hi))
+        return;
+    resv_lock(b);
+    resv_kill(m, b);
+    resv_unlock(b);
+}
+
+/* [a, a+n) has just been written: kill the reservations on the sets it
+ * touched. */
+static void resv_write(IsaMem *m, uint32_t a, uint32_t n)
+{
+    uint32_t sh = resv_shift(m);
+    uint32_t s0 = a >> sh, s1 = (a + n - 1) >> sh;
+    if (s1 - s0 < ISA_RESV_BUCKETS)
+        for (uint32_t s = s0; s <= s1; s++)
+            resv_kill_sets(m, resv_bucket(m, s), s, s);
+    else        /* a long write (the environment's): the buckets in use */
+        for (uint32_t i = 0; i < ISA_RESV_BUCKETS; i++)
+            resv_kill_sets(m, &m->resv[i], s0, s1);
+}
+
+void isa_resv_drop(IsaHart *h, IsaMem *m)
+{
+    if (!h->resv_valid)
+        return;
+    h->resv_valid = false;
+    IsaResvBucket *b = resv_bucket(m, h->resv_addr >> resv_shift(m));
+    resv_lock(b);
+    if (b->gen == h->resv_gen) {
+        set_(&b->holders, get_(&b->holders) - 1);
+        __atomic_fetch_sub(&m->resv_live, 1, __ATOMIC_SEQ_CST);
+    }
+    resv_unlock(b);
+}
+
+/* lr.w of the aligned word at a (p in RAM or a window): reserve its set,
+ * then read it. */
+static __attribute__((noinline)) uint32_t resv_lr(IsaMem *m, IsaHart *h,
+                                                   uint32_t a, const uint8_t *p)
+{
+    uint32_t sh = resv_shift(m), s = a >> sh;
+    IsaResvBucket *b = resv_bucket(m, s);
+    if (h->resv_valid && resv_bucket(m, h->resv_addr >> sh) != b)
+        isa_resv_drop(h, m);
+    resv_lock(b);
+    uint32_t n = get_(&b->holders);
+    bool counted = h->resv_valid && h->resv_gen == b->gen;  /* spinning */
+    uint32_t others = n - counted;
+    /* The set before the count: a store that sees the count sees the
+     * set (resv_kill_sets reads them the other way round). */
+    set_(&b->set, others == 0 || get_(&b->set) == s ? s : ISA_RESV_MIXED);
+    if (!counted) {
+        __atomic_store_n(&b->holders, n + 1, __ATOMIC_RELEASE);
+        /* seq_cst: counted before the word is read (a store that writes
+         * it after the read then finds the reservation) */
+        __atomic_fetch_add(&m->resv_live, 1, __ATOMIC_SEQ_CST);
+    }
+    h->resv_gen = b->gen;
+    resv_unlock(b);
+    uint32_t v = __atomic_load_n((const uint32_t *)(const void *)p,
+                                 __ATOMIC_SEQ_CST);
+    h->resv_addr = a;
+    h->resv_value = v;
+    h->resv_valid = true;
+    return v;
+}
+
+/* sc.w of v to the aligned word at a (p): does it succeed?  Either way
+ * the hart's reservation is gone after it; a success kills everyone
+ * else's on the set. */
+static __attribute__((noinline)) bool resv_sc(IsaMem *m, IsaHart *h,
+                                               uint32_t a, uint8_t *p,
+                                               uint32_t v)
+{
+    if (!h->resv_valid)
+        return false;
+    h->resv_valid = false;
+    uint32_t sh = resv_shift(m), s = h->resv_addr >> sh;
+    uint32_t *w = (uint32_t *)(void *)p;
+    IsaResvBucket *b = resv_bucket(m, s);
+    bool ok = false;
+    resv_lock(b);
+    bool held = b->gen == h->resv_gen;
+    if (held && a >> sh == s) {
+        if (a == h->resv_addr) {
+            uint32_t seen = h->resv_value;
+            ok = __atomic_compare_exchange_n(w, &seen, v, false,
+                                             __ATOMIC_SEQ_CST,
+                                             __ATOMIC_SEQ_CST);
+        } else {
+            __atomic_store_n(w, v, __ATOMIC_SEQ_CST);
+            ok = true;
+        }
+    }
+    if (held) {
+        uint32_t n = get_(&b->holders);
+        if (ok)
+            b->gen++;           /* its own among them */
+        set_(&b->holders, ok ? 0 : n - 1);
+        __atomic_fetch_sub(&m->resv_live, ok ? n : 1, __ATOMIC_SEQ_CST);
+    }
+    resv_unlock(b);
+    return ok;
+}
+
 uint8_t *isa_mem_ptr(const IsaMem *m, uint32_t addr, uint32_t len)
 {
     uint32_t off = addr - m->base;
@@ -247,6 +445,8 @@ bool isa_mem_write(IsaMem *m, uint32_t addr, const void *src, uint32_t len)
         return true;
     for (uint32_t i = 0; i < len; i++)
         st8(p + i, ((const uint8_t *)src)[i]);
+    if (__atomic_load_n(&m->resv_live, __ATOMIC_RELAXED))
+        resv_write(m, addr, len);
     /* No hart to drop entries from here: bumping the generation makes
      * every hart flush at its next isa_run. */
     uint32_t off = addr - m->base;
@@ -628,7 +828,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
                         ? 10 : (uint8_t)(in->rd & 31);
             u->old = x[u->rd];
         }
-        uint32_t a, v;
+        uint32_t a;
         uint8_t *p;
         bool inwin;         /* p is in a window, not RAM */
 
@@ -696,6 +896,13 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
                 cause = ISA_CAUSE_STACK_OVERFLOW; tval = x[2];   \
                 goto trap;                                       \
             }
+    /* After a write: kill the reservations on its sets (the one load and
+     * branch of a store while there are none). */
+#define KILLS(n)                                                 \
+            if (__builtin_expect(__atomic_load_n(&mem->resv_live,  \
+                                                 __ATOMIC_RELAXED) \
+                                 != 0, 0))                       \
+                resv_write(mem, a, n)
 #define STORED(n) do {                                           \
             if (code_map && !inwin &&                            \
                 code_written(code_map, (uint32_t)(p - ram), n))  \
@@ -742,6 +949,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             MEM_AT(1, ISA_CAUSE_STORE_ACCESS);
             ACCESS(1, ISA_ACC_STORE);
             st8(p, x[in->rs2]);
+            KILLS(1);
             STORED(1);
             break;
         case ISA_OP_sh:
@@ -749,6 +957,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             MEM_AT(2, ISA_CAUSE_STORE_ACCESS);
             ACCESS(2, ISA_ACC_STORE);
             st16(p, x[in->rs2]);
+            KILLS(2);
             STORED(2);
             break;
         case ISA_OP_sw:
@@ -756,6 +965,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             MEM_AT(4, ISA_CAUSE_STORE_ACCESS);
             ACCESS(4, ISA_ACC_STORE);
             st32(p, x[in->rs2]);
+            KILLS(4);
             STORED(4);
             break;
         case ISA_OP_fsw:
@@ -763,6 +973,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             MEM_AT(4, ISA_CAUSE_STORE_ACCESS);
             ACCESS(4, ISA_ACC_STORE);
             st32(p, h->f[in->rs2]);
+            KILLS(4);
             STORED(4);
             break;
 
@@ -844,29 +1055,15 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             if (a & 3) { cause = ISA_CAUSE_LOAD_MISALIGNED; tval = a; goto trap; }
             LOCATE(4, ISA_CAUSE_LOAD_ACCESS);
             ACCESS(4, ISA_ACC_LR);
-            v = __atomic_load_n((uint32_t *)(void *)p, __ATOMIC_SEQ_CST);
-            h->resv_addr = a;
-            h->resv_value = v;
-            h->resv_valid = true;
-            x[in->rd] = v;
+            x[in->rd] = resv_lr(mem, h, a, p);
             break;
         case ISA_OP_sc_w: {
             a = x[in->rs1];
             if (a & 3) { cause = ISA_CAUSE_STORE_MISALIGNED; tval = a; goto trap; }
             LOCATE(4, ISA_CAUSE_STORE_ACCESS);
             ACCESS(4, ISA_ACC_SC);
-            /* Succeeds only if memory still holds what LR saw (an ABA
-             * write in between goes unnoticed, as with any CAS-based
-             * LR/SC; the guest cannot tell the difference for locks). */
-            bool ok = false;
-            if (h->resv_valid && h->resv_addr == a) {
-                uint32_t expect = h->resv_value;
-                ok = __atomic_compare_exchange_n((uint32_t *)(void *)p, &expect,
-                                                 x[in->rs2], false,
-                                                 __ATOMIC_SEQ_CST,
-                                                 __ATOMIC_SEQ_CST);
-            }
-            h->resv_valid = false;
+            /* resv_sc kills the set's other reservations itself */
+            bool ok = resv_sc(mem, h, a, p, x[in->rs2]);
             x[in->rd] = ok ? 0 : 1;
             if (ok)
                 STORED(4);
@@ -880,11 +1077,13 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             LOCATE(4, ISA_CAUSE_STORE_ACCESS);
             ACCESS(4, ISA_ACC_AMO);
             x[in->rd] = amo(in->op, (uint32_t *)(void *)p, x[in->rs2]);
+            KILLS(4);
             STORED(4);
             break;
 #undef MEM_AT
 #undef LOCATE
 #undef GUARD
+#undef KILLS
 #undef STORED
 
         /* ---- System ---- */
@@ -1045,6 +1244,8 @@ uint32_t isa_simt_step(IsaHart *const lanes[], uint32_t n,
          h->pc = npc;                                               \
          if (access)                                                \
              (void)access(actx, h, a, n_, k_))
+    /* A store kills the reservations on its set as isa_run's do (LR, SC
+     * and AMOs are isa_run's: the default case). */
 #define STORE(n_, put)                                              \
     EACH(if (x[2] - h->stack_lo < h->stack_guard) {                 \
              slow |= 1u << l;                                       \
@@ -1061,6 +1262,10 @@ uint32_t isa_simt_step(IsaHart *const lanes[], uint32_t n,
              inwin = true;                                          \
          }                                                          \
          put;                                                       \
+         if (__builtin_expect(__atomic_load_n(&mem->resv_live,      \
+                                              __ATOMIC_RELAXED)     \
+                              != 0, 0))                             \
+             resv_write(mem, a, n_);                                \
          if (!inwin && mem->code_map &&                             \
              code_written(mem->code_map, (uint32_t)(p - ram), n_))  \
              code_modified(mem, h->dc, (uint32_t)(p - ram), n_);    \

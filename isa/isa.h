@@ -159,8 +159,13 @@ typedef struct IsaHart {
     /* A breakpoint at this pc lets the hart by once (set by whoever
      * resumes it after the stop; ISA_NO_PC: none). */
     uint32_t brk_resume;
-    uint32_t resv_addr;       /* LR/SC reservation */
-    uint32_t resv_value;      /* value LR saw: SC compares-and-swaps on it */
+    /* The LR/SC reservation (exec.c, "Reservations"): the word LR read,
+     * what it read there, and its set's kill generation then.
+     * resv_valid: the hart has one, which a write may since have killed
+     * (the generation says). */
+    uint32_t resv_addr;
+    uint32_t resv_value;
+    uint32_t resv_gen;
     bool resv_valid;
     IsaDecodeCache *dc;       /* owned; see isa_hart_init/isa_hart_free */
     const uint32_t *simt_csr; /* a SIMT lane's ISA_SIMT_CSR_COUNT read-only
@@ -191,6 +196,31 @@ bool isa_hart_at(const IsaHart *h, uint64_t cycle, IsaHartView *out);
  * (the same mov on x86), so several harts on several host threads may
  * share one IsaMem without a data race in the host's C memory model:
  * a racy guest program races in the guest, not in parsim. */
+/* LR/SC reservations.  A hart's LR reserves the naturally aligned
+ * reservation set (IsaMem.resv_bytes) around the word it reads; a store,
+ * AMO or successful SC into that set (another hart's or its own), or a
+ * write by the environment (isa_mem_write), kills the reservation, and
+ * the hart's SC then fails, even if the word holds again what LR read
+ * (ABA).  Reservations are counted in buckets by a hash of their set
+ * (exec.c, "Reservations"); a bucket is the unit of locking and of
+ * killing. */
+#define ISA_RESV_BYTES_DEFAULT 64u        /* a cache line */
+#define ISA_RESV_BYTES_MIN 4u
+#define ISA_RESV_BYTES_MAX 4096u
+#define ISA_RESV_BUCKET_BITS 8
+#define ISA_RESV_BUCKETS (1u << ISA_RESV_BUCKET_BITS)
+
+typedef struct IsaResvBucket {
+    uint32_t lock;        /* a spin lock, held for a few instructions */
+    uint32_t gen;         /* kills so far: a reservation of an older one
+                             is dead */
+    uint32_t holders;     /* live reservations (of generation gen) */
+    uint32_t set;         /* their set (address / resv_bytes), or
+                             ISA_RESV_MIXED when they are on several */
+} IsaResvBucket;
+
+#define ISA_RESV_MIXED 0xffffffffu
+
 typedef struct IsaMem {
     uint8_t *ram;
     uint32_t base;
@@ -201,6 +231,14 @@ typedef struct IsaMem {
      * at their next isa_run). */
     uint8_t *code_map;
     uint32_t code_gen;
+    /* Bytes of a reservation set: a power of two, ISA_RESV_BYTES_MIN ..
+     * ISA_RESV_BYTES_MAX; 0 is ISA_RESV_BYTES_DEFAULT.  Set it before any
+     * hart runs. */
+    uint32_t resv_bytes;
+    /* Live reservations in all buckets: while it is 0 a store costs one
+     * load and a predictable branch more, and nothing else. */
+    uint32_t resv_live;
+    IsaResvBucket resv[ISA_RESV_BUCKETS];
 } IsaMem;
 
 #define ISA_CODE_BLOCK_SHIFT 8
@@ -319,6 +357,11 @@ uint32_t isa_simt_step(IsaHart *const lanes[], uint32_t n,
  * is seen; the cache dropped when any hart wrote into code).  NULL if it
  * cannot be fetched or is illegal.  Valid until the cache next changes. */
 const IsaInsn *isa_decoded(IsaHart *h, IsaMem *m, uint32_t pc);
+
+/* Give up h's reservation in m, if it holds one (as an SC that fails
+ * would): for a hart that is done with it without an SC, e.g. a GPU
+ * lane that exits before its IsaHart is reused. */
+void isa_resv_drop(IsaHart *h, IsaMem *m);
 
 /* Enter the guest's trap handler: mepc, mcause, mtval, pc = mtvec. */
 void isa_take_trap(IsaHart *h, uint32_t cause, uint32_t tval, uint32_t pc);

@@ -735,6 +735,9 @@ static int lane_ecall(SimMachine *m, Sm *s, Warp *w, Lane *l, Block *bl,
         l->state = LANE_BARRIER;
         bl->arrived++;
     } else {
+        /* Its IsaHart is cleared for the next block: a reservation it
+         * still held would stay counted, making every store look. */
+        isa_resv_drop(x, bl->env.mem);
         l->state = LANE_EXITED;
         bl->exited++;
     }

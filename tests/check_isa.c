@@ -89,6 +89,9 @@ static void setup(void)
     mem.code_map = calloc(SIZE >> ISA_CODE_BLOCK_SHIFT >> 3, 1);
     ck_assert_ptr_nonnull(mem.code_map);
     mem.code_gen = 0;
+    mem.resv_bytes = 0;
+    mem.resv_live = 0;
+    memset(mem.resv, 0, sizeof mem.resv);
     ck_assert(isa_hart_init(&hart, 0, BASE));
     memset(&env, 0, sizeof env);
     env.mem = &mem;
@@ -905,26 +908,26 @@ START_TEST(test_lr_sc_failure)
      * rules can make these SCs fail. */
     uint32_t prog[] = {
         R(ISA_OP_lr_w, 7, 5, 0),
-        R(ISA_OP_sc_w, 9, 11, 6),       /* other address */
+        R(ISA_OP_sc_w, 9, 11, 6),       /* outside the reservation set */
         R(ISA_OP_sc_w, 8, 5, 6),        /* reservation already cleared */
         R(ISA_OP_lr_w, 7, 5, 0),
-        S(ISA_OP_sw, 12, 5, 0),         /* value changed under us */
+        S(ISA_OP_sw, 12, 5, 0),         /* its own store kills it */
         R(ISA_OP_sc_w, 10, 5, 6),
         ECALL,
     };
     load(prog, 7);
     put32(DATA, 41);
-    put32(DATA + 4, 41);
+    put32(DATA + 64, 41);
     hart.x[5] = DATA;
     hart.x[6] = 42;
-    hart.x[11] = DATA + 4;
+    hart.x[11] = DATA + 64;
     hart.x[12] = 50;
     run();
     ck_assert_uint_eq(hart.x[8], 1);
     ck_assert_uint_eq(hart.x[9], 1);
     ck_assert_uint_eq(hart.x[10], 1);
     ck_assert_uint_eq(get32(DATA), 50);
-    ck_assert_uint_eq(get32(DATA + 4), 41);
+    ck_assert_uint_eq(get32(DATA + 64), 41);
     ck_assert(!hart.resv_valid);
 }
 END_TEST
@@ -1699,6 +1702,301 @@ START_TEST(test_hart_init)
 }
 END_TEST
 
+
+/* ---- LR/SC reservations between harts ----------------------------------- */
+
+/* Hart 0 (the fixture's) runs lr.w t2,(t0); ecall; sc.w s0,t1,(t0);
+ * ecall from BASE; the other hart's code, at OTHER, runs between its LR
+ * and its SC.  Both share mem, as the harts of one machine do. */
+#define OTHER (BASE + 0x200)
+
+static IsaHart other;
+
+static void setup_lrsc(void)
+{
+    setup();
+    ck_assert(isa_hart_init(&other, 1, OTHER));
+    uint32_t prog[] = { R(ISA_OP_lr_w, 7, 5, 0), ECALL,
+                        R(ISA_OP_sc_w, 8, 5, 6), ECALL };
+    load(prog, 4);
+    put32(DATA, 41);
+    hart.x[5] = DATA;
+    hart.x[6] = 42;
+    hart.x[8] = 77;
+    other.x[10] = DATA;
+}
+
+static void teardown_lrsc(void)
+{
+    isa_hart_free(&other);
+    teardown();
+}
+
+static void load_other(const uint32_t *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        put32(OTHER + 4 * (uint32_t)i, w[i]);
+}
+
+/* Run h to its next ecall and past it. */
+static void to_ecall(IsaHart *h)
+{
+    IsaStop st;
+    isa_run(h, &env, UINT64_MAX, h->instret + 1000, &st);
+    ck_assert_int_eq(st.kind, ISA_STOP_ECALL);
+    isa_skip(h, &env, &st);
+}
+
+/* Hart 0's LR, the other hart's code, hart 0's SC. */
+static void lr_other_sc(void)
+{
+    to_ecall(&hart);
+    to_ecall(&other);
+    to_ecall(&hart);
+}
+
+/* {reservation set bytes (0: the default, 64), what the other hart does
+ * between hart 0's LR and SC, at DATA + off, does hart 0's SC fail} */
+static const struct {
+    uint32_t bytes;
+    IsaOp op;
+    int32_t off;
+    uint32_t fails;
+} kill_vecs[] = {
+    { 0, ISA_OP_sw, 0, 1 },             /* the word itself */
+    { 0, ISA_OP_sw, 60, 1 },            /* another word of the set */
+    { 0, ISA_OP_sb, 63, 1 },            /* its last byte */
+    { 0, ISA_OP_sh, 62, 1 },
+    { 0, ISA_OP_sw, 64, 0 },            /* the next set */
+    { 0, ISA_OP_sb, -1, 0 },            /* the one before */
+    { 0, ISA_OP_sw, -2, 1 },            /* misaligned, into the set */
+    { 0, ISA_OP_amoadd_w, 32, 1 },
+    { 0, ISA_OP_amoswap_w, 128, 0 },
+    { 0, ISA_OP_sc_w, 16, 1 },          /* its own LR, then a good SC */
+    { 0, ISA_OP_lw, 0, 0 },             /* a load never kills */
+    { 0, ISA_OP_lr_w, 0, 0 },           /* nor does another LR */
+    { 4, ISA_OP_sw, 0, 1 },
+    { 4, ISA_OP_sw, 4, 0 },             /* 4-byte sets: the next word */
+    { 4, ISA_OP_sb, 3, 1 },
+    { 8, ISA_OP_sw, 4, 1 },
+    { 8, ISA_OP_sw, 8, 0 },
+    { 4096, ISA_OP_sw, 4092, 1 },
+    { 4096, ISA_OP_sw, 4096, 0 },
+    { 4096, ISA_OP_sb, -1, 0 },
+};
+
+START_TEST(test_lrsc_kill)
+{
+    mem.resv_bytes = kill_vecs[_i].bytes;
+    IsaOp op = kill_vecs[_i].op;
+    uint32_t b[3] = { 0, ECALL, ECALL };
+    switch (op) {
+    case ISA_OP_sw: case ISA_OP_sh: case ISA_OP_sb:
+        b[0] = S(op, 11, 10, 0);
+        break;
+    case ISA_OP_lw:
+        b[0] = I(op, 9, 10, 0);
+        break;
+    case ISA_OP_lr_w:
+        b[0] = R(op, 9, 10, 0);
+        break;
+    case ISA_OP_sc_w:
+        b[0] = R(ISA_OP_lr_w, 9, 10, 0);
+        b[1] = R(ISA_OP_sc_w, 12, 10, 11);
+        break;
+    default:
+        b[0] = R(op, 9, 10, 11);
+        break;
+    }
+    load_other(b, 3);
+    other.x[10] = DATA + (uint32_t)kill_vecs[_i].off;
+    other.x[11] = 0x99;
+    other.x[12] = 77;
+    lr_other_sc();
+    ck_assert_uint_eq(hart.x[7], 41);
+    ck_assert_uint_eq(hart.x[8], kill_vecs[_i].fails);
+    if (op == ISA_OP_sc_w)
+        ck_assert_uint_eq(other.x[12], 0);
+    if (!kill_vecs[_i].fails)
+        ck_assert_uint_eq(get32(DATA), 42);
+    ck_assert(!hart.resv_valid);
+    /* Nobody holds one now: hart 0's good SC killed the other hart's
+     * lone LR too. */
+    ck_assert_uint_eq(mem.resv_live, 0);
+}
+END_TEST
+
+/* ABA: the other hart writes a new value and then the old one back.  The
+ * word holds what LR read, and the SC still fails (a compare-and-swap
+ * against that value would succeed). */
+START_TEST(test_lrsc_aba)
+{
+    uint32_t b[] = { 0, 0, ECALL };
+    if (_i == 0) {
+        b[0] = S(ISA_OP_sw, 11, 10, 0);
+        b[1] = S(ISA_OP_sw, 12, 10, 0);
+        other.x[11] = 50;
+        other.x[12] = 41;
+    } else {            /* AMOs: +1, then -1 */
+        b[0] = R(ISA_OP_amoadd_w, 0, 10, 11);
+        b[1] = R(ISA_OP_amoadd_w, 0, 10, 12);
+        other.x[11] = 1;
+        other.x[12] = 0xffffffffu;
+    }
+    load_other(b, 3);
+    to_ecall(&hart);
+    to_ecall(&other);
+    ck_assert_uint_eq(get32(DATA), 41);
+    to_ecall(&hart);
+    ck_assert_uint_eq(hart.x[7], 41);
+    ck_assert_uint_eq(hart.x[8], 1);
+    ck_assert_uint_eq(get32(DATA), 41);
+    ck_assert_uint_eq(mem.resv_live, 0);
+}
+END_TEST
+
+/* Both harts reserve the word, and each SC writes back the value read:
+ * the first SC succeeds and kills the other's reservation, though the
+ * word never changes.  Either hart first. */
+START_TEST(test_lrsc_two_scs)
+{
+    uint32_t b[] = { R(ISA_OP_lr_w, 9, 10, 0), ECALL,
+                     R(ISA_OP_sc_w, 12, 10, 11), ECALL };
+    load_other(b, 4);
+    hart.x[6] = 41;
+    other.x[11] = 41;
+    other.x[12] = 77;
+    to_ecall(&hart);
+    to_ecall(&other);
+    ck_assert_uint_eq(mem.resv_live, 2);
+    IsaHart *first = _i ? &other : &hart, *second = _i ? &hart : &other;
+    to_ecall(first);
+    to_ecall(second);
+    ck_assert_uint_eq(first->x[first == &hart ? 8 : 12], 0);
+    ck_assert_uint_eq(second->x[second == &hart ? 8 : 12], 1);
+    ck_assert_uint_eq(get32(DATA), 41);
+    ck_assert_uint_eq(mem.resv_live, 0);
+}
+END_TEST
+
+/* The hart's own store into its reservation set kills it too (the spec
+ * allows the SC to fail; Rocket's does); one outside the set does not. */
+static const struct { int32_t off; uint32_t fails; } own_vecs[] = {
+    { 0, 1 }, { 8, 1 }, { 63, 1 }, { 64, 0 }, { -4, 0 },
+};
+
+START_TEST(test_lrsc_own_store)
+{
+    uint32_t prog[] = { R(ISA_OP_lr_w, 7, 5, 0),
+                        S(ISA_OP_sb, 11, 5, own_vecs[_i].off),
+                        R(ISA_OP_sc_w, 8, 5, 6), ECALL };
+    load(prog, 4);
+    hart.x[11] = 41;        /* not even a change of value */
+    to_ecall(&hart);
+    ck_assert_uint_eq(hart.x[8], own_vecs[_i].fails);
+    ck_assert_uint_eq(mem.resv_live, 0);
+}
+END_TEST
+
+/* An SC to another word of the reservation set succeeds; outside it, it
+ * fails (and the reservation is gone either way). */
+static const struct {
+    uint32_t bytes;
+    uint32_t off;
+    uint32_t fails;
+} sc_vecs[] = {
+    { 0, 0, 0 }, { 0, 8, 0 }, { 0, 60, 0 }, { 0, 64, 1 },
+    { 4, 4, 1 }, { 8, 4, 0 }, { 8, 8, 1 }, { 4096, 2048, 0 },
+};
+
+START_TEST(test_lrsc_sc_other_word)
+{
+    mem.resv_bytes = sc_vecs[_i].bytes;
+    uint32_t prog[] = { R(ISA_OP_lr_w, 7, 5, 0), R(ISA_OP_sc_w, 8, 13, 6),
+                        R(ISA_OP_sc_w, 9, 5, 6), ECALL };
+    load(prog, 4);
+    hart.x[13] = DATA + sc_vecs[_i].off;
+    to_ecall(&hart);
+    ck_assert_uint_eq(hart.x[8], sc_vecs[_i].fails);
+    ck_assert_uint_eq(hart.x[9], 1);
+    ck_assert_uint_eq(get32(DATA + sc_vecs[_i].off),
+                      sc_vecs[_i].fails ? (sc_vecs[_i].off ? 0 : 41) : 42);
+    ck_assert_uint_eq(mem.resv_live, 0);
+}
+END_TEST
+
+/* A write by the environment (a service, a message landing) kills as a
+ * store does; a long one only where it writes. */
+static const struct { uint32_t addr, len, fails; } env_vecs[] = {
+    { DATA + 20, 1, 1 },
+    { DATA + 64, 64, 0 },
+    { DATA - 64, 65, 1 },
+    { DATA + 0x2000, 0x8000, 0 },   /* more sets than buckets */
+    { DATA - 0x800, 0x8000, 1 },
+};
+
+START_TEST(test_lrsc_env_write)
+{
+    static uint8_t junk[0x8000];
+    to_ecall(&hart);
+    ck_assert(isa_mem_write(&mem, env_vecs[_i].addr, junk, env_vecs[_i].len));
+    to_ecall(&hart);
+    ck_assert_uint_eq(hart.x[8], env_vecs[_i].fails);
+    ck_assert_uint_eq(mem.resv_live, 0);
+}
+END_TEST
+
+/* A GPU lane's store (isa_simt_step) kills as isa_run's does. */
+START_TEST(test_lrsc_simt_store)
+{
+    IsaInsn in;
+    ck_assert(isa_decode(S(ISA_OP_sw, 11, 10, 0), &in));
+    other.x[10] = DATA + 4 * (uint32_t)_i;
+    other.x[11] = 41;
+    IsaHart *lanes[] = { &other };
+    to_ecall(&hart);
+    ck_assert_uint_eq(isa_simt_step(lanes, 1, &in, OTHER, &env), 0);
+    to_ecall(&hart);
+    ck_assert_uint_eq(hart.x[8], _i < 16);
+}
+END_TEST
+
+/* isa_resv_drop: the hart holds nothing after it, and nothing is
+ * counted. */
+START_TEST(test_lrsc_drop)
+{
+    to_ecall(&hart);
+    ck_assert_uint_eq(mem.resv_live, 1);
+    isa_resv_drop(&hart, &mem);
+    ck_assert_uint_eq(mem.resv_live, 0);
+    isa_resv_drop(&hart, &mem);
+    ck_assert_uint_eq(mem.resv_live, 0);
+    to_ecall(&hart);
+    ck_assert_uint_eq(hart.x[8], 1);
+    ck_assert_uint_eq(get32(DATA), 41);
+}
+END_TEST
+
+/* A spinning LR (lr.w again and again, no SC) is counted once, and one
+ * on another set moves the reservation there. */
+START_TEST(test_lrsc_lr_again)
+{
+    uint32_t prog[] = { R(ISA_OP_lr_w, 7, 5, 0), R(ISA_OP_lr_w, 7, 5, 0),
+                        R(ISA_OP_lr_w, 7, 5, 0), ECALL,
+                        R(ISA_OP_lr_w, 7, 13, 0), ECALL,
+                        R(ISA_OP_sc_w, 8, 5, 6), ECALL };
+    load(prog, 8);
+    hart.x[13] = DATA + 256;
+    to_ecall(&hart);
+    ck_assert_uint_eq(mem.resv_live, 1);
+    to_ecall(&hart);
+    ck_assert_uint_eq(mem.resv_live, 1);
+    to_ecall(&hart);
+    ck_assert_uint_eq(hart.x[8], 1);    /* the reservation is elsewhere */
+    ck_assert_uint_eq(mem.resv_live, 0);
+}
+END_TEST
+
 /* ---- Several harts on several host threads ------------------------------ */
 
 #define NTHREADS 4
@@ -1754,6 +2052,62 @@ START_TEST(test_threads_atomics)
 }
 END_TEST
 
+
+/* LR/SC increments from three host threads while a fourth stores into
+ * another word of the same reservation set and amoadds a third: SCs fail
+ * for the others' stores, yet no update is lost, every increment gets
+ * through, and no reservation is left counted. */
+START_TEST(test_threads_lrsc_kills)
+{
+    uint32_t prog[] = {
+        U(ISA_OP_lui, 11, (NITER + 0x800) & ~0xfffu),   /* 0: a1 = NITER */
+        I(ISA_OP_addi, 11, 11, NITER - (int32_t)((NITER + 0x800) & ~0xfffu)),
+        R(ISA_OP_lr_w, 5, 12, 0),           /* 8: retry: lr t0, (a2) */
+        I(ISA_OP_addi, 5, 5, 1),            /* 12 */
+        R(ISA_OP_sc_w, 6, 12, 5),           /* 16: sc t1, t0, (a2) */
+        B(ISA_OP_bne, 6, 0, -12),           /* 20: -> retry */
+        I(ISA_OP_addi, 11, 11, -1),         /* 24 */
+        B(ISA_OP_bne, 11, 0, -20),          /* 28: -> retry */
+        ECALL,                              /* 32 */
+    };
+    uint32_t store[] = {
+        U(ISA_OP_lui, 11, (NITER + 0x800) & ~0xfffu),   /* a1 = NITER */
+        I(ISA_OP_addi, 11, 11, NITER - (int32_t)((NITER + 0x800) & ~0xfffu)),
+        I(ISA_OP_addi, 13, 0, 1),
+        S(ISA_OP_sw, 11, 12, 4),            /* loop: sw a1, 4(a2) */
+        I(ISA_OP_addi, 14, 12, 8),
+        R(ISA_OP_amoadd_w, 0, 14, 13),      /* amoadd 8(a2) += 1 */
+        I(ISA_OP_addi, 11, 11, -1),
+        B(ISA_OP_bne, 11, 0, -16),          /* -> loop */
+        ECALL,
+    };
+    load(prog, 9);
+    for (size_t i = 0; i < 9; i++)
+        put32(OTHER + 4 * (uint32_t)i, store[i]);
+    for (unsigned i = 0; i < 3; i++)
+        put32(DATA + 4 * i, 0);
+    IsaHart harts[NTHREADS];
+    pthread_t tid[NTHREADS];
+    for (unsigned i = 0; i < NTHREADS; i++) {
+        ck_assert(isa_hart_init(&harts[i], i, i ? BASE : OTHER));
+        harts[i].x[12] = DATA;
+    }
+    for (unsigned i = 0; i < NTHREADS; i++)
+        ck_assert_int_eq(pthread_create(&tid[i], NULL, hart_thread,
+                                        &harts[i]), 0);
+    for (unsigned i = 0; i < NTHREADS; i++) {
+        void *ok;
+        ck_assert_int_eq(pthread_join(tid[i], &ok), 0);
+        ck_assert(ok != NULL);
+        isa_hart_free(&harts[i]);
+    }
+    ck_assert_uint_eq(get32(DATA), (NTHREADS - 1) * NITER);
+    ck_assert_uint_eq(get32(DATA + 4), 1);
+    ck_assert_uint_eq(get32(DATA + 8), NITER);
+    ck_assert_uint_eq(mem.resv_live, 0);
+}
+END_TEST
+
 /* ---- Suite -------------------------------------------------------------- */
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -1781,7 +2135,7 @@ START_TEST(test_simt_step_matches_isa_run)
     uint8_t *ram_b = aligned_alloc(64, SIZE);
     ck_assert_ptr_nonnull(ram_b);
     uint8_t *code_b = calloc(SIZE >> ISA_CODE_BLOCK_SHIFT >> 3, 1);
-    IsaMem mb = {ram_b, BASE, SIZE, code_b, 0};
+    IsaMem mb = {.ram = ram_b, .base = BASE, .size = SIZE, .code_map = code_b};
     IsaEnv eb = env;
     eb.mem = &mb;
     IsaHart *a = calloc(32, sizeof *a), *b = calloc(32, sizeof *b);
@@ -1948,10 +2302,24 @@ Suite *isa_suite(void)
     tcase_add_test(tc, test_hart_init);
     suite_add_tcase(s, tc);
 
+    tc = tcase_create("lrsc");
+    tcase_add_checked_fixture(tc, setup_lrsc, teardown_lrsc);
+    tcase_add_loop_test(tc, test_lrsc_kill, 0, N(kill_vecs));
+    tcase_add_loop_test(tc, test_lrsc_aba, 0, 2);
+    tcase_add_loop_test(tc, test_lrsc_two_scs, 0, 2);
+    tcase_add_loop_test(tc, test_lrsc_own_store, 0, N(own_vecs));
+    tcase_add_loop_test(tc, test_lrsc_sc_other_word, 0, N(sc_vecs));
+    tcase_add_loop_test(tc, test_lrsc_env_write, 0, N(env_vecs));
+    tcase_add_loop_test(tc, test_lrsc_simt_store, 0, 17);
+    tcase_add_test(tc, test_lrsc_drop);
+    tcase_add_test(tc, test_lrsc_lr_again);
+    suite_add_tcase(s, tc);
+
     tc = tcase_create("threads");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_threads_atomics);
+    tcase_add_test(tc, test_threads_lrsc_kills);
     suite_add_tcase(s, tc);
 
     return s;
