@@ -230,6 +230,7 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
     m->ev.grow = cfg->mode == SIM_MODE_PARALLEL && cfg->host_threads > 1;
     m->mem.base = cfg->ram_base;
     m->mem.size = cfg->ram_size;
+    m->mem.resv_bytes = cfg->resv_bytes;
     /* calloc: the host only backs the pages the program touches. */
     m->mem.ram = calloc(1, cfg->ram_size);
     m->mem.code_map = calloc(1, (cfg->ram_size >> ISA_CODE_BLOCK_SHIFT) / 8 + 1);
@@ -263,6 +264,7 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
             IsaMem *x = &m->rank_mem[r - 1];
             x->base = cfg->ram_base;
             x->size = cfg->ram_size;
+            x->resv_bytes = cfg->resv_bytes;
             x->ram = calloc(1, cfg->ram_size);
             x->code_map = calloc(1, (cfg->ram_size >> ISA_CODE_BLOCK_SHIFT) /
                                         8 + 1);

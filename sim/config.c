@@ -135,6 +135,9 @@ static const ConfigKey keys[] = {
      100000, "switch_on_stall: a stall this long (or longer) switches", NULL},
     {"core.wake_latency", K_U32, offsetof(SimConfig, wake_latency), 0,
      1000000, "cycles from a WAKE until the woken hart runs", NULL},
+    {"core.reservation_bytes", K_SIZE, offsetof(SimConfig, resv_bytes),
+     ISA_RESV_BYTES_MIN, ISA_RESV_BYTES_MAX, "bytes an LR reserves (a power "
+     "of two): another hart's store into them makes the SC fail", NULL},
     {"memory.model", K_ENUM, offsetof(SimConfig, mem_model), 0, 1,
      "hierarchy (caches, coherence, NUMA, interconnect) or flat",
      model_names},
@@ -305,6 +308,7 @@ void sim_config_defaults(SimConfig *c)
     c->switch_penalty = 2;
     c->stall_threshold = 8;
     c->wake_latency = 20;
+    c->resv_bytes = ISA_RESV_BYTES_DEFAULT;
     c->mode = SIM_MODE_DETERMINISTIC;
     c->host_threads = 2;
     c->quantum = 1000;
@@ -533,6 +537,11 @@ bool sim_config_set(SimConfig *c, const char *key, const char *value,
         c->mem_latency_set = false;
     if (k->off == offsetof(SimConfig, stack_size) && (v & 15)) {
         snprintf(err, errlen, "%s: %s is not a multiple of 16", key, value);
+        return false;
+    }
+    if (k->off == offsetof(SimConfig, resv_bytes) && (v & (v - 1))) {
+        snprintf(err, errlen, "%s: %s is not a power of two (4, 8, 16, "
+                 "..., 4096)", key, value);
         return false;
     }
     if (k->off == offsetof(SimConfig, ram_size) && (v & 0xfff)) {

@@ -74,6 +74,8 @@ typedef struct SimConfig {
     uint32_t switch_penalty;        /* cycles to switch threads on a stall */
     uint32_t stall_threshold;       /* stalls this long (or longer) switch */
     uint32_t wake_latency;          /* cycles from WAKE to the woken hart */
+    uint32_t resv_bytes;            /* an LR's reservation set: a power of
+                                       two (IsaMem.resv_bytes) */
     uint32_t mode;                  /* SimMode */
     uint32_t host_threads;          /* parallel mode */
     uint32_t quantum;               /* parallel mode: cycles per barrier */
