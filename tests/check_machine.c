@@ -246,6 +246,69 @@ START_TEST(test_deadlock_report)
 }
 END_TEST
 
+/* ---- LR/SC between harts ------------------------------------------------------ */
+
+/* Two harts take turns: hart 0 reserves a word, hart 1 writes near it (or
+ * does not), hart 0's SC says whether the reservation lived.  The ABA
+ * cases fail, which an SC comparing values would let through; exact in
+ * either mode; core.reservation_bytes moves the line between a store
+ * that kills and one that does not. */
+static const struct {
+    const char *mode[2], *set;
+    const char *near, *far;       /* "a store 8 / 64 bytes away" */
+} lrsc_runs[] = {
+    {{"--host-threads", "1"}, "core.reservation_bytes=64", "fails, word 41",
+     "succeeds, word 42"},
+    {{"--host-threads", "2"}, "core.reservation_bytes=64", "fails, word 41",
+     "succeeds, word 42"},
+    {{"--host-threads", "1"}, "core.reservation_bytes=4",
+     "succeeds, word 42", "succeeds, word 42"},
+    {{"--host-threads", "2"}, "core.reservation_bytes=4096",
+     "fails, word 41", "fails, word 41"},
+};
+
+START_TEST(test_lrsc_aba_two_harts)
+{
+    char *a[] = {"run", "-q", "--cores", "2",
+                 (char *)lrsc_runs[_i].mode[0], (char *)lrsc_runs[_i].mode[1],
+                 "--set", (char *)lrsc_runs[_i].set,
+                 (char *)elf("tests/programs/lrsc_aba.elf"), NULL};
+    run(a);
+    ck_assert_msg(res.status == 0, "status %d: %s", res.status, res.err);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "nothing in between           sc.w succeeds, word 42\n"
+             "a load of the word           sc.w succeeds, word 42\n"
+             "a store 64 bytes away        sc.w %s\n"
+             "a store 8 bytes away         sc.w %s\n"
+             "a store of 50, then of 41    sc.w fails, word 41\n"
+             "amoadd +1, then amoadd -1    sc.w fails, word 41\n"
+             "an lr.w/sc.w writing 41      sc.w fails, word 41\n",
+             lrsc_runs[_i].far, lrsc_runs[_i].near);
+    ck_assert_str_eq(res.out, want);
+}
+END_TEST
+
+/* A reservation set that is not a power of two is refused, naming the
+ * key. */
+START_TEST(test_lrsc_bytes_checked)
+{
+    static const char *const bad[][2] = {
+        {"core.reservation_bytes=48", "core.reservation_bytes: 48 is not a "
+                                      "power of two"},
+        {"core.reservation_bytes=2", "core.reservation_bytes: 2 is out of "
+                                     "range [4, 4096]"},
+        {"core.reservation_bytes=8K", "core.reservation_bytes: 8K is out of "
+                                      "range [4, 4096]"},
+    };
+    char *a[] = {"run", "-q", "--cores", "2", "--set", (char *)bad[_i][0],
+                 (char *)elf("tests/programs/lrsc_aba.elf"), NULL};
+    run(a);
+    ck_assert_int_ne(res.status, 0);
+    ck_assert_msg(strstr(res.err, bad[_i][1]) != NULL, "%s", res.err);
+}
+END_TEST
+
 /* ---- hardware threads -------------------------------------------------------- */
 
 /* Two threads per core hide each other's memory stalls (about the same
@@ -519,6 +582,9 @@ Suite *machine_suite(void)
     tcase_add_loop_test(tc, test_mutual_exclusion_stress, 0, 2);
     tcase_add_test(tc, test_lock_stats);
     tcase_add_loop_test(tc, test_deadlock_report, 0, 2);
+    tcase_add_loop_test(tc, test_lrsc_aba_two_harts, 0,
+                        (int)(sizeof lrsc_runs / sizeof lrsc_runs[0]));
+    tcase_add_loop_test(tc, test_lrsc_bytes_checked, 0, 3);
     tcase_add_test(tc, test_smt_hides_stalls);
     tcase_add_test(tc, test_switch_on_stall_threshold);
     tcase_add_test(tc, test_console_lines_whole);
