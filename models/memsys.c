@@ -146,6 +146,7 @@ MemSys *memsys_new(const MemSysConfig *c)
     m->cfg = *c;
     m->proto = coh_protocol(c->protocol);
     m->horizon = UINT64_MAX;
+    m->check_each = c->check && !c->locked;
     if (c->store_buffer) {
         size_t sz = c->cores * c->threads_per_core * sizeof *m->sb;
         m->sb = aligned_alloc(64, sz);

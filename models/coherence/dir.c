@@ -181,7 +181,7 @@ uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
     settle_copies(m, e, core, line, t1);
     uint8_t st = coh_private_state(m, core, line);
     CohDirEvent dev = request_of(st);
-    if (m->cfg.check && !coh_check_line(m, e, line, t1))
+    if (m->check_each && !coh_check_line(m, e, line, t1))
         return t1;
 
     CohCell dc = dir_cell(m, e->state, dev);
@@ -248,7 +248,7 @@ uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
     e->busy_until = read && (dc.actions & DA_MEM) && !(dc.actions & DA_OWNER)
                         ? left : done;
     coh_dir_apply(m, e, dc, core);
-    if (m->cfg.check)
+    if (m->check_each)
         coh_check_line(m, e, line, done);
     return done;
 }

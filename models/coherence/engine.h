@@ -132,6 +132,11 @@ struct MemSys {
     SimEvBus *ev;            /* events (NULL: none) */
     uint8_t miss_res;        /* a miss's result (see memsys.c) */
     uint64_t horizon;        /* misses issued after it wait (deferred) */
+    bool check_each;         /* check every transaction: cfg.check, but
+                                not in parallel mode, where harts drift
+                                apart by a quantum and a copy's state at
+                                another core's time is not known (the end
+                                of the run is still checked) */
     bool deferred;           /* the last access was deferred */
     char error[512];         /* why the run must stop ("": it need not) */
     uint64_t cover[COH_CELLS];   /* the directory's cells used (and, in

@@ -26,7 +26,7 @@ uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
     uint8_t st = coh_private_state(m, core, line);
     CohDirEvent dev = st == COH_IS_D ? DEV_GETS
                     : st == COH_IM_AD ? DEV_GETX : DEV_UPGRADE;
-    if (m->cfg.check && !coh_check_line(m, e, line, t1))
+    if (m->check_each && !coh_check_line(m, e, line, t1))
         return t1;
     CohCell dc = dir_cell(m, e->state, dev);
     if (dc.next == COH_NONE) {
@@ -84,7 +84,7 @@ uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
     e->busy_until = read && (dc.actions & DA_MEM) && !(dc.actions & DA_OWNER)
                         ? left : done;
     coh_dir_apply(m, e, dc, core);
-    if (m->cfg.check)
+    if (m->check_each)
         coh_check_line(m, e, line, done);
     return done;
 }
