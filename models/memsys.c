@@ -261,8 +261,11 @@ l1_hit(MemSys *m, uint32_t core, uint32_t line, bool write,
             missclass_hit(k->mc, line);
             k->mc_last = line;
         }
-        if (c.next != st)
-            coh_set_private_state(m, core, line, c.next);   /* E -> M, silent */
+        if (c.next != st) {                  /* E -> M, silent */
+            coh_set_private_state(m, core, line, c.next);
+            coh_publish(m, core, line, st, write ? CEV_STORE : CEV_LOAD,
+                        c.next, t + m->cfg.l1d_latency);
+        }
         *done = t + m->cfg.l1d_latency;
         return true;
     }
@@ -324,6 +327,8 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
                 }
                 if (c2.actions & CA_HIT) {
                     coh_fill_private(m, core, line, c2.next, t);
+                    if (c2.next != st)
+                        coh_publish(m, core, line, st, ev, c2.next, t);
                     return t;
                 }
             } else {
@@ -346,6 +351,7 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
         coh_set_private_state(m, core, line, c.next);
     else
         coh_fill_private(m, core, line, c.next, UINT64_MAX);
+    coh_publish(m, core, line, st, ev, c.next, t);
     CohMsg req = c.actions & CA_GETS ? MSG_GETS
                : c.actions & CA_GETX ? MSG_GETX : MSG_UPGRADE;
     uint64_t done = m->cfg.org == COH_SNOOP

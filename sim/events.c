@@ -7,6 +7,7 @@
 const char *const sim_ev_kind_names[SIM_EV_KIND_COUNT] = {
     "access", "msg_send", "msg_recv", "link", "lock", "hart", "roi", "sample",
     "mp_call", "mp_send", "mp_recv", "gpu_kernel", "gpu_block", "gpu_warp",
+    "coh",
 };  /* ORDER SimEvKind */
 
 const char *const sim_ev_hart_state_names[SIM_EVH_STATE_COUNT] = {

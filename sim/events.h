@@ -59,6 +59,29 @@
  *              at one pc, addr): src = the SM, dst = the warp slot, id =
  *              the lanes the issue ran (diverge) or the running lanes
  *              (reconverge), a bit each
+ *   COH        a core's private copy of a line changes state, as the
+ *              protocol's table says (models/coherence/, published where
+ *              the engine queues a message's effect on the copy and
+ *              where the core's own access or eviction changes it):
+ *              cycle = when (a message's arrival; the access's time),
+ *              hart = the core's first hart, src = the core, addr = the
+ *              line as the guest sees it (as the L1 views show it),
+ *              what = the CohEvent (Inv, Data_S, Store, ...), result =
+ *              the state it goes to, aux = the state it came from (both
+ *              COH_*, stable or transient: models/coherence/protocol.h),
+ *              id = 0, or 1: a correction (below).  A message's COH
+ *              event is published when its transaction is simulated,
+ *              before its cycle comes (listeners that show a moment
+ *              filter by cycle); when the copy changes under it before
+ *              then (the core's own upgrade, simulated later, comes
+ *              first and loses the race; an event queued later arrives
+ *              earlier) it is published again with id 1, the state it
+ *              will find and the one it leaves, and replaces the COH
+ *              event of the same core, line, cycle and event published
+ *              before it.  Not published in
+ *              parallel mode: there another core's miss queues this
+ *              core's events from its own host thread, and this core's
+ *              hart's buffer is its thread's alone
  *
  * May depend on: the C library only.
  */
@@ -73,8 +96,9 @@ typedef enum SimEvKind {
     SIM_EV_ACCESS, SIM_EV_MSG_SEND, SIM_EV_MSG_RECV, SIM_EV_LINK,
     SIM_EV_LOCK, SIM_EV_HART, SIM_EV_ROI, SIM_EV_SAMPLE, SIM_EV_MP_CALL,
     SIM_EV_MP_SEND, SIM_EV_MP_RECV, SIM_EV_GPU_KERNEL, SIM_EV_GPU_BLOCK,
-    SIM_EV_GPU_WARP, SIM_EV_KIND_COUNT
+    SIM_EV_GPU_WARP, SIM_EV_COH, SIM_EV_KIND_COUNT
 } SimEvKind;
+_Static_assert(SIM_EV_KIND_COUNT <= 32, "a bit per kind in a mask");
 extern const char *const sim_ev_kind_names[SIM_EV_KIND_COUNT];
 
 #define SIM_EV_BIT(k) (1u << (k))
@@ -105,7 +129,8 @@ typedef struct SimEvent {
     uint8_t kind;             /* SimEvKind */
     uint8_t what;             /* per kind, see above */
     uint8_t result;           /* per kind, see above */
-    uint8_t pad;
+    uint8_t aux;              /* per kind (COH: the state it came from);
+                                 else 0 */
 } SimEvent;
 
 /* Called with a batch of events, all of one hart, in order. */

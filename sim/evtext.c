@@ -1,9 +1,9 @@
 /* evtext.c — an event in words, for the window's event log and for what
  * "next event" stopped on (sim_ev_describe, sim/machine.h): "h5 load
  * miss on tas+0 (coherence)", "GETX core 5 -> home 0: tas+0..63", "lock
- * tas+0 handed from h6 to h2".  Names come from the program (symbols,
- * source lines) and the machine (routers, lock kinds); nothing here
- * changes the machine. */
+ * tas+0 handed from h6 to h2", "core 1: M -> I on Inv: box+0..63".
+ * Names come from the program (symbols, source lines) and the machine
+ * (routers, lock kinds, line states); nothing here changes the machine. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -159,6 +159,19 @@ void sim_ev_describe(const SimMachine *m, const SimEvent *e, char *buf,
         }
         snprintf(buf, len, "SM %u warp %u: lanes %s at %s", e->src, e->dst,
                  e->what ? "meet again" : "part", where);
+        return;
+    }
+    case SIM_EV_COH: {
+        /* "core 1: M -> I on Inv: box+0..63", as a message's words go. */
+        const char *from = e->aux < COH_ALL_STATES ? coh_state_names[e->aux]
+                                                   : "?";
+        const char *to = e->result < COH_ALL_STATES
+                             ? coh_state_names[e->result] : "?";
+        sim_elf_line_name(m->prog, e->addr,
+                          m->memsys ? memsys_config(m->memsys)->l1d.line
+                                    : 64, name, sizeof name);
+        snprintf(buf, len, "core %u: %s -> %s on %s: %s", e->src, from, to,
+                 e->what < CEV_COUNT ? coh_event_names[e->what] : "?", name);
         return;
     }
     default:

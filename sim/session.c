@@ -12,6 +12,13 @@
  * go into a ring of spans, the messages into a ring of the most recent,
  * and fill() copies both into the snapshot.  Listening changes nothing in
  * the run.
+ *
+ * With caches it listens to the COH events too (every machine, from cycle
+ * 0, so that a replay has the same): each copy's change of state goes
+ * into a ring, and fill() gives the snapshot the latest of them at or
+ * before the machine's time, for the explain view.  A message's change is
+ * published before it happens (when its transaction is simulated), so
+ * "next event" of a line waits for its cycle to come.
  */
 #include "sim/session.h"
 
@@ -46,6 +53,21 @@ _Static_assert((int)SNAP_WARP_READY == SIM_GPU_WARP_READY &&
 _Static_assert(SNAP_MAX_WARPS == SIM_GPU_VIEW_WARPS &&
                SNAP_MAX_BANKS == 64, "the GPU view fits the snapshot");
 _Static_assert(PARSIM_KIND_COUNT <= SNAP_MAX_KINDS, "room for every kind");
+_Static_assert((int)SNAP_COH_IS_D == COH_IS_D &&
+               (int)SNAP_COH_IS_D_I == COH_IS_D_I &&
+               (int)SNAP_COH_IM_AD == COH_IM_AD &&
+               (int)SNAP_COH_IM_A == COH_IM_A &&
+               (int)SNAP_COH_SM_AD == COH_SM_AD &&
+               (int)SNAP_COH_SM_A == COH_SM_A &&
+               (int)SNAP_COH_OM_A == COH_OM_A &&
+               (int)SNAP_COH_STATES == COH_ALL_STATES,
+               "ORDER: SnapCohState mirrors COH_*");
+_Static_assert(CEV_LOAD == 0 && CEV_STORE == 1 && CEV_REPLACE == 2 &&
+               SNAP_COH_OWN_EVENTS == 3, "the core's own events first");
+_Static_assert(SNAP_COH_EVENTS == CEV_COUNT &&
+               SNAP_COH_ACTIONS == CA_COUNT_BITS &&
+               SNAP_COH_NONE == COH_NONE,
+               "the protocol's table fits the snapshot");
 _Static_assert(PARSIM_MPI_CALL_COUNT <= SNAP_MAX_MPI_CALLS,
                "room for every library call's name");
 
@@ -58,6 +80,11 @@ _Static_assert(PARSIM_MPI_CALL_COUNT <= SNAP_MAX_MPI_CALLS,
 #define SESS_SAMPLE 500u
 #define SESS_WINDOW 1000u
 #define SESS_POINTS 8u            /* points kept for the windows */
+
+/* The copies' changes of state kept: more than a snapshot shows, as the
+ * latest published include some still to come. */
+#define SESS_COH 2048u
+#define COH_GONE 0xff             /* an entry a correction replaced */
 
 typedef struct SessPoint {
     uint64_t cycle;
@@ -137,6 +164,13 @@ struct SimSession {
     struct { uint32_t addr; int hart; } released[16];
     uint32_t nreleased;
     char stopped_on[128];
+
+    /* The copies' changes of state (COH events, the simulation thread's),
+     * in the order published, the newest at coh_next - 1; and fill()'s
+     * scratch, where they are put in time order. */
+    SnapCohStep coh[SESS_COH];
+    uint32_t coh_next, ncoh;
+    SnapCohStep coh_sorted[SESS_COH];
 
     /* --break, --watch: applied to every machine built. */
     char *const *breaks, *const *watches;
@@ -352,6 +386,34 @@ static void take_point(SimSession *s)
     }
 }
 
+/* The protocol's private-cache table, and the latest changes of state
+ * at or before the machine's time in time order (the ring's are in the
+ * order published: nearly so). */
+static void fill_coh(SimSession *s, SimSnapshot *sn, const CohProtocolDef *p)
+{
+    sn->coh_states = p->states;
+    for (int st = 0; st < COH_ALL_STATES; st++)
+        for (int e = 0; e < CEV_COUNT; e++)
+            sn->coh_table[st][e] = (SnapCohCell){p->cache[st][e].next,
+                                                 p->cache[st][e].actions};
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < s->ncoh; k++) {
+        const SnapCohStep *e = &s->coh[(s->coh_next + SESS_COH - s->ncoh + k) %
+                                       SESS_COH];
+        if (e->cycle > s->time || e->event == COH_GONE)
+            continue;                 /* still to come, or corrected */
+        uint32_t j = n++;
+        while (j > 0 && s->coh_sorted[j - 1].cycle > e->cycle) {
+            s->coh_sorted[j] = s->coh_sorted[j - 1];
+            j--;
+        }
+        s->coh_sorted[j] = *e;
+    }
+    uint32_t from = n > SNAP_COH ? n - SNAP_COH : 0;
+    sn->ncoh = n - from;
+    memcpy(sn->coh, s->coh_sorted + from, sn->ncoh * sizeof *sn->coh);
+}
+
 static void fill_memory(SimSession *s, SimSnapshot *sn)
 {
     const SimMachine *m = s->m;
@@ -361,6 +423,8 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
         sn->nlinks = 0;
         sn->npackets = 0;
         sn->nhot = 0;
+        sn->coh_states = 0;
+        sn->ncoh = 0;
         return;
     }
     const MemSysConfig *c = memsys_config(ms);
@@ -428,6 +492,7 @@ static void fill_memory(SimSession *s, SimSnapshot *sn)
                 pk[i].tag == MSG_WB || pk[i].tag == NIC_PKT_DATA ||
                 pk[i].tag == MEMSYS_DEV_DATA};
     }
+    fill_coh(s, sn, coh_protocol(c->protocol));
     for (uint32_t n = 0; n < c->nodes && n < SNAP_MAX_NODES; n++) {
         const MemCtl *mc = memsys_memctl(ms, n);
         CacheStats st;
@@ -506,9 +571,40 @@ static void fill_ranks(SimSession *s, SimSnapshot *sn)
     sn->mpmsgs_total = s->msgs_total;
 }
 
+/* What each event at a private copy is, for the explain view (the
+ * protocol's comments in models/coherence/protocol.h, in a line). */
+static const char *const coh_event_help[CEV_COUNT] = {
+    [CEV_LOAD] = "the core reads the line",
+    [CEV_STORE] = "the core writes the line (a store, AMO or SC)",
+    [CEV_REPLACE] = "the line is evicted to make room",
+    [CEV_FWD_GETS] = "another core's read, forwarded to this owner",
+    [CEV_FWD_GETX] = "another core's write, forwarded to this owner",
+    [CEV_INV] = "another core's write: this copy is invalidated",
+    [CEV_DATA_S] = "data for the read, shared with other copies",
+    [CEV_DATA_E] = "data for the read, exclusive: no other copy",
+    [CEV_DATA] = "data for the write; acknowledgements to come",
+    [CEV_DATA_ALL] = "data for the write, nothing else to wait for",
+    [CEV_GRANT] = "the upgrade granted; acknowledgements to come",
+    [CEV_GRANT_ALL] = "the upgrade granted, nothing else to wait for",
+    [CEV_ACK] = "a copy's invalidation acknowledged",
+    [CEV_LAST_ACK] = "the last acknowledgement: the write completes",
+};
+
 /* The names the snapshot's numbers stand for. */
 static void fill_names(SimSnapshot *sn)
 {
+    for (int i = 0; i < COH_ALL_STATES; i++) {
+        snprintf(sn->coh_state_names[i], SNAP_NAME, "%s", coh_state_names[i]);
+        sn->coh_stable_of[i] = coh_stable_of((uint8_t)i);
+    }
+    for (int i = 0; i < CEV_COUNT; i++) {
+        snprintf(sn->coh_event_names[i], SNAP_NAME, "%s", coh_event_names[i]);
+        snprintf(sn->coh_event_help[i], sizeof sn->coh_event_help[i], "%s",
+                 coh_event_help[i]);
+    }
+    for (int i = 0; i < CA_COUNT_BITS; i++)
+        snprintf(sn->coh_action_names[i], SNAP_NAME, "%s",
+                 coh_cache_action_names[i]);
     for (int i = 0; i < COH_STATE_COUNT; i++)
         snprintf(sn->line_state_names[i], SNAP_NAME, "%s", coh_state_names[i]);
     sn->nmsgs = MSG_COUNT;
@@ -851,6 +947,51 @@ static bool follow_ranks(SimSession *s)
                          s);
 }
 
+/* ---- the copies' changes of state ----------------------------------------- */
+
+static void coh_events(void *ctx, const SimEvent *ev, size_t n)
+{
+    SimSession *s = ctx;
+    for (size_t i = 0; i < n; i++) {
+        const SimEvent *e = &ev[i];
+        if (e->kind != SIM_EV_COH)
+            continue;
+        SnapCohStep c = {e->cycle, e->addr, e->src, e->aux, e->what,
+                         e->result};
+        /* A correction replaces what was said of that arrival, and comes
+         * after what changed the copy under it (at the same cycle, what
+         * was published later happened later). */
+        for (uint32_t k = 1; e->id && k <= s->ncoh; k++) {
+            SnapCohStep *o = &s->coh[(s->coh_next + SESS_COH - k) % SESS_COH];
+            if (o->cycle == c.cycle && o->line == c.line &&
+                o->core == c.core && o->event == c.event)
+                o->event = COH_GONE;
+        }
+        s->coh[s->coh_next] = c;
+        s->coh_next = (s->coh_next + 1) % SESS_COH;
+        if (s->ncoh < SESS_COH)
+            s->ncoh++;
+    }
+}
+
+/* Follow the new machine's copies (no caches: none to follow). */
+static bool follow_coh(SimSession *s)
+{
+    s->coh_next = s->ncoh = 0;
+    return !s->m->memsys ||
+           sim_ev_listen(sim_machine_events(s->m), SIM_EV_BIT(SIM_EV_COH),
+                         coh_events, s);
+}
+
+/* A change of state kept as the event that said it. */
+static SimEvent coh_event_of(const SimSession *s, const SnapCohStep *c)
+{
+    return (SimEvent){.cycle = c->cycle, .end = c->cycle,
+                      .hart = c->core * s->m->cfg.threads_per_core,
+                      .addr = c->line, .src = c->core, .kind = SIM_EV_COH,
+                      .what = c->event, .result = c->to, .aux = c->from};
+}
+
 /* ---- the event log --------------------------------------------------------- */
 
 static void log_put(SimSession *s, const SimEvent *e, const char *text)
@@ -894,10 +1035,11 @@ static void log_events(void *ctx, const SimEvent *ev, size_t n)
     char text[160];
     for (size_t i = 0; i < n; i++) {
         const SimEvent *e = &ev[i];
-        /* Hits, samples, link spans and arrivals would drown the rest. */
+        /* Hits, samples, link spans and arrivals would drown the rest;
+         * the copies' changes of state are the explain view's. */
         if ((e->kind == SIM_EV_ACCESS && e->result == SIM_EV_HIT) ||
             e->kind == SIM_EV_SAMPLE || e->kind == SIM_EV_LINK ||
-            e->kind == SIM_EV_MSG_RECV)
+            e->kind == SIM_EV_MSG_RECV || e->kind == SIM_EV_COH)
             continue;
         if (e->kind == SIM_EV_LOCK) {
             int from = handed_from(s, e);
@@ -1002,7 +1144,7 @@ static bool build(SimSession *s, bool log_now, char *err, size_t errlen)
     pthread_mutex_unlock(&s->mu);
     s->time = 0;
     s->ended = false;
-    if (!follow_ranks(s) || !log_follow(s, log, true)) {
+    if (!follow_ranks(s) || !follow_coh(s) || !log_follow(s, log, true)) {
         snprintf(err, errlen, "out of memory");
         return false;
     }
@@ -1155,6 +1297,11 @@ typedef struct Watch {
      * latest kept in ev (seen: there is one). */
     bool record;
     uint64_t before;
+    /* Forward, the line's earliest change of state still to come (its
+     * COH event published ahead of its cycle): due_ev at `due`
+     * (UINT64_MAX: none). */
+    uint64_t due;
+    SimEvent due_ev;
 } Watch;
 
 static bool watch_match(const Watch *w, const SimEvent *e)
@@ -1174,7 +1321,7 @@ static bool watch_match(const Watch *w, const SimEvent *e)
         hit = true;
     if (w->line >= 0 && (e->addr & ~w->line_mask) == (uint32_t)w->line)
         hit = (e->kind == SIM_EV_ACCESS && e->result != SIM_EV_HIT) ||
-              e->kind == SIM_EV_MSG_SEND;
+              e->kind == SIM_EV_MSG_SEND || e->kind == SIM_EV_COH;
     return hit;
 }
 
@@ -1185,7 +1332,13 @@ static void watch_events(void *ctx, const SimEvent *ev, size_t n)
         const SimEvent *e = &ev[i];
         if (!watch_match(w, e))
             continue;
-        if (!w->record) {
+        if (!w->record && e->kind == SIM_EV_COH) {
+            /* Seen when its cycle comes (a correction: as corrected). */
+            if (e->cycle < w->due || (e->id && e->cycle == w->due)) {
+                w->due = e->cycle;
+                w->due_ev = *e;
+            }
+        } else if (!w->record) {
             w->seen = true;
             w->ev = *e;
         } else if (e->cycle < w->before &&
@@ -1202,7 +1355,7 @@ static bool watch_init(const SimSession *s, Watch *w, SimCommand cmd,
                        uint64_t arg)
 {
     *w = (Watch){.hart = -1, .lock = -1, .line = -1,
-                 .line_mask = s->m->cfg.l1d.line - 1};
+                 .line_mask = s->m->cfg.l1d.line - 1, .due = UINT64_MAX};
     if (cmd == SIM_CMD_STEP_HART_EVENT && arg < s->m->nharts)
         w->hart = (int)arg;
     else if (cmd == SIM_CMD_STEP_LOCK_EVENT && arg < s->m->nlocks)
@@ -1231,12 +1384,26 @@ static bool step_to_event(SimSession *s, int hart, int lock, int64_t line,
              : gpu && watch_init(s, &w, SIM_CMD_STEP_GPU_EVENT, 0);
     if (!any)
         return false;
+    /* The line's changes of state published before now, still to come. */
+    for (uint32_t k = 0; w.line >= 0 && k < s->ncoh; k++) {
+        const SnapCohStep *c = &s->coh[k];
+        if ((c->line & ~w.line_mask) == (uint32_t)w.line &&
+            c->event != COH_GONE && c->cycle > s->time && c->cycle < w.due) {
+            w.due = c->cycle;
+            w.due_ev = coh_event_of(s, c);
+        }
+    }
     SimEvBus *bus = sim_machine_events(s->m);
     if (!sim_ev_listen(bus, SIM_EV_ALL, watch_events, &w))
         return false;
-    for (uint64_t i = 0; i < EVENT_STEP_LIMIT && !w.seen; i++)
+    for (uint64_t i = 0; i < EVENT_STEP_LIMIT && !w.seen; i++) {
         if (!advance(s, s->time + 1) || s->broke)
             break;
+        if (!w.seen && w.due <= s->time) {
+            w.seen = true;
+            w.ev = w.due_ev;
+        }
+    }
     sim_ev_unlisten(bus, watch_events, &w);
     /* Say what it stopped on. */
     if (!s->broke)

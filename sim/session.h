@@ -2,7 +2,8 @@
  * what the visualizer uses.  The simulation thread runs, pauses and steps
  * as commanded and publishes snapshots (plain copies of what can be seen:
  * harts, L1 contents, locks, links, counters, the ranks' recent states
- * and messages); the caller reads the latest one whenever it likes.
+ * and messages, the protocol's table and the copies' recent changes of
+ * state); the caller reads the latest one whenever it likes.
  * Nothing in a snapshot points into the model, so a viewer can never
  * change or slow down model state except by pausing.
  *
@@ -77,6 +78,38 @@ typedef enum SnapLineState {
     SNAP_LINE_I, SNAP_LINE_S, SNAP_LINE_E, SNAP_LINE_O, SNAP_LINE_M,
     SNAP_LINE_STATE_COUNT
 } SnapLineState;
+
+/* Every state of a private copy, the stable ones (SnapLineState) first,
+ * then the transient ones, where a request is under way (ORDER: COH_* of
+ * models/coherence/protocol.h): what the explain view's diagram has as
+ * nodes, coh_state_names names. */
+typedef enum SnapCohState {
+    SNAP_COH_IS_D = SNAP_LINE_STATE_COUNT, SNAP_COH_IS_D_I, SNAP_COH_IM_AD,
+    SNAP_COH_IM_A, SNAP_COH_SM_AD, SNAP_COH_SM_A, SNAP_COH_OM_A,
+    SNAP_COH_STATES
+} SnapCohState;
+#define SNAP_COH_EVENTS 14       /* CohEvent: coh_event_names */
+#define SNAP_COH_OWN_EVENTS 3    /* events 0..2 are the core's own (Load,
+                                    Store, Replacement), the rest messages */
+#define SNAP_COH_ACTIONS 11      /* a cell's action bits: coh_action_names */
+#define SNAP_COH_NONE 0xff       /* a cell's next state: cannot happen */
+#define SNAP_COH 256             /* the most recent changes of state kept */
+
+/* A cell of the protocol's private-cache table: state x event -> next
+ * state and actions (the diagram's edges). */
+typedef struct SnapCohCell {
+    uint8_t next;             /* SnapCohState, SNAP_COH_NONE: impossible */
+    uint16_t actions;         /* bit b: coh_action_names[b] */
+} SnapCohCell;
+
+/* A copy changing state (a COH event, sim/events.h): core's copy of
+ * line went from `from` to `to` on `event` at `cycle`. */
+typedef struct SnapCohStep {
+    uint64_t cycle;
+    uint32_t line;            /* as l1_addr has it */
+    uint16_t core;
+    uint8_t from, event, to;  /* SnapCohState, CohEvent, SnapCohState */
+} SnapCohStep;
 
 /* Interconnect topologies (ORDER: NocTopology of models/noc.h). */
 typedef enum SnapTopology {
@@ -333,6 +366,25 @@ typedef struct SimSnapshot {
     uint32_t nsms, warp_size, max_warps, smem_banks;
     char kernel[64];          /* the kernel running, "" when idle */
     SnapSm sms[SNAP_MAX_SMS];
+
+    /* The protocol's private-cache table, for the explain view's state
+     * diagram (coh_states 0: flat memory, no caches), in words: the
+     * names of states, events and actions, and a line of what each event
+     * is ("another core's write: the copy is invalidated"). */
+    uint32_t coh_states;      /* 1 << state for each state it uses */
+    uint8_t coh_stable_of[SNAP_COH_STATES];  /* the stable state a
+                                                transient one left (IS_D:
+                                                I, SM_AD: S); itself */
+    char coh_state_names[SNAP_COH_STATES][SNAP_NAME];
+    char coh_event_names[SNAP_COH_EVENTS][SNAP_NAME];
+    char coh_event_help[SNAP_COH_EVENTS][64];
+    char coh_action_names[SNAP_COH_ACTIONS][SNAP_NAME];
+    SnapCohCell coh_table[SNAP_COH_STATES][SNAP_COH_EVENTS];
+    /* The most recent changes of any copy's state at or before `cycle`,
+     * oldest first (from the COH events: a message's effect when it
+     * arrives, a core's own access or eviction). */
+    uint32_t ncoh;
+    SnapCohStep coh[SNAP_COH];
 } SimSnapshot;
 
 typedef enum SimCommand {
@@ -348,7 +400,10 @@ typedef enum SimCommand {
     SIM_CMD_STEP_LOCK_EVENT,  /* pause, run until lock arg (index) is
                                  acquired or released */
     SIM_CMD_STEP_LINE_EVENT,  /* pause, run until the line holding address
-                                 arg misses somewhere or sends a message */
+                                 arg misses somewhere, sends a message or
+                                 a copy of it changes state (a COH event:
+                                 stopped at its cycle, which may come
+                                 after the event was published) */
     SIM_CMD_STEP_GPU_EVENT,   /* pause, run until a GPU warp diverges or
                                  reconverges, or a block or kernel ends */
     SIM_CMD_SPEED,            /* arg cycles per second (0: full speed) */

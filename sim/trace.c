@@ -660,6 +660,9 @@ static void listener(void *ctx, const SimEvent *ev, size_t n)
     }
 }
 
+/* Every kind but COH: a copy's states are the window's explain view, not
+ * a track of the trace (its L1 tracks show the misses, its flows the
+ * messages that change them). */
 #define LISTEN (SIM_EV_BIT(SIM_EV_ACCESS) | SIM_EV_BIT(SIM_EV_MSG_SEND) |    \
                 SIM_EV_BIT(SIM_EV_LINK) | SIM_EV_BIT(SIM_EV_LOCK) |          \
                 SIM_EV_BIT(SIM_EV_HART) | SIM_EV_BIT(SIM_EV_ROI) |           \

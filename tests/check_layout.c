@@ -2,7 +2,8 @@
  * cores contending for a TAS lock, four MPI ranks in a ring, a GPU kernel
  * in the middle of a divergent branch) rendered at the lecture's sizes
  * (1024x600, 1280x720, 1920x1080) with every overlay (the keys, the
- * statistics, the event log, the hottest lines), a selected cache line,
+ * statistics, the event log, the hottest lines, the explain view's state
+ * diagram, whole and folded, zoomed), a selected cache line,
  * a zoomed panel and the light theme, while a probe in the text drawing
  * (vis_text_probe) sees every string: each must lie inside the room it
  * was given (its panel, the clip rectangle set, the width a fitting call
@@ -216,10 +217,24 @@ static const int sizes[][2] = {{1024, 600}, {1280, 720}, {1920, 1080}};
 /* ---- The test ----------------------------------------------------------- */
 
 enum { V_PLAIN, V_HELP, V_STATS, V_EVENTS, V_HOT, V_LINE, V_ZOOM_INSPECTOR,
-       V_ZOOM_MACHINE, V_LIGHT, V_COUNT };
+       V_ZOOM_MACHINE, V_LIGHT, V_EXPLAIN, V_EXPLAIN_FOLD, V_EXPLAIN_HOT,
+       V_ZOOM_EXPLAIN, V_COUNT };
 static const char *const view_names[V_COUNT] = {
     "plain", "help", "stats", "events", "hot", "line", "zoom-inspector",
-    "zoom-machine", "light"};
+    "zoom-machine", "light", "explain", "explain-fold", "explain-hottest",
+    "zoom-explain"};
+
+/* The line a view selects: the lock's, else the hottest. */
+static void select_line(const SimSnapshot *snap, VisView *v)
+{
+    if (snap->nlocks && snap->line_size) {
+        v->line_valid = true;
+        v->line_addr = snap->locks[0].addr & ~(snap->line_size - 1);
+    } else if (snap->nhot) {
+        v->line_valid = true;
+        v->line_addr = snap->hot[0].line;
+    }
+}
 
 static void view_of(int k, const SimSnapshot *snap, VisView *v)
 {
@@ -229,18 +244,21 @@ static void view_of(int k, const SimSnapshot *snap, VisView *v)
     case V_STATS: v->stats = true; break;
     case V_EVENTS: v->events = true; break;
     case V_HOT: v->hot = true; break;
-    case V_LINE:
-        if (snap->nlocks && snap->line_size) {
-            v->line_valid = true;
-            v->line_addr = snap->locks[0].addr & ~(snap->line_size - 1);
-        } else if (snap->nhot) {
-            v->line_valid = true;
-            v->line_addr = snap->hot[0].line;
-        }
-        break;
+    case V_LINE: select_line(snap, v); break;
     case V_ZOOM_INSPECTOR: v->zoom = vis_panel_index("inspector"); break;
     case V_ZOOM_MACHINE: v->zoom = vis_panel_index("machine"); break;
     case V_LIGHT: v->theme = VIS_THEME_LIGHT; break;
+    case V_EXPLAIN: v->explain = true; select_line(snap, v); break;
+    case V_EXPLAIN_FOLD:
+        v->explain = v->explain_fold = true;
+        select_line(snap, v);
+        break;
+    case V_EXPLAIN_HOT: v->explain = true; break;   /* nothing selected */
+    case V_ZOOM_EXPLAIN:
+        v->explain = true;
+        select_line(snap, v);
+        v->zoom = vis_panel_index("explain");
+        break;
     default: break;
     }
 }

@@ -898,6 +898,215 @@ START_TEST(test_gpu_divergence_step)
 }
 END_TEST
 
+/* ---- The copies' changes of state (COH events) --------------------------- */
+
+/* pingpong.c's line handed back and forth between two cores, under a
+ * protocol and organisation. */
+static SimSession *open_line_pingpong(const char *protocol,
+                                      const char *organisation)
+{
+    SimConfig c;
+    sim_config_defaults(&c);
+    c.cores = 2;
+    char err[256];
+    ck_assert(sim_config_set(&c, "coherence.protocol", protocol, err,
+                             sizeof err));
+    ck_assert(sim_config_set(&c, "coherence.organisation", organisation, err,
+                             sizeof err));
+    const char *path = tu_built("programs/memory/pingpong.elf");
+    static char *argv[3];
+    argv[0] = (char *)path;
+    argv[1] = "1000";
+    SimSession *s = sim_session_new(&c, path, 2, argv, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    return s;
+}
+
+/* The COH events of one line, as published. */
+typedef struct CohRecorder {
+    uint32_t line, mask;
+    SimEvent ev[4096];
+    size_t n;
+} CohRecorder;
+
+static void record_coh(void *ctx, const SimEvent *ev, size_t n)
+{
+    CohRecorder *r = ctx;
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].kind == SIM_EV_COH && (ev[i].addr & ~r->mask) == r->line &&
+            r->n < sizeof r->ev / sizeof r->ev[0])
+            r->ev[r->n++] = ev[i];
+}
+
+/* COH events by core, then time, then the order published. */
+static int by_core_cycle(const void *x, const void *y)
+{
+    const SimEvent *a = x, *b = y;
+    if (a->src != b->src)
+        return a->src < b->src ? -1 : 1;
+    if (a->cycle != b->cycle)
+        return a->cycle < b->cycle ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The line and its invalidation, per protocol: the writer's upgrade
+ * takes the reader's copy (S, or O under MOESI, where the last writer
+ * kept it dirty). */
+static const struct {
+    const char *protocol, *organisation;
+    uint8_t inv_from;
+} coh_cases[] = {{"mesi", "snoop", COH_S}, {"mesi", "directory", COH_S},
+                 {"msi", "directory", COH_S}, {"moesi", "directory", COH_O}};
+#define NCOH_CASES ((int)(sizeof coh_cases / sizeof coh_cases[0]))
+
+/* Run s until pingpong's line is the hottest, bouncing; its address. */
+static uint32_t run_to_box(SimSession *s, SimSnapshot *snap, uint64_t *t)
+{
+    for (*t = 20000; *t < 400000; *t += 5000) {
+        ck_assert(sim_session_run_to(s, *t));
+        sim_session_snapshot(s, snap);
+        if (snap->nhot && !strcmp(snap->hot[0].name, "box+0..63") &&
+            snap->hot[0].invalidations > 10)
+            return snap->hot[0].line;
+    }
+    ck_abort_msg("box+0..63 did not bounce by cycle 400,000");
+    return 0;
+}
+
+/* The copies' changes of state as COH events, on pingpong's line between
+ * two cores: each one the protocol's cell (from, event) -> to, from the
+ * core's first hart, about the line as the L1 grids show it, some an
+ * invalidation of the reader's copy; corrections applied, each copy's
+ * chain unbroken once the cores' own changes are published too.  Then
+ * "next event" of the line in a
+ * second session stops at such an invalidation at its cycle (published
+ * ahead of it) and names it, and the snapshot there has it as the line's
+ * latest change, exactly as the first session saw it. */
+START_TEST(test_coh_events)
+{
+    const CohProtocolDef *proto = coh_protocol_named(coh_cases[_i].protocol);
+    ck_assert_ptr_nonnull(proto);
+    SimSession *s = open_line_pingpong(coh_cases[_i].protocol,
+                                       coh_cases[_i].organisation);
+    SimSnapshot *snap = calloc(1, sizeof *snap);
+    ck_assert_ptr_nonnull(snap);
+    uint64_t t;
+    static CohRecorder rec;
+    rec.line = run_to_box(s, snap, &t);
+    rec.mask = snap->line_size - 1;
+    rec.n = 0;
+    SimEvBus *bus = sim_machine_events(sim_session_machine(s));
+    ck_assert(sim_ev_listen(bus, SIM_EV_BIT(SIM_EV_COH), record_coh, &rec));
+    ck_assert(sim_session_run_to(s, t + 3000));
+    sim_ev_unlisten(bus, record_coh, &rec);
+    ck_assert_uint_gt(rec.n, 10);
+    size_t invs = 0;
+    for (size_t i = 0; i < rec.n; i++) {
+        const SimEvent *e = &rec.ev[i];
+        ck_assert_uint_lt(e->src, 2);
+        ck_assert_uint_eq(e->hart, e->src);       /* one hart a core */
+        ck_assert_uint_eq(e->addr, rec.line);
+        ck_assert_uint_eq(e->end, e->cycle);
+        ck_assert(e->aux < COH_ALL_STATES && e->what < CEV_COUNT);
+        ck_assert_msg(proto->cache[e->aux][e->what].next == e->result,
+                      "%s -%s-> %s is not the table's cell",
+                      coh_state_names[e->aux], coh_event_names[e->what],
+                      coh_state_names[e->result]);
+        invs += e->what == CEV_INV && e->aux == coh_cases[_i].inv_from &&
+                e->result == COH_I;
+    }
+    ck_assert_uint_gt(invs, 2);
+    /* Corrected, each copy's changes chain in time order (each from the
+     * state the one before left), once the engine says the cores' own
+     * changes too (their accesses: Load, Store, Replacement; until
+     * then, a copy's request is a gap in its chain). */
+    size_t own = 0, m = 0;
+    for (size_t i = 0; i < rec.n; i++) {
+        SimEvent e = rec.ev[i];
+        own += e.what == CEV_LOAD || e.what == CEV_STORE ||
+               e.what == CEV_REPLACE;
+        if (e.id) {                   /* replaces, and comes after */
+            size_t k = 0;
+            for (size_t j = 0; j < m; j++)
+                if (!(rec.ev[j].src == e.src && rec.ev[j].cycle == e.cycle &&
+                      rec.ev[j].what == e.what))
+                    rec.ev[k++] = rec.ev[j];
+            m = k;
+        }
+        e.id = (uint32_t)i;           /* the order published */
+        rec.ev[m++] = e;
+    }
+    rec.n = m;
+    qsort(rec.ev, m, sizeof rec.ev[0], by_core_cycle);
+    for (size_t i = 1; own && i < m; i++) {
+        const SimEvent *a = &rec.ev[i - 1], *b = &rec.ev[i];
+        if (a->src == b->src)
+            ck_assert_msg(b->aux == a->result, "core %u: %s -%s-> %s at %llu, "
+                          "then from %s at %llu", a->src,
+                          coh_state_names[a->aux], coh_event_names[a->what],
+                          coh_state_names[a->result],
+                          (unsigned long long)a->cycle,
+                          coh_state_names[b->aux],
+                          (unsigned long long)b->cycle);
+    }
+    /* The snapshot at the end: the latest of them at or before its
+     * cycle, oldest first, each as published. */
+    ck_assert(sim_session_snapshot(s, snap));
+    ck_assert_uint_gt(snap->ncoh, 10);
+    ck_assert(snap->coh_states & 1u << SNAP_COH_IS_D);
+    ck_assert_str_eq(snap->coh_state_names[SNAP_COH_SM_AD], "SM_AD");
+    ck_assert_str_eq(snap->coh_event_names[CEV_INV], "Inv");
+    for (uint32_t i = 0; i < snap->ncoh; i++) {
+        const SnapCohStep *c = &snap->coh[i];
+        ck_assert_uint_le(c->cycle, snap->cycle);
+        ck_assert(i == 0 || snap->coh[i - 1].cycle <= c->cycle);
+        ck_assert_uint_eq(snap->coh_table[c->from][c->event].next, c->to);
+    }
+
+    /* Step the line in a second session, from a little after the first
+     * began to listen (what is on its way then was published since). */
+    SimSession *b = open_line_pingpong(coh_cases[_i].protocol,
+                                       coh_cases[_i].organisation);
+    ck_assert(sim_session_run_to(b, t + 1000));
+    bool found = false;
+    for (int step = 0; step < 60 && !found; step++) {
+        ck_assert(sim_session_step_event(b, SIM_CMD_STEP_LINE_EVENT,
+                                         rec.line));
+        ck_assert(sim_session_snapshot(b, snap));
+        ck_assert_uint_le(snap->cycle, t + 3000);
+        if (!strstr(snap->stopped_on, " -> I on Inv: box+0..63"))
+            continue;
+        found = true;
+        /* The line's latest changes: at this cycle, one of them this. */
+        const SnapCohStep *c = NULL;
+        for (uint32_t i = snap->ncoh; i-- > 0 && !c;)
+            if (snap->coh[i].line == rec.line &&
+                snap->coh[i].event == CEV_INV)
+                c = &snap->coh[i];
+        ck_assert_ptr_nonnull(c);
+        ck_assert_uint_eq(c->cycle, snap->cycle);
+        ck_assert_uint_eq(c->from, coh_cases[_i].inv_from);
+        ck_assert_uint_eq(c->to, COH_I);
+        char want[64];
+        snprintf(want, sizeof want, "core %u: %s -> I on Inv", c->core,
+                 coh_state_names[c->from]);
+        ck_assert_msg(strstr(snap->stopped_on, want), "stopped on: %s",
+                      snap->stopped_on);
+        size_t same = 0;
+        for (size_t i = 0; i < rec.n; i++)
+            same += rec.ev[i].cycle == c->cycle && rec.ev[i].src == c->core &&
+                    rec.ev[i].what == CEV_INV && rec.ev[i].aux == c->from &&
+                    rec.ev[i].result == COH_I;
+        ck_assert_uint_eq(same, 1);
+    }
+    ck_assert_msg(found, "no invalidation in 60 steps of the line");
+    sim_snapshot_free(snap);
+    free(snap);
+    sim_session_free(b);
+    sim_session_free(s);
+}
+END_TEST
+
 Suite *session_suite(void)
 {
     Suite *s = suite_create("session");
@@ -921,6 +1130,7 @@ Suite *session_suite(void)
     tcase_add_test(tc, test_back_is_forward);
     tcase_add_test(tc, test_back_event);
     tcase_add_test(tc, test_back_prints_once);
+    tcase_add_loop_test(tc, test_coh_events, 0, NCOH_CASES);
     suite_add_tcase(s, tc);
     return s;
 }

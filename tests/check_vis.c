@@ -9,8 +9,9 @@
  * keys, the ranks' space-time diagram (a strip per rank in its state's
  * colour, arrows, its rows for 1 to 64 ranks), the GPU panel (no room
  * until a kernel, then room from the machine only; a real divergent
- * kernel drawn in the left column and nowhere else), and the key table
- * against docs/keys.md.
+ * kernel drawn in the left column and nowhere else), the explain view
+ * (the protocol's states, an invalidation's arrow drawn thick, folded,
+ * opened by its key), and the key table against docs/keys.md.
  */
 #include <check.h>
 #include <stdio.h>
@@ -881,6 +882,206 @@ START_TEST(test_window_hot)
 }
 END_TEST
 
+/* ---- The explain view ---------------------------------------------------- */
+
+/* pingpong.c's line between two cores (MESI on the bus), stepped with
+ * "next event" of the line until a copy of it is invalidated. */
+static char *pp_argv[3];
+
+static SimSession *pingpong_at_inv(SimSnapshot *snap, uint32_t *line)
+{
+    SimConfig c;
+    char err[512];
+    sim_config_defaults(&c);
+    c.cores = 2;
+    c.quiet = true;
+    pp_argv[0] = (char *)tu_build_file("programs/memory/pingpong.elf");
+    pp_argv[1] = "1000";
+    pp_argv[2] = NULL;
+    SimSession *s = sim_session_new(&c, pp_argv[0], 2, pp_argv, err,
+                                    sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    for (uint64_t t = 20000; ; t += 5000) {
+        ck_assert(t < 400000);
+        ck_assert(sim_session_run_to(s, t));
+        sim_session_snapshot(s, snap);
+        if (snap->nhot && strcmp(snap->hot[0].name, "box+0..63") == 0 &&
+            snap->hot[0].invalidations > 10)
+            break;
+    }
+    *line = snap->hot[0].line;
+    for (int i = 0; i < 60; i++) {
+        ck_assert(sim_session_step_event(s, SIM_CMD_STEP_LINE_EVENT, *line));
+        sim_session_snapshot(s, snap);
+        if (strstr(snap->stopped_on, "S -> I on Inv"))
+            return s;
+    }
+    ck_abort_msg("no invalidation of box+0..63 in 60 steps");
+    return s;
+}
+
+/* The strings the explain panel drew. */
+typedef struct ExplainSeen {
+    char text[256][48];
+    int n;
+} ExplainSeen;
+
+static void explain_strings(const VisTextSeen *seen, void *ctx)
+{
+    ExplainSeen *e = ctx;
+    if (seen->panel && !strcmp(seen->panel, "explain") && e->n < 256)
+        snprintf(e->text[e->n++], sizeof e->text[0], "%s", seen->text);
+}
+
+static bool drew(const ExplainSeen *e, const char *text)
+{
+    for (int i = 0; i < e->n; i++)
+        if (!strcmp(e->text[i], text))
+            return true;
+    return false;
+}
+
+static Png render_view(const SimSnapshot *snap, const SimSession *s,
+                       const VisView *v, const char *name, ExplainSeen *seen)
+{
+    char path[400], err[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    if (seen) {
+        seen->n = 0;
+        vis_text_probe(explain_strings, seen);
+    }
+    bool ok = vis_render_png_view(snap, s, v, W, H, path, err, sizeof err);
+    vis_text_probe(NULL, NULL);
+    ck_assert_msg(ok, "%s", err);
+    if (getenv("PARSIM_VIS_KEEP"))
+        system_copy(path, getenv("PARSIM_VIS_KEEP"));
+    Png p;
+    p.px = vis_png_read(path, &p.w, &p.h, err, sizeof err);
+    ck_assert_msg(p.px != NULL, "%s", err);
+    return p;
+}
+
+/* The explain view over the right column, paused on an invalidation:
+ * the protocol's states (every one of MESI's table, or folded the
+ * stable ones alone), the invalidation said in words with its cell's
+ * actions, the arrow taken drawn thick in the selection's colour, the
+ * machine in sight beside it exactly as without the view; and on flat
+ * memory, that there is no protocol. */
+START_TEST(test_explain_view)
+{
+    SimSnapshot *snap = snap_new();
+    uint32_t line;
+    SimSession *s = pingpong_at_inv(snap, &line);
+    ck_assert_str_eq(snap->protocol_name, "MESI");
+    VisView v;
+    vis_view_default(&v);
+    v.line_valid = true;
+    v.line_addr = line;
+    Png off = render_view(snap, s, &v, "explain-off.png", NULL);
+    v.explain = true;
+    static ExplainSeen seen;
+    Png on = render_view(snap, s, &v, "explain-on.png", &seen);
+    ck_assert(drew(&seen, "explain: MESI"));
+    static const char *const states[] = {"I", "S", "E", "M", "IS_D",
+                                         "IM_AD", "SM_AD", "SM_A"};
+    for (size_t i = 0; i < sizeof states / sizeof *states; i++)
+        ck_assert_msg(drew(&seen, states[i]), "no state %s", states[i]);
+    ck_assert(!drew(&seen, "O"));          /* not MESI's */
+    /* On its arrow, and in the sentence above the diagram. */
+    ck_assert(drew(&seen, "Inv / ACK"));
+    ck_assert(drew(&seen, " Inv / ACK \xe2\x86\x92 "));
+    bool said = false;
+    for (int i = 0; i < seen.n; i++)
+        said |= !strncmp(seen.text[i], "Inv: another core's write", 25);
+    ck_assert_msg(said, "the event not explained");
+    /* The arrow taken: a thick stroke of the selection's colour, in the
+     * right column only; the harts beside it as they were. */
+    long lit = 0, diff = 0, all = 0;
+    for (int y = H / 8; y < H * 3 / 4; y++)
+        for (int x = W * 60 / 100; x < W - 4; x++, all++) {
+            lit += same(pixel(&on, x, y), vis_hilite);
+            diff += !same(pixel(&on, x, y), pixel(&off, x, y));
+        }
+    ck_assert_msg(lit > 150, "%ld pixels of the arrow taken", lit);
+    ck_assert_msg(diff > all / 10, "the view changed %ld of %ld pixels",
+                  diff, all);
+    assert_harts_shown(&on, snap, "hart cell beside the explain view");
+
+    /* Folded: the stable states alone, the same change taken. */
+    v.explain_fold = true;
+    Png fold = render_view(snap, s, &v, "explain-fold.png", &seen);
+    ck_assert(drew(&seen, "S") && drew(&seen, "I") && drew(&seen, "M"));
+    /* (States no sentence here names: IS_D and SM_AD are in the
+     * changes said above the diagram and under it.) */
+    ck_assert(!drew(&seen, "IM_AD") && !drew(&seen, "IM_A") &&
+              !drew(&seen, "SM_A") && !drew(&seen, "IS_D_I"));
+    lit = 0;
+    for (int y = H / 8; y < H * 3 / 4; y++)
+        for (int x = W * 60 / 100; x < W - 4; x++)
+            lit += same(pixel(&fold, x, y), vis_hilite);
+    ck_assert_msg(lit > 150, "folded: %ld pixels of the arrow taken", lit);
+    free(on.px);
+    free(off.px);
+    free(fold.px);
+    snap_del(snap);
+    sim_session_free(s);
+
+    /* Flat memory: no caches, said so. */
+    s = demo("tas", 2, "smt4x2");
+    snap = snap_new();
+    ck_assert(sim_session_run_to(s, 50000));
+    sim_session_snapshot(s, snap);
+    ck_assert(!snap->hierarchy);
+    vis_view_default(&v);
+    v.explain = true;
+    Png flat = render_view(snap, s, &v, "explain-flat.png", &seen);
+    ck_assert(drew(&seen, "flat memory: no caches, no protocol"));
+    free(flat.px);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
+/* `x` in the real window loop opens the explain view over the right
+ * column and, with no line selected, selects the hottest: the L1 grids
+ * frame its copies; `x` again closes the view. */
+START_TEST(test_window_explain)
+{
+    SimSnapshot *snap = snap_new();
+    uint32_t line;
+    SimSession *s = pingpong_at_inv(snap, &line);
+    Png on = run_window(s, "x", "explain-x.png");
+    ck_assert_int_eq(sim_session_free_thread(s), 0);
+    Png off = run_window(s, "xx", "explain-xx.png");
+    ck_assert_int_eq(sim_session_free_thread(s), 0);
+    sim_session_snapshot(s, snap);
+    assert_harts_shown(&on, snap, "hart cell beside the explain view");
+    long diff = 0, all = 0;
+    for (int y = H / 8; y < H * 3 / 4; y++)
+        for (int x = W * 60 / 100; x < W - 4; x++, all++)
+            diff += !same(pixel(&on, x, y), pixel(&off, x, y));
+    ck_assert_msg(diff > all / 10, "the view changed %ld of %ld pixels",
+                  diff, all);
+    uint32_t lines = snap->l1_sets * snap->l1_ways;
+    int framed = 0;
+    for (uint32_t k = 0; k < snap->cores * lines; k++) {
+        if (snap->l1_state[k] == SNAP_LINE_I || snap->l1_addr[k] != line)
+            continue;
+        VisRect r;
+        ck_assert(vis_layout_rect(snap, W, H, VIS_PART_L1_LINE, k, &r));
+        VisRGB white = {255, 255, 255};
+        ck_assert_rgb(pixel(&on, r.x - 1, r.y + r.h / 2), white,
+                      "the hottest line selected");
+        framed++;
+    }
+    ck_assert_int_ge(framed, 1);
+    free(on.px);
+    free(off.px);
+    snap_del(snap);
+    sim_session_free(s);
+}
+END_TEST
+
 /* `t` in the real window loop shows the table over the machine; `t`
  * again, or Esc, hides it (Esc without quitting first); `S` then `t`
  * lights the rows that the thousand cycles moved and not the others.
@@ -1502,6 +1703,7 @@ Suite *vis_suite(void)
     tcase_add_test(tc, test_holder_in_pixels);
     tcase_add_test(tc, test_mesh_link_heat);
     tcase_add_test(tc, test_views_render);
+    tcase_add_test(tc, test_explain_view);
     tcase_add_loop_test(tc, test_stats_table, 0,
                         (int)(sizeof stat_shapes / sizeof stat_shapes[0]));
     tcase_add_test(tc, test_ranks_panel);
@@ -1530,6 +1732,7 @@ Suite *vis_suite(void)
     tcase_add_test(tc, test_window_stats);
     tcase_add_test(tc, test_window_events);
     tcase_add_test(tc, test_window_hot);
+    tcase_add_test(tc, test_window_explain);
     tcase_add_test(tc, test_ranks_snapshot_cli);
     suite_add_tcase(s, tc);
 

@@ -192,7 +192,7 @@ static VisKeyResult cmd_events(Vis *v)
 {
     v->view.events = !v->view.events;
     if (v->view.events)
-        v->view.hot = false;    /* they share the right column */
+        v->view.hot = v->view.explain = false;  /* they share the column */
     if (v->session)
         sim_session_command(v->session, SIM_CMD_EVENT_LOG, v->view.events);
     return VIS_KEY_VIEW;
@@ -201,8 +201,36 @@ static VisKeyResult cmd_events(Vis *v)
 static VisKeyResult cmd_hot(Vis *v)
 {
     v->view.hot = !v->view.hot;
+    if (v->view.hot)
+        v->view.explain = false;
     if (v->view.hot && v->view.events)
         return cmd_events(v);   /* closes the log (and stops keeping it) */
+    return VIS_KEY_VIEW;
+}
+
+/* The explain view, of the selected line: with none, of the hottest (or
+ * the one that changed last), selected so that the L1 grids mark it and
+ * l follows it. */
+static VisKeyResult cmd_explain(Vis *v)
+{
+    const SimSnapshot *s = v->snap;
+    v->view.explain = !v->view.explain;
+    if (!v->view.explain)
+        return VIS_KEY_VIEW;
+    v->view.hot = false;
+    if (s && s->hierarchy && !v->view.line_valid && (s->nhot || s->ncoh))
+        vis_select_line(v, s->nhot ? s->hot[0].line
+                                   : s->coh[s->ncoh - 1].line);
+    if (v->view.events)
+        return cmd_events(v);   /* closes the log (and stops keeping it) */
+    return VIS_KEY_VIEW;
+}
+
+static VisKeyResult cmd_explain_fold(Vis *v)
+{
+    v->view.explain_fold = !v->view.explain_fold;
+    if (!v->view.explain)
+        return cmd_explain(v);  /* shown, folded or not as asked */
     return VIS_KEY_VIEW;
 }
 
@@ -227,6 +255,8 @@ static VisKeyResult cmd_escape(Vis *v)
         return cmd_events(v);
     else if (v->view.hot)
         v->view.hot = false;
+    else if (v->view.explain)
+        v->view.explain = false;
     else if (v->view.hart >= 0 || v->view.lock >= 0 || v->view.line_valid)
         vis_select_hart(v, -1);       /* nothing selected */
     else

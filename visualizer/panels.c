@@ -31,6 +31,8 @@ static int zoomed(const Vis *v)
         return -1;
     if (z == VIS_PANEL_hot && !v->view.hot)
         return -1;
+    if (z == VIS_PANEL_explain && !v->view.explain)
+        return -1;
     if (z == VIS_PANEL_stats && !v->view.stats)
         return -1;
     return z;

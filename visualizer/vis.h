@@ -98,6 +98,11 @@ typedef struct VisView {
     bool stats;               /* the statistics table over the columns */
     bool events;              /* the event log over the right column */
     bool hot;                 /* the hottest lines, there instead */
+    bool explain;             /* the protocol's state diagram for the
+                                 selected line (else the hottest), there
+                                 instead */
+    bool explain_fold;        /* ... its transient states folded into the
+                                 requests that pass through them */
     int zoom;                 /* the panel (vis_panel_index) filling the
                                  window below the top bar (key z), -1: none */
     VisTheme theme;

@@ -180,6 +180,10 @@ void coh_set_private_state(MemSys *m, uint32_t core, uint32_t line,
 void coh_fill_private(MemSys *m, uint32_t core, uint32_t line, uint8_t state,
                       uint64_t t);
 void coh_evict_pending(MemSys *m, uint64_t t);
+/* Publish a copy's change of state (a SIM_EV_COH event, when someone
+ * listens): core's copy of line goes from `from` to `to` on ev at `at`. */
+void coh_publish(MemSys *m, uint32_t core, uint32_t line, uint8_t from,
+                 CohEvent ev, uint8_t to, uint64_t at);
 /* Queue event ev for core's copy of line, arriving at `at`. */
 void coh_pend_add(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
                   uint64_t at);

@@ -35,12 +35,89 @@ void coh_set_private_state(MemSys *m, uint32_t core, uint32_t line,
     }
 }
 
+/* ---- the COH events -------------------------------------------------------------
+ *
+ * A copy's change of state, published for whoever listens (sim/events.h:
+ * the window's explain view): core's copy of line goes from `from` to
+ * `to` on `ev` at `at`.  The engine's parts call it where a copy's state
+ * changes in the table's name: coh_pend_add (a message's effect, queued),
+ * and the core's own accesses and evictions.  A message's event is
+ * published when it is queued, with the state the events queued before
+ * it leave; when the copy changes under it before it arrives (the core's
+ * own access is simulated after the transaction that sent it, but comes
+ * first: an upgrade that loses the race, SM_AD + Inv; or an event queued
+ * later arrives earlier), it is published again, corrected (id 1).  Not
+ * in parallel mode: a miss there queues other cores' events from its own
+ * host thread, and the event would go into the buffer of the other
+ * core's hart. */
+static void push_coh(MemSys *m, uint32_t core, uint32_t line, uint8_t from,
+                     uint8_t ev, uint8_t to, uint64_t at, bool again)
+{
+    /* The line as the guest sees it: memsys_l1_dump's address. */
+    uint32_t guest = m->cfg.placement == PLACE_PRIVATE
+                         ? m->cfg.ram_base |
+                               (line & ((1u << m->cfg.private_shift) - 1))
+                         : line;
+    sim_ev_push(m->ev, &(SimEvent){
+        .cycle = at, .end = at, .hart = core * m->cfg.threads_per_core,
+        .addr = guest, .id = again, .src = (uint16_t)core,
+        .kind = SIM_EV_COH, .what = ev, .result = to, .aux = from});
+}
+
+/* The copy is in `st` before its events still to come (those after
+ * `after`, or all): each is published again with the state it will find
+ * (coh_state_at's order: time, then as queued; at most 64). */
+static void republish(MemSys *m, uint32_t core, uint32_t line, uint64_t after,
+                      bool all, uint8_t st)
+{
+    const Core *k = &m->core[core];
+    const Pending *ev[64];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < k->npend && n < 64; i++) {
+        const Pending *p = &k->pend[i];
+        if (p->line != line || (!all && p->at <= after))
+            continue;
+        uint32_t j = n++;
+        while (j > 0 && ev[j - 1]->at > p->at) {
+            ev[j] = ev[j - 1];
+            j--;
+        }
+        ev[j] = p;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        CohCell c = m->proto->cache[st][ev[i]->ev];
+        if (c.next == COH_NONE)
+            return;                   /* the run stops there */
+        push_coh(m, core, line, st, ev[i]->ev, c.next, ev[i]->at, true);
+        if (st != COH_I || c.next == COH_I)
+            st = c.next;
+    }
+}
+
+void coh_publish(MemSys *m, uint32_t core, uint32_t line, uint8_t from,
+                 CohEvent ev, uint8_t to, uint64_t at)
+{
+    if (!sim_ev_on(m->ev, SIM_EV_COH) || m->cfg.locked)
+        return;
+    push_coh(m, core, line, from, (uint8_t)ev, to, at, false);
+    /* The core's own access or eviction: what is still on its way to the
+     * copy finds it changed. */
+    if (ev == CEV_LOAD || ev == CEV_STORE || ev == CEV_REPLACE)
+        republish(m, core, line, 0, true, to);
+}
+
 /* ---- pending events ---------------------------------------------------------- */
 
 void coh_pend_add(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
               uint64_t at)
 {
     Core *k = &m->core[core];
+    /* The state the event finds: the copy's as the events queued before
+     * it leave it at `at` (a cell that cannot happen stops the run when
+     * the event is applied: nothing to publish). */
+    uint8_t from = COH_NONE;
+    if (sim_ev_on(m->ev, SIM_EV_COH))
+        from = coh_state_at(m, core, line, at);
     if (k->npend == k->pend_cap) {
         uint32_t cap = k->pend_cap ? k->pend_cap * 2 : 16;
         Pending *p = realloc(k->pend, cap * sizeof *p);
@@ -57,6 +134,15 @@ void coh_pend_add(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
                                     .ev = (uint8_t)ev};
     if (at < k->pend_min)
         k->pend_min = at;
+    CohCell c = from != COH_NONE ? m->proto->cache[from][ev]
+                                 : (CohCell){COH_NONE, 0};
+    if (c.next != COH_NONE) {
+        coh_publish(m, core, line, from, ev, c.next, at);
+        /* Queued before events that arrive later: they find it changed. */
+        if (!m->cfg.locked)
+            republish(m, core, line, at, false,
+                      from != COH_I || c.next == COH_I ? c.next : from);
+    }
 }
 
 static void apply(MemSys *m, uint32_t core, const Pending *p)
@@ -202,6 +288,7 @@ static void evict(MemSys *m, uint32_t core, uint32_t line, uint8_t st,
         coh_impossible(m, "an eviction", line, core, st, CEV_REPLACE);
         return;
     }
+    coh_publish(m, core, line, st, CEV_REPLACE, c.next, t);
     uint32_t home = coh_home_of(m, line, core);
     if (c.actions & CA_PUTX) {
         m->core[core].l1s.writebacks++;
