@@ -11,8 +11,9 @@
  * May depend on: isa/isa.h (the access contract), models/cache.h,
  * models/missclass.h, models/noc.h, models/memctl.h, models/flatmem.h
  * (its per-hart counters), models/coherence/protocol.h (the line states
- * and the protocols' tables), sim/events.h (it publishes ACCESS events,
- * and through the interconnect MSG_SEND, MSG_RECV and LINK events).
+ * and the protocols' tables), sim/events.h (it publishes ACCESS and COH
+ * events, and through the interconnect MSG_SEND, MSG_RECV and LINK
+ * events).
  */
 #ifndef PARSIM_MODELS_MEMSYS_H
 #define PARSIM_MODELS_MEMSYS_H
