@@ -236,8 +236,9 @@ static uint8_t *win_at(const IsaWindow *w, uint32_t nwin, uint32_t a,
  *
  * Who kills: a store, an AMO or a successful SC into the set, by another
  * hart (as the spec requires) or by the hart itself (as the spec allows:
- * its SC may then fail), and a write by the environment (isa_mem_write:
- * services, message payloads, copies).  Loads never do.  The hart's own
+ * its SC may then fail), and a write by the environment (isa_mem_write,
+ * isa_mem_wrote: services, file reads, messages landing, copies).  Loads
+ * never do.  The hart's own
  * store kills as on Rocket, whose L1 drops the reservation at the hart's
  * next access of any kind: the constrained LR/SC loops that the spec
  * promises progress to hold no stores, so only code outside them can
@@ -441,10 +442,16 @@ bool isa_mem_write(IsaMem *m, uint32_t addr, const void *src, uint32_t len)
     uint8_t *p = isa_mem_ptr(m, addr, len);
     if (!p)
         return false;
-    if (len == 0)
-        return true;
     for (uint32_t i = 0; i < len; i++)
         st8(p + i, ((const uint8_t *)src)[i]);
+    isa_mem_wrote(m, addr, len);
+    return true;
+}
+
+void isa_mem_wrote(IsaMem *m, uint32_t addr, uint32_t len)
+{
+    if (len == 0 || !isa_mem_ptr(m, addr, len))
+        return;
     if (__atomic_load_n(&m->resv_live, __ATOMIC_RELAXED))
         resv_write(m, addr, len);
     /* No hart to drop entries from here: bumping the generation makes
@@ -452,7 +459,6 @@ bool isa_mem_write(IsaMem *m, uint32_t addr, const void *src, uint32_t len)
     uint32_t off = addr - m->base;
     if (m->code_map && code_written(m->code_map, off, len))
         code_modified(m, NULL, off, len);
-    return true;
 }
 
 /* ---- Harts -------------------------------------------------------------- */

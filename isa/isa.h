@@ -199,7 +199,8 @@ bool isa_hart_at(const IsaHart *h, uint64_t cycle, IsaHartView *out);
 /* LR/SC reservations.  A hart's LR reserves the naturally aligned
  * reservation set (IsaMem.resv_bytes) around the word it reads; a store,
  * AMO or successful SC into that set (another hart's or its own), or a
- * write by the environment (isa_mem_write), kills the reservation, and
+ * write by the environment (isa_mem_write, isa_mem_wrote), kills the
+ * reservation, and
  * the hart's SC then fails, even if the word holds again what LR read
  * (ABA).  Reservations are counted in buckets by a hash of their set
  * (exec.c, "Reservations"); a bucket is the unit of locking and of
@@ -384,6 +385,11 @@ ISA_WARN_UNUSED bool isa_mem_write(IsaMem *m, uint32_t addr, const void *src,
                                    uint32_t len);
 /* Host pointer to guest [addr, addr+len), or NULL if not inside RAM. */
 uint8_t *isa_mem_ptr(const IsaMem *m, uint32_t addr, uint32_t len);
+/* The environment has written guest [addr, addr+len) in RAM through
+ * isa_mem_ptr (a message landing, a file read): what isa_mem_write does
+ * after its copy, so that the harts see it as they see that: decoded
+ * instructions there dropped, reservations on it killed. */
+void isa_mem_wrote(IsaMem *m, uint32_t addr, uint32_t len);
 
 /* ---- Disassembly -------------------------------------------------------- */
 

@@ -204,6 +204,7 @@ static void put_status(SimMachine *m, SimHart *h, uint32_t addr, uint32_t src,
     for (int i = 0; i < 4; i++)
         __atomic_store_n((uint32_t *)(void *)(p + 4 * i), w[i],
                          __ATOMIC_RELAXED);
+    isa_mem_wrote(sim_hart_mem(h), addr, 16);
 }
 
 /* Request r of hart h is matched: move h to its completion, write the
@@ -277,6 +278,8 @@ static void on_match(void *ctx, NicReq *recv, NicReq *send)
     const uint8_t *src = recv->payload;
     for (uint32_t i = 0; dst && src && i < n; i++)
         __atomic_store_n(dst + i, src[i], __ATOMIC_RELAXED);
+    if (dst && src)     /* a device's write: it kills reservations on it */
+        isa_mem_wrote(mem, recv->buf, n);
     free(recv->payload);
     recv->payload = NULL;
     SimHart *h = waiter(m, recv->rank, recv->id);

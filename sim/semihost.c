@@ -503,17 +503,11 @@ static uint32_t sys_write(SimSemihost *sh, uint32_t hart, const IsaMem *mem,
     return 0;
 }
 
-/* Returns the number of bytes NOT read. */
-static uint32_t sys_read(SimSemihost *sh, IsaMem *mem, uint32_t a1)
+/* Read up to len bytes of file h into dst; returns the number NOT
+ * read. */
+static uint32_t read_into(SimSemihost *sh, uint32_t h, uint8_t *dst,
+                          uint32_t len)
 {
-    uint32_t h, buf, len, fail;
-    if (!io_block(sh, mem, a1, &h, &buf, &len, &fail))
-        return fail;
-    uint8_t *dst = isa_mem_ptr(mem, buf, len);
-    if (!dst) {
-        sh->guest_errno = EFAULT;
-        return len;
-    }
     int kind = sh->files[h].kind;
     if (kind == F_FEATURES) {
         uint32_t pos = sh->files[h].pos;
@@ -546,6 +540,24 @@ static uint32_t sys_read(SimSemihost *sh, IsaMem *mem, uint32_t a1)
         return len;
     }
     return len - (uint32_t)n;
+}
+
+/* Returns the number of bytes NOT read. */
+static uint32_t sys_read(SimSemihost *sh, IsaMem *mem, uint32_t a1)
+{
+    uint32_t h, buf, len, fail;
+    if (!io_block(sh, mem, a1, &h, &buf, &len, &fail))
+        return fail;
+    uint8_t *dst = isa_mem_ptr(mem, buf, len);
+    if (!dst) {
+        sh->guest_errno = EFAULT;
+        return len;
+    }
+    uint32_t left = read_into(sh, h, dst, len);
+    /* Written behind the harts' backs: tell them, as isa_mem_write does
+     * (reservations on the buffer, code in it). */
+    isa_mem_wrote(mem, buf, len - left);
+    return left;
 }
 
 static int32_t sys_seek(SimSemihost *sh, const IsaMem *mem, uint32_t a1)

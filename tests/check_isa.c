@@ -1946,6 +1946,21 @@ START_TEST(test_lrsc_env_write)
 }
 END_TEST
 
+/* The same write made through isa_mem_ptr and told with isa_mem_wrote
+ * (a message landing, a file read). */
+START_TEST(test_lrsc_env_wrote)
+{
+    to_ecall(&hart);
+    uint8_t *p = isa_mem_ptr(&mem, env_vecs[_i].addr, env_vecs[_i].len);
+    ck_assert_ptr_nonnull(p);
+    memset(p, 0, env_vecs[_i].len);
+    isa_mem_wrote(&mem, env_vecs[_i].addr, env_vecs[_i].len);
+    to_ecall(&hart);
+    ck_assert_uint_eq(hart.x[8], env_vecs[_i].fails);
+    ck_assert_uint_eq(mem.resv_live, 0);
+}
+END_TEST
+
 /* A GPU lane's store (isa_simt_step) kills as isa_run's does. */
 START_TEST(test_lrsc_simt_store)
 {
@@ -2310,6 +2325,7 @@ Suite *isa_suite(void)
     tcase_add_loop_test(tc, test_lrsc_own_store, 0, N(own_vecs));
     tcase_add_loop_test(tc, test_lrsc_sc_other_word, 0, N(sc_vecs));
     tcase_add_loop_test(tc, test_lrsc_env_write, 0, N(env_vecs));
+    tcase_add_loop_test(tc, test_lrsc_env_wrote, 0, N(env_vecs));
     tcase_add_loop_test(tc, test_lrsc_simt_store, 0, 17);
     tcase_add_test(tc, test_lrsc_drop);
     tcase_add_test(tc, test_lrsc_lr_again);
