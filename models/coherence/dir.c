@@ -165,6 +165,24 @@ static void settle_copies(MemSys *m, const DirEntry *e, uint32_t core,
 
 /* ---- the transaction ---------------------------------------------------------- */
 
+uint64_t coh_transaction_end(MemSys *m, DirEntry *e, CohCell dc, uint32_t core,
+                             uint32_t line, uint8_t st, Arrival *arr,
+                             uint32_t n, uint64_t left)
+{
+    uint64_t done = coh_requester_arrivals(m, core, line, st, arr, n);
+    /* The next request for this line is taken once this one is done; a
+     * read the home serves from a shared line changes no ownership, and
+     * the home is free again once the data has left it. */
+    bool read = arr && n && (arr[0].kind == ARR_DATA_S ||
+                             arr[0].kind == ARR_DATA_E);
+    e->busy_until = read && (dc.actions & DA_MEM) && !(dc.actions & DA_OWNER)
+                        ? left : done;
+    coh_dir_apply(m, e, dc, core);
+    if (m->check_each)
+        coh_check_line(m, e, line, done);
+    return done;
+}
+
 uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
                              uint32_t line, CohMsg req, uint64_t t)
 {
@@ -241,14 +259,5 @@ uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
                                      ARR_ACK};
         }
     }
-    uint64_t done = coh_requester_arrivals(m, core, line, st, arr, n);
-    /* The next request for this line is taken once this one is done; a
-     * read the home serves from a shared line changes no ownership, and
-     * the home is free again once the data has left it. */
-    e->busy_until = read && (dc.actions & DA_MEM) && !(dc.actions & DA_OWNER)
-                        ? left : done;
-    coh_dir_apply(m, e, dc, core);
-    if (m->check_each)
-        coh_check_line(m, e, line, done);
-    return done;
+    return coh_transaction_end(m, e, dc, core, line, st, arr, n, left);
 }

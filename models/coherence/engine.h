@@ -231,6 +231,15 @@ uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
                              uint32_t line, CohMsg req, uint64_t t);
 uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
                                uint32_t line, CohMsg req, uint64_t t);
+/* The end of either organisation's transaction: the requester's replies
+ * (coh_requester_arrivals), the line's busy window (until done, or, for
+ * a read the home served from a shared line, until `left`, when its data
+ * left the home), the directory's bookkeeping, the check.  Returns when
+ * the access completes. */
+typedef struct Arrival Arrival;
+uint64_t coh_transaction_end(MemSys *m, DirEntry *e, CohCell dc, uint32_t core,
+                             uint32_t line, uint8_t st, Arrival *arr,
+                             uint32_t n, uint64_t left);
 /* The directory's bookkeeping after a request (both organisations). */
 void coh_dir_apply(MemSys *m, DirEntry *e, CohCell c, uint32_t core);
 /* The requester's arrivals, in time order: each one's event chosen (the

@@ -35,6 +35,27 @@ void coh_set_private_state(MemSys *m, uint32_t core, uint32_t line,
     }
 }
 
+/* core's pending events for line with lo < at <= hi (lo UINT64_MAX: from
+ * the start), in coh_state_at's order: time, then as queued; at most 64.
+ * Returns how many went into ev. */
+static uint32_t line_events(const Core *k, uint32_t line, uint64_t lo,
+                            uint64_t hi, const Pending **ev)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < k->npend && n < 64; i++) {
+        const Pending *p = &k->pend[i];
+        if (p->line != line || p->at > hi || (lo != UINT64_MAX && p->at <= lo))
+            continue;
+        uint32_t j = n++;
+        while (j > 0 && ev[j - 1]->at > p->at) {
+            ev[j] = ev[j - 1];
+            j--;
+        }
+        ev[j] = p;
+    }
+    return n;
+}
+
 /* ---- the COH events -------------------------------------------------------------
  *
  * A copy's change of state, published for whoever listens (sim/events.h:
@@ -70,20 +91,9 @@ static void push_coh(MemSys *m, uint32_t core, uint32_t line, uint8_t from,
 static void republish(MemSys *m, uint32_t core, uint32_t line, uint64_t after,
                       bool all, uint8_t st)
 {
-    const Core *k = &m->core[core];
     const Pending *ev[64];
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < k->npend && n < 64; i++) {
-        const Pending *p = &k->pend[i];
-        if (p->line != line || (!all && p->at <= after))
-            continue;
-        uint32_t j = n++;
-        while (j > 0 && ev[j - 1]->at > p->at) {
-            ev[j] = ev[j - 1];
-            j--;
-        }
-        ev[j] = p;
-    }
+    uint32_t n = line_events(&m->core[core], line, all ? UINT64_MAX : after,
+                             UINT64_MAX, ev);
     for (uint32_t i = 0; i < n; i++) {
         CohCell c = m->proto->cache[st][ev[i]->ev];
         if (c.next == COH_NONE)
@@ -223,18 +233,7 @@ uint8_t coh_state_at(const MemSys *m, uint32_t core, uint32_t line, uint64_t t)
     uint8_t st = coh_private_state(m, core, line);
     /* This line's events up to t, in time order (ties: as they came). */
     const Pending *ev[64];
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < k->npend && n < 64; i++) {
-        const Pending *p = &k->pend[i];
-        if (p->line != line || p->at > t)
-            continue;
-        uint32_t j = n++;
-        while (j > 0 && ev[j - 1]->at > p->at) {
-            ev[j] = ev[j - 1];
-            j--;
-        }
-        ev[j] = p;
-    }
+    uint32_t n = line_events(k, line, UINT64_MAX, t, ev);
     for (uint32_t i = 0; i < n; i++) {
         CohCell c = m->proto->cache[st][ev[i]->ev];
         if (c.next != COH_NONE && (st != COH_I || c.next == COH_I))

@@ -77,14 +77,5 @@ uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
                 e->st.invalidations++;
             }
     }
-    uint64_t done = coh_requester_arrivals(m, core, line, st, arr, n);
-    /* The next request for this line is taken once this one is done; a
-     * read the home serves from a shared line changes no ownership, and
-     * the home is free again once the data has left it. */
-    e->busy_until = read && (dc.actions & DA_MEM) && !(dc.actions & DA_OWNER)
-                        ? left : done;
-    coh_dir_apply(m, e, dc, core);
-    if (m->check_each)
-        coh_check_line(m, e, line, done);
-    return done;
+    return coh_transaction_end(m, e, dc, core, line, st, arr, n, left);
 }
