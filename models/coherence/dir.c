@@ -156,9 +156,10 @@ static void settle_copies(MemSys *m, const DirEntry *e, uint32_t core,
     if (e->owner >= 0)
         who |= 1ull << e->owner;
     for (uint32_t s = 0; who; s++, who >>= 1)
-        if ((who & 1) && m->core[s].npend) {
-            coh_core_lock(m, s);
-            coh_settle_line(m, s, line, t);
+        if (who & 1) {
+            coh_core_lock(m, s);          /* npend too is the core's */
+            if (m->core[s].npend)
+                coh_settle_line(m, s, line, t);
             coh_core_unlock(m, s);
         }
 }

@@ -18,9 +18,10 @@ uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
     /* Everything sent to the copies before this bus transaction. */
     uint64_t who = e->sharers | 1ull << core;
     for (uint32_t s = 0; who; s++, who >>= 1)
-        if ((who & 1) && m->core[s].npend) {
-            coh_core_lock(m, s);
-            coh_settle_line(m, s, line, t1);
+        if (who & 1) {
+            coh_core_lock(m, s);          /* npend too is the core's */
+            if (m->core[s].npend)
+                coh_settle_line(m, s, line, t1);
             coh_core_unlock(m, s);
         }
     uint8_t st = coh_private_state(m, core, line);
