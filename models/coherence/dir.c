@@ -142,15 +142,15 @@ uint64_t coh_requester_arrivals(MemSys *m, uint32_t core, uint32_t line,
 /* The request as the home takes it, by the requester's state when it
  * does: an UPGRADE from a core whose copy has been invalidated since is a
  * GETX (the requester is IM_AD by then). */
-static CohDirEvent request_of(uint8_t st)
+CohDirEvent coh_request_of(uint8_t st)
 {
     return st == COH_IS_D ? DEV_GETS : st == COH_IM_AD ? DEV_GETX
                                                        : DEV_UPGRADE;
 }
 
 /* The copies of the line other than the requester's, settled up to t. */
-static void settle_copies(MemSys *m, const DirEntry *e, uint32_t core,
-                          uint32_t line, uint64_t t)
+void coh_settle_copies(MemSys *m, const DirEntry *e, uint32_t core,
+                       uint32_t line, uint64_t t)
 {
     uint64_t who = e->sharers | 1ull << core;
     if (e->owner >= 0)
@@ -197,9 +197,9 @@ uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
     /* What reached the copies before the home took the request: a copy
      * the requester was upgrading may have been invalidated meanwhile
      * (SM_AD + Inv -> IM_AD), and the home then sends it data. */
-    settle_copies(m, e, core, line, t1);
+    coh_settle_copies(m, e, core, line, t1);
     uint8_t st = coh_private_state(m, core, line);
-    CohDirEvent dev = request_of(st);
+    CohDirEvent dev = coh_request_of(st);
     if (m->check_each && !coh_check_line(m, e, line, t1))
         return t1;
 

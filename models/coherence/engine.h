@@ -240,6 +240,12 @@ typedef struct Arrival Arrival;
 uint64_t coh_transaction_end(MemSys *m, DirEntry *e, CohCell dc, uint32_t core,
                              uint32_t line, uint8_t st, Arrival *arr,
                              uint32_t n, uint64_t left);
+/* The request as the home takes it, by the requester's state then. */
+CohDirEvent coh_request_of(uint8_t st);
+/* The line's copies (the requester's and every sharer's), their pending
+ * events applied up to t. */
+void coh_settle_copies(MemSys *m, const DirEntry *e, uint32_t core,
+                       uint32_t line, uint64_t t);
 /* The directory's bookkeeping after a request (both organisations). */
 void coh_dir_apply(MemSys *m, DirEntry *e, CohCell c, uint32_t core);
 /* The requester's arrivals, in time order: each one's event chosen (the

@@ -16,17 +16,9 @@ uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
     uint64_t t1 = coh_home_take(m, e, home, core, req,
                             coh_send(m, req, me, hr, line, t));
     /* Everything sent to the copies before this bus transaction. */
-    uint64_t who = e->sharers | 1ull << core;
-    for (uint32_t s = 0; who; s++, who >>= 1)
-        if (who & 1) {
-            coh_core_lock(m, s);          /* npend too is the core's */
-            if (m->core[s].npend)
-                coh_settle_line(m, s, line, t1);
-            coh_core_unlock(m, s);
-        }
+    coh_settle_copies(m, e, core, line, t1);
     uint8_t st = coh_private_state(m, core, line);
-    CohDirEvent dev = st == COH_IS_D ? DEV_GETS
-                    : st == COH_IM_AD ? DEV_GETX : DEV_UPGRADE;
+    CohDirEvent dev = coh_request_of(st);
     if (m->check_each && !coh_check_line(m, e, line, t1))
         return t1;
     CohCell dc = dir_cell(m, e->state, dev);
