@@ -259,6 +259,31 @@ found:
     return &s[hit];
 }
 
+bool cache_touch_of(Cache *c, const CacheLine *line, CacheTouch *out)
+{
+    size_t i = (size_t)(line - c->lines);
+    uint32_t set = (uint32_t)(i / c->assoc), way = (uint32_t)(i % c->assoc);
+    *out = (CacheTouch){0};
+    switch (c->g.repl) {
+    case CACHE_REPL_LRU:
+        out->word = &c->stamp[i];
+        out->clock = &c->clock;
+        return true;
+    case CACHE_REPL_PLRU:
+        if (c->assoc == 1)
+            return true;
+        if (!c->path_mask)
+            return false;
+        out->word = c->plru + (size_t)set * c->plru_words;
+        out->clear = c->path_mask[way];
+        out->set = c->path_val[way];
+        return true;
+    case CACHE_REPL_RANDOM:
+        return true;
+    }
+    return false;
+}
+
 static uint32_t xorshift32(uint32_t *s)
 {
     uint32_t x = *s;

@@ -52,6 +52,26 @@ uint32_t cache_line_addr(const Cache *c, uint32_t addr);
  * counts for replacement (most recently used). */
 CacheLine *cache_lookup(Cache *c, uint32_t line_addr, bool touch);
 
+/* What a touch of a line does to its set's replacement state, kept so
+ * that a caller (a filter of lines known to hit) can do it again without
+ * a lookup: valid while the line stays in its way.  LRU: the way's stamp
+ * from the cache's counter; PLRU: the set's tree bits, and-or; random:
+ * nothing.  cache_touch_again(t) is then exactly a lookup with touch. */
+typedef struct CacheTouch {
+    uint64_t *word;           /* the stamp or the tree bits (NULL: none) */
+    uint64_t *clock;          /* LRU: the stamp source; else NULL */
+    uint64_t clear, set;      /* PLRU: *word = (*word & ~clear) | set */
+} CacheTouch;
+/* False when the line's touch cannot be kept (PLRU of more than 64 ways). */
+bool cache_touch_of(Cache *c, const CacheLine *line, CacheTouch *out);
+static inline void cache_touch_again(const CacheTouch *t)
+{
+    if (t->clock)
+        *t->word = ++*t->clock;
+    else if (t->word)
+        *t->word = (*t->word & ~t->clear) | t->set;
+}
+
 /* The way line_addr would go into: an invalid way of its set if there is
  * one, else the replacement policy's victim (still holding the old line,
  * which the caller must evict first: write back, tell the directory). */

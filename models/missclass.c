@@ -9,7 +9,15 @@
  *   invalidated? — its `node` field is NODE_INVAL;
  *   in shadow?   — its `node` field indexes the shadow's LRU list.
  * The shadow is the fully associative LRU cache of capacity_lines lines:
- * a fixed pool of list nodes, doubly linked by index, MRU at the head.
+ * a fixed pool of nodes, each with the line it holds and the stamp of its
+ * last access (from a counter of the classifier's accesses), and a binary
+ * min-heap of the nodes keyed by a stamp.  A touch only writes the node's
+ * stamp, so the heap's keys may be older than the stamps: when the root's
+ * key is not its node's stamp the node was touched since, and it goes
+ * down the heap with its new key; a root whose key is its stamp has the
+ * smallest stamp of all (every stamp is at least its key), so the victim
+ * is exactly the least recently used line.  That a touch is one store is
+ * what lets a hit filter (missclass_touch) keep the order without a call.
  * Each node remembers its entry's slot so evicting the LRU line costs no
  * second probe; growing the table rewrites those slots.
  */
@@ -42,8 +50,13 @@ typedef struct Entry {
 
 typedef struct Node {
     uint32_t slot;            /* its Entry in the table */
-    uint32_t prev, next;      /* towards MRU / towards LRU */
+    uint32_t heap;            /* its place in the heap */
 } Node;
+
+typedef struct HeapItem {
+    uint64_t key;             /* the node's stamp when it was last placed */
+    uint32_t node;
+} HeapItem;
 
 struct MissClassifier {
     Entry *tab;
@@ -51,10 +64,14 @@ struct MissClassifier {
     uint32_t shift;           /* 64 - log2(table size), for the hash */
     uint32_t count;           /* used slots */
     Node *nodes;
+    uint32_t *line;           /* per node: its line, or MISSCLASS_FREE */
+    uint64_t *stamp;          /* per node: its last access */
+    uint64_t seq;             /* stamps handed out */
+    HeapItem *heap;           /* nheap resident nodes, smallest key first */
+    uint32_t nheap;
     uint32_t cap;             /* capacity_lines */
     uint32_t used;            /* nodes ever handed out (< cap: unused ones) */
     uint32_t free;            /* nodes given back by invalidations */
-    uint32_t head, tail;      /* MRU, LRU */
 };
 
 /* Fibonacci hashing: line addresses share their low zero bits, the
@@ -141,29 +158,62 @@ static uint32_t find(const MissClassifier *m, uint32_t key)
     return NIL;
 }
 
-static void unlink_node(MissClassifier *m, uint32_t n)
+static void heap_set(MissClassifier *m, uint32_t i, HeapItem it)
 {
-    Node *x = &m->nodes[n];
-    if (x->prev != NIL)
-        m->nodes[x->prev].next = x->next;
-    else
-        m->head = x->next;
-    if (x->next != NIL)
-        m->nodes[x->next].prev = x->prev;
-    else
-        m->tail = x->prev;
+    m->heap[i] = it;
+    m->nodes[it.node].heap = i;
 }
 
-static void push_front(MissClassifier *m, uint32_t n)
+static void sift_up(MissClassifier *m, uint32_t i)
 {
-    Node *x = &m->nodes[n];
-    x->prev = NIL;
-    x->next = m->head;
-    if (m->head != NIL)
-        m->nodes[m->head].prev = n;
-    else
-        m->tail = n;
-    m->head = n;
+    HeapItem it = m->heap[i];
+    while (i > 0 && m->heap[(i - 1) / 2].key > it.key) {
+        heap_set(m, i, m->heap[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+    heap_set(m, i, it);
+}
+
+static void sift_down(MissClassifier *m, uint32_t i)
+{
+    HeapItem it = m->heap[i];
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= m->nheap)
+            break;
+        if (c + 1 < m->nheap && m->heap[c + 1].key < m->heap[c].key)
+            c++;
+        if (m->heap[c].key >= it.key)
+            break;
+        heap_set(m, i, m->heap[c]);
+        i = c;
+    }
+    heap_set(m, i, it);
+}
+
+/* Take node n out of the heap. */
+static void heap_remove(MissClassifier *m, uint32_t n)
+{
+    uint32_t i = m->nodes[n].heap;
+    HeapItem last = m->heap[--m->nheap];
+    if (i == m->nheap)
+        return;
+    heap_set(m, i, last);
+    sift_down(m, i);
+    sift_up(m, m->nodes[last.node].heap);
+}
+
+/* The least recently used resident node (the heap's root once every key
+ * above it is brought up to date). */
+static uint32_t heap_lru(MissClassifier *m)
+{
+    for (;;) {
+        uint32_t n = m->heap[0].node;
+        if (m->heap[0].key == m->stamp[n])
+            return n;
+        m->heap[0].key = m->stamp[n];
+        sift_down(m, 0);
+    }
 }
 
 /* Make the line in `slot` the shadow's MRU, bringing it in (and the LRU
@@ -173,10 +223,7 @@ static void shadow_touch(MissClassifier *m, uint32_t slot)
     Entry *e = &m->tab[slot];
     uint32_t n = e->node;
     if (n < NODE_MAX) {
-        if (m->head != n) {
-            unlink_node(m, n);
-            push_front(m, n);
-        }
+        m->stamp[n] = ++m->seq;
         return;
     }
     if (m->cap == 0) {
@@ -185,17 +232,20 @@ static void shadow_touch(MissClassifier *m, uint32_t slot)
     }
     if (m->free != NIL) {
         n = m->free;
-        m->free = m->nodes[n].next;
+        m->free = m->nodes[n].slot;
     } else if (m->used < m->cap) {
         n = m->used++;
     } else {
-        n = m->tail;
-        unlink_node(m, n);
+        n = heap_lru(m);
+        heap_remove(m, n);
         m->tab[m->nodes[n].slot].node = NODE_NONE;
     }
     m->nodes[n].slot = slot;
+    m->line[n] = e->key;
+    m->stamp[n] = ++m->seq;
     e->node = n;
-    push_front(m, n);
+    m->heap[m->nheap] = (HeapItem){m->stamp[n], n};
+    sift_up(m, m->nheap++);
 }
 
 MissClassifier *missclass_new(uint32_t capacity_lines)
@@ -206,22 +256,25 @@ MissClassifier *missclass_new(uint32_t capacity_lines)
     if (!m)
         return NULL;
     m->cap = capacity_lines;
-    m->head = m->tail = m->free = NIL;
+    m->free = NIL;
     /* Room for the shadow's lines before the first growth. */
     uint32_t log2size = 4;
     while (log2size < 31 && (1u << log2size) < 2 * (uint64_t)capacity_lines)
         log2size++;
     if (capacity_lines &&
-        !(m->nodes = malloc((size_t)capacity_lines * sizeof *m->nodes))) {
-        free(m);
-        return NULL;
-    }
-    if (!table_alloc(m, log2size)) {
-        free(m->nodes);
-        free(m);
-        return NULL;
-    }
+        (!(m->nodes = malloc((size_t)capacity_lines * sizeof *m->nodes)) ||
+         !(m->line = malloc((size_t)capacity_lines * sizeof *m->line)) ||
+         !(m->stamp = malloc((size_t)capacity_lines * sizeof *m->stamp)) ||
+         !(m->heap = malloc((size_t)capacity_lines * sizeof *m->heap))))
+        goto fail;
+    for (uint32_t i = 0; i < capacity_lines; i++)
+        m->line[i] = MISSCLASS_FREE;
+    if (!table_alloc(m, log2size))
+        goto fail;
     return m;
+fail:
+    missclass_free(m);
+    return NULL;
 }
 
 void missclass_free(MissClassifier *m)
@@ -230,6 +283,9 @@ void missclass_free(MissClassifier *m)
         return;
     free(m->tab);
     free(m->nodes);
+    free(m->line);
+    free(m->stamp);
+    free(m->heap);
     free(m);
 }
 
@@ -272,9 +328,23 @@ void missclass_invalidated(MissClassifier *m, uint32_t line_addr)
         return;
     Entry *e = &m->tab[slot];
     if (e->node < NODE_MAX) {
-        unlink_node(m, e->node);
-        m->nodes[e->node].next = m->free;
+        heap_remove(m, e->node);
+        m->line[e->node] = MISSCLASS_FREE;
+        m->nodes[e->node].slot = m->free;     /* the free list's link */
         m->free = e->node;
     }
     e->node = NODE_INVAL;
+}
+
+uint32_t missclass_node(const MissClassifier *m, uint32_t line_addr)
+{
+    uint32_t slot = find(m, line_addr);
+    return slot != NIL && m->tab[slot].node < NODE_MAX ? m->tab[slot].node
+                                                       : MISSCLASS_FREE;
+}
+
+MissClassTouch missclass_touch_of(MissClassifier *m)
+{
+    return (MissClassTouch){.line = m->line, .stamp = m->stamp,
+                            .seq = &m->seq};
 }

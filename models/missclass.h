@@ -39,4 +39,18 @@ MissClass missclass_miss(MissClassifier *m, uint32_t line_addr);
 /* Another core's write invalidated line_addr in the real cache. */
 void missclass_invalidated(MissClassifier *m, uint32_t line_addr);
 
+/* A hit without a call, for a filter of lines known to hit: the shadow's
+ * node holding line_addr (missclass_node, or MISSCLASS_FREE when it is
+ * not in the shadow), and the arrays behind it.  While line[node] is
+ * still line_addr, `stamp[node] = ++*seq` is exactly missclass_hit;
+ * otherwise (the shadow has let it go) call missclass_hit. */
+#define MISSCLASS_FREE 0xffffffffu  /* never a line address (odd) */
+typedef struct MissClassTouch {
+    const uint32_t *line;     /* per node: the line it holds */
+    uint64_t *stamp;          /* per node: its last access */
+    uint64_t *seq;            /* the classifier's access counter */
+} MissClassTouch;
+uint32_t missclass_node(const MissClassifier *m, uint32_t line_addr);
+MissClassTouch missclass_touch_of(MissClassifier *m);
+
 #endif
