@@ -170,8 +170,18 @@ MemSys *memsys_new(const MemSysConfig *c)
         memset(m->hart, 0, c->cores * c->threads_per_core * sizeof *m->hart);
     m->node = calloc(c->nodes, sizeof *m->node);
     m->noc = noc_new(&c->noc);
+    /* The filter keeps what a hit does to the replacement state and the
+     * classifier; a store buffer has hits of its own (forwarding). */
+    if (c->hit_filter && !c->store_buffer) {
+        size_t n = (size_t)c->cores * c->threads_per_core * COH_FILTER;
+        m->filter = aligned_alloc(64, n * sizeof *m->filter);
+        if (m->filter)
+            for (size_t i = 0; i < n; i++)
+                m->filter[i].line = COH_FILTER_NONE;
+    }
     bool ok = m->core && m->hart && m->node && m->noc &&
-              (!c->store_buffer || m->sb) && coh_dir_grow(&m->dir) &&
+              (!c->store_buffer || m->sb) &&
+              (!c->hit_filter || c->store_buffer || m->filter) && coh_dir_grow(&m->dir) &&
               coh_dir_grow(&m->pages);
     for (uint32_t i = 0; ok && i < c->cores; i++) {
         Core *k = &m->core[i];
@@ -183,6 +193,8 @@ MemSys *memsys_new(const MemSysConfig *c)
             k->mc2 = missclass_new(c->l2.size / c->l2.line);
         }
         ok = k->l1 && k->mc && (!c->l2_on || (k->l2 && k->mc2));
+        if (k->mc)
+            k->mct = missclass_touch_of(k->mc);
     }
     for (uint32_t i = 0; ok && i < c->nodes; i++) {
         m->node[i].llc = cache_new(&c->llc);
@@ -214,6 +226,7 @@ void memsys_free(MemSys *m)
     }
     free(m->core);
     free(m->sb);
+    free(m->filter);
     free(m->hart);
     free(m->node);
     noc_free(m->noc);
@@ -367,6 +380,86 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
     return done;
 }
 
+/* ---- the hit filter -----------------------------------------------------------
+ *
+ * ZSim's filter cache, kept exact.  Each hart has COH_FILTER entries,
+ * direct-mapped by line, of lines its core's L1 holds in a state where a
+ * load (and, if wcell says so, a store) hits without changing it.  Such
+ * a hit does four things besides its latency, and the entry keeps each
+ * so that a filtered hit does them without a lookup: the replacement
+ * touch (CacheTouch), the classifier's touch (its node: a stamp, unless
+ * the classifier saw this line last), the protocol cell's count, and the
+ * L1's counts.  An entry is made on a hit the long way; it goes when the
+ * line's copy changes or leaves (coh_filter_drop, from private.c), and
+ * is passed by while the core has a pending event due (it may be this
+ * line's) or the classifier has let the line go.  So every statistic and
+ * every cycle is the same with the filter off (core.hit_filter = false),
+ * as a test checks. */
+
+void coh_filter_drop(MemSys *m, uint32_t core, uint32_t line)
+{
+    if (!m->filter)
+        return;
+    uint32_t tpc = m->cfg.threads_per_core;
+    FilterEntry *f = m->filter + (size_t)core * tpc * COH_FILTER +
+                     ((line >> m->line_shift) & (COH_FILTER - 1));
+    for (uint32_t t = 0; t < tpc; t++, f += COH_FILTER)
+        if (f->line == line)
+            f->line = COH_FILTER_NONE;
+}
+
+static FilterEntry *filter_at(MemSys *m, uint32_t hart, uint32_t line)
+{
+    return m->filter + (size_t)hart * COH_FILTER +
+           ((line >> m->line_shift) & (COH_FILTER - 1));
+}
+
+/* After a hit the long way: remember the line if a hit on it again
+ * changes nothing. */
+static void filter_fill(MemSys *m, uint32_t hart, uint32_t core,
+                        uint32_t line, const CacheLine *l)
+{
+    Core *k = &m->core[core];
+    uint8_t st = l->state;
+    CohCell r = m->proto->cache[st][CEV_LOAD];
+    CohCell w = m->proto->cache[st][CEV_STORE];
+    if (!(r.actions & CA_HIT) || r.next != st)
+        return;
+    FilterEntry e = {.line = line, .node = missclass_node(k->mc, line),
+                     .rcell = (uint16_t)coh_cache_cell_index(st, CEV_LOAD),
+                     .wcell = (w.actions & CA_HIT) && w.next == st
+                                  ? (uint16_t)coh_cache_cell_index(st,
+                                                                   CEV_STORE)
+                                  : COH_FILTER_NO_CELL};
+    if (e.node == MISSCLASS_FREE || !cache_touch_of(k->l1, l, &e.touch))
+        return;
+    *filter_at(m, hart, line) = e;
+}
+
+/* A hit through the filter: true when it served the access (one line,
+ * a load or a store), counted as l1_hit counts it. */
+static inline __attribute__((always_inline)) bool
+filter_hit(MemSys *m, const IsaHart *h, uint32_t core, uint32_t line,
+           bool write)
+{
+    const FilterEntry *f = filter_at(m, h->hartid, line);
+    Core *k = &m->core[core];
+    if (f->line != line || (write && f->wcell == COH_FILTER_NO_CELL) ||
+        h->cycle >= k->pend_min)
+        return false;
+    if (line != k->mc_last) {
+        if (k->mct.line[f->node] != line)
+            return false;
+        k->mct.stamp[f->node] = ++*k->mct.seq;
+        k->mc_last = line;
+    }
+    cache_touch_again(&f->touch);
+    k->l1s.accesses++;
+    k->l1s.hits++;
+    k->cover[write ? f->wcell : f->rcell]++;
+    return true;
+}
+
 /* One line's access: completion time, or ISA_ACCESS_DEFER. */
 static inline __attribute__((always_inline)) uint64_t
 line_access(MemSys *m, const IsaHart *h, uint32_t line,
@@ -376,12 +469,17 @@ line_access(MemSys *m, const IsaHart *h, uint32_t line,
     uint64_t done;
     CacheLine *l;
     if (!m->cfg.locked) {
-        if (l1_hit(m, core, line, write, t, &done, &l))
+        if (l1_hit(m, core, line, write, t, &done, &l)) {
+            if (m->filter)
+                filter_fill(m, h->hartid, core, line, l);
             return done;
+        }
         return miss(m, h, core, line, write, t, l, res);
     }
     coh_core_lock(m, core);
     bool hit = l1_hit(m, core, line, write, t, &done, &l);
+    if (hit && m->filter)
+        filter_fill(m, h->hartid, core, line, l);
     coh_core_unlock(m, core);
     if (hit)
         return done;
@@ -492,31 +590,12 @@ static uint64_t buffered(MemSys *m, const IsaHart *h, uint32_t addr,
     return enter + m->cfg.l1d_latency;
 }
 
-/* The access, with or without its ACCESS event: two entry points from one
- * body, so that the hot path pays nothing for events nobody listens to
- * (the machine switches its cores to memsys_access_traced while someone
- * listens to ACCESS events).  An access that straddles two lines touches
- * both, at the same time; it is done when both are. */
+/* An access's counts (and its ACCESS event, traced and listened to):
+ * its latency. */
 static inline __attribute__((always_inline)) uint32_t
-access(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
-       IsaAccessKind kind, bool traced)
+counted(MemSys *m, const IsaHart *h, uint32_t guest, IsaAccessKind kind,
+        uint64_t done, uint8_t res, bool traced)
 {
-    uint32_t guest = addr;
-    addr = (addr & m->cfg.addr_mask) |
-           m->cfg.core_tag[h->hartid / m->cfg.threads_per_core];
-    uint8_t res = SIM_EV_HIT;
-    uint64_t done;
-    if (m->sb)
-        done = buffered(m, h, addr, size, kind, &res);
-    else if (kind == ISA_ACC_FENCE)
-        return 0;
-    else
-        done = bytes_access(m, h, addr, size,
-                            kind == ISA_ACC_STORE || kind == ISA_ACC_AMO ||
-                                kind == ISA_ACC_SC,
-                            h->cycle, &res);
-    if (done == ISA_ACCESS_DEFER)
-        return ISA_ACCESS_DEFER;
     uint32_t r = (uint32_t)(done - h->cycle);
     /* Only this hart's host thread writes its counters. */
     FlatMemCounts *c = &m->hart[h->hartid];
@@ -534,6 +613,59 @@ access(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
             .addr = guest, .kind = SIM_EV_ACCESS, .what = (uint8_t)kind,
             .result = res});
     return r;
+}
+
+/* The access past the filter: the store buffer, the L1, a miss.  An
+ * access that straddles two lines touches both, at the same time; it is
+ * done when both are. */
+static __attribute__((noinline)) uint32_t
+access_long(MemSys *m, const IsaHart *h, uint32_t guest, uint32_t addr,
+            unsigned size, IsaAccessKind kind, bool traced)
+{
+    uint8_t res = SIM_EV_HIT;
+    uint64_t done;
+    if (m->sb)
+        done = buffered(m, h, addr, size, kind, &res);
+    else if (kind == ISA_ACC_FENCE)
+        return 0;
+    else
+        done = bytes_access(m, h, addr, size,
+                            kind == ISA_ACC_STORE || kind == ISA_ACC_AMO ||
+                                kind == ISA_ACC_SC,
+                            h->cycle, &res);
+    if (done == ISA_ACCESS_DEFER)
+        return ISA_ACCESS_DEFER;
+    return counted(m, h, guest, kind, done, res, traced);
+}
+
+/* The access, with or without its ACCESS event: two entry points from one
+ * body, so that the hot path pays nothing for events nobody listens to
+ * (the machine switches its cores to memsys_access_traced while someone
+ * listens to ACCESS events).  The filter first, in as few instructions
+ * as it takes. */
+static inline __attribute__((always_inline)) uint32_t
+access(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
+       IsaAccessKind kind, bool traced)
+{
+    uint32_t guest = addr;
+    uint32_t core = h->hartid / m->cfg.threads_per_core;
+    addr = (addr & m->cfg.addr_mask) | m->cfg.core_tag[core];
+    uint32_t off = addr & (m->cfg.l1d.line - 1);
+    if (m->filter && (kind == ISA_ACC_LOAD || kind == ISA_ACC_STORE) &&
+        off + size <= m->cfg.l1d.line) {
+        bool write = kind == ISA_ACC_STORE, hit;
+        if (!m->cfg.locked) {
+            hit = filter_hit(m, h, core, addr - off, write);
+        } else {
+            coh_core_lock(m, core);
+            hit = filter_hit(m, h, core, addr - off, write);
+            coh_core_unlock(m, core);
+        }
+        if (hit)
+            return counted(m, h, guest, kind, h->cycle + m->cfg.l1d_latency,
+                           SIM_EV_HIT, traced);
+    }
+    return access_long(m, h, guest, addr, size, kind, traced);
 }
 
 uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,

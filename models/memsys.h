@@ -95,6 +95,8 @@ typedef struct MemSysConfig {
     bool defer;               /* deterministic mode: misses wait for the
                                  horizon (memsys_set_horizon) */
     uint32_t store_buffer;    /* entries per hart; 0: stores block */
+    bool hit_filter;          /* each hart's filter of lines known to hit
+                                 (core.hit_filter): faster, same results */
 } MemSysConfig;
 
 typedef struct CacheStats {

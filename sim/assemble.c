@@ -104,6 +104,7 @@ static bool memsys_config_of(const SimConfig *c, MemSysConfig *out,
     mc.locked = c->mode == SIM_MODE_PARALLEL && c->host_threads > 1;
     mc.check = c->coh_check;
     mc.store_buffer = c->store_buffer;
+    mc.hit_filter = c->hit_filter;
     mc.nack = c->coh_busy == 1;
     mc.nack_retry = c->nack_retry;
     /* Deterministic mode: racing misses in the order of their cycles

@@ -161,6 +161,10 @@ static const ConfigKey keys[] = {
     {"core.store_buffer", K_U32, offsetof(SimConfig, store_buffer), 0, 64,
      "hierarchy: entries of each hart's store buffer (0: a store waits "
      "until it is done)", NULL},
+    {"core.hit_filter", K_BOOL, offsetof(SimConfig, hit_filter), 0, 1,
+     "hierarchy: each hart's filter of lines known to hit in its L1 (a "
+     "hit there skips the lookup; the same statistics and cycles either "
+     "way, without a store buffer)", NULL},
     {"coherence.busy", K_ENUM, offsetof(SimConfig, coh_busy), 0, 1,
      "a request for a line the home is busy with: queue (waits its turn) or "
      "nack (sent back, tried again)", busy_names},
@@ -290,6 +294,7 @@ void sim_config_defaults(SimConfig *c)
     c->mp_header = 16;
     c->clock_hz = 1000000000u;
     c->timing = true;
+    c->hit_filter = true;
     c->progress = true;
     for (int i = 0; i < ISA_CLASS_COUNT; i++)
         c->cost[i] = 1;

@@ -55,6 +55,7 @@ typedef struct SimConfig {
     uint32_t dir_latency;
     bool coh_check;                 /* the invariant checker */
     uint32_t store_buffer;          /* entries per hart (0: none) */
+    bool hit_filter;                /* core.hit_filter */
     uint32_t coh_busy;              /* 0 queue, 1 nack */
     uint32_t nack_retry;
     uint32_t noc_topology;          /* 0 auto, else NocTopology + 1 */

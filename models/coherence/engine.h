@@ -76,7 +76,23 @@ typedef struct Core {
     uint32_t npend, pend_cap;
     uint64_t cover[COH_ALL_STATES * CEV_COUNT];  /* cache cells used */
     uint64_t pend_min;           /* earliest pending event (UINT64_MAX) */
+    MissClassTouch mct;          /* mc's hits without a call (the filter) */
 } Core;
+
+/* A hart's hit filter (memsys.c, "the hit filter"): lines of its core's
+ * L1 it knows to hit, direct-mapped by line.  An entry holds what a hit
+ * on the line does besides counting: its replacement touch, its node in
+ * the miss classifier, the protocol cells it uses.  Whatever changes the
+ * line's copy drops the entry first (coh_filter_drop). */
+#define COH_FILTER 256u               /* entries per hart, a power of two */
+#define COH_FILTER_NONE 1u            /* no line (lines are aligned) */
+#define COH_FILTER_NO_CELL 0xffffu    /* a store does not hit */
+typedef struct FilterEntry {
+    uint32_t line;
+    uint32_t node;                    /* its MissClassTouch node */
+    uint16_t rcell, wcell;            /* cover[] of a load's, a store's cell */
+    CacheTouch touch;
+} FilterEntry;
 
 typedef struct Node {
     Cache *llc;
@@ -129,6 +145,7 @@ struct MemSys {
     uint64_t sharing;        /* invalidations + transfers of dirty data */
     FlatMemCounts *hart;     /* per hart: accesses by kind, stall cycles */
     StoreBuf *sb;            /* per hart (NULL: stores block) */
+    FilterEntry *filter;     /* COH_FILTER per hart (NULL: no filter) */
     SimEvBus *ev;            /* events (NULL: none) */
     uint8_t miss_res;        /* a miss's result (see memsys.c) */
     uint64_t horizon;        /* misses issued after it wait (deferred) */
@@ -151,6 +168,10 @@ struct MemSys {
 /* ---- parallel mode: a core's spinlock (memsys.c) --------------------------- */
 void coh_core_lock(MemSys *m, uint32_t c);
 void coh_core_unlock(MemSys *m, uint32_t c);
+
+/* Drop line from the hit filters of core's harts (its copy is about to
+ * change, or leave). */
+void coh_filter_drop(MemSys *m, uint32_t core, uint32_t line);
 
 /* ---- the tables, counted ------------------------------------------------------ */
 /* A private cache's cells are counted per core (each core's counts are

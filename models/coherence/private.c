@@ -20,6 +20,7 @@ void coh_set_private_state(MemSys *m, uint32_t core, uint32_t line,
                        uint8_t state)
 {
     Core *k = &m->core[core];
+    coh_filter_drop(m, core, line);
     CacheLine *l = cache_lookup(k->l1, line, false);
     if (l) {
         if (state == COH_I)
@@ -341,8 +342,10 @@ void coh_fill_private(MemSys *m, uint32_t core, uint32_t line, uint8_t state,
             uint32_t old = v->addr;
             uint8_t st = leaving(m, core, old);
             CacheLine *l1 = cache_lookup(k->l1, old, false);
-            if (l1)
+            if (l1) {
+                coh_filter_drop(m, core, old);
                 cache_invalidate(k->l1, l1);
+            }
             v = cache_lookup(k->l2, old, false);
             if (v)
                 cache_invalidate(k->l2, v);
@@ -358,6 +361,7 @@ void coh_fill_private(MemSys *m, uint32_t core, uint32_t line, uint8_t state,
         uint8_t st = k->l2 ? v->state : leaving(m, core, old);
         v = cache_lookup(k->l1, old, false);
         if (v) {
+            coh_filter_drop(m, core, old);
             cache_invalidate(k->l1, v);
             if (!k->l2 && st != COH_I)
                 evict(m, core, old, st, t);
