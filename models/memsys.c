@@ -181,19 +181,21 @@ MemSys *memsys_new(const MemSysConfig *c)
     }
     bool ok = m->core && m->hart && m->node && m->noc &&
               (!c->store_buffer || m->sb) &&
-              (!c->hit_filter || c->store_buffer || m->filter) && coh_dir_grow(&m->dir) &&
-              coh_dir_grow(&m->pages);
+              (!c->hit_filter || c->store_buffer || m->filter) && coh_dir_init(&m->dir, m->line_shift, 32) &&
+              coh_dir_init(&m->pages, 0, 33 - m->page_shift);
     for (uint32_t i = 0; ok && i < c->cores; i++) {
         Core *k = &m->core[i];
         k->pend_min = UINT64_MAX;
         k->l1 = cache_new(&c->l1d);
-        k->mc = missclass_new(c->l1d.size / c->l1d.line);
+        k->mc = c->hit_filter && !c->store_buffer
+                    ? missclass_new_stamped(c->l1d.size / c->l1d.line)
+                    : missclass_new(c->l1d.size / c->l1d.line);
         if (c->l2_on) {
             k->l2 = cache_new(&c->l2);
             k->mc2 = missclass_new(c->l2.size / c->l2.line);
         }
         ok = k->l1 && k->mc && (!c->l2_on || (k->l2 && k->mc2));
-        if (k->mc)
+        if (k->mc && m->filter)
             k->mct = missclass_touch_of(k->mc);
     }
     for (uint32_t i = 0; ok && i < c->nodes; i++) {
@@ -230,8 +232,8 @@ void memsys_free(MemSys *m)
     free(m->hart);
     free(m->node);
     noc_free(m->noc);
-    free(m->dir.e);
-    free(m->pages.e);
+    coh_dir_free(&m->dir);
+    coh_dir_free(&m->pages);
     pthread_mutex_destroy(&m->lock);
     free(m);
 }
@@ -789,10 +791,10 @@ static uint64_t heat(const LineStats *s)
 
 size_t memsys_hot_lines(const MemSys *m, LineStats *out, size_t n)
 {
-    size_t got = 0;
-    for (size_t i = 0; i < m->dir.cap; i++) {
-        const DirEntry *e = &m->dir.e[i];
-        if (!e->line || heat(&e->st) == 0)
+    size_t got = 0, i = 0;
+    const DirEntry *e;
+    while ((e = coh_dir_next(&m->dir, &i))) {
+        if (heat(&e->st) == 0)
             continue;
         /* Insertion into the sorted top n (hottest first, then by address
          * so that the order is deterministic). */
@@ -813,9 +815,11 @@ size_t memsys_hot_lines(const MemSys *m, LineStats *out, size_t n)
 void memsys_each_line(const MemSys *m,
                       void (*fn)(void *ctx, const LineStats *s), void *ctx)
 {
-    for (size_t i = 0; i < m->dir.cap; i++)
-        if (m->dir.e[i].line && m->dir.e[i].st.misses)
-            fn(ctx, &m->dir.e[i].st);
+    size_t i = 0;
+    const DirEntry *e;
+    while ((e = coh_dir_next(&m->dir, &i)))
+        if (e->st.misses)
+            fn(ctx, &e->st);
 }
 
 static uint32_t hier_line(const MemSys *m, uint32_t core, uint32_t addr)

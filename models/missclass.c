@@ -9,9 +9,11 @@
  *   invalidated? — its `node` field is NODE_INVAL;
  *   in shadow?   — its `node` field indexes the shadow's LRU list.
  * The shadow is the fully associative LRU cache of capacity_lines lines:
- * a fixed pool of nodes, each with the line it holds and the stamp of its
- * last access (from a counter of the classifier's accesses), and a binary
- * min-heap of the nodes keyed by a stamp.  A touch only writes the node's
+ * a fixed pool of nodes, doubly linked by index, MRU at the head.  A
+ * stamped classifier (missclass_new_stamped, for a hit filter) keeps the
+ * order another way: each node has the stamp of its last access (from a
+ * counter of the classifier's accesses), and a binary min-heap holds the
+ * nodes keyed by a stamp.  A touch only writes the node's
  * stamp, so the heap's keys may be older than the stamps: when the root's
  * key is not its node's stamp the node was touched since, and it goes
  * down the heap with its new key; a root whose key is its stamp has the
@@ -50,7 +52,8 @@ typedef struct Entry {
 
 typedef struct Node {
     uint32_t slot;            /* its Entry in the table */
-    uint32_t heap;            /* its place in the heap */
+    uint32_t prev, next;      /* towards MRU / towards LRU; stamped: prev
+                                 is its place in the heap */
 } Node;
 
 typedef struct HeapItem {
@@ -67,8 +70,10 @@ struct MissClassifier {
     uint32_t *line;           /* per node: its line, or MISSCLASS_FREE */
     uint64_t *stamp;          /* per node: its last access */
     uint64_t seq;             /* stamps handed out */
-    HeapItem *heap;           /* nheap resident nodes, smallest key first */
+    HeapItem *heap;           /* stamped: nheap resident nodes, smallest key
+                                 first (NULL: the list) */
     uint32_t nheap;
+    uint32_t head, tail;      /* the list's MRU, LRU */
     uint32_t cap;             /* capacity_lines */
     uint32_t used;            /* nodes ever handed out (< cap: unused ones) */
     uint32_t free;            /* nodes given back by invalidations */
@@ -158,10 +163,35 @@ static uint32_t find(const MissClassifier *m, uint32_t key)
     return NIL;
 }
 
+static void unlink_node(MissClassifier *m, uint32_t n)
+{
+    Node *x = &m->nodes[n];
+    if (x->prev != NIL)
+        m->nodes[x->prev].next = x->next;
+    else
+        m->head = x->next;
+    if (x->next != NIL)
+        m->nodes[x->next].prev = x->prev;
+    else
+        m->tail = x->prev;
+}
+
+static void push_front(MissClassifier *m, uint32_t n)
+{
+    Node *x = &m->nodes[n];
+    x->prev = NIL;
+    x->next = m->head;
+    if (m->head != NIL)
+        m->nodes[m->head].prev = n;
+    else
+        m->tail = n;
+    m->head = n;
+}
+
 static void heap_set(MissClassifier *m, uint32_t i, HeapItem it)
 {
     m->heap[i] = it;
-    m->nodes[it.node].heap = i;
+    m->nodes[it.node].prev = i;
 }
 
 static void sift_up(MissClassifier *m, uint32_t i)
@@ -181,8 +211,8 @@ static void sift_down(MissClassifier *m, uint32_t i)
         uint32_t c = 2 * i + 1;
         if (c >= m->nheap)
             break;
-        if (c + 1 < m->nheap && m->heap[c + 1].key < m->heap[c].key)
-            c++;
+        /* Which child is smaller is a coin toss: no branch for it. */
+        c += c + 1 < m->nheap && m->heap[c + 1].key < m->heap[c].key;
         if (m->heap[c].key >= it.key)
             break;
         heap_set(m, i, m->heap[c]);
@@ -194,13 +224,13 @@ static void sift_down(MissClassifier *m, uint32_t i)
 /* Take node n out of the heap. */
 static void heap_remove(MissClassifier *m, uint32_t n)
 {
-    uint32_t i = m->nodes[n].heap;
+    uint32_t i = m->nodes[n].prev;
     HeapItem last = m->heap[--m->nheap];
     if (i == m->nheap)
         return;
     heap_set(m, i, last);
     sift_down(m, i);
-    sift_up(m, m->nodes[last.node].heap);
+    sift_up(m, m->nodes[last.node].prev);
 }
 
 /* The least recently used resident node (the heap's root once every key
@@ -223,32 +253,49 @@ static void shadow_touch(MissClassifier *m, uint32_t slot)
     Entry *e = &m->tab[slot];
     uint32_t n = e->node;
     if (n < NODE_MAX) {
-        m->stamp[n] = ++m->seq;
+        if (m->heap) {
+            m->stamp[n] = ++m->seq;
+        } else if (m->head != n) {
+            unlink_node(m, n);
+            push_front(m, n);
+        }
         return;
     }
     if (m->cap == 0) {
         e->node = NODE_NONE;
         return;
     }
+    bool full = false;
     if (m->free != NIL) {
         n = m->free;
         m->free = m->nodes[n].slot;
     } else if (m->used < m->cap) {
         n = m->used++;
+    } else if (m->heap) {
+        n = heap_lru(m);          /* the root: it takes the new line */
+        m->tab[m->nodes[n].slot].node = NODE_NONE;
+        full = true;
     } else {
-        n = heap_lru(m);
-        heap_remove(m, n);
+        n = m->tail;
+        unlink_node(m, n);
         m->tab[m->nodes[n].slot].node = NODE_NONE;
     }
     m->nodes[n].slot = slot;
     m->line[n] = e->key;
     m->stamp[n] = ++m->seq;
     e->node = n;
-    m->heap[m->nheap] = (HeapItem){m->stamp[n], n};
-    sift_up(m, m->nheap++);
+    if (!m->heap) {
+        push_front(m, n);
+    } else if (full) {
+        m->heap[0].key = m->stamp[n];
+        sift_down(m, 0);
+    } else {
+        m->heap[m->nheap] = (HeapItem){m->stamp[n], n};
+        sift_up(m, m->nheap++);
+    }
 }
 
-MissClassifier *missclass_new(uint32_t capacity_lines)
+static MissClassifier *make(uint32_t capacity_lines, bool stamped)
 {
     if (capacity_lines >= NODE_MAX)
         return NULL;
@@ -256,7 +303,7 @@ MissClassifier *missclass_new(uint32_t capacity_lines)
     if (!m)
         return NULL;
     m->cap = capacity_lines;
-    m->free = NIL;
+    m->free = m->head = m->tail = NIL;
     /* Room for the shadow's lines before the first growth. */
     uint32_t log2size = 4;
     while (log2size < 31 && (1u << log2size) < 2 * (uint64_t)capacity_lines)
@@ -265,7 +312,8 @@ MissClassifier *missclass_new(uint32_t capacity_lines)
         (!(m->nodes = malloc((size_t)capacity_lines * sizeof *m->nodes)) ||
          !(m->line = malloc((size_t)capacity_lines * sizeof *m->line)) ||
          !(m->stamp = malloc((size_t)capacity_lines * sizeof *m->stamp)) ||
-         !(m->heap = malloc((size_t)capacity_lines * sizeof *m->heap))))
+         (stamped &&
+          !(m->heap = malloc((size_t)capacity_lines * sizeof *m->heap)))))
         goto fail;
     for (uint32_t i = 0; i < capacity_lines; i++)
         m->line[i] = MISSCLASS_FREE;
@@ -275,6 +323,16 @@ MissClassifier *missclass_new(uint32_t capacity_lines)
 fail:
     missclass_free(m);
     return NULL;
+}
+
+MissClassifier *missclass_new(uint32_t capacity_lines)
+{
+    return make(capacity_lines, false);
+}
+
+MissClassifier *missclass_new_stamped(uint32_t capacity_lines)
+{
+    return make(capacity_lines, true);
 }
 
 void missclass_free(MissClassifier *m)
@@ -328,7 +386,10 @@ void missclass_invalidated(MissClassifier *m, uint32_t line_addr)
         return;
     Entry *e = &m->tab[slot];
     if (e->node < NODE_MAX) {
-        heap_remove(m, e->node);
+        if (m->heap)
+            heap_remove(m, e->node);
+        else
+            unlink_node(m, e->node);
         m->line[e->node] = MISSCLASS_FREE;
         m->nodes[e->node].slot = m->free;     /* the free list's link */
         m->free = e->node;

@@ -25,8 +25,11 @@ extern const char *const miss_class_names[MISS_CLASS_COUNT];
 
 typedef struct MissClassifier MissClassifier;
 
-/* capacity_lines: how many lines the shadowed cache holds. */
+/* capacity_lines: how many lines the shadowed cache holds.  A stamped
+ * classifier classifies the same, and its hits can be done without a
+ * call (missclass_touch_of); its misses cost a little more. */
 MissClassifier *missclass_new(uint32_t capacity_lines);
+MissClassifier *missclass_new_stamped(uint32_t capacity_lines);
 void missclass_free(MissClassifier *m);
 
 /* An access that hit in the real cache (keeps the shadow's LRU order). */
@@ -39,7 +42,8 @@ MissClass missclass_miss(MissClassifier *m, uint32_t line_addr);
 /* Another core's write invalidated line_addr in the real cache. */
 void missclass_invalidated(MissClassifier *m, uint32_t line_addr);
 
-/* A hit without a call, for a filter of lines known to hit: the shadow's
+/* A hit without a call, for a filter of lines known to hit (a stamped
+ * classifier only): the shadow's
  * node holding line_addr (missclass_node, or MISSCLASS_FREE when it is
  * not in the shadow), and the arrays behind it.  While line[node] is
  * still line_addr, `stamp[node] = ++*seq` is exactly missclass_hit;

@@ -407,19 +407,28 @@ END_TEST
 
 /* ---- miss classification: small hand cases ------------------------------ */
 
+#define PAIR_NODES 64
 typedef struct Pair {
     Cache *c;
     MissClassifier *m;
+    uint32_t node[PAIR_NODES];    /* stamped_pairs: a line's node */
     uint64_t hits;
     uint64_t miss[MISS_CLASS_COUNT];
 } Pair;
+
+/* Pairs made with a stamped classifier, whose hits go through its touch
+ * (as the hit filter does them) while it still has the line. */
+static bool stamped_pairs;
 
 static void pair_init(Pair *p, CacheGeom g)
 {
     memset(p, 0, sizeof *p);
     p->c = cache_new(&g);
     ck_assert_ptr_nonnull(p->c);
-    p->m = missclass_new(g.size / g.line);
+    p->m = stamped_pairs ? missclass_new_stamped(g.size / g.line)
+                         : missclass_new(g.size / g.line);
+    for (int i = 0; i < PAIR_NODES; i++)
+        p->node[i] = MISSCLASS_FREE;
     ck_assert_ptr_nonnull(p->m);
 }
 
@@ -433,7 +442,16 @@ static void pair_free(Pair *p)
 static int pair_access(Pair *p, uint32_t la)
 {
     if (cache_lookup(p->c, la, true)) {
-        missclass_hit(p->m, la);
+        /* As the filter: the node learnt at the last hit the long way,
+         * while it still holds the line. */
+        MissClassTouch t = missclass_touch_of(p->m);
+        uint32_t *n = &p->node[(la / 16) % PAIR_NODES];
+        if (stamped_pairs && *n != MISSCLASS_FREE && t.line[*n] == la) {
+            t.stamp[*n] = ++*t.seq;
+        } else {
+            missclass_hit(p->m, la);
+            *n = missclass_node(p->m, la);
+        }
         p->hits++;
         return -1;
     }
@@ -682,7 +700,7 @@ static const TraceCase trace_cases[] = {
     { { 4096, 8, 64, CACHE_REPL_PLRU, 0 }, 1 << 14, 80, 2, 200000 },
 };
 
-START_TEST(test_class_random_trace)
+static void random_trace(int _i)
 {
     const TraceCase *t = &trace_cases[_i];
     Pair p;
@@ -732,6 +750,21 @@ START_TEST(test_class_random_trace)
     free(o.inval);
     pair_free(&p);
 }
+
+START_TEST(test_class_random_trace)
+{
+    random_trace(_i);
+}
+END_TEST
+
+/* The same traces with a stamped classifier (the hit filter's): the
+ * heap of stamps picks the same victims as the list. */
+START_TEST(test_class_random_trace_stamped)
+{
+    stamped_pairs = true;
+    random_trace(_i);
+    stamped_pairs = false;
+}
 END_TEST
 
 /* ---- suite -------------------------------------------------------------- */
@@ -764,6 +797,8 @@ Suite *cache_suite(void)
     tcase_add_test(mc, test_class_any_key);
     tcase_add_test(mc, test_class_grows);
     tcase_add_loop_test(mc, test_class_random_trace, 0, N_OF(trace_cases));
+    tcase_add_loop_test(mc, test_class_random_trace_stamped, 0,
+                        N_OF(trace_cases));
     suite_add_tcase(s, mc);
     return s;
 }

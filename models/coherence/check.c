@@ -97,10 +97,9 @@ bool memsys_check_end(MemSys *m, char *err, size_t errlen)
     if (!m->error[0]) {
         for (uint32_t c = 0; c < m->cfg.cores; c++)
             coh_settle(m, c, UINT64_MAX);
-        for (size_t i = 0; i < m->dir.cap && !m->error[0]; i++) {
-            DirEntry *e = &m->dir.e[i];
-            if (!e->line)
-                continue;
+        size_t i = 0;
+        DirEntry *e;
+        while (!m->error[0] && (e = coh_dir_next(&m->dir, &i))) {
             uint32_t line = e->line & ~1u;
             for (uint32_t c = 0; c < m->cfg.cores; c++) {
                 uint8_t st = coh_private_state(m, c, line);

@@ -16,61 +16,67 @@
 
 #include <stdlib.h>
 
-/* ---- the hash map ------------------------------------------------------------ */
+/* ---- the table ------------------------------------------------------------------ */
 
-static inline size_t hash32(uint32_t x)
+bool coh_dir_init(Dir *d, unsigned shift, unsigned key_bits)
 {
-    x ^= x >> 16;
-    x *= 0x7feb352du;
-    x ^= x >> 15;
-    x *= 0x846ca68bu;
-    x ^= x >> 16;
-    return x;
+    unsigned bits = key_bits > shift ? key_bits - shift : 0;
+    *d = (Dir){.shift = shift,
+               .top_bits = bits > DIR_CHUNK_BITS ? bits - DIR_CHUNK_BITS : 0};
+    d->chunk = calloc((size_t)1 << d->top_bits, sizeof *d->chunk);
+    return d->chunk != NULL;
 }
 
-bool coh_dir_grow(Dir *d)
+void coh_dir_free(Dir *d)
 {
-    size_t cap = d->cap ? d->cap * 2 : 4096;
-    DirEntry *n = calloc(cap, sizeof *n);
-    if (!n)
-        return false;
-    for (size_t i = 0; i < d->cap; i++) {
-        if (!d->e[i].line)
-            continue;
-        size_t j = hash32(d->e[i].line) & (cap - 1);
-        while (n[j].line)
-            j = (j + 1) & (cap - 1);
-        n[j] = d->e[i];
-    }
-    free(d->e);
-    d->e = n;
-    d->cap = cap;
-    return true;
+    if (!d->chunk)
+        return;
+    for (size_t i = 0; i < (size_t)1 << d->top_bits; i++)
+        free(d->chunk[i]);
+    free(d->chunk);
+    d->chunk = NULL;
 }
 
 DirEntry *coh_dir_get(Dir *d, uint32_t key)
 {
-    if ((d->used + 1) * 2 > d->cap && !coh_dir_grow(d))
+    uint32_t i = key >> d->shift;
+    DirEntry **c = &d->chunk[i >> DIR_CHUNK_BITS];
+    if (__builtin_expect(!*c, 0) && !(*c = calloc(DIR_CHUNK, sizeof **c)))
         return NULL;
-    size_t j = hash32(key) & (d->cap - 1);
-    while (d->e[j].line && d->e[j].line != key)
-        j = (j + 1) & (d->cap - 1);
-    if (!d->e[j].line) {
-        d->e[j].line = key;
-        d->e[j].owner = -1;
-        d->e[j].state = DIR_I;
-        d->e[j].st.line = key & ~1u;        /* a line's own address */
+    DirEntry *e = &(*c)[i & (DIR_CHUNK - 1)];
+    if (__builtin_expect(!e->line, 0)) {
+        e->line = key;
+        e->owner = -1;
+        e->state = DIR_I;
+        e->st.line = key & ~1u;             /* a line's own address */
         d->used++;
     }
-    return &d->e[j];
+    return e;
 }
 
 const DirEntry *coh_dir_find(const Dir *d, uint32_t key)
 {
-    size_t j = hash32(key) & (d->cap - 1);
-    while (d->e[j].line && d->e[j].line != key)
-        j = (j + 1) & (d->cap - 1);
-    return d->e[j].line ? &d->e[j] : NULL;
+    uint32_t i = key >> d->shift;
+    const DirEntry *c = d->chunk[i >> DIR_CHUNK_BITS];
+    const DirEntry *e = c ? &c[i & (DIR_CHUNK - 1)] : NULL;
+    return e && e->line ? e : NULL;
+}
+
+DirEntry *coh_dir_next(const Dir *d, size_t *i)
+{
+    size_t end = (size_t)DIR_CHUNK << d->top_bits;
+    while (*i < end) {
+        DirEntry *c = d->chunk[*i >> DIR_CHUNK_BITS];
+        if (!c) {
+            *i = ((*i >> DIR_CHUNK_BITS) + 1) << DIR_CHUNK_BITS;
+            continue;
+        }
+        DirEntry *e = &c[*i & (DIR_CHUNK - 1)];
+        ++*i;
+        if (e->line)
+            return e;
+    }
+    return NULL;
 }
 
 /* ---- the directory's bookkeeping ------------------------------------------------ */

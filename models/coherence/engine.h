@@ -39,15 +39,28 @@ typedef struct DirEntry {
     LineStats st;
 } DirEntry;
 
+/* Entries indexed by key >> shift, in chunks of DIR_CHUNK made on first
+ * use: neighbouring lines are neighbouring entries (a miss's lookup is
+ * one or two host cache lines, not a hash probe's scattered ones), and
+ * memory goes to the parts of the address space in use. */
+#define DIR_CHUNK_BITS 10
+#define DIR_CHUNK (1u << DIR_CHUNK_BITS)
 typedef struct Dir {
-    DirEntry *e;
-    size_t cap, used;
+    DirEntry **chunk;        /* 1 << top_bits of them, NULL: none yet */
+    uint32_t shift, top_bits;
+    size_t used;             /* entries in use */
 } Dir;
 
+/* A directory for keys below 2^key_bits, indexed by key >> shift (the
+ * bits below it are tags, as a line key's 1).  False: out of memory. */
+bool coh_dir_init(Dir *d, unsigned shift, unsigned key_bits);
+void coh_dir_free(Dir *d);
 /* The entry of a key, created empty on first use (NULL: out of memory). */
 DirEntry *coh_dir_get(Dir *d, uint32_t key);
 const DirEntry *coh_dir_find(const Dir *d, uint32_t key);
-bool coh_dir_grow(Dir *d);
+/* The next entry in use from index *i on, in key order (*i then past
+ * it), or NULL: `size_t i = 0; while ((e = coh_dir_next(d, &i)))`. */
+DirEntry *coh_dir_next(const Dir *d, size_t *i);
 
 /* ---- events that reach a private copy later --------------------------------
  *
