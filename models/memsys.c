@@ -382,6 +382,13 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
     return done;
 }
 
+/* A hart's core; without a division when each core has one hart. */
+static inline uint32_t hart_core(const MemSys *m, uint32_t hart)
+{
+    uint32_t tpc = m->cfg.threads_per_core;
+    return tpc == 1 ? hart : hart / tpc;
+}
+
 /* ---- the hit filter -----------------------------------------------------------
  *
  * ZSim's filter cache, kept exact.  Each hart has COH_FILTER entries,
@@ -467,7 +474,7 @@ static inline __attribute__((always_inline)) uint64_t
 line_access(MemSys *m, const IsaHart *h, uint32_t line,
                             bool write, uint64_t t, uint8_t *res)
 {
-    uint32_t core = h->hartid / m->cfg.threads_per_core;
+    uint32_t core = hart_core(m, h->hartid);
     uint64_t done;
     CacheLine *l;
     if (!m->cfg.locked) {
@@ -650,7 +657,7 @@ access(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
        IsaAccessKind kind, bool traced)
 {
     uint32_t guest = addr;
-    uint32_t core = h->hartid / m->cfg.threads_per_core;
+    uint32_t core = hart_core(m, h->hartid);
     addr = (addr & m->cfg.addr_mask) | m->cfg.core_tag[core];
     uint32_t off = addr & (m->cfg.l1d.line - 1);
     if (m->filter && (kind == ISA_ACC_LOAD || kind == ISA_ACC_STORE) &&
