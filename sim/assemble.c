@@ -390,6 +390,7 @@ void sim_machine_free(SimMachine *m)
     for (uint32_t i = 0; m->harts && i < m->nharts; i++)
         isa_hart_free(&m->harts[i].isa);
     free(m->harts);
+    free(m->runq);
     free(m->core_env);
     free(m->mt);
     free(m->flat.hart);

@@ -554,7 +554,7 @@ static void wake_waiters(SimMachine *m, uint64_t at)
             h->isa.cycle = at;
         }
         sim_hart_event(m, h, h->isa.cycle, SIM_EVH_RUNNING, 0);
-        __atomic_store_n(&h->state, SIM_HART_RUNNABLE, __ATOMIC_RELEASE);
+        sim_hart_runnable(m, h);
     }
 }
 

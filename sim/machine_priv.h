@@ -152,6 +152,13 @@ struct SimMachine {
     uint64_t slice_second;        /* the other harts' lowest clock */
     bool *progress_shown;         /* a progress line is on the terminal */
     uint64_t sharing_seen;        /* memsys_sharing_events at last look */
+    /* The deterministic scheduler's queue of runnable harts (sched.c,
+     * "Who runs next"): a min-heap of (clock, hart) whose keys may be
+     * older than the clocks, rebuilt when a hart has become runnable
+     * since (runnable_gen, bumped by sim_hart_runnable). */
+    struct SimRunq { uint64_t cycle; uint32_t hart; } *runq;
+    uint32_t nrunq;
+    uint32_t runnable_gen, runq_gen;
     uint32_t fine_slices;         /* slices left at the fine granularity */
     SimHold holds[SIM_HOLDS];     /* ring: the newest at hold_next - 1 */
     uint32_t hold_next, nholds;
@@ -213,6 +220,15 @@ struct SimMachine {
 
 /* Hart h goes from running to state st, unless it no longer runs (its
  * rank has exited): false then. */
+/* h may run again (woken, a message or the GPU done): every change to
+ * SIM_HART_RUNNABLE goes through here, so the scheduler's queue learns
+ * of it. */
+static inline void sim_hart_runnable(SimMachine *m, SimHart *h)
+{
+    __atomic_store_n(&h->state, SIM_HART_RUNNABLE, __ATOMIC_RELEASE);
+    __atomic_fetch_add(&m->runnable_gen, 1, __ATOMIC_RELAXED);
+}
+
 static inline bool sim_hart_stop_running(SimHart *h, int st)
 {
     int expect = SIM_HART_RUNNABLE;

@@ -249,7 +249,7 @@ static void block(SimMachine *m, SimHart *h, uint32_t req)
 static void unblock(SimMachine *m, SimHart *h)
 {
     sim_hart_event(m, h, h->isa.cycle, SIM_EVH_RUNNING, 0);
-    __atomic_store_n(&h->state, SIM_HART_RUNNABLE, __ATOMIC_RELEASE);
+    sim_hart_runnable(m, h);
 }
 
 /* The hart of `rank` blocked on request id, or NULL. */

@@ -219,6 +219,147 @@ static SimHart *pick(SimMachine *m, int worker, uint64_t horizon,
     return best;
 }
 
+/* ---- Who runs next (deterministic mode) -------------------------------------
+ *
+ * pick()'s answer without looking at every hart: a min-heap of (clock,
+ * hart) of the runnable harts.  A key may be older than its hart's clock
+ * (the hart has run since: clocks only grow), so a root is looked at
+ * before it is believed: a hart that is no longer runnable leaves, a key
+ * behind its clock is brought up to it and goes down.  A root whose key
+ * is its clock is then the lowest (clock, hart) of all, exactly pick()'s
+ * choice (the lowest clock, the first hart among equals).  A hart that
+ * becomes runnable is not in the heap: sim_hart_runnable bumps
+ * runnable_gen, and the heap is built again.  PARSIM_CHECK_SCHED=1 (the
+ * test suite sets it) compares every answer with pick()'s. */
+
+static bool runq_less(const struct SimRunq *a, const struct SimRunq *b)
+{
+    return a->cycle < b->cycle || (a->cycle == b->cycle && a->hart < b->hart);
+}
+
+static void runq_down(SimMachine *m, uint32_t i)
+{
+    struct SimRunq *q = m->runq, it = q[i];
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= m->nrunq)
+            break;
+        if (c + 1 < m->nrunq && runq_less(&q[c + 1], &q[c]))
+            c++;
+        if (!runq_less(&q[c], &it))
+            break;
+        q[i] = q[c];
+        i = c;
+    }
+    q[i] = it;
+}
+
+static void runq_up(SimMachine *m, uint32_t i)
+{
+    struct SimRunq *q = m->runq, it = q[i];
+    while (i > 0 && runq_less(&it, &q[(i - 1) / 2])) {
+        q[i] = q[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    q[i] = it;
+}
+
+static bool runq_build(SimMachine *m)
+{
+    if (!m->runq && !(m->runq = malloc(m->nharts * sizeof *m->runq)))
+        return false;
+    m->runq_gen = __atomic_load_n(&m->runnable_gen, __ATOMIC_RELAXED);
+    m->nrunq = 0;
+    for (uint32_t i = 0; i < m->nharts; i++)
+        if (__atomic_load_n(&m->harts[i].state, __ATOMIC_ACQUIRE) ==
+            SIM_HART_RUNNABLE)
+            m->runq[m->nrunq++] = (struct SimRunq){m->harts[i].isa.cycle, i};
+    for (uint32_t i = m->nrunq / 2; i-- > 0;)
+        runq_down(m, i);
+    return true;
+}
+
+/* Entry i once it is believed: true, or false when it has left (its
+ * hart no longer runnable) and something else is at i.  A key brought up
+ * to its clock goes down from i; so does the entry that takes a leaver's
+ * place, which may also have to go up (it came from the last leaf). */
+static bool runq_believe(SimMachine *m, uint32_t i)
+{
+    for (;;) {
+        SimHart *h = &m->harts[m->runq[i].hart];
+        if (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != SIM_HART_RUNNABLE) {
+            m->runq[i] = m->runq[--m->nrunq];
+            if (i < m->nrunq) {
+                runq_down(m, i);
+                runq_up(m, i);
+            }
+            return false;
+        }
+        if (m->runq[i].cycle == h->isa.cycle)
+            return true;
+        m->runq[i].cycle = h->isa.cycle;
+        runq_down(m, i);
+    }
+}
+
+/* The root once it is believed (NULL: no runnable hart). */
+static SimHart *runq_top(SimMachine *m)
+{
+    while (m->nrunq && !runq_believe(m, 0))
+        ;
+    return m->nrunq ? &m->harts[m->runq[0].hart] : NULL;
+}
+
+/* PARSIM_CHECK_SCHED=1: -1 not looked at yet, then 0 or 1. */
+static int check_sched = -1;
+
+static bool checking_sched(void)
+{
+    int c = __atomic_load_n(&check_sched, __ATOMIC_RELAXED);
+    if (c < 0) {
+        const char *e = getenv("PARSIM_CHECK_SCHED");
+        c = e && !strcmp(e, "1");
+        __atomic_store_n(&check_sched, c, __ATOMIC_RELAXED);
+    }
+    return c;
+}
+
+static SimHart *det_pick(SimMachine *m, uint64_t *second)
+{
+    if ((!m->runq || m->runq_gen != __atomic_load_n(&m->runnable_gen,
+                                                    __ATOMIC_RELAXED)) &&
+        !runq_build(m))
+        return pick(m, -1, UINT64_MAX, second);
+    SimHart *best = runq_top(m);
+    *second = UINT64_MAX;
+    /* The next one is the smaller of the root's children once that one
+     * is believed (the root, believed, stays where it is). */
+    while (best && m->nrunq > 1) {
+        uint32_t c = 1;
+        if (m->nrunq > 2 && runq_less(&m->runq[2], &m->runq[1]))
+            c = 2;
+        if (m->runq[c].cycle == m->harts[m->runq[c].hart].isa.cycle &&
+            __atomic_load_n(&m->harts[m->runq[c].hart].state,
+                            __ATOMIC_ACQUIRE) == SIM_HART_RUNNABLE) {
+            *second = m->runq[c].cycle;
+            break;
+        }
+        (void)runq_believe(m, c);
+    }
+    if (__builtin_expect(checking_sched(), 0)) {
+        uint64_t s2;
+        SimHart *b2 = pick(m, -1, UINT64_MAX, &s2);
+        if (b2 != best || s2 != *second) {
+            fprintf(stderr, "parsim: internal error: the scheduler's queue "
+                    "chose hart %d (next at %" PRIu64 "), a scan hart %d "
+                    "(next at %" PRIu64 ")\n", best ? (int)best->isa.hartid : -1,
+                    *second, b2 ? (int)b2->isa.hartid : -1, s2);
+            abort();
+        }
+    }
+    return best;
+}
+
 /* Run h from its clock up to the chosen limit (the next hart's clock plus
  * the granularity, or, with `whole`, the horizon); returns -1 or a
  * status. */
@@ -335,7 +476,7 @@ static bool det_step(SimMachine *m, uint64_t pause)
     }
     if (!h) {
         uint64_t second;
-        h = pick(m, -1, UINT64_MAX, &second);
+        h = det_pick(m, &second);
         if (sim_gpu_busy(m)) {
             /* The GPU keeps pace: it runs up to the hart about to run, or
              * on its own while every hart waits. */
@@ -376,7 +517,7 @@ static bool det_step(SimMachine *m, uint64_t pause)
     uint64_t lim = m->slice_limit;
     if (h->isa.cycle >= pause) {
         uint64_t second;
-        SimHart *low = pick(m, -1, UINT64_MAX, &second);
+        SimHart *low = det_pick(m, &second);
         if (!low || low->isa.cycle >= pause)
             return false;
     } else if (pause < lim) {

@@ -124,7 +124,7 @@ static void wake_call(SimMachine *m, SimHart *h)
         sim_hart_event(m, first, first->isa.cycle,
                    first->trying ? SIM_EVH_SPINNING : SIM_EVH_RUNNING,
                    first->trying ? first->lock_addr : 0);
-        __atomic_store_n(&first->state, SIM_HART_RUNNABLE, __ATOMIC_RELEASE);
+        sim_hart_runnable(m, first);
         woken++;
     }
     h->st.wakes_sent += woken;
