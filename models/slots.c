@@ -109,6 +109,18 @@ uint64_t slots_hold(Slots *s, uint64_t t, uint64_t n)
     return start;
 }
 
+/* The calendar's bits for the 64 cycles from c on (c in the window; bit
+ * k: cycle c + k, those past the window's end cleared). */
+static inline uint64_t bits_from(const Slots *s, uint64_t c)
+{
+    uint64_t i = c % SLOTS_WINDOW, off = i % 64, w = i / 64;
+    uint64_t v = s->bits[w] >> off;
+    if (off)
+        v |= s->bits[(w + 1) % (SLOTS_WINDOW / 64)] << (64 - off);
+    uint64_t left = s->lo + SLOTS_WINDOW - c;
+    return left < 64 ? v & ~(~0ull << left) : v;
+}
+
 uint64_t slots_reserve(Slots *s, uint64_t t, uint32_t n)
 {
     if (n == 0)
@@ -117,6 +129,19 @@ uint64_t slots_reserve(Slots *s, uint64_t t, uint32_t n)
     if (t < s->lo)
         return t;
     uint64_t start = t;
+    if (n <= 64) {
+        /* A word at a time: past the last busy cycle of [start, start +
+         * n) is the first start that can fit. */
+        uint64_t want = n == 64 ? ~0ull : (1ull << n) - 1;
+        while (start < s->lo + SLOTS_WINDOW) {
+            uint64_t busy_bits = bits_from(s, start) & want;
+            if (!busy_bits)
+                break;
+            start += 64 - (uint64_t)__builtin_clzll(busy_bits);
+        }
+        take(s, start, n);
+        return start;
+    }
     for (uint32_t have = 0; have < n;) {
         uint64_t c = start + have;
         if (c >= s->lo + SLOTS_WINDOW || !busy(s, c)) {

@@ -22,7 +22,8 @@ bool coh_dir_init(Dir *d, unsigned shift, unsigned key_bits)
 {
     unsigned bits = key_bits > shift ? key_bits - shift : 0;
     *d = (Dir){.shift = shift,
-               .top_bits = bits > DIR_CHUNK_BITS ? bits - DIR_CHUNK_BITS : 0};
+               .top_bits = bits > DIR_CHUNK_BITS ? bits - DIR_CHUNK_BITS : 0,
+               .first = UINT32_MAX};
     d->chunk = calloc((size_t)1 << d->top_bits, sizeof *d->chunk);
     return d->chunk != NULL;
 }
@@ -41,8 +42,15 @@ DirEntry *coh_dir_get(Dir *d, uint32_t key)
 {
     uint32_t i = key >> d->shift;
     DirEntry **c = &d->chunk[i >> DIR_CHUNK_BITS];
-    if (__builtin_expect(!*c, 0) && !(*c = calloc(DIR_CHUNK, sizeof **c)))
-        return NULL;
+    if (__builtin_expect(!*c, 0)) {
+        if (!(*c = calloc(DIR_CHUNK, sizeof **c)))
+            return NULL;
+        uint32_t k = i >> DIR_CHUNK_BITS;
+        if (k < d->first)
+            d->first = k;
+        if (k > d->last)
+            d->last = k;
+    }
     DirEntry *e = &(*c)[i & (DIR_CHUNK - 1)];
     if (__builtin_expect(!e->line, 0)) {
         e->line = key;
@@ -64,7 +72,11 @@ const DirEntry *coh_dir_find(const Dir *d, uint32_t key)
 
 DirEntry *coh_dir_next(const Dir *d, size_t *i)
 {
-    size_t end = (size_t)DIR_CHUNK << d->top_bits;
+    if (d->first == UINT32_MAX)
+        return NULL;
+    size_t end = ((size_t)d->last + 1) << DIR_CHUNK_BITS;
+    if (*i < (size_t)d->first << DIR_CHUNK_BITS)
+        *i = (size_t)d->first << DIR_CHUNK_BITS;
     while (*i < end) {
         DirEntry *c = d->chunk[*i >> DIR_CHUNK_BITS];
         if (!c) {

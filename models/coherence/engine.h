@@ -48,6 +48,7 @@ typedef struct DirEntry {
 typedef struct Dir {
     DirEntry **chunk;        /* 1 << top_bits of them, NULL: none yet */
     uint32_t shift, top_bits;
+    uint32_t first, last;    /* the chunks made lie in [first, last] */
     size_t used;             /* entries in use */
 } Dir;
 
