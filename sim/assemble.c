@@ -326,7 +326,6 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
         h->thread = i % cfg->threads_per_core;
         h->env = &m->core_env[h->core];
         h->state = SIM_HART_RUNNABLE;
-        h->worker = (int)(h->core % (cfg->host_threads ? cfg->host_threads : 1));
         /* Its stack's guard: the region below its limit (the next hart's
          * stack, or the heap's end), where sp goes when it overflows. */
         uint32_t n = h->isa.mhartid;

@@ -62,7 +62,6 @@ typedef struct SimHart {
     uint64_t lock_since;
     uint64_t lock_blocked0;   /* stats.blocked when TRY was seen */
     bool trying;
-    int worker;               /* parallel mode: host thread that runs it */
     uint32_t rank;            /* its node's rank (0 without ranks) */
     /* MPWAIT: the request it waits for (0: a probe of mp_probe). */
     uint32_t mp_req;

@@ -193,21 +193,17 @@ static void progress_clear(Progress *p)
 
 #define SLICE_CYCLES (1u << 22)
 
-/* The runnable hart to run next among those owned by `worker` (-1: all)
- * and below `horizon`, and the clock of the one after it. */
-static SimHart *pick(SimMachine *m, int worker, uint64_t horizon,
-                     uint64_t *second)
+/* The runnable hart with the lowest clock (the first among equals), and
+ * the clock of the one after it: every hart looked at. */
+static SimHart *pick(SimMachine *m, uint64_t *second)
 {
     SimHart *best = NULL;
     *second = UINT64_MAX;
     for (uint32_t i = 0; i < m->nharts; i++) {
         SimHart *h = &m->harts[i];
-        if ((worker >= 0 && h->worker != worker) ||
-            __atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != SIM_HART_RUNNABLE)
+        if (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != SIM_HART_RUNNABLE)
             continue;
         uint64_t c = h->isa.cycle;
-        if (c >= horizon)
-            continue;
         if (!best || c < best->isa.cycle) {
             if (best)
                 *second = best->isa.cycle;
@@ -329,7 +325,7 @@ static SimHart *det_pick(SimMachine *m, uint64_t *second)
     if ((!m->runq || m->runq_gen != __atomic_load_n(&m->runnable_gen,
                                                     __ATOMIC_RELAXED)) &&
         !runq_build(m))
-        return pick(m, -1, UINT64_MAX, second);
+        return pick(m, second);
     SimHart *best = runq_top(m);
     *second = UINT64_MAX;
     /* The next one is the smaller of the root's children once that one
@@ -348,7 +344,7 @@ static SimHart *det_pick(SimMachine *m, uint64_t *second)
     }
     if (__builtin_expect(checking_sched(), 0)) {
         uint64_t s2;
-        SimHart *b2 = pick(m, -1, UINT64_MAX, &s2);
+        SimHart *b2 = pick(m, &s2);
         if (b2 != best || s2 != *second) {
             fprintf(stderr, "parsim: internal error: the scheduler's queue "
                     "chose hart %d (next at %" PRIu64 "), a scan hart %d "
@@ -626,6 +622,7 @@ typedef struct Parallel {
     Progress *p;
     SpinBarrier bar;
     uint64_t horizon;         /* end of the current quantum */
+    uint32_t next_core;       /* the next core to claim this quantum */
     bool done;                /* written by the serial thread at the barrier */
 } Parallel;
 
@@ -646,7 +643,7 @@ static void between_quanta(Parallel *par)
     }
     if (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
         uint64_t second;
-        SimHart *h = pick(m, -1, UINT64_MAX, &second);
+        SimHart *h = pick(m, &second);
         /* The GPU runs here, where every hart has stopped: up to the
          * quantum's end, or on its own while every hart waits for it. */
         int r = -1;
@@ -654,7 +651,7 @@ static void between_quanta(Parallel *par)
             r = sim_gpu_advance(m, par->horizon);
         while (r < 0 && !h && sim_gpu_busy(m)) {
             r = gpu_run(m, NULL, UINT64_MAX);
-            h = pick(m, -1, UINT64_MAX, &second);
+            h = pick(m, &second);
         }
         if (r >= 0) {
             progress_clear(par->p);
@@ -672,6 +669,7 @@ static void between_quanta(Parallel *par)
             uint64_t base = h->isa.cycle > par->horizon ? h->isa.cycle
                                                         : par->horizon;
             par->horizon = base + m->cfg.quantum;
+            par->next_core = 0;
             progress_tick(m, par->p);
             if (sim_ev_on(&m->ev, SIM_EV_SAMPLE))
                 for (uint32_t i = 0; i < m->nharts; i++)
@@ -684,6 +682,28 @@ static void between_quanta(Parallel *par)
     par->done = __atomic_load_n(&m->stop, __ATOMIC_ACQUIRE) != 0;
 }
 
+/* Core c's runnable hart with the lowest clock below the horizon, or
+ * NULL. */
+static SimHart *core_pick(SimMachine *m, uint32_t c, uint64_t horizon)
+{
+    uint32_t tpc = m->cfg.threads_per_core;
+    SimHart *best = NULL;
+    for (uint32_t i = c * tpc; i < (c + 1) * tpc && i < m->nharts; i++) {
+        SimHart *h = &m->harts[i];
+        if (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) == SIM_HART_RUNNABLE &&
+            h->isa.cycle < horizon && (!best || h->isa.cycle < best->isa.cycle))
+            best = h;
+    }
+    return best;
+}
+
+/* Each quantum the workers claim cores one at a time, in order, until
+ * every core is taken: a worker that finishes early takes more, so a
+ * program whose harts do unequal work (or whose odd harts alone work)
+ * keeps every host thread busy.  A core's harts run on the thread that
+ * claimed it, the lowest clock first, each to the quantum's end in one
+ * go: the lax synchronisation of Graphite and ZSim.  A hart woken after
+ * its core was done goes on next quantum, from its clock. */
 static void *worker_main(void *arg)
 {
     Worker *w = arg;
@@ -691,16 +711,17 @@ static void *worker_main(void *arg)
     SimMachine *m = par->m;
     for (;;) {
         uint64_t horizon = par->horizon;
-        while (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
-            uint64_t second;
-            SimHart *h = pick(m, w->id, horizon, &second);
-            if (!h)
-                break;
-            /* Within a quantum each hart runs on to its end in one go:
-             * the lax synchronisation of Graphite and ZSim. */
-            int status = step_hart(m, h, horizon);
-            if (status >= 0)
-                finish(m, status);
+        uint32_t c;
+        while (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE) &&
+               (c = __atomic_fetch_add(&par->next_core, 1, __ATOMIC_ACQ_REL))
+                   < m->cfg.cores) {
+            SimHart *h;
+            while (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE) &&
+                   (h = core_pick(m, c, horizon)) != NULL) {
+                int status = step_hart(m, h, horizon);
+                if (status >= 0)
+                    finish(m, status);
+            }
         }
         if (barrier_wait(&par->bar))
             between_quanta(par);
