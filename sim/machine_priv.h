@@ -127,6 +127,8 @@ typedef struct SimMpSite {
     uint64_t calls, time, wait;
 } SimMpSite;
 
+#define SIM_RUNQ_HART_BITS 12        /* harts the queue can tell apart */
+
 struct SimMachine {
     SimConfig cfg;
     IsaMem mem;
@@ -155,9 +157,11 @@ struct SimMachine {
      * "Who runs next"): a min-heap of (clock, hart) whose keys may be
      * older than the clocks, rebuilt when a hart has become runnable
      * since (runnable_gen, bumped by sim_hart_runnable). */
-    struct SimRunq { uint64_t cycle; uint32_t hart; } *runq;
+    uint64_t *runq;               /* clock << SIM_RUNQ_HART_BITS | hart */
     uint32_t nrunq;
     uint32_t runnable_gen, runq_gen;
+    bool runq_off;                /* too many harts or too late a clock for
+                                     a key: pick() scans */
     uint32_t fine_slices;         /* slices left at the fine granularity */
     SimHold holds[SIM_HOLDS];     /* ring: the newest at hold_next - 1 */
     uint32_t hold_next, nholds;

@@ -228,21 +228,18 @@ static SimHart *pick(SimMachine *m, uint64_t *second)
  * runnable_gen, and the heap is built again.  PARSIM_CHECK_SCHED=1 (the
  * test suite sets it) compares every answer with pick()'s. */
 
-static bool runq_less(const struct SimRunq *a, const struct SimRunq *b)
-{
-    return a->cycle < b->cycle || (a->cycle == b->cycle && a->hart < b->hart);
-}
+#define RUNQ_HART ((1u << SIM_RUNQ_HART_BITS) - 1)
+#define RUNQ_KEY(cycle, hart) ((cycle) << SIM_RUNQ_HART_BITS | (hart))
 
 static void runq_down(SimMachine *m, uint32_t i)
 {
-    struct SimRunq *q = m->runq, it = q[i];
+    uint64_t *q = m->runq, it = q[i];
     for (;;) {
         uint32_t c = 2 * i + 1;
         if (c >= m->nrunq)
             break;
-        if (c + 1 < m->nrunq && runq_less(&q[c + 1], &q[c]))
-            c++;
-        if (!runq_less(&q[c], &it))
+        c += c + 1 < m->nrunq && q[c + 1] < q[c];
+        if (q[c] >= it)
             break;
         q[i] = q[c];
         i = c;
@@ -250,26 +247,27 @@ static void runq_down(SimMachine *m, uint32_t i)
     q[i] = it;
 }
 
-static void runq_up(SimMachine *m, uint32_t i)
+/* Clocks that fit a key, and few enough harts: else pick() scans. */
+static bool runq_usable(const SimMachine *m)
 {
-    struct SimRunq *q = m->runq, it = q[i];
-    while (i > 0 && runq_less(&it, &q[(i - 1) / 2])) {
-        q[i] = q[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    q[i] = it;
+    return m->nharts <= RUNQ_HART + 1;
 }
 
 static bool runq_build(SimMachine *m)
 {
-    if (!m->runq && !(m->runq = malloc(m->nharts * sizeof *m->runq)))
+    if (!runq_usable(m) ||
+        (!m->runq && !(m->runq = malloc(m->nharts * sizeof *m->runq))))
         return false;
     m->runq_gen = __atomic_load_n(&m->runnable_gen, __ATOMIC_RELAXED);
     m->nrunq = 0;
-    for (uint32_t i = 0; i < m->nharts; i++)
-        if (__atomic_load_n(&m->harts[i].state, __ATOMIC_ACQUIRE) ==
+    for (uint32_t i = 0; i < m->nharts; i++) {
+        if (__atomic_load_n(&m->harts[i].state, __ATOMIC_ACQUIRE) !=
             SIM_HART_RUNNABLE)
-            m->runq[m->nrunq++] = (struct SimRunq){m->harts[i].isa.cycle, i};
+            continue;
+        if (m->harts[i].isa.cycle >> (64 - SIM_RUNQ_HART_BITS))
+            return false;
+        m->runq[m->nrunq++] = RUNQ_KEY(m->harts[i].isa.cycle, i);
+    }
     for (uint32_t i = m->nrunq / 2; i-- > 0;)
         runq_down(m, i);
     return true;
@@ -282,18 +280,30 @@ static bool runq_build(SimMachine *m)
 static bool runq_believe(SimMachine *m, uint32_t i)
 {
     for (;;) {
-        SimHart *h = &m->harts[m->runq[i].hart];
+        uint32_t hart = (uint32_t)(m->runq[i] & RUNQ_HART);
+        SimHart *h = &m->harts[hart];
         if (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != SIM_HART_RUNNABLE) {
             m->runq[i] = m->runq[--m->nrunq];
             if (i < m->nrunq) {
                 runq_down(m, i);
-                runq_up(m, i);
+                uint64_t *q = m->runq, it = q[i];
+                uint32_t j = i;
+                while (j > 0 && it < q[(j - 1) / 2]) {
+                    q[j] = q[(j - 1) / 2];
+                    j = (j - 1) / 2;
+                }
+                q[j] = it;
             }
             return false;
         }
-        if (m->runq[i].cycle == h->isa.cycle)
+        if (__builtin_expect(h->isa.cycle >> (64 - SIM_RUNQ_HART_BITS), 0)) {
+            m->runq_off = true;       /* no key holds that clock */
             return true;
-        m->runq[i].cycle = h->isa.cycle;
+        }
+        uint64_t key = RUNQ_KEY(h->isa.cycle, hart);
+        if (m->runq[i] == key)
+            return true;
+        m->runq[i] = key;
         runq_down(m, i);
     }
 }
@@ -303,7 +313,7 @@ static SimHart *runq_top(SimMachine *m)
 {
     while (m->nrunq && !runq_believe(m, 0))
         ;
-    return m->nrunq ? &m->harts[m->runq[0].hart] : NULL;
+    return m->nrunq ? &m->harts[m->runq[0] & RUNQ_HART] : NULL;
 }
 
 /* PARSIM_CHECK_SCHED=1: -1 not looked at yet, then 0 or 1. */
@@ -322,26 +332,28 @@ static bool checking_sched(void)
 
 static SimHart *det_pick(SimMachine *m, uint64_t *second)
 {
-    if ((!m->runq || m->runq_gen != __atomic_load_n(&m->runnable_gen,
+    if (!m->runq_off &&
+        (!m->runq || m->runq_gen != __atomic_load_n(&m->runnable_gen,
                                                     __ATOMIC_RELAXED)) &&
         !runq_build(m))
+        m->runq_off = true;
+    if (m->runq_off)
         return pick(m, second);
     SimHart *best = runq_top(m);
+    if (__builtin_expect(m->runq_off, 0))
+        return pick(m, second);
     *second = UINT64_MAX;
     /* The next one is the smaller of the root's children once that one
      * is believed (the root, believed, stays where it is). */
     while (best && m->nrunq > 1) {
-        uint32_t c = 1;
-        if (m->nrunq > 2 && runq_less(&m->runq[2], &m->runq[1]))
-            c = 2;
-        if (m->runq[c].cycle == m->harts[m->runq[c].hart].isa.cycle &&
-            __atomic_load_n(&m->harts[m->runq[c].hart].state,
-                            __ATOMIC_ACQUIRE) == SIM_HART_RUNNABLE) {
-            *second = m->runq[c].cycle;
+        uint32_t c = 1 + (m->nrunq > 2 && m->runq[2] < m->runq[1]);
+        if (runq_believe(m, c)) {
+            *second = m->runq[c] >> SIM_RUNQ_HART_BITS;
             break;
         }
-        (void)runq_believe(m, c);
     }
+    if (__builtin_expect(m->runq_off, 0))
+        return pick(m, second);
     if (__builtin_expect(checking_sched(), 0)) {
         uint64_t s2;
         SimHart *b2 = pick(m, &s2);
