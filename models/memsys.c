@@ -188,11 +188,14 @@ MemSys *memsys_new(const MemSysConfig *c)
         k->pend_min = UINT64_MAX;
         k->l1 = cache_new(&c->l1d);
         k->mc = c->hit_filter && !c->store_buffer
-                    ? missclass_new_stamped(c->l1d.size / c->l1d.line)
-                    : missclass_new(c->l1d.size / c->l1d.line);
+                    ? missclass_new_stamped(c->l1d.size / c->l1d.line,
+                                            log2u(c->l1d.line))
+                    : missclass_new(c->l1d.size / c->l1d.line,
+                                    log2u(c->l1d.line));
         if (c->l2_on) {
             k->l2 = cache_new(&c->l2);
-            k->mc2 = missclass_new(c->l2.size / c->l2.line);
+            k->mc2 = missclass_new(c->l2.size / c->l2.line,
+                                   log2u(c->l2.line));
         }
         ok = k->l1 && k->mc && (!c->l2_on || (k->l2 && k->mc2));
         if (k->mc && m->filter)
@@ -200,7 +203,8 @@ MemSys *memsys_new(const MemSysConfig *c)
     }
     for (uint32_t i = 0; ok && i < c->nodes; i++) {
         m->node[i].llc = cache_new(&c->llc);
-        m->node[i].mc = missclass_new(c->llc.size / c->llc.line);
+        m->node[i].mc = missclass_new(c->llc.size / c->llc.line,
+                                      log2u(c->llc.line));
         memctl_init(&m->node[i].mem, c->mem_latency, c->mem_bytes_per_cycle);
         ok = m->node[i].llc && m->node[i].mc;
     }

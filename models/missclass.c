@@ -1,11 +1,8 @@
 /* missclass.c — the "3C + C" miss classifier of missclass.h.
  *
- * One open-addressing hash table (linear probing, power-of-two size,
- * grown at half full) holds every line the cache ever held, so a single
- * probe answers all three questions a miss asks:
- *   seen?        — the line has an entry at all (entries are never
- *                  removed, which is also why the table needs no
- *                  tombstones);
+ * One entry per line address (line >> shift), in chunks made when a line
+ * of theirs is first seen, answers all three questions a miss asks:
+ *   seen?        — the entry is not NODE_EMPTY (entries never go back);
  *   invalidated? — its `node` field is NODE_INVAL;
  *   in shadow?   — its `node` field indexes the shadow's LRU list.
  * The shadow is the fully associative LRU cache of capacity_lines lines:
@@ -20,12 +17,13 @@
  * smallest stamp of all (every stamp is at least its key), so the victim
  * is exactly the least recently used line.  That a touch is one store is
  * what lets a hit filter (missclass_touch) keep the order without a call.
- * Each node remembers its entry's slot so evicting the LRU line costs no
- * second probe; growing the table rewrites those slots.
+ * Each node remembers its entry's slot, so evicting the LRU line finds
+ * its entry at once.
  */
 #include "models/missclass.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 const char *const miss_class_names[MISS_CLASS_COUNT] = {
     [MISS_COMPULSORY] = "compulsory",
@@ -45,13 +43,9 @@ enum {
 };
 #define NIL 0xffffffffu         /* end of a list */
 
-typedef struct Entry {
-    uint32_t key;
-    uint32_t node;
-} Entry;
-
 typedef struct Node {
-    uint32_t slot;            /* its Entry in the table */
+    uint32_t slot;            /* its entry: its line >> shift (free: the
+                                 next free node) */
     uint32_t prev, next;      /* towards MRU / towards LRU; stamped: prev
                                  is its place in the heap */
 } Node;
@@ -61,11 +55,15 @@ typedef struct HeapItem {
     uint32_t node;
 } HeapItem;
 
+/* Entries (a node, or NODE_EMPTY etc.) indexed by line >> shift, in
+ * chunks made on first use: neighbouring lines are neighbouring entries,
+ * so a stream of misses walks the table instead of probing it. */
+#define CHUNK_BITS 12
+#define CHUNK (1u << CHUNK_BITS)
+
 struct MissClassifier {
-    Entry *tab;
-    uint32_t mask;            /* table size - 1 */
-    uint32_t shift;           /* 64 - log2(table size), for the hash */
-    uint32_t count;           /* used slots */
+    uint32_t **chunk;         /* (2^32 >> shift) / CHUNK of them */
+    uint32_t shift;           /* line addresses' zero bits */
     Node *nodes;
     uint32_t *line;           /* per node: its line, or MISSCLASS_FREE */
     uint64_t *stamp;          /* per node: its last access */
@@ -79,88 +77,41 @@ struct MissClassifier {
     uint32_t free;            /* nodes given back by invalidations */
 };
 
-/* Fibonacci hashing: line addresses share their low zero bits, the
- * product's top bits do not. */
-static uint32_t hash(const MissClassifier *m, uint32_t key)
+/* The entry of slot i (made, NODE_EMPTY, if need be). */
+static uint32_t *entry(MissClassifier *m, uint32_t i)
 {
-    return (uint32_t)(((uint64_t)key * 0x9e3779b97f4a7c15ull) >> m->shift);
-}
-
-static bool table_alloc(MissClassifier *m, uint32_t log2size)
-{
-    uint32_t size = 1u << log2size;
-    Entry *t = malloc((size_t)size * sizeof *t);
-    if (!t)
-        return false;
-    for (uint32_t i = 0; i < size; i++)
-        t[i].node = NODE_EMPTY;
-    m->tab = t;
-    m->mask = size - 1;
-    m->shift = 64 - log2size;
-    return true;
-}
-
-static void grow(MissClassifier *m)
-{
-    Entry *old = m->tab;
-    uint32_t oldsize = m->mask + 1;
-    uint32_t log2size = 64 - m->shift + 1;
-    if (log2size > 31 || !table_alloc(m, log2size)) {
-        /* Out of memory: nothing sensible to do in a timing model's
-         * hot path, and a wrong classification is worse than a stop. */
-        abort();
+    uint32_t **c = &m->chunk[i >> CHUNK_BITS];
+    if (__builtin_expect(!*c, 0)) {
+        *c = malloc(CHUNK * sizeof **c);
+        if (!*c) {
+            /* Out of memory: nothing sensible to do in a timing model's
+             * hot path, and a wrong classification is worse than a
+             * stop. */
+            abort();
+        }
+        memset(*c, 0xff, CHUNK * sizeof **c);     /* NODE_EMPTY */
     }
-    for (uint32_t i = 0; i < oldsize; i++) {
-        if (old[i].node == NODE_EMPTY)
-            continue;
-        uint32_t j = hash(m, old[i].key);
-        while (m->tab[j].node != NODE_EMPTY)
-            j = (j + 1) & m->mask;
-        m->tab[j] = old[i];
-        if (old[i].node < NODE_MAX)
-            m->nodes[old[i].node].slot = j;
-    }
-    free(old);
+    return &(*c)[i & (CHUNK - 1)];
 }
 
-/* The slot of key, inserting it (as seen, not in the shadow) when absent;
+/* The slot of key, marked seen (not in the shadow) when it was not;
  * *fresh says whether it was. */
 static uint32_t find_or_add(MissClassifier *m, uint32_t key, bool *fresh)
 {
-    uint32_t i = hash(m, key);
-    for (;;) {
-        Entry *e = &m->tab[i];
-        if (e->node == NODE_EMPTY)
-            break;
-        if (e->key == key) {
-            *fresh = false;
-            return i;
-        }
-        i = (i + 1) & m->mask;
-    }
-    *fresh = true;
-    /* Half full at most keeps linear probes short. */
-    if (2 * (m->count + 1) > m->mask + 1) {
-        grow(m);
-        i = hash(m, key);
-        while (m->tab[i].node != NODE_EMPTY)
-            i = (i + 1) & m->mask;
-    }
-    m->tab[i].key = key;
-    m->tab[i].node = NODE_NONE;
-    m->count++;
+    uint32_t i = key >> m->shift;
+    uint32_t *e = entry(m, i);
+    *fresh = *e == NODE_EMPTY;
+    if (*fresh)
+        *e = NODE_NONE;
     return i;
 }
 
-static uint32_t find(const MissClassifier *m, uint32_t key)
+/* The entry of key if it was ever seen, else NULL. */
+static uint32_t *find(const MissClassifier *m, uint32_t key)
 {
-    uint32_t i = hash(m, key);
-    while (m->tab[i].node != NODE_EMPTY) {
-        if (m->tab[i].key == key)
-            return i;
-        i = (i + 1) & m->mask;
-    }
-    return NIL;
+    uint32_t i = key >> m->shift;
+    uint32_t *c = m->chunk[i >> CHUNK_BITS];
+    return c && c[i & (CHUNK - 1)] != NODE_EMPTY ? &c[i & (CHUNK - 1)] : NULL;
 }
 
 static void unlink_node(MissClassifier *m, uint32_t n)
@@ -250,8 +201,8 @@ static uint32_t heap_lru(MissClassifier *m)
  * line out, when full) if it is not there. */
 static void shadow_touch(MissClassifier *m, uint32_t slot)
 {
-    Entry *e = &m->tab[slot];
-    uint32_t n = e->node;
+    uint32_t *e = entry(m, slot);
+    uint32_t n = *e;
     if (n < NODE_MAX) {
         if (m->heap) {
             m->stamp[n] = ++m->seq;
@@ -262,7 +213,7 @@ static void shadow_touch(MissClassifier *m, uint32_t slot)
         return;
     }
     if (m->cap == 0) {
-        e->node = NODE_NONE;
+        *e = NODE_NONE;
         return;
     }
     bool full = false;
@@ -273,17 +224,17 @@ static void shadow_touch(MissClassifier *m, uint32_t slot)
         n = m->used++;
     } else if (m->heap) {
         n = heap_lru(m);          /* the root: it takes the new line */
-        m->tab[m->nodes[n].slot].node = NODE_NONE;
+        *entry(m, m->nodes[n].slot) = NODE_NONE;
         full = true;
     } else {
         n = m->tail;
         unlink_node(m, n);
-        m->tab[m->nodes[n].slot].node = NODE_NONE;
+        *entry(m, m->nodes[n].slot) = NODE_NONE;
     }
     m->nodes[n].slot = slot;
-    m->line[n] = e->key;
+    m->line[n] = slot << m->shift;
     m->stamp[n] = ++m->seq;
-    e->node = n;
+    *e = n;
     if (!m->heap) {
         push_front(m, n);
     } else if (full) {
@@ -295,19 +246,21 @@ static void shadow_touch(MissClassifier *m, uint32_t slot)
     }
 }
 
-static MissClassifier *make(uint32_t capacity_lines, bool stamped)
+static MissClassifier *make(uint32_t capacity_lines, unsigned line_shift,
+                            bool stamped)
 {
-    if (capacity_lines >= NODE_MAX)
+    if (capacity_lines >= NODE_MAX || line_shift > 16)
         return NULL;
     MissClassifier *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
     m->cap = capacity_lines;
+    m->shift = line_shift;
     m->free = m->head = m->tail = NIL;
-    /* Room for the shadow's lines before the first growth. */
-    uint32_t log2size = 4;
-    while (log2size < 31 && (1u << log2size) < 2 * (uint64_t)capacity_lines)
-        log2size++;
+    m->chunk = calloc(((size_t)1 << (32 - line_shift)) >> CHUNK_BITS,
+                      sizeof *m->chunk);
+    if (!m->chunk)
+        goto fail;
     if (capacity_lines &&
         (!(m->nodes = malloc((size_t)capacity_lines * sizeof *m->nodes)) ||
          !(m->line = malloc((size_t)capacity_lines * sizeof *m->line)) ||
@@ -317,29 +270,33 @@ static MissClassifier *make(uint32_t capacity_lines, bool stamped)
         goto fail;
     for (uint32_t i = 0; i < capacity_lines; i++)
         m->line[i] = MISSCLASS_FREE;
-    if (!table_alloc(m, log2size))
-        goto fail;
     return m;
 fail:
     missclass_free(m);
     return NULL;
 }
 
-MissClassifier *missclass_new(uint32_t capacity_lines)
+MissClassifier *missclass_new(uint32_t capacity_lines, unsigned line_shift)
 {
-    return make(capacity_lines, false);
+    return make(capacity_lines, line_shift, false);
 }
 
-MissClassifier *missclass_new_stamped(uint32_t capacity_lines)
+MissClassifier *missclass_new_stamped(uint32_t capacity_lines,
+                                      unsigned line_shift)
 {
-    return make(capacity_lines, true);
+    return make(capacity_lines, line_shift, true);
 }
 
 void missclass_free(MissClassifier *m)
 {
     if (!m)
         return;
-    free(m->tab);
+    if (m->chunk) {
+        size_t n = ((size_t)1 << (32 - m->shift)) >> CHUNK_BITS;
+        for (size_t i = 0; i < n; i++)
+            free(m->chunk[i]);
+        free(m->chunk);
+    }
     free(m->nodes);
     free(m->line);
     free(m->stamp);
@@ -352,8 +309,9 @@ void missclass_hit(MissClassifier *m, uint32_t line_addr)
     bool fresh;
     uint32_t slot = find_or_add(m, line_addr, &fresh);
     /* The real cache holds it, so it cannot still count as invalidated. */
-    if (m->tab[slot].node == NODE_INVAL)
-        m->tab[slot].node = NODE_NONE;
+    uint32_t *e = entry(m, slot);
+    if (*e == NODE_INVAL)
+        *e = NODE_NONE;
     shadow_touch(m, slot);
 }
 
@@ -361,13 +319,14 @@ MissClass missclass_miss(MissClassifier *m, uint32_t line_addr)
 {
     bool fresh;
     uint32_t slot = find_or_add(m, line_addr, &fresh);
-    uint32_t n = m->tab[slot].node;
+    uint32_t *e = entry(m, slot);
+    uint32_t n = *e;
     MissClass cls;
     if (fresh) {
         cls = MISS_COMPULSORY;
     } else if (n == NODE_INVAL) {
         cls = MISS_COHERENCE;
-        m->tab[slot].node = NODE_NONE;
+        *e = NODE_NONE;
     } else if (n < NODE_MAX) {
         cls = MISS_CONFLICT;
     } else {
@@ -381,27 +340,26 @@ void missclass_invalidated(MissClassifier *m, uint32_t line_addr)
 {
     /* A line never held cannot have been invalidated: leaving it unseen
      * keeps its first miss compulsory. */
-    uint32_t slot = find(m, line_addr);
-    if (slot == NIL)
+    uint32_t *e = find(m, line_addr);
+    if (!e)
         return;
-    Entry *e = &m->tab[slot];
-    if (e->node < NODE_MAX) {
+    uint32_t n = *e;
+    if (n < NODE_MAX) {
         if (m->heap)
-            heap_remove(m, e->node);
+            heap_remove(m, n);
         else
-            unlink_node(m, e->node);
-        m->line[e->node] = MISSCLASS_FREE;
-        m->nodes[e->node].slot = m->free;     /* the free list's link */
-        m->free = e->node;
+            unlink_node(m, n);
+        m->line[n] = MISSCLASS_FREE;
+        m->nodes[n].slot = m->free;     /* the free list's link */
+        m->free = n;
     }
-    e->node = NODE_INVAL;
+    *e = NODE_INVAL;
 }
 
 uint32_t missclass_node(const MissClassifier *m, uint32_t line_addr)
 {
-    uint32_t slot = find(m, line_addr);
-    return slot != NIL && m->tab[slot].node < NODE_MAX ? m->tab[slot].node
-                                                       : MISSCLASS_FREE;
+    const uint32_t *e = find(m, line_addr);
+    return e && *e < NODE_MAX ? *e : MISSCLASS_FREE;
 }
 
 MissClassTouch missclass_touch_of(MissClassifier *m)

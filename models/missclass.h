@@ -25,11 +25,14 @@ extern const char *const miss_class_names[MISS_CLASS_COUNT];
 
 typedef struct MissClassifier MissClassifier;
 
-/* capacity_lines: how many lines the shadowed cache holds.  A stamped
- * classifier classifies the same, and its hits can be done without a
- * call (missclass_touch_of); its misses cost a little more. */
-MissClassifier *missclass_new(uint32_t capacity_lines);
-MissClassifier *missclass_new_stamped(uint32_t capacity_lines);
+/* capacity_lines: how many lines the shadowed cache holds; line_shift:
+ * the line addresses' low zero bits (log2 of the line size, at most 16;
+ * 0 takes any 32-bit key).  A stamped classifier classifies the same,
+ * and its hits can be done without a call (missclass_touch_of); its
+ * misses cost a little more.  NULL: out of memory. */
+MissClassifier *missclass_new(uint32_t capacity_lines, unsigned line_shift);
+MissClassifier *missclass_new_stamped(uint32_t capacity_lines,
+                                      unsigned line_shift);
 void missclass_free(MissClassifier *m);
 
 /* An access that hit in the real cache (keeps the shadow's LRU order). */

@@ -425,8 +425,9 @@ static void pair_init(Pair *p, CacheGeom g)
     memset(p, 0, sizeof *p);
     p->c = cache_new(&g);
     ck_assert_ptr_nonnull(p->c);
-    p->m = stamped_pairs ? missclass_new_stamped(g.size / g.line)
-                         : missclass_new(g.size / g.line);
+    unsigned shift = (unsigned)__builtin_ctz(g.line);
+    p->m = stamped_pairs ? missclass_new_stamped(g.size / g.line, shift)
+                         : missclass_new(g.size / g.line, shift);
     for (int i = 0; i < PAIR_NODES; i++)
         p->node[i] = MISSCLASS_FREE;
     ck_assert_ptr_nonnull(p->m);
@@ -557,7 +558,7 @@ START_TEST(test_class_invalidate_leaves_shadow)
     /* Shadow of 2 lines.  B then A; A invalidated leaves only B, so C
      * fits beside B and B is still "a fully associative cache would have
      * hit": conflict.  Had A stayed, C would have pushed B out. */
-    MissClassifier *m = missclass_new(2);
+    MissClassifier *m = missclass_new(2, 0);
     ck_assert_int_eq(missclass_miss(m, L(1)), MISS_COMPULSORY);
     ck_assert_int_eq(missclass_miss(m, L(0)), MISS_COMPULSORY);
     missclass_invalidated(m, L(0));
@@ -573,7 +574,7 @@ START_TEST(test_class_hit_reinserts)
     /* Shadow of 1 line: A, then B pushes A out of the shadow; a real-cache
      * hit on A brings it back as MRU (pushing B out), so a later miss on
      * A counts as conflict and one on B as capacity. */
-    MissClassifier *m = missclass_new(1);
+    MissClassifier *m = missclass_new(1, 0);
     ck_assert_int_eq(missclass_miss(m, L(0)), MISS_COMPULSORY);
     ck_assert_int_eq(missclass_miss(m, L(1)), MISS_COMPULSORY);
     missclass_hit(m, L(0));
@@ -585,17 +586,17 @@ END_TEST
 
 START_TEST(test_class_any_key)
 {
-    /* No line address is reserved as a hash-table marker. */
+    /* No line address is reserved as a marker (shift 0: any key). */
     static const uint32_t keys[] = { 0, 0xffffffc0u, 0xffffffffu,
                                      0xfffffffeu, 0x80000000u };
-    MissClassifier *m = missclass_new(8);
+    MissClassifier *m = missclass_new(8, 0);
     for (unsigned k = 0; k < 5; k++)
         ck_assert_int_eq(missclass_miss(m, keys[k]), MISS_COMPULSORY);
     for (unsigned k = 0; k < 5; k++)
         ck_assert_int_eq(missclass_miss(m, keys[k]), MISS_CONFLICT);
     missclass_free(m);
     /* A shadow of nothing: every repeat miss is capacity. */
-    m = missclass_new(0);
+    m = missclass_new(0, 0);
     ck_assert_int_eq(missclass_miss(m, 64), MISS_COMPULSORY);
     missclass_hit(m, 64);
     ck_assert_int_eq(missclass_miss(m, 64), MISS_CAPACITY);
@@ -605,10 +606,10 @@ END_TEST
 
 START_TEST(test_class_grows)
 {
-    /* A million distinct lines grow the table many times over; the
-     * shadow (1024 lines) must survive every rehash intact. */
+    /* A million distinct lines fill hundreds of the table's chunks; the
+     * shadow (1024 lines) must keep exactly the last ones. */
     enum { N = 1 << 20, CAP = 1024 };
-    MissClassifier *m = missclass_new(CAP);
+    MissClassifier *m = missclass_new(CAP, 0);
     for (uint32_t k = 0; k < N; k++)
         ck_assert(missclass_miss(m, k * 64) == MISS_COMPULSORY);
     /* The last CAP lines are in the shadow, the first ones long gone.
@@ -696,7 +697,7 @@ static const TraceCase trace_cases[] = {
     { { 1024, 4, 32, CACHE_REPL_PLRU, 0 }, 256, 40, 3, 200000 },
     { { 1024, 2, 32, CACHE_REPL_RANDOM, 77 }, 256, 40, 3, 200000 },
     { { 512, 1, 16, CACHE_REPL_LRU, 0 }, 64, 24, 1, 200000 },
-    /* A large footprint grows the table many times. */
+    /* A large footprint fills several of the table's chunks. */
     { { 4096, 8, 64, CACHE_REPL_PLRU, 0 }, 1 << 14, 80, 2, 200000 },
 };
 
