@@ -447,6 +447,12 @@ const SimSymbol *sim_elf_symbol_at(const SimProgram *p, uint32_t addr)
     return best;
 }
 
+uint64_t sim_elf_next_symbol(const SimProgram *p, uint32_t addr)
+{
+    size_t i = symbols_upto(p, addr);
+    return i < p->nsyms ? p->syms[i].addr : UINT64_MAX;
+}
+
 const SimSymbol *sim_elf_symbol(const SimProgram *p, const char *name)
 {
     for (size_t i = 0; i < p->nsyms; i++)
@@ -631,7 +637,11 @@ void sim_elf_line_name(const SimProgram *p, uint32_t line, uint32_t size,
     uint64_t end = (uint64_t)line + size;
     for (uint64_t a = line; a < end && n >= 0 && (size_t)n < len;) {
         const SimSymbol *s = sim_elf_symbol_at(p, (uint32_t)a);
-        if (!s || s->is_func || !s->size) {
+        if (!s) {
+            a = sim_elf_next_symbol(p, (uint32_t)a);   /* none before */
+            continue;
+        }
+        if (s->is_func || !s->size) {
             a++;
             continue;
         }

@@ -45,6 +45,9 @@ uint32_t sim_elf_top(const SimProgram *p);
 /* The symbol containing addr (functions preferred over objects), or NULL.
  * Symbols of size 0 match only their exact address. */
 const SimSymbol *sim_elf_symbol_at(const SimProgram *p, uint32_t addr);
+/* The first address above addr where a symbol starts (UINT64_MAX: none):
+ * when no symbol holds addr, none holds a byte before that either. */
+uint64_t sim_elf_next_symbol(const SimProgram *p, uint32_t addr);
 /* The addresses where the code of source line `line` of `file` begins
  * (each start of a statement on that line, in every compilation unit;
  * `file` matches a path's last components: "counter.c",

@@ -562,7 +562,11 @@ static void var_line(void *ctx, const LineStats *s)
     uint64_t end = (uint64_t)s->line + c->line;
     for (uint64_t a = s->line; a < end && n < 8;) {
         const SimSymbol *y = sim_elf_symbol_at(p, (uint32_t)a);
-        if (!y || y->is_func || !y->size) {
+        if (!y) {
+            a = sim_elf_next_symbol(p, (uint32_t)a);   /* none before */
+            continue;
+        }
+        if (y->is_func || !y->size) {
             a++;
             continue;
         }
