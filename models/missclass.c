@@ -172,6 +172,23 @@ static void sift_down(MissClassifier *m, uint32_t i)
     heap_set(m, i, it);
 }
 
+/* The root replaced by an item newer than every other: the hole goes
+ * down to a leaf by the smaller child (one comparison a level), where
+ * the newest item belongs. */
+static void replace_root_newest(MissClassifier *m, HeapItem it)
+{
+    uint32_t i = 0;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= m->nheap)
+            break;
+        c += c + 1 < m->nheap && m->heap[c + 1].key < m->heap[c].key;
+        heap_set(m, i, m->heap[c]);
+        i = c;
+    }
+    heap_set(m, i, it);
+}
+
 /* Take node n out of the heap. */
 static void heap_remove(MissClassifier *m, uint32_t n)
 {
@@ -238,8 +255,7 @@ static void shadow_touch(MissClassifier *m, uint32_t slot)
     if (!m->heap) {
         push_front(m, n);
     } else if (full) {
-        m->heap[0].key = m->stamp[n];
-        sift_down(m, 0);
+        replace_root_newest(m, (HeapItem){m->stamp[n], n});
     } else {
         m->heap[m->nheap] = (HeapItem){m->stamp[n], n};
         sift_up(m, m->nheap++);

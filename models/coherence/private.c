@@ -16,12 +16,13 @@ uint8_t coh_private_state(const MemSys *m, uint32_t core, uint32_t line)
     return l ? l->state : COH_I;
 }
 
-void coh_set_private_state(MemSys *m, uint32_t core, uint32_t line,
-                       uint8_t state)
+/* coh_set_private_state with the L1's copy already looked up (l: it, or
+ * NULL when the L1 has none). */
+static void set_state(MemSys *m, uint32_t core, uint32_t line, CacheLine *l,
+                      uint8_t state)
 {
     Core *k = &m->core[core];
     coh_filter_drop(m, core, line);
-    CacheLine *l = cache_lookup(k->l1, line, false);
     if (l) {
         if (state == COH_I)
             cache_invalidate(k->l1, l);
@@ -34,6 +35,13 @@ void coh_set_private_state(MemSys *m, uint32_t core, uint32_t line,
         else
             l->state = state;
     }
+}
+
+void coh_set_private_state(MemSys *m, uint32_t core, uint32_t line,
+                       uint8_t state)
+{
+    set_state(m, core, line, cache_lookup(m->core[core].l1, line, false),
+              state);
 }
 
 /* core's pending events for line with lo < at <= hi (lo UINT64_MAX: from
@@ -158,19 +166,20 @@ void coh_pend_add(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
 
 static void apply(MemSys *m, uint32_t core, const Pending *p)
 {
-    uint8_t st = coh_private_state(m, core, p->line);
+    Core *k = &m->core[core];
+    CacheLine *l1 = cache_lookup(k->l1, p->line, false);
+    uint8_t st = l1 ? l1->state : coh_private_state(m, core, p->line);
     CohCell c = cache_cell(m, core, st, (CohEvent)p->ev);
     if (c.next == COH_NONE) {
         coh_impossible(m, "a message arrived", p->line, core, st, p->ev);
         return;
     }
     if (c.next != st && (st != COH_I || c.next == COH_I))
-        coh_set_private_state(m, core, p->line, c.next);
+        set_state(m, core, p->line, l1, c.next);
     if (st != COH_I && (c.next == COH_I || (coh_valid(coh_stable_of(st)) &&
                                             coh_stable_of(c.next) == COH_I))) {
         /* The copy is lost now (or, IS_D_I, the data it had just come
          * for): its next miss is a coherence miss. */
-        Core *k = &m->core[core];
         missclass_invalidated(k->mc, p->line);
         if (k->mc_last == p->line)
             k->mc_last = 0;
@@ -358,15 +367,25 @@ void coh_fill_private(MemSys *m, uint32_t core, uint32_t line, uint8_t state,
     CacheLine *v = cache_victim(k->l1, line);
     if (v->state) {
         uint32_t old = v->addr;
-        uint8_t st = k->l2 ? v->state : leaving(m, core, old);
-        v = cache_lookup(k->l1, old, false);
-        if (v) {
+        if (!k->npend) {
+            /* Nothing on its way to the copy: v is it, as it is, and
+             * once it is gone v is the set's one free way. */
             coh_filter_drop(m, core, old);
+            uint8_t st = v->state;
             cache_invalidate(k->l1, v);
-            if (!k->l2 && st != COH_I)
+            if (!k->l2)
                 evict(m, core, old, st, t);
+        } else {
+            uint8_t st = k->l2 ? v->state : leaving(m, core, old);
+            v = cache_lookup(k->l1, old, false);
+            if (v) {
+                coh_filter_drop(m, core, old);
+                cache_invalidate(k->l1, v);
+                if (!k->l2 && st != COH_I)
+                    evict(m, core, old, st, t);
+            }
+            v = cache_victim(k->l1, line);
         }
-        v = cache_victim(k->l1, line);
     }
     cache_fill(k->l1, v, line, state);
 }
