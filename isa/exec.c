@@ -18,6 +18,7 @@
  * little-endian, as RISC-V.
  */
 #include "isa/isa.h"
+#include "isa/isa_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,25 +34,6 @@
 #define MISA_VALUE   0x40001125u     /* MXL=1 (RV32), I M A F C */
 
 /* ---- The decoded-instruction cache -------------------------------------- */
-
-/* Direct-mapped by pc (2-byte granules because of RVC), tagged with the
- * full pc.  16K entries cover 32 KiB of contiguous code: more than the
- * inner loops of the programs parsim runs, and a flush (fence.i, another
- * hart's store into code) stays a cheap memset. */
-#define DC_BITS 14
-#define DC_SIZE (1u << DC_BITS)
-#define DC_MASK (DC_SIZE - 1)
-#define DC_INVALID 0xffffffffu       /* odd, so never a pc */
-
-typedef struct DcEntry {
-    uint32_t tag;
-    IsaInsn in;
-} DcEntry;
-
-struct IsaDecodeCache {
-    uint32_t gen;                    /* mem->code_gen this cache is valid for */
-    DcEntry e[DC_SIZE];
-};
 
 static void dc_flush(IsaDecodeCache *dc)
 {
@@ -75,12 +57,6 @@ static void dc_drop_block(IsaDecodeCache *dc, const IsaMem *m, uint32_t blk)
     }
 }
 
-static inline bool block_marked(const uint8_t *map, uint32_t blk)
-{
-    /* relaxed atomic: other harts set bits concurrently (see fill) */
-    return (__atomic_load_n(&map[blk >> 3], __ATOMIC_RELAXED) >> (blk & 7)) & 1;
-}
-
 static inline void mark_block(uint8_t *map, uint32_t blk)
 {
     uint8_t bit = (uint8_t)(1u << (blk & 7));
@@ -88,25 +64,11 @@ static inline void mark_block(uint8_t *map, uint32_t blk)
         __atomic_fetch_or(&map[blk >> 3], bit, __ATOMIC_SEQ_CST);
 }
 
-/* Does a write to RAM offsets [off, off+len) touch a block that holds
- * decoded instructions?  len >= 1 and off+len <= size. */
-static inline bool code_written(const uint8_t *map, uint32_t off, uint32_t len)
-{
-    uint32_t b0 = off >> ISA_CODE_BLOCK_SHIFT;
-    uint32_t b1 = (off + len - 1) >> ISA_CODE_BLOCK_SHIFT;
-    for (uint32_t b = b0; ; b++) {
-        if (block_marked(map, b))
-            return true;
-        if (b == b1)
-            return false;
-    }
-}
-
 /* A write hit code: tell every hart (code_gen) and, when there is one,
  * drop the writing hart's own stale entries at once so that the very
  * next instruction it fetches from that block is the new one. */
-static void code_modified(IsaMem *m, IsaDecodeCache *dc, uint32_t off,
-                          uint32_t len)
+void isa_code_modified(IsaMem *m, IsaDecodeCache *dc, uint32_t off,
+                       uint32_t len)
 {
     uint32_t old = __atomic_fetch_add(&m->code_gen, 1, __ATOMIC_SEQ_CST);
     if (!dc)
@@ -124,21 +86,6 @@ static void code_modified(IsaMem *m, IsaDecodeCache *dc, uint32_t off,
 
 /* ---- Breakpoints and watches ------------------------------------------------ */
 
-static bool is_break(const uint32_t *b, uint32_t n, uint32_t pc)
-{
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (b[mid] == pc)
-            return true;
-        if (b[mid] < pc)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
-}
-
 static bool is_watched(const IsaRange *w, uint32_t n, uint32_t a,
                        uint32_t len)
 {
@@ -149,78 +96,6 @@ static bool is_watched(const IsaRange *w, uint32_t n, uint32_t a,
 }
 
 /* ---- Guest memory ------------------------------------------------------- */
-
-/* Host pointer to [a, a+n) in RAM, or NULL.  Written so that it inlines to
- * a subtract and two compares in the hot loop. */
-/* Guest memory accesses.  Relaxed host atomics where aligned, byte by
- * byte otherwise: free on x86 (a plain mov) and no data race when harts on
- * several host threads share memory (see IsaMem). */
-static inline uint32_t ld8(const uint8_t *p)
-{
-    return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-static inline uint32_t ld16(const uint8_t *p)
-{
-    if (!((uintptr_t)p & 1))
-        return __atomic_load_n((const uint16_t *)(const void *)p,
-                               __ATOMIC_RELAXED);
-    return ld8(p) | ld8(p + 1) << 8;
-}
-
-static inline uint32_t ld32(const uint8_t *p)
-{
-    if (!((uintptr_t)p & 3))
-        return __atomic_load_n((const uint32_t *)(const void *)p,
-                               __ATOMIC_RELAXED);
-    return ld8(p) | ld8(p + 1) << 8 | ld8(p + 2) << 16 | ld8(p + 3) << 24;
-}
-
-static inline void st8(uint8_t *p, uint32_t v)
-{
-    __atomic_store_n(p, (uint8_t)v, __ATOMIC_RELAXED);
-}
-
-static inline void st16(uint8_t *p, uint32_t v)
-{
-    if (!((uintptr_t)p & 1)) {
-        __atomic_store_n((uint16_t *)(void *)p, (uint16_t)v, __ATOMIC_RELAXED);
-        return;
-    }
-    st8(p, v);
-    st8(p + 1, v >> 8);
-}
-
-static inline void st32(uint8_t *p, uint32_t v)
-{
-    if (!((uintptr_t)p & 3)) {
-        __atomic_store_n((uint32_t *)(void *)p, v, __ATOMIC_RELAXED);
-        return;
-    }
-    for (int i = 0; i < 4; i++)
-        st8(p + i, v >> (8 * i));
-}
-
-static inline uint8_t *ram_at(uint8_t *ram, uint32_t base, uint32_t size,
-                              uint32_t a, uint32_t n)
-{
-    uint32_t off = a - base;
-    if (off >= size || size - off < n)
-        return NULL;
-    return ram + off;
-}
-
-/* An address outside RAM: inside one of the environment's windows? */
-static uint8_t *win_at(const IsaWindow *w, uint32_t nwin, uint32_t a,
-                       uint32_t n)
-{
-    for (uint32_t i = 0; i < nwin; i++) {
-        uint32_t off = a - w[i].base;
-        if (off < w[i].size && w[i].size - off >= n)
-            return w[i].ram + off;
-    }
-    return NULL;
-}
 
 /* ---- Reservations (LR/SC) ----------------------------------------------- */
 
@@ -323,7 +198,7 @@ static void resv_kill_sets(IsaMem *m, IsaResvBucket *b, uint32_t lo,
 
 /* [a, a+n) has just been written: kill the reservations on the sets it
  * touched. */
-static void resv_write(IsaMem *m, uint32_t a, uint32_t n)
+void isa_resv_write(IsaMem *m, uint32_t a, uint32_t n)
 {
     uint32_t sh = resv_shift(m);
     uint32_t s0 = a >> sh, s1 = (a + n - 1) >> sh;
@@ -351,8 +226,7 @@ void isa_resv_drop(IsaHart *h, IsaMem *m)
 
 /* lr.w of the aligned word at a (p in RAM or a window): reserve its set,
  * then read it. */
-static __attribute__((noinline)) uint32_t resv_lr(IsaMem *m, IsaHart *h,
-                                                   uint32_t a, const uint8_t *p)
+uint32_t isa_resv_lr(IsaMem *m, IsaHart *h, uint32_t a, const uint8_t *p)
 {
     uint32_t sh = resv_shift(m), s = a >> sh;
     IsaResvBucket *b = resv_bucket(m, s);
@@ -384,9 +258,7 @@ static __attribute__((noinline)) uint32_t resv_lr(IsaMem *m, IsaHart *h,
 /* sc.w of v to the aligned word at a (p): does it succeed?  Either way
  * the hart's reservation is gone after it; a success kills everyone
  * else's on the set. */
-static __attribute__((noinline)) bool resv_sc(IsaMem *m, IsaHart *h,
-                                               uint32_t a, uint8_t *p,
-                                               uint32_t v)
+bool isa_resv_sc(IsaMem *m, IsaHart *h, uint32_t a, uint8_t *p, uint32_t v)
 {
     if (!h->resv_valid)
         return false;
@@ -453,12 +325,12 @@ void isa_mem_wrote(IsaMem *m, uint32_t addr, uint32_t len)
     if (len == 0 || !isa_mem_ptr(m, addr, len))
         return;
     if (__atomic_load_n(&m->resv_live, __ATOMIC_RELAXED))
-        resv_write(m, addr, len);
+        isa_resv_write(m, addr, len);
     /* No hart to drop entries from here: bumping the generation makes
      * every hart flush at its next isa_run. */
     uint32_t off = addr - m->base;
     if (m->code_map && code_written(m->code_map, off, len))
-        code_modified(m, NULL, off, len);
+        isa_code_modified(m, NULL, off, len);
 }
 
 /* ---- Harts -------------------------------------------------------------- */
@@ -668,43 +540,11 @@ static bool exec_csr(IsaHart *h, const IsaInsn *in, bool *wrote)
     return true;
 }
 
-/* ---- Atomics ------------------------------------------------------------ */
-
-static inline uint32_t amo(uint16_t op, uint32_t *p, uint32_t src)
-{
-    uint32_t old, nv;
-    switch (op) {
-    case ISA_OP_amoswap_w: return __atomic_exchange_n(p, src, __ATOMIC_SEQ_CST);
-    case ISA_OP_amoadd_w:  return __atomic_fetch_add(p, src, __ATOMIC_SEQ_CST);
-    case ISA_OP_amoxor_w:  return __atomic_fetch_xor(p, src, __ATOMIC_SEQ_CST);
-    case ISA_OP_amoand_w:  return __atomic_fetch_and(p, src, __ATOMIC_SEQ_CST);
-    case ISA_OP_amoor_w:   return __atomic_fetch_or(p, src, __ATOMIC_SEQ_CST);
-    default:
-        break;
-    }
-    /* min/max have no host builtin: compare-and-swap loop */
-    old = __atomic_load_n(p, __ATOMIC_SEQ_CST);
-    do {
-        switch (op) {
-        case ISA_OP_amomin_w:
-            nv = (int32_t)old < (int32_t)src ? old : src; break;
-        case ISA_OP_amomax_w:
-            nv = (int32_t)old > (int32_t)src ? old : src; break;
-        case ISA_OP_amominu_w:
-            nv = old < src ? old : src; break;
-        default: /* amomaxu.w */
-            nv = old > src ? old : src; break;
-        }
-    } while (!__atomic_compare_exchange_n(p, &old, nv, false,
-                                          __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
-    return old;
-}
-
 /* ---- Instruction fetch -------------------------------------------------- */
 
 /* Fill a cache entry with the instruction at pc.  Returns 0, or the trap
  * cause (FETCH_ACCESS, ILLEGAL) with *raw = the bits fetched so far. */
-static uint32_t fill(DcEntry *e, IsaMem *m, uint32_t pc, uint32_t *raw)
+uint32_t isa_dc_fill(DcEntry *e, IsaMem *m, uint32_t pc, uint32_t *raw)
 {
     uint32_t off = pc - m->base;
     *raw = 0;
@@ -747,7 +587,8 @@ static bool is_semihost(const IsaMem *m, uint32_t pc)
  * dispatch replicated at the end of every handler) was measured and
  * dropped: gcc and clang both merge the replicated dispatch back into a
  * few indirect jumps, and with gcc -O2 it ran about 10% slower than this
- * switch (clang: within noise). */
+ * switch (clang: within noise).
+ */
 
 IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
                     uint64_t insn_limit, IsaStop *stop)
@@ -787,6 +628,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
     IsaUndo *const undo = h->undo;
     uint64_t undo_next = h->undo_next;
 
+
     uint32_t pc = h->pc;
     uint64_t cycle = h->cycle, instret = h->instret;
     IsaStopKind kind;
@@ -812,7 +654,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
                 goto out;
             }
             h->brk_resume = ISA_NO_PC;
-            cause = fill(e, mem, pc, &raw);
+            cause = isa_dc_fill(e, mem, pc, &raw);
             if (cause) {
                 tval = cause == ISA_CAUSE_FETCH_ACCESS ? pc : raw;
                 kind = ISA_STOP_TRAP;
@@ -851,26 +693,13 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             x[in->rd] = npc;
             npc = a;
             break;
-        case ISA_OP_beq:
-            if (x[in->rs1] == x[in->rs2]) npc = pc + (uint32_t)in->imm;
+#define BRANCH_CASE(name, cond)                                  \
+        case ISA_OP_##name:                                      \
+            if (sem_##name(x[in->rs1], x[in->rs2]))              \
+                npc = pc + (uint32_t)in->imm;                    \
             break;
-        case ISA_OP_bne:
-            if (x[in->rs1] != x[in->rs2]) npc = pc + (uint32_t)in->imm;
-            break;
-        case ISA_OP_blt:
-            if ((int32_t)x[in->rs1] < (int32_t)x[in->rs2])
-                npc = pc + (uint32_t)in->imm;
-            break;
-        case ISA_OP_bge:
-            if ((int32_t)x[in->rs1] >= (int32_t)x[in->rs2])
-                npc = pc + (uint32_t)in->imm;
-            break;
-        case ISA_OP_bltu:
-            if (x[in->rs1] < x[in->rs2]) npc = pc + (uint32_t)in->imm;
-            break;
-        case ISA_OP_bgeu:
-            if (x[in->rs1] >= x[in->rs2]) npc = pc + (uint32_t)in->imm;
-            break;
+        ISA_SEM_BRANCH(BRANCH_CASE)
+#undef BRANCH_CASE
 
         /* Loads and stores: any alignment, bounds-checked. */
     /* p for [a, a+n): RAM, else a window, else the trap. */
@@ -908,11 +737,11 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             if (__builtin_expect(__atomic_load_n(&mem->resv_live,  \
                                                  __ATOMIC_RELAXED) \
                                  != 0, 0))                       \
-                resv_write(mem, a, n)
+                isa_resv_write(mem, a, n)
 #define STORED(n) do {                                           \
             if (code_map && !inwin &&                            \
                 code_written(code_map, (uint32_t)(p - ram), n))  \
-                code_modified(mem, dc, (uint32_t)(p - ram), n);  \
+                isa_code_modified(mem, dc, (uint32_t)(p - ram), n);  \
             if (__builtin_expect(nwatches != 0, 0) &&            \
                 is_watched(watches, nwatches, a, n)) {           \
                 watched = a + 1;    /* stop after this one */    \
@@ -920,60 +749,30 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
                 insn_limit = 0;                                  \
             }                                                    \
         } while (0)
-        case ISA_OP_lb:
-            MEM_AT(1, ISA_CAUSE_LOAD_ACCESS);
-            ACCESS(1, ISA_ACC_LOAD);
-            x[in->rd] = (uint32_t)(int32_t)(int8_t)ld8(p);
+#define LOAD_CASE(name, n, get)                                  \
+        case ISA_OP_##name:                                      \
+            MEM_AT(n, ISA_CAUSE_LOAD_ACCESS);                    \
+            ACCESS(n, ISA_ACC_LOAD);                             \
+            x[in->rd] = get(p);                                  \
             break;
-        case ISA_OP_lh:
-            MEM_AT(2, ISA_CAUSE_LOAD_ACCESS);
-            ACCESS(2, ISA_ACC_LOAD);
-            x[in->rd] = (uint32_t)(int32_t)(int16_t)ld16(p);
-            break;
-        case ISA_OP_lw:
-            MEM_AT(4, ISA_CAUSE_LOAD_ACCESS);
-            ACCESS(4, ISA_ACC_LOAD);
-            x[in->rd] = ld32(p);
-            break;
-        case ISA_OP_lbu:
-            MEM_AT(1, ISA_CAUSE_LOAD_ACCESS);
-            ACCESS(1, ISA_ACC_LOAD);
-            x[in->rd] = ld8(p);
-            break;
-        case ISA_OP_lhu:
-            MEM_AT(2, ISA_CAUSE_LOAD_ACCESS);
-            ACCESS(2, ISA_ACC_LOAD);
-            x[in->rd] = ld16(p);
-            break;
+        ISA_SEM_LOAD(LOAD_CASE)
+#undef LOAD_CASE
         case ISA_OP_flw:
             MEM_AT(4, ISA_CAUSE_LOAD_ACCESS);
             ACCESS(4, ISA_ACC_LOAD);
             h->f[in->rd] = ld32(p);
             break;
-        case ISA_OP_sb:
-            GUARD();
-            MEM_AT(1, ISA_CAUSE_STORE_ACCESS);
-            ACCESS(1, ISA_ACC_STORE);
-            st8(p, x[in->rs2]);
-            KILLS(1);
-            STORED(1);
+#define STORE_CASE(name, n, put)                                 \
+        case ISA_OP_##name:                                      \
+            GUARD();                                             \
+            MEM_AT(n, ISA_CAUSE_STORE_ACCESS);                   \
+            ACCESS(n, ISA_ACC_STORE);                            \
+            put(p, x[in->rs2]);                                  \
+            KILLS(n);                                            \
+            STORED(n);                                           \
             break;
-        case ISA_OP_sh:
-            GUARD();
-            MEM_AT(2, ISA_CAUSE_STORE_ACCESS);
-            ACCESS(2, ISA_ACC_STORE);
-            st16(p, x[in->rs2]);
-            KILLS(2);
-            STORED(2);
-            break;
-        case ISA_OP_sw:
-            GUARD();
-            MEM_AT(4, ISA_CAUSE_STORE_ACCESS);
-            ACCESS(4, ISA_ACC_STORE);
-            st32(p, x[in->rs2]);
-            KILLS(4);
-            STORED(4);
-            break;
+        ISA_SEM_STORE(STORE_CASE)
+#undef STORE_CASE
         case ISA_OP_fsw:
             GUARD();
             MEM_AT(4, ISA_CAUSE_STORE_ACCESS);
@@ -983,77 +782,22 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             STORED(4);
             break;
 
-        case ISA_OP_addi:  x[in->rd] = x[in->rs1] + (uint32_t)in->imm; break;
-        case ISA_OP_slti:
-            x[in->rd] = (int32_t)x[in->rs1] < in->imm;
+        /* ---- Arithmetic (RV32I, M) ---- */
+#define ALU_CASES(rr, ri, expr)                                  \
+        case ISA_OP_##rr:                                        \
+            x[in->rd] = sem_##rr(x[in->rs1], x[in->rs2]);        \
+            break;                                               \
+        case ISA_OP_##ri:                                        \
+            x[in->rd] = sem_##rr(x[in->rs1], (uint32_t)in->imm); \
             break;
-        case ISA_OP_sltiu:
-            x[in->rd] = x[in->rs1] < (uint32_t)in->imm;
+#define ALU_CASE(name, expr)                                     \
+        case ISA_OP_##name:                                      \
+            x[in->rd] = sem_##name(x[in->rs1], x[in->rs2]);      \
             break;
-        case ISA_OP_xori:  x[in->rd] = x[in->rs1] ^ (uint32_t)in->imm; break;
-        case ISA_OP_ori:   x[in->rd] = x[in->rs1] | (uint32_t)in->imm; break;
-        case ISA_OP_andi:  x[in->rd] = x[in->rs1] & (uint32_t)in->imm; break;
-        case ISA_OP_slli:  x[in->rd] = x[in->rs1] << in->imm; break;
-        case ISA_OP_srli:  x[in->rd] = x[in->rs1] >> in->imm; break;
-        /* >> of a negative int is arithmetic on every compiler parsim
-         * supports (gcc, clang define it so) */
-        case ISA_OP_srai:
-            x[in->rd] = (uint32_t)((int32_t)x[in->rs1] >> in->imm);
-            break;
-        case ISA_OP_add:   x[in->rd] = x[in->rs1] + x[in->rs2]; break;
-        case ISA_OP_sub:   x[in->rd] = x[in->rs1] - x[in->rs2]; break;
-        case ISA_OP_sll:   x[in->rd] = x[in->rs1] << (x[in->rs2] & 31); break;
-        case ISA_OP_slt:
-            x[in->rd] = (int32_t)x[in->rs1] < (int32_t)x[in->rs2];
-            break;
-        case ISA_OP_sltu:  x[in->rd] = x[in->rs1] < x[in->rs2]; break;
-        case ISA_OP_xor:   x[in->rd] = x[in->rs1] ^ x[in->rs2]; break;
-        case ISA_OP_srl:   x[in->rd] = x[in->rs1] >> (x[in->rs2] & 31); break;
-        case ISA_OP_sra:
-            x[in->rd] = (uint32_t)((int32_t)x[in->rs1] >> (x[in->rs2] & 31));
-            break;
-        case ISA_OP_or:    x[in->rd] = x[in->rs1] | x[in->rs2]; break;
-        case ISA_OP_and:   x[in->rd] = x[in->rs1] & x[in->rs2]; break;
-
-        /* ---- M ---- */
-        case ISA_OP_mul:   x[in->rd] = x[in->rs1] * x[in->rs2]; break;
-        case ISA_OP_mulh:
-            x[in->rd] = (uint32_t)((uint64_t)((int64_t)(int32_t)x[in->rs1]
-                                   * (int32_t)x[in->rs2]) >> 32);
-            break;
-        case ISA_OP_mulhsu:
-            x[in->rd] = (uint32_t)((uint64_t)((int64_t)(int32_t)x[in->rs1]
-                                   * (int64_t)x[in->rs2]) >> 32);
-            break;
-        case ISA_OP_mulhu:
-            x[in->rd] = (uint32_t)(((uint64_t)x[in->rs1] * x[in->rs2]) >> 32);
-            break;
-        case ISA_OP_div: {
-            int32_t s1 = (int32_t)x[in->rs1], s2 = (int32_t)x[in->rs2];
-            if (s2 == 0)
-                x[in->rd] = UINT32_MAX;
-            else if (s1 == INT32_MIN && s2 == -1)
-                x[in->rd] = (uint32_t)INT32_MIN;
-            else
-                x[in->rd] = (uint32_t)(s1 / s2);
-            break;
-        }
-        case ISA_OP_divu:
-            x[in->rd] = x[in->rs2] ? x[in->rs1] / x[in->rs2] : UINT32_MAX;
-            break;
-        case ISA_OP_rem: {
-            int32_t s1 = (int32_t)x[in->rs1], s2 = (int32_t)x[in->rs2];
-            if (s2 == 0)
-                x[in->rd] = (uint32_t)s1;
-            else if (s1 == INT32_MIN && s2 == -1)
-                x[in->rd] = 0;
-            else
-                x[in->rd] = (uint32_t)(s1 % s2);
-            break;
-        }
-        case ISA_OP_remu:
-            x[in->rd] = x[in->rs2] ? x[in->rs1] % x[in->rs2] : x[in->rs1];
-            break;
+        ISA_SEM_RR_RI(ALU_CASES)
+        ISA_SEM_RR(ALU_CASE)
+#undef ALU_CASES
+#undef ALU_CASE
 
         /* ---- A: host atomics, aligned only ---- */
         case ISA_OP_lr_w:
@@ -1061,7 +805,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             if (a & 3) { cause = ISA_CAUSE_LOAD_MISALIGNED; tval = a; goto trap; }
             LOCATE(4, ISA_CAUSE_LOAD_ACCESS);
             ACCESS(4, ISA_ACC_LR);
-            x[in->rd] = resv_lr(mem, h, a, p);
+            x[in->rd] = isa_resv_lr(mem, h, a, p);
             break;
         case ISA_OP_sc_w: {
             a = x[in->rs1];
@@ -1069,7 +813,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             LOCATE(4, ISA_CAUSE_STORE_ACCESS);
             ACCESS(4, ISA_ACC_SC);
             /* resv_sc kills the set's other reservations itself */
-            bool ok = resv_sc(mem, h, a, p, x[in->rs2]);
+            bool ok = isa_resv_sc(mem, h, a, p, x[in->rs2]);
             x[in->rd] = ok ? 0 : 1;
             if (ok)
                 STORED(4);
@@ -1271,10 +1015,10 @@ uint32_t isa_simt_step(IsaHart *const lanes[], uint32_t n,
          if (__builtin_expect(__atomic_load_n(&mem->resv_live,      \
                                               __ATOMIC_RELAXED)     \
                               != 0, 0))                             \
-             resv_write(mem, a, n_);                                \
+             isa_resv_write(mem, a, n_);                                \
          if (!inwin && mem->code_map &&                             \
              code_written(mem->code_map, (uint32_t)(p - ram), n_))  \
-             code_modified(mem, h->dc, (uint32_t)(p - ram), n_);    \
+             isa_code_modified(mem, h->dc, (uint32_t)(p - ram), n_);    \
          h->pc = npc;                                               \
          if (access)                                                \
              (void)access(actx, h, a, n_, ISA_ACC_STORE))
@@ -1383,7 +1127,7 @@ const IsaInsn *isa_decoded(IsaHart *h, IsaMem *m, uint32_t pc)
     }
     DcEntry *e = &dc->e[(pc >> 1) & DC_MASK];
     uint32_t raw;
-    if (e->tag != pc && fill(e, m, pc, &raw))
+    if (e->tag != pc && isa_dc_fill(e, m, pc, &raw))
         return NULL;
     return &e->in;
 }
