@@ -41,11 +41,12 @@ static void dc_flush(IsaDecodeCache *dc)
      * entry of the instruction being retired. */
     for (uint32_t i = 0; i < DC_SIZE; i++)
         dc->e[i].tag = DC_INVALID;
+    isa_blocks_flush(dc);
 }
 
 /* Drop this hart's entries for instructions overlapping code block blk
- * (an index into mem->code_map).  A 4-byte instruction starting 2 bytes
- * before the block also overlaps it. */
+ * (an index into mem->code_map), and its blocks that hold one.  A 4-byte
+ * instruction starting 2 bytes before the block also overlaps it. */
 static void dc_drop_block(IsaDecodeCache *dc, const IsaMem *m, uint32_t blk)
 {
     uint32_t start = m->base + (blk << ISA_CODE_BLOCK_SHIFT);
@@ -55,6 +56,7 @@ static void dc_drop_block(IsaDecodeCache *dc, const IsaMem *m, uint32_t blk)
         if (e->tag == pc)
             e->tag = DC_INVALID;
     }
+    isa_blocks_drop(dc, start - 2, end);
 }
 
 static inline void mark_block(uint8_t *map, uint32_t blk)
@@ -382,6 +384,8 @@ bool isa_hart_at(const IsaHart *h, uint64_t cycle, IsaHartView *out)
 
 void isa_hart_free(IsaHart *h)
 {
+    if (h->dc)
+        isa_blocks_free(h->dc);
     free(h->dc);
     h->dc = NULL;
 }
@@ -588,7 +592,14 @@ static bool is_semihost(const IsaMem *m, uint32_t pc)
  * dropped: gcc and clang both merge the replicated dispatch back into a
  * few indirect jumps, and with gcc -O2 it ran about 10% slower than this
  * switch (clang: within noise).
- */
+ *
+ * With env->blocks, the loop hands the hart to the block engine
+ * (blocks.c) whenever it may, and takes it back one instruction at a
+ * time for what the engine leaves to it: an instruction no block holds
+ * (ecall, csr*, fence.i, ...), a trap (done again here, where it is
+ * raised), the few instructions before a limit, a breakpoint (no block
+ * holds one).  The engine is off when something must see every
+ * instruction: the issue hook, the undo ring, watches. */
 
 IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
                     uint64_t insn_limit, IsaStop *stop)
@@ -628,6 +639,8 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
     IsaUndo *const undo = h->undo;
     uint64_t undo_next = h->undo_next;
 
+    bool blocks = env->blocks && !issue && !undo && !nwatches;
+    uint32_t alone = 0;         /* instructions to run here before blocks */
 
     uint32_t pc = h->pc;
     uint64_t cycle = h->cycle, instret = h->instret;
@@ -643,6 +656,24 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             kind = watched ? ISA_STOP_WATCH : ISA_STOP_LIMIT;
             tval = watched ? watched - 1 : 0;
             goto out;
+        }
+        if (blocks && alone-- == 0) {
+            SYNC_HART();
+            IsaBlocksExit r = isa_blocks_run(h, env, cycle_limit, insn_limit);
+            pc = h->pc;
+            cycle = h->cycle;
+            instret = h->instret;
+            if (r == ISA_BLOCKS_DEFER) {
+                kind = ISA_STOP_LIMIT;
+                goto out;
+            }
+            /* After REST the limit is at most a block away. */
+            alone = r == ISA_BLOCKS_REST ? ISA_BLOCK_MAX : 0;
+            blocks = r != ISA_BLOCKS_OFF;
+            if (cycle >= cycle_limit || instret >= insn_limit) {
+                kind = ISA_STOP_LIMIT;
+                goto out;
+            }
         }
         DcEntry *e = &ents[(pc >> 1) & DC_MASK];
         if (__builtin_expect(e->tag != pc, 0)) {

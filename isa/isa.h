@@ -299,6 +299,13 @@ typedef struct IsaEnv {
     void *access_ctx;
     IsaIssueFn issue;         /* may be NULL */
     void *issue_ctx;
+    /* Run from decoded blocks (isa/blocks.c): each straight-line run of
+     * code translated once, its costs summed, blocks chained.  The same
+     * registers, memory, cycles, counts, stops and hook calls as one
+     * instruction at a time, faster.  Used only where nothing needs to
+     * see each instruction: no issue hook, undo ring or watch (isa_run
+     * then goes one by one whatever this says). */
+    bool blocks;
 } IsaEnv;
 
 /* Why isa_run returned.  For ECALL, EBREAK, SEMIHOST and WFI the pc still

@@ -1,7 +1,8 @@
 /* isa_priv.h — what the files of isa/ share and nothing outside isa/
  * sees: the decode cache's layout, guest memory's loads and stores, the
  * semantics of the plain instructions (a table each, expanded by isa_run's
- * switch), and what exec.c's parts export to the others.
+ * switch and by the block engine's handlers), and the entry points of
+ * exec.c and blocks.c into each other.
  *
  * May depend on: isa/isa.h, the C library.  Nothing else.
  */
@@ -26,8 +27,11 @@ typedef struct DcEntry {
     IsaInsn in;
 } DcEntry;
 
+typedef struct IsaBlocks IsaBlocks;
+
 struct IsaDecodeCache {
     uint32_t gen;                    /* mem->code_gen this cache is valid for */
+    IsaBlocks *blocks;               /* the block engine's, or NULL (blocks.c) */
     DcEntry e[DC_SIZE];
 };
 
@@ -193,9 +197,9 @@ bool isa_resv_sc(IsaMem *m, IsaHart *h, uint32_t a, uint8_t *p, uint32_t v);
 
 /* ---- What the plain instructions do ------------------------------------- */
 
-/* One line per operation, expanded into isa_run's switch (and into
- * whatever else executes instructions, so that an instruction means the
- * same everywhere).  a is x[rs1]; b is x[rs2], or the immediate for the
+/* One line per operation: isa_run's switch and the block engine's
+ * handlers are both expanded from these, so that an instruction means
+ * the same in both.  a is x[rs1]; b is x[rs2], or the immediate for the
  * I-type twin (the shifts' shamt is below 32, so `& 31` leaves it). */
 #define ISA_SEM_RR_RI(_)                                            \
     _(add,  addi,  a + b)                                           \
@@ -277,5 +281,36 @@ static inline uint32_t ld16s(const uint8_t *p)
 {
     return (uint32_t)(int32_t)(int16_t)ld16(p);
 }
+
+/* ---- The block engine (blocks.c) ---------------------------------------- */
+
+/* The most instructions a block holds: they all start in one code block
+ * (ISA_CODE_BLOCK_SHIFT), two bytes at the least each. */
+#define ISA_BLOCK_MAX ((1u << ISA_CODE_BLOCK_SHIFT) / 2)
+
+/* What isa_blocks_run asks of isa_run when it returns: the hart's pc,
+ * cycle, instret and class_count are exact at an instruction's start. */
+typedef enum IsaBlocksExit {
+    ISA_BLOCKS_ONE,       /* run the instruction at pc one by one, then
+                             blocks again */
+    ISA_BLOCKS_REST,      /* a limit falls within the block at pc: one by
+                             one until it */
+    ISA_BLOCKS_DEFER,     /* the access hook deferred the instruction at
+                             pc: stop (ISA_STOP_LIMIT) */
+    ISA_BLOCKS_OFF        /* no memory for blocks: one by one */
+} IsaBlocksExit;
+
+/* Run h in blocks from h->pc while every instruction's start stays below
+ * both limits.  Only for an env without issue hook or watches, and a
+ * hart without undo ring: those need every instruction seen (isa_run's
+ * own loop).  No block holds a breakpoint of env->breaks. */
+IsaBlocksExit isa_blocks_run(IsaHart *h, const IsaEnv *env,
+                             uint64_t cycle_limit, uint64_t insn_limit);
+
+/* Drop the blocks that may hold an instruction in guest [lo, hi) (dc's
+ * entries there were dropped), or all of them (dc flushed); free them. */
+void isa_blocks_drop(IsaDecodeCache *dc, uint32_t lo, uint32_t hi);
+void isa_blocks_flush(IsaDecodeCache *dc);
+void isa_blocks_free(IsaDecodeCache *dc);
 
 #endif

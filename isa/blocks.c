@@ -1,0 +1,664 @@
+/* blocks.c — the block engine: isa_run's fast path (IsaEnv.blocks).
+ *
+ * A block is the straight-line code from a pc up to and including the
+ * first branch or jump, translated once into an array of operations:
+ * operands resolved, immediates sign-extended, the handler chosen
+ * (specialised forms for `li`, `mv`, `j`, `ret`/`jr`; an instruction
+ * that only writes x0 has no operation at all), and the static cycles of
+ * the instructions before each operation summed into it (Op.pre), so
+ * that the exact clock and count at any instruction can be recovered
+ * when the block is left in the middle.  The block's cost, count and
+ * class counts are summed too and added once when it ends.  Operations
+ * are dispatched direct-threaded (computed goto under gcc and clang, a
+ * switch elsewhere), and a block's end goes to its successor through a
+ * pointer the block caches (one for the taken branch or the jump's last
+ * target, one for the fall-through), checked to be still live: the
+ * common block-to-block step is no table look-up.
+ *
+ * Exactness.  isa_run one by one stops before instruction j when its
+ * start cycle or count reaches a limit.  A block is entered only when its
+ * last instruction's start is below both limits on static costs alone;
+ * an access whose latency pushes that start to the cycle limit ends the
+ * block after the access, and isa_run finishes one by one (at most a
+ * block).  What can stop, trap or needs isa_run's own bookkeeping is not
+ * in a block (ecall, ebreak, wfi, mret, csr*, fence.i, illegal code, a
+ * load into x0) or leaves it before anything of it is done (an access
+ * fault, the stack guard, a misaligned atomic, an F op's reserved
+ * rounding mode): isa_run then does that instruction itself, where the
+ * trap is raised, having seen nothing twice — a fault comes before the
+ * access hook.  A deferred access (ISA_ACCESS_DEFER) stops here, before
+ * its instruction.
+ *
+ * Invalidation.  A block's instructions all start in the 256-byte code
+ * block of its first (the last may end two bytes into the next), so the
+ * code blocks that hold it are marked in IsaMem.code_map (isa_dc_fill).
+ * A store into a marked code block drops, with the decode cache's
+ * entries there, every block overlapping it (isa_blocks_drop: those that
+ * start up to a code block before); the storing block itself is then
+ * left after the store, so nothing stale runs.  A flush of the decode
+ * cache (fence.i, another hart's write into code seen at isa_run's
+ * start) drops them all.  A dropped block stays readable until the
+ * arena is reset, which happens only between blocks; a cached successor
+ * is taken only while live, and a block is live exactly while the
+ * table holds it.
+ */
+#include "isa/isa.h"
+#include "isa/isa_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Blocks ------------------------------------------------------------- */
+
+/* Direct-mapped by first pc, as the decode cache; a block pushed out of
+ * its slot is dropped. */
+#define BT_BITS 14
+#define BT_SIZE (1u << BT_BITS)
+#define BT_MASK (BT_SIZE - 1)
+/* 4 MiB of blocks a hart (about 8,000 of ten instructions): pages the
+ * program never reaches are never touched. */
+#define ARENA_BYTES (4u << 20)
+/* Breakpoints the blocks can be translated around (parsim's own are a
+ * few); with more, isa_run goes one by one. */
+#define MAX_BREAKS 64
+
+/* The operations.  ORDER KIND: the enum and the handlers' label table
+ * are both expanded from this list. */
+#define K_PAIR(rr, ri, e) KIND(rr) KIND(ri)
+#define K_ONE(name, e) KIND(name)
+#define K_MEM(name, n, f) KIND(name)
+#define KINDS                                                       \
+    ISA_SEM_RR_RI(K_PAIR) ISA_SEM_RR(K_ONE) ISA_SEM_BRANCH(K_ONE)   \
+    ISA_SEM_LOAD(K_MEM) ISA_SEM_STORE(K_MEM)                        \
+    KIND(li) KIND(mv) KIND(flw) KIND(fsw) KIND(amo) KIND(lr)        \
+    KIND(sc) KIND(fence) KIND(fp) KIND(j) KIND(jal) KIND(jr)        \
+    KIND(jalr)                                                      \
+    /* not instructions: the end of a block that falls through, and \
+     * of one whose next instruction is isa_run's */                \
+    KIND(fall) KIND(slow)
+
+typedef enum Kind {
+#define KIND(k) K_##k,
+    KINDS
+#undef KIND
+    K_COUNT,
+    K_DROP = -1,          /* an instruction with no effect: no operation */
+    K_NONE = -2           /* not in a block: isa_run runs it */
+} Kind;
+
+typedef struct Op {
+    const void *run;      /* the handler (computed goto), else unused */
+    uint64_t pre;         /* static cycles of the instructions before */
+    IsaInsn in;           /* imm: li's value (lui, auipc resolved) */
+    uint32_t pc;
+    uint16_t kind;        /* Kind */
+    uint8_t idx;          /* the instruction's index in the block */
+} Op;
+
+typedef struct Blk {
+    uint32_t pc, end;     /* [pc, end): the bytes of its instructions */
+    uint32_t n;           /* instructions; 0: its first is isa_run's */
+    bool live;
+    uint8_t ncls;         /* entries in cls */
+    uint8_t cls[ISA_CLASS_COUNT][2];    /* (class, instructions) */
+    uint64_t last;        /* static cycles before the last one starts */
+    uint64_t cost;        /* static cycles of them all */
+    struct Blk *next[2];  /* successors: [0] the branch's or jump's
+                             target (jalr: the last one), [1] the next
+                             pc; live only if ->live */
+    uint8_t icls[ISA_BLOCK_MAX];        /* each instruction's class */
+    Op ops[];
+} Blk;
+
+struct IsaBlocks {
+    Blk *tab[BT_SIZE];
+    uint8_t *arena;
+    size_t used;
+    uint32_t epoch;       /* arena resets so far */
+    const IsaMem *mem;    /* what the blocks were translated from, */
+    uint32_t cost[ISA_CLASS_COUNT];     /* at what costs, */
+    uint32_t nbreaks;                   /* around which breakpoints */
+    uint32_t breaks[MAX_BREAKS];
+};
+
+static void reset(IsaBlocks *bc)
+{
+    memset(bc->tab, 0, sizeof bc->tab);
+    bc->used = 0;
+    bc->epoch++;
+}
+
+void isa_blocks_flush(IsaDecodeCache *dc)
+{
+    if (dc->blocks && dc->blocks->used)
+        reset(dc->blocks);
+}
+
+void isa_blocks_drop(IsaDecodeCache *dc, uint32_t lo, uint32_t hi)
+{
+    IsaBlocks *bc = dc->blocks;
+    if (!bc || !bc->used)
+        return;
+    /* A block is at most a code block and one instruction long. */
+    uint32_t first = (lo - (1u << ISA_CODE_BLOCK_SHIFT) - 2) & ~1u;
+    for (uint32_t pc = first; pc - first < hi - first; pc += 2) {
+        Blk **slot = &bc->tab[(pc >> 1) & BT_MASK];
+        Blk *b = *slot;
+        if (b && b->pc == pc && b->pc < hi && b->end > lo) {
+            b->live = false;
+            *slot = NULL;
+        }
+    }
+}
+
+void isa_blocks_free(IsaDecodeCache *dc)
+{
+    if (!dc->blocks)
+        return;
+    free(dc->blocks->arena);
+    free(dc->blocks);
+    dc->blocks = NULL;
+}
+
+static IsaBlocks *blocks_new(void)
+{
+    IsaBlocks *bc = calloc(1, sizeof *bc);
+    if (!bc)
+        return NULL;
+    bc->arena = malloc(ARENA_BYTES);
+    if (!bc->arena) {
+        free(bc);
+        return NULL;
+    }
+    return bc;
+}
+
+/* ---- Translation -------------------------------------------------------- */
+
+static bool ends_block(int k)
+{
+    return (k >= K_beq && k <= K_bgeu) || (k >= K_j && k <= K_jalr);
+}
+
+/* The operation for in (at pc), with its operands adjusted. */
+static int kind_of(IsaInsn *in, uint32_t pc)
+{
+    if (in->op == ISA_OP_addi && in->rd && in->rs1 == 0)
+        return K_li;
+    if (in->op == ISA_OP_addi && in->rd && in->imm == 0)
+        return K_mv;
+    switch ((IsaOp)in->op) {
+    case ISA_OP_lui:
+        return in->rd ? K_li : K_DROP;
+    case ISA_OP_auipc:
+        in->imm = (int32_t)(pc + (uint32_t)in->imm);
+        return in->rd ? K_li : K_DROP;
+#define PAIR(rr, ri, e)                                             \
+    case ISA_OP_##rr: return in->rd ? K_##rr : K_DROP;              \
+    case ISA_OP_##ri: return in->rd ? K_##ri : K_DROP;
+#define ONE(name, e) case ISA_OP_##name: return in->rd ? K_##name : K_DROP;
+    ISA_SEM_RR_RI(PAIR)
+    ISA_SEM_RR(ONE)
+#undef ONE
+#define ONE(name, e) case ISA_OP_##name: return K_##name;
+    ISA_SEM_BRANCH(ONE)
+#undef ONE
+#define MEM(name, n, f) case ISA_OP_##name: return in->rd ? K_##name : K_NONE;
+    ISA_SEM_LOAD(MEM)
+#undef MEM
+#define MEM(name, n, f) case ISA_OP_##name: return K_##name;
+    ISA_SEM_STORE(MEM)
+#undef MEM
+#undef PAIR
+    case ISA_OP_flw: return K_flw;
+    case ISA_OP_fsw: return K_fsw;
+    case ISA_OP_amoswap_w: case ISA_OP_amoadd_w: case ISA_OP_amoxor_w:
+    case ISA_OP_amoand_w: case ISA_OP_amoor_w: case ISA_OP_amomin_w:
+    case ISA_OP_amomax_w: case ISA_OP_amominu_w: case ISA_OP_amomaxu_w:
+        return K_amo;
+    case ISA_OP_lr_w: return K_lr;
+    case ISA_OP_sc_w: return K_sc;
+    case ISA_OP_fence: return K_fence;
+    case ISA_OP_jal: return in->rd ? K_jal : K_j;
+    case ISA_OP_jalr: return in->rd ? K_jalr : K_jr;
+    default:
+        /* ORDER INSN: fmadd.s .. fmv.w.x are the F ops after fsw */
+        if (in->op >= ISA_OP_fmadd_s && in->op <= ISA_OP_fmv_w_x)
+            return K_fp;
+        return K_NONE;      /* system, CSRs, fence.i, illegal */
+    }
+}
+
+/* The block at pc, translated and put in the table.  Never NULL: a pc
+ * whose instruction is not for a block (or cannot be fetched, or is a
+ * breakpoint) gets a block of no instructions that hands it to isa_run. */
+static Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m,
+                      uint32_t pc0, const void *const *labels)
+{
+    size_t room = sizeof(Blk) + (ISA_BLOCK_MAX + 1) * sizeof(Op);
+    if (bc->used + room > ARENA_BYTES)
+        reset(bc);
+    Blk *b = (Blk *)(void *)(bc->arena + bc->used);
+    uint32_t counts[ISA_CLASS_COUNT] = { 0 };
+    uint32_t pc = pc0, n = 0, nops = 0;
+    uint32_t cb = (pc0 - m->base) >> ISA_CODE_BLOCK_SHIFT;
+    uint64_t cycles = 0, last = 0;
+    int end = K_slow;
+    for (;;) {
+        if (n && (pc - m->base) >> ISA_CODE_BLOCK_SHIFT != cb) {
+            end = K_fall;
+            break;
+        }
+        /* isa_run stops there (and never keeps it decoded) */
+        if (bc->nbreaks && is_break(bc->breaks, bc->nbreaks, pc))
+            break;
+        DcEntry *e = &dc->e[(pc >> 1) & DC_MASK];
+        uint32_t raw;
+        if (e->tag != pc && isa_dc_fill(e, m, pc, &raw))
+            break;              /* isa_run raises the trap */
+        IsaInsn in = e->in;
+        int k = kind_of(&in, pc);
+        if (k == K_NONE)
+            break;
+        b->icls[n] = in.cls;
+        counts[in.cls]++;
+        if (k != K_DROP) {
+            Op *op = &b->ops[nops++];
+            op->kind = (uint16_t)k;
+            op->in = in;
+            op->pc = pc;
+            op->pre = cycles;
+            op->idx = (uint8_t)n;
+        }
+        last = cycles;
+        cycles += bc->cost[in.cls];
+        n++;
+        pc += in.len;
+        if (ends_block(k)) {
+            end = -1;
+            break;
+        }
+    }
+    if (end >= 0) {
+        Op *op = &b->ops[nops++];
+        memset(op, 0, sizeof *op);
+        op->kind = (uint16_t)end;
+        op->pc = pc;
+        op->pre = cycles;
+        op->idx = (uint8_t)n;
+    }
+    if (labels)
+        for (uint32_t i = 0; i < nops; i++)
+            b->ops[i].run = labels[b->ops[i].kind];
+    b->pc = pc0;
+    b->end = pc;
+    b->n = n;
+    b->last = last;
+    b->cost = cycles;
+    b->ncls = 0;
+    for (uint32_t c = 0; c < ISA_CLASS_COUNT; c++)
+        if (counts[c]) {
+            b->cls[b->ncls][0] = (uint8_t)c;
+            b->cls[b->ncls][1] = (uint8_t)counts[c];
+            b->ncls++;
+        }
+    b->next[0] = b->next[1] = NULL;
+    bc->used += sizeof(Blk) + nops * sizeof(Op);
+    Blk **slot = &bc->tab[(pc0 >> 1) & BT_MASK];
+    if (*slot)
+        (*slot)->live = false;
+    *slot = b;
+    b->live = true;
+    return b;
+}
+
+/* ---- Running blocks ----------------------------------------------------- */
+
+static inline void count_block(uint64_t *cc, const Blk *b)
+{
+    for (uint32_t i = 0; i < b->ncls; i++)
+        cc[b->cls[i][0]] += b->cls[i][1];
+}
+
+/* The first n instructions of b: a block left in the middle. */
+static void count_part(uint64_t *cc, const Blk *b, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        cc[b->icls[i]]++;
+}
+
+#if defined(__GNUC__)
+#define CASE(k) L_##k:
+#define DISPATCH() goto *op->run
+#else
+#define CASE(k) case K_##k:
+#define DISPATCH() goto dispatch
+#endif
+#define NEXT() do { op++; DISPATCH(); } while (0)
+
+IsaBlocksExit isa_blocks_run(IsaHart *h, const IsaEnv *env,
+                             uint64_t cycle_limit, uint64_t insn_limit)
+{
+    IsaDecodeCache *dc = h->dc;
+    IsaMem *mem = env->mem;
+    IsaBlocks *bc = dc->blocks;
+    if (__builtin_expect(!bc, 0)) {
+        if (mem->size < 8 || !(bc = blocks_new()))
+            return ISA_BLOCKS_OFF;
+        dc->blocks = bc;
+    }
+    if (env->nbreaks > MAX_BREAKS)
+        return ISA_BLOCKS_OFF;
+    if (bc->mem != mem || memcmp(bc->cost, env->cost, sizeof bc->cost) ||
+        bc->nbreaks != env->nbreaks ||
+        (env->nbreaks && memcmp(bc->breaks, env->breaks,
+                                env->nbreaks * sizeof *env->breaks))) {
+        reset(bc);
+        bc->mem = mem;
+        memcpy(bc->cost, env->cost, sizeof bc->cost);
+        bc->nbreaks = env->nbreaks;
+        if (env->nbreaks)
+            memcpy(bc->breaks, env->breaks,
+                   env->nbreaks * sizeof *env->breaks);
+    }
+#if defined(__GNUC__)
+    static const void *const labels[K_COUNT] = {
+#define KIND(k) &&L_##k,
+        KINDS
+#undef KIND
+    };
+#else
+    static const void *const *const labels = NULL;
+#endif
+
+    const IsaAccessFn access = env->access;
+    void *const actx = env->access_ctx;
+    uint8_t *const ram = mem->ram;
+    const uint32_t base = mem->base, size = mem->size;
+    const uint8_t *const code_map = mem->code_map;
+    const IsaWindow *const win = env->win;
+    const uint32_t nwin = env->nwin;
+    const uint32_t stack_lo = h->stack_lo, stack_guard = h->stack_guard;
+    uint32_t *const x = h->x;
+    uint64_t *const cc = h->class_count;
+
+    /* Between blocks, pc, cycle and instret are the hart's; inside one,
+     * cycle is its start's plus the access latencies so far and instret
+     * its start's: an operation's are cycle + op->pre, instret +
+     * op->idx. */
+    uint32_t pc = h->pc;
+    uint64_t cycle = h->cycle, instret = h->instret;
+    Blk *cur, *nb, **link = NULL;
+    const Op *op;
+    IsaBlocksExit ret;
+    bool late = false;      /* a latency moved the limit into the block */
+    uint32_t a, off;
+    uint8_t *p;
+    bool inwin;
+
+lookup:
+    nb = bc->tab[(pc >> 1) & BT_MASK];
+    if (__builtin_expect(!nb || nb->pc != pc, 0)) {
+        /* At a limit already: isa_run stops here, nothing decoded. */
+        if (cycle >= cycle_limit || instret >= insn_limit) {
+            ret = ISA_BLOCKS_REST;
+            goto out;
+        }
+        uint32_t epoch = bc->epoch;
+        nb = translate(bc, dc, mem, pc, labels);
+        if (bc->epoch != epoch)
+            link = NULL;        /* the block that would point here is gone */
+    }
+    if (link)
+        *link = nb;
+enter:
+    if (__builtin_expect(cycle + nb->last >= cycle_limit ||
+                         instret + nb->n > insn_limit, 0)) {
+        ret = ISA_BLOCKS_REST;
+        goto out;
+    }
+    cur = nb;
+    op = cur->ops;
+    DISPATCH();
+
+#if !defined(__GNUC__)
+dispatch:
+    switch ((Kind)op->kind) {
+#endif
+
+    /* ---- Arithmetic ---- */
+#define PAIR(rr, ri, e)                                             \
+    CASE(rr)                                                        \
+        x[op->in.rd] = sem_##rr(x[op->in.rs1], x[op->in.rs2]);      \
+        NEXT();                                                     \
+    CASE(ri)                                                        \
+        x[op->in.rd] = sem_##rr(x[op->in.rs1], (uint32_t)op->in.imm); \
+        NEXT();
+#define ONE(name, e)                                                \
+    CASE(name)                                                      \
+        x[op->in.rd] = sem_##name(x[op->in.rs1], x[op->in.rs2]);    \
+        NEXT();
+    ISA_SEM_RR_RI(PAIR)
+    ISA_SEM_RR(ONE)
+#undef PAIR
+#undef ONE
+    CASE(li)
+        x[op->in.rd] = (uint32_t)op->in.imm;
+        NEXT();
+    CASE(mv)
+        x[op->in.rd] = x[op->in.rs1];
+        NEXT();
+
+    /* ---- Memory: as isa_run's MEM_AT, ACCESS, GUARD, KILLS, STORED ---- */
+    /* p for [a, a+n): RAM (one compare), a window, or isa_run's trap. */
+#define LOCATE(n)                                                   \
+        off = a - base;                                             \
+        inwin = false;                                              \
+        if (__builtin_expect(off <= size - (n), 1))                 \
+            p = ram + off;                                          \
+        else if ((p = win_at(win, nwin, a, n)) != NULL)             \
+            inwin = true;                                           \
+        else                                                        \
+            goto before
+#define ACCESS(n, k)                                                \
+        if (access) {                                               \
+            h->pc = op->pc;                                         \
+            h->cycle = cycle + op->pre;                             \
+            h->instret = instret + op->idx;                         \
+            uint32_t lat_ = access(actx, h, a, n, k);               \
+            if (__builtin_expect(lat_ == ISA_ACCESS_DEFER, 0)) {    \
+                ret = ISA_BLOCKS_DEFER;                             \
+                goto before_ret;                                    \
+            }                                                       \
+            cycle += lat_;                                          \
+            late = cycle + cur->last >= cycle_limit;                \
+        }
+#define GUARD()                                                     \
+        if (__builtin_expect(x[2] - stack_lo < stack_guard, 0))     \
+            goto before
+#define KILLS(n)                                                    \
+        if (__builtin_expect(__atomic_load_n(&mem->resv_live,       \
+                                             __ATOMIC_RELAXED)      \
+                             != 0, 0))                              \
+            isa_resv_write(mem, a, n)
+    /* A store into code: the rest of this block may be stale. */
+#define STORED(n)                                                   \
+        if (code_map && !inwin && code_written(code_map, off, n)) { \
+            isa_code_modified(mem, dc, off, n);                     \
+            goto after;                                             \
+        }
+#define DONE()                                                      \
+        if (__builtin_expect(late, 0))                              \
+            goto after;                                             \
+        NEXT()
+#define LOAD(name, n, get)                                          \
+    CASE(name)                                                      \
+        a = x[op->in.rs1] + (uint32_t)op->in.imm;                   \
+        LOCATE(n);                                                  \
+        ACCESS(n, ISA_ACC_LOAD);                                    \
+        x[op->in.rd] = get(p);                                      \
+        DONE();
+#define STORE(name, n, put)                                         \
+    CASE(name)                                                      \
+        GUARD();                                                    \
+        a = x[op->in.rs1] + (uint32_t)op->in.imm;                   \
+        LOCATE(n);                                                  \
+        ACCESS(n, ISA_ACC_STORE);                                   \
+        put(p, x[op->in.rs2]);                                      \
+        KILLS(n);                                                   \
+        STORED(n);                                                  \
+        DONE();
+    ISA_SEM_LOAD(LOAD)
+    ISA_SEM_STORE(STORE)
+#undef LOAD
+#undef STORE
+    CASE(flw)
+        a = x[op->in.rs1] + (uint32_t)op->in.imm;
+        LOCATE(4);
+        ACCESS(4, ISA_ACC_LOAD);
+        h->f[op->in.rd] = ld32(p);
+        DONE();
+    CASE(fsw)
+        GUARD();
+        a = x[op->in.rs1] + (uint32_t)op->in.imm;
+        LOCATE(4);
+        ACCESS(4, ISA_ACC_STORE);
+        st32(p, h->f[op->in.rs2]);
+        KILLS(4);
+        STORED(4);
+        DONE();
+    /* Atomics may have rd = x0. */
+    CASE(amo)
+        a = x[op->in.rs1];
+        if (a & 3)
+            goto before;
+        LOCATE(4);
+        ACCESS(4, ISA_ACC_AMO);
+        x[op->in.rd] = amo(op->in.op, (uint32_t *)(void *)p, x[op->in.rs2]);
+        x[0] = 0;
+        KILLS(4);
+        STORED(4);
+        DONE();
+    CASE(lr)
+        a = x[op->in.rs1];
+        if (a & 3)
+            goto before;
+        LOCATE(4);
+        ACCESS(4, ISA_ACC_LR);
+        x[op->in.rd] = isa_resv_lr(mem, h, a, p);
+        x[0] = 0;
+        DONE();
+    CASE(sc) {
+        a = x[op->in.rs1];
+        if (a & 3)
+            goto before;
+        LOCATE(4);
+        ACCESS(4, ISA_ACC_SC);
+        bool ok = isa_resv_sc(mem, h, a, p, x[op->in.rs2]);
+        x[op->in.rd] = ok ? 0 : 1;
+        x[0] = 0;
+        if (ok) {
+            STORED(4);
+        }
+        DONE();
+    }
+    CASE(fence)
+        a = 0;
+        ACCESS(0, ISA_ACC_FENCE);
+        DONE();
+#undef LOCATE
+#undef ACCESS
+#undef GUARD
+#undef KILLS
+#undef STORED
+#undef DONE
+
+    /* ---- F (the FPU writes x[rd] only when rd is not x0) ---- */
+    CASE(fp)
+        if (__builtin_expect(!isa_fp_exec(h, &op->in), 0))
+            goto before;
+        NEXT();
+
+    /* ---- The ends of blocks ---- */
+#define BRANCH(name, cond)                                          \
+    CASE(name)                                                      \
+        if (sem_##name(x[op->in.rs1], x[op->in.rs2]))               \
+            goto taken;                                             \
+        goto fall;
+    ISA_SEM_BRANCH(BRANCH)
+#undef BRANCH
+    CASE(j)
+        goto taken;
+    CASE(jal)
+        x[op->in.rd] = op->pc + op->in.len;
+        goto taken;
+    CASE(jr)
+        pc = (x[op->in.rs1] + (uint32_t)op->in.imm) & ~1u;
+        goto jumped;
+    CASE(jalr)              /* target first: rd may equal rs1 */
+        pc = (x[op->in.rs1] + (uint32_t)op->in.imm) & ~1u;
+        x[op->in.rd] = op->pc + op->in.len;
+        goto jumped;
+    CASE(fall)
+        goto fall;
+    CASE(slow)
+        cycle += cur->cost;
+        instret += cur->n;
+        count_block(cc, cur);
+        pc = cur->end;
+        ret = ISA_BLOCKS_ONE;
+        goto out;
+#if !defined(__GNUC__)
+    default:
+        abort();
+    }
+#endif
+
+#define CLOSE() (cycle += cur->cost, instret += cur->n, count_block(cc, cur))
+taken:
+    CLOSE();
+    pc = op->pc + (uint32_t)op->in.imm;
+    link = &cur->next[0];
+    nb = *link;
+    if (__builtin_expect(nb && nb->live, 1))
+        goto enter;
+    goto lookup;
+fall:
+    CLOSE();
+    pc = cur->end;
+    link = &cur->next[1];
+    nb = *link;
+    if (__builtin_expect(nb && nb->live, 1))
+        goto enter;
+    goto lookup;
+jumped:
+    CLOSE();
+    link = &cur->next[0];
+    nb = *link;
+    if (nb && nb->live && nb->pc == pc)
+        goto enter;
+    goto lookup;
+#undef CLOSE
+
+    /* Leaving a block in the middle: the hart at op's start, or after
+     * it. */
+before:
+    ret = ISA_BLOCKS_ONE;
+before_ret:
+    pc = op->pc;
+    cycle += op->pre;
+    instret += op->idx;
+    count_part(cc, cur, op->idx);
+    goto out;
+after:
+    ret = late ? ISA_BLOCKS_REST : ISA_BLOCKS_ONE;
+    pc = op->pc + op->in.len;
+    cycle += op->pre + bc->cost[op->in.cls];
+    instret += op->idx + 1u;
+    count_part(cc, cur, op->idx + 1u);
+out:
+    h->pc = pc;
+    h->cycle = cycle;
+    h->instret = instret;
+    return ret;
+}
