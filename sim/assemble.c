@@ -301,6 +301,7 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
             for (int i = 0; i < ISA_CLASS_COUNT; i++)
                 env->cost[i] = 1;
         }
+        env->blocks = cfg->decoded_blocks;
         if (m->mt) {
             uint32_t first = c * cfg->threads_per_core;
             mtcore_init(&m->mt[c], cfg->mt_policy == SIM_MT_SWITCH_ON_STALL,

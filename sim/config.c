@@ -135,6 +135,9 @@ static const ConfigKey keys[] = {
      100000, "switch_on_stall: a stall this long (or longer) switches", NULL},
     {"core.wake_latency", K_U32, offsetof(SimConfig, wake_latency), 0,
      1000000, "cycles from a WAKE until the woken hart runs", NULL},
+    {"core.decoded_blocks", K_BOOL, offsetof(SimConfig, decoded_blocks), 0,
+     1, "run straight-line code from decoded blocks (the same results, "
+     "faster); 0: one instruction at a time", NULL},
     {"core.reservation_bytes", K_SIZE, offsetof(SimConfig, resv_bytes),
      ISA_RESV_BYTES_MIN, ISA_RESV_BYTES_MAX, "bytes an LR reserves (a power "
      "of two): another hart's store into them makes the SC fail", NULL},
@@ -295,6 +298,7 @@ void sim_config_defaults(SimConfig *c)
     c->clock_hz = 1000000000u;
     c->timing = true;
     c->hit_filter = true;
+    c->decoded_blocks = true;
     c->progress = true;
     for (int i = 0; i < ISA_CLASS_COUNT; i++)
         c->cost[i] = 1;
@@ -936,6 +940,9 @@ static const char *ignored(const SimConfig *c, const char *key)
     if (!strcmp(key, "numa.bound_node") && c->placement != 2)
         return "pages are not bound to one node (numa.placement = bound "
                "uses it)";
+    if (!strcmp(key, "core.decoded_blocks") && c->threads_per_core > 1)
+        return "a core runs several hardware threads, one instruction at "
+               "a time each (machine.threads_per_core > 1)";
     if (!strncmp(key, "core.", 5) && c->threads_per_core == 1 &&
         (!strcmp(key + 5, "mt_policy") || !strcmp(key + 5, "switch_penalty")
          || !strcmp(key + 5, "stall_threshold")))

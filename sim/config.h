@@ -85,6 +85,7 @@ typedef struct SimConfig {
     uint32_t stack_size;            /* bytes of stack per hart (parsim-cc
                                        programs' start-up code asks) */
     bool timing;                    /* false: 1 cycle per instruction */
+    bool decoded_blocks;            /* IsaEnv.blocks: the block engine */
     bool guest_traps;               /* deliver exceptions to mtvec */
     bool quiet;                     /* no summary on stderr */
     bool progress;                  /* progress line on long runs */
