@@ -61,6 +61,11 @@
 /* Breakpoints the blocks can be translated around (parsim's own are a
  * few); with more, isa_run goes one by one. */
 #define MAX_BREAKS 64
+/* Blocks whose run counts wait to be added to class_count. */
+#define MAX_DIRTY 256
+/* A block's static cycles fit 32 bits with costs below this (the
+ * configuration allows 1000). */
+#define MAX_COST (1u << 24)
 
 /* The operations.  ORDER KIND: the enum and the handlers' label table
  * are both expanded from this list. */
@@ -86,27 +91,32 @@ typedef enum Kind {
     K_NONE = -2           /* not in a block: isa_run runs it */
 } Kind;
 
+/* 32 bytes: two operations a cache line. */
 typedef struct Op {
     const void *run;      /* the handler (computed goto), else unused */
-    uint64_t pre;         /* static cycles of the instructions before */
-    IsaInsn in;           /* imm: li's value (lui, auipc resolved) */
+    int32_t imm;          /* li: the value (lui, auipc resolved) */
     uint32_t pc;
-    uint16_t kind;        /* Kind */
+    uint32_t pre;         /* static cycles of the instructions before */
+    uint8_t rd, rs1, rs2, rs3, rm;
     uint8_t idx;          /* the instruction's index in the block */
+    uint8_t len, cls;
+    uint16_t kind;        /* Kind */
+    uint16_t op;          /* IsaOp */
 } Op;
 
 typedef struct Blk {
     uint32_t pc, end;     /* [pc, end): the bytes of its instructions */
     uint32_t n;           /* instructions; 0: its first is isa_run's */
+    uint32_t last;        /* static cycles before the last one starts */
+    uint32_t cost;        /* static cycles of them all */
     bool live;
     uint8_t ncls;         /* entries in cls */
     uint8_t cls[ISA_CLASS_COUNT][2];    /* (class, instructions) */
-    uint64_t last;        /* static cycles before the last one starts */
-    uint64_t cost;        /* static cycles of them all */
+    uint64_t runs;        /* runs not yet in class_count */
     struct Blk *next[2];  /* successors: [0] the branch's or jump's
                              target (jalr: the last one), [1] the next
-                             pc; live only if ->live */
-    uint8_t icls[ISA_BLOCK_MAX];        /* each instruction's class */
+                             pc; taken only if ->live */
+    const uint8_t *icls;  /* each instruction's class (after ops) */
     Op ops[];
 } Blk;
 
@@ -119,8 +129,29 @@ struct IsaBlocks {
     uint32_t cost[ISA_CLASS_COUNT];     /* at what costs, */
     uint32_t nbreaks;                   /* around which breakpoints */
     uint32_t breaks[MAX_BREAKS];
+    uint32_t ndirty;                    /* blocks with runs */
+    Blk *dirty[MAX_DIRTY];
 };
 
+/* Where a block's successors point before they are known: never live. */
+static Blk unknown;
+
+/* Add the runs of the dirty blocks to cc, the hart's class_count.  The
+ * engine does it before it returns, so the counts are exact whenever
+ * isa_run is. */
+static void count_runs(IsaBlocks *bc, uint64_t *cc)
+{
+    for (uint32_t i = 0; i < bc->ndirty; i++) {
+        Blk *b = bc->dirty[i];
+        for (uint32_t k = 0; k < b->ncls; k++)
+            cc[b->cls[k][0]] += b->runs * b->cls[k][1];
+        b->runs = 0;
+    }
+    bc->ndirty = 0;
+}
+
+/* Every block gone.  No runs are waiting: outside the engine there are
+ * none, and translate counts them before it resets. */
 static void reset(IsaBlocks *bc)
 {
     memset(bc->tab, 0, sizeof bc->tab);
@@ -233,16 +264,20 @@ static int kind_of(IsaInsn *in, uint32_t pc)
  * whose instruction is not for a block (or cannot be fetched, or is a
  * breakpoint) gets a block of no instructions that hands it to isa_run. */
 static Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m,
-                      uint32_t pc0, const void *const *labels)
+                      uint32_t pc0, const void *const *labels, uint64_t *cc)
 {
-    size_t room = sizeof(Blk) + (ISA_BLOCK_MAX + 1) * sizeof(Op);
-    if (bc->used + room > ARENA_BYTES)
+    size_t room = sizeof(Blk) + (ISA_BLOCK_MAX + 1) * sizeof(Op)
+                + ISA_BLOCK_MAX;
+    if (bc->used + room > ARENA_BYTES) {
+        count_runs(bc, cc);
         reset(bc);
+    }
     Blk *b = (Blk *)(void *)(bc->arena + bc->used);
+    uint8_t icls[ISA_BLOCK_MAX];
     uint32_t counts[ISA_CLASS_COUNT] = { 0 };
     uint32_t pc = pc0, n = 0, nops = 0;
     uint32_t cb = (pc0 - m->base) >> ISA_CODE_BLOCK_SHIFT;
-    uint64_t cycles = 0, last = 0;
+    uint32_t cycles = 0, last = 0;
     int end = K_slow;
     for (;;) {
         if (n && (pc - m->base) >> ISA_CODE_BLOCK_SHIFT != cb) {
@@ -260,15 +295,14 @@ static Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m,
         int k = kind_of(&in, pc);
         if (k == K_NONE)
             break;
-        b->icls[n] = in.cls;
+        icls[n] = in.cls;
         counts[in.cls]++;
         if (k != K_DROP) {
-            Op *op = &b->ops[nops++];
-            op->kind = (uint16_t)k;
-            op->in = in;
-            op->pc = pc;
-            op->pre = cycles;
-            op->idx = (uint8_t)n;
+            b->ops[nops++] = (Op){
+                .imm = in.imm, .pc = pc, .pre = cycles, .rd = in.rd,
+                .rs1 = in.rs1, .rs2 = in.rs2, .rs3 = in.rs3, .rm = in.rm,
+                .idx = (uint8_t)n, .len = in.len, .cls = in.cls,
+                .kind = (uint16_t)k, .op = in.op};
         }
         last = cycles;
         cycles += bc->cost[in.cls];
@@ -279,14 +313,9 @@ static Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m,
             break;
         }
     }
-    if (end >= 0) {
-        Op *op = &b->ops[nops++];
-        memset(op, 0, sizeof *op);
-        op->kind = (uint16_t)end;
-        op->pc = pc;
-        op->pre = cycles;
-        op->idx = (uint8_t)n;
-    }
+    if (end >= 0)
+        b->ops[nops++] = (Op){.pc = pc, .pre = cycles, .idx = (uint8_t)n,
+                              .kind = (uint16_t)end};
     if (labels)
         for (uint32_t i = 0; i < nops; i++)
             b->ops[i].run = labels[b->ops[i].kind];
@@ -302,8 +331,13 @@ static Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m,
             b->cls[b->ncls][1] = (uint8_t)counts[c];
             b->ncls++;
         }
-    b->next[0] = b->next[1] = NULL;
-    bc->used += sizeof(Blk) + nops * sizeof(Op);
+    b->runs = 0;
+    b->next[0] = b->next[1] = &unknown;
+    uint8_t *classes = (uint8_t *)&b->ops[nops];
+    memcpy(classes, icls, n);
+    b->icls = classes;
+    /* the next block 8-aligned */
+    bc->used += (sizeof(Blk) + nops * sizeof(Op) + n + 7) & ~(size_t)7;
     Blk **slot = &bc->tab[(pc0 >> 1) & BT_MASK];
     if (*slot)
         (*slot)->live = false;
@@ -313,12 +347,6 @@ static Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m,
 }
 
 /* ---- Running blocks ----------------------------------------------------- */
-
-static inline void count_block(uint64_t *cc, const Blk *b)
-{
-    for (uint32_t i = 0; i < b->ncls; i++)
-        cc[b->cls[i][0]] += b->cls[i][1];
-}
 
 /* The first n instructions of b: a block left in the middle. */
 static void count_part(uint64_t *cc, const Blk *b, uint32_t n)
@@ -349,6 +377,9 @@ IsaBlocksExit isa_blocks_run(IsaHart *h, const IsaEnv *env,
     }
     if (env->nbreaks > MAX_BREAKS)
         return ISA_BLOCKS_OFF;
+    for (uint32_t c = 0; c < ISA_CLASS_COUNT; c++)
+        if (env->cost[c] >= MAX_COST)
+            return ISA_BLOCKS_OFF;
     if (bc->mem != mem || memcmp(bc->cost, env->cost, sizeof bc->cost) ||
         bc->nbreaks != env->nbreaks ||
         (env->nbreaks && memcmp(bc->breaks, env->breaks,
@@ -405,7 +436,7 @@ lookup:
             goto out;
         }
         uint32_t epoch = bc->epoch;
-        nb = translate(bc, dc, mem, pc, labels);
+        nb = translate(bc, dc, mem, pc, labels, cc);
         if (bc->epoch != epoch)
             link = NULL;        /* the block that would point here is gone */
     }
@@ -421,6 +452,17 @@ enter:
     op = cur->ops;
     DISPATCH();
 
+    /* A block's end: its cycles, count and a run of its classes. */
+#define CLOSE() do {                                                \
+        cycle += cur->cost;                                         \
+        instret += cur->n;                                          \
+        if (cur->runs++ == 0) {                                     \
+            if (__builtin_expect(bc->ndirty == MAX_DIRTY, 0))       \
+                count_runs(bc, cc);                                 \
+            bc->dirty[bc->ndirty++] = cur;                          \
+        }                                                           \
+    } while (0)
+
 #if !defined(__GNUC__)
 dispatch:
     switch ((Kind)op->kind) {
@@ -429,24 +471,24 @@ dispatch:
     /* ---- Arithmetic ---- */
 #define PAIR(rr, ri, e)                                             \
     CASE(rr)                                                        \
-        x[op->in.rd] = sem_##rr(x[op->in.rs1], x[op->in.rs2]);      \
+        x[op->rd] = sem_##rr(x[op->rs1], x[op->rs2]);      \
         NEXT();                                                     \
     CASE(ri)                                                        \
-        x[op->in.rd] = sem_##rr(x[op->in.rs1], (uint32_t)op->in.imm); \
+        x[op->rd] = sem_##rr(x[op->rs1], (uint32_t)op->imm); \
         NEXT();
 #define ONE(name, e)                                                \
     CASE(name)                                                      \
-        x[op->in.rd] = sem_##name(x[op->in.rs1], x[op->in.rs2]);    \
+        x[op->rd] = sem_##name(x[op->rs1], x[op->rs2]);    \
         NEXT();
     ISA_SEM_RR_RI(PAIR)
     ISA_SEM_RR(ONE)
 #undef PAIR
 #undef ONE
     CASE(li)
-        x[op->in.rd] = (uint32_t)op->in.imm;
+        x[op->rd] = (uint32_t)op->imm;
         NEXT();
     CASE(mv)
-        x[op->in.rd] = x[op->in.rs1];
+        x[op->rd] = x[op->rs1];
         NEXT();
 
     /* ---- Memory: as isa_run's MEM_AT, ACCESS, GUARD, KILLS, STORED ---- */
@@ -493,18 +535,18 @@ dispatch:
         NEXT()
 #define LOAD(name, n, get)                                          \
     CASE(name)                                                      \
-        a = x[op->in.rs1] + (uint32_t)op->in.imm;                   \
+        a = x[op->rs1] + (uint32_t)op->imm;                   \
         LOCATE(n);                                                  \
         ACCESS(n, ISA_ACC_LOAD);                                    \
-        x[op->in.rd] = get(p);                                      \
+        x[op->rd] = get(p);                                      \
         DONE();
 #define STORE(name, n, put)                                         \
     CASE(name)                                                      \
         GUARD();                                                    \
-        a = x[op->in.rs1] + (uint32_t)op->in.imm;                   \
+        a = x[op->rs1] + (uint32_t)op->imm;                   \
         LOCATE(n);                                                  \
         ACCESS(n, ISA_ACC_STORE);                                   \
-        put(p, x[op->in.rs2]);                                      \
+        put(p, x[op->rs2]);                                      \
         KILLS(n);                                                   \
         STORED(n);                                                  \
         DONE();
@@ -513,49 +555,49 @@ dispatch:
 #undef LOAD
 #undef STORE
     CASE(flw)
-        a = x[op->in.rs1] + (uint32_t)op->in.imm;
+        a = x[op->rs1] + (uint32_t)op->imm;
         LOCATE(4);
         ACCESS(4, ISA_ACC_LOAD);
-        h->f[op->in.rd] = ld32(p);
+        h->f[op->rd] = ld32(p);
         DONE();
     CASE(fsw)
         GUARD();
-        a = x[op->in.rs1] + (uint32_t)op->in.imm;
+        a = x[op->rs1] + (uint32_t)op->imm;
         LOCATE(4);
         ACCESS(4, ISA_ACC_STORE);
-        st32(p, h->f[op->in.rs2]);
+        st32(p, h->f[op->rs2]);
         KILLS(4);
         STORED(4);
         DONE();
     /* Atomics may have rd = x0. */
     CASE(amo)
-        a = x[op->in.rs1];
+        a = x[op->rs1];
         if (a & 3)
             goto before;
         LOCATE(4);
         ACCESS(4, ISA_ACC_AMO);
-        x[op->in.rd] = amo(op->in.op, (uint32_t *)(void *)p, x[op->in.rs2]);
+        x[op->rd] = amo(op->op, (uint32_t *)(void *)p, x[op->rs2]);
         x[0] = 0;
         KILLS(4);
         STORED(4);
         DONE();
     CASE(lr)
-        a = x[op->in.rs1];
+        a = x[op->rs1];
         if (a & 3)
             goto before;
         LOCATE(4);
         ACCESS(4, ISA_ACC_LR);
-        x[op->in.rd] = isa_resv_lr(mem, h, a, p);
+        x[op->rd] = isa_resv_lr(mem, h, a, p);
         x[0] = 0;
         DONE();
     CASE(sc) {
-        a = x[op->in.rs1];
+        a = x[op->rs1];
         if (a & 3)
             goto before;
         LOCATE(4);
         ACCESS(4, ISA_ACC_SC);
-        bool ok = isa_resv_sc(mem, h, a, p, x[op->in.rs2]);
-        x[op->in.rd] = ok ? 0 : 1;
+        bool ok = isa_resv_sc(mem, h, a, p, x[op->rs2]);
+        x[op->rd] = ok ? 0 : 1;
         x[0] = 0;
         if (ok) {
             STORED(4);
@@ -574,15 +616,20 @@ dispatch:
 #undef DONE
 
     /* ---- F (the FPU writes x[rd] only when rd is not x0) ---- */
-    CASE(fp)
-        if (__builtin_expect(!isa_fp_exec(h, &op->in), 0))
+    CASE(fp) {
+        const IsaInsn in = {
+            .op = op->op, .rd = op->rd, .rs1 = op->rs1, .rs2 = op->rs2,
+            .rs3 = op->rs3, .rm = op->rm, .len = op->len, .cls = op->cls,
+            .imm = op->imm};
+        if (__builtin_expect(!isa_fp_exec(h, &in), 0))
             goto before;
         NEXT();
+    }
 
     /* ---- The ends of blocks ---- */
 #define BRANCH(name, cond)                                          \
     CASE(name)                                                      \
-        if (sem_##name(x[op->in.rs1], x[op->in.rs2]))               \
+        if (sem_##name(x[op->rs1], x[op->rs2]))               \
             goto taken;                                             \
         goto fall;
     ISA_SEM_BRANCH(BRANCH)
@@ -590,21 +637,19 @@ dispatch:
     CASE(j)
         goto taken;
     CASE(jal)
-        x[op->in.rd] = op->pc + op->in.len;
+        x[op->rd] = op->pc + op->len;
         goto taken;
     CASE(jr)
-        pc = (x[op->in.rs1] + (uint32_t)op->in.imm) & ~1u;
+        pc = (x[op->rs1] + (uint32_t)op->imm) & ~1u;
         goto jumped;
     CASE(jalr)              /* target first: rd may equal rs1 */
-        pc = (x[op->in.rs1] + (uint32_t)op->in.imm) & ~1u;
-        x[op->in.rd] = op->pc + op->in.len;
+        pc = (x[op->rs1] + (uint32_t)op->imm) & ~1u;
+        x[op->rd] = op->pc + op->len;
         goto jumped;
     CASE(fall)
         goto fall;
     CASE(slow)
-        cycle += cur->cost;
-        instret += cur->n;
-        count_block(cc, cur);
+        CLOSE();
         pc = cur->end;
         ret = ISA_BLOCKS_ONE;
         goto out;
@@ -614,13 +659,12 @@ dispatch:
     }
 #endif
 
-#define CLOSE() (cycle += cur->cost, instret += cur->n, count_block(cc, cur))
 taken:
     CLOSE();
-    pc = op->pc + (uint32_t)op->in.imm;
+    pc = op->pc + (uint32_t)op->imm;
     link = &cur->next[0];
     nb = *link;
-    if (__builtin_expect(nb && nb->live, 1))
+    if (__builtin_expect(nb->live, 1))
         goto enter;
     goto lookup;
 fall:
@@ -628,16 +672,17 @@ fall:
     pc = cur->end;
     link = &cur->next[1];
     nb = *link;
-    if (__builtin_expect(nb && nb->live, 1))
+    if (__builtin_expect(nb->live, 1))
         goto enter;
     goto lookup;
 jumped:
     CLOSE();
     link = &cur->next[0];
     nb = *link;
-    if (nb && nb->live && nb->pc == pc)
+    if (nb->live && nb->pc == pc)
         goto enter;
     goto lookup;
+
 #undef CLOSE
 
     /* Leaving a block in the middle: the hart at op's start, or after
@@ -652,11 +697,12 @@ before_ret:
     goto out;
 after:
     ret = late ? ISA_BLOCKS_REST : ISA_BLOCKS_ONE;
-    pc = op->pc + op->in.len;
-    cycle += op->pre + bc->cost[op->in.cls];
+    pc = op->pc + op->len;
+    cycle += op->pre + bc->cost[op->cls];
     instret += op->idx + 1u;
     count_part(cc, cur, op->idx + 1u);
 out:
+    count_runs(bc, cc);
     h->pc = pc;
     h->cycle = cycle;
     h->instret = instret;
