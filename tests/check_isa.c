@@ -1,7 +1,8 @@
 /* check_isa.c — unit tests of the integer core of isa/: the opcode table,
  * the decoder, RVC expansion, the executor (RV32IMAC, Zicsr, Zifencei,
  * flw/fsw), CSRs, traps, the decoded-instruction cache and cycle
- * accounting.
+ * accounting, and the block engine (isa/blocks.c) against the
+ * one-by-one loop.
  *
  * Decoder and RVC vectors were produced by riscv64-unknown-elf-as
  * (-march=rv32imafc_zicsr_zifencei) and objdump, not by our own encoders,
@@ -78,6 +79,9 @@ static uint32_t CSR(IsaOp op, unsigned rd, uint32_t csr, unsigned rs1)
 static IsaMem mem;
 static IsaHart hart;
 static IsaEnv env;
+/* The fixtures' IsaEnv.blocks: the exec, traps, csr, dcache, timing and
+ * lrsc cases run both ways (the *_blocks cases with the block engine). */
+static bool use_blocks;
 
 static void setup(void)
 {
@@ -95,8 +99,19 @@ static void setup(void)
     ck_assert(isa_hart_init(&hart, 0, BASE));
     memset(&env, 0, sizeof env);
     env.mem = &mem;
+    env.blocks = use_blocks;
     for (unsigned i = 0; i < ISA_CLASS_COUNT; i++)
         env.cost[i] = 1;
+}
+
+static void blocks_on(void)
+{
+    use_blocks = true;
+}
+
+static void blocks_off(void)
+{
+    use_blocks = false;
 }
 
 static void teardown(void)
@@ -160,6 +175,8 @@ static void expect_trap(IsaStop st, uint32_t cause, uint32_t tval, uint32_t pc)
     ck_assert_uint_eq(st.cause, cause);
     ck_assert_uint_eq(st.tval, tval);
 }
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* ---- Opcode table ------------------------------------------------------- */
 
@@ -1703,6 +1720,383 @@ START_TEST(test_hart_init)
 END_TEST
 
 
+/* ---- The block engine against the one-by-one loop ---------------------- */
+
+/* Two machines with the same program and registers, one run in blocks,
+ * one instruction at a time: every observable thing must be the same. */
+typedef struct Twin {
+    IsaMem mem;
+    IsaHart hart;
+    IsaEnv env;
+    IsaStop stop;
+    /* the access hook: its calls, the latency it answers, and the call
+     * (1-based) it defers once (0: none) */
+    unsigned calls, defer_at;
+    uint32_t call_pc[64];
+    uint64_t call_cycle[64];
+} Twin;
+
+static uint32_t twin_hook(void *ctx, const IsaHart *h, uint32_t addr,
+                          unsigned size, IsaAccessKind kind)
+{
+    Twin *t = ctx;
+    (void)size;
+    unsigned i = t->calls++;
+    if (i < 64) {
+        t->call_pc[i] = h->pc;
+        t->call_cycle[i] = h->cycle;
+    }
+    if (t->defer_at && i + 1 == t->defer_at) {
+        t->defer_at = 0;
+        return ISA_ACCESS_DEFER;
+    }
+    /* varied latencies, some of them 0 */
+    return kind == ISA_ACC_FENCE ? 2 : (addr >> 3) % 5;
+}
+
+static void twin_init(Twin *t, bool blocks, const uint32_t *prog, size_t n)
+{
+    memset(t, 0, sizeof *t);
+    t->mem.base = BASE;
+    t->mem.size = SIZE;
+    t->mem.ram = aligned_alloc(64, SIZE);
+    ck_assert_ptr_nonnull(t->mem.ram);
+    memset(t->mem.ram, 0, SIZE);
+    t->mem.code_map = calloc(SIZE >> ISA_CODE_BLOCK_SHIFT >> 3, 1);
+    ck_assert_ptr_nonnull(t->mem.code_map);
+    ck_assert(isa_mem_write(&t->mem, BASE, prog, (uint32_t)(4 * n)));
+    ck_assert(isa_hart_init(&t->hart, 0, BASE));
+    t->env.mem = &t->mem;
+    t->env.blocks = blocks;
+    t->env.access = twin_hook;
+    t->env.access_ctx = t;
+    static const uint32_t costs[ISA_CLASS_COUNT] = {
+        [ISA_CLASS_ALU] = 1, [ISA_CLASS_BRANCH] = 2, [ISA_CLASS_JUMP] = 3,
+        [ISA_CLASS_LOAD] = 4, [ISA_CLASS_STORE] = 2, [ISA_CLASS_AMO] = 6,
+        [ISA_CLASS_MUL] = 3, [ISA_CLASS_DIV] = 20, [ISA_CLASS_SYSTEM] = 5,
+        [ISA_CLASS_FADD] = 4};
+    memcpy(t->env.cost, costs, sizeof costs);
+}
+
+static void twin_free(Twin *t)
+{
+    isa_hart_free(&t->hart);
+    free(t->mem.ram);
+    free(t->mem.code_map);
+}
+
+static IsaStopKind twin_run(Twin *t, uint64_t cycle_limit,
+                            uint64_t insn_limit)
+{
+    return isa_run(&t->hart, &t->env, cycle_limit, insn_limit, &t->stop);
+}
+
+/* Run to the end: past limits and deferrals, stopping at a trap or at an
+ * ecall with a7 = 93 (the others are skipped). */
+static void twin_finish(Twin *t)
+{
+    for (int i = 0; i < 10000; i++) {
+        IsaStopKind k = twin_run(t, UINT64_MAX, t->hart.instret + 10000);
+        if (k == ISA_STOP_TRAP || (k == ISA_STOP_ECALL &&
+                                   t->hart.x[17] == 93))
+            return;
+        isa_skip(&t->hart, &t->env, &t->stop);
+    }
+    ck_abort_msg("the program does not end");
+}
+
+static void twin_same(const Twin *a, const Twin *b, const char *what,
+                      unsigned step)
+{
+    const IsaHart *x = &a->hart, *y = &b->hart;
+    for (int r = 0; r < 32; r++)
+        ck_assert_msg(x->x[r] == y->x[r], "%s %u: x%d %08x vs %08x", what,
+                      step, r, x->x[r], y->x[r]);
+    ck_assert_msg(!memcmp(x->f, y->f, sizeof x->f), "%s %u: f", what, step);
+    ck_assert_msg(x->pc == y->pc, "%s %u: pc %08x vs %08x", what, step,
+                  x->pc, y->pc);
+    ck_assert_msg(x->cycle == y->cycle, "%s %u: cycle %llu vs %llu", what,
+                  step, (unsigned long long)x->cycle,
+                  (unsigned long long)y->cycle);
+    ck_assert_msg(x->instret == y->instret, "%s %u: instret %llu vs %llu",
+                  what, step, (unsigned long long)x->instret,
+                  (unsigned long long)y->instret);
+    for (int c = 0; c < ISA_CLASS_COUNT; c++)
+        ck_assert_msg(x->class_count[c] == y->class_count[c],
+                      "%s %u: class %d: %llu vs %llu", what, step, c,
+                      (unsigned long long)x->class_count[c],
+                      (unsigned long long)y->class_count[c]);
+    ck_assert_msg(x->fcsr == y->fcsr && x->mepc == y->mepc,
+                  "%s %u: CSRs", what, step);
+    ck_assert_msg(a->stop.kind == b->stop.kind && a->stop.pc == b->stop.pc &&
+                  a->stop.cause == b->stop.cause &&
+                  a->stop.tval == b->stop.tval &&
+                  a->stop.insn == b->stop.insn,
+                  "%s %u: stop %d at %08x vs %d at %08x", what, step,
+                  a->stop.kind, a->stop.pc, b->stop.kind, b->stop.pc);
+    ck_assert_msg(a->calls == b->calls, "%s %u: %u vs %u hook calls", what,
+                  step, a->calls, b->calls);
+    for (unsigned i = 0; i < a->calls && i < 64; i++)
+        ck_assert_msg(a->call_pc[i] == b->call_pc[i] &&
+                      a->call_cycle[i] == b->call_cycle[i],
+                      "%s %u: hook call %u", what, step, i);
+    ck_assert_msg(!memcmp(a->mem.ram, b->mem.ram, SIZE), "%s %u: memory",
+                  what, step);
+}
+
+#define EXIT_A7 I(ISA_OP_addi, 17, 0, 93)
+
+/* A loop with loads, stores, a multiply, a call and a return, a fence,
+ * an AMO and an F op, over 12 elements of DATA; then exits.  x11 is the
+ * pointer (set by the caller: a load fault in the middle of the loop's
+ * block when it runs out of RAM), x13 the AMO's word. */
+static void loop_prog(uint32_t *p, size_t *n)
+{
+    const uint32_t w[] = {
+        I(ISA_OP_addi, 5, 0, 12),           /*  0: n */
+        I(ISA_OP_addi, 10, 0, 0),           /*  4: sum */
+        R(ISA_OP_mul, 7, 6, 5),             /*  8: loop */
+        I(ISA_OP_lw, 6, 11, 0),             /* 12 */
+        R(ISA_OP_add, 10, 10, 6),           /* 16 */
+        S(ISA_OP_sw, 7, 11, 4),             /* 20 */
+        I(ISA_OP_addi, 11, 11, 8),          /* 24 */
+        J(1, 32),                           /* 28: call 60 */
+        I(ISA_OP_addi, 5, 5, -1),           /* 32 */
+        isa_op_info[ISA_OP_fence].match | (0xff << 20), /* 36 */
+        R(ISA_OP_amoadd_w, 0, 13, 5),       /* 40: x0 gets the old value */
+        R(ISA_OP_fadd_s, 1, 1, 2) | (0 << 12), /* 44 */
+        B(ISA_OP_bne, 5, 0, -40),           /* 48: to 8 */
+        EXIT_A7,                            /* 52 */
+        ECALL,                              /* 56 */
+        R(ISA_OP_xor, 12, 12, 10),          /* 60: func */
+        I(ISA_OP_slli, 12, 12, 1),          /* 64 */
+        I(ISA_OP_addi, 0, 12, 5),           /* 68: writes x0 */
+        I(ISA_OP_jalr, 0, 1, 0),            /* 72: ret */
+    };
+    memcpy(p, w, sizeof w);
+    *n = N(w);
+}
+
+static void twins(Twin *a, Twin *b, uint32_t ptr)
+{
+    uint32_t prog[64];
+    size_t n;
+    loop_prog(prog, &n);
+    twin_init(a, true, prog, n);
+    twin_init(b, false, prog, n);
+    for (uint32_t i = 0; i < 32; i++) {
+        uint32_t v = i * 7 + 3;
+        ck_assert(isa_mem_write(&a->mem, DATA + 4 * i, &v, 4));
+        ck_assert(isa_mem_write(&b->mem, DATA + 4 * i, &v, 4));
+    }
+    a->hart.x[11] = b->hart.x[11] = ptr;
+    a->hart.x[13] = b->hart.x[13] = DATA + 0x200;
+    a->hart.f[2] = b->hart.f[2] = 0x3f800000u;      /* 1.0f */
+}
+
+START_TEST(test_blocks_same_run)
+{
+    Twin a, b;
+    twins(&a, &b, DATA);
+    twin_finish(&a);
+    twin_finish(&b);
+    twin_same(&a, &b, "run", 0);
+    ck_assert_int_eq(a.stop.kind, ISA_STOP_ECALL);
+    ck_assert_uint_gt(a.calls, 30);
+    ck_assert_uint_eq(a.hart.f[1], 0x41400000u);    /* 12.0f */
+    twin_free(&a);
+    twin_free(&b);
+}
+END_TEST
+
+/* A load fault in the middle of a block (the pointer runs off RAM). */
+START_TEST(test_blocks_trap_mid_block)
+{
+    Twin a, b;
+    twins(&a, &b, BASE + SIZE - 8 * 3);
+    twin_finish(&a);
+    twin_finish(&b);
+    twin_same(&a, &b, "trap", 0);
+    ck_assert_int_eq(a.stop.kind, ISA_STOP_TRAP);
+    ck_assert_uint_eq(a.stop.cause, ISA_CAUSE_LOAD_ACCESS);
+    ck_assert_uint_eq(a.stop.tval, BASE + SIZE);
+    ck_assert_uint_eq(a.stop.pc, BASE + 12);
+    twin_free(&a);
+    twin_free(&b);
+}
+END_TEST
+
+/* The hook defers its k-th call: both stop before that instruction,
+ * with nothing of it done, and go on the same way. */
+START_TEST(test_blocks_defer_mid_block)
+{
+    for (unsigned k = 1; k <= 40; k++) {
+        Twin a, b;
+        twins(&a, &b, DATA);
+        a.defer_at = b.defer_at = k;
+        IsaStopKind ka = twin_run(&a, UINT64_MAX, UINT64_MAX);
+        IsaStopKind kb = twin_run(&b, UINT64_MAX, UINT64_MAX);
+        ck_assert_int_eq(ka, kb);
+        twin_same(&a, &b, "deferred at call", k);
+        if (ka == ISA_STOP_LIMIT)
+            ck_assert_uint_eq(a.calls, k);
+        twin_finish(&a);
+        twin_finish(&b);
+        twin_same(&a, &b, "after deferring call", k);
+        twin_free(&a);
+        twin_free(&b);
+    }
+}
+END_TEST
+
+/* Every cycle limit and every instruction limit up to the end of the
+ * program: each run stops before the same instruction, then both go on
+ * to the same end. */
+START_TEST(test_blocks_limits_sweep)
+{
+    Twin a, b;
+    twins(&a, &b, DATA);
+    twin_finish(&a);
+    uint64_t cycles = a.hart.cycle, insns = a.hart.instret;
+    twin_free(&a);
+    twin_free(&b);
+    for (int by_insns = 0; by_insns < 2; by_insns++) {
+        uint64_t top = by_insns ? insns : cycles;
+        for (uint64_t l = 0; l <= top + 1; l++) {
+            twins(&a, &b, DATA);
+            /* in slices of l, as the schedulers run harts */
+            for (uint64_t s = 1; s <= 3; s++) {
+                uint64_t cl = by_insns ? UINT64_MAX : s * l;
+                uint64_t il = by_insns ? s * l : UINT64_MAX;
+                twin_run(&a, cl, il);
+                twin_run(&b, cl, il);
+                twin_same(&a, &b, by_insns ? "insn limit" : "cycle limit",
+                          (unsigned)l);
+            }
+            twin_finish(&a);
+            twin_finish(&b);
+            twin_same(&a, &b, "after limit", (unsigned)l);
+            twin_free(&a);
+            twin_free(&b);
+        }
+    }
+}
+END_TEST
+
+/* A store in a running block rewrites an instruction further on in the
+ * same block: the new one runs, in the first pass and in the second. */
+START_TEST(test_blocks_smc_same_block)
+{
+    uint32_t prog[] = {
+        U(ISA_OP_lui, 8, BASE),             /*  0 */
+        S(ISA_OP_sw, 7, 8, 20),             /*  4: rewrites 20 */
+        I(ISA_OP_addi, 5, 5, 1),            /*  8 */
+        I(ISA_OP_addi, 6, 6, 1),            /* 12 */
+        I(ISA_OP_addi, 5, 5, 1),            /* 16 */
+        I(ISA_OP_addi, 5, 5, 1),            /* 20: rewritten */
+        I(ISA_OP_addi, 9, 0, 2),            /* 24 */
+        B(ISA_OP_bne, 6, 9, -24),           /* 28: to 4, once */
+        EXIT_A7,                            /* 32 */
+        ECALL,                              /* 36 */
+    };
+    Twin a, b;
+    twin_init(&a, true, prog, N(prog));
+    twin_init(&b, false, prog, N(prog));
+    a.hart.x[7] = b.hart.x[7] = I(ISA_OP_addi, 5, 5, 100);
+    twin_finish(&a);
+    twin_finish(&b);
+    twin_same(&a, &b, "smc", 0);
+    ck_assert_uint_eq(a.hart.x[5], 2 * 102);
+    /* the same program again, the blocks of the first run dropped */
+    a.hart.pc = b.hart.pc = BASE;
+    a.hart.x[5] = b.hart.x[5] = a.hart.x[6] = b.hart.x[6] = 0;
+    a.hart.x[7] = b.hart.x[7] = I(ISA_OP_addi, 5, 5, 10);
+    twin_finish(&a);
+    twin_finish(&b);
+    twin_same(&a, &b, "smc again", 0);
+    ck_assert_uint_eq(a.hart.x[5], 2 * 12);
+    twin_free(&a);
+    twin_free(&b);
+}
+END_TEST
+
+/* fence.i after a write the code map could not see: the block that was
+ * translated from the old instruction is gone. */
+START_TEST(test_blocks_fence_i)
+{
+    uint32_t prog[] = {
+        I(ISA_OP_addi, 5, 5, 1),            /*  0 */
+        I(ISA_OP_addi, 6, 6, 1),            /*  4 */
+        I(ISA_OP_addi, 9, 0, 2),            /*  8 */
+        B(ISA_OP_bne, 6, 9, 12),            /* 12: first time: to 24 */
+        EXIT_A7,                            /* 16 */
+        ECALL,                              /* 20 */
+        isa_op_info[ISA_OP_fence_i].match,  /* 24 */
+        J(0, -28),                          /* 28: to 0 */
+    };
+    Twin a, b;
+    twin_init(&a, true, prog, N(prog));
+    twin_init(&b, false, prog, N(prog));
+    IsaStopKind k = twin_run(&a, UINT64_MAX, 4);
+    ck_assert_int_eq(k, ISA_STOP_LIMIT);
+    twin_run(&b, UINT64_MAX, 4);
+    uint32_t w = I(ISA_OP_addi, 5, 5, 100);
+    memcpy(a.mem.ram, &w, 4);               /* behind the code map's back */
+    memcpy(b.mem.ram, &w, 4);
+    twin_finish(&a);
+    twin_finish(&b);
+    twin_same(&a, &b, "fence.i", 0);
+    ck_assert_uint_eq(a.hart.x[5], 101);
+    twin_free(&a);
+    twin_free(&b);
+}
+END_TEST
+
+/* A block that crosses nothing it should not: the same program laid so
+ * that its loop straddles a code block boundary, the far block rewritten
+ * by a store from the near one. */
+START_TEST(test_blocks_code_block_edge)
+{
+    uint32_t prog[128];
+    size_t n = 0;
+    /* 0: jump to the loop, placed to straddle BASE + 0x100 */
+    prog[n++] = J(0, 0xf0);
+    while (n < 0xf0 / 4)
+        prog[n++] = ECALL;
+    const uint32_t loop[] = {
+        I(ISA_OP_addi, 5, 5, 1),            /* 0xf0 */
+        S(ISA_OP_sw, 7, 8, 0x108 - 0x100),  /* 0xf4: rewrites 0x108 */
+        I(ISA_OP_addi, 6, 6, 1),            /* 0xf8 */
+        I(ISA_OP_addi, 5, 5, 1),            /* 0xfc */
+        I(ISA_OP_addi, 5, 5, 1),            /* 0x100 */
+        I(ISA_OP_addi, 5, 5, 1),            /* 0x104 */
+        I(ISA_OP_addi, 5, 5, 1),            /* 0x108: rewritten */
+        I(ISA_OP_addi, 9, 0, 3),            /* 0x10c */
+        B(ISA_OP_bne, 6, 9, -0x20),         /* 0x110: to 0xf0 */
+        EXIT_A7,
+        ECALL,
+    };
+    memcpy(prog + n, loop, sizeof loop);
+    n += N(loop);
+    Twin a, b;
+    twin_init(&a, true, prog, n);
+    twin_init(&b, false, prog, n);
+    a.hart.x[8] = b.hart.x[8] = BASE + 0x100;
+    a.hart.x[7] = b.hart.x[7] = I(ISA_OP_addi, 5, 5, 1);
+    /* one pass with the same instruction, so the blocks are made */
+    twin_run(&a, UINT64_MAX, 12);
+    twin_run(&b, UINT64_MAX, 12);
+    twin_same(&a, &b, "edge", 0);
+    a.hart.x[7] = b.hart.x[7] = I(ISA_OP_addi, 5, 5, 50);
+    twin_finish(&a);
+    twin_finish(&b);
+    twin_same(&a, &b, "edge", 1);
+    ck_assert_uint_eq(a.hart.x[5], 5 + 5 + 54);
+    twin_free(&a);
+    twin_free(&b);
+}
+END_TEST
+
 /* ---- LR/SC reservations between harts ----------------------------------- */
 
 /* Hart 0 (the fixture's) runs lr.w t2,(t0); ecall; sc.w s0,t1,(t0);
@@ -2125,7 +2519,6 @@ END_TEST
 
 /* ---- Suite -------------------------------------------------------------- */
 
-#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* ---- SIMT: isa_simt_step against isa_run ------------------------------- */
 
@@ -2254,81 +2647,101 @@ Suite *isa_suite(void)
     tcase_add_test(tc, test_rvc_exhaustive);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("exec");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_loop_test(tc, test_exec_alu, 0, N(alu_vecs));
-    tcase_add_test(tc, test_exec_alu_aliasing);
-    tcase_add_loop_test(tc, test_exec_imm, 0, N(imm_vecs));
-    tcase_add_test(tc, test_exec_x0);
-    tcase_add_test(tc, test_exec_lui_auipc);
-    tcase_add_loop_test(tc, test_exec_load, 0, N(load_vecs));
-    tcase_add_loop_test(tc, test_exec_store, 0, N(store_vecs));
-    tcase_add_loop_test(tc, test_exec_branch, 0, N(br_vecs));
-    tcase_add_test(tc, test_exec_branch_backward);
-    tcase_add_test(tc, test_exec_jal_jalr);
-    tcase_add_test(tc, test_exec_rvc);
-    tcase_add_loop_test(tc, test_exec_amo, 0, N(amo_vecs));
-    tcase_add_test(tc, test_exec_amo_rd_is_rs2);
-    tcase_add_test(tc, test_lr_sc_success);
-    tcase_add_test(tc, test_lr_sc_failure);
-    tcase_add_loop_test(tc, test_amo_traps, 0, N(amo_traps));
-    tcase_add_test(tc, test_exec_flw_fsw);
-    tcase_add_test(tc, test_exec_fp_illegal_rm);
-    tcase_add_test(tc, test_simt_step_matches_isa_run);
-    /* The step-against-isa_run comparison runs 2,000 instructions on 64
-     * lanes: well under a second, but several under TSan. */
+    /* The executor's cases one by one, then in blocks. */
+    for (int b = 0; b < 2; b++) {
+        void (*way)(void) = b ? blocks_on : blocks_off;
+#define TCASE(name)                                                 \
+        tc = tcase_create(b ? name "_blocks" : name);               \
+        tcase_add_unchecked_fixture(tc, way, blocks_off)
+        TCASE("exec");
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_add_loop_test(tc, test_exec_alu, 0, N(alu_vecs));
+        tcase_add_test(tc, test_exec_alu_aliasing);
+        tcase_add_loop_test(tc, test_exec_imm, 0, N(imm_vecs));
+        tcase_add_test(tc, test_exec_x0);
+        tcase_add_test(tc, test_exec_lui_auipc);
+        tcase_add_loop_test(tc, test_exec_load, 0, N(load_vecs));
+        tcase_add_loop_test(tc, test_exec_store, 0, N(store_vecs));
+        tcase_add_loop_test(tc, test_exec_branch, 0, N(br_vecs));
+        tcase_add_test(tc, test_exec_branch_backward);
+        tcase_add_test(tc, test_exec_jal_jalr);
+        tcase_add_test(tc, test_exec_rvc);
+        tcase_add_loop_test(tc, test_exec_amo, 0, N(amo_vecs));
+        tcase_add_test(tc, test_exec_amo_rd_is_rs2);
+        tcase_add_test(tc, test_lr_sc_success);
+        tcase_add_test(tc, test_lr_sc_failure);
+        tcase_add_loop_test(tc, test_amo_traps, 0, N(amo_traps));
+        tcase_add_test(tc, test_exec_flw_fsw);
+        tcase_add_test(tc, test_exec_fp_illegal_rm);
+        tcase_add_test(tc, test_simt_step_matches_isa_run);
+        /* The step-against-isa_run comparison runs 2,000 instructions on 64
+         * lanes: well under a second, but several under TSan. */
+        tcase_set_timeout(tc, 60);
+        suite_add_tcase(s, tc);
+
+        TCASE("traps");
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_add_loop_test(tc, test_illegal_trap, 0, N(illegal_progs));
+        tcase_add_loop_test(tc, test_access_fault, 0, N(fault_vecs));
+        tcase_add_test(tc, test_fetch_fault);
+        tcase_add_test(tc, test_ecall_wfi_ebreak_skip);
+        tcase_add_test(tc, test_semihost);
+        tcase_add_test(tc, test_semihost_edges);
+        tcase_add_test(tc, test_take_trap_mret);
+        suite_add_tcase(s, tc);
+
+        TCASE("csr");
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_add_test(tc, test_csr_basic);
+        tcase_add_loop_test(tc, test_csr_rules, 0, N(csr_rule_vecs));
+        tcase_add_test(tc, test_csr_api);
+        tcase_add_test(tc, test_csr_counters);
+        suite_add_tcase(s, tc);
+
+        TCASE("dcache");
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_add_loop_test(tc, test_smc_store, 0, 3);
+        tcase_add_test(tc, test_smc_external);
+        tcase_add_test(tc, test_smc_data_store_quiet);
+        tcase_add_test(tc, test_fence_i);
+        tcase_add_test(tc, test_smc_straddle);
+        suite_add_tcase(s, tc);
+
+        TCASE("timing");
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_add_test(tc, test_cycles_and_hook);
+        tcase_add_test(tc, test_timing_does_not_change_results);
+        tcase_add_test(tc, test_limits);
+        tcase_add_test(tc, test_mem_helpers);
+        tcase_add_test(tc, test_hart_init);
+        suite_add_tcase(s, tc);
+
+        TCASE("lrsc");
+        tcase_add_checked_fixture(tc, setup_lrsc, teardown_lrsc);
+        tcase_add_loop_test(tc, test_lrsc_kill, 0, N(kill_vecs));
+        tcase_add_loop_test(tc, test_lrsc_aba, 0, 2);
+        tcase_add_loop_test(tc, test_lrsc_two_scs, 0, 2);
+        tcase_add_loop_test(tc, test_lrsc_own_store, 0, N(own_vecs));
+        tcase_add_loop_test(tc, test_lrsc_sc_other_word, 0, N(sc_vecs));
+        tcase_add_loop_test(tc, test_lrsc_env_write, 0, N(env_vecs));
+        tcase_add_loop_test(tc, test_lrsc_env_wrote, 0, N(env_vecs));
+        tcase_add_loop_test(tc, test_lrsc_simt_store, 0, 17);
+        tcase_add_test(tc, test_lrsc_drop);
+        tcase_add_test(tc, test_lrsc_lr_again);
+        suite_add_tcase(s, tc);
+
+#undef TCASE
+    }
+
+    tc = tcase_create("blocks");
+    tcase_add_test(tc, test_blocks_same_run);
+    tcase_add_test(tc, test_blocks_trap_mid_block);
+    tcase_add_test(tc, test_blocks_defer_mid_block);
+    tcase_add_test(tc, test_blocks_limits_sweep);
+    tcase_add_test(tc, test_blocks_smc_same_block);
+    tcase_add_test(tc, test_blocks_fence_i);
+    tcase_add_test(tc, test_blocks_code_block_edge);
     tcase_set_timeout(tc, 60);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("traps");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_loop_test(tc, test_illegal_trap, 0, N(illegal_progs));
-    tcase_add_loop_test(tc, test_access_fault, 0, N(fault_vecs));
-    tcase_add_test(tc, test_fetch_fault);
-    tcase_add_test(tc, test_ecall_wfi_ebreak_skip);
-    tcase_add_test(tc, test_semihost);
-    tcase_add_test(tc, test_semihost_edges);
-    tcase_add_test(tc, test_take_trap_mret);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("csr");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_csr_basic);
-    tcase_add_loop_test(tc, test_csr_rules, 0, N(csr_rule_vecs));
-    tcase_add_test(tc, test_csr_api);
-    tcase_add_test(tc, test_csr_counters);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("dcache");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_loop_test(tc, test_smc_store, 0, 3);
-    tcase_add_test(tc, test_smc_external);
-    tcase_add_test(tc, test_smc_data_store_quiet);
-    tcase_add_test(tc, test_fence_i);
-    tcase_add_test(tc, test_smc_straddle);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("timing");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_cycles_and_hook);
-    tcase_add_test(tc, test_timing_does_not_change_results);
-    tcase_add_test(tc, test_limits);
-    tcase_add_test(tc, test_mem_helpers);
-    tcase_add_test(tc, test_hart_init);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("lrsc");
-    tcase_add_checked_fixture(tc, setup_lrsc, teardown_lrsc);
-    tcase_add_loop_test(tc, test_lrsc_kill, 0, N(kill_vecs));
-    tcase_add_loop_test(tc, test_lrsc_aba, 0, 2);
-    tcase_add_loop_test(tc, test_lrsc_two_scs, 0, 2);
-    tcase_add_loop_test(tc, test_lrsc_own_store, 0, N(own_vecs));
-    tcase_add_loop_test(tc, test_lrsc_sc_other_word, 0, N(sc_vecs));
-    tcase_add_loop_test(tc, test_lrsc_env_write, 0, N(env_vecs));
-    tcase_add_loop_test(tc, test_lrsc_env_wrote, 0, N(env_vecs));
-    tcase_add_loop_test(tc, test_lrsc_simt_store, 0, 17);
-    tcase_add_test(tc, test_lrsc_drop);
-    tcase_add_test(tc, test_lrsc_lr_again);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("threads");
