@@ -22,11 +22,11 @@
  * block after the access, and isa_run finishes one by one (at most a
  * block).  What can stop, trap or needs isa_run's own bookkeeping is not
  * in a block (ecall, ebreak, wfi, mret, csr*, fence.i, illegal code, a
- * load into x0) or leaves it before anything of it is done (an access
- * fault, the stack guard, a misaligned atomic, an F op's reserved
- * rounding mode): isa_run then does that instruction itself, where the
- * trap is raised, having seen nothing twice — a fault comes before the
- * access hook.  A deferred access (ISA_ACCESS_DEFER) stops here, before
+ * load into x0, a breakpoint) or leaves it before anything of it is done
+ * (an access outside RAM: a fault or a window; the stack guard, a
+ * misaligned atomic, an F op's reserved rounding mode): isa_run then
+ * does that instruction itself, where the trap is raised, having seen
+ * nothing twice — a fault comes before the access hook.  A deferred access (ISA_ACCESS_DEFER) stops here, before
  * its instruction.
  *
  * Invalidation.  A block's instructions all start in the 256-byte code
@@ -42,7 +42,6 @@
  * is taken only while live, and a block is live exactly while the
  * table holds it.
  */
-#include "isa/isa.h"
 #include "isa/isa_priv.h"
 
 #include <stdlib.h>
@@ -126,6 +125,7 @@ struct IsaBlocks {
     size_t used;
     uint32_t epoch;       /* arena resets so far */
     const IsaMem *mem;    /* what the blocks were translated from, */
+    bool timed;                         /* for which engine, */
     uint32_t cost[ISA_CLASS_COUNT];     /* at what costs, */
     uint32_t nbreaks;                   /* around which breakpoints */
     uint32_t breaks[MAX_BREAKS];
@@ -139,7 +139,8 @@ static Blk unknown;
 /* Add the runs of the dirty blocks to cc, the hart's class_count.  The
  * engine does it before it returns, so the counts are exact whenever
  * isa_run is. */
-static void count_runs(IsaBlocks *bc, uint64_t *cc)
+static __attribute__((noinline)) void count_runs(IsaBlocks *bc,
+                                                  uint64_t *cc)
 {
     for (uint32_t i = 0; i < bc->ndirty; i++) {
         Blk *b = bc->dirty[i];
@@ -263,8 +264,9 @@ static int kind_of(IsaInsn *in, uint32_t pc)
 /* The block at pc, translated and put in the table.  Never NULL: a pc
  * whose instruction is not for a block (or cannot be fetched, or is a
  * breakpoint) gets a block of no instructions that hands it to isa_run. */
-static Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m,
-                      uint32_t pc0, const void *const *labels, uint64_t *cc)
+static __attribute__((noinline))
+Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m, uint32_t pc0,
+               const void *const *labels, uint64_t *cc)
 {
     size_t room = sizeof(Blk) + (ISA_BLOCK_MAX + 1) * sizeof(Op)
                 + ISA_BLOCK_MAX;
@@ -349,7 +351,9 @@ static Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m,
 /* ---- Running blocks ----------------------------------------------------- */
 
 /* The first n instructions of b: a block left in the middle. */
-static void count_part(uint64_t *cc, const Blk *b, uint32_t n)
+static __attribute__((noinline)) void count_part(uint64_t *cc,
+                                                        const Blk *b,
+                                                        uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
         cc[b->icls[i]]++;
@@ -364,6 +368,26 @@ static void count_part(uint64_t *cc, const Blk *b, uint32_t n)
 #endif
 #define NEXT() do { op++; DISPATCH(); } while (0)
 
+/* What is left of [now, limit), at most INT64_MAX. */
+static inline int64_t budget(uint64_t now, uint64_t limit)
+{
+    if (now >= limit)
+        return 0;
+    return limit - now > (uint64_t)INT64_MAX ? INT64_MAX
+                                              : (int64_t)(limit - now);
+}
+
+#define ENGINE_NAME run_timed
+#define ENGINE_TIMED 1
+#include "isa/blocks_run.h"
+#undef ENGINE_NAME
+#undef ENGINE_TIMED
+#define ENGINE_NAME run_untimed
+#define ENGINE_TIMED 0
+#include "isa/blocks_run.h"
+#undef ENGINE_NAME
+#undef ENGINE_TIMED
+
 IsaBlocksExit isa_blocks_run(IsaHart *h, const IsaEnv *env,
                              uint64_t cycle_limit, uint64_t insn_limit)
 {
@@ -375,336 +399,27 @@ IsaBlocksExit isa_blocks_run(IsaHart *h, const IsaEnv *env,
             return ISA_BLOCKS_OFF;
         dc->blocks = bc;
     }
-    if (env->nbreaks > MAX_BREAKS)
+    /* The engine's stores look into the code map unconditionally. */
+    if (env->nbreaks > MAX_BREAKS || !mem->code_map)
         return ISA_BLOCKS_OFF;
     for (uint32_t c = 0; c < ISA_CLASS_COUNT; c++)
         if (env->cost[c] >= MAX_COST)
             return ISA_BLOCKS_OFF;
-    if (bc->mem != mem || memcmp(bc->cost, env->cost, sizeof bc->cost) ||
+    bool timed = env->access != NULL;
+    if (bc->mem != mem || bc->timed != timed ||
+        memcmp(bc->cost, env->cost, sizeof bc->cost) ||
         bc->nbreaks != env->nbreaks ||
         (env->nbreaks && memcmp(bc->breaks, env->breaks,
                                 env->nbreaks * sizeof *env->breaks))) {
         reset(bc);
         bc->mem = mem;
+        bc->timed = timed;
         memcpy(bc->cost, env->cost, sizeof bc->cost);
         bc->nbreaks = env->nbreaks;
         if (env->nbreaks)
             memcpy(bc->breaks, env->breaks,
                    env->nbreaks * sizeof *env->breaks);
     }
-#if defined(__GNUC__)
-    static const void *const labels[K_COUNT] = {
-#define KIND(k) &&L_##k,
-        KINDS
-#undef KIND
-    };
-#else
-    static const void *const *const labels = NULL;
-#endif
-
-    const IsaAccessFn access = env->access;
-    void *const actx = env->access_ctx;
-    uint8_t *const ram = mem->ram;
-    const uint32_t base = mem->base, size = mem->size;
-    const uint8_t *const code_map = mem->code_map;
-    const IsaWindow *const win = env->win;
-    const uint32_t nwin = env->nwin;
-    const uint32_t stack_lo = h->stack_lo, stack_guard = h->stack_guard;
-    uint32_t *const x = h->x;
-    uint64_t *const cc = h->class_count;
-
-    /* Between blocks, pc, cycle and instret are the hart's; inside one,
-     * cycle is its start's plus the access latencies so far and instret
-     * its start's: an operation's are cycle + op->pre, instret +
-     * op->idx. */
-    uint32_t pc = h->pc;
-    uint64_t cycle = h->cycle, instret = h->instret;
-    Blk *cur, *nb, **link = NULL;
-    const Op *op;
-    IsaBlocksExit ret;
-    bool late = false;      /* a latency moved the limit into the block */
-    uint32_t a, off;
-    uint8_t *p;
-    bool inwin;
-
-lookup:
-    nb = bc->tab[(pc >> 1) & BT_MASK];
-    if (__builtin_expect(!nb || nb->pc != pc, 0)) {
-        /* At a limit already: isa_run stops here, nothing decoded. */
-        if (cycle >= cycle_limit || instret >= insn_limit) {
-            ret = ISA_BLOCKS_REST;
-            goto out;
-        }
-        uint32_t epoch = bc->epoch;
-        nb = translate(bc, dc, mem, pc, labels, cc);
-        if (bc->epoch != epoch)
-            link = NULL;        /* the block that would point here is gone */
-    }
-    if (link)
-        *link = nb;
-enter:
-    if (__builtin_expect(cycle + nb->last >= cycle_limit ||
-                         instret + nb->n > insn_limit, 0)) {
-        ret = ISA_BLOCKS_REST;
-        goto out;
-    }
-    cur = nb;
-    op = cur->ops;
-    DISPATCH();
-
-    /* A block's end: its cycles, count and a run of its classes. */
-#define CLOSE() do {                                                \
-        cycle += cur->cost;                                         \
-        instret += cur->n;                                          \
-        if (cur->runs++ == 0) {                                     \
-            if (__builtin_expect(bc->ndirty == MAX_DIRTY, 0))       \
-                count_runs(bc, cc);                                 \
-            bc->dirty[bc->ndirty++] = cur;                          \
-        }                                                           \
-    } while (0)
-
-#if !defined(__GNUC__)
-dispatch:
-    switch ((Kind)op->kind) {
-#endif
-
-    /* ---- Arithmetic ---- */
-#define PAIR(rr, ri, e)                                             \
-    CASE(rr)                                                        \
-        x[op->rd] = sem_##rr(x[op->rs1], x[op->rs2]);      \
-        NEXT();                                                     \
-    CASE(ri)                                                        \
-        x[op->rd] = sem_##rr(x[op->rs1], (uint32_t)op->imm); \
-        NEXT();
-#define ONE(name, e)                                                \
-    CASE(name)                                                      \
-        x[op->rd] = sem_##name(x[op->rs1], x[op->rs2]);    \
-        NEXT();
-    ISA_SEM_RR_RI(PAIR)
-    ISA_SEM_RR(ONE)
-#undef PAIR
-#undef ONE
-    CASE(li)
-        x[op->rd] = (uint32_t)op->imm;
-        NEXT();
-    CASE(mv)
-        x[op->rd] = x[op->rs1];
-        NEXT();
-
-    /* ---- Memory: as isa_run's MEM_AT, ACCESS, GUARD, KILLS, STORED ---- */
-    /* p for [a, a+n): RAM (one compare), a window, or isa_run's trap. */
-#define LOCATE(n)                                                   \
-        off = a - base;                                             \
-        inwin = false;                                              \
-        if (__builtin_expect(off <= size - (n), 1))                 \
-            p = ram + off;                                          \
-        else if ((p = win_at(win, nwin, a, n)) != NULL)             \
-            inwin = true;                                           \
-        else                                                        \
-            goto before
-#define ACCESS(n, k)                                                \
-        if (access) {                                               \
-            h->pc = op->pc;                                         \
-            h->cycle = cycle + op->pre;                             \
-            h->instret = instret + op->idx;                         \
-            uint32_t lat_ = access(actx, h, a, n, k);               \
-            if (__builtin_expect(lat_ == ISA_ACCESS_DEFER, 0)) {    \
-                ret = ISA_BLOCKS_DEFER;                             \
-                goto before_ret;                                    \
-            }                                                       \
-            cycle += lat_;                                          \
-            late = cycle + cur->last >= cycle_limit;                \
-        }
-#define GUARD()                                                     \
-        if (__builtin_expect(x[2] - stack_lo < stack_guard, 0))     \
-            goto before
-#define KILLS(n)                                                    \
-        if (__builtin_expect(__atomic_load_n(&mem->resv_live,       \
-                                             __ATOMIC_RELAXED)      \
-                             != 0, 0))                              \
-            isa_resv_write(mem, a, n)
-    /* A store into code: the rest of this block may be stale. */
-#define STORED(n)                                                   \
-        if (code_map && !inwin && code_written(code_map, off, n)) { \
-            isa_code_modified(mem, dc, off, n);                     \
-            goto after;                                             \
-        }
-#define DONE()                                                      \
-        if (__builtin_expect(late, 0))                              \
-            goto after;                                             \
-        NEXT()
-#define LOAD(name, n, get)                                          \
-    CASE(name)                                                      \
-        a = x[op->rs1] + (uint32_t)op->imm;                   \
-        LOCATE(n);                                                  \
-        ACCESS(n, ISA_ACC_LOAD);                                    \
-        x[op->rd] = get(p);                                      \
-        DONE();
-#define STORE(name, n, put)                                         \
-    CASE(name)                                                      \
-        GUARD();                                                    \
-        a = x[op->rs1] + (uint32_t)op->imm;                   \
-        LOCATE(n);                                                  \
-        ACCESS(n, ISA_ACC_STORE);                                   \
-        put(p, x[op->rs2]);                                      \
-        KILLS(n);                                                   \
-        STORED(n);                                                  \
-        DONE();
-    ISA_SEM_LOAD(LOAD)
-    ISA_SEM_STORE(STORE)
-#undef LOAD
-#undef STORE
-    CASE(flw)
-        a = x[op->rs1] + (uint32_t)op->imm;
-        LOCATE(4);
-        ACCESS(4, ISA_ACC_LOAD);
-        h->f[op->rd] = ld32(p);
-        DONE();
-    CASE(fsw)
-        GUARD();
-        a = x[op->rs1] + (uint32_t)op->imm;
-        LOCATE(4);
-        ACCESS(4, ISA_ACC_STORE);
-        st32(p, h->f[op->rs2]);
-        KILLS(4);
-        STORED(4);
-        DONE();
-    /* Atomics may have rd = x0. */
-    CASE(amo)
-        a = x[op->rs1];
-        if (a & 3)
-            goto before;
-        LOCATE(4);
-        ACCESS(4, ISA_ACC_AMO);
-        x[op->rd] = amo(op->op, (uint32_t *)(void *)p, x[op->rs2]);
-        x[0] = 0;
-        KILLS(4);
-        STORED(4);
-        DONE();
-    CASE(lr)
-        a = x[op->rs1];
-        if (a & 3)
-            goto before;
-        LOCATE(4);
-        ACCESS(4, ISA_ACC_LR);
-        x[op->rd] = isa_resv_lr(mem, h, a, p);
-        x[0] = 0;
-        DONE();
-    CASE(sc) {
-        a = x[op->rs1];
-        if (a & 3)
-            goto before;
-        LOCATE(4);
-        ACCESS(4, ISA_ACC_SC);
-        bool ok = isa_resv_sc(mem, h, a, p, x[op->rs2]);
-        x[op->rd] = ok ? 0 : 1;
-        x[0] = 0;
-        if (ok) {
-            STORED(4);
-        }
-        DONE();
-    }
-    CASE(fence)
-        a = 0;
-        ACCESS(0, ISA_ACC_FENCE);
-        DONE();
-#undef LOCATE
-#undef ACCESS
-#undef GUARD
-#undef KILLS
-#undef STORED
-#undef DONE
-
-    /* ---- F (the FPU writes x[rd] only when rd is not x0) ---- */
-    CASE(fp) {
-        const IsaInsn in = {
-            .op = op->op, .rd = op->rd, .rs1 = op->rs1, .rs2 = op->rs2,
-            .rs3 = op->rs3, .rm = op->rm, .len = op->len, .cls = op->cls,
-            .imm = op->imm};
-        if (__builtin_expect(!isa_fp_exec(h, &in), 0))
-            goto before;
-        NEXT();
-    }
-
-    /* ---- The ends of blocks ---- */
-#define BRANCH(name, cond)                                          \
-    CASE(name)                                                      \
-        if (sem_##name(x[op->rs1], x[op->rs2]))               \
-            goto taken;                                             \
-        goto fall;
-    ISA_SEM_BRANCH(BRANCH)
-#undef BRANCH
-    CASE(j)
-        goto taken;
-    CASE(jal)
-        x[op->rd] = op->pc + op->len;
-        goto taken;
-    CASE(jr)
-        pc = (x[op->rs1] + (uint32_t)op->imm) & ~1u;
-        goto jumped;
-    CASE(jalr)              /* target first: rd may equal rs1 */
-        pc = (x[op->rs1] + (uint32_t)op->imm) & ~1u;
-        x[op->rd] = op->pc + op->len;
-        goto jumped;
-    CASE(fall)
-        goto fall;
-    CASE(slow)
-        CLOSE();
-        pc = cur->end;
-        ret = ISA_BLOCKS_ONE;
-        goto out;
-#if !defined(__GNUC__)
-    default:
-        abort();
-    }
-#endif
-
-taken:
-    CLOSE();
-    pc = op->pc + (uint32_t)op->imm;
-    link = &cur->next[0];
-    nb = *link;
-    if (__builtin_expect(nb->live, 1))
-        goto enter;
-    goto lookup;
-fall:
-    CLOSE();
-    pc = cur->end;
-    link = &cur->next[1];
-    nb = *link;
-    if (__builtin_expect(nb->live, 1))
-        goto enter;
-    goto lookup;
-jumped:
-    CLOSE();
-    link = &cur->next[0];
-    nb = *link;
-    if (nb->live && nb->pc == pc)
-        goto enter;
-    goto lookup;
-
-#undef CLOSE
-
-    /* Leaving a block in the middle: the hart at op's start, or after
-     * it. */
-before:
-    ret = ISA_BLOCKS_ONE;
-before_ret:
-    pc = op->pc;
-    cycle += op->pre;
-    instret += op->idx;
-    count_part(cc, cur, op->idx);
-    goto out;
-after:
-    ret = late ? ISA_BLOCKS_REST : ISA_BLOCKS_ONE;
-    pc = op->pc + op->len;
-    cycle += op->pre + bc->cost[op->cls];
-    instret += op->idx + 1u;
-    count_part(cc, cur, op->idx + 1u);
-out:
-    count_runs(bc, cc);
-    h->pc = pc;
-    h->cycle = cycle;
-    h->instret = instret;
-    return ret;
+    return timed ? run_timed(h, env, bc, cycle_limit, insn_limit)
+                 : run_untimed(h, env, bc, cycle_limit, insn_limit);
 }

@@ -4,7 +4,8 @@
  * switch and by the block engine's handlers), and the entry points of
  * exec.c and blocks.c into each other.
  *
- * May depend on: isa/isa.h, the C library.  Nothing else.
+ * May depend on: isa/isa.h, isa/blocks_run.h (the block engine's loop,
+ * which blocks.c expands twice), the C library.  Nothing else.
  */
 #ifndef PARSIM_ISA_PRIV_H
 #define PARSIM_ISA_PRIV_H
@@ -86,7 +87,8 @@ static inline bool is_break(const uint32_t *b, uint32_t n, uint32_t pc)
 
 /* Guest memory accesses.  Relaxed host atomics where aligned, byte by
  * byte otherwise: free on x86 (a plain mov) and no data race when harts on
- * several host threads share memory (see IsaMem). */
+ * several host threads share memory (see IsaMem).  Aligned is the case
+ * to lay out straight (gcc guessed the other). */
 static inline uint32_t ld8(const uint8_t *p)
 {
     return __atomic_load_n(p, __ATOMIC_RELAXED);
@@ -94,7 +96,7 @@ static inline uint32_t ld8(const uint8_t *p)
 
 static inline uint32_t ld16(const uint8_t *p)
 {
-    if (!((uintptr_t)p & 1))
+    if (__builtin_expect(!((uintptr_t)p & 1), 1))
         return __atomic_load_n((const uint16_t *)(const void *)p,
                                __ATOMIC_RELAXED);
     return ld8(p) | ld8(p + 1) << 8;
@@ -102,7 +104,7 @@ static inline uint32_t ld16(const uint8_t *p)
 
 static inline uint32_t ld32(const uint8_t *p)
 {
-    if (!((uintptr_t)p & 3))
+    if (__builtin_expect(!((uintptr_t)p & 3), 1))
         return __atomic_load_n((const uint32_t *)(const void *)p,
                                __ATOMIC_RELAXED);
     return ld8(p) | ld8(p + 1) << 8 | ld8(p + 2) << 16 | ld8(p + 3) << 24;
@@ -115,7 +117,7 @@ static inline void st8(uint8_t *p, uint32_t v)
 
 static inline void st16(uint8_t *p, uint32_t v)
 {
-    if (!((uintptr_t)p & 1)) {
+    if (__builtin_expect(!((uintptr_t)p & 1), 1)) {
         __atomic_store_n((uint16_t *)(void *)p, (uint16_t)v, __ATOMIC_RELAXED);
         return;
     }
@@ -125,7 +127,7 @@ static inline void st16(uint8_t *p, uint32_t v)
 
 static inline void st32(uint8_t *p, uint32_t v)
 {
-    if (!((uintptr_t)p & 3)) {
+    if (__builtin_expect(!((uintptr_t)p & 3), 1)) {
         __atomic_store_n((uint32_t *)(void *)p, v, __ATOMIC_RELAXED);
         return;
     }
