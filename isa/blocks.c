@@ -111,7 +111,8 @@ typedef struct Blk {
     bool live;
     uint8_t ncls;         /* entries in cls */
     uint8_t cls[ISA_CLASS_COUNT][2];    /* (class, instructions) */
-    uint64_t runs;        /* runs not yet in class_count */
+    uint64_t runs;        /* runs not yet in class_count, minus one (so
+                             that the first is the increment to 0) */
     struct Blk *next[2];  /* successors: [0] the branch's or jump's
                              target (jalr: the last one), [1] the next
                              pc; taken only if ->live */
@@ -145,8 +146,8 @@ static __attribute__((noinline)) void count_runs(IsaBlocks *bc,
     for (uint32_t i = 0; i < bc->ndirty; i++) {
         Blk *b = bc->dirty[i];
         for (uint32_t k = 0; k < b->ncls; k++)
-            cc[b->cls[k][0]] += b->runs * b->cls[k][1];
-        b->runs = 0;
+            cc[b->cls[k][0]] += (b->runs + 1) * b->cls[k][1];
+        b->runs = UINT64_MAX;
     }
     bc->ndirty = 0;
 }
@@ -333,7 +334,7 @@ Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m, uint32_t pc0,
             b->cls[b->ncls][1] = (uint8_t)counts[c];
             b->ncls++;
         }
-    b->runs = 0;
+    b->runs = UINT64_MAX;
     b->next[0] = b->next[1] = &unknown;
     uint8_t *classes = (uint8_t *)&b->ops[nops];
     memcpy(classes, icls, n);

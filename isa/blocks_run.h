@@ -86,7 +86,7 @@ enter:
 #define CLOSE() do {                                                \
         cb -= cur->cost;                                            \
         ib -= cur->n;                                               \
-        if (cur->runs++ == 0) {                                     \
+        if (__builtin_expect(++cur->runs == 0, 0)) {                \
             if (__builtin_expect(bc->ndirty == MAX_DIRTY, 0))       \
                 count_runs(bc, cc);                                 \
             bc->dirty[bc->ndirty++] = cur;                          \
