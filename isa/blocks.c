@@ -68,7 +68,8 @@
 
 /* The operations.  ORDER KIND: the enum and the handlers' label table
  * are both expanded from this list. */
-#define K_PAIR(rr, ri, e) KIND(rr) KIND(ri)
+/* _s: rd is rs1 (`addi a0, a0, 1`), one register fewer to fetch */
+#define K_PAIR(rr, ri, e) KIND(rr) KIND(ri) KIND(rr##_s) KIND(ri##_s)
 #define K_ONE(name, e) KIND(name)
 #define K_MEM(name, n, f) KIND(name)
 #define KINDS                                                       \
@@ -227,8 +228,10 @@ static int kind_of(IsaInsn *in, uint32_t pc)
         in->imm = (int32_t)(pc + (uint32_t)in->imm);
         return in->rd ? K_li : K_DROP;
 #define PAIR(rr, ri, e)                                             \
-    case ISA_OP_##rr: return in->rd ? K_##rr : K_DROP;              \
-    case ISA_OP_##ri: return in->rd ? K_##ri : K_DROP;
+    case ISA_OP_##rr:                                               \
+        return !in->rd ? K_DROP : in->rd == in->rs1 ? K_##rr##_s : K_##rr; \
+    case ISA_OP_##ri:                                               \
+        return !in->rd ? K_DROP : in->rd == in->rs1 ? K_##ri##_s : K_##ri;
 #define ONE(name, e) case ISA_OP_##name: return in->rd ? K_##name : K_DROP;
     ISA_SEM_RR_RI(PAIR)
     ISA_SEM_RR(ONE)

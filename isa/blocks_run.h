@@ -101,10 +101,16 @@ dispatch:
     /* ---- Arithmetic ---- */
 #define PAIR(rr, ri, e)                                             \
     CASE(rr)                                                        \
-        x[op->rd] = sem_##rr(x[op->rs1], x[op->rs2]);      \
+        x[op->rd] = sem_##rr(x[op->rs1], x[op->rs2]);               \
         NEXT();                                                     \
     CASE(ri)                                                        \
-        x[op->rd] = sem_##rr(x[op->rs1], (uint32_t)op->imm); \
+        x[op->rd] = sem_##rr(x[op->rs1], (uint32_t)op->imm);        \
+        NEXT();                                                     \
+    CASE(rr##_s)                                                    \
+        x[op->rd] = sem_##rr(x[op->rd], x[op->rs2]);                \
+        NEXT();                                                     \
+    CASE(ri##_s)                                                    \
+        x[op->rd] = sem_##rr(x[op->rd], (uint32_t)op->imm);         \
         NEXT();
 #define ONE(name, e)                                                \
     CASE(name)                                                      \
