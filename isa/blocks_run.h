@@ -207,12 +207,14 @@ dispatch:
         KILLS(4);
         STORED(4);
         DONE();
-    /* Atomics may have rd = x0. */
+    /* Atomics may have rd = x0; a misaligned one traps in isa_run. */
+#define ATOMIC_AT()                                                 \
+        a = x[op->rs1];                                             \
+        if (a & 3)                                                  \
+            goto before;                                            \
+        LOCATE(4)
     CASE(amo)
-        a = x[op->rs1];
-        if (a & 3)
-            goto before;
-        LOCATE(4);
+        ATOMIC_AT();
         ACCESS(4, ISA_ACC_AMO);
         x[op->rd] = amo(op->op, (uint32_t *)(void *)p, x[op->rs2]);
         x[0] = 0;
@@ -220,19 +222,13 @@ dispatch:
         STORED(4);
         DONE();
     CASE(lr)
-        a = x[op->rs1];
-        if (a & 3)
-            goto before;
-        LOCATE(4);
+        ATOMIC_AT();
         ACCESS(4, ISA_ACC_LR);
         x[op->rd] = isa_resv_lr(mem, h, a, p);
         x[0] = 0;
         DONE();
     CASE(sc) {
-        a = x[op->rs1];
-        if (a & 3)
-            goto before;
-        LOCATE(4);
+        ATOMIC_AT();
         ACCESS(4, ISA_ACC_SC);
         bool ok = isa_resv_sc(mem, h, a, p, x[op->rs2]);
         x[op->rd] = ok ? 0 : 1;
@@ -247,6 +243,7 @@ dispatch:
         ACCESS(0, ISA_ACC_FENCE);
         DONE();
 #undef LOCATE
+#undef ATOMIC_AT
 #undef ACCESS
 #undef GUARD
 #undef KILLS
