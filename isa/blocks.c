@@ -60,6 +60,13 @@
 /* Breakpoints the blocks can be translated around (parsim's own are a
  * few); with more, isa_run goes one by one. */
 #define MAX_BREAKS 64
+/* A block runs on through the conditional branches in it whose way on
+ * stays in its code block (at most this many), the way a static
+ * predictor guesses: a backward branch is taken (a loop goes round
+ * again), a forward one is not.  It leaves at the other way (a side
+ * exit).  A loop of a few instructions thus runs several rounds a
+ * block. */
+#define MAX_SIDE 8
 /* Blocks whose run counts wait to be added to class_count. */
 #define MAX_DIRTY 256
 /* A block's static cycles fit 32 bits with costs below this (the
@@ -71,11 +78,14 @@
 /* _s: rd is rs1 (`addi a0, a0, 1`), one register fewer to fetch */
 #define K_PAIR(rr, ri, e) KIND(rr) KIND(ri) KIND(rr##_s) KIND(ri##_s)
 #define K_ONE(name, e) KIND(name)
+/* _x: a branch the block runs on through, leaving it (a side exit)
+ * when the condition holds */
+#define K_SIDE(name, e) KIND(name##_x)
 #define K_MEM(name, n, f) KIND(name)
 #define KINDS                                                       \
     ISA_SEM_RR_RI(K_PAIR) ISA_SEM_RR(K_ONE) ISA_SEM_BRANCH(K_ONE)   \
-    ISA_SEM_LOAD(K_MEM) ISA_SEM_STORE(K_MEM)                        \
-    KIND(li) KIND(mv) KIND(flw) KIND(fsw) KIND(amo) KIND(lr)        \
+    ISA_SEM_BRANCH(K_SIDE) ISA_SEM_LOAD(K_MEM) ISA_SEM_STORE(K_MEM) \
+    KIND(nop) KIND(li) KIND(mv) KIND(flw) KIND(fsw) KIND(amo) KIND(lr) \
     KIND(sc) KIND(fence) KIND(fp) KIND(j) KIND(jal) KIND(jr)        \
     KIND(jalr)                                                      \
     /* not instructions: the end of a block that falls through, and \
@@ -87,11 +97,22 @@ typedef enum Kind {
     KINDS
 #undef KIND
     K_COUNT,
-    K_DROP = -1,          /* an instruction with no effect: no operation */
-    K_NONE = -2           /* not in a block: isa_run runs it */
+    K_NONE = -1           /* not in a block: isa_run runs it */
 } Kind;
 
+/* ORDER BRANCH: ISA_SEM_BRANCH lists each condition beside its
+ * opposite, which a side exit takes for a branch run on when taken. */
+_Static_assert(K_bne == K_beq + 1 && K_blt == K_beq + 2 &&
+               K_bge == K_beq + 3 && K_bltu == K_beq + 4 &&
+               K_bgeu == K_beq + 5 && K_bgeu_x == K_beq_x + 5,
+               "branch kinds out of order");
+
 /* 32 bytes: two operations a cache line. */
+/* 32 bytes: two operations a cache line.  A side exit (K_*_x) keeps
+ * other things in some fields: imm is the pc it leaves to, op its
+ * account (Blk.side), pre and idx what the stretch after it needs (the
+ * static cycles before its last instruction starts, the instructions
+ * up to its end, as Blk.last and Blk.n1 for the first stretch). */
 typedef struct Op {
     const void *run;      /* the handler (computed goto), else unused */
     int32_t imm;          /* li: the value (lui, auipc resolved) */
@@ -104,20 +125,29 @@ typedef struct Op {
     uint16_t op;          /* IsaOp */
 } Op;
 
+/* A block, or the account of a side exit (Blk.side: what has run when
+ * the block is left there; no ops, never in the table). */
 typedef struct Blk {
-    uint32_t pc, end;     /* [pc, end): the bytes of its instructions */
-    uint32_t n;           /* instructions; 0: its first is isa_run's */
-    uint32_t last;        /* static cycles before the last one starts */
-    uint32_t cost;        /* static cycles of them all */
+    uint32_t pc;          /* its first instruction */
+    uint32_t end;         /* where its last one falls through to */
+    uint32_t lo, hi;      /* [lo, hi): the bytes of all its instructions */
+    uint32_t n;           /* instructions run when it ends; 0: its first
+                             is isa_run's */
+    uint32_t cost;        /* their static cycles */
+    uint32_t last;        /* to enter: the static cycles before the last */
+    uint32_t n1;          /* instruction of the first stretch (up to the
+                             first side exit) starts, and the
+                             instructions up to its end */
     bool live;
     uint8_t ncls;         /* entries in cls */
     uint8_t cls[ISA_CLASS_COUNT][2];    /* (class, instructions) */
     uint64_t runs;        /* runs not yet in class_count, minus one (so
                              that the first is the increment to 0) */
     struct Blk *next[2];  /* successors: [0] the branch's or jump's
-                             target (jalr: the last one), [1] the next
-                             pc; taken only if ->live */
+                             target (jalr: the last one; a side exit's
+                             pc), [1] the next pc; taken only if ->live */
     const uint8_t *icls;  /* each instruction's class (after ops) */
+    struct Blk *side;     /* the side exits' accounts (after icls) */
     Op ops[];
 } Blk;
 
@@ -178,7 +208,7 @@ void isa_blocks_drop(IsaDecodeCache *dc, uint32_t lo, uint32_t hi)
     for (uint32_t pc = first; pc - first < hi - first; pc += 2) {
         Blk **slot = &bc->tab[(pc >> 1) & BT_MASK];
         Blk *b = *slot;
-        if (b && b->pc == pc && b->pc < hi && b->end > lo) {
+        if (b && b->pc == pc && b->lo < hi && b->hi > lo) {
             b->live = false;
             *slot = NULL;
         }
@@ -214,6 +244,19 @@ static bool ends_block(int k)
     return (k >= K_beq && k <= K_bgeu) || (k >= K_j && k <= K_jalr);
 }
 
+static void set_classes(Blk *b, const uint32_t counts[ISA_CLASS_COUNT])
+{
+    b->ncls = 0;
+    for (uint32_t c = 0; c < ISA_CLASS_COUNT; c++)
+        if (counts[c]) {
+            b->cls[b->ncls][0] = (uint8_t)c;
+            b->cls[b->ncls][1] = (uint8_t)counts[c];
+            b->ncls++;
+        }
+    b->runs = UINT64_MAX;
+    b->next[0] = b->next[1] = &unknown;
+}
+
 /* The operation for in (at pc), with its operands adjusted. */
 static int kind_of(IsaInsn *in, uint32_t pc)
 {
@@ -223,16 +266,16 @@ static int kind_of(IsaInsn *in, uint32_t pc)
         return K_mv;
     switch ((IsaOp)in->op) {
     case ISA_OP_lui:
-        return in->rd ? K_li : K_DROP;
+        return in->rd ? K_li : K_nop;
     case ISA_OP_auipc:
         in->imm = (int32_t)(pc + (uint32_t)in->imm);
-        return in->rd ? K_li : K_DROP;
+        return in->rd ? K_li : K_nop;
 #define PAIR(rr, ri, e)                                             \
     case ISA_OP_##rr:                                               \
-        return !in->rd ? K_DROP : in->rd == in->rs1 ? K_##rr##_s : K_##rr; \
+        return !in->rd ? K_nop : in->rd == in->rs1 ? K_##rr##_s : K_##rr; \
     case ISA_OP_##ri:                                               \
-        return !in->rd ? K_DROP : in->rd == in->rs1 ? K_##ri##_s : K_##ri;
-#define ONE(name, e) case ISA_OP_##name: return in->rd ? K_##name : K_DROP;
+        return !in->rd ? K_nop : in->rd == in->rs1 ? K_##ri##_s : K_##ri;
+#define ONE(name, e) case ISA_OP_##name: return in->rd ? K_##name : K_nop;
     ISA_SEM_RR_RI(PAIR)
     ISA_SEM_RR(ONE)
 #undef ONE
@@ -273,20 +316,24 @@ Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m, uint32_t pc0,
                const void *const *labels, uint64_t *cc)
 {
     size_t room = sizeof(Blk) + (ISA_BLOCK_MAX + 1) * sizeof(Op)
-                + ISA_BLOCK_MAX;
+                + ISA_BLOCK_MAX + 8 + MAX_SIDE * sizeof(Blk);
     if (bc->used + room > ARENA_BYTES) {
         count_runs(bc, cc);
         reset(bc);
     }
     Blk *b = (Blk *)(void *)(bc->arena + bc->used);
+    Blk side[MAX_SIDE];
     uint8_t icls[ISA_BLOCK_MAX];
     uint32_t counts[ISA_CLASS_COUNT] = { 0 };
-    uint32_t pc = pc0, n = 0, nops = 0;
+    uint32_t pc = pc0, n = 0, nops = 0, nside = 0;
+    uint32_t lo = pc0, hi = pc0;
     uint32_t cb = (pc0 - m->base) >> ISA_CODE_BLOCK_SHIFT;
     uint32_t cycles = 0, last = 0;
+    Op *stretch = NULL;     /* the side exit before this stretch, if any */
     int end = K_slow;
     for (;;) {
-        if (n && (pc - m->base) >> ISA_CODE_BLOCK_SHIFT != cb) {
+        if (n == ISA_BLOCK_MAX ||
+            (n && (pc - m->base) >> ISA_CODE_BLOCK_SHIFT != cb)) {
             end = K_fall;
             break;
         }
@@ -303,21 +350,58 @@ Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m, uint32_t pc0,
             break;
         icls[n] = in.cls;
         counts[in.cls]++;
-        if (k != K_DROP) {
-            b->ops[nops++] = (Op){
-                .imm = in.imm, .pc = pc, .pre = cycles, .rd = in.rd,
-                .rs1 = in.rs1, .rs2 = in.rs2, .rs3 = in.rs3, .rm = in.rm,
-                .idx = (uint8_t)n, .len = in.len, .cls = in.cls,
-                .kind = (uint16_t)k, .op = in.op};
-        }
+        Op *op = &b->ops[nops++];
+        *op = (Op){
+            .imm = in.imm, .pc = pc, .pre = cycles, .rd = in.rd,
+            .rs1 = in.rs1, .rs2 = in.rs2, .rs3 = in.rs3, .rm = in.rm,
+            .idx = (uint8_t)n, .len = in.len, .cls = in.cls,
+            .kind = (uint16_t)k, .op = in.op};
         last = cycles;
         cycles += bc->cost[in.cls];
         n++;
-        pc += in.len;
+        lo = pc < lo ? pc : lo;
+        hi = pc + in.len > hi ? pc + in.len : hi;
+        uint32_t target = pc + (uint32_t)in.imm, next = pc + in.len;
+        pc = next;
+        if (k >= K_beq && k <= K_bgeu && nside < MAX_SIDE) {
+            bool back = target <= op->pc;
+            uint32_t on = back ? target : next;
+            if ((on - m->base) >> ISA_CODE_BLOCK_SHIFT == cb) {
+                /* the stretch before ends here */
+                if (stretch) {
+                    stretch->pre = last;
+                    stretch->idx = (uint8_t)n;
+                } else {
+                    b->last = last;
+                    b->n1 = n;
+                }
+                /* leaves when it goes the other way */
+                int cond = back ? (k - K_beq) ^ 1 : k - K_beq;
+                op->kind = (uint16_t)(K_beq_x + cond);
+                op->imm = (int32_t)(back ? next : target);
+                op->op = (uint16_t)nside;
+                Blk *x = &side[nside++];
+                memset(x, 0, sizeof *x);
+                x->pc = back ? next : target;
+                x->n = n;
+                x->cost = cycles;
+                set_classes(x, counts);
+                stretch = op;
+                pc = on;
+                continue;
+            }
+        }
         if (ends_block(k)) {
             end = -1;
             break;
         }
+    }
+    if (stretch) {
+        stretch->pre = last;
+        stretch->idx = (uint8_t)n;
+    } else {
+        b->last = last;
+        b->n1 = n;
     }
     if (end >= 0)
         b->ops[nops++] = (Op){.pc = pc, .pre = cycles, .idx = (uint8_t)n,
@@ -327,23 +411,19 @@ Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m, uint32_t pc0,
             b->ops[i].run = labels[b->ops[i].kind];
     b->pc = pc0;
     b->end = pc;
+    b->lo = lo;
+    b->hi = hi;
     b->n = n;
-    b->last = last;
     b->cost = cycles;
-    b->ncls = 0;
-    for (uint32_t c = 0; c < ISA_CLASS_COUNT; c++)
-        if (counts[c]) {
-            b->cls[b->ncls][0] = (uint8_t)c;
-            b->cls[b->ncls][1] = (uint8_t)counts[c];
-            b->ncls++;
-        }
-    b->runs = UINT64_MAX;
-    b->next[0] = b->next[1] = &unknown;
+    set_classes(b, counts);
     uint8_t *classes = (uint8_t *)&b->ops[nops];
     memcpy(classes, icls, n);
     b->icls = classes;
-    /* the next block 8-aligned */
-    bc->used += (sizeof(Blk) + nops * sizeof(Op) + n + 7) & ~(size_t)7;
+    size_t at = (sizeof(Blk) + nops * sizeof(Op) + n + 7) & ~(size_t)7;
+    b->side = (Blk *)(void *)((uint8_t *)b + at);
+    memcpy(b->side, side, nside * sizeof *side);
+    /* the next block 8-aligned (a Blk's size is a multiple of 8) */
+    bc->used += at + nside * sizeof(Blk);
     Blk **slot = &bc->tab[(pc0 >> 1) & BT_MASK];
     if (*slot)
         (*slot)->live = false;

@@ -50,7 +50,10 @@ static IsaBlocksExit ENGINE_NAME(IsaHart *h, const IsaEnv *env,
     int64_t ib = budget(h->instret, insn_limit);
     const uint64_t cend = h->cycle + (uint64_t)cb;
     const uint64_t iend = h->instret + (uint64_t)ib;
-    Blk *cur, *nb, **link = NULL;
+    Blk *cur, *nb, *ex, **link = NULL;
+#if ENGINE_TIMED
+    uint32_t slast;         /* the stretch's: as Blk.last */
+#endif
     const Op *op;
     IsaBlocksExit ret;
     uint32_t a, off;
@@ -72,7 +75,7 @@ lookup:
     if (link)
         *link = nb;
 enter:
-    if (__builtin_expect((int64_t)nb->last >= cb || (int64_t)nb->n > ib,
+    if (__builtin_expect((int64_t)nb->last >= cb || (int64_t)nb->n1 > ib,
                          0)) {
         pc = nb->pc;
         ret = ISA_BLOCKS_REST;
@@ -80,16 +83,20 @@ enter:
     }
     cur = nb;
     op = cur->ops;
+#if ENGINE_TIMED
+    slast = cur->last;
+#endif
     DISPATCH();
 
-    /* A block's end: its cycles, count and a run of its classes. */
-#define CLOSE() do {                                                \
-        cb -= cur->cost;                                            \
-        ib -= cur->n;                                               \
-        if (__builtin_expect(++cur->runs == 0, 0)) {                \
+    /* A block's end (b: the block or a side exit's account): its
+     * cycles, count and a run of its classes. */
+#define CLOSE(b) do {                                               \
+        cb -= (b)->cost;                                            \
+        ib -= (b)->n;                                               \
+        if (__builtin_expect(++(b)->runs == 0, 0)) {                \
             if (__builtin_expect(bc->ndirty == MAX_DIRTY, 0))       \
                 count_runs(bc, cc);                                 \
-            bc->dirty[bc->ndirty++] = cur;                          \
+            bc->dirty[bc->ndirty++] = (b);                          \
         }                                                           \
     } while (0)
 
@@ -120,6 +127,8 @@ dispatch:
     ISA_SEM_RR(ONE)
 #undef PAIR
 #undef ONE
+    CASE(nop)               /* writes x0 */
+        NEXT();
     CASE(li)
         x[op->rd] = (uint32_t)op->imm;
         NEXT();
@@ -161,11 +170,13 @@ dispatch:
             }                                                       \
             cb -= lat_;                                             \
         } while (0)
-    /* Latencies may have moved the cycle limit into the block. */
-#define LATE() ((int64_t)cur->last >= cb)
+    /* Latencies may have moved the cycle limit into the stretch. */
+#define LATE() ((int64_t)slast >= cb)
+#define SIDE_ON() (slast = op->pre)
 #else
 #define ACCESS(n, k) (void)0
 #define LATE() false
+#define SIDE_ON() (void)0
 #endif
 #define DONE()                                                      \
         if (__builtin_expect(LATE(), 0))                            \
@@ -269,6 +280,19 @@ dispatch:
         goto fall;
     ISA_SEM_BRANCH(BRANCH)
 #undef BRANCH
+    /* On through the branch if the stretch after it starts below the
+     * limits as a block's first does. */
+#define SIDE(name, cond)                                            \
+    CASE(name##_x)                                                  \
+        if (sem_##name(x[op->rs1], x[op->rs2]))                     \
+            goto side_exit;                                         \
+        if (__builtin_expect((int64_t)op->pre >= cb ||              \
+                             (int64_t)op->idx > ib, 0))             \
+            goto side_rest;                                         \
+        SIDE_ON();                                                  \
+        NEXT();
+    ISA_SEM_BRANCH(SIDE)
+#undef SIDE
     CASE(j)
         goto taken;
     CASE(jal)
@@ -284,7 +308,7 @@ dispatch:
     CASE(fall)
         goto fall;
     CASE(slow)
-        CLOSE();
+        CLOSE(cur);
         pc = cur->end;
         ret = ISA_BLOCKS_ONE;
         goto out;
@@ -297,7 +321,7 @@ dispatch:
     /* pc is set only where a look-up needs it: enter takes it from the
      * block. */
 taken:
-    CLOSE();
+    CLOSE(cur);
     nb = cur->next[0];
     if (__builtin_expect(nb->live, 1))
         goto enter;
@@ -305,7 +329,7 @@ taken:
     link = &cur->next[0];
     goto lookup;
 fall:
-    CLOSE();
+    CLOSE(cur);
     nb = cur->next[1];
     if (__builtin_expect(nb->live, 1))
         goto enter;
@@ -313,12 +337,27 @@ fall:
     link = &cur->next[1];
     goto lookup;
 jumped:
-    CLOSE();
+    CLOSE(cur);
     nb = cur->next[0];
     if (nb->live && nb->pc == pc)
         goto enter;
     link = &cur->next[0];
     goto lookup;
+side_exit:
+    ex = &cur->side[op->op];
+    CLOSE(ex);
+    nb = ex->next[0];
+    if (__builtin_expect(nb->live, 1))
+        goto enter;
+    pc = (uint32_t)op->imm;
+    link = &ex->next[0];
+    goto lookup;
+side_rest:                  /* a limit in the stretch after op */
+    ex = &cur->side[op->op];
+    CLOSE(ex);
+    pc = op[1].pc;
+    ret = ISA_BLOCKS_REST;
+    goto out;
 
 #undef CLOSE
 
@@ -350,3 +389,4 @@ out:
 
 #undef ACCESS
 #undef LATE
+#undef SIDE_ON

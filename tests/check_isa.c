@@ -1877,11 +1877,37 @@ static void loop_prog(uint32_t *p, size_t *n)
     *n = N(w);
 }
 
-static void twins(Twin *a, Twin *b, uint32_t ptr)
+/* A tight loop with a forward branch in it, over 10 words of DATA, odd
+ * and even: the block engine runs it several rounds a block, leaving at
+ * its side exits. */
+static void side_prog(uint32_t *p, size_t *n)
+{
+    const uint32_t w[] = {
+        I(ISA_OP_addi, 5, 0, 10),           /*  0 */
+        I(ISA_OP_addi, 6, 0, 0),            /*  4 */
+        I(ISA_OP_lw, 7, 11, 0),             /*  8: loop */
+        I(ISA_OP_andi, 8, 7, 1),            /* 12 */
+        B(ISA_OP_beq, 8, 0, 12),            /* 16: even: to 28 */
+        I(ISA_OP_addi, 6, 6, 3),            /* 20 */
+        S(ISA_OP_sw, 6, 11, 0),             /* 24 */
+        I(ISA_OP_addi, 11, 11, 4),          /* 28 */
+        I(ISA_OP_addi, 5, 5, -1),           /* 32 */
+        B(ISA_OP_bne, 5, 0, -28),           /* 36: to 8 */
+        EXIT_A7,                            /* 40 */
+        ECALL,                              /* 44 */
+    };
+    memcpy(p, w, sizeof w);
+    *n = N(w);
+}
+
+static void twins_of(Twin *a, Twin *b, uint32_t ptr, int which)
 {
     uint32_t prog[64];
     size_t n;
-    loop_prog(prog, &n);
+    if (which)
+        side_prog(prog, &n);
+    else
+        loop_prog(prog, &n);
     twin_init(a, true, prog, n);
     twin_init(b, false, prog, n);
     for (uint32_t i = 0; i < 32; i++) {
@@ -1894,6 +1920,11 @@ static void twins(Twin *a, Twin *b, uint32_t ptr)
     a->hart.f[2] = b->hart.f[2] = 0x3f800000u;      /* 1.0f */
 }
 
+static void twins(Twin *a, Twin *b, uint32_t ptr)
+{
+    twins_of(a, b, ptr, 0);
+}
+
 START_TEST(test_blocks_same_run)
 {
     Twin a, b;
@@ -1904,6 +1935,14 @@ START_TEST(test_blocks_same_run)
     ck_assert_int_eq(a.stop.kind, ISA_STOP_ECALL);
     ck_assert_uint_gt(a.calls, 30);
     ck_assert_uint_eq(a.hart.f[1], 0x41400000u);    /* 12.0f */
+    twin_free(&a);
+    twin_free(&b);
+    /* the loop with a side exit: data 3, 10, 17, ... (i * 7 + 3) */
+    twins_of(&a, &b, DATA, 1);
+    twin_finish(&a);
+    twin_finish(&b);
+    twin_same(&a, &b, "side exits", 0);
+    ck_assert_uint_eq(a.hart.x[6], 15);             /* 5 odd words */
     twin_free(&a);
     twin_free(&b);
 }
@@ -1926,13 +1965,14 @@ START_TEST(test_blocks_trap_mid_block)
 }
 END_TEST
 
-/* The hook defers its k-th call: both stop before that instruction,
- * with nothing of it done, and go on the same way. */
+/* The hook defers its k-th call (in each of the two programs): both
+ * stop before that instruction, with nothing of it done, and go on the
+ * same way. */
 START_TEST(test_blocks_defer_mid_block)
 {
     for (unsigned k = 1; k <= 40; k++) {
         Twin a, b;
-        twins(&a, &b, DATA);
+        twins_of(&a, &b, DATA, _i);
         a.defer_at = b.defer_at = k;
         IsaStopKind ka = twin_run(&a, UINT64_MAX, UINT64_MAX);
         IsaStopKind kb = twin_run(&b, UINT64_MAX, UINT64_MAX);
@@ -1950,12 +1990,17 @@ START_TEST(test_blocks_defer_mid_block)
 END_TEST
 
 /* Every cycle limit and every instruction limit up to the end of the
- * program: each run stops before the same instruction, then both go on
- * to the same end. */
+ * program (each of the two, with and without the access hook): each
+ * run stops before the same instruction, then both go on to the same
+ * end. */
 START_TEST(test_blocks_limits_sweep)
 {
     Twin a, b;
-    twins(&a, &b, DATA);
+    int which = _i & 1;
+    bool hook = _i >> 1;    /* without one, the engine for --no-timing */
+    twins_of(&a, &b, DATA, which);
+    if (!hook)
+        a.env.access = NULL;
     twin_finish(&a);
     uint64_t cycles = a.hart.cycle, insns = a.hart.instret;
     twin_free(&a);
@@ -1963,7 +2008,9 @@ START_TEST(test_blocks_limits_sweep)
     for (int by_insns = 0; by_insns < 2; by_insns++) {
         uint64_t top = by_insns ? insns : cycles;
         for (uint64_t l = 0; l <= top + 1; l++) {
-            twins(&a, &b, DATA);
+            twins_of(&a, &b, DATA, which);
+            if (!hook)
+                a.env.access = b.env.access = NULL;
             /* in slices of l, as the schedulers run harts */
             for (uint64_t s = 1; s <= 3; s++) {
                 uint64_t cl = by_insns ? UINT64_MAX : s * l;
@@ -2736,8 +2783,8 @@ Suite *isa_suite(void)
     tc = tcase_create("blocks");
     tcase_add_test(tc, test_blocks_same_run);
     tcase_add_test(tc, test_blocks_trap_mid_block);
-    tcase_add_test(tc, test_blocks_defer_mid_block);
-    tcase_add_test(tc, test_blocks_limits_sweep);
+    tcase_add_loop_test(tc, test_blocks_defer_mid_block, 0, 2);
+    tcase_add_loop_test(tc, test_blocks_limits_sweep, 0, 4);
     tcase_add_test(tc, test_blocks_smc_same_block);
     tcase_add_test(tc, test_blocks_fence_i);
     tcase_add_test(tc, test_blocks_code_block_edge);
