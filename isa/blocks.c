@@ -106,6 +106,10 @@ _Static_assert(K_bne == K_beq + 1 && K_blt == K_beq + 2 &&
                K_bge == K_beq + 3 && K_bltu == K_beq + 4 &&
                K_bgeu == K_beq + 5 && K_bgeu_x == K_beq_x + 5,
                "branch kinds out of order");
+/* ORDER KIND: the accesses, whose imm translate biases, in two runs */
+_Static_assert(K_sw == K_lb + 7 && K_fsw == K_flw + 1 &&
+               K_amo == K_flw + 2 && K_lr == K_flw + 3 && K_sc == K_flw + 4,
+               "access kinds out of order");
 
 /* 32 bytes: two operations a cache line. */
 /* 32 bytes: two operations a cache line.  A side exit (K_*_x) keeps
@@ -156,7 +160,8 @@ struct IsaBlocks {
     uint8_t *arena;
     size_t used;
     uint32_t epoch;       /* arena resets so far */
-    const IsaMem *mem;    /* what the blocks were translated from, */
+    const IsaMem *mem;    /* what the blocks were translated from */
+    uint32_t base;        /* (and its base: in the accesses' imm), */
     bool timed;                         /* for which engine, */
     uint32_t cost[ISA_CLASS_COUNT];     /* at what costs, */
     uint32_t nbreaks;                   /* around which breakpoints */
@@ -356,6 +361,10 @@ Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m, uint32_t pc0,
             .rs1 = in.rs1, .rs2 = in.rs2, .rs3 = in.rs3, .rm = in.rm,
             .idx = (uint8_t)n, .len = in.len, .cls = in.cls,
             .kind = (uint16_t)k, .op = in.op};
+        /* an access's imm less the base: imm + x[rs1] is the offset */
+        if ((k >= K_lb && k <= K_sw) || (k >= K_flw && k <= K_sc))
+            op->imm = (int32_t)((k >= K_amo ? 0 : (uint32_t)in.imm) -
+                                m->base);
         last = cycles;
         cycles += bc->cost[in.cls];
         n++;
@@ -490,13 +499,14 @@ IsaBlocksExit isa_blocks_run(IsaHart *h, const IsaEnv *env,
         if (env->cost[c] >= MAX_COST)
             return ISA_BLOCKS_OFF;
     bool timed = env->access != NULL;
-    if (bc->mem != mem || bc->timed != timed ||
+    if (bc->mem != mem || bc->base != mem->base || bc->timed != timed ||
         memcmp(bc->cost, env->cost, sizeof bc->cost) ||
         bc->nbreaks != env->nbreaks ||
         (env->nbreaks && memcmp(bc->breaks, env->breaks,
                                 env->nbreaks * sizeof *env->breaks))) {
         reset(bc);
         bc->mem = mem;
+        bc->base = mem->base;
         bc->timed = timed;
         memcpy(bc->cost, env->cost, sizeof bc->cost);
         bc->nbreaks = env->nbreaks;

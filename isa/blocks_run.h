@@ -56,7 +56,7 @@ static IsaBlocksExit ENGINE_NAME(IsaHart *h, const IsaEnv *env,
 #endif
     const Op *op;
     IsaBlocksExit ret;
-    uint32_t a, off;
+    uint32_t off;
     uint8_t *p;
 
 lookup:
@@ -137,10 +137,12 @@ dispatch:
         NEXT();
 
     /* ---- Memory: as isa_run's MEM_AT, ACCESS, GUARD, KILLS, STORED ---- */
-    /* p for [a, a+n) in RAM (one compare); anything else (a window, a
-     * fault) is isa_run's. */
+    /* p for the n bytes at x[rs1] + imm, in RAM (one compare: a memory
+     * operation's imm is less the RAM's base, so the sum is the offset in
+     * RAM); anything else (a window, a fault) is isa_run's.  The guest
+     * address is off + base. */
 #define LOCATE(n)                                                   \
-        off = a - base;                                             \
+        off = x[op->rs1] + (uint32_t)op->imm;                       \
         if (__builtin_expect(off > last##n, 0))                     \
             goto before;                                            \
         p = ram + off
@@ -151,7 +153,7 @@ dispatch:
         if (__builtin_expect(__atomic_load_n(&mem->resv_live,       \
                                              __ATOMIC_RELAXED)      \
                              != 0, 0))                              \
-            isa_resv_write(mem, a, n)
+            isa_resv_write(mem, off + base, n)
     /* A store into code: the rest of this block may be stale. */
 #define STORED(n)                                                   \
         if (code_written(code_map, off, n)) {                       \
@@ -159,7 +161,7 @@ dispatch:
             goto after;                                             \
         }
 #if ENGINE_TIMED
-#define ACCESS(n, k) do {                                           \
+#define ACCESS(a, n, k) do {                                        \
             h->pc = op->pc;                                         \
             h->cycle = cend - (uint64_t)cb + op->pre;               \
             h->instret = iend - (uint64_t)ib + op->idx;             \
@@ -174,7 +176,7 @@ dispatch:
 #define LATE() ((int64_t)slast >= cb)
 #define SIDE_ON() (slast = op->pre)
 #else
-#define ACCESS(n, k) (void)0
+#define ACCESS(a, n, k) (void)0
 #define LATE() false
 #define SIDE_ON() (void)0
 #endif
@@ -184,17 +186,15 @@ dispatch:
         NEXT()
 #define LOAD(name, n, get)                                          \
     CASE(name)                                                      \
-        a = x[op->rs1] + (uint32_t)op->imm;                   \
         LOCATE(n);                                                  \
-        ACCESS(n, ISA_ACC_LOAD);                                    \
+        ACCESS(off + base, n, ISA_ACC_LOAD);                                    \
         x[op->rd] = get(p);                                      \
         DONE();
 #define STORE(name, n, put)                                         \
     CASE(name)                                                      \
         GUARD();                                                    \
-        a = x[op->rs1] + (uint32_t)op->imm;                   \
         LOCATE(n);                                                  \
-        ACCESS(n, ISA_ACC_STORE);                                   \
+        ACCESS(off + base, n, ISA_ACC_STORE);                                   \
         put(p, x[op->rs2]);                                      \
         KILLS(n);                                                   \
         STORED(n);                                                  \
@@ -204,29 +204,26 @@ dispatch:
 #undef LOAD
 #undef STORE
     CASE(flw)
-        a = x[op->rs1] + (uint32_t)op->imm;
         LOCATE(4);
-        ACCESS(4, ISA_ACC_LOAD);
+        ACCESS(off + base, 4, ISA_ACC_LOAD);
         h->f[op->rd] = ld32(p);
         DONE();
     CASE(fsw)
         GUARD();
-        a = x[op->rs1] + (uint32_t)op->imm;
         LOCATE(4);
-        ACCESS(4, ISA_ACC_STORE);
+        ACCESS(off + base, 4, ISA_ACC_STORE);
         st32(p, h->f[op->rs2]);
         KILLS(4);
         STORED(4);
         DONE();
     /* Atomics may have rd = x0; a misaligned one traps in isa_run. */
 #define ATOMIC_AT()                                                 \
-        a = x[op->rs1];                                             \
-        if (a & 3)                                                  \
+        if (x[op->rs1] & 3)                                         \
             goto before;                                            \
         LOCATE(4)
     CASE(amo)
         ATOMIC_AT();
-        ACCESS(4, ISA_ACC_AMO);
+        ACCESS(off + base, 4, ISA_ACC_AMO);
         x[op->rd] = amo(op->op, (uint32_t *)(void *)p, x[op->rs2]);
         x[0] = 0;
         KILLS(4);
@@ -234,14 +231,14 @@ dispatch:
         DONE();
     CASE(lr)
         ATOMIC_AT();
-        ACCESS(4, ISA_ACC_LR);
-        x[op->rd] = isa_resv_lr(mem, h, a, p);
+        ACCESS(off + base, 4, ISA_ACC_LR);
+        x[op->rd] = isa_resv_lr(mem, h, off + base, p);
         x[0] = 0;
         DONE();
     CASE(sc) {
         ATOMIC_AT();
-        ACCESS(4, ISA_ACC_SC);
-        bool ok = isa_resv_sc(mem, h, a, p, x[op->rs2]);
+        ACCESS(off + base, 4, ISA_ACC_SC);
+        bool ok = isa_resv_sc(mem, h, off + base, p, x[op->rs2]);
         x[op->rd] = ok ? 0 : 1;
         x[0] = 0;
         if (ok) {
@@ -250,8 +247,7 @@ dispatch:
         DONE();
     }
     CASE(fence)
-        a = 0;
-        ACCESS(0, ISA_ACC_FENCE);
+        ACCESS(0, 0, ISA_ACC_FENCE);
         DONE();
 #undef LOCATE
 #undef ATOMIC_AT
