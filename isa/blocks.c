@@ -138,10 +138,9 @@ typedef struct Blk {
     uint32_t n;           /* instructions run when it ends; 0: its first
                              is isa_run's */
     uint32_t cost;        /* their static cycles */
-    uint32_t last;        /* to enter: the static cycles before the last */
-    uint32_t n1;          /* instruction of the first stretch (up to the
-                             first side exit) starts, and the
-                             instructions up to its end */
+    uint32_t tlast;       /* static cycles before its last one starts */
+    uint32_t last;        /* the same for the first stretch (up to the */
+    uint32_t n1;          /* first side exit), and its instructions */
     bool live;
     uint8_t ncls;         /* entries in cls */
     uint8_t cls[ISA_CLASS_COUNT][2];    /* (class, instructions) */
@@ -424,6 +423,7 @@ Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m, uint32_t pc0,
     b->hi = hi;
     b->n = n;
     b->cost = cycles;
+    b->tlast = last;
     set_classes(b, counts);
     uint8_t *classes = (uint8_t *)&b->ops[nops];
     memcpy(classes, icls, n);

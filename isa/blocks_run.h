@@ -51,6 +51,7 @@ static IsaBlocksExit ENGINE_NAME(IsaHart *h, const IsaEnv *env,
     const uint64_t cend = h->cycle + (uint64_t)cb;
     const uint64_t iend = h->instret + (uint64_t)ib;
     Blk *cur, *nb, *ex, **link = NULL;
+    bool full;              /* cur's last instruction starts below the limits */
 #if ENGINE_TIMED
     uint32_t slast;         /* the stretch's: as Blk.last */
 #endif
@@ -75,8 +76,11 @@ lookup:
     if (link)
         *link = nb;
 enter:
-    if (__builtin_expect((int64_t)nb->last >= cb || (int64_t)nb->n1 > ib,
-                         0)) {
+    /* The whole block below the limits: its side exits need not look;
+     * else its first stretch, and each side exit looks at the next. */
+    full = (int64_t)nb->tlast < cb && (int64_t)nb->n <= ib;
+    if (__builtin_expect(!full, 0) &&
+        ((int64_t)nb->last >= cb || (int64_t)nb->n1 > ib)) {
         pc = nb->pc;
         ret = ISA_BLOCKS_REST;
         goto out;
@@ -84,7 +88,7 @@ enter:
     cur = nb;
     op = cur->ops;
 #if ENGINE_TIMED
-    slast = cur->last;
+    slast = full ? cur->tlast : cur->last;
 #endif
     DISPATCH();
 
@@ -172,9 +176,10 @@ dispatch:
             }                                                       \
             cb -= lat_;                                             \
         } while (0)
-    /* Latencies may have moved the cycle limit into the stretch. */
+    /* Latencies may have moved the cycle limit into the stretch (or the
+     * block, when full: isa_run then finishes it). */
 #define LATE() ((int64_t)slast >= cb)
-#define SIDE_ON() (slast = op->pre)
+#define SIDE_ON() (slast = full ? slast : op->pre)
 #else
 #define ACCESS(a, n, k) (void)0
 #define LATE() false
@@ -277,13 +282,13 @@ dispatch:
     ISA_SEM_BRANCH(BRANCH)
 #undef BRANCH
     /* On through the branch if the stretch after it starts below the
-     * limits as a block's first does. */
+     * limits as a block's first does (known when the whole block is). */
 #define SIDE(name, cond)                                            \
     CASE(name##_x)                                                  \
         if (sem_##name(x[op->rs1], x[op->rs2]))                     \
             goto side_exit;                                         \
-        if (__builtin_expect((int64_t)op->pre >= cb ||              \
-                             (int64_t)op->idx > ib, 0))             \
+        if (__builtin_expect(!full, 0) &&                           \
+            ((int64_t)op->pre >= cb || (int64_t)op->idx > ib))      \
             goto side_rest;                                         \
         SIDE_ON();                                                  \
         NEXT();
