@@ -1,46 +1,53 @@
 /* blocks.c — the block engine: isa_run's fast path (IsaEnv.blocks).
  *
- * A block is the straight-line code from a pc up to and including the
- * first branch or jump, translated once into an array of operations:
- * operands resolved, immediates sign-extended, the handler chosen
- * (specialised forms for `li`, `mv`, `j`, `ret`/`jr`; an instruction
- * that only writes x0 has no operation at all), and the static cycles of
- * the instructions before each operation summed into it (Op.pre), so
- * that the exact clock and count at any instruction can be recovered
- * when the block is left in the middle.  The block's cost, count and
- * class counts are summed too and added once when it ends.  Operations
- * are dispatched direct-threaded (computed goto under gcc and clang, a
- * switch elsewhere), and a block's end goes to its successor through a
- * pointer the block caches (one for the taken branch or the jump's last
- * target, one for the fall-through), checked to be still live: the
- * common block-to-block step is no table look-up.
+ * A block is the code from a pc up to and including the first jump or
+ * branch it does not run on through, translated once into an array of
+ * operations: operands resolved, immediates sign-extended (an access's
+ * less the RAM's base), the handler chosen (specialised forms for rd =
+ * rs1, `li`, `mv`, `j`, `ret`/`jr`), and the static cycles of the
+ * instructions before each operation summed into it (Op.pre), so that
+ * the exact clock and count at any instruction can be recovered when
+ * the block is left in the middle.  It runs on through up to MAX_SIDE
+ * conditional branches the way a static predictor guesses (a loop goes
+ * round again); going the other way is a side exit with its own account
+ * (Blk.side).  The cost, count and class counts of a block and of each
+ * side exit are summed too and added once when the run ends there.
+ * Operations are dispatched direct-threaded (computed goto under gcc and
+ * clang, a switch elsewhere), and a block's end goes to its successor
+ * through a pointer the block caches (one for the taken branch, the
+ * jump's last target or a side exit's pc, one for the fall-through),
+ * checked to be still live: the common block-to-block step is no table
+ * look-up.
  *
  * Exactness.  isa_run one by one stops before instruction j when its
- * start cycle or count reaches a limit.  A block is entered only when its
- * last instruction's start is below both limits on static costs alone;
- * an access whose latency pushes that start to the cycle limit ends the
- * block after the access, and isa_run finishes one by one (at most a
- * block).  What can stop, trap or needs isa_run's own bookkeeping is not
- * in a block (ecall, ebreak, wfi, mret, csr*, fence.i, illegal code, a
- * load into x0, a breakpoint) or leaves it before anything of it is done
- * (an access outside RAM: a fault or a window; the stack guard, a
- * misaligned atomic, an F op's reserved rounding mode): isa_run then
- * does that instruction itself, where the trap is raised, having seen
- * nothing twice — a fault comes before the access hook.  A deferred access (ISA_ACCESS_DEFER) stops here, before
+ * start cycle or count reaches a limit.  A block is entered only when the
+ * last instruction of its first stretch (up to its first side exit)
+ * starts below both limits on static costs alone, and goes on past a
+ * side exit only when the next stretch's does (known at once when the
+ * whole block's does); an access whose latency pushes that start to the
+ * cycle limit ends the block after the access.  isa_run then finishes
+ * one by one (at most a block).  What can stop, trap or needs isa_run's
+ * own bookkeeping is not in a block (ecall, ebreak, wfi, mret, csr*,
+ * fence.i, illegal code, a load into x0, a breakpoint) or leaves it
+ * before anything of it is done (an access outside RAM: a fault or a
+ * window; the stack guard, a misaligned atomic, an F op's reserved
+ * rounding mode): isa_run then does that instruction itself, where the
+ * trap is raised, having seen nothing twice — a fault comes before the
+ * access hook.  A deferred access (ISA_ACCESS_DEFER) stops here, before
  * its instruction.
  *
  * Invalidation.  A block's instructions all start in the 256-byte code
- * block of its first (the last may end two bytes into the next), so the
- * code blocks that hold it are marked in IsaMem.code_map (isa_dc_fill).
- * A store into a marked code block drops, with the decode cache's
- * entries there, every block overlapping it (isa_blocks_drop: those that
- * start up to a code block before); the storing block itself is then
- * left after the store, so nothing stale runs.  A flush of the decode
- * cache (fence.i, another hart's write into code seen at isa_run's
- * start) drops them all.  A dropped block stays readable until the
- * arena is reset, which happens only between blocks; a cached successor
- * is taken only while live, and a block is live exactly while the
- * table holds it.
+ * block of its first (the last may end two bytes into the next; the way
+ * on through a branch must stay in it), so the code blocks that hold it
+ * are marked in IsaMem.code_map (isa_dc_fill).  A store into a marked
+ * code block drops, with the decode cache's entries there, every block
+ * overlapping it (isa_blocks_drop: those that start up to a code block
+ * before); the storing block itself is then left after the store, so
+ * nothing stale runs.  A flush of the decode cache (fence.i, another
+ * hart's write into code seen at isa_run's start) drops them all.  A
+ * dropped block stays readable until the arena is reset, which happens
+ * only between blocks; a cached successor is taken only while live, and
+ * a block is live exactly while the table holds it.
  */
 #include "isa/isa_priv.h"
 
