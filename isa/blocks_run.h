@@ -43,8 +43,8 @@ static IsaBlocksExit ENGINE_NAME(IsaHart *h, const IsaEnv *env,
      * cycle = cend - cb, instret = iend - ib.  Between blocks they are
      * the hart's; inside one, its start's (plus the access latencies so
      * far): an operation's cycle is cend - cb + op->pre, its count
-     * iend - ib + op->idx.  A block is entered when its last
-     * instruction starts before both limits: last < cb, n <= ib. */
+     * iend - ib + op->idx.  An instruction whose static start is
+     * below cb and whose count is below ib starts below both limits. */
     uint32_t pc = h->pc;
     int64_t cb = budget(h->cycle, cycle_limit);
     int64_t ib = budget(h->instret, insn_limit);
@@ -125,7 +125,7 @@ dispatch:
         NEXT();
 #define ONE(name, e)                                                \
     CASE(name)                                                      \
-        x[op->rd] = sem_##name(x[op->rs1], x[op->rs2]);    \
+        x[op->rd] = sem_##name(x[op->rs1], x[op->rs2]);             \
         NEXT();
     ISA_SEM_RR_RI(PAIR)
     ISA_SEM_RR(ONE)
@@ -192,15 +192,15 @@ dispatch:
 #define LOAD(name, n, get)                                          \
     CASE(name)                                                      \
         LOCATE(n);                                                  \
-        ACCESS(off + base, n, ISA_ACC_LOAD);                                    \
-        x[op->rd] = get(p);                                      \
+        ACCESS(off + base, n, ISA_ACC_LOAD);                        \
+        x[op->rd] = get(p);                                         \
         DONE();
 #define STORE(name, n, put)                                         \
     CASE(name)                                                      \
         GUARD();                                                    \
         LOCATE(n);                                                  \
-        ACCESS(off + base, n, ISA_ACC_STORE);                                   \
-        put(p, x[op->rs2]);                                      \
+        ACCESS(off + base, n, ISA_ACC_STORE);                       \
+        put(p, x[op->rs2]);                                         \
         KILLS(n);                                                   \
         STORED(n);                                                  \
         DONE();
@@ -276,7 +276,7 @@ dispatch:
     /* ---- The ends of blocks ---- */
 #define BRANCH(name, cond)                                          \
     CASE(name)                                                      \
-        if (sem_##name(x[op->rs1], x[op->rs2]))               \
+        if (sem_##name(x[op->rs1], x[op->rs2]))                     \
             goto taken;                                             \
         goto fall;
     ISA_SEM_BRANCH(BRANCH)

@@ -233,7 +233,8 @@ bool isa_resv_sc(IsaMem *m, IsaHart *h, uint32_t a, uint8_t *p, uint32_t v);
               : (uint32_t)((int32_t)a % (int32_t)b))                \
     _(remu,   b ? a % b : a)
 
-/* Branches: taken when the condition on a = x[rs1], b = x[rs2] holds. */
+/* Branches: taken when the condition on a = x[rs1], b = x[rs2] holds.
+ * ORDER BRANCH: each beside its opposite (blocks.c asserts it). */
 #define ISA_SEM_BRANCH(_)                                           \
     _(beq,  a == b)                                                 \
     _(bne,  a != b)                                                 \
@@ -286,8 +287,9 @@ static inline uint32_t ld16s(const uint8_t *p)
 
 /* ---- The block engine (blocks.c) ---------------------------------------- */
 
-/* The most instructions a block holds: they all start in one code block
- * (ISA_CODE_BLOCK_SHIFT), two bytes at the least each. */
+/* The most instructions a block holds: as many as one code block
+ * (ISA_CODE_BLOCK_SHIFT) holds, where they all start (a block that goes
+ * round a loop in it stops there too). */
 #define ISA_BLOCK_MAX ((1u << ISA_CODE_BLOCK_SHIFT) / 2)
 
 /* What isa_blocks_run asks of isa_run when it returns: the hart's pc,
