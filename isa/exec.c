@@ -682,6 +682,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             bool brk = nbreaks && is_break(breaks, nbreaks, pc);
             if (brk && h->brk_resume != pc) {
                 kind = ISA_STOP_BREAK;
+                raw = 0;        /* not fetched (not the last fill's) */
                 goto out;
             }
             h->brk_resume = ISA_NO_PC;

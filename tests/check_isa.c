@@ -2030,6 +2030,33 @@ START_TEST(test_blocks_limits_sweep)
 }
 END_TEST
 
+/* A breakpoint in the middle of what would be a block: both stop before
+ * it every time round the loop, and go on past it when let by. */
+START_TEST(test_blocks_breakpoint)
+{
+    static const uint32_t brk[] = { BASE + 24 };    /* the loop's sw */
+    Twin a, b;
+    twins_of(&a, &b, DATA, 1);
+    a.env.breaks = b.env.breaks = brk;
+    a.env.nbreaks = b.env.nbreaks = 1;
+    unsigned stops = 0;
+    for (int i = 0; i < 100; i++) {
+        IsaStopKind ka = twin_run(&a, UINT64_MAX, UINT64_MAX);
+        IsaStopKind kb = twin_run(&b, UINT64_MAX, UINT64_MAX);
+        ck_assert_int_eq(ka, kb);
+        twin_same(&a, &b, "break", (unsigned)i);
+        if (ka != ISA_STOP_BREAK)
+            break;
+        stops++;
+        a.hart.brk_resume = b.hart.brk_resume = a.stop.pc;
+    }
+    ck_assert_uint_eq(stops, 5);                    /* the odd words */
+    ck_assert_int_eq(a.stop.kind, ISA_STOP_ECALL);
+    twin_free(&a);
+    twin_free(&b);
+}
+END_TEST
+
 /* A store in a running block rewrites an instruction further on in the
  * same block: the new one runs, in the first pass and in the second. */
 START_TEST(test_blocks_smc_same_block)
@@ -2785,6 +2812,7 @@ Suite *isa_suite(void)
     tcase_add_test(tc, test_blocks_trap_mid_block);
     tcase_add_loop_test(tc, test_blocks_defer_mid_block, 0, 2);
     tcase_add_loop_test(tc, test_blocks_limits_sweep, 0, 4);
+    tcase_add_test(tc, test_blocks_breakpoint);
     tcase_add_test(tc, test_blocks_smc_same_block);
     tcase_add_test(tc, test_blocks_fence_i);
     tcase_add_test(tc, test_blocks_code_block_edge);
