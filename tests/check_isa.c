@@ -2057,6 +2057,118 @@ START_TEST(test_blocks_breakpoint)
 }
 END_TEST
 
+/* Random programs, run both ways in slices: random instructions of
+ * every kind in the table (a quarter of the words two random compressed
+ * ones), their accesses based on x8..x15, which point into the data and
+ * (x11) into the code itself, branches anywhere near.  Whatever they do
+ * (traps, stops, stores into the running code) both ways must agree. */
+static uint32_t rnd_state = 0x2545f491u;
+static uint32_t rnd(void)
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 17;
+    rnd_state ^= rnd_state << 5;
+    return rnd_state;
+}
+
+/* A random op of one of the classes in want (a bit mask). */
+static unsigned random_op(unsigned want)
+{
+    for (;;) {
+        unsigned op = 1 + rnd() % (ISA_OP_COUNT - 1);
+        if (want >> isa_op_info[op].cls & 1)
+            return op;
+    }
+}
+
+#define CLS(c) (1u << ISA_CLASS_##c)
+
+static uint32_t random_word(void)
+{
+    unsigned dice = rnd() % 100, op;
+    if (dice < 8) {         /* two compressed halves (low bits not 11) */
+        uint32_t lo = rnd() & 0xffff, hi = rnd() & 0xffff;
+        lo = (lo & ~3u) | rnd() % 3;
+        hi = (hi & ~3u) | rnd() % 3;
+        return lo | hi << 16;
+    }
+    if (dice < 50)
+        op = random_op(CLS(ALU) | CLS(MUL) | CLS(DIV));
+    else if (dice < 68)
+        op = random_op(CLS(LOAD) | CLS(STORE) | CLS(AMO));
+    else if (dice < 82)
+        op = random_op(CLS(BRANCH));
+    else if (dice < 87)
+        return J(rnd() % 32, (int32_t)(rnd() % 64) * 2 - 64);
+    else if (dice < 94)
+        op = random_op(CLS(FADD) | CLS(FMUL) | CLS(FFMA) | CLS(FCVT) |
+                       CLS(FMISC));
+    else
+        op = 1 + rnd() % (ISA_OP_COUNT - 1);    /* anything */
+    const IsaOpInfo *info = &isa_op_info[op];
+    uint32_t w = info->match | (rnd() & ~info->mask);
+    switch (info->cls) {
+    case ISA_CLASS_LOAD: case ISA_CLASS_STORE: case ISA_CLASS_AMO:
+        /* based on x8..x15 */
+        w = (w & ~(31u << 15)) | (8 + rnd() % 8) << 15;
+        break;
+    case ISA_CLASS_BRANCH:  /* within 64 bytes either way */
+        w = B((IsaOp)op, rnd() % 32, rnd() % 32,
+              (int32_t)(rnd() % 64) * 2 - 64);
+        break;
+    case ISA_CLASS_FADD: case ISA_CLASS_FMUL: case ISA_CLASS_FFMA:
+    case ISA_CLASS_FCVT: case ISA_CLASS_FMISC:
+        /* a legal rounding mode where there is one (or the field is
+         * funct3 and stays) */
+        if (!(info->mask & (7u << 12)))
+            w = (w & ~(7u << 12)) | (rnd() % 5) << 12;
+        break;
+    default:
+        break;
+    }
+    return w;
+}
+
+START_TEST(test_blocks_random_programs)
+{
+    rnd_state = 0x2545f491u + (uint32_t)_i * 7919u;
+    for (int trial = 0; trial < 150; trial++) {
+        uint32_t prog[96];
+        for (int i = 0; i < 96; i++)
+            prog[i] = random_word();
+        Twin a, b;
+        twin_init(&a, true, prog, 96);
+        twin_init(&b, false, prog, 96);
+        for (int r = 1; r < 32; r++)
+            a.hart.x[r] = b.hart.x[r] = rnd();
+        for (int r = 8; r < 16; r++)
+            a.hart.x[r] = b.hart.x[r] = DATA + 0x200u * (uint32_t)r;
+        a.hart.x[11] = b.hart.x[11] = BASE + 0x40;
+        a.hart.x[2] = b.hart.x[2] = DATA + 0x3000;
+        for (int r = 0; r < 32; r++)
+            a.hart.f[r] = b.hart.f[r] = rnd();
+        if (trial % 2)
+            a.env.access = b.env.access = NULL;
+        for (unsigned step = 0; step < 12; step++) {
+            uint64_t cl = a.hart.cycle + 1 + rnd() % 64;
+            uint64_t il = rnd() % 3 ? UINT64_MAX : a.hart.instret + rnd() % 40;
+            IsaStopKind ka = twin_run(&a, cl, il);
+            IsaStopKind kb = twin_run(&b, cl, il);
+            ck_assert_int_eq(ka, kb);
+            twin_same(&a, &b, "random program", (unsigned)trial);
+            if (ka == ISA_STOP_TRAP)
+                break;
+            if (ka != ISA_STOP_LIMIT) {
+                isa_skip(&a.hart, &a.env, &a.stop);
+                isa_skip(&b.hart, &b.env, &b.stop);
+            }
+        }
+        twin_free(&a);
+        twin_free(&b);
+    }
+}
+END_TEST
+
 /* A store in a running block rewrites an instruction further on in the
  * same block: the new one runs, in the first pass and in the second. */
 START_TEST(test_blocks_smc_same_block)
@@ -2813,6 +2925,7 @@ Suite *isa_suite(void)
     tcase_add_loop_test(tc, test_blocks_defer_mid_block, 0, 2);
     tcase_add_loop_test(tc, test_blocks_limits_sweep, 0, 4);
     tcase_add_test(tc, test_blocks_breakpoint);
+    tcase_add_loop_test(tc, test_blocks_random_programs, 0, 8);
     tcase_add_test(tc, test_blocks_smc_same_block);
     tcase_add_test(tc, test_blocks_fence_i);
     tcase_add_test(tc, test_blocks_code_block_edge);
