@@ -319,6 +319,20 @@ static int kind_of(IsaInsn *in, uint32_t pc)
     }
 }
 
+/* A stretch of b ends with its n-th instruction, which starts `last`
+ * static cycles into b: what the side exit before it (or, for the
+ * first, entering b) checks. */
+static void end_stretch(Blk *b, Op *side_exit, uint32_t last, uint32_t n)
+{
+    if (side_exit) {
+        side_exit->pre = last;
+        side_exit->idx = (uint8_t)n;
+    } else {
+        b->last = last;
+        b->n1 = n;
+    }
+}
+
 /* The block at pc, translated and put in the table.  Never NULL: a pc
  * whose instruction is not for a block (or cannot be fetched, or is a
  * breakpoint) gets a block of no instructions that hands it to isa_run. */
@@ -382,14 +396,7 @@ Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m, uint32_t pc0,
             bool back = target <= op->pc;
             uint32_t on = back ? target : next;
             if ((on - m->base) >> ISA_CODE_BLOCK_SHIFT == cb) {
-                /* the stretch before ends here */
-                if (stretch) {
-                    stretch->pre = last;
-                    stretch->idx = (uint8_t)n;
-                } else {
-                    b->last = last;
-                    b->n1 = n;
-                }
+                end_stretch(b, stretch, last, n);
                 /* leaves when it goes the other way */
                 int cond = back ? (k - K_beq) ^ 1 : k - K_beq;
                 op->kind = (uint16_t)(K_beq_x + cond);
@@ -411,13 +418,7 @@ Blk *translate(IsaBlocks *bc, IsaDecodeCache *dc, IsaMem *m, uint32_t pc0,
             break;
         }
     }
-    if (stretch) {
-        stretch->pre = last;
-        stretch->idx = (uint8_t)n;
-    } else {
-        b->last = last;
-        b->n1 = n;
-    }
+    end_stretch(b, stretch, last, n);
     if (end >= 0)
         b->ops[nops++] = (Op){.pc = pc, .pre = cycles, .idx = (uint8_t)n,
                               .kind = (uint16_t)end};

@@ -65,6 +65,15 @@ static uint32_t CSR(IsaOp op, unsigned rd, uint32_t csr, unsigned rs1)
     return isa_op_info[op].match | (rd << 7) | (rs1 << 15) | (csr << 20);
 }
 
+/* Marsaglia's xorshift: the random tests' words and registers. */
+static uint32_t xorshift32(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
 #define ECALL  0x00000073u
 #define EBREAK 0x00100073u
 #define SEMI_PRE  0x01f01013u   /* slli x0,x0,0x1f */
@@ -2058,17 +2067,15 @@ START_TEST(test_blocks_breakpoint)
 END_TEST
 
 /* Random programs, run both ways in slices: random instructions of
- * every kind in the table (a quarter of the words two random compressed
- * ones), their accesses based on x8..x15, which point into the data and
- * (x11) into the code itself, branches anywhere near.  Whatever they do
- * (traps, stops, stores into the running code) both ways must agree. */
-static uint32_t rnd_state = 0x2545f491u;
+ * every kind in the table, mostly arithmetic, accesses and branches
+ * (some words two random compressed ones), their accesses based on
+ * x8..x15, which point into the data and (x11) into the code itself,
+ * branches and jumps nearby.  Whatever they do (traps, stops, stores
+ * into the running code) both ways must agree. */
+static uint32_t rnd_state;
 static uint32_t rnd(void)
 {
-    rnd_state ^= rnd_state << 13;
-    rnd_state ^= rnd_state >> 17;
-    rnd_state ^= rnd_state << 5;
-    return rnd_state;
+    return xorshift32(&rnd_state);
 }
 
 /* A random op of one of the classes in want (a bit mask). */
@@ -2716,10 +2723,7 @@ END_TEST
 static uint32_t simt_rng = 0x1234567u;
 static uint32_t simt_rand(void)
 {
-    simt_rng ^= simt_rng << 13;
-    simt_rng ^= simt_rng >> 17;
-    simt_rng ^= simt_rng << 5;
-    return simt_rng;
+    return xorshift32(&simt_rng);
 }
 
 START_TEST(test_simt_step_matches_isa_run)
