@@ -118,7 +118,6 @@ _Static_assert(K_sw == K_lb + 7 && K_fsw == K_flw + 1 &&
                K_amo == K_flw + 2 && K_lr == K_flw + 3 && K_sc == K_flw + 4,
                "access kinds out of order");
 
-/* 32 bytes: two operations a cache line. */
 /* 32 bytes: two operations a cache line.  A side exit (K_*_x) keeps
  * other things in some fields: imm is the pc it leaves to, op its
  * account (Blk.side), pre and idx what the stretch after it needs (the
@@ -126,7 +125,8 @@ _Static_assert(K_sw == K_lb + 7 && K_fsw == K_flw + 1 &&
  * up to its end, as Blk.last and Blk.n1 for the first stretch). */
 typedef struct Op {
     const void *run;      /* the handler (computed goto), else unused */
-    int32_t imm;          /* li: the value (lui, auipc resolved) */
+    int32_t imm;          /* li: the value (lui, auipc resolved); an
+                             access's: less the RAM's base */
     uint32_t pc;
     uint32_t pre;         /* static cycles of the instructions before */
     uint8_t rd, rs1, rs2, rs3, rm;
@@ -135,6 +135,7 @@ typedef struct Op {
     uint16_t kind;        /* Kind */
     uint16_t op;          /* IsaOp */
 } Op;
+_Static_assert(sizeof(Op) == 32, "an operation is 32 bytes");
 
 /* A block, or the account of a side exit (Blk.side: what has run when
  * the block is left there; no ops, never in the table). */
