@@ -911,7 +911,8 @@ static const char *ignored(const SimConfig *c, const char *key)
 {
     static const char *const hierarchy[] = {
         "l1d.", "l2.", "llc.", "coherence.", "noc.", "numa.",
-        "memory.dram_latency", "memory.bytes_per_cycle", NULL};
+        "memory.dram_latency", "memory.bytes_per_cycle", "core.hit_filter",
+        NULL};
     bool pre = false;
     for (int i = 0; hierarchy[i]; i++)
         pre |= !strncmp(key, hierarchy[i], strlen(hierarchy[i]));
@@ -940,6 +941,9 @@ static const char *ignored(const SimConfig *c, const char *key)
     if (!strcmp(key, "numa.bound_node") && c->placement != 2)
         return "pages are not bound to one node (numa.placement = bound "
                "uses it)";
+    if (!strcmp(key, "core.hit_filter") && c->store_buffer)
+        return "each hart has a store buffer (core.store_buffer > 0), "
+               "whose loads may take their bytes from it";
     if (!strcmp(key, "core.decoded_blocks") && c->threads_per_core > 1)
         return "a core runs several hardware threads, one instruction at "
                "a time each (machine.threads_per_core > 1)";
