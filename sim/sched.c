@@ -343,14 +343,18 @@ static SimHart *det_pick(SimMachine *m, uint64_t *second)
     if (__builtin_expect(m->runq_off, 0))
         return pick(m, second);
     *second = UINT64_MAX;
-    /* The next one is the smaller of the root's children once that one
-     * is believed (the root, believed, stays where it is). */
+    /* The next one is the smaller of the root's children when that one
+     * is believed as it stands (believing it may raise its key past its
+     * sibling's: then look again; the root stays where it is). */
     while (best && m->nrunq > 1) {
         uint32_t c = 1 + (m->nrunq > 2 && m->runq[2] < m->runq[1]);
-        if (runq_believe(m, c)) {
-            *second = m->runq[c] >> SIM_RUNQ_HART_BITS;
+        const SimHart *h = &m->harts[m->runq[c] & RUNQ_HART];
+        if (m->runq[c] >> SIM_RUNQ_HART_BITS == h->isa.cycle &&
+            __atomic_load_n(&h->state, __ATOMIC_ACQUIRE) == SIM_HART_RUNNABLE) {
+            *second = h->isa.cycle;
             break;
         }
+        (void)runq_believe(m, c);
     }
     if (__builtin_expect(m->runq_off, 0))
         return pick(m, second);
