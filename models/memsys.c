@@ -201,6 +201,15 @@ MemSys *memsys_new(const MemSysConfig *c)
         if (k->mc && m->filter)
             k->mct = missclass_touch_of(k->mc);
     }
+    size_t nh = (size_t)c->cores * c->threads_per_core;
+    if (ok && m->filter && !(m->path = calloc(nh, sizeof *m->path)))
+        ok = false;
+    for (size_t i = 0; ok && m->path && i < nh; i++) {
+        uint32_t core = (uint32_t)(i / c->threads_per_core);
+        m->path[i] = (struct HartPath){
+            .filter = m->filter + i * COH_FILTER, .core = &m->core[core],
+            .counts = &m->hart[i], .tag = m->cfg.core_tag[core]};
+    }
     for (uint32_t i = 0; ok && i < c->nodes; i++) {
         m->node[i].llc = cache_new(&c->llc);
         m->node[i].mc = missclass_new(c->llc.size / c->llc.line,
@@ -233,6 +242,7 @@ void memsys_free(MemSys *m)
     free(m->core);
     free(m->sb);
     free(m->filter);
+    free(m->path);
     free(m->hart);
     free(m->node);
     noc_free(m->noc);
@@ -449,16 +459,15 @@ static void filter_fill(MemSys *m, uint32_t hart, uint32_t core,
     *filter_at(m, hart, line) = e;
 }
 
-/* A hit through the filter: true when it served the access (one line,
- * a load or a store), counted as l1_hit counts it. */
+/* A hit through entry f of core k's hart at `cycle`: true when it
+ * served the access (one line, a load or a store), counted as l1_hit
+ * counts it. */
 static inline __attribute__((always_inline)) bool
-filter_hit(MemSys *m, const IsaHart *h, uint32_t core, uint32_t line,
-           bool write)
+filter_take(Core *k, const FilterEntry *f, uint32_t line, bool write,
+            uint64_t cycle)
 {
-    const FilterEntry *f = filter_at(m, h->hartid, line);
-    Core *k = &m->core[core];
     if (f->line != line || (write && f->wcell == COH_FILTER_NO_CELL) ||
-        h->cycle >= k->pend_min)
+        cycle >= k->pend_min)
         return false;
     if (line != k->mc_last) {
         if (k->mct.line[f->node] != line)
@@ -471,6 +480,14 @@ filter_hit(MemSys *m, const IsaHart *h, uint32_t core, uint32_t line,
     k->l1s.hits++;
     k->cover[write ? f->wcell : f->rcell]++;
     return true;
+}
+
+static inline __attribute__((always_inline)) bool
+filter_hit(MemSys *m, const IsaHart *h, uint32_t core, uint32_t line,
+           bool write)
+{
+    return filter_take(&m->core[core], filter_at(m, h->hartid, line), line,
+                       write, h->cycle);
 }
 
 /* One line's access: completion time, or ISA_ACCESS_DEFER. */
@@ -681,10 +698,44 @@ access(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
     return access_long(m, h, guest, addr, size, kind, traced);
 }
 
+static __attribute__((noinline)) uint32_t
+access_untraced(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
+                IsaAccessKind kind)
+{
+    return access(m, h, addr, size, kind, false);
+}
+
+/* The common case first, in as few host instructions as it takes: one
+ * host thread, a load or a store within a line that the hart's filter
+ * holds (filter_hit's conditions, with the hart's parts at hand from its
+ * HartPath); anything else goes the whole way. */
 uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
                        unsigned size, IsaAccessKind kind)
 {
-    return access(ctx, h, addr, size, kind, false);
+    MemSys *m = ctx;
+    if (__builtin_expect(m->path != NULL && !m->cfg.locked, 1) &&
+        (kind == ISA_ACC_LOAD || kind == ISA_ACC_STORE)) {
+        const struct HartPath *p = &m->path[h->hartid];
+        uint32_t a = (addr & m->cfg.addr_mask) | p->tag;
+        uint32_t off = a & (m->cfg.l1d.line - 1);
+        uint32_t line = a - off;
+        bool write = kind == ISA_ACC_STORE;
+        if (off + size <= m->cfg.l1d.line &&
+            filter_take(p->core,
+                        &p->filter[(line >> m->line_shift) & (COH_FILTER - 1)],
+                        line, write, h->cycle)) {
+            uint32_t r = m->cfg.l1d_latency;
+            FlatMemCounts *c = p->counts;
+            if (write)
+                c->stores++;
+            else
+                c->loads++;
+            c->stall += r;
+            c->busy_until = h->cycle + r;
+            return r;
+        }
+    }
+    return access_untraced(m, h, addr, size, kind);
 }
 
 uint32_t memsys_access_traced(void *ctx, const IsaHart *h, uint32_t addr,

@@ -160,6 +160,14 @@ struct MemSys {
     FlatMemCounts *hart;     /* per hart: accesses by kind, stall cycles */
     StoreBuf *sb;            /* per hart (NULL: stores block) */
     FilterEntry *filter;     /* COH_FILTER per hart (NULL: no filter) */
+    /* Per hart, what memsys_access's first look needs at hand: its
+     * filter, its core, its counters, its node's address bits. */
+    struct HartPath {
+        FilterEntry *filter;
+        Core *core;
+        FlatMemCounts *counts;
+        uint32_t tag;
+    } *path;
     SimEvBus *ev;            /* events (NULL: none) */
     uint8_t miss_res;        /* a miss's result (see memsys.c) */
     uint64_t horizon;        /* misses issued after it wait (deferred) */
