@@ -639,7 +639,12 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
     IsaUndo *const undo = h->undo;
     uint64_t undo_next = h->undo_next;
 
-    bool blocks = env->blocks && !issue && !undo && !nwatches;
+    /* A run of a few cycles (a slice while harts share lines, a GPU
+     * lane's one instruction) costs less one by one than the engine's
+     * start and end. */
+    bool blocks = env->blocks && !issue && !undo && !nwatches &&
+                  cycle_limit - h->cycle >= ISA_BLOCKS_MIN_RUN &&
+                  insn_limit - h->instret >= ISA_BLOCKS_MIN_RUN;
     uint32_t alone = 0;         /* instructions to run here before blocks */
 
     uint32_t pc = h->pc;

@@ -308,6 +308,10 @@ typedef enum IsaBlocksExit {
  * both limits.  Only for an env without issue hook or watches, and a
  * hart without undo ring: those need every instruction seen (isa_run's
  * own loop).  No block holds a breakpoint of env->breaks. */
+/* Cycles (and instructions) a run must have before isa_run hands it to
+ * the block engine. */
+#define ISA_BLOCKS_MIN_RUN 64u
+
 IsaBlocksExit isa_blocks_run(IsaHart *h, const IsaEnv *env,
                              uint64_t cycle_limit, uint64_t insn_limit);
 
