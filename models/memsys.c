@@ -681,7 +681,9 @@ access(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
     uint32_t core = hart_core(m, h->hartid);
     addr = (addr & m->cfg.addr_mask) | m->cfg.core_tag[core];
     uint32_t off = addr & (m->cfg.l1d.line - 1);
-    if (m->filter && (kind == ISA_ACC_LOAD || kind == ISA_ACC_STORE) &&
+    /* Untraced on one host thread, memsys_access has looked already. */
+    if (m->filter && (traced || m->cfg.locked) &&
+        (kind == ISA_ACC_LOAD || kind == ISA_ACC_STORE) &&
         off + size <= m->cfg.l1d.line) {
         bool write = kind == ISA_ACC_STORE, hit;
         if (!m->cfg.locked) {
@@ -724,6 +726,9 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
             filter_take(p->core,
                         &p->filter[(line >> m->line_shift) & (COH_FILTER - 1)],
                         line, write, h->cycle)) {
+            /* counted()'s counts, for the two kinds this can be (its
+             * switch over every kind costs the filter's path a twentieth
+             * of its host instructions). */
             uint32_t r = m->cfg.l1d_latency;
             FlatMemCounts *c = p->counts;
             if (write)
