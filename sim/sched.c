@@ -340,13 +340,11 @@ static SimHart *det_pick(SimMachine *m, uint64_t *second)
     if (m->runq_off)
         return pick(m, second);
     SimHart *best = runq_top(m);
-    if (__builtin_expect(m->runq_off, 0))
-        return pick(m, second);
     *second = UINT64_MAX;
     /* The next one is the smaller of the root's children when that one
      * is believed as it stands (believing it may raise its key past its
      * sibling's: then look again; the root stays where it is). */
-    while (best && m->nrunq > 1) {
+    while (best && m->nrunq > 1 && !m->runq_off) {
         uint32_t c = 1 + (m->nrunq > 2 && m->runq[2] < m->runq[1]);
         const SimHart *h = &m->harts[m->runq[c] & RUNQ_HART];
         if (m->runq[c] >> SIM_RUNQ_HART_BITS == h->isa.cycle &&
@@ -356,6 +354,7 @@ static SimHart *det_pick(SimMachine *m, uint64_t *second)
         }
         (void)runq_believe(m, c);
     }
+    /* A clock too large for a key, met on the way: the scan decides. */
     if (__builtin_expect(m->runq_off, 0))
         return pick(m, second);
     if (__builtin_expect(checking_sched(), 0)) {
