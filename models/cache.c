@@ -259,6 +259,11 @@ found:
     return &s[hit];
 }
 
+uint64_t *cache_lru_clock(Cache *c)
+{
+    return c->g.repl == CACHE_REPL_LRU ? &c->clock : NULL;
+}
+
 bool cache_touch_of(Cache *c, const CacheLine *line, CacheTouch *out)
 {
     size_t i = (size_t)(line - c->lines);

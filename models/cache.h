@@ -64,6 +64,9 @@ typedef struct CacheTouch {
 } CacheTouch;
 /* False when the line's touch cannot be kept (PLRU of more than 64 ways). */
 bool cache_touch_of(Cache *c, const CacheLine *line, CacheTouch *out);
+/* LRU: the counter the stamps come from (another structure may take
+ * stamps from it too: only their order matters); else NULL. */
+uint64_t *cache_lru_clock(Cache *c);
 static inline void cache_touch_again(const CacheTouch *t)
 {
     if (t->clock)

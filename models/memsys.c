@@ -198,8 +198,14 @@ MemSys *memsys_new(const MemSysConfig *c)
                                    log2u(c->l2.line));
         }
         ok = k->l1 && k->mc && (!c->l2_on || (k->l2 && k->mc2));
-        if (k->mc && m->filter)
+        if (k->mc && m->filter) {
+            uint64_t *clock = k->l1 ? cache_lru_clock(k->l1) : NULL;
+            if (clock) {
+                missclass_share_clock(k->mc, clock);
+                k->one_clock = true;
+            }
             k->mct = missclass_touch_of(k->mc);
+        }
     }
     size_t nh = (size_t)c->cores * c->threads_per_core;
     if (ok && m->filter && !(m->path = calloc(nh, sizeof *m->path)))
@@ -460,8 +466,8 @@ static void filter_fill(MemSys *m, uint32_t hart, uint32_t core,
 }
 
 /* A hit through entry f of core k's hart at `cycle`: true when it
- * served the access (one line, a load or a store), counted as l1_hit
- * counts it. */
+ * served the access (one line, a load or a store), with what l1_hit
+ * does but the L1's two counts (accesses, hits: the caller's). */
 static inline __attribute__((always_inline)) bool
 filter_take(Core *k, const FilterEntry *f, uint32_t line, bool write,
             uint64_t cycle)
@@ -469,15 +475,24 @@ filter_take(Core *k, const FilterEntry *f, uint32_t line, bool write,
     if (f->line != line || (write && f->wcell == COH_FILTER_NO_CELL) ||
         cycle >= k->pend_min)
         return false;
-    if (line != k->mc_last) {
+    if (__builtin_expect(k->one_clock, 1)) {
+        /* The way's LRU stamp and the classifier's, one value: both
+         * orders are kept (only the order of stamps matters). */
         if (k->mct.line[f->node] != line)
             return false;
-        k->mct.stamp[f->node] = ++*k->mct.seq;
+        uint64_t s = ++*k->mct.seq;
+        *f->touch.word = s;
+        k->mct.stamp[f->node] = s;
         k->mc_last = line;
+    } else {
+        if (line != k->mc_last) {
+            if (k->mct.line[f->node] != line)
+                return false;
+            k->mct.stamp[f->node] = ++*k->mct.seq;
+            k->mc_last = line;
+        }
+        cache_touch_again(&f->touch);
     }
-    cache_touch_again(&f->touch);
-    k->l1s.accesses++;
-    k->l1s.hits++;
     k->cover[write ? f->wcell : f->rcell]++;
     return true;
 }
@@ -486,8 +501,12 @@ static inline __attribute__((always_inline)) bool
 filter_hit(MemSys *m, const IsaHart *h, uint32_t core, uint32_t line,
            bool write)
 {
-    return filter_take(&m->core[core], filter_at(m, h->hartid, line), line,
-                       write, h->cycle);
+    Core *k = &m->core[core];
+    if (!filter_take(k, filter_at(m, h->hartid, line), line, write, h->cycle))
+        return false;
+    k->l1s.accesses++;
+    k->l1s.hits++;
+    return true;
 }
 
 /* One line's access: completion time, or ISA_ACCESS_DEFER. */
@@ -717,7 +736,7 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
     MemSys *m = ctx;
     if (__builtin_expect(m->path != NULL && !m->cfg.locked, 1) &&
         (kind == ISA_ACC_LOAD || kind == ISA_ACC_STORE)) {
-        const struct HartPath *p = &m->path[h->hartid];
+        struct HartPath *p = &m->path[h->hartid];
         uint32_t a = (addr & m->cfg.addr_mask) | p->tag;
         uint32_t off = a & (m->cfg.l1d.line - 1);
         uint32_t line = a - off;
@@ -726,17 +745,13 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
             filter_take(p->core,
                         &p->filter[(line >> m->line_shift) & (COH_FILTER - 1)],
                         line, write, h->cycle)) {
-            /* counted()'s counts, for the two kinds this can be (its
-             * switch over every kind costs the filter's path a twentieth
-             * of its host instructions). */
+            /* counted()'s counts and the L1's two, as one count that
+             * their readers add in (hart_counts, l1_stats): a filtered
+             * hit is a few host instructions, and each of these was a
+             * read-modify-write of its own. */
             uint32_t r = m->cfg.l1d_latency;
-            FlatMemCounts *c = p->counts;
-            if (write)
-                c->stores++;
-            else
-                c->loads++;
-            c->stall += r;
-            c->busy_until = h->cycle + r;
+            p->hits[write]++;
+            p->counts->busy_until = h->cycle + r;
             return r;
         }
     }
@@ -790,7 +805,14 @@ void memsys_set_events(MemSys *m, SimEvBus *ev)
 
 const FlatMemCounts *memsys_hart_counts(const MemSys *m, uint32_t hart)
 {
-    return &m->hart[hart];
+    if (!m->path)
+        return &m->hart[hart];
+    struct HartPath *p = &m->path[hart];
+    p->view = m->hart[hart];
+    p->view.loads += p->hits[0];
+    p->view.stores += p->hits[1];
+    p->view.stall += (p->hits[0] + p->hits[1]) * m->cfg.l1d_latency;
+    return &p->view;
 }
 
 /* ---- statistics ------------------------------------------------------------- */
@@ -800,6 +822,12 @@ const MemSysConfig *memsys_config(const MemSys *m) { return &m->cfg; }
 void memsys_l1_stats(const MemSys *m, uint32_t core, CacheStats *out)
 {
     *out = m->core[core].l1s;
+    uint32_t tpc = m->cfg.threads_per_core;
+    for (uint32_t t = 0; m->path && t < tpc; t++) {
+        const struct HartPath *p = &m->path[core * tpc + t];
+        out->accesses += p->hits[0] + p->hits[1];
+        out->hits += p->hits[0] + p->hits[1];
+    }
 }
 
 void memsys_l2_stats(const MemSys *m, uint32_t core, CacheStats *out)

@@ -68,6 +68,8 @@ struct MissClassifier {
     uint32_t *line;           /* per node: its line, or MISSCLASS_FREE */
     uint64_t *stamp;          /* per node: its last access */
     uint64_t seq;             /* stamps handed out */
+    uint64_t *clock;          /* where stamps come from: &seq, or a clock
+                                 shared with a cache (missclass_share_clock) */
     HeapItem *heap;           /* stamped: nheap resident nodes, smallest key
                                  first (NULL: the list) */
     uint32_t nheap;
@@ -222,7 +224,7 @@ static void shadow_touch(MissClassifier *m, uint32_t slot)
     uint32_t n = *e;
     if (n < NODE_MAX) {
         if (m->heap) {
-            m->stamp[n] = ++m->seq;
+            m->stamp[n] = ++*m->clock;
         } else if (m->head != n) {
             unlink_node(m, n);
             push_front(m, n);
@@ -250,7 +252,7 @@ static void shadow_touch(MissClassifier *m, uint32_t slot)
     }
     m->nodes[n].slot = slot;
     m->line[n] = slot << m->shift;
-    m->stamp[n] = ++m->seq;
+    m->stamp[n] = ++*m->clock;
     *e = n;
     if (!m->heap) {
         push_front(m, n);
@@ -273,6 +275,7 @@ static MissClassifier *make(uint32_t capacity_lines, unsigned line_shift,
     m->cap = capacity_lines;
     m->shift = line_shift;
     m->free = m->head = m->tail = NIL;
+    m->clock = &m->seq;
     m->chunk = calloc(((size_t)1 << (32 - line_shift)) >> CHUNK_BITS,
                       sizeof *m->chunk);
     if (!m->chunk)
@@ -381,5 +384,14 @@ uint32_t missclass_node(const MissClassifier *m, uint32_t line_addr)
 MissClassTouch missclass_touch_of(MissClassifier *m)
 {
     return (MissClassTouch){.line = m->line, .stamp = m->stamp,
-                            .seq = &m->seq};
+                            .seq = m->clock};
+}
+
+void missclass_share_clock(MissClassifier *m, uint64_t *clock)
+{
+    /* Stamps only compare with each other: any counter that goes up at
+     * every touch keeps the order, whoever else advances it. */
+    if (m->seq > *clock)
+        *clock = m->seq;
+    m->clock = clock;
 }

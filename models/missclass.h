@@ -60,4 +60,10 @@ typedef struct MissClassTouch {
 uint32_t missclass_node(const MissClassifier *m, uint32_t line_addr);
 MissClassTouch missclass_touch_of(MissClassifier *m);
 
+/* A stamped classifier's stamps taken from `clock` (a cache's LRU stamp
+ * source, cache_touch_of's) instead of its own counter, so that a filter's
+ * hit stamps the cache's way and the classifier's node with one value.
+ * Call before the first access; touch_of's seq is then `clock`. */
+void missclass_share_clock(MissClassifier *m, uint64_t *clock);
+
 #endif

@@ -91,6 +91,9 @@ typedef struct Core {
     uint64_t cover[COH_ALL_STATES * CEV_COUNT];  /* cache cells used */
     uint64_t pend_min;           /* earliest pending event (UINT64_MAX) */
     MissClassTouch mct;          /* mc's hits without a call (the filter) */
+    bool one_clock;              /* mc takes its stamps from the L1's LRU
+                                    clock: a filtered hit stamps both with
+                                    one value */
 } Core;
 
 /* A hart's hit filter (memsys.c, "the hit filter"): lines of its core's
@@ -167,6 +170,11 @@ struct MemSys {
         Core *core;
         FlatMemCounts *counts;
         uint32_t tag;
+        /* memsys_access's filtered loads and stores, not yet in counts
+         * (loads, stores, stall) nor in the core's l1s (accesses, hits):
+         * the statistics' readers add them (hart_counts, l1_stats). */
+        uint64_t hits[2];
+        FlatMemCounts view;      /* memsys_hart_counts's answer */
     } *path;
     SimEvBus *ev;            /* events (NULL: none) */
     uint8_t miss_res;        /* a miss's result (see memsys.c) */
