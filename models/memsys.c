@@ -36,20 +36,80 @@ const char *const coh_msg_names[MSG_COUNT] = {
  * hit takes only its own core's lock; a miss touches its own core without
  * that lock, because only its own host thread runs it and other misses
  * wait for the mutex. */
+/* A hart's core; without a division when each core has one hart. */
+static inline uint32_t hart_core(const MemSys *m, uint32_t hart)
+{
+    uint32_t tpc = m->cfg.threads_per_core;
+    /* Not `tpc == 1 ? hart : hart / tpc`: compilers make that a division
+     * whatever tpc is, and a division is most of a hit's time. */
+    if (__builtin_expect(tpc == 1, 1))
+        return hart;
+    __asm__("" : "+r"(tpc));
+    return hart / tpc;
+}
+
+static inline void spin_lock(int *l)
+{
+    while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(l, __ATOMIC_RELAXED))
+            ;
+}
+
 void coh_core_lock(MemSys *m, uint32_t c)
 {
     if (!m->cfg.locked)
         return;
-    int *l = &m->core[c].lock;
-    while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
-        while (__atomic_load_n(l, __ATOMIC_RELAXED))
-            ;
+    Core *k = &m->core[c];
+    /* Said first: the core's own thread may be holding the lock across
+     * its hits, and lets go when it sees someone waiting. */
+    __atomic_add_fetch(&k->want, 1, __ATOMIC_ACQ_REL);
+    spin_lock(&k->lock);
+    __atomic_sub_fetch(&k->want, 1, __ATOMIC_RELEASE);
 }
 
 void coh_core_unlock(MemSys *m, uint32_t c)
 {
     if (m->cfg.locked)
         __atomic_store_n(&m->core[c].lock, 0, __ATOMIC_RELEASE);
+}
+
+/* A hit in parallel mode takes its core's lock, and an atomic exchange a
+ * hit was a fifth of a parallel run's host time: so the core's own
+ * thread keeps the lock from one hit to the next (k->held, which only
+ * that thread reads or writes), and lets go before a miss (which takes
+ * the mutex: the lock order), at the end of its run (memsys_run_done),
+ * and as soon as another thread waits for it (k->want).  A thread that
+ * waits holds the mutex, so it is the only one; the owner lets it in
+ * and waits for it to have the lock before asking again. */
+void coh_own_lock(MemSys *m, uint32_t c)
+{
+    Core *k = &m->core[c];
+    if (k->held) {
+        if (__builtin_expect(!__atomic_load_n(&k->want, __ATOMIC_RELAXED),
+                             1))
+            return;
+        k->held = false;
+        __atomic_store_n(&k->lock, 0, __ATOMIC_RELEASE);
+        while (__atomic_load_n(&k->want, __ATOMIC_ACQUIRE))
+            ;
+    }
+    spin_lock(&k->lock);
+    k->held = true;
+}
+
+void coh_own_release(MemSys *m, uint32_t c)
+{
+    Core *k = &m->core[c];
+    if (k->held) {
+        k->held = false;
+        __atomic_store_n(&k->lock, 0, __ATOMIC_RELEASE);
+    }
+}
+
+void memsys_run_done(MemSys *m, uint32_t hart)
+{
+    if (m->cfg.locked)
+        coh_own_release(m, hart_core(m, hart));
 }
 
 static unsigned log2u(uint32_t x)
@@ -140,7 +200,9 @@ MemSys *memsys_new(const MemSysConfig *c)
     char err[200];
     if (!memsys_config_check(c, err, sizeof err))
         return NULL;
-    MemSys *m = calloc(1, sizeof *m);
+    MemSys *m = aligned_alloc(64, (sizeof *m + 63) / 64 * 64);
+    if (m)
+        memset(m, 0, sizeof *m);
     if (!m)
         return NULL;
     m->cfg = *c;
@@ -208,8 +270,13 @@ MemSys *memsys_new(const MemSysConfig *c)
         }
     }
     size_t nh = (size_t)c->cores * c->threads_per_core;
-    if (ok && m->filter && !(m->path = calloc(nh, sizeof *m->path)))
-        ok = false;
+    if (ok && m->filter) {
+        m->path = aligned_alloc(64, nh * sizeof *m->path);
+        if (m->path)
+            memset(m->path, 0, nh * sizeof *m->path);
+        else
+            ok = false;
+    }
     for (size_t i = 0; ok && m->path && i < nh; i++) {
         uint32_t core = (uint32_t)(i / c->threads_per_core);
         m->path[i] = (struct HartPath){
@@ -402,12 +469,6 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
     return done;
 }
 
-/* A hart's core; without a division when each core has one hart. */
-static inline uint32_t hart_core(const MemSys *m, uint32_t hart)
-{
-    uint32_t tpc = m->cfg.threads_per_core;
-    return tpc == 1 ? hart : hart / tpc;
-}
 
 /* ---- the hit filter -----------------------------------------------------------
  *
@@ -525,13 +586,13 @@ line_access(MemSys *m, const IsaHart *h, uint32_t line,
         }
         return miss(m, h, core, line, write, t, l, res);
     }
-    coh_core_lock(m, core);
+    coh_own_lock(m, core);
     bool hit = l1_hit(m, core, line, write, t, &done, &l);
     if (hit && m->filter)
         filter_fill(m, h->hartid, core, line, l);
-    coh_core_unlock(m, core);
     if (hit)
         return done;
+    coh_own_release(m, core);
     pthread_mutex_lock(&m->lock);
     /* Looked up again under the mutex: another core's miss may have
      * changed the line since. */
@@ -708,9 +769,8 @@ access(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
         if (!m->cfg.locked) {
             hit = filter_hit(m, h, core, addr - off, write);
         } else {
-            coh_core_lock(m, core);
+            coh_own_lock(m, core);
             hit = filter_hit(m, h, core, addr - off, write);
-            coh_core_unlock(m, core);
         }
         if (hit)
             return counted(m, h, guest, kind, h->cycle + m->cfg.l1d_latency,

@@ -161,6 +161,10 @@ const Noc *memsys_noc(const MemSys *m);
  * lock that serialises its users when several host threads share the
  * hierarchy (config.locked; otherwise these do nothing). */
 Noc *memsys_shared_noc(MemSys *m);
+/* Parallel mode: hart's run (isa_run) has ended; its host thread lets
+ * go of what it kept from one access to the next.  Call before anything
+ * that takes the lock above. */
+void memsys_run_done(MemSys *m, uint32_t hart);
 void memsys_lock(MemSys *m);
 void memsys_unlock(MemSys *m);
 /* The n lines with the most invalidations + transfers, hottest first;

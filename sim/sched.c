@@ -442,6 +442,8 @@ static int step_hart(SimMachine *m, SimHart *h, uint64_t horizon)
     int status;
     do {    /* past parsim's own breakpoints, as if it had not stopped */
         isa_run(&h->isa, h->env, limit, UINT64_MAX, &st);
+        if (m->memsys)
+            memsys_run_done(m->memsys, h->isa.hartid);
         if (m->memsys && memsys_error(m->memsys)) {
             memsys_lock(m->memsys);
             const char *why = memsys_error(m->memsys);

@@ -81,6 +81,9 @@ typedef struct Pending {
  * threads in parallel mode. */
 typedef struct Core {
     _Alignas(64) int lock;       /* parallel mode: see memsys.c */
+    int want;                    /* other threads waiting for the lock */
+    bool held;                   /* its own thread holds the lock across
+                                    hits (memsys.c: coh_own_lock) */
     Cache *l1, *l2;
     MissClassifier *mc, *mc2;    /* of L1 and L2 */
     uint32_t mc_last;            /* the line mc saw last (0: none): a hit
@@ -158,8 +161,6 @@ struct MemSys {
     Dir pages;               /* first touch: page number + 1 -> node */
     uint32_t line_shift, page_shift;
     uint32_t data_bytes;
-    uint64_t msgs[MSG_COUNT];
-    uint64_t sharing;        /* invalidations + transfers of dirty data */
     FlatMemCounts *hart;     /* per hart: accesses by kind, stall cycles */
     StoreBuf *sb;            /* per hart (NULL: stores block) */
     FilterEntry *filter;     /* COH_FILTER per hart (NULL: no filter) */
@@ -177,6 +178,11 @@ struct MemSys {
         FlatMemCounts view;      /* memsys_hart_counts's answer */
     } *path;
     SimEvBus *ev;            /* events (NULL: none) */
+    /* What misses write, from here on, a cache line away from what every
+     * access reads (above): in parallel mode the other host thread's
+     * misses would otherwise take that line away at each one. */
+    _Alignas(64) uint64_t msgs[MSG_COUNT];
+    uint64_t sharing;        /* invalidations + transfers of dirty data */
     uint8_t miss_res;        /* a miss's result (see memsys.c) */
     uint64_t horizon;        /* misses issued after it wait (deferred) */
     bool check_each;         /* check every transaction: cfg.check, but
@@ -198,6 +204,10 @@ struct MemSys {
 /* ---- parallel mode: a core's spinlock (memsys.c) --------------------------- */
 void coh_core_lock(MemSys *m, uint32_t c);
 void coh_core_unlock(MemSys *m, uint32_t c);
+/* The lock taken by the core's own host thread for its hits, and kept
+ * until the next miss, the end of its run, or another thread asking. */
+void coh_own_lock(MemSys *m, uint32_t c);
+void coh_own_release(MemSys *m, uint32_t c);
 
 /* Drop line from the hit filters of core's harts (its copy is about to
  * change, or leave). */
