@@ -25,17 +25,6 @@ const char *const coh_msg_names[MSG_COUNT] = {
     "GETS", "GETX", "UPGRADE", "INV", "ACK", "FWD", "DATA", "PUTS", "PUTX",
     "WB", "GRANT", "NACK"};
 
-/* ---- parallel mode --------------------------------------------------------
- *
- * With several host threads (cfg.locked) a core's private caches are
- * touched by its own host thread (every access) and by other cores' misses
- * (invalidations, forwards).  Each core has a spinlock over its caches,
- * its classifiers, its pending events and its counters; misses are
- * serialised by one mutex over the shared state (directory, LLC, memory,
- * interconnect).  Lock order: the mutex, then one core lock at a time; a
- * hit takes only its own core's lock; a miss touches its own core without
- * that lock, because only its own host thread runs it and other misses
- * wait for the mutex. */
 /* A hart's core; without a division when each core has one hart. */
 static inline uint32_t hart_core(const MemSys *m, uint32_t hart)
 {
@@ -48,6 +37,17 @@ static inline uint32_t hart_core(const MemSys *m, uint32_t hart)
     return hart / tpc;
 }
 
+/* ---- parallel mode --------------------------------------------------------
+ *
+ * With several host threads (cfg.locked) a core's private caches are
+ * touched by its own host thread (every access) and by other cores' misses
+ * (invalidations, forwards).  Each core has a spinlock over its caches,
+ * its classifiers, its pending events and its counters; misses are
+ * serialised by one mutex over the shared state (directory, LLC, memory,
+ * interconnect).  Lock order: the mutex, then one core lock at a time; a
+ * hit takes only its own core's lock (and keeps it: coh_own_lock); a miss
+ * touches its own core without that lock, because only its own host
+ * thread runs it and other misses wait for the mutex. */
 static inline void spin_lock(int *l)
 {
     while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
@@ -200,11 +200,10 @@ MemSys *memsys_new(const MemSysConfig *c)
     char err[200];
     if (!memsys_config_check(c, err, sizeof err))
         return NULL;
-    MemSys *m = aligned_alloc(64, (sizeof *m + 63) / 64 * 64);
-    if (m)
-        memset(m, 0, sizeof *m);
+    MemSys *m = aligned_alloc(64, sizeof *m);   /* (msgs is aligned) */
     if (!m)
         return NULL;
+    memset(m, 0, sizeof *m);
     m->cfg = *c;
     m->proto = coh_protocol(c->protocol);
     m->horizon = UINT64_MAX;
@@ -270,13 +269,8 @@ MemSys *memsys_new(const MemSysConfig *c)
         }
     }
     size_t nh = (size_t)c->cores * c->threads_per_core;
-    if (ok && m->filter) {
-        m->path = aligned_alloc(64, nh * sizeof *m->path);
-        if (m->path)
-            memset(m->path, 0, nh * sizeof *m->path);
-        else
-            ok = false;
-    }
+    if (ok && m->filter && !(m->path = calloc(nh, sizeof *m->path)))
+        ok = false;
     for (size_t i = 0; ok && m->path && i < nh; i++) {
         uint32_t core = (uint32_t)(i / c->threads_per_core);
         m->path[i] = (struct HartPath){
@@ -468,7 +462,6 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
     }
     return done;
 }
-
 
 /* ---- the hit filter -----------------------------------------------------------
  *
@@ -765,14 +758,9 @@ access(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
     if (m->filter && (traced || m->cfg.locked) &&
         (kind == ISA_ACC_LOAD || kind == ISA_ACC_STORE) &&
         off + size <= m->cfg.l1d.line) {
-        bool write = kind == ISA_ACC_STORE, hit;
-        if (!m->cfg.locked) {
-            hit = filter_hit(m, h, core, addr - off, write);
-        } else {
+        if (m->cfg.locked)
             coh_own_lock(m, core);
-            hit = filter_hit(m, h, core, addr - off, write);
-        }
-        if (hit)
+        if (filter_hit(m, h, core, addr - off, kind == ISA_ACC_STORE))
             return counted(m, h, guest, kind, h->cycle + m->cfg.l1d_latency,
                            SIM_EV_HIT, traced);
     }
@@ -863,16 +851,16 @@ void memsys_set_events(MemSys *m, SimEvBus *ev)
     noc_set_events(m->noc, ev);
 }
 
-const FlatMemCounts *memsys_hart_counts(const MemSys *m, uint32_t hart)
+FlatMemCounts memsys_hart_counts(const MemSys *m, uint32_t hart)
 {
-    if (!m->path)
-        return &m->hart[hart];
-    struct HartPath *p = &m->path[hart];
-    p->view = m->hart[hart];
-    p->view.loads += p->hits[0];
-    p->view.stores += p->hits[1];
-    p->view.stall += (p->hits[0] + p->hits[1]) * m->cfg.l1d_latency;
-    return &p->view;
+    FlatMemCounts c = m->hart[hart];
+    if (m->path) {
+        const struct HartPath *p = &m->path[hart];
+        c.loads += p->hits[0];
+        c.stores += p->hits[1];
+        c.stall += (p->hits[0] + p->hits[1]) * m->cfg.l1d_latency;
+    }
+    return c;
 }
 
 /* ---- statistics ------------------------------------------------------------- */

@@ -138,7 +138,7 @@ int memsys_home(const MemSys *m, uint32_t addr);
 
 const MemSysConfig *memsys_config(const MemSys *m);
 /* Per hart: loads, stores, atomics and the cycles they cost. */
-const FlatMemCounts *memsys_hart_counts(const MemSys *m, uint32_t hart);
+FlatMemCounts memsys_hart_counts(const MemSys *m, uint32_t hart);
 void memsys_l1_stats(const MemSys *m, uint32_t core, CacheStats *out);
 void memsys_l2_stats(const MemSys *m, uint32_t core, CacheStats *out);
 void memsys_llc_stats(const MemSys *m, uint32_t node, CacheStats *out);

@@ -30,9 +30,9 @@
 
 /* ---- what the getters read --------------------------------------------- */
 
-static const FlatMemCounts *hart_mem(const SimMachine *m, uint32_t i)
+static FlatMemCounts hart_mem(const SimMachine *m, uint32_t i)
 {
-    return m->memsys ? memsys_hart_counts(m->memsys, i) : &m->flat.hart[i];
+    return m->memsys ? memsys_hart_counts(m->memsys, i) : m->flat.hart[i];
 }
 
 /* Functional-unit stalls: the cycles beyond one that the multi-cycle
@@ -53,7 +53,7 @@ static uint64_t fu_stall(const SimMachine *m, uint32_t i)
 
 void sim_machine_stalls(const SimMachine *m, uint32_t hart, uint64_t out[5])
 {
-    out[0] = hart_mem(m, hart)->stall;
+    out[0] = hart_mem(m, hart).stall;
     out[1] = fu_stall(m, hart);
     out[2] = m->harts[hart].st.blocked;
     out[3] = m->harts[hart].st.spin;
@@ -225,14 +225,14 @@ GETTER(h_core, m->harts[i].core)
 GETTER(h_thread, m->harts[i].thread)
 GETTER(h_insns, m->harts[i].isa.instret)
 GETTER(h_cycles, m->harts[i].isa.cycle)
-GETTER(h_smem, hart_mem(m, i)->stall)
+GETTER(h_smem, hart_mem(m, i).stall)
 GETTER(h_sfu, fu_stall(m, i))
 GETTER(h_sblocked, m->harts[i].st.blocked)
 GETTER(h_sspin, m->harts[i].st.spin)
 GETTER(h_sslot, m->slot_wait[i])
-GETTER(h_loads, hart_mem(m, i)->loads)
-GETTER(h_stores, hart_mem(m, i)->stores)
-GETTER(h_amos, hart_mem(m, i)->amos)
+GETTER(h_loads, hart_mem(m, i).loads)
+GETTER(h_stores, hart_mem(m, i).stores)
+GETTER(h_amos, hart_mem(m, i).amos)
 GETTER(h_acq, m->harts[i].st.acquisitions)
 GETTER(h_wakes, m->harts[i].st.wakes_sent)
 

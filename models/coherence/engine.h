@@ -175,7 +175,6 @@ struct MemSys {
          * (loads, stores, stall) nor in the core's l1s (accesses, hits):
          * the statistics' readers add them (hart_counts, l1_stats). */
         uint64_t hits[2];
-        FlatMemCounts view;      /* memsys_hart_counts's answer */
     } *path;
     SimEvBus *ev;            /* events (NULL: none) */
     /* What misses write, from here on, a cache line away from what every
