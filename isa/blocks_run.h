@@ -26,6 +26,8 @@ static IsaBlocksExit ENGINE_NAME(IsaHart *h, const IsaEnv *env,
 #if ENGINE_TIMED
     const IsaAccessFn access = env->access;
     void *const actx = env->access_ctx;
+    /* The hook's hit filter: its hits done here, without the call. */
+    const IsaHitFilter *const hits = env->hit_filter ? h->hits : NULL;
 #endif
     IsaDecodeCache *dc = h->dc;
     IsaMem *mem = env->mem;
@@ -166,6 +168,12 @@ dispatch:
         }
 #if ENGINE_TIMED
 #define ACCESS(a, n, k) do {                                        \
+            if ((k == ISA_ACC_LOAD || k == ISA_ACC_STORE) && hits &&\
+                isa_hit_take(hits, a, n, k == ISA_ACC_STORE,        \
+                             cend - (uint64_t)cb + op->pre)) {      \
+                cb -= hits->latency;                                \
+                break;                                              \
+            }                                                       \
             h->pc = op->pc;                                         \
             h->cycle = cend - (uint64_t)cb + op->pre;               \
             h->instret = iend - (uint64_t)ib + op->idx;             \

@@ -173,6 +173,9 @@ typedef struct IsaHart {
     uint64_t class_count[ISA_CLASS_COUNT];  /* retired, per timing class */
     IsaUndo *undo;            /* ISA_UNDO entries, or NULL (not owned) */
     uint64_t undo_next;       /* instructions begun with undo on */
+    /* The access hook's hit filter for this hart (IsaHitFilter), or
+     * NULL; looked at only while the environment says (hit_filter). */
+    const struct IsaHitFilter *hits;
 } IsaHart;
 
 /* What a hart was at `cycle` (at most its clock): before every
@@ -259,6 +262,67 @@ typedef enum IsaAccessKind {
 typedef uint32_t (*IsaAccessFn)(void *ctx, const IsaHart *h, uint32_t addr,
                                 unsigned size, IsaAccessKind kind);
 
+/* Hit seam: the access hook's own hit filter, which the block engine
+ * looks at before it calls the hook (ZSim's filter cache, without the
+ * call).  The timing model keeps per hart a direct-mapped table of the
+ * lines whose load (and, unless wcount is ISA_HIT_NO_COUNT, whose store)
+ * is a hit that changes nothing but an order and some counts.  An access
+ * within one such line, issued while the hart's clock is below *until
+ * and while order_line[node] still holds the line, is then done here
+ * exactly as the hook would do it (isa_hit_take), and costs `latency`
+ * cycles; anything else goes to the hook.  The model drops an entry
+ * before anything changes what it says.  Lines are addressed as the
+ * model sees them: (address & addr_mask) | tag. */
+#define ISA_HIT_NONE 1u             /* an empty entry (lines are aligned) */
+#define ISA_HIT_NO_COUNT 0xffffu    /* a store does not hit */
+typedef struct IsaHitLine {
+    uint32_t line;
+    uint32_t node;            /* its index in order[] and order_line[] */
+    uint16_t rcount, wcount;  /* a load's, a store's counter in count[] */
+    uint64_t *stamp;          /* set to the next *seq by each hit */
+} IsaHitLine;
+typedef struct IsaHitFilter {
+    IsaHitLine *e;            /* index_mask + 1 entries */
+    uint32_t shift;           /* log2 of the line size */
+    uint32_t line_mask;       /* ~(line size - 1) */
+    uint32_t index_mask;
+    uint32_t addr_mask, tag;
+    uint32_t latency;
+    const uint64_t *until;    /* hits only at a clock below this */
+    uint64_t *seq;            /* the stamps' source */
+    uint64_t *order;          /* per node: the stamp of its last hit */
+    const uint32_t *order_line;  /* per node: the line it holds */
+    uint32_t *last;           /* set to the line by each hit */
+    uint64_t *count;          /* the entries' counters */
+    uint64_t *hits;           /* [0] loads, [1] stores that hit here */
+    uint64_t *busy_until;     /* set to the hit's end */
+} IsaHitFilter;
+
+/* A load or store of `size` bytes at `addr`, issued at `cycle`, done
+ * through filter f: true when it was (then `latency` cycles), false when
+ * it must go to the hook, with nothing done. */
+static inline __attribute__((always_inline)) bool
+isa_hit_take(const IsaHitFilter *f, uint32_t addr, unsigned size, bool store,
+             uint64_t cycle)
+{
+    uint32_t a = (addr & f->addr_mask) | f->tag;
+    uint32_t line = a & f->line_mask;
+    const IsaHitLine *e = &f->e[(a >> f->shift) & f->index_mask];
+    uint32_t c = store ? e->wcount : e->rcount;
+    if (e->line != line || ((a + size - 1) & f->line_mask) != line ||
+        c == ISA_HIT_NO_COUNT || cycle >= *f->until ||
+        f->order_line[e->node] != line)
+        return false;
+    uint64_t s = ++*f->seq;
+    *e->stamp = s;
+    f->order[e->node] = s;
+    *f->last = line;
+    f->count[c]++;
+    f->hits[store]++;
+    *f->busy_until = cycle + f->latency;
+    return true;
+}
+
 /* Issue seam: called once per retired instruction when set.  The
  * instruction wanted to issue at cycle `start` and, running alone, would
  * be done at `end` (start + its cost + what the access hook added);
@@ -306,6 +370,9 @@ typedef struct IsaEnv {
      * see each instruction: no issue hook, undo ring or watch (isa_run
      * then goes one by one whatever this says). */
     bool blocks;
+    /* The block engine may do hits through the harts' filters (IsaHart.
+     * hits) instead of calling `access`: the hook is the filter's. */
+    bool hit_filter;
 } IsaEnv;
 
 /* Why isa_run returned.  For ECALL, EBREAK, SEMIHOST and WFI the pc still

@@ -236,9 +236,14 @@ MemSys *memsys_new(const MemSysConfig *c)
     if (c->hit_filter && !c->store_buffer) {
         size_t n = (size_t)c->cores * c->threads_per_core * COH_FILTER;
         m->filter = aligned_alloc(64, n * sizeof *m->filter);
+        m->filter_touch = calloc(n, sizeof *m->filter_touch);
         if (m->filter)
             for (size_t i = 0; i < n; i++)
                 m->filter[i].line = COH_FILTER_NONE;
+        if (!m->filter_touch) {
+            free(m->filter);
+            m->filter = NULL;
+        }
     }
     bool ok = m->core && m->hart && m->node && m->noc &&
               (!c->store_buffer || m->sb) &&
@@ -273,9 +278,19 @@ MemSys *memsys_new(const MemSysConfig *c)
         ok = false;
     for (size_t i = 0; ok && m->path && i < nh; i++) {
         uint32_t core = (uint32_t)(i / c->threads_per_core);
+        Core *k = &m->core[core];
         m->path[i] = (struct HartPath){
-            .filter = m->filter + i * COH_FILTER, .core = &m->core[core],
-            .counts = &m->hart[i], .tag = m->cfg.core_tag[core]};
+            .core = k,
+            .hf = {.e = m->filter + i * COH_FILTER, .shift = m->line_shift,
+                   .line_mask = ~(m->cfg.l1d.line - 1),
+                   .index_mask = COH_FILTER - 1,
+                   .addr_mask = m->cfg.addr_mask,
+                   .tag = m->cfg.core_tag[core],
+                   .latency = m->cfg.l1d_latency, .until = &k->pend_min,
+                   .seq = k->mct.seq, .order = k->mct.stamp,
+                   .order_line = k->mct.line, .last = &k->mc_last,
+                   .count = k->cover, .hits = m->path[i].hits,
+                   .busy_until = &m->hart[i].busy_until}};
     }
     for (uint32_t i = 0; ok && i < c->nodes; i++) {
         m->node[i].llc = cache_new(&c->llc);
@@ -309,6 +324,7 @@ void memsys_free(MemSys *m)
     free(m->core);
     free(m->sb);
     free(m->filter);
+    free(m->filter_touch);
     free(m->path);
     free(m->hart);
     free(m->node);
@@ -484,16 +500,16 @@ void coh_filter_drop(MemSys *m, uint32_t core, uint32_t line)
     if (!m->filter)
         return;
     uint32_t tpc = m->cfg.threads_per_core;
-    FilterEntry *f = m->filter + (size_t)core * tpc * COH_FILTER +
-                     ((line >> m->line_shift) & (COH_FILTER - 1));
+    IsaHitLine *f = m->filter + (size_t)core * tpc * COH_FILTER +
+                    ((line >> m->line_shift) & (COH_FILTER - 1));
     for (uint32_t t = 0; t < tpc; t++, f += COH_FILTER)
         if (f->line == line)
             f->line = COH_FILTER_NONE;
 }
 
-static FilterEntry *filter_at(MemSys *m, uint32_t hart, uint32_t line)
+static size_t filter_at(const MemSys *m, uint32_t hart, uint32_t line)
 {
-    return m->filter + (size_t)hart * COH_FILTER +
+    return (size_t)hart * COH_FILTER +
            ((line >> m->line_shift) & (COH_FILTER - 1));
 }
 
@@ -508,34 +524,40 @@ static void filter_fill(MemSys *m, uint32_t hart, uint32_t core,
     CohCell w = m->proto->cache[st][CEV_STORE];
     if (!(r.actions & CA_HIT) || r.next != st)
         return;
-    FilterEntry e = {.line = line, .node = missclass_node(k->mc, line),
-                     .rcell = (uint16_t)coh_cache_cell_index(st, CEV_LOAD),
-                     .wcell = (w.actions & CA_HIT) && w.next == st
+    CacheTouch t;
+    IsaHitLine e = {.line = line, .node = missclass_node(k->mc, line),
+                    .rcount = (uint16_t)coh_cache_cell_index(st, CEV_LOAD),
+                    .wcount = (w.actions & CA_HIT) && w.next == st
                                   ? (uint16_t)coh_cache_cell_index(st,
                                                                    CEV_STORE)
                                   : COH_FILTER_NO_CELL};
-    if (e.node == MISSCLASS_FREE || !cache_touch_of(k->l1, l, &e.touch))
+    if (e.node == MISSCLASS_FREE || !cache_touch_of(k->l1, l, &t))
         return;
-    *filter_at(m, hart, line) = e;
+    e.stamp = t.word;
+    size_t i = filter_at(m, hart, line);
+    m->filter[i] = e;
+    m->filter_touch[i] = t;
 }
 
-/* A hit through entry f of core k's hart at `cycle`: true when it
+/* A hit through the hart's entry for the line at `cycle`: true when it
  * served the access (one line, a load or a store), with what l1_hit
  * does but the L1's two counts (accesses, hits: the caller's). */
 static inline __attribute__((always_inline)) bool
-filter_take(Core *k, const FilterEntry *f, uint32_t line, bool write,
+filter_take(MemSys *m, uint32_t hart, Core *k, uint32_t line, bool write,
             uint64_t cycle)
 {
-    if (f->line != line || (write && f->wcell == COH_FILTER_NO_CELL) ||
+    size_t i = filter_at(m, hart, line);
+    const IsaHitLine *f = &m->filter[i];
+    if (f->line != line || (write && f->wcount == COH_FILTER_NO_CELL) ||
         cycle >= k->pend_min)
         return false;
-    if (__builtin_expect(k->one_clock, 1)) {
+    if (k->one_clock) {
         /* The way's LRU stamp and the classifier's, one value: both
          * orders are kept (only the order of stamps matters). */
         if (k->mct.line[f->node] != line)
             return false;
         uint64_t s = ++*k->mct.seq;
-        *f->touch.word = s;
+        *f->stamp = s;
         k->mct.stamp[f->node] = s;
         k->mc_last = line;
     } else {
@@ -545,9 +567,9 @@ filter_take(Core *k, const FilterEntry *f, uint32_t line, bool write,
             k->mct.stamp[f->node] = ++*k->mct.seq;
             k->mc_last = line;
         }
-        cache_touch_again(&f->touch);
+        cache_touch_again(&m->filter_touch[i]);
     }
-    k->cover[write ? f->wcell : f->rcell]++;
+    k->cover[write ? f->wcount : f->rcount]++;
     return true;
 }
 
@@ -556,7 +578,7 @@ filter_hit(MemSys *m, const IsaHart *h, uint32_t core, uint32_t line,
            bool write)
 {
     Core *k = &m->core[core];
-    if (!filter_take(k, filter_at(m, h->hartid, line), line, write, h->cycle))
+    if (!filter_take(m, h->hartid, k, line, write, h->cycle))
         return false;
     k->l1s.accesses++;
     k->l1s.hits++;
@@ -777,7 +799,11 @@ access_untraced(MemSys *m, const IsaHart *h, uint32_t addr, unsigned size,
 /* The common case first, in as few host instructions as it takes: one
  * host thread, a load or a store within a line that the hart's filter
  * holds (filter_hit's conditions, with the hart's parts at hand from its
- * HartPath); anything else goes the whole way. */
+ * HartPath; with one clock, what the block engine does itself through
+ * memsys_hit_filter); anything else goes the whole way.  The counts of
+ * counted() and the L1's two go in as one count, which their readers
+ * add in (hart_counts, l1_stats): each of them was a read-modify-write
+ * of its own. */
 uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
                        unsigned size, IsaAccessKind kind)
 {
@@ -785,25 +811,31 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
     if (__builtin_expect(m->path != NULL && !m->cfg.locked, 1) &&
         (kind == ISA_ACC_LOAD || kind == ISA_ACC_STORE)) {
         struct HartPath *p = &m->path[h->hartid];
-        uint32_t a = (addr & m->cfg.addr_mask) | p->tag;
-        uint32_t off = a & (m->cfg.l1d.line - 1);
-        uint32_t line = a - off;
         bool write = kind == ISA_ACC_STORE;
-        if (off + size <= m->cfg.l1d.line &&
-            filter_take(p->core,
-                        &p->filter[(line >> m->line_shift) & (COH_FILTER - 1)],
-                        line, write, h->cycle)) {
-            /* counted()'s counts and the L1's two, as one count that
-             * their readers add in (hart_counts, l1_stats): a filtered
-             * hit is a few host instructions, and each of these was a
-             * read-modify-write of its own. */
-            uint32_t r = m->cfg.l1d_latency;
-            p->hits[write]++;
-            p->counts->busy_until = h->cycle + r;
-            return r;
+        if (__builtin_expect(p->core->one_clock, 1)) {
+            if (isa_hit_take(&p->hf, addr, size, write, h->cycle))
+                return p->hf.latency;
+        } else {
+            uint32_t a = (addr & m->cfg.addr_mask) | p->hf.tag;
+            uint32_t off = a & (m->cfg.l1d.line - 1);
+            if (off + size <= m->cfg.l1d.line &&
+                filter_take(m, h->hartid, p->core, a - off, write,
+                            h->cycle)) {
+                uint32_t r = m->cfg.l1d_latency;
+                p->hits[write]++;
+                m->hart[h->hartid].busy_until = h->cycle + r;
+                return r;
+            }
         }
     }
     return access_untraced(m, h, addr, size, kind);
+}
+
+const IsaHitFilter *memsys_hit_filter(const MemSys *m, uint32_t hart)
+{
+    if (!m->path || m->cfg.locked || !m->path[hart].core->one_clock)
+        return NULL;
+    return &m->path[hart].hf;
 }
 
 uint32_t memsys_access_traced(void *ctx, const IsaHart *h, uint32_t addr,

@@ -126,6 +126,11 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
                        unsigned size, IsaAccessKind kind);
 uint32_t memsys_access_traced(void *ctx, const IsaHart *h, uint32_t addr,
                               unsigned size, IsaAccessKind kind);
+/* The hart's hit filter for the block engine (IsaHart.hits), or NULL: no
+ * filter, parallel mode (the core's lock), or a classifier with its own
+ * clock.  Valid while the MemSys is, for memsys_access (not the traced
+ * entry: its events would be missed). */
+const IsaHitFilter *memsys_hit_filter(const MemSys *m, uint32_t hart);
 
 /* Publish events into ev (NULL: none, the fastest); see sim/events.h. */
 void memsys_set_events(MemSys *m, SimEvBus *ev);

@@ -155,9 +155,11 @@ static void access_hook(void *ctx, uint32_t mask)
     SimMachine *m = ctx;
     memsys_set_events(m->memsys, mask ? &m->ev : NULL);
     bool traced = (mask & SIM_EV_BIT(SIM_EV_ACCESS)) != 0;
-    for (uint32_t c = 0; m->cfg.timing && c < m->cfg.cores; c++)
+    for (uint32_t c = 0; m->cfg.timing && c < m->cfg.cores; c++) {
         m->core_env[c].access = traced ? memsys_access_traced
                                        : memsys_access;
+        m->core_env[c].hit_filter = !traced;   /* it would not publish */
+    }
 }
 
 /* The program's output is about to reach the terminal: no half-drawn
@@ -295,6 +297,7 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
         if (cfg->timing) {
             memcpy(env->cost, cfg->cost, sizeof env->cost);
             env->access = m->memsys ? memsys_access : flatmem_access;
+            env->hit_filter = m->memsys != NULL;
             env->access_ctx = m->memsys ? (void *)m->memsys
                                         : (void *)&m->flat;
         } else {
@@ -326,6 +329,8 @@ static bool init(SimMachine *m, const SimConfig *cfg, const SimProgram *prog,
         h->core = i / cfg->threads_per_core;
         h->thread = i % cfg->threads_per_core;
         h->env = &m->core_env[h->core];
+        if (m->memsys)
+            h->isa.hits = memsys_hit_filter(m->memsys, i);
         h->state = SIM_HART_RUNNABLE;
         /* Its stack's guard: the region below its limit (the next hart's
          * stack, or the heap's end), where sp goes when it overflows. */

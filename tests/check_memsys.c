@@ -412,6 +412,55 @@ START_TEST(test_docs_tables)
 }
 END_TEST
 
+/* ---- the hit seam ---------------------------------------------------------- */
+
+/* The block engine's way to a hit (isa_hit_take through
+ * memsys_hit_filter) does what memsys_access does for it: the same
+ * latency, the same L1 and hart counts; it declines what the hook must
+ * see (a store that changes the line, an access across two lines, a line
+ * another core took away), and there is no filter in parallel mode. */
+START_TEST(test_hit_seam)
+{
+    MemSysConfig c = small(2, COH_MESI, COH_DIRECTORY);
+    c.hit_filter = true;
+    MemSys *a = memsys_new(&c), *b = memsys_new(&c);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    const IsaHitFilter *f = memsys_hit_filter(a, 0);
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 2; i++) {        /* a miss, then a hit the long way */
+        acc(i ? b : a, 0, BASE, LD, 0);
+        acc(i ? b : a, 0, BASE, LD, 1000);
+    }
+    /* Hits through the seam in a, through the hook in b. */
+    for (uint32_t k = 0; k < 5; k++) {
+        uint64_t t = 2000 + 10 * k;
+        ck_assert(isa_hit_take(f, BASE + 4 * k, 4, false, t));
+        ck_assert_uint_eq(acc(b, 0, BASE + 4 * k, LD, t), f->latency);
+    }
+    ck_assert(!isa_hit_take(f, BASE + 62, 4, false, 3000));   /* two lines */
+    ck_assert(!isa_hit_take(f, BASE, 4, true, 3000));         /* E -> M */
+    ck_assert(!isa_hit_take(f, BASE + 64, 4, false, 3000));   /* not held */
+    CacheStats sa, sb;
+    memsys_l1_stats(a, 0, &sa);
+    memsys_l1_stats(b, 0, &sb);
+    ck_assert_mem_eq(&sa, &sb, sizeof sa);
+    FlatMemCounts ha = memsys_hart_counts(a, 0), hb = memsys_hart_counts(b, 0);
+    ck_assert_uint_eq(ha.loads, hb.loads);
+    ck_assert_uint_eq(ha.stall, hb.stall);
+    ck_assert_uint_eq(ha.busy_until, hb.busy_until);
+    /* Another core's store takes the line away: the entry goes with it. */
+    acc(a, 1, BASE, ST, 4000);
+    ck_assert(!isa_hit_take(f, BASE, 4, false, 5000));
+    memsys_free(a);
+    memsys_free(b);
+    c.locked = true;
+    a = memsys_new(&c);
+    ck_assert_ptr_null(memsys_hit_filter(a, 0));
+    memsys_free(a);
+}
+END_TEST
+
 Suite *memsys_suite(void)
 {
     Suite *s = suite_create("memsys");
@@ -431,6 +480,7 @@ Suite *memsys_suite(void)
     tcase_add_test(tc, test_docs_tables);
     tcase_add_test(tc, test_store_buffer);
     tcase_add_test(tc, test_straddle);
+    tcase_add_test(tc, test_hit_seam);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -100,19 +100,15 @@ typedef struct Core {
 } Core;
 
 /* A hart's hit filter (memsys.c, "the hit filter"): lines of its core's
- * L1 it knows to hit, direct-mapped by line.  An entry holds what a hit
- * on the line does besides counting: its replacement touch, its node in
- * the miss classifier, the protocol cells it uses.  Whatever changes the
- * line's copy drops the entry first (coh_filter_drop). */
+ * L1 it knows to hit, direct-mapped by line, as the ISA's IsaHitLine
+ * (isa/isa.h: the block engine looks at them itself).  An entry holds
+ * what a hit on the line does besides counting: its replacement touch,
+ * its node in the miss classifier, the protocol cells it uses (cover[]
+ * indices).  Whatever changes the line's copy drops the entry first
+ * (coh_filter_drop). */
 #define COH_FILTER 256u               /* entries per hart, a power of two */
-#define COH_FILTER_NONE 1u            /* no line (lines are aligned) */
-#define COH_FILTER_NO_CELL 0xffffu    /* a store does not hit */
-typedef struct FilterEntry {
-    uint32_t line;
-    uint32_t node;                    /* its MissClassTouch node */
-    uint16_t rcell, wcell;            /* cover[] of a load's, a store's cell */
-    CacheTouch touch;
-} FilterEntry;
+#define COH_FILTER_NONE ISA_HIT_NONE
+#define COH_FILTER_NO_CELL ISA_HIT_NO_COUNT
 
 typedef struct Node {
     Cache *llc;
@@ -163,15 +159,16 @@ struct MemSys {
     uint32_t data_bytes;
     FlatMemCounts *hart;     /* per hart: accesses by kind, stall cycles */
     StoreBuf *sb;            /* per hart (NULL: stores block) */
-    FilterEntry *filter;     /* COH_FILTER per hart (NULL: no filter) */
+    IsaHitLine *filter;      /* COH_FILTER per hart (NULL: no filter) */
+    CacheTouch *filter_touch;  /* beside each entry: its whole touch (an
+                                  entry's stamp is only an LRU's) */
     /* Per hart, what memsys_access's first look needs at hand: its
-     * filter, its core, its counters, its node's address bits. */
+     * filter as the ISA sees it (its core's parts, its counters, its
+     * node's address bits), its core. */
     struct HartPath {
-        FilterEntry *filter;
+        IsaHitFilter hf;
         Core *core;
-        FlatMemCounts *counts;
-        uint32_t tag;
-        /* memsys_access's filtered loads and stores, not yet in counts
+        /* Filtered loads and stores, not yet in the hart's counts
          * (loads, stores, stall) nor in the core's l1s (accesses, hits):
          * the statistics' readers add them (hart_counts, l1_stats). */
         uint64_t hits[2];
