@@ -27,7 +27,7 @@ static IsaBlocksExit ENGINE_NAME(IsaHart *h, const IsaEnv *env,
     const IsaAccessFn access = env->access;
     void *const actx = env->access_ctx;
     /* The hook's hit filter: its hits done here, without the call. */
-    const IsaHitFilter *const hits = env->hit_filter ? h->hits : NULL;
+    IsaHitFilter *const hits = env->hit_filter ? h->hits : NULL;
 #endif
     IsaDecodeCache *dc = h->dc;
     IsaMem *mem = env->mem;

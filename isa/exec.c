@@ -620,6 +620,8 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
     memcpy(cost, env->cost, sizeof cost);
     const IsaAccessFn access = env->access;
     void *const actx = env->access_ctx;
+    /* The hook's hit filter: its hits done here, without the call. */
+    IsaHitFilter *const hits = env->hit_filter ? h->hits : NULL;
     const IsaIssueFn issue = env->issue;
     void *const ictx = env->issue_ctx;
     uint8_t *const ram = mem->ram;
@@ -755,7 +757,10 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
      * ISA_ACCESS_DEFER, and the hart then stops before the instruction
      * (ISA_STOP_LIMIT), to do it again when it is next run. */
 #define ACCESS(n, k)                                             \
-            if (access) {                                        \
+            if ((k == ISA_ACC_LOAD || k == ISA_ACC_STORE) && hits && \
+                isa_hit_take(hits, a, n, k == ISA_ACC_STORE, cycle)) \
+                cycle += hits->latency;                          \
+            else if (access) {                                   \
                 SYNC_HART();                                     \
                 uint32_t lat_ = access(actx, h, a, n, k);        \
                 if (__builtin_expect(lat_ == ISA_ACCESS_DEFER, 0)) \

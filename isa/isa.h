@@ -175,7 +175,7 @@ typedef struct IsaHart {
     uint64_t undo_next;       /* instructions begun with undo on */
     /* The access hook's hit filter for this hart (IsaHitFilter), or
      * NULL; looked at only while the environment says (hit_filter). */
-    const struct IsaHitFilter *hits;
+    struct IsaHitFilter *hits;
 } IsaHart;
 
 /* What a hart was at `cycle` (at most its clock): before every
@@ -294,15 +294,15 @@ typedef struct IsaHitFilter {
     const uint32_t *order_line;  /* per node: the line it holds */
     uint32_t *last;           /* set to the line by each hit */
     uint64_t *count;          /* the entries' counters */
-    uint64_t *hits;           /* [0] loads, [1] stores that hit here */
-    uint64_t *busy_until;     /* set to the hit's end */
+    uint64_t hits[2];         /* loads, stores that hit here */
+    uint64_t busy_until;      /* the last one's end */
 } IsaHitFilter;
 
 /* A load or store of `size` bytes at `addr`, issued at `cycle`, done
  * through filter f: true when it was (then `latency` cycles), false when
  * it must go to the hook, with nothing done. */
 static inline __attribute__((always_inline)) bool
-isa_hit_take(const IsaHitFilter *f, uint32_t addr, unsigned size, bool store,
+isa_hit_take(IsaHitFilter *f, uint32_t addr, unsigned size, bool store,
              uint64_t cycle)
 {
     uint32_t a = (addr & f->addr_mask) | f->tag;
@@ -319,7 +319,7 @@ isa_hit_take(const IsaHitFilter *f, uint32_t addr, unsigned size, bool store,
     *f->last = line;
     f->count[c]++;
     f->hits[store]++;
-    *f->busy_until = cycle + f->latency;
+    f->busy_until = cycle + f->latency;
     return true;
 }
 

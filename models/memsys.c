@@ -289,8 +289,7 @@ MemSys *memsys_new(const MemSysConfig *c)
                    .latency = m->cfg.l1d_latency, .until = &k->pend_min,
                    .seq = k->mct.seq, .order = k->mct.stamp,
                    .order_line = k->mct.line, .last = &k->mc_last,
-                   .count = k->cover, .hits = m->path[i].hits,
-                   .busy_until = &m->hart[i].busy_until}};
+                   .count = k->cover}};
     }
     for (uint32_t i = 0; ok && i < c->nodes; i++) {
         m->node[i].llc = cache_new(&c->llc);
@@ -822,8 +821,8 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
                 filter_take(m, h->hartid, p->core, a - off, write,
                             h->cycle)) {
                 uint32_t r = m->cfg.l1d_latency;
-                p->hits[write]++;
-                m->hart[h->hartid].busy_until = h->cycle + r;
+                p->hf.hits[write]++;
+                p->hf.busy_until = h->cycle + r;
                 return r;
             }
         }
@@ -831,7 +830,7 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
     return access_untraced(m, h, addr, size, kind);
 }
 
-const IsaHitFilter *memsys_hit_filter(const MemSys *m, uint32_t hart)
+IsaHitFilter *memsys_hit_filter(MemSys *m, uint32_t hart)
 {
     if (!m->path || m->cfg.locked || !m->path[hart].core->one_clock)
         return NULL;
@@ -888,9 +887,10 @@ FlatMemCounts memsys_hart_counts(const MemSys *m, uint32_t hart)
     FlatMemCounts c = m->hart[hart];
     if (m->path) {
         const struct HartPath *p = &m->path[hart];
-        c.loads += p->hits[0];
-        c.stores += p->hits[1];
-        c.stall += (p->hits[0] + p->hits[1]) * m->cfg.l1d_latency;
+        c.loads += p->hf.hits[0];
+        c.stores += p->hf.hits[1];
+        c.stall += (p->hf.hits[0] + p->hf.hits[1]) * m->cfg.l1d_latency;
+        c.busy_until = memsys_busy_until(m, hart);
     }
     return c;
 }
@@ -905,8 +905,8 @@ void memsys_l1_stats(const MemSys *m, uint32_t core, CacheStats *out)
     uint32_t tpc = m->cfg.threads_per_core;
     for (uint32_t t = 0; m->path && t < tpc; t++) {
         const struct HartPath *p = &m->path[core * tpc + t];
-        out->accesses += p->hits[0] + p->hits[1];
-        out->hits += p->hits[0] + p->hits[1];
+        out->accesses += p->hf.hits[0] + p->hf.hits[1];
+        out->hits += p->hf.hits[0] + p->hf.hits[1];
     }
 }
 
@@ -1010,8 +1010,8 @@ static uint64_t view_now(const MemSys *m)
 {
     uint64_t now = 0;
     for (uint32_t h = 0; h < m->cfg.cores * m->cfg.threads_per_core; h++)
-        if (m->hart[h].busy_until > now)
-            now = m->hart[h].busy_until;
+        if (memsys_busy_until(m, h) > now)
+            now = memsys_busy_until(m, h);
     return now;
 }
 
@@ -1050,9 +1050,15 @@ void memsys_l1_dump(const MemSys *m, uint32_t core, uint8_t *state,
         }
 }
 
+/* A hart's accesses are one at a time (its core waits for each; a store
+ * buffer has no filter), so the later of the two ends is the last
+ * access's. */
 uint64_t memsys_busy_until(const MemSys *m, uint32_t hart)
 {
-    return m->hart[hart].busy_until;
+    uint64_t b = m->hart[hart].busy_until;
+    if (m->path && m->path[hart].hf.busy_until > b)
+        b = m->path[hart].hf.busy_until;
+    return b;
 }
 
 uint64_t memsys_sharing_events(const MemSys *m)

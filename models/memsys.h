@@ -130,7 +130,7 @@ uint32_t memsys_access_traced(void *ctx, const IsaHart *h, uint32_t addr,
  * filter, parallel mode (the core's lock), or a classifier with its own
  * clock.  Valid while the MemSys is, for memsys_access (not the traced
  * entry: its events would be missed). */
-const IsaHitFilter *memsys_hit_filter(const MemSys *m, uint32_t hart);
+IsaHitFilter *memsys_hit_filter(MemSys *m, uint32_t hart);
 
 /* Publish events into ev (NULL: none, the fastest); see sim/events.h. */
 void memsys_set_events(MemSys *m, SimEvBus *ev);

@@ -426,7 +426,7 @@ START_TEST(test_hit_seam)
     MemSys *a = memsys_new(&c), *b = memsys_new(&c);
     ck_assert_ptr_nonnull(a);
     ck_assert_ptr_nonnull(b);
-    const IsaHitFilter *f = memsys_hit_filter(a, 0);
+    IsaHitFilter *f = memsys_hit_filter(a, 0);
     ck_assert_ptr_nonnull(f);
     for (int i = 0; i < 2; i++) {        /* a miss, then a hit the long way */
         acc(i ? b : a, 0, BASE, LD, 0);

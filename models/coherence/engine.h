@@ -163,15 +163,14 @@ struct MemSys {
     CacheTouch *filter_touch;  /* beside each entry: its whole touch (an
                                   entry's stamp is only an LRU's) */
     /* Per hart, what memsys_access's first look needs at hand: its
-     * filter as the ISA sees it (its core's parts, its counters, its
-     * node's address bits), its core. */
+     * filter as the ISA sees it (its core's parts, its node's address
+     * bits), its core.  The filter's hits are not yet in the hart's
+     * counts (loads, stores, stall, busy_until) nor in the core's l1s
+     * (accesses, hits): the statistics' readers add them in
+     * (hart_counts, l1_stats, busy_until). */
     struct HartPath {
         IsaHitFilter hf;
         Core *core;
-        /* Filtered loads and stores, not yet in the hart's counts
-         * (loads, stores, stall) nor in the core's l1s (accesses, hits):
-         * the statistics' readers add them (hart_counts, l1_stats). */
-        uint64_t hits[2];
     } *path;
     SimEvBus *ev;            /* events (NULL: none) */
     /* What misses write, from here on, a cache line away from what every
