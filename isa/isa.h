@@ -262,9 +262,9 @@ typedef enum IsaAccessKind {
 typedef uint32_t (*IsaAccessFn)(void *ctx, const IsaHart *h, uint32_t addr,
                                 unsigned size, IsaAccessKind kind);
 
-/* Hit seam: the access hook's own hit filter, which the block engine
- * looks at before it calls the hook (ZSim's filter cache, without the
- * call).  The timing model keeps per hart a direct-mapped table of the
+/* Hit seam: the access hook's own hit filter, which the interpreter
+ * (the block engine, isa_run's loop) looks at before it calls the hook
+ * (ZSim's filter cache, without the call).  The timing model keeps per hart a direct-mapped table of the
  * lines whose load (and, unless wcount is ISA_HIT_NO_COUNT, whose store)
  * is a hit that changes nothing but an order and some counts.  An access
  * within one such line, issued while the hart's clock is below *until
@@ -295,7 +295,8 @@ typedef struct IsaHitFilter {
     uint32_t *last;           /* set to the line by each hit */
     uint64_t *count;          /* the entries' counters */
     uint64_t hits[2];         /* loads, stores that hit here */
-    uint64_t busy_until;      /* the last one's end */
+    uint64_t busy_until;      /* the hart's last access's end (the hook
+                                 keeps it too) */
 } IsaHitFilter;
 
 /* A load or store of `size` bytes at `addr`, issued at `cycle`, done
@@ -308,9 +309,10 @@ isa_hit_take(IsaHitFilter *f, uint32_t addr, unsigned size, bool store,
     uint32_t a = (addr & f->addr_mask) | f->tag;
     uint32_t line = a & f->line_mask;
     const IsaHitLine *e = &f->e[(a >> f->shift) & f->index_mask];
+    if (e->line != line || ((a + size - 1) & f->line_mask) != line)
+        return false;
     uint32_t c = store ? e->wcount : e->rcount;
-    if (e->line != line || ((a + size - 1) & f->line_mask) != line ||
-        c == ISA_HIT_NO_COUNT || cycle >= *f->until ||
+    if (c == ISA_HIT_NO_COUNT || cycle >= *f->until ||
         f->order_line[e->node] != line)
         return false;
     uint64_t s = ++*f->seq;
@@ -370,7 +372,7 @@ typedef struct IsaEnv {
      * see each instruction: no issue hook, undo ring or watch (isa_run
      * then goes one by one whatever this says). */
     bool blocks;
-    /* The block engine may do hits through the harts' filters (IsaHart.
+    /* The interpreter may do hits through the harts' filters (IsaHart.
      * hits) instead of calling `access`: the hook is the filter's. */
     bool hit_filter;
 } IsaEnv;

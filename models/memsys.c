@@ -731,6 +731,8 @@ counted(MemSys *m, const IsaHart *h, uint32_t guest, IsaAccessKind kind,
     }
     c->stall += r;
     c->busy_until = h->cycle + r;
+    if (m->path)         /* where the filter's hits keep theirs */
+        m->path[h->hartid].hf.busy_until = c->busy_until;
     if (traced && kind != ISA_ACC_FENCE && sim_ev_on(m->ev, SIM_EV_ACCESS))
         sim_ev_push(m->ev, &(SimEvent){
             .cycle = h->cycle, .end = h->cycle + r, .hart = h->hartid,
@@ -1050,15 +1052,11 @@ void memsys_l1_dump(const MemSys *m, uint32_t core, uint8_t *state,
         }
 }
 
-/* A hart's accesses are one at a time (its core waits for each; a store
- * buffer has no filter), so the later of the two ends is the last
- * access's. */
+/* With a filter, its end is the last access's: counted() sets it too
+ * (a clock written back by mcycle makes the later of the two wrong). */
 uint64_t memsys_busy_until(const MemSys *m, uint32_t hart)
 {
-    uint64_t b = m->hart[hart].busy_until;
-    if (m->path && m->path[hart].hf.busy_until > b)
-        b = m->path[hart].hf.busy_until;
-    return b;
+    return m->path ? m->path[hart].hf.busy_until : m->hart[hart].busy_until;
 }
 
 uint64_t memsys_sharing_events(const MemSys *m)

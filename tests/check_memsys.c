@@ -452,10 +452,24 @@ START_TEST(test_hit_seam)
     /* Another core's store takes the line away: the entry goes with it. */
     acc(a, 1, BASE, ST, 4000);
     ck_assert(!isa_hit_take(f, BASE, 4, false, 5000));
+    /* The last access's end, even when a hit ends before the miss before
+     * it did (a guest may write its clock back through mcycle). */
+    acc(b, 0, BASE + 128, LD, 6000);
+    ck_assert_uint_gt(memsys_busy_until(b, 0), 6100);
+    ck_assert_uint_eq(acc(b, 0, BASE, LD, 100), f->latency);
+    ck_assert_uint_eq(memsys_busy_until(b, 0), 100 + f->latency);
     memsys_free(a);
     memsys_free(b);
+    /* No filter for the interpreter in parallel mode, nor when the
+     * classifier keeps a clock of its own (a PLRU L1). */
     c.locked = true;
     a = memsys_new(&c);
+    ck_assert_ptr_null(memsys_hit_filter(a, 0));
+    memsys_free(a);
+    c.locked = false;
+    c.l1d.repl = CACHE_REPL_PLRU;
+    a = memsys_new(&c);
+    ck_assert_ptr_nonnull(a);
     ck_assert_ptr_null(memsys_hit_filter(a, 0));
     memsys_free(a);
 }

@@ -231,7 +231,8 @@ END_TEST
  * several threads a core, which runs one instruction at a time anyway)
  * and for machines that stress the filter (an L2, tree-PLRU and random
  * replacement, a store buffer, which turns it off, MOESI on a directory
- * with a small L1). */
+ * with a small L1, two threads a core sharing one L1 on the hierarchy,
+ * ranks whose lines the hierarchy tells apart by node). */
 static const Case fast_cases[] = {
     {"plru_l2", "--cores 4 --set l1d.replacement=plru --set l2.size=64K",
      "programs/memory/matmul.elf", "blocked 32"},
@@ -242,6 +243,9 @@ static const Case fast_cases[] = {
     {"directory", "--cores 8 --set coherence.organisation=directory "
      "--set coherence.protocol=moesi --set l1d.size=2K",
      "programs/threads/counter.elf", "ttas 100"},
+    {"smt_hierarchy", "--cores 2 --set machine.threads_per_core=2",
+     "programs/threads/counter.elf", "ttas 100"},
+    {"ranks", "--machine cluster4", "programs/mpi/jacobi1d.elf", ""},
 };
 
 START_TEST(test_fast_paths_exact)

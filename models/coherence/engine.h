@@ -101,7 +101,7 @@ typedef struct Core {
 
 /* A hart's hit filter (memsys.c, "the hit filter"): lines of its core's
  * L1 it knows to hit, direct-mapped by line, as the ISA's IsaHitLine
- * (isa/isa.h: the block engine looks at them itself).  An entry holds
+ * (isa/isa.h: the interpreter looks at them itself).  An entry holds
  * what a hit on the line does besides counting: its replacement touch,
  * its node in the miss classifier, the protocol cells it uses (cover[]
  * indices).  Whatever changes the line's copy drops the entry first
