@@ -299,17 +299,14 @@ typedef struct IsaHitFilter {
                                  keeps it too) */
 } IsaHitFilter;
 
-/* A load or store of `size` bytes at `addr`, issued at `cycle`, done
- * through filter f: true when it was (then `latency` cycles), false when
- * it must go to the hook, with nothing done. */
+/* A hit on `line` (as the model addresses it) through its entry in f at
+ * `cycle`: the entry's touches and count, true; or false, nothing done.
+ * The filter's own counts (hits, busy_until) are the caller's. */
 static inline __attribute__((always_inline)) bool
-isa_hit_take(IsaHitFilter *f, uint32_t addr, unsigned size, bool store,
-             uint64_t cycle)
+isa_hit_line(const IsaHitFilter *f, uint32_t line, bool store, uint64_t cycle)
 {
-    uint32_t a = (addr & f->addr_mask) | f->tag;
-    uint32_t line = a & f->line_mask;
-    const IsaHitLine *e = &f->e[(a >> f->shift) & f->index_mask];
-    if (e->line != line || ((a + size - 1) & f->line_mask) != line)
+    const IsaHitLine *e = &f->e[(line >> f->shift) & f->index_mask];
+    if (e->line != line)
         return false;
     uint32_t c = store ? e->wcount : e->rcount;
     if (c == ISA_HIT_NO_COUNT || cycle >= *f->until ||
@@ -320,6 +317,21 @@ isa_hit_take(IsaHitFilter *f, uint32_t addr, unsigned size, bool store,
     f->order[e->node] = s;
     *f->last = line;
     f->count[c]++;
+    return true;
+}
+
+/* A load or store of `size` bytes at `addr`, issued at `cycle`, done
+ * through filter f: true when it was (then `latency` cycles), false when
+ * it must go to the hook, with nothing done. */
+static inline __attribute__((always_inline)) bool
+isa_hit_take(IsaHitFilter *f, uint32_t addr, unsigned size, bool store,
+             uint64_t cycle)
+{
+    uint32_t a = (addr & f->addr_mask) | f->tag;
+    uint32_t line = a & f->line_mask;
+    if (((a + size - 1) & f->line_mask) != line ||
+        !isa_hit_line(f, line, store, cycle))
+        return false;
     f->hits[store]++;
     f->busy_until = cycle + f->latency;
     return true;

@@ -545,29 +545,22 @@ static inline __attribute__((always_inline)) bool
 filter_take(MemSys *m, uint32_t hart, Core *k, uint32_t line, bool write,
             uint64_t cycle)
 {
+    /* One clock: the way's LRU stamp and the classifier's are one value
+     * (only the order of stamps matters), as the interpreter does it. */
+    if (k->one_clock)
+        return isa_hit_line(&m->path[hart].hf, line, write, cycle);
     size_t i = filter_at(m, hart, line);
     const IsaHitLine *f = &m->filter[i];
     if (f->line != line || (write && f->wcount == COH_FILTER_NO_CELL) ||
         cycle >= k->pend_min)
         return false;
-    if (k->one_clock) {
-        /* The way's LRU stamp and the classifier's, one value: both
-         * orders are kept (only the order of stamps matters). */
+    if (line != k->mc_last) {
         if (k->mct.line[f->node] != line)
             return false;
-        uint64_t s = ++*k->mct.seq;
-        *f->stamp = s;
-        k->mct.stamp[f->node] = s;
+        k->mct.stamp[f->node] = ++*k->mct.seq;
         k->mc_last = line;
-    } else {
-        if (line != k->mc_last) {
-            if (k->mct.line[f->node] != line)
-                return false;
-            k->mct.stamp[f->node] = ++*k->mct.seq;
-            k->mc_last = line;
-        }
-        cache_touch_again(&m->filter_touch[i]);
     }
+    cache_touch_again(&m->filter_touch[i]);
     k->cover[write ? f->wcount : f->rcount]++;
     return true;
 }

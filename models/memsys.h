@@ -126,7 +126,7 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
                        unsigned size, IsaAccessKind kind);
 uint32_t memsys_access_traced(void *ctx, const IsaHart *h, uint32_t addr,
                               unsigned size, IsaAccessKind kind);
-/* The hart's hit filter for the block engine (IsaHart.hits), or NULL: no
+/* The hart's hit filter for the interpreter (IsaHart.hits), or NULL: no
  * filter, parallel mode (the core's lock), or a classifier with its own
  * clock.  Valid while the MemSys is, for memsys_access (not the traced
  * entry: its events would be missed). */
