@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 struct Cache {
     CacheGeom g;
@@ -30,6 +33,8 @@ struct Cache {
     uint32_t rng;             /* xorshift32 state, never 0 */
     uint64_t clock;           /* LRU stamp source */
     CacheLine *lines;         /* sets * assoc, set-major */
+    uint32_t *tag;            /* per way: its line's addr (a copy, for
+                                 the scan: 4 or 8 ways a compare) */
     uint64_t *stamp;          /* LRU: per way */
     uint64_t *plru;           /* PLRU: plru_words per set, bit n = node n */
     /* PLRU with assoc <= 64, per way: the tree bits on its path and the
@@ -104,8 +109,11 @@ Cache *cache_new(const CacheGeom *g)
     c->rng = g->seed ? g->seed : 0x9e3779b9u;
     size_t nlines = (size_t)c->sets * c->assoc;
     c->lines = calloc(nlines, sizeof *c->lines);
-    if (!c->lines)
+    /* 16 bytes aligned, whole vectors: the scan loads 4 tags at once. */
+    c->tag = aligned_alloc(16, (nlines * sizeof *c->tag + 15) / 16 * 16);
+    if (!c->lines || !c->tag)
         goto fail;
+    memset(c->tag, 0, nlines * sizeof *c->tag);
     if (g->repl == CACHE_REPL_LRU) {
         c->stamp = calloc(nlines, sizeof *c->stamp);
         if (!c->stamp)
@@ -142,6 +150,7 @@ void cache_free(Cache *c)
     if (!c)
         return;
     free(c->lines);
+    free(c->tag);
     free(c->stamp);
     free(c->plru);
     free(c->path_mask);
@@ -212,20 +221,43 @@ static void touch(Cache *c, uint32_t set, uint32_t way)
     }
 }
 
-/* Bit w set when way w holds line_addr.  Built without branches: which
- * way hits is unpredictable, and a mispredicted early exit costs more
- * than scanning the whole set. */
-static inline uint32_t match_mask(const CacheLine *s, uint32_t line_addr,
-                                  uint32_t ways)
+/* Bit w set when tag w of the `ways` (a constant where it is inlined)
+ * from t is line_addr.  Without branches: which way hits is
+ * unpredictable, and a mispredicted early exit costs more than scanning
+ * the whole set.  With SSE2 (every x86-64), 4 tags a compare. */
+static inline __attribute__((always_inline)) uint32_t
+tag_mask(const uint32_t *t, uint32_t line_addr, uint32_t ways)
 {
     uint32_t m = 0;
+#ifdef __SSE2__
+    if (ways >= 4) {
+        const __m128i key = _mm_set1_epi32((int)line_addr);
+#pragma GCC unroll 4
+        for (uint32_t w = 0; w < ways; w += 4) {
+            __m128i v = _mm_load_si128((const __m128i *)(const void *)(t + w));
+            __m128 eq = _mm_castsi128_ps(_mm_cmpeq_epi32(v, key));
+            m |= (uint32_t)_mm_movemask_ps(eq) << w;
+        }
+        return m;
+    }
+#endif
+#pragma GCC unroll 16
     for (uint32_t w = 0; w < ways; w++)
-        m |= (uint32_t)(s[w].addr == line_addr) << w;
+        m |= (uint32_t)(t[w] == line_addr) << w;
+    return m;
+}
+
+/* Bit w set when valid way w of the set s (tags t) holds line_addr. */
+static inline __attribute__((always_inline)) uint32_t
+match_mask(const CacheLine *s, const uint32_t *t, uint32_t line_addr,
+           uint32_t ways)
+{
+    uint32_t m = tag_mask(t, line_addr, ways);
     /* An invalid way may keep a stale copy of the address: rare, so the
      * states are looked at only for the ways that matched. */
     uint32_t valid = 0;
-    for (uint32_t t = m; t; t &= t - 1) {
-        uint32_t w = (uint32_t)__builtin_ctz(t);
+    for (; m; m &= m - 1) {
+        uint32_t w = (uint32_t)__builtin_ctz(m);
         valid |= (uint32_t)(s[w].state != 0) << w;
     }
     return valid;
@@ -235,15 +267,15 @@ CacheLine *cache_lookup(Cache *c, uint32_t line_addr, bool touch_it)
 {
     uint32_t set = set_of(c, line_addr);
     CacheLine *s = c->lines + (size_t)set * c->assoc;
+    const uint32_t *t = c->tag + (size_t)set * c->assoc;
     uint32_t m, hit;
-    /* Constant trip counts for the usual associativities let the
-     * compiler unroll the scan completely. */
+    /* The usual associativities are scanned straight through. */
     switch (c->assoc) {
-    case 1:  m = match_mask(s, line_addr, 1); break;
-    case 2:  m = match_mask(s, line_addr, 2); break;
-    case 4:  m = match_mask(s, line_addr, 4); break;
-    case 8:  m = match_mask(s, line_addr, 8); break;
-    case 16: m = match_mask(s, line_addr, 16); break;
+    case 1:  m = match_mask(s, t, line_addr, 1); break;
+    case 2:  m = match_mask(s, t, line_addr, 2); break;
+    case 4:  m = match_mask(s, t, line_addr, 4); break;
+    case 8:  m = match_mask(s, t, line_addr, 8); break;
+    case 16: m = match_mask(s, t, line_addr, 16); break;
     default:
         for (hit = 0; hit < c->assoc; hit++)
             if (s[hit].addr == line_addr && s[hit].state != 0)
@@ -298,17 +330,57 @@ static uint32_t xorshift32(uint32_t *s)
     return *s = x;
 }
 
+/* cache_victim for a set s of `ways` ways (a constant where it is
+ * inlined: the scans unroll, and the LRU's smallest stamp is found with
+ * conditional moves). */
+static inline __attribute__((always_inline)) CacheLine *
+victim_in(Cache *c, uint32_t set, CacheLine *s, uint32_t ways)
+{
+    uint32_t empty = 0;
+#pragma GCC unroll 16
+    for (uint32_t w = 0; w < ways; w++)
+        empty |= (uint32_t)(s[w].state == 0) << w;
+    if (empty)
+        return &s[__builtin_ctz(empty)];
+    switch (c->g.repl) {
+    case CACHE_REPL_LRU: {
+        const uint64_t *st = c->stamp + (size_t)set * ways;
+        uint32_t best = 0;
+        uint64_t least = st[0];
+#pragma GCC unroll 16
+        for (uint32_t w = 1; w < ways; w++) {
+            bool less = st[w] < least;
+            least = less ? st[w] : least;
+            best = less ? w : best;
+        }
+        return &s[best];
+    }
+    case CACHE_REPL_PLRU:
+        return &s[ways > 1 ? plru_victim(c, set) : 0];
+    case CACHE_REPL_RANDOM:
+        return &s[xorshift32(&c->rng) & (ways - 1)];
+    }
+    return &s[0];
+}
+
 CacheLine *cache_victim(Cache *c, uint32_t line_addr)
 {
     uint32_t set = set_of(c, line_addr);
-    size_t base = (size_t)set * c->assoc;
-    CacheLine *s = c->lines + base;
+    CacheLine *s = c->lines + (size_t)set * c->assoc;
+    switch (c->assoc) {
+    case 1:  return victim_in(c, set, s, 1);
+    case 2:  return victim_in(c, set, s, 2);
+    case 4:  return victim_in(c, set, s, 4);
+    case 8:  return victim_in(c, set, s, 8);
+    case 16: return victim_in(c, set, s, 16);
+    default: break;
+    }
     for (uint32_t w = 0; w < c->assoc; w++)
         if (s[w].state == 0)
             return &s[w];
     switch (c->g.repl) {
     case CACHE_REPL_LRU: {
-        const uint64_t *st = c->stamp + base;
+        const uint64_t *st = c->stamp + (size_t)set * c->assoc;
         uint32_t best = 0;
         for (uint32_t w = 1; w < c->assoc; w++)
             if (st[w] < st[best])
@@ -331,6 +403,7 @@ void cache_fill(Cache *c, CacheLine *slot, uint32_t line_addr, uint8_t state)
     assert(idx < (size_t)c->sets * c->assoc && idx / c->assoc == set);
     assert(state != 0);
     slot->addr = line_addr;
+    c->tag[idx] = line_addr;
     slot->state = state;
     slot->dirty = 0;
     touch(c, set, (uint32_t)(idx - (size_t)set * c->assoc));
