@@ -79,33 +79,38 @@ struct MissClassifier {
     uint32_t free;            /* nodes given back by invalidations */
 };
 
+/* Make the chunk *c (its entries NODE_EMPTY). */
+static __attribute__((noinline)) void chunk_make(uint32_t **c)
+{
+    *c = malloc(CHUNK * sizeof **c);
+    if (!*c) {
+        /* Out of memory: nothing sensible to do in a timing model's hot
+         * path, and a wrong classification is worse than a stop. */
+        abort();
+    }
+    memset(*c, 0xff, CHUNK * sizeof **c);     /* NODE_EMPTY */
+}
+
 /* The entry of slot i (made, NODE_EMPTY, if need be). */
-static uint32_t *entry(MissClassifier *m, uint32_t i)
+static inline __attribute__((always_inline)) uint32_t *
+entry(MissClassifier *m, uint32_t i)
 {
     uint32_t **c = &m->chunk[i >> CHUNK_BITS];
-    if (__builtin_expect(!*c, 0)) {
-        *c = malloc(CHUNK * sizeof **c);
-        if (!*c) {
-            /* Out of memory: nothing sensible to do in a timing model's
-             * hot path, and a wrong classification is worse than a
-             * stop. */
-            abort();
-        }
-        memset(*c, 0xff, CHUNK * sizeof **c);     /* NODE_EMPTY */
-    }
+    if (__builtin_expect(!*c, 0))
+        chunk_make(c);
     return &(*c)[i & (CHUNK - 1)];
 }
 
-/* The slot of key, marked seen (not in the shadow) when it was not;
+/* The entry of key, marked seen (not in the shadow) when it was not;
  * *fresh says whether it was. */
-static uint32_t find_or_add(MissClassifier *m, uint32_t key, bool *fresh)
+static inline __attribute__((always_inline)) uint32_t *
+find_or_add(MissClassifier *m, uint32_t key, bool *fresh)
 {
-    uint32_t i = key >> m->shift;
-    uint32_t *e = entry(m, i);
+    uint32_t *e = entry(m, key >> m->shift);
     *fresh = *e == NODE_EMPTY;
     if (*fresh)
         *e = NODE_NONE;
-    return i;
+    return e;
 }
 
 /* The entry of key if it was ever seen, else NULL. */
@@ -216,11 +221,10 @@ static uint32_t heap_lru(MissClassifier *m)
     }
 }
 
-/* Make the line in `slot` the shadow's MRU, bringing it in (and the LRU
- * line out, when full) if it is not there. */
-static void shadow_touch(MissClassifier *m, uint32_t slot)
+/* Make the line in `slot` (its entry e) the shadow's MRU, bringing it
+ * in (and the LRU line out, when full) if it is not there. */
+static void shadow_touch(MissClassifier *m, uint32_t slot, uint32_t *e)
 {
-    uint32_t *e = entry(m, slot);
     uint32_t n = *e;
     if (n < NODE_MAX) {
         if (m->heap) {
@@ -326,19 +330,17 @@ void missclass_free(MissClassifier *m)
 void missclass_hit(MissClassifier *m, uint32_t line_addr)
 {
     bool fresh;
-    uint32_t slot = find_or_add(m, line_addr, &fresh);
+    uint32_t *e = find_or_add(m, line_addr, &fresh);
     /* The real cache holds it, so it cannot still count as invalidated. */
-    uint32_t *e = entry(m, slot);
     if (*e == NODE_INVAL)
         *e = NODE_NONE;
-    shadow_touch(m, slot);
+    shadow_touch(m, line_addr >> m->shift, e);
 }
 
 MissClass missclass_miss(MissClassifier *m, uint32_t line_addr)
 {
     bool fresh;
-    uint32_t slot = find_or_add(m, line_addr, &fresh);
-    uint32_t *e = entry(m, slot);
+    uint32_t *e = find_or_add(m, line_addr, &fresh);
     uint32_t n = *e;
     MissClass cls;
     if (fresh) {
@@ -351,7 +353,7 @@ MissClass missclass_miss(MissClassifier *m, uint32_t line_addr)
     } else {
         cls = MISS_CAPACITY;
     }
-    shadow_touch(m, slot);
+    shadow_touch(m, line_addr >> m->shift, e);
     return cls;
 }
 
