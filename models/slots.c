@@ -55,6 +55,37 @@ static __attribute__((noinline)) void take_any(Slots *s, uint64_t t,
     mark(s, t > s->lo ? t : s->lo, t + n, 1);
 }
 
+/* take() for 2 <= n <= 64 inside the window, the window sliding within
+ * its first word: a packet on a link, a transfer at a memory controller
+ * (a slide past the word, or a start before the window, goes the long
+ * way).  Sets the span's bits in one word or two. */
+static __attribute__((noinline)) void take_few(Slots *s, uint64_t t,
+                                               uint64_t n)
+{
+    uint64_t lo = s->lo, last = t + n - 1;
+    if (n > 64 || t < lo) {
+        take_any(s, t, n);
+        return;
+    }
+    if (last >= lo + SLOTS_WINDOW) {
+        uint64_t bit = lo % 64;
+        uint64_t d = last - SLOTS_WINDOW + 1 - lo;   /* cycles to forget */
+        if (d > 64 - bit) {
+            take_any(s, t, n);
+            return;
+        }
+        s->bits[lo % SLOTS_WINDOW / 64] &= ~(~0ull >> (64 - d) << bit);
+        s->lo = lo + d;
+    }
+    uint64_t i = t % SLOTS_WINDOW, bit = i % 64, w = i / 64;
+    if (bit + n <= 64) {
+        s->bits[w] |= ~0ull >> (64 - n) << bit;
+    } else {
+        s->bits[w] |= ~0ull << bit;
+        s->bits[(w + 1) % (SLOTS_WINDOW / 64)] |= ~0ull >> (128 - bit - n);
+    }
+}
+
 /* Mark cycles [t, t + n) busy, free or not, sliding the window to cover
  * the last; the ones that end up before the window are dropped.  Mostly
  * n is 1 and the window moves on by a cycle or two within one word. */
@@ -62,7 +93,7 @@ static inline void take(Slots *s, uint64_t t, uint64_t n)
 {
     uint64_t lo = s->lo;
     if (n != 1) {
-        take_any(s, t, n);
+        take_few(s, t, n);
         return;
     }
     if (t < lo)
