@@ -27,6 +27,7 @@ struct Cache {
     CacheGeom g;
     uint32_t sets;
     uint32_t assoc;
+    uint32_t assoc_shift;     /* log2(assoc) */
     uint32_t set_mask;
     uint32_t line_shift;
     uint32_t plru_words;      /* uint64_t words of tree bits per set */
@@ -35,6 +36,8 @@ struct Cache {
     CacheLine *lines;         /* sets * assoc, set-major */
     uint32_t *tag;            /* per way: its line's addr (a copy, for
                                  the scan: 4 or 8 ways a compare) */
+    CacheLine *last;          /* the way last found or filled: a miss
+                                 looks its line up again and again */
     uint64_t *stamp;          /* LRU: per way */
     uint64_t *plru;           /* PLRU: plru_words per set, bit n = node n */
     /* PLRU with assoc <= 64, per way: the tree bits on its path and the
@@ -102,6 +105,7 @@ Cache *cache_new(const CacheGeom *g)
         return NULL;
     c->g = *g;
     c->assoc = g->assoc;
+    c->assoc_shift = log2u(g->assoc);
     c->sets = g->size / g->line / g->assoc;
     c->set_mask = c->sets - 1;
     c->line_shift = log2u(g->line);
@@ -114,6 +118,7 @@ Cache *cache_new(const CacheGeom *g)
     if (!c->lines || !c->tag)
         goto fail;
     memset(c->tag, 0, nlines * sizeof *c->tag);
+    c->last = c->lines;
     if (g->repl == CACHE_REPL_LRU) {
         c->stamp = calloc(nlines, sizeof *c->stamp);
         if (!c->stamp)
@@ -265,6 +270,16 @@ match_mask(const CacheLine *s, const uint32_t *t, uint32_t line_addr,
 
 CacheLine *cache_lookup(Cache *c, uint32_t line_addr, bool touch_it)
 {
+    /* A valid line is in one way only: the way found last, if it still
+     * holds the line, is the one the scan would find. */
+    CacheLine *l = c->last;
+    if (l->addr == line_addr && l->state != 0) {
+        if (touch_it) {
+            uint32_t i = (uint32_t)(l - c->lines);
+            touch(c, i >> c->assoc_shift, i & (c->assoc - 1));
+        }
+        return l;
+    }
     uint32_t set = set_of(c, line_addr);
     CacheLine *s = c->lines + (size_t)set * c->assoc;
     const uint32_t *t = c->tag + (size_t)set * c->assoc;
@@ -288,7 +303,7 @@ CacheLine *cache_lookup(Cache *c, uint32_t line_addr, bool touch_it)
 found:
     if (touch_it)
         touch(c, set, hit);
-    return &s[hit];
+    return c->last = &s[hit];
 }
 
 uint64_t *cache_lru_clock(Cache *c)
@@ -404,6 +419,7 @@ void cache_fill(Cache *c, CacheLine *slot, uint32_t line_addr, uint8_t state)
     assert(state != 0);
     slot->addr = line_addr;
     c->tag[idx] = line_addr;
+    c->last = slot;
     slot->state = state;
     slot->dirty = 0;
     touch(c, set, (uint32_t)(idx - (size_t)set * c->assoc));
