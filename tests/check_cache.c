@@ -310,6 +310,64 @@ START_TEST(test_stale_tags)
 }
 END_TEST
 
+/* Lookups and LRU victims against a plain model of the ways, on a
+ * random mix of touching and plain lookups, fills and invalidations, for
+ * each associativity the scan has a case for and one it has not (32):
+ * the scan, its memory of the way found last and the victim's unrolled
+ * search must all agree with a walk over the ways. */
+static const uint32_t model_assocs[] = {1, 2, 4, 8, 16, 32};
+
+START_TEST(test_lookup_model)
+{
+    uint32_t assoc = model_assocs[_i], sets = 4, nl = assoc * sets;
+    CacheGeom g = geom(nl * 16, assoc, 16, CACHE_REPL_LRU, 1);
+    Cache *c = cache_new(&g);
+    ck_assert_ptr_nonnull(c);
+    uint64_t *used = calloc(nl, sizeof *used), now = 0;
+    uint32_t s = 777 + assoc;
+    for (int op = 0; op < 20000; op++) {
+        uint32_t la = (xs32(&s) % (3 * nl)) * 16, set = (la / 16) % sets;
+        const CacheLine *want = NULL;
+        uint32_t want_way = 0;
+        for (uint32_t w = 0; w < assoc && !want; w++) {
+            const CacheLine *x = cache_line_at(c, set, w);
+            if (x->state && x->addr == la) {
+                want = x;
+                want_way = w;
+            }
+        }
+        uint32_t r = xs32(&s) % 8;
+        bool touch = r != 0;
+        CacheLine *got = cache_lookup(c, la, touch);
+        ck_assert_ptr_eq(got, want);
+        if (got && touch)
+            used[set * assoc + want_way] = ++now;
+        if (got && r == 1) {
+            cache_invalidate(c, got);
+        } else if (!got) {
+            /* The model's victim: the first invalid way, else the least
+             * recently used. */
+            uint32_t v = 0;
+            bool empty = false;
+            for (uint32_t w = 0; w < assoc && !empty; w++)
+                if (!cache_line_at(c, set, w)->state) {
+                    v = w;
+                    empty = true;
+                }
+            for (uint32_t w = 1; w < assoc && !empty; w++)
+                if (used[set * assoc + w] < used[set * assoc + v])
+                    v = w;
+            CacheLine *vict = cache_victim(c, la);
+            ck_assert_ptr_eq(vict, cache_line_at(c, set, v));
+            cache_fill(c, vict, la, 1 + (uint8_t)(r % 3));
+            used[set * assoc + v] = ++now;
+        }
+    }
+    free(used);
+    cache_free(c);
+}
+END_TEST
+
 /* The first n victims of a fixed trace through a random-replacement
  * cache seeded with `seed`. */
 static void random_victims(uint32_t seed, int64_t *out, uint32_t n)
@@ -781,6 +839,7 @@ Suite *cache_suite(void)
     tcase_add_loop_test(tc, test_basics, 0, N_OF(policies));
     tcase_add_loop_test(tc, test_lookup_without_touch, 0, 2);
     tcase_add_loop_test(tc, test_stale_tags, 0, N_OF(policies));
+    tcase_add_loop_test(tc, test_lookup_model, 0, N_OF(model_assocs));
     tcase_add_test(tc, test_random_reproducible);
     tcase_add_test(tc, test_random_spreads);
     tcase_add_loop_test(tc, test_fully_associative, 0, 9);
