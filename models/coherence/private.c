@@ -206,8 +206,10 @@ static void settle_some(MemSys *m, uint32_t core, uint32_t line, uint64_t t)
         if (best == UINT32_MAX)
             break;
         Pending p = k->pend[best];
-        memmove(&k->pend[best], &k->pend[best + 1],
-                (k->npend - best - 1) * sizeof *k->pend);
+        /* Mostly the only one (a miss's data): no call to move none. */
+        if (best + 1 < k->npend)
+            memmove(&k->pend[best], &k->pend[best + 1],
+                    (k->npend - best - 1) * sizeof *k->pend);
         k->npend--;
         apply(m, core, &p);
     }
