@@ -9,14 +9,20 @@
  * a fixed pool of nodes, doubly linked by index, MRU at the head.  A
  * stamped classifier (missclass_new_stamped, for a hit filter) keeps the
  * order another way: each node has the stamp of its last access (from a
- * counter of the classifier's accesses), and a binary min-heap holds the
- * nodes keyed by a stamp.  A touch only writes the node's
- * stamp, so the heap's keys may be older than the stamps: when the root's
- * key is not its node's stamp the node was touched since, and it goes
- * down the heap with its new key; a root whose key is its stamp has the
- * smallest stamp of all (every stamp is at least its key), so the victim
- * is exactly the least recently used line.  That a touch is one store is
- * what lets a hit filter (missclass_touch) keep the order without a call.
+ * counter of the classifier's accesses), and is in one of two places,
+ * each with a key per node that is the node's stamp when it was put
+ * there: a FIFO (the ring `q`) where every line brought in goes, so its
+ * keys only grow, and a binary min-heap.  A touch only writes the node's
+ * stamp, so the keys may be older than the stamps, never newer.  The
+ * victim is looked for at the smaller key of the FIFO's head and the
+ * heap's root: if it is its node's stamp, that node has the smallest
+ * stamp of all (every stamp is at least its key, every key at least that
+ * one), so it is exactly the least recently used line; if not, the node
+ * was touched since, and goes into the heap with its stamp as key (from
+ * the FIFO) or down the heap with it (from the root), and the search
+ * goes on.  A line brought in and evicted untouched, as a stream's are,
+ * costs no heap work at all.  That a touch is one store is what lets a
+ * hit filter (missclass_touch) keep the order without a call.
  * Each node remembers its entry's slot, so evicting the LRU line finds
  * its entry at once.
  */
@@ -42,12 +48,14 @@ enum {
     NODE_MAX = 0xfffffff0u     /* capacity_lines must be below this */
 };
 #define NIL 0xffffffffu         /* end of a list */
+enum { IN_HEAP, IN_FIFO };      /* a stamped node's Node.next */
 
 typedef struct Node {
     uint32_t slot;            /* its entry: its line >> shift (free: the
                                  next free node) */
     uint32_t prev, next;      /* towards MRU / towards LRU; stamped: prev
-                                 is its place in the heap */
+                                 is its place in the heap or the FIFO,
+                                 next which (IN_HEAP, IN_FIFO) */
 } Node;
 
 typedef struct HeapItem {
@@ -73,6 +81,9 @@ struct MissClassifier {
     HeapItem *heap;           /* stamped: nheap resident nodes, smallest key
                                  first (NULL: the list) */
     uint32_t nheap;
+    HeapItem *q;              /* stamped: the FIFO, a ring of qmask + 1
+                                 (node NIL: taken out) */
+    uint32_t qmask, qhead, qtail;   /* qtail - qhead entries from qhead */
     uint32_t head, tail;      /* the list's MRU, LRU */
     uint32_t cap;             /* capacity_lines */
     uint32_t used;            /* nodes ever handed out (< cap: unused ones) */
@@ -179,23 +190,6 @@ static void sift_down(MissClassifier *m, uint32_t i)
     heap_set(m, i, it);
 }
 
-/* The root replaced by an item newer than every other: the hole goes
- * down to a leaf by the smaller child (one comparison a level), where
- * the newest item belongs. */
-static void replace_root_newest(MissClassifier *m, HeapItem it)
-{
-    uint32_t i = 0;
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= m->nheap)
-            break;
-        c += c + 1 < m->nheap && m->heap[c + 1].key < m->heap[c].key;
-        heap_set(m, i, m->heap[c]);
-        i = c;
-    }
-    heap_set(m, i, it);
-}
-
 /* Take node n out of the heap. */
 static void heap_remove(MissClassifier *m, uint32_t n)
 {
@@ -208,17 +202,70 @@ static void heap_remove(MissClassifier *m, uint32_t n)
     sift_up(m, m->nodes[last.node].prev);
 }
 
-/* The least recently used resident node (the heap's root once every key
- * above it is brought up to date). */
-static uint32_t heap_lru(MissClassifier *m)
+/* Put node n at the FIFO's tail (its key: its stamp, the newest).  A
+ * full ring first drops its taken-out entries: it has twice the nodes'
+ * room, so at least half go. */
+static void fifo_push(MissClassifier *m, uint32_t n)
+{
+    if (m->qtail - m->qhead == m->qmask + 1) {
+        uint32_t w = m->qhead;
+        for (uint32_t r = m->qhead; r != m->qtail; r++) {
+            HeapItem it = m->q[r & m->qmask];
+            if (it.node == NIL)
+                continue;
+            m->q[w & m->qmask] = it;
+            m->nodes[it.node].prev = w & m->qmask;
+            w++;
+        }
+        m->qtail = w;
+    }
+    m->q[m->qtail & m->qmask] = (HeapItem){m->stamp[n], n};
+    m->nodes[n].prev = m->qtail & m->qmask;
+    m->nodes[n].next = IN_FIFO;
+    m->qtail++;
+}
+
+static void heap_push(MissClassifier *m, uint64_t key, uint32_t n)
+{
+    m->nodes[n].next = IN_HEAP;
+    m->heap[m->nheap] = (HeapItem){key, n};
+    sift_up(m, m->nheap++);
+}
+
+/* Take the least recently used resident node out of the FIFO or the
+ * heap (see the banner). */
+static uint32_t take_lru(MissClassifier *m)
 {
     for (;;) {
+        while (m->qhead != m->qtail && m->q[m->qhead & m->qmask].node == NIL)
+            m->qhead++;
+        bool fifo = m->qhead != m->qtail &&
+                    (!m->nheap ||
+                     m->q[m->qhead & m->qmask].key < m->heap[0].key);
+        if (fifo) {
+            HeapItem it = m->q[m->qhead++ & m->qmask];
+            if (it.key == m->stamp[it.node])
+                return it.node;
+            heap_push(m, m->stamp[it.node], it.node);
+            continue;
+        }
         uint32_t n = m->heap[0].node;
-        if (m->heap[0].key == m->stamp[n])
+        if (m->heap[0].key == m->stamp[n]) {
+            heap_remove(m, n);
             return n;
+        }
         m->heap[0].key = m->stamp[n];
         sift_down(m, 0);
     }
+}
+
+/* Take stamped node n out of where it is. */
+static void stamped_remove(MissClassifier *m, uint32_t n)
+{
+    if (m->nodes[n].next == IN_FIFO)
+        m->q[m->nodes[n].prev].node = NIL;
+    else
+        heap_remove(m, n);
 }
 
 /* Make the line in `slot` (its entry e) the shadow's MRU, bringing it
@@ -239,16 +286,14 @@ static void shadow_touch(MissClassifier *m, uint32_t slot, uint32_t *e)
         *e = NODE_NONE;
         return;
     }
-    bool full = false;
     if (m->free != NIL) {
         n = m->free;
         m->free = m->nodes[n].slot;
     } else if (m->used < m->cap) {
         n = m->used++;
     } else if (m->heap) {
-        n = heap_lru(m);          /* the root: it takes the new line */
+        n = take_lru(m);          /* it takes the new line */
         *entry(m, m->nodes[n].slot) = NODE_NONE;
-        full = true;
     } else {
         n = m->tail;
         unlink_node(m, n);
@@ -258,20 +303,26 @@ static void shadow_touch(MissClassifier *m, uint32_t slot, uint32_t *e)
     m->line[n] = slot << m->shift;
     m->stamp[n] = ++*m->clock;
     *e = n;
-    if (!m->heap) {
+    if (!m->heap)
         push_front(m, n);
-    } else if (full) {
-        replace_root_newest(m, (HeapItem){m->stamp[n], n});
-    } else {
-        m->heap[m->nheap] = (HeapItem){m->stamp[n], n};
-        sift_up(m, m->nheap++);
-    }
+    else
+        fifo_push(m, n);
+}
+
+/* The FIFO's ring: a power of two, at least twice the nodes. */
+static uint32_t qsize(uint32_t capacity_lines)
+{
+    uint32_t n = 1;
+    while (n < 2 * capacity_lines)
+        n *= 2;
+    return n;
 }
 
 static MissClassifier *make(uint32_t capacity_lines, unsigned line_shift,
                             bool stamped)
 {
-    if (capacity_lines >= NODE_MAX || line_shift > 16)
+    if (capacity_lines >= NODE_MAX || line_shift > 16 ||
+        (stamped && capacity_lines > 1u << 30))
         return NULL;
     MissClassifier *m = calloc(1, sizeof *m);
     if (!m)
@@ -289,8 +340,10 @@ static MissClassifier *make(uint32_t capacity_lines, unsigned line_shift,
          !(m->line = malloc((size_t)capacity_lines * sizeof *m->line)) ||
          !(m->stamp = malloc((size_t)capacity_lines * sizeof *m->stamp)) ||
          (stamped &&
-          !(m->heap = malloc((size_t)capacity_lines * sizeof *m->heap)))))
+          (!(m->heap = malloc((size_t)capacity_lines * sizeof *m->heap)) ||
+           !(m->q = malloc((size_t)qsize(capacity_lines) * sizeof *m->q))))))
         goto fail;
+    m->qmask = qsize(capacity_lines) - 1;
     for (uint32_t i = 0; i < capacity_lines; i++)
         m->line[i] = MISSCLASS_FREE;
     return m;
@@ -324,6 +377,7 @@ void missclass_free(MissClassifier *m)
     free(m->line);
     free(m->stamp);
     free(m->heap);
+    free(m->q);
     free(m);
 }
 
@@ -367,7 +421,7 @@ void missclass_invalidated(MissClassifier *m, uint32_t line_addr)
     uint32_t n = *e;
     if (n < NODE_MAX) {
         if (m->heap)
-            heap_remove(m, n);
+            stamped_remove(m, n);
         else
             unlink_node(m, n);
         m->line[n] = MISSCLASS_FREE;

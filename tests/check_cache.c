@@ -757,6 +757,9 @@ static const TraceCase trace_cases[] = {
     { { 512, 1, 16, CACHE_REPL_LRU, 0 }, 64, 24, 1, 200000 },
     /* A large footprint fills several of the table's chunks. */
     { { 4096, 8, 64, CACHE_REPL_PLRU, 0 }, 1 << 14, 80, 2, 200000 },
+    /* Many invalidations: a stamped classifier's FIFO fills with the
+     * entries they take out, and drops them. */
+    { { 512, 2, 16, CACHE_REPL_LRU, 0 }, 64, 24, 40, 100000 },
 };
 
 static void random_trace(int _i)
