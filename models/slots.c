@@ -55,10 +55,29 @@ static __attribute__((noinline)) void take_any(Slots *s, uint64_t t,
     mark(s, t > s->lo ? t : s->lo, t + n, 1);
 }
 
-/* take() for 2 <= n <= 64 inside the window, the window sliding within
- * its first word: a packet on a link, a transfer at a memory controller
- * (a slide past the word, or a start before the window, goes the long
- * way).  Sets the span's bits in one word or two. */
+/* Slide the window's start from lo to `to` (less than the window less a
+ * word on): the rest of lo's word, the words between, the start of to's
+ * word (a ring: to's may come before lo's). */
+static inline void forget(Slots *s, uint64_t lo, uint64_t to)
+{
+    const uint64_t words = SLOTS_WINDOW / 64;
+    uint64_t a = lo % SLOTS_WINDOW, b = to % SLOTS_WINDOW;
+    uint64_t wa = a / 64, wb = b / 64;
+    if (wa == wb && a <= b) {
+        s->bits[wa] &= ~((~0ull << (a % 64)) & ~(~0ull << (b % 64)));
+    } else {
+        s->bits[wa] &= ~(~0ull << (a % 64));
+        for (uint64_t w = (wa + 1) % words; w != wb; w = (w + 1) % words)
+            s->bits[w] = 0;
+        s->bits[wb] &= ~0ull << (b % 64);
+    }
+    s->lo = to;
+}
+
+/* take() for 2 <= n <= 64 inside the window, the window sliding by less
+ * than its length less a word: a packet on a link, a transfer at a
+ * memory controller (a longer slide, or a start before the window, goes
+ * the long way).  Sets the span's bits in one word or two. */
 static __attribute__((noinline)) void take_few(Slots *s, uint64_t t,
                                                uint64_t n)
 {
@@ -68,14 +87,12 @@ static __attribute__((noinline)) void take_few(Slots *s, uint64_t t,
         return;
     }
     if (last >= lo + SLOTS_WINDOW) {
-        uint64_t bit = lo % 64;
-        uint64_t d = last - SLOTS_WINDOW + 1 - lo;   /* cycles to forget */
-        if (d > 64 - bit) {
+        uint64_t to = last - SLOTS_WINDOW + 1;        /* the new lo */
+        if (to - lo >= SLOTS_WINDOW - 64) {
             take_any(s, t, n);
             return;
         }
-        s->bits[lo % SLOTS_WINDOW / 64] &= ~(~0ull >> (64 - d) << bit);
-        s->lo = lo + d;
+        forget(s, lo, to);
     }
     uint64_t i = t % SLOTS_WINDOW, bit = i % 64, w = i / 64;
     if (bit + n <= 64) {
@@ -99,14 +116,12 @@ static inline void take(Slots *s, uint64_t t, uint64_t n)
     if (t < lo)
         return;
     if (t >= lo + SLOTS_WINDOW) {
-        uint64_t bit = lo % 64;
-        uint64_t d = t - SLOTS_WINDOW + 1 - lo;   /* cycles to forget */
-        if (d > 64 - bit) {
+        uint64_t to = t - SLOTS_WINDOW + 1;       /* the new lo */
+        if (to - lo >= SLOTS_WINDOW - 64) {
             take_any(s, t, n);
             return;
         }
-        s->bits[lo % SLOTS_WINDOW / 64] &= ~(~0ull >> (64 - d) << bit);
-        s->lo = lo + d;
+        forget(s, lo, to);
     }
     uint64_t i = t % SLOTS_WINDOW;
     s->bits[i / 64] |= 1ull << (i % 64);
