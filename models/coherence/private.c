@@ -113,11 +113,9 @@ static void republish(MemSys *m, uint32_t core, uint32_t line, uint64_t after,
     }
 }
 
-void coh_publish(MemSys *m, uint32_t core, uint32_t line, uint8_t from,
-                 CohEvent ev, uint8_t to, uint64_t at)
+void coh_publish_event(MemSys *m, uint32_t core, uint32_t line,
+                       uint8_t from, CohEvent ev, uint8_t to, uint64_t at)
 {
-    if (!sim_ev_on(m->ev, SIM_EV_COH) || m->cfg.locked)
-        return;
     push_coh(m, core, line, from, (uint8_t)ev, to, at, false);
     /* The core's own access or eviction: what is still on its way to the
      * copy finds it changed. */
