@@ -494,18 +494,6 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
  * every cycle is the same with the filter off (core.hit_filter = false),
  * as a test checks. */
 
-void coh_filter_drop(MemSys *m, uint32_t core, uint32_t line)
-{
-    if (!m->filter)
-        return;
-    uint32_t tpc = m->cfg.threads_per_core;
-    IsaHitLine *f = m->filter + (size_t)core * tpc * COH_FILTER +
-                    ((line >> m->line_shift) & (COH_FILTER - 1));
-    for (uint32_t t = 0; t < tpc; t++, f += COH_FILTER)
-        if (f->line == line)
-            f->line = COH_FILTER_NONE;
-}
-
 static size_t filter_at(const MemSys *m, uint32_t hart, uint32_t line)
 {
     return (size_t)hart * COH_FILTER +

@@ -205,8 +205,19 @@ void coh_own_lock(MemSys *m, uint32_t c);
 void coh_own_release(MemSys *m, uint32_t c);
 
 /* Drop line from the hit filters of core's harts (its copy is about to
- * change, or leave). */
-void coh_filter_drop(MemSys *m, uint32_t core, uint32_t line);
+ * change, or leave).  Inline: a miss does it twice (its line's, its
+ * victim's). */
+static inline void coh_filter_drop(MemSys *m, uint32_t core, uint32_t line)
+{
+    if (!m->filter)
+        return;
+    uint32_t tpc = m->cfg.threads_per_core;
+    IsaHitLine *f = m->filter + (size_t)core * tpc * COH_FILTER +
+                    ((line >> m->line_shift) & (COH_FILTER - 1));
+    for (uint32_t t = 0; t < tpc; t++, f += COH_FILTER)
+        if (f->line == line)
+            f->line = COH_FILTER_NONE;
+}
 
 /* ---- the tables, counted ------------------------------------------------------ */
 /* A private cache's cells are counted per core (each core's counts are
