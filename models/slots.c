@@ -5,6 +5,7 @@
  * slides by a cycle or two, one bit is set. */
 #include "models/slots.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static inline int busy(const Slots *s, uint64_t t)
@@ -74,6 +75,20 @@ static inline void forget(Slots *s, uint64_t lo, uint64_t to)
     s->lo = to;
 }
 
+/* Slide the window to end after cycle `last` (at or after its start):
+ * false when that is too far for forget (the caller goes the long way). */
+static inline bool slide(Slots *s, uint64_t last)
+{
+    uint64_t lo = s->lo;
+    if (last < lo + SLOTS_WINDOW)
+        return true;
+    uint64_t to = last - SLOTS_WINDOW + 1;        /* the new start */
+    if (to - lo >= SLOTS_WINDOW - 64)
+        return false;
+    forget(s, lo, to);
+    return true;
+}
+
 /* take() for 2 <= n <= 64 inside the window, the window sliding by less
  * than its length less a word: a packet on a link, a transfer at a
  * memory controller (a longer slide, or a start before the window, goes
@@ -86,13 +101,9 @@ static __attribute__((noinline)) void take_few(Slots *s, uint64_t t,
         take_any(s, t, n);
         return;
     }
-    if (last >= lo + SLOTS_WINDOW) {
-        uint64_t to = last - SLOTS_WINDOW + 1;        /* the new lo */
-        if (to - lo >= SLOTS_WINDOW - 64) {
-            take_any(s, t, n);
-            return;
-        }
-        forget(s, lo, to);
+    if (!slide(s, last)) {
+        take_any(s, t, n);
+        return;
     }
     uint64_t i = t % SLOTS_WINDOW, bit = i % 64, w = i / 64;
     if (bit + n <= 64) {
@@ -115,13 +126,9 @@ static inline void take(Slots *s, uint64_t t, uint64_t n)
     }
     if (t < lo)
         return;
-    if (t >= lo + SLOTS_WINDOW) {
-        uint64_t to = t - SLOTS_WINDOW + 1;       /* the new lo */
-        if (to - lo >= SLOTS_WINDOW - 64) {
-            take_any(s, t, n);
-            return;
-        }
-        forget(s, lo, to);
+    if (!slide(s, t)) {
+        take_any(s, t, n);
+        return;
     }
     uint64_t i = t % SLOTS_WINDOW;
     s->bits[i / 64] |= 1ull << (i % 64);
