@@ -345,18 +345,17 @@ static uint32_t xorshift32(uint32_t *s)
     return *s = x;
 }
 
-/* cache_victim for a set s of `ways` ways (a constant where it is
- * inlined: the scans unroll, and the LRU's smallest stamp is found with
- * conditional moves). */
+/* cache_victim for a set s of `ways` ways: an invalid way if there is
+ * one, else the policy's.  Inlined with a constant `ways` for the usual
+ * associativities, the scans unroll (and the LRU's smallest stamp is
+ * found with conditional moves); other associativities loop. */
 static inline __attribute__((always_inline)) CacheLine *
 victim_in(Cache *c, uint32_t set, CacheLine *s, uint32_t ways)
 {
-    uint32_t empty = 0;
 #pragma GCC unroll 16
     for (uint32_t w = 0; w < ways; w++)
-        empty |= (uint32_t)(s[w].state == 0) << w;
-    if (empty)
-        return &s[__builtin_ctz(empty)];
+        if (s[w].state == 0)
+            return &s[w];
     switch (c->g.repl) {
     case CACHE_REPL_LRU: {
         const uint64_t *st = c->stamp + (size_t)set * ways;
@@ -388,26 +387,8 @@ CacheLine *cache_victim(Cache *c, uint32_t line_addr)
     case 4:  return victim_in(c, set, s, 4);
     case 8:  return victim_in(c, set, s, 8);
     case 16: return victim_in(c, set, s, 16);
-    default: break;
+    default: return victim_in(c, set, s, c->assoc);
     }
-    for (uint32_t w = 0; w < c->assoc; w++)
-        if (s[w].state == 0)
-            return &s[w];
-    switch (c->g.repl) {
-    case CACHE_REPL_LRU: {
-        const uint64_t *st = c->stamp + (size_t)set * c->assoc;
-        uint32_t best = 0;
-        for (uint32_t w = 1; w < c->assoc; w++)
-            if (st[w] < st[best])
-                best = w;
-        return &s[best];
-    }
-    case CACHE_REPL_PLRU:
-        return &s[c->assoc > 1 ? plru_victim(c, set) : 0];
-    case CACHE_REPL_RANDOM:
-        return &s[xorshift32(&c->rng) & (c->assoc - 1)];
-    }
-    return &s[0];
 }
 
 void cache_fill(Cache *c, CacheLine *slot, uint32_t line_addr, uint8_t state)
