@@ -96,12 +96,7 @@ static inline bool slide(Slots *s, uint64_t last)
 static __attribute__((noinline)) void take_few(Slots *s, uint64_t t,
                                                uint64_t n)
 {
-    uint64_t lo = s->lo, last = t + n - 1;
-    if (n > 64 || t < lo) {
-        take_any(s, t, n);
-        return;
-    }
-    if (!slide(s, last)) {
+    if (n > 64 || t < s->lo || !slide(s, t + n - 1)) {
         take_any(s, t, n);
         return;
     }
