@@ -328,6 +328,7 @@ static MissClassifier *make(uint32_t capacity_lines, unsigned line_shift,
     if (!m)
         return NULL;
     m->cap = capacity_lines;
+    m->qmask = qsize(capacity_lines) - 1;
     m->shift = line_shift;
     m->free = m->head = m->tail = NIL;
     m->clock = &m->seq;
@@ -341,9 +342,8 @@ static MissClassifier *make(uint32_t capacity_lines, unsigned line_shift,
          !(m->stamp = malloc((size_t)capacity_lines * sizeof *m->stamp)) ||
          (stamped &&
           (!(m->heap = malloc((size_t)capacity_lines * sizeof *m->heap)) ||
-           !(m->q = malloc((size_t)qsize(capacity_lines) * sizeof *m->q))))))
+           !(m->q = malloc((size_t)(m->qmask + 1) * sizeof *m->q))))))
         goto fail;
-    m->qmask = qsize(capacity_lines) - 1;
     for (uint32_t i = 0; i < capacity_lines; i++)
         m->line[i] = MISSCLASS_FREE;
     return m;
