@@ -26,8 +26,12 @@ static IsaBlocksExit ENGINE_NAME(IsaHart *h, const IsaEnv *env,
 #if ENGINE_TIMED
     const IsaAccessFn access = env->access;
     void *const actx = env->access_ctx;
-    /* The hook's hit filter: its hits done here, without the call. */
+    /* The hook's hit filter: its hits done here, without the call, its
+     * state in locals (hr) while no hook runs. */
     IsaHitFilter *const hits = env->hit_filter ? h->hits : NULL;
+    IsaHitRun hr = {.f = NULL};
+    if (hits)
+        isa_hit_run_open(&hr, hits);
 #endif
     IsaDecodeCache *dc = h->dc;
     IsaMem *mem = env->mem;
@@ -169,15 +173,19 @@ dispatch:
 #if ENGINE_TIMED
 #define ACCESS(a, n, k) do {                                        \
             if ((k == ISA_ACC_LOAD || k == ISA_ACC_STORE) && hits &&\
-                isa_hit_take(hits, a, n, k == ISA_ACC_STORE,        \
-                             cend - (uint64_t)cb + op->pre)) {      \
-                cb -= hits->latency;                                \
+                isa_hit_run_take(&hr, a, n, k == ISA_ACC_STORE,     \
+                                 cend - (uint64_t)cb + op->pre)) {  \
+                cb -= hr.latency;                                   \
                 break;                                              \
             }                                                       \
             h->pc = op->pc;                                         \
             h->cycle = cend - (uint64_t)cb + op->pre;               \
             h->instret = iend - (uint64_t)ib + op->idx;             \
+            if (hits)                                               \
+                isa_hit_run_close(&hr);                             \
             uint32_t lat_ = access(actx, h, a, n, k);               \
+            if (hits)                                               \
+                isa_hit_run_open(&hr, hits);                        \
             if (__builtin_expect(lat_ == ISA_ACCESS_DEFER, 0)) {    \
                 ret = ISA_BLOCKS_DEFER;                             \
                 goto before_ret;                                    \
@@ -389,6 +397,10 @@ after:
     ib -= op->idx + 1;
     count_part(cc, cur, op->idx + 1u);
 out:
+#if ENGINE_TIMED
+    if (hits)
+        isa_hit_run_close(&hr);
+#endif
     count_runs(bc, cc);
     h->pc = pc;
     h->cycle = cend - (uint64_t)cb;

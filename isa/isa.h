@@ -297,7 +297,24 @@ typedef struct IsaHitFilter {
     uint64_t hits[2];         /* loads, stores that hit here */
     uint64_t busy_until;      /* the hart's last access's end (the hook
                                  keeps it too) */
+    /* Several host threads: the words above (but hits and busy_until,
+     * the hart's) are under a lock that the hart's host thread keeps
+     * across its hits (*held) and gives up as soon as another thread
+     * waits for it (*want, which it reads atomically).  A hit is done
+     * here only while the thread holds the lock and nobody waits;
+     * anything else goes to the hook, which takes and gives up the
+     * lock.  held NULL: one host thread, no lock (*want stays 0). */
+    const bool *held;
+    const int *want;
 } IsaHitFilter;
+
+/* The filter may be used now (its lock, if any, held; nobody waiting). */
+static inline __attribute__((always_inline)) bool
+isa_hit_usable(const IsaHitFilter *f)
+{
+    return (!f->held || *f->held) &&
+           !__atomic_load_n(f->want, __ATOMIC_RELAXED);
+}
 
 /* A hit on `line` (as the model addresses it) through its entry in f at
  * `cycle`: the entry's touches and count, true; or false, nothing done.
@@ -327,6 +344,8 @@ static inline __attribute__((always_inline)) bool
 isa_hit_take(IsaHitFilter *f, uint32_t addr, unsigned size, bool store,
              uint64_t cycle)
 {
+    if (!isa_hit_usable(f))
+        return false;
     uint32_t a = (addr & f->addr_mask) | f->tag;
     uint32_t line = a & f->line_mask;
     if (((a + size - 1) & f->line_mask) != line ||
@@ -334,6 +353,96 @@ isa_hit_take(IsaHitFilter *f, uint32_t addr, unsigned size, bool store,
         return false;
     f->hits[store]++;
     f->busy_until = cycle + f->latency;
+    return true;
+}
+
+/* A filter as the block engine keeps it over a run of hits: its
+ * constants and the words every hit writes (the clock, the classifier's
+ * last line, the hart's counts and busy_until) in locals, which the
+ * compiler can keep in registers, instead of read and written through
+ * the filter's pointers at each hit.  Only the hook changes those words
+ * while the hart's thread holds the filter's lock (or, with one host
+ * thread, while the hart runs), so isa_hit_run_close puts them back
+ * before each call of the hook and on the way out, and
+ * isa_hit_run_open takes them again after.  Opened while the lock is
+ * not held, it reads nothing and hits nothing (until 0) up to the next
+ * open.  A hit through it does exactly what isa_hit_take does. */
+typedef struct IsaHitRun {
+    IsaHitFilter *f;
+    const IsaHitLine *e;
+    uint64_t *count, *order;
+    const uint32_t *order_line;
+    const int *want;
+    uint64_t seq, until, busy, hits[2];
+    uint32_t amask, tag;      /* a line: (addr & amask) | tag */
+    uint32_t shift, index_mask, last, latency;
+    bool open;                /* the words were read (and are put back) */
+} IsaHitRun;
+
+static inline __attribute__((always_inline)) void
+isa_hit_run_open(IsaHitRun *r, IsaHitFilter *f)
+{
+    r->f = f;
+    r->open = !f->held || *f->held;
+    r->until = 0;
+    if (!r->open)
+        return;
+    r->want = f->want;
+    r->e = f->e;
+    r->count = f->count;
+    r->order = f->order;
+    r->order_line = f->order_line;
+    r->seq = *f->seq;
+    r->until = *f->until;
+    r->busy = f->busy_until;
+    r->hits[0] = f->hits[0];
+    r->hits[1] = f->hits[1];
+    r->amask = f->addr_mask & f->line_mask;
+    r->tag = f->tag & f->line_mask;
+    r->shift = f->shift;
+    r->index_mask = f->index_mask;
+    r->last = *f->last;
+    r->latency = f->latency;
+}
+
+static inline __attribute__((always_inline)) void
+isa_hit_run_close(const IsaHitRun *r)
+{
+    IsaHitFilter *f = r->f;
+    if (!r->open)
+        return;
+    *f->seq = r->seq;
+    *f->last = r->last;
+    f->busy_until = r->busy;
+    f->hits[0] = r->hits[0];
+    f->hits[1] = r->hits[1];
+}
+
+/* As isa_hit_take for an access of `size` bytes (a constant: 1, 2 or
+ * 4) at `addr`.  A misaligned access is left to the hook, which does
+ * the same with it: an aligned one is within a line, as lines are at
+ * least 4 bytes and addr_mask and tag keep the bits below 4 KiB. */
+static inline __attribute__((always_inline)) bool
+isa_hit_run_take(IsaHitRun *r, uint32_t addr, unsigned size, bool store,
+                 uint64_t cycle)
+{
+    if ((addr & (size - 1)) || cycle >= r->until ||
+        __atomic_load_n(r->want, __ATOMIC_RELAXED))
+        return false;
+    uint32_t line = (addr & r->amask) | r->tag;
+    const IsaHitLine *e = &r->e[(line >> r->shift) & r->index_mask];
+    if (e->line != line)
+        return false;
+    uint32_t c = store ? e->wcount : e->rcount;
+    if (c == ISA_HIT_NO_COUNT || r->order_line[e->node] != line)
+        return false;
+    uint64_t s = ++r->seq;
+    *e->stamp = s;
+    r->order[e->node] = s;
+    r->last = line;
+    r->count[c]++;
+    r->hits[store]++;
+    r->busy = cycle + r->latency;
     return true;
 }
 

@@ -289,7 +289,9 @@ MemSys *memsys_new(const MemSysConfig *c)
                    .latency = m->cfg.l1d_latency, .until = &k->pend_min,
                    .seq = k->mct.seq, .order = k->mct.stamp,
                    .order_line = k->mct.line, .last = &k->mc_last,
-                   .count = k->cover}};
+                   .count = k->cover,
+                   .held = m->cfg.locked ? &k->held : NULL,
+                   .want = &k->want}};
     }
     for (uint32_t i = 0; ok && i < c->nodes; i++) {
         m->node[i].llc = cache_new(&c->llc);
@@ -815,7 +817,7 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
 
 IsaHitFilter *memsys_hit_filter(MemSys *m, uint32_t hart)
 {
-    if (!m->path || m->cfg.locked || !m->path[hart].core->one_clock)
+    if (!m->path || !m->path[hart].core->one_clock)
         return NULL;
     return &m->path[hart].hf;
 }

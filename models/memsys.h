@@ -127,8 +127,8 @@ uint32_t memsys_access(void *ctx, const IsaHart *h, uint32_t addr,
 uint32_t memsys_access_traced(void *ctx, const IsaHart *h, uint32_t addr,
                               unsigned size, IsaAccessKind kind);
 /* The hart's hit filter for the interpreter (IsaHart.hits), or NULL: no
- * filter, parallel mode (the core's lock), or a classifier with its own
- * clock.  Valid while the MemSys is, for memsys_access (not the traced
+ * filter, or a classifier with its own clock.  In parallel mode it is
+ * gated by the core's lock (IsaHitFilter.held, want).  Valid while the MemSys is, for memsys_access (not the traced
  * entry: its events would be missed). */
 IsaHitFilter *memsys_hit_filter(MemSys *m, uint32_t hart);
 

@@ -3,6 +3,7 @@
  * both organisations; directory sharer tracking; the messages MESI and
  * MOESI save; exact latencies of hits and misses; NUMA placement. */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,11 +415,21 @@ END_TEST
 
 /* ---- the hit seam ---------------------------------------------------------- */
 
+/* Core 1's store to BASE, from another host thread (it waits for core
+ * 0's lock to take core 0's copy away). */
+static void *store_from_core1(void *arg)
+{
+    acc(arg, 1, BASE, ISA_ACC_STORE, 4000);
+    return NULL;
+}
+
 /* The block engine's way to a hit (isa_hit_take through
  * memsys_hit_filter) does what memsys_access does for it: the same
  * latency, the same L1 and hart counts; it declines what the hook must
  * see (a store that changes the line, an access across two lines, a line
- * another core took away), and there is no filter in parallel mode. */
+ * another core took away), and in parallel mode anything while the
+ * hart's thread does not hold its core's lock or another thread waits
+ * for it (test_hit_seam_locked). */
 START_TEST(test_hit_seam)
 {
     MemSysConfig c = small(2, COH_MESI, COH_DIRECTORY);
@@ -460,17 +471,53 @@ START_TEST(test_hit_seam)
     ck_assert_uint_eq(memsys_busy_until(b, 0), 100 + f->latency);
     memsys_free(a);
     memsys_free(b);
-    /* No filter for the interpreter in parallel mode, nor when the
-     * classifier keeps a clock of its own (a PLRU L1). */
-    c.locked = true;
-    a = memsys_new(&c);
-    ck_assert_ptr_null(memsys_hit_filter(a, 0));
-    memsys_free(a);
-    c.locked = false;
+    /* No filter for the interpreter when the classifier keeps a clock of
+     * its own (a PLRU L1). */
     c.l1d.repl = CACHE_REPL_PLRU;
     a = memsys_new(&c);
     ck_assert_ptr_nonnull(a);
     ck_assert_ptr_null(memsys_hit_filter(a, 0));
+    memsys_free(a);
+}
+END_TEST
+
+/* Parallel mode: the filter's words are under the core's lock, which
+ * the hart's thread keeps across its hits and gives up as soon as
+ * another thread waits for it.  The filter serves a hit only while the
+ * lock is held and nobody waits; the hook then lets the waiter in. */
+START_TEST(test_hit_seam_locked)
+{
+    MemSysConfig c = small(2, COH_MESI, COH_DIRECTORY);
+    c.hit_filter = true;
+    c.locked = true;
+    MemSys *a = memsys_new(&c);
+    ck_assert_ptr_nonnull(a);
+    IsaHitFilter *f = memsys_hit_filter(a, 0);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(f->held);
+    acc(a, 0, BASE, LD, 0);                 /* a miss: the lock let go */
+    ck_assert(!isa_hit_take(f, BASE, 4, false, 500));
+    acc(a, 0, BASE, LD, 1000);              /* a hit the long way: kept */
+    ck_assert(isa_hit_take(f, BASE, 4, false, 2000));
+    memsys_run_done(a, 0);                  /* the run's end lets it go */
+    ck_assert(!isa_hit_take(f, BASE, 4, false, 2010));
+    acc(a, 0, BASE + 4, LD, 2020);
+    ck_assert(isa_hit_take(f, BASE + 8, 4, false, 2030));
+    /* Core 1's store waits for the lock: the filter declines at once
+     * (a hit or two may come before the thread asks), the hook gives
+     * the lock up, and the line is gone. */
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, store_from_core1, a), 0);
+    uint64_t t = 3000;
+    while (isa_hit_take(f, BASE + 8, 4, false, t))
+        t++;
+    acc(a, 0, BASE + 12, LD, 3500);
+    memsys_run_done(a, 0);                  /* as a run ends */
+    ck_assert_int_eq(pthread_join(th, NULL), 0);
+    acc(a, 0, BASE + 128, LD, 5000);        /* the lock held again */
+    ck_assert(!isa_hit_take(f, BASE, 4, false, 6000));
+    memsys_run_done(a, 0);
+    ck_assert(!memsys_error(a));
     memsys_free(a);
 }
 END_TEST
@@ -495,6 +542,7 @@ Suite *memsys_suite(void)
     tcase_add_test(tc, test_store_buffer);
     tcase_add_test(tc, test_straddle);
     tcase_add_test(tc, test_hit_seam);
+    tcase_add_test(tc, test_hit_seam_locked);
     suite_add_tcase(s, tc);
     return s;
 }
