@@ -619,20 +619,13 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
     uint32_t cost[ISA_CLASS_COUNT];
     memcpy(cost, env->cost, sizeof cost);
     const IsaAccessFn access = env->access;
-    void *const actx = env->access_ctx;
     /* The hook's hit filter: its hits done here, without the call. */
     IsaHitFilter *const hits = env->hit_filter ? h->hits : NULL;
     const IsaIssueFn issue = env->issue;
-    void *const ictx = env->issue_ctx;
     uint8_t *const ram = mem->ram;
     const uint32_t base = mem->base, size = mem->size;
     const uint8_t *const code_map = mem->code_map;
-    const IsaWindow *const win = env->win;
-    const uint32_t nwin = env->nwin;
     const uint32_t stack_lo = h->stack_lo, stack_guard = h->stack_guard;
-    const uint32_t *const breaks = env->breaks;
-    const uint32_t nbreaks = env->nbreaks;
-    const IsaRange *const watches = env->watches;
     const uint32_t nwatches = env->nwatches;
     uint32_t watched = 0;       /* a watched store: its address + 1 */
     uint32_t watched_pc = 0;
@@ -686,7 +679,8 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
         if (__builtin_expect(e->tag != pc, 0)) {
             /* A breakpoint's instruction is never kept decoded, so that
              * every time the hart comes back to it it misses here. */
-            bool brk = nbreaks && is_break(breaks, nbreaks, pc);
+            bool brk = env->nbreaks &&
+                       is_break(env->breaks, env->nbreaks, pc);
             if (brk && h->brk_resume != pc) {
                 kind = ISA_STOP_BREAK;
                 raw = 0;        /* not fetched (not the last fill's) */
@@ -746,7 +740,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
             p = ram_at(ram, base, size, a, n);                   \
             inwin = false;                                       \
             if (__builtin_expect(!p, 0)) {                       \
-                p = win_at(win, nwin, a, n);                     \
+                p = win_at(env->win, env->nwin, a, n);                \
                 if (!p) { cause = fault; tval = a; goto trap; }  \
                 inwin = true;                                    \
             }
@@ -762,7 +756,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
                 cycle += hits->latency;                          \
             else if (access) {                                   \
                 SYNC_HART();                                     \
-                uint32_t lat_ = access(actx, h, a, n, k);        \
+                uint32_t lat_ = access(env->access_ctx, h, a, n, k);\
                 if (__builtin_expect(lat_ == ISA_ACCESS_DEFER, 0)) \
                     goto defer;                                  \
                 cycle += lat_;                                   \
@@ -785,7 +779,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
                 code_written(code_map, (uint32_t)(p - ram), n))  \
                 isa_code_modified(mem, dc, (uint32_t)(p - ram), n);  \
             if (__builtin_expect(nwatches != 0, 0) &&            \
-                is_watched(watches, nwatches, a, n)) {           \
+                is_watched(env->watches, nwatches, a, n)) {      \
                 watched = a + 1;    /* stop after this one */    \
                 watched_pc = pc;                                 \
                 insn_limit = 0;                                  \
@@ -951,7 +945,7 @@ IsaStopKind isa_run(IsaHart *h, const IsaEnv *env, uint64_t cycle_limit,
         cycle += cost[in->cls];
         h->class_count[in->cls]++;
         if (issue)
-            cycle = issue(ictx, h, c0, cycle);
+            cycle = issue(env->issue_ctx, h, c0, cycle);
         continue;
 
     trap:

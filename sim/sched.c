@@ -51,7 +51,18 @@ static int report_interrupt(SimMachine *m)
 
 /* What to do about the stop of hart h: -1 to go on, or the run's exit
  * status (after the message).  Called without m->lock. */
-static int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
+static __attribute__((noinline)) int handle_stop_slow(SimMachine *m,
+                                                     SimHart *h,
+                                                     const IsaStop *st);
+
+/* After isa_run stopped h: -1 to go on, or the run's exit status.  A
+ * limit (most slices end there) costs no call. */
+static inline int handle_stop(SimMachine *m, SimHart *h, const IsaStop *st)
+{
+    return st->kind == ISA_STOP_LIMIT ? -1 : handle_stop_slow(m, h, st);
+}
+
+static int handle_stop_slow(SimMachine *m, SimHart *h, const IsaStop *st)
 {
     IsaHart *x = &h->isa;
     char err[256], loc[512], from[300];
@@ -231,14 +242,16 @@ static SimHart *pick(SimMachine *m, uint64_t *second)
 #define RUNQ_HART ((1u << SIM_RUNQ_HART_BITS) - 1)
 #define RUNQ_KEY(cycle, hart) ((cycle) << SIM_RUNQ_HART_BITS | (hart))
 
-static void runq_down(SimMachine *m, uint32_t i)
+/* Entry i of the n in q down to where it belongs. */
+static inline __attribute__((always_inline)) void
+runq_down(uint64_t *q, uint32_t n, uint32_t i)
 {
-    uint64_t *q = m->runq, it = q[i];
+    uint64_t it = q[i];
     for (;;) {
         uint32_t c = 2 * i + 1;
-        if (c >= m->nrunq)
+        if (c >= n)
             break;
-        c += c + 1 < m->nrunq && q[c + 1] < q[c];
+        c += c + 1 < n && q[c + 1] < q[c];
         if (q[c] >= it)
             break;
         q[i] = q[c];
@@ -269,42 +282,53 @@ static bool runq_build(SimMachine *m)
         m->runq[m->nrunq++] = RUNQ_KEY(m->harts[i].isa.cycle, i);
     }
     for (uint32_t i = m->nrunq / 2; i-- > 0;)
-        runq_down(m, i);
+        runq_down(m->runq, m->nrunq, i);
     return true;
+}
+
+/* Entry i's hart is no longer runnable: the last leaf takes its place,
+ * and goes down from there or up. */
+static __attribute__((noinline)) void runq_leave(SimMachine *m, uint32_t i)
+{
+    m->runq[i] = m->runq[--m->nrunq];
+    if (i < m->nrunq) {
+        runq_down(m->runq, m->nrunq, i);
+        uint64_t *q = m->runq, it = q[i];
+        uint32_t j = i;
+        while (j > 0 && it < q[(j - 1) / 2]) {
+            q[j] = q[(j - 1) / 2];
+            j = (j - 1) / 2;
+        }
+        q[j] = it;
+    }
 }
 
 /* Entry i once it is believed: true, or false when it has left (its
  * hart no longer runnable) and something else is at i.  A key brought up
  * to its clock goes down from i; so does the entry that takes a leaver's
  * place, which may also have to go up (it came from the last leaf). */
-static bool runq_believe(SimMachine *m, uint32_t i)
+static inline __attribute__((always_inline)) bool
+runq_believe(SimMachine *m, uint32_t i)
 {
+    uint64_t *q = m->runq;
     for (;;) {
-        uint32_t hart = (uint32_t)(m->runq[i] & RUNQ_HART);
+        uint32_t hart = (uint32_t)(q[i] & RUNQ_HART);
         SimHart *h = &m->harts[hart];
-        if (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != SIM_HART_RUNNABLE) {
-            m->runq[i] = m->runq[--m->nrunq];
-            if (i < m->nrunq) {
-                runq_down(m, i);
-                uint64_t *q = m->runq, it = q[i];
-                uint32_t j = i;
-                while (j > 0 && it < q[(j - 1) / 2]) {
-                    q[j] = q[(j - 1) / 2];
-                    j = (j - 1) / 2;
-                }
-                q[j] = it;
-            }
+        if (__builtin_expect(__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) !=
+                             SIM_HART_RUNNABLE, 0)) {
+            runq_leave(m, i);
             return false;
         }
-        if (__builtin_expect(h->isa.cycle >> (64 - SIM_RUNQ_HART_BITS), 0)) {
+        uint64_t cycle = h->isa.cycle;
+        if (__builtin_expect(cycle >> (64 - SIM_RUNQ_HART_BITS), 0)) {
             m->runq_off = true;       /* no key holds that clock */
             return true;
         }
-        uint64_t key = RUNQ_KEY(h->isa.cycle, hart);
-        if (m->runq[i] == key)
+        uint64_t key = RUNQ_KEY(cycle, hart);
+        if (q[i] == key)
             return true;
-        m->runq[i] = key;
-        runq_down(m, i);
+        q[i] = key;
+        runq_down(q, m->nrunq, i);
     }
 }
 
@@ -330,7 +354,8 @@ static bool checking_sched(void)
     return c;
 }
 
-static SimHart *det_pick(SimMachine *m, uint64_t *second)
+static inline __attribute__((always_inline)) SimHart *
+det_pick(SimMachine *m, uint64_t *second)
 {
     if (!m->runq_off &&
         (!m->runq || m->runq_gen != __atomic_load_n(&m->runnable_gen,
@@ -490,7 +515,7 @@ static bool det_step(SimMachine *m, uint64_t pause)
     if (!h) {
         uint64_t second;
         h = det_pick(m, &second);
-        if (sim_gpu_busy(m)) {
+        if (m->gpu && sim_gpu_busy(m)) {
             /* The GPU keeps pace: it runs up to the hart about to run, or
              * on its own while every hart waits. */
             int r = gpu_run(m, h, pause);
