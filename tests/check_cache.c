@@ -316,6 +316,7 @@ END_TEST
  * the scan, its memory of the way found last and the victim's unrolled
  * search must all agree with a walk over the ways. */
 static const uint32_t model_assocs[] = {1, 2, 4, 8, 16, 32};
+#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 START_TEST(test_lookup_model)
 {
@@ -365,6 +366,59 @@ START_TEST(test_lookup_model)
     }
     free(used);
     cache_free(c);
+}
+END_TEST
+
+/* The same for tree-PLRU and random replacement, whose victims the
+ * model does not work out: two caches get the same trace, one through
+ * cache_lookup (its scan and its memory of the way found last), the
+ * other through a walk over the ways and the touch of cache_touch_of
+ * (which the hit filter replays); the same lines must be found and the
+ * same victims chosen, so the lookups touched the same ways. */
+START_TEST(test_lookup_model_policies)
+{
+    uint32_t assoc = model_assocs[_i % N_OF(model_assocs)], sets = 4;
+    CacheRepl repl = _i < N_OF(model_assocs) ? CACHE_REPL_PLRU
+                                                  : CACHE_REPL_RANDOM;
+    uint32_t nl = assoc * sets;
+    CacheGeom g = geom(nl * 16, assoc, 16, repl, 99 + assoc);
+    Cache *a = cache_new(&g), *b = cache_new(&g);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    uint32_t s = 4242 + assoc;
+    for (int op = 0; op < 20000; op++) {
+        uint32_t la = (xs32(&s) % (3 * nl)) * 16, set = (la / 16) % sets;
+        const CacheLine *want = NULL;
+        uint32_t way = 0;
+        for (uint32_t w = 0; w < assoc && !want; w++) {
+            const CacheLine *x = cache_line_at(b, set, w);
+            if (x->state && x->addr == la) {
+                want = x;
+                way = w;
+            }
+        }
+        uint32_t r = xs32(&s) % 8;
+        bool touch = r != 0;
+        CacheLine *got = cache_lookup(a, la, touch);
+        ck_assert_ptr_eq(got, want ? cache_line_at(a, set, way) : NULL);
+        if (want && touch) {
+            CacheTouch t;
+            ck_assert(cache_touch_of(b, want, &t));
+            cache_touch_again(&t);
+        }
+        if (got && r == 1) {
+            cache_invalidate(a, got);
+            cache_invalidate(b, cache_lookup(b, la, false));
+        } else if (!got) {
+            CacheLine *va = cache_victim(a, la), *vb = cache_victim(b, la);
+            ck_assert_uint_eq((uint32_t)(va - cache_line_at(a, set, 0)),
+                              (uint32_t)(vb - cache_line_at(b, set, 0)));
+            cache_fill(a, va, la, 1 + (uint8_t)(r % 3));
+            cache_fill(b, vb, la, 1 + (uint8_t)(r % 3));
+        }
+    }
+    cache_free(a);
+    cache_free(b);
 }
 END_TEST
 
@@ -831,7 +885,6 @@ END_TEST
 
 /* ---- suite -------------------------------------------------------------- */
 
-#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *cache_suite(void)
 {
@@ -843,6 +896,8 @@ Suite *cache_suite(void)
     tcase_add_loop_test(tc, test_lookup_without_touch, 0, 2);
     tcase_add_loop_test(tc, test_stale_tags, 0, N_OF(policies));
     tcase_add_loop_test(tc, test_lookup_model, 0, N_OF(model_assocs));
+    tcase_add_loop_test(tc, test_lookup_model_policies, 0,
+                        2 * N_OF(model_assocs));
     tcase_add_test(tc, test_random_reproducible);
     tcase_add_test(tc, test_random_spreads);
     tcase_add_loop_test(tc, test_fully_associative, 0, 9);

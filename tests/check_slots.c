@@ -1,8 +1,9 @@
 /* check_slots.c — models/slots, the calendar of links, memory controllers
  * and multithreaded cores' issue slots: holding from the first free cycle
  * through cycles taken or not, reserving runs of free ones, the window's
- * edges (a request before it, a hold longer than it, a full window), and
- * both against a naive model of every cycle on random requests. */
+ * edges (a request before it, a hold longer than it, a full window, a
+ * slide of about a whole window), and both against a naive model of every
+ * cycle on random requests. */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -227,6 +228,58 @@ START_TEST(test_against_naive)
 }
 END_TEST
 
+/* The window's slide by a whole window less a word, and around it: a
+ * slide shorter than that clears the bits it leaves word by word (the
+ * short way of a hold of one cycle or a span of up to 64), a longer one
+ * goes the general way.  From a full window, at each phase of its start
+ * in a word, a hold or a reservation that slides it by each distance
+ * must leave exactly the naive model's busy cycles. */
+static const uint64_t slide_by[] = {
+    W - 129, W - 128, W - 127, W - 66, W - 65, W - 64, W - 63, W - 62,
+    W - 2, W - 1, W, W + 1};
+#define N_SLIDE_BY (sizeof slide_by / sizeof *slide_by)
+static const uint64_t slide_n[] = {1, 2, 37, 63, 64, 65};
+static const uint64_t slide_phase[] = {0, 1, 63};
+
+START_TEST(test_slide_bounds)
+{
+    uint64_t d = slide_by[_i % N_SLIDE_BY];
+    for (size_t k = 0; k < sizeof slide_n / sizeof *slide_n; k++)
+        for (size_t f = 0; f < sizeof slide_phase / sizeof *slide_phase; f++)
+            for (int how = 0; how < 2; how++) {
+                uint64_t n = slide_n[k], base = 3 * W + slide_phase[f];
+                Slots *s = fresh();
+                Naive m = {0, calloc(SPAN, 1)};
+                ck_assert_ptr_nonnull(m.taken);
+                /* the window [base, base + W), every cycle busy */
+                ck_assert_uint_eq(slots_hold(s, base, W),
+                                  naive_hold(&m, base, W));
+                ck_assert_uint_eq(s->lo, base);
+                /* a request whose last cycle slides the start by d */
+                uint64_t t = base + d + W - n;
+                if (how)
+                    ck_assert_uint_eq(slots_hold(s, t, n),
+                                      naive_hold(&m, t, n));
+                else
+                    ck_assert_uint_eq(slots_reserve(s, t, (uint32_t)n),
+                                      naive_reserve(&m, t, n));
+                ck_assert_uint_eq(s->lo, m.lo);
+                for (uint64_t c = m.lo; c < m.lo + W + 70; c++)
+                    ck_assert_msg((slots_hold(s, c, 0) != c) ==
+                                      naive_busy(&m, c),
+                                  "slide %llu, n %llu, phase %llu, %s: "
+                                  "cycle %llu",
+                                  (unsigned long long)d,
+                                  (unsigned long long)n,
+                                  (unsigned long long)slide_phase[f],
+                                  how ? "hold" : "reserve",
+                                  (unsigned long long)(c - m.lo));
+                free(m.taken);
+                free(s);
+            }
+}
+END_TEST
+
 Suite *slots_suite(void)
 {
     Suite *s = suite_create("slots");
@@ -240,6 +293,7 @@ Suite *slots_suite(void)
     tcase_add_test(tc, test_hold_longer_than_window);
     tcase_add_test(tc, test_reserve_runs);
     tcase_add_loop_test(tc, test_against_naive, 0, 4);
+    tcase_add_loop_test(tc, test_slide_bounds, 0, (int)N_SLIDE_BY);
     suite_add_tcase(s, tc);
     return s;
 }
