@@ -318,6 +318,22 @@ END_TEST
 static const uint32_t model_assocs[] = {1, 2, 4, 8, 16, 32};
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* The valid line of la in set's ways, by a walk over them (its way in
+ * *way), or NULL. */
+static const CacheLine *walk_ways(const Cache *c, uint32_t set,
+                                  uint32_t assoc, uint32_t la, uint32_t *way)
+{
+    *way = 0;
+    for (uint32_t w = 0; w < assoc; w++) {
+        const CacheLine *x = cache_line_at(c, set, w);
+        if (x->state && x->addr == la) {
+            *way = w;
+            return x;
+        }
+    }
+    return NULL;
+}
+
 START_TEST(test_lookup_model)
 {
     uint32_t assoc = model_assocs[_i], sets = 4, nl = assoc * sets;
@@ -328,15 +344,8 @@ START_TEST(test_lookup_model)
     uint32_t s = 777 + assoc;
     for (int op = 0; op < 20000; op++) {
         uint32_t la = (xs32(&s) % (3 * nl)) * 16, set = (la / 16) % sets;
-        const CacheLine *want = NULL;
-        uint32_t want_way = 0;
-        for (uint32_t w = 0; w < assoc && !want; w++) {
-            const CacheLine *x = cache_line_at(c, set, w);
-            if (x->state && x->addr == la) {
-                want = x;
-                want_way = w;
-            }
-        }
+        uint32_t want_way;
+        const CacheLine *want = walk_ways(c, set, assoc, la, &want_way);
         uint32_t r = xs32(&s) % 8;
         bool touch = r != 0;
         CacheLine *got = cache_lookup(c, la, touch);
@@ -388,15 +397,8 @@ START_TEST(test_lookup_model_policies)
     uint32_t s = 4242 + assoc;
     for (int op = 0; op < 20000; op++) {
         uint32_t la = (xs32(&s) % (3 * nl)) * 16, set = (la / 16) % sets;
-        const CacheLine *want = NULL;
-        uint32_t way = 0;
-        for (uint32_t w = 0; w < assoc && !want; w++) {
-            const CacheLine *x = cache_line_at(b, set, w);
-            if (x->state && x->addr == la) {
-                want = x;
-                way = w;
-            }
-        }
+        uint32_t way;
+        const CacheLine *want = walk_ways(b, set, assoc, la, &way);
         uint32_t r = xs32(&s) % 8;
         bool touch = r != 0;
         CacheLine *got = cache_lookup(a, la, touch);
