@@ -333,7 +333,7 @@ runq_believe(SimMachine *m, uint32_t i)
 }
 
 /* The root once it is believed (NULL: no runnable hart). */
-static SimHart *runq_top(SimMachine *m)
+static inline __attribute__((always_inline)) SimHart *runq_top(SimMachine *m)
 {
     while (m->nrunq && !runq_believe(m, 0))
         ;
