@@ -206,7 +206,7 @@ MemSys *memsys_new(const MemSysConfig *c)
     memset(m, 0, sizeof *m);
     m->cfg = *c;
     m->proto = coh_protocol(c->protocol);
-    m->horizon = UINT64_MAX;
+    m->slice.horizon = UINT64_MAX;
     m->check_each = c->check && !c->locked;
     if (c->store_buffer) {
         size_t sz = c->cores * c->threads_per_core * sizeof *m->sb;
@@ -393,16 +393,16 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
 {
     Core *k = &m->core[core];
     CohEvent ev = write ? CEV_STORE : CEV_LOAD;
-    if (m->cfg.defer && h->cycle > m->horizon) {
-        m->deferred = true;      /* another hart may ask for it earlier */
+    if (m->cfg.defer && h->cycle > m->slice.horizon) {
+        m->slice.deferred = true;      /* another hart may ask for it earlier */
         return ISA_ACCESS_DEFER;
     }
     DirEntry *e = coh_dir_get(&m->dir, line | 1);
     if (!e) {
-        snprintf(m->error, sizeof m->error,
+        snprintf(m->slice.error, sizeof m->slice.error,
                  "out of host memory for the directory (%zu lines)",
                  m->dir.used);
-        m->deferred = true;
+        m->slice.deferred = true;
         return ISA_ACCESS_DEFER;
     }
     if (m->ev)
@@ -456,7 +456,7 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
     CohCell c = cache_cell(m, core, st, ev);
     if (!(c.actions & (CA_GETS | CA_GETX | CA_UPGRADE))) {
         coh_impossible(m, "an access that missed", line, core, st, ev);
-        m->deferred = true;
+        m->slice.deferred = true;
         return ISA_ACCESS_DEFER;
     }
     /* The line is transient from now until its request completes. */
@@ -473,8 +473,8 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
     /* The victims leave as the data comes (their PUTs may grow the
      * directory: e is not used after this). */
     coh_evict_pending(m, done);
-    if (m->error[0]) {
-        m->deferred = true;
+    if (m->slice.error[0]) {
+        m->slice.deferred = true;
         return ISA_ACCESS_DEFER;
     }
     return done;
@@ -830,20 +830,6 @@ uint32_t memsys_access_traced(void *ctx, const IsaHart *h, uint32_t addr,
 
 /* ---- time order, errors, checks ------------------------------------------------ */
 
-void memsys_set_horizon(MemSys *m, uint64_t cycle) { m->horizon = cycle; }
-
-bool memsys_take_deferred(MemSys *m)
-{
-    bool d = m->deferred;
-    m->deferred = false;
-    return d;
-}
-
-const char *memsys_error(const MemSys *m)
-{
-    return m->error[0] ? m->error : NULL;
-}
-
 const uint64_t *memsys_cell_use(MemSys *m)
 {
     memset(m->cover, 0, COH_ALL_STATES * CEV_COUNT * sizeof *m->cover);
@@ -1040,9 +1026,4 @@ void memsys_l1_dump(const MemSys *m, uint32_t core, uint8_t *state,
 uint64_t memsys_busy_until(const MemSys *m, uint32_t hart)
 {
     return m->path ? m->path[hart].hf.busy_until : m->hart[hart].busy_until;
-}
-
-uint64_t memsys_sharing_events(const MemSys *m)
-{
-    return m->sharing;
 }

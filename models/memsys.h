@@ -185,9 +185,32 @@ void memsys_l1_dump(const MemSys *m, uint32_t core, uint8_t *state,
 /* Cycle until which hart's last memory access keeps it waiting. */
 uint64_t memsys_busy_until(const MemSys *m, uint32_t hart);
 
+/* What the scheduler asks of the hierarchy at every slice, kept at the
+ * start of a MemSys so that the asking (below) is inline. */
+typedef struct MemSysSlice {
+    uint64_t horizon;         /* misses issued after it wait (deferred) */
+    uint64_t sharing;         /* invalidations + transfers of dirty data */
+    bool deferred;            /* an access was deferred since the last
+                                 memsys_take_deferred */
+    char error[512];          /* why the run must stop ("": it need not) */
+} MemSysSlice;
+
+static inline MemSysSlice *memsys_slice(MemSys *m)
+{
+    return (MemSysSlice *)(void *)m;
+}
+
+static inline const MemSysSlice *memsys_slice_c(const MemSys *m)
+{
+    return (const MemSysSlice *)(const void *)m;
+}
+
 /* Invalidations + transfers of dirty lines so far: how much the cores
  * write-share (the scheduler refines its granularity while it grows). */
-uint64_t memsys_sharing_events(const MemSys *m);
+static inline uint64_t memsys_sharing_events(const MemSys *m)
+{
+    return memsys_slice_c(m)->sharing;
+}
 
 /* State of a line in core's L1 (COH_I if absent): for tests and views.
  * A transient state shows as the stable state it is leaving. */
@@ -202,12 +225,24 @@ int memsys_l1_state_raw(const MemSys *m, uint32_t core, uint32_t addr);
  * is deferred (the access answers ISA_ACCESS_DEFER, and the hart stops
  * before the instruction), so that racing requests reach the homes in
  * the order of their cycles, not of their simulation. */
-void memsys_set_horizon(MemSys *m, uint64_t cycle);
+static inline void memsys_set_horizon(MemSys *m, uint64_t cycle)
+{
+    memsys_slice(m)->horizon = cycle;
+}
 /* True (once) when an access was deferred since the last call. */
-bool memsys_take_deferred(MemSys *m);
+static inline bool memsys_take_deferred(MemSys *m)
+{
+    bool d = memsys_slice(m)->deferred;
+    memsys_slice(m)->deferred = false;
+    return d;
+}
 /* Why the run must stop (out of host memory, a coherence violation), or
  * NULL. */
-const char *memsys_error(const MemSys *m);
+static inline const char *memsys_error(const MemSys *m)
+{
+    const MemSysSlice *s = memsys_slice_c(m);
+    return s->error[0] ? s->error : NULL;
+}
 /* At the end of a run: apply what is still in flight, check that no line
  * is left transient (and, with config.check, the invariants of every
  * line); false with the reason. */

@@ -271,11 +271,11 @@ void sim_gpu_free(SimMachine *m)
     free(g->ks);
     free(g);
     m->gpu = NULL;
+    m->gpu_kernels = 0;
 }
 
 /* ---- figures -------------------------------------------------------------------- */
 
-bool sim_gpu_busy(const SimMachine *m) { return m->gpu && m->gpu->qlen; }
 
 uint64_t sim_gpu_clock(const SimMachine *m)
 {
@@ -585,6 +585,7 @@ static void end_kernel(SimMachine *m, uint64_t end)
             .addr = k->l.kernel, .id = k->seq, .kind = SIM_EV_GPU_KERNEL});
     g->qhead = (g->qhead + 1) % MAX_QUEUE;
     g->qlen--;
+    m->gpu_kernels = g->qlen;
     g->idle_since = end;
     if (g->qlen) {
         Kernel *n = &g->queue[g->qhead];
@@ -1295,6 +1296,7 @@ static bool launch(SimMachine *m, SimHart *h, char *err, size_t errlen)
      * is the configured maximum, as a profiler's is. */
     ks->max_warps = c->gpu.max_warps;
     g->qlen++;
+    m->gpu_kernels = g->qlen;
     h->isa.x[A0] = PARSIM_OK;
     return true;
 }

@@ -66,8 +66,11 @@ void sim_gpu_free(SimMachine *m);
 bool sim_gpu_service(SimMachine *m, SimHart *h, uint32_t fn, char *err,
                      size_t errlen);
 
-/* A kernel is queued or running. */
-bool sim_gpu_busy(const SimMachine *m);
+/* A kernel is queued or running (asked once a slice: inline). */
+static inline bool sim_gpu_busy(const SimMachine *m)
+{
+    return m->gpu_kernels != 0;
+}
 /* The GPU's clock: the lowest of the SMs that have work. */
 uint64_t sim_gpu_clock(const SimMachine *m);
 /* Run the SMs until each has reached cycle `until` or has nothing to do.

@@ -515,7 +515,7 @@ static bool det_step(SimMachine *m, uint64_t pause)
     if (!h) {
         uint64_t second;
         h = det_pick(m, &second);
-        if (m->gpu && sim_gpu_busy(m)) {
+        if (sim_gpu_busy(m)) {
             /* The GPU keeps pace: it runs up to the hart about to run, or
              * on its own while every hart waits. */
             int r = gpu_run(m, h, pause);

@@ -9,16 +9,16 @@
 #include <inttypes.h>
 #include <string.h>
 
-/* The last messages, oldest first, appended to m->error. */
+/* The last messages, oldest first, appended to m->slice.error. */
 static void last_messages(MemSys *m)
 {
-    size_t k = strlen(m->error);
-    k += (size_t)snprintf(m->error + k, sizeof m->error - k,
+    size_t k = strlen(m->slice.error);
+    k += (size_t)snprintf(m->slice.error + k, sizeof m->slice.error - k,
                           "; last messages:");
     uint32_t n = m->log_next < COH_LOG ? m->log_next : COH_LOG;
-    for (uint32_t i = n > 6 ? n - 6 : 0; i < n && k < sizeof m->error; i++) {
+    for (uint32_t i = n > 6 ? n - 6 : 0; i < n && k < sizeof m->slice.error; i++) {
         const MsgLog *l = &m->log[(m->log_next - n + i) % COH_LOG];
-        k += (size_t)snprintf(m->error + k, sizeof m->error - k,
+        k += (size_t)snprintf(m->slice.error + k, sizeof m->slice.error - k,
                               " %s 0x%08x r%u->r%u @%" PRIu64,
                               coh_msg_names[l->type], l->line, l->from,
                               l->to, l->at);
@@ -28,10 +28,10 @@ static void last_messages(MemSys *m)
 void coh_impossible(MemSys *m, const char *where, uint32_t line,
                     uint32_t core, uint8_t st, int ev)
 {
-    if (m->error[0])
+    if (m->slice.error[0])
         return;
     bool dir = ev >= 100;
-    snprintf(m->error, sizeof m->error,
+    snprintf(m->slice.error, sizeof m->slice.error,
              "coherence: %s: %s %s has no cell for (%s, %s) (line 0x%08x, "
              "core %u)", where, m->proto->name, dir ? "directory" : "cache",
              dir ? coh_dir_state_names[st] : coh_state_names[st],
@@ -76,15 +76,15 @@ bool coh_check_line(MemSys *m, const DirEntry *e, uint32_t line, uint64_t t)
                  owners, owner);
     if (!why[0])
         return true;
-    if (!m->error[0]) {
-        size_t k = (size_t)snprintf(m->error, sizeof m->error,
+    if (!m->slice.error[0]) {
+        size_t k = (size_t)snprintf(m->slice.error, sizeof m->slice.error,
                                     "coherence violated at cycle %" PRIu64
                                     ": line 0x%08x: %s; copies:", t, line,
                                     why);
-        for (uint32_t c = 0; c < m->cfg.cores && k < sizeof m->error; c++) {
+        for (uint32_t c = 0; c < m->cfg.cores && k < sizeof m->slice.error; c++) {
             uint8_t st = coh_state_at(m, c, line, t);
             if (st != COH_I)
-                k += (size_t)snprintf(m->error + k, sizeof m->error - k,
+                k += (size_t)snprintf(m->slice.error + k, sizeof m->slice.error - k,
                                       " core %u %s", c, coh_state_names[st]);
         }
         last_messages(m);
@@ -94,17 +94,17 @@ bool coh_check_line(MemSys *m, const DirEntry *e, uint32_t line, uint64_t t)
 
 bool memsys_check_end(MemSys *m, char *err, size_t errlen)
 {
-    if (!m->error[0]) {
+    if (!m->slice.error[0]) {
         for (uint32_t c = 0; c < m->cfg.cores; c++)
             coh_settle(m, c, UINT64_MAX);
         size_t i = 0;
         DirEntry *e;
-        while (!m->error[0] && (e = coh_dir_next(&m->dir, &i))) {
+        while (!m->slice.error[0] && (e = coh_dir_next(&m->dir, &i))) {
             uint32_t line = e->line & ~1u;
             for (uint32_t c = 0; c < m->cfg.cores; c++) {
                 uint8_t st = coh_private_state(m, c, line);
                 if (coh_is_transient(st)) {
-                    snprintf(m->error, sizeof m->error,
+                    snprintf(m->slice.error, sizeof m->slice.error,
                              "coherence: the run ended with line 0x%08x "
                              "transient (%s) at core %u", line,
                              coh_state_names[st], c);
@@ -112,12 +112,12 @@ bool memsys_check_end(MemSys *m, char *err, size_t errlen)
                     break;
                 }
             }
-            if (!m->error[0])
+            if (!m->slice.error[0])
                 coh_check_line(m, e, line, UINT64_MAX);
         }
     }
-    if (!m->error[0])
+    if (!m->slice.error[0])
         return true;
-    snprintf(err, errlen, "%s", m->error);
+    snprintf(err, errlen, "%s", m->slice.error);
     return false;
 }

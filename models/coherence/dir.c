@@ -150,8 +150,8 @@ uint64_t coh_requester_arrivals(MemSys *m, uint32_t core, uint32_t line,
             done = a[i].at;
         coh_pend_add(m, core, line, ev, a[i].at);
     }
-    if (!done && !m->error[0])
-        snprintf(m->error, sizeof m->error,
+    if (!done && !m->slice.error[0])
+        snprintf(m->slice.error, sizeof m->slice.error,
                  "coherence: core %u's request for line 0x%08x never "
                  "completes (it ends in %s)", core, line, coh_state_names[st]);
     return done;

@@ -148,6 +148,7 @@ typedef struct Victim {
 } Victim;
 
 struct MemSys {
+    MemSysSlice slice;       /* first: memsys.h's inline readers */
     MemSysConfig cfg;
     const CohProtocolDef *proto;
     Core *core;
@@ -177,16 +178,12 @@ struct MemSys {
      * access reads (above): in parallel mode the other host thread's
      * misses would otherwise take that line away at each one. */
     _Alignas(64) uint64_t msgs[MSG_COUNT];
-    uint64_t sharing;        /* invalidations + transfers of dirty data */
     uint8_t miss_res;        /* a miss's result (see memsys.c) */
-    uint64_t horizon;        /* misses issued after it wait (deferred) */
     bool check_each;         /* check every transaction: cfg.check, but
                                 not in parallel mode, where harts drift
                                 apart by a quantum and a copy's state at
                                 another core's time is not known (the end
                                 of the run is still checked) */
-    bool deferred;           /* the last access was deferred */
-    char error[512];         /* why the run must stop ("": it need not) */
     uint64_t cover[COH_CELLS];   /* the directory's cells used (and, in
                                     memsys_cell_use, the cores' summed) */
     Victim victims[COH_VICTIMS];
@@ -337,7 +334,7 @@ uint64_t coh_requester_arrivals(MemSys *m, uint32_t core, uint32_t line,
 
 /* ---- the invariant checker (check.c) -------------------------------------- */
 /* Single writer or many readers for line at t, and the directory's sharers
- * and owner agreeing with the private caches.  On a violation m->error
+ * and owner agreeing with the private caches.  On a violation m->slice.error
  * says what, and false. */
 bool coh_check_line(MemSys *m, const DirEntry *e, uint32_t line, uint64_t t);
 

@@ -30,7 +30,7 @@ uint32_t coh_home_of(MemSys *m, uint32_t addr, uint32_t core)
     /* The first core to touch a page makes its node the home. */
     DirEntry *e = coh_dir_get(&m->pages, (addr >> m->page_shift) + 1);
     if (!e) {
-        snprintf(m->error, sizeof m->error,
+        snprintf(m->slice.error, sizeof m->slice.error,
                  "out of host memory for the page table (%zu pages)",
                  m->pages.used);
         return 0;

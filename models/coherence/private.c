@@ -139,7 +139,7 @@ void coh_pend_add(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
         uint32_t cap = k->pend_cap ? k->pend_cap * 2 : 16;
         Pending *p = realloc(k->pend, cap * sizeof *p);
         if (!p) {
-            snprintf(m->error, sizeof m->error,
+            snprintf(m->slice.error, sizeof m->slice.error,
                      "out of host memory for the coherence messages in "
                      "flight (%u at core %u)", k->npend, core);
             return;
@@ -266,11 +266,11 @@ CohCell coh_remote_event(MemSys *m, uint32_t core, uint32_t line, CohEvent ev,
     /* Write sharing: dirty data moving to a reader.  (Clean read sharing
      * is not contention: it does not refine the scheduler.) */
     if (ev == CEV_FWD_GETS && (st == COH_M || st == COH_O))
-        m->sharing++;
+        m->slice.sharing++;
     if ((coh_valid(coh_stable_of(st)) || st == COH_IS_D) &&
         coh_stable_of(c.next) == COH_I && c.next != st) {
         m->core[core].l1s.invalidations++;
-        m->sharing++;
+        m->slice.sharing++;
     }
     coh_pend_add(m, core, line, ev, at);
     coh_core_unlock(m, core);
