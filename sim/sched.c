@@ -505,7 +505,8 @@ static void sample(SimMachine *m, SimHart *h)
  * changes what it does, so a run stepped cycle by cycle and a plain run
  * are the same run.  Returns false when every runnable hart has reached
  * `pause`, or the run has ended. */
-static bool det_step(SimMachine *m, uint64_t pause)
+static inline __attribute__((always_inline)) bool
+det_step(SimMachine *m, uint64_t pause)
 {
     SimHart *h = m->slice_hart;
     if (__builtin_expect(stop_signal != 0, 0)) {
