@@ -30,8 +30,10 @@ static IsaBlocksExit ENGINE_NAME(IsaHart *h, const IsaEnv *env,
      * state in locals (hr) while no hook runs. */
     IsaHitFilter *const hits = env->hit_filter ? h->hits : NULL;
     IsaHitRun hr = {.f = NULL};
-    if (hits)
-        isa_hit_run_open(&hr, hits);
+    if (hits) {
+        isa_hit_run_init(&hr, hits);
+        isa_hit_run_open(&hr);
+    }
 #endif
     IsaDecodeCache *dc = h->dc;
     IsaMem *mem = env->mem;
@@ -185,7 +187,7 @@ dispatch:
                 isa_hit_run_close(&hr);                             \
             uint32_t lat_ = access(actx, h, a, n, k);               \
             if (hits)                                               \
-                isa_hit_run_open(&hr, hits);                        \
+                isa_hit_run_open(&hr);                              \
             if (__builtin_expect(lat_ == ISA_ACCESS_DEFER, 0)) {    \
                 ret = ISA_BLOCKS_DEFER;                             \
                 goto before_ret;                                    \

@@ -357,10 +357,10 @@ isa_hit_take(IsaHitFilter *f, uint32_t addr, unsigned size, bool store,
 }
 
 /* A filter as the block engine keeps it over a run of hits: its
- * constants and the words every hit writes (the clock, the classifier's
- * last line, the hart's counts and busy_until) in locals, which the
- * compiler can keep in registers, instead of read and written through
- * the filter's pointers at each hit.  Only the hook changes those words
+ * constants, set once (isa_hit_run_init), and the words behind its
+ * pointers that every hit reads or writes (the clock, the classifier's
+ * last line, the clock below which hits are allowed) in locals, which
+ * the compiler can keep in registers.  Only the hook changes those words
  * while the hart's thread holds the filter's lock (or, with one host
  * thread, while the hart runs), so isa_hit_run_close puts them back
  * before each call of the hook and on the way out, and
@@ -373,36 +373,39 @@ typedef struct IsaHitRun {
     uint64_t *count, *order;
     const uint32_t *order_line;
     const int *want;
-    uint64_t seq, until, busy, hits[2];
+    uint64_t seq, until;
     uint32_t amask, tag;      /* a line: (addr & amask) | tag */
     uint32_t shift, index_mask, last, latency;
     bool open;                /* the words were read (and are put back) */
 } IsaHitRun;
 
 static inline __attribute__((always_inline)) void
-isa_hit_run_open(IsaHitRun *r, IsaHitFilter *f)
+isa_hit_run_init(IsaHitRun *r, IsaHitFilter *f)
 {
     r->f = f;
-    r->open = !f->held || *f->held;
-    r->until = 0;
-    if (!r->open)
-        return;
     r->want = f->want;
     r->e = f->e;
     r->count = f->count;
     r->order = f->order;
     r->order_line = f->order_line;
-    r->seq = *f->seq;
-    r->until = *f->until;
-    r->busy = f->busy_until;
-    r->hits[0] = f->hits[0];
-    r->hits[1] = f->hits[1];
     r->amask = f->addr_mask & f->line_mask;
     r->tag = f->tag & f->line_mask;
     r->shift = f->shift;
     r->index_mask = f->index_mask;
-    r->last = *f->last;
     r->latency = f->latency;
+}
+
+static inline __attribute__((always_inline)) void
+isa_hit_run_open(IsaHitRun *r)
+{
+    IsaHitFilter *f = r->f;
+    r->open = !f->held || *f->held;
+    r->until = 0;
+    if (!r->open)
+        return;
+    r->seq = *f->seq;
+    r->until = *f->until;
+    r->last = *f->last;
 }
 
 static inline __attribute__((always_inline)) void
@@ -413,9 +416,6 @@ isa_hit_run_close(const IsaHitRun *r)
         return;
     *f->seq = r->seq;
     *f->last = r->last;
-    f->busy_until = r->busy;
-    f->hits[0] = r->hits[0];
-    f->hits[1] = r->hits[1];
 }
 
 /* As isa_hit_take for an access of `size` bytes (a constant: 1, 2 or
@@ -441,8 +441,8 @@ isa_hit_run_take(IsaHitRun *r, uint32_t addr, unsigned size, bool store,
     r->order[e->node] = s;
     r->last = line;
     r->count[c]++;
-    r->hits[store]++;
-    r->busy = cycle + r->latency;
+    r->f->hits[store]++;
+    r->f->busy_until = cycle + r->latency;
     return true;
 }
 
