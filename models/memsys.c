@@ -17,6 +17,7 @@
 #include "models/coherence/engine.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,10 @@ static inline uint32_t hart_core(const MemSys *m, uint32_t hart)
     __asm__("" : "+r"(tpc));
     return hart / tpc;
 }
+
+/* memsys.h reads a MemSys's first member as its MemSysSlice. */
+_Static_assert(offsetof(struct MemSys, slice) == 0,
+               "MemSysSlice must open struct MemSys");
 
 /* ---- parallel mode --------------------------------------------------------
  *
