@@ -120,7 +120,8 @@ struct SimGpu {
     SimtMem *mem;
     IsaMem *ram;
     Kernel queue[MAX_QUEUE];
-    uint32_t qhead, qlen;
+    uint32_t qhead;               /* the queue's first; its length is
+                                     SimMachine.gpu_kernels */
     uint64_t idle_since;          /* when the last kernel ended */
     SimGpuKernelStats *ks;
     uint32_t nks, ks_cap;
@@ -276,7 +277,6 @@ void sim_gpu_free(SimMachine *m)
 
 /* ---- figures -------------------------------------------------------------------- */
 
-
 uint64_t sim_gpu_clock(const SimMachine *m)
 {
     const SimGpu *g = m->gpu;
@@ -284,7 +284,7 @@ uint64_t sim_gpu_clock(const SimMachine *m)
     for (uint32_t i = 0; g && i < g->nsm; i++)
         if (g->sm[i].nwarps && g->sm[i].clock < c)
             c = g->sm[i].clock;
-    if (c == UINT64_MAX && g && g->qlen)
+    if (c == UINT64_MAX && g && m->gpu_kernels)
         c = g->queue[g->qhead].start;
     return c == UINT64_MAX ? 0 : c;
 }
@@ -341,9 +341,9 @@ static SimGpuKernelStats *kstats_for(SimMachine *m, uint32_t fn)
 
 /* ---- messages --------------------------------------------------------------- */
 
-static const Kernel *current(const SimGpu *g)
+static const Kernel *current(const SimMachine *m)
 {
-    return g->qlen ? &g->queue[g->qhead] : NULL;
+    return m->gpu_kernels ? &m->gpu->queue[m->gpu->qhead] : NULL;
 }
 
 /* "kernel transpose, block (1,0,0), thread (3,2,0), pc 0x80000124 in
@@ -356,7 +356,7 @@ static void where(const SimMachine *m, const Warp *w, const Lane *l,
     (void)w;
     sim_elf_describe(m->prog, pc, loc, sizeof loc);
     snprintf(buf, len, "kernel %s, block (%u,%u,%u), thread (%u,%u,%u), pc "
-             "0x%08x in %s", g->ks[current(g)->stats].name,
+             "0x%08x in %s", g->ks[current(m)->stats].name,
              l->csr[PARSIM_SIMT_CTAID], l->csr[PARSIM_SIMT_CTAID + 1],
              l->csr[PARSIM_SIMT_CTAID + 2], l->csr[PARSIM_SIMT_TID],
              l->csr[PARSIM_SIMT_TID + 1], l->csr[PARSIM_SIMT_TID + 2], pc, loc);
@@ -584,10 +584,9 @@ static void end_kernel(SimMachine *m, uint64_t end)
             .cycle = k->start, .end = end, .hart = k->hart,
             .addr = k->l.kernel, .id = k->seq, .kind = SIM_EV_GPU_KERNEL});
     g->qhead = (g->qhead + 1) % MAX_QUEUE;
-    g->qlen--;
-    m->gpu_kernels = g->qlen;
+    m->gpu_kernels--;
     g->idle_since = end;
-    if (g->qlen) {
+    if (m->gpu_kernels) {
         Kernel *n = &g->queue[g->qhead];
         if (n->start < end)
             n->start = end;
@@ -1109,7 +1108,7 @@ static void idle(Sm *s, SimGpuKernelStats *ks)
 int sim_gpu_advance(SimMachine *m, uint64_t until)
 {
     SimGpu *g = m->gpu;
-    while (g && g->qlen) {
+    while (g && m->gpu_kernels) {
         Kernel *k = &g->queue[g->qhead];
         if (k->next_block == 0) {
             if (k->start >= until)
@@ -1197,7 +1196,7 @@ void sim_gpu_sm_view(const SimMachine *m, uint32_t i, SimGpuSmView *o)
 const char *sim_gpu_current(const SimMachine *m)
 {
     const SimGpu *g = m->gpu;
-    return g && g->qlen ? g->ks[g->queue[g->qhead].stats].name : "";
+    return g && m->gpu_kernels ? g->ks[g->queue[g->qhead].stats].name : "";
 }
 
 /* ---- the services ------------------------------------------------------------------ */
@@ -1259,12 +1258,12 @@ static bool launch(SimMachine *m, SimHart *h, char *err, size_t errlen)
                  "most %u", sym->name, l.args_bytes, PARSIM_GPU_MAX_ARGS);
         return false;
     }
-    if (g->qlen == MAX_QUEUE) {
+    if (m->gpu_kernels == MAX_QUEUE) {
         snprintf(err, errlen, "gpu_launch of %s: %u kernels are queued and "
                  "not finished: call gpu_wait()", sym->name, MAX_QUEUE);
         return false;
     }
-    Kernel *k = &g->queue[(g->qhead + g->qlen) % MAX_QUEUE];
+    Kernel *k = &g->queue[(g->qhead + m->gpu_kernels) % MAX_QUEUE];
     memset(k, 0, sizeof *k);
     k->l = l;
     if (l.args_bytes &&
@@ -1295,8 +1294,7 @@ static bool launch(SimMachine *m, SimHart *h, char *err, size_t errlen)
     /* Resident warps per SM this launch allows: occupancy's denominator
      * is the configured maximum, as a profiler's is. */
     ks->max_warps = c->gpu.max_warps;
-    g->qlen++;
-    m->gpu_kernels = g->qlen;
+    m->gpu_kernels++;
     h->isa.x[A0] = PARSIM_OK;
     return true;
 }
@@ -1326,7 +1324,7 @@ static bool copy(SimMachine *m, SimHart *h, char *err, size_t errlen)
             return false;
         }
     }
-    if (g->qlen) {
+    if (m->gpu_kernels) {
         /* Copies wait for the kernels launched before them: block, and
          * make the call again once they are done. */
         h->isa.pc -= 4;
@@ -1392,7 +1390,7 @@ bool sim_gpu_service(SimMachine *m, SimHart *h, uint32_t fn, char *err,
         return launch(m, h, err, errlen);
     case PARSIM_FN_GPU_WAIT:
         h->isa.x[A0] = PARSIM_OK;
-        if (g->qlen) {
+        if (m->gpu_kernels) {
             sim_hart_event(m, h, h->isa.cycle, SIM_EVH_BLOCKED, 0);
             (void)sim_hart_stop_running(h, SIM_HART_GPUWAIT);
         }

@@ -188,8 +188,9 @@ struct SimMachine {
                                  -1 (set under lock) */
 
     struct SimGpu *gpu;       /* the SIMT array (sim/gpu.c), or NULL */
-    uint32_t gpu_kernels;     /* kernels queued or running there (gpu.c
-                                 keeps it; sim_gpu_busy) */
+    uint32_t gpu_kernels;     /* kernels queued or running there: the
+                                 length of gpu.c's queue (here so that
+                                 sim_gpu_busy is inline) */
     struct SimVarCache *varc; /* the misses by variable (stats.c) */
 
     /* --break and --watch (breaks.c): every core's IsaEnv points at them. */
