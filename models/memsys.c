@@ -399,7 +399,7 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
     Core *k = &m->core[core];
     CohEvent ev = write ? CEV_STORE : CEV_LOAD;
     if (m->cfg.defer && h->cycle > m->slice.horizon) {
-        m->slice.deferred = true;      /* another hart may ask for it earlier */
+        m->slice.deferred = true;  /* another hart may ask for it earlier */
         return ISA_ACCESS_DEFER;
     }
     DirEntry *e = coh_dir_get(&m->dir, line | 1);

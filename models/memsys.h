@@ -128,8 +128,9 @@ uint32_t memsys_access_traced(void *ctx, const IsaHart *h, uint32_t addr,
                               unsigned size, IsaAccessKind kind);
 /* The hart's hit filter for the interpreter (IsaHart.hits), or NULL: no
  * filter, or a classifier with its own clock.  In parallel mode it is
- * gated by the core's lock (IsaHitFilter.held, want).  Valid while the MemSys is, for memsys_access (not the traced
- * entry: its events would be missed). */
+ * gated by the core's lock (IsaHitFilter.held, want).  Valid while the
+ * MemSys is, for memsys_access (not the traced entry: its events would
+ * be missed). */
 IsaHitFilter *memsys_hit_filter(MemSys *m, uint32_t hart);
 
 /* Publish events into ev (NULL: none, the fastest); see sim/events.h. */

@@ -12,13 +12,14 @@
 /* The last messages, oldest first, appended to m->slice.error. */
 static void last_messages(MemSys *m)
 {
-    size_t k = strlen(m->slice.error);
-    k += (size_t)snprintf(m->slice.error + k, sizeof m->slice.error - k,
-                          "; last messages:");
+    char *err = m->slice.error;
+    const size_t cap = sizeof m->slice.error;
+    size_t k = strlen(err);
+    k += (size_t)snprintf(err + k, cap - k, "; last messages:");
     uint32_t n = m->log_next < COH_LOG ? m->log_next : COH_LOG;
-    for (uint32_t i = n > 6 ? n - 6 : 0; i < n && k < sizeof m->slice.error; i++) {
+    for (uint32_t i = n > 6 ? n - 6 : 0; i < n && k < cap; i++) {
         const MsgLog *l = &m->log[(m->log_next - n + i) % COH_LOG];
-        k += (size_t)snprintf(m->slice.error + k, sizeof m->slice.error - k,
+        k += (size_t)snprintf(err + k, cap - k,
                               " %s 0x%08x r%u->r%u @%" PRIu64,
                               coh_msg_names[l->type], l->line, l->from,
                               l->to, l->at);
@@ -77,15 +78,17 @@ bool coh_check_line(MemSys *m, const DirEntry *e, uint32_t line, uint64_t t)
     if (!why[0])
         return true;
     if (!m->slice.error[0]) {
-        size_t k = (size_t)snprintf(m->slice.error, sizeof m->slice.error,
+        char *err = m->slice.error;
+        const size_t cap = sizeof m->slice.error;
+        size_t k = (size_t)snprintf(err, cap,
                                     "coherence violated at cycle %" PRIu64
                                     ": line 0x%08x: %s; copies:", t, line,
                                     why);
-        for (uint32_t c = 0; c < m->cfg.cores && k < sizeof m->slice.error; c++) {
+        for (uint32_t c = 0; c < m->cfg.cores && k < cap; c++) {
             uint8_t st = coh_state_at(m, c, line, t);
             if (st != COH_I)
-                k += (size_t)snprintf(m->slice.error + k, sizeof m->slice.error - k,
-                                      " core %u %s", c, coh_state_names[st]);
+                k += (size_t)snprintf(err + k, cap - k, " core %u %s", c,
+                                      coh_state_names[st]);
         }
         last_messages(m);
     }

@@ -334,8 +334,8 @@ uint64_t coh_requester_arrivals(MemSys *m, uint32_t core, uint32_t line,
 
 /* ---- the invariant checker (check.c) -------------------------------------- */
 /* Single writer or many readers for line at t, and the directory's sharers
- * and owner agreeing with the private caches.  On a violation m->slice.error
- * says what, and false. */
+ * and owner agreeing with the private caches.  On a violation
+ * m->slice.error says what, and false. */
 bool coh_check_line(MemSys *m, const DirEntry *e, uint32_t line, uint64_t t);
 
 #endif
