@@ -88,6 +88,8 @@ struct MissClassifier {
     uint32_t cap;             /* capacity_lines */
     uint32_t used;            /* nodes ever handed out (< cap: unused ones) */
     uint32_t free;            /* nodes given back by invalidations */
+    uint32_t evicted;         /* the line the last touch let go, or
+                                 MISSCLASS_FREE */
 };
 
 /* Make the chunk *c (its entries NODE_EMPTY). */
@@ -273,6 +275,7 @@ static void stamped_remove(MissClassifier *m, uint32_t n)
 static void shadow_touch(MissClassifier *m, uint32_t slot, uint32_t *e)
 {
     uint32_t n = *e;
+    m->evicted = MISSCLASS_FREE;
     if (n < NODE_MAX) {
         if (m->heap) {
             m->stamp[n] = ++*m->clock;
@@ -294,10 +297,12 @@ static void shadow_touch(MissClassifier *m, uint32_t slot, uint32_t *e)
     } else if (m->heap) {
         n = take_lru(m);          /* it takes the new line */
         *entry(m, m->nodes[n].slot) = NODE_NONE;
+        m->evicted = m->line[n];
     } else {
         n = m->tail;
         unlink_node(m, n);
         *entry(m, m->nodes[n].slot) = NODE_NONE;
+        m->evicted = m->line[n];
     }
     m->nodes[n].slot = slot;
     m->line[n] = slot << m->shift;
@@ -331,6 +336,7 @@ static MissClassifier *make(uint32_t capacity_lines, unsigned line_shift,
     m->qmask = qsize(capacity_lines) - 1;
     m->shift = line_shift;
     m->free = m->head = m->tail = NIL;
+    m->evicted = MISSCLASS_FREE;
     m->clock = &m->seq;
     m->chunk = calloc(((size_t)1 << (32 - line_shift)) >> CHUNK_BITS,
                       sizeof *m->chunk);
@@ -435,6 +441,11 @@ uint32_t missclass_node(const MissClassifier *m, uint32_t line_addr)
 {
     const uint32_t *e = find(m, line_addr);
     return e && *e < NODE_MAX ? *e : MISSCLASS_FREE;
+}
+
+uint32_t missclass_evicted(const MissClassifier *m)
+{
+    return m->evicted;
 }
 
 MissClassTouch missclass_touch_of(MissClassifier *m)

@@ -50,7 +50,11 @@ void missclass_invalidated(MissClassifier *m, uint32_t line_addr);
  * node holding line_addr (missclass_node, or MISSCLASS_FREE when it is
  * not in the shadow), and the arrays behind it.  While line[node] is
  * still line_addr, `stamp[node] = ++*seq` is exactly missclass_hit;
- * otherwise (the shadow has let it go) call missclass_hit. */
+ * otherwise (the shadow has let it go) call missclass_hit.  The shadow
+ * lets a line go only when a missclass_hit or missclass_miss brings
+ * another in (missclass_evicted then names it) or when it is
+ * invalidated, so a filter that drops the line then need not look at
+ * line[node] at each hit. */
 #define MISSCLASS_FREE 0xffffffffu  /* never a line address (odd) */
 typedef struct MissClassTouch {
     const uint32_t *line;     /* per node: the line it holds */
@@ -58,6 +62,9 @@ typedef struct MissClassTouch {
     uint64_t *seq;            /* the classifier's access counter */
 } MissClassTouch;
 uint32_t missclass_node(const MissClassifier *m, uint32_t line_addr);
+/* The line the last missclass_hit or missclass_miss took out of the
+ * shadow to make room, or MISSCLASS_FREE. */
+uint32_t missclass_evicted(const MissClassifier *m);
 MissClassTouch missclass_touch_of(MissClassifier *m);
 
 /* A stamped classifier's stamps taken from `clock` (a cache's LRU stamp

@@ -528,6 +528,7 @@ typedef struct Pair {
     uint32_t node[PAIR_NODES];    /* stamped_pairs: a line's node */
     uint64_t hits;
     uint64_t miss[MISS_CLASS_COUNT];
+    uint32_t evicted;             /* what the last access's touch let go */
 } Pair;
 
 /* Pairs made with a stamped classifier, whose hits go through its touch
@@ -563,14 +564,17 @@ static int pair_access(Pair *p, uint32_t la)
         uint32_t *n = &p->node[(la / 16) % PAIR_NODES];
         if (stamped_pairs && *n != MISSCLASS_FREE && t.line[*n] == la) {
             t.stamp[*n] = ++*t.seq;
+            p->evicted = MISSCLASS_FREE;
         } else {
             missclass_hit(p->m, la);
             *n = missclass_node(p->m, la);
+            p->evicted = missclass_evicted(p->m);
         }
         p->hits++;
         return -1;
     }
     MissClass k = missclass_miss(p->m, la);
+    p->evicted = missclass_evicted(p->m);
     p->miss[k]++;
     cache_fill(p->c, cache_victim(p->c, la), la, 1);
     return (int)k;
@@ -747,6 +751,7 @@ typedef struct Naive {
     uint64_t *stamp, clock;
     uint8_t *seen, *inval;
     uint32_t line_size;
+    uint32_t evicted;         /* what the last touch let go */
 } Naive;
 
 static int naive_find(const Naive *o, uint32_t la)
@@ -760,6 +765,7 @@ static int naive_find(const Naive *o, uint32_t la)
 static void naive_touch(Naive *o, uint32_t la)
 {
     int k = naive_find(o, la);
+    o->evicted = MISSCLASS_FREE;
     if (k < 0) {
         if (o->n < o->cap) {
             k = (int)o->n++;
@@ -768,6 +774,7 @@ static void naive_touch(Naive *o, uint32_t la)
             for (uint32_t j = 1; j < o->n; j++)
                 if (o->stamp[j] < o->stamp[k])
                     k = (int)j;
+            o->evicted = o->line[k];
         }
         o->line[k] = la;
     }
@@ -847,6 +854,11 @@ static void random_trace(int _i)
             o.seen[idx] = 1;
             o.inval[idx] = 0;
             naive_touch(&o, la);
+            /* The filter's way to a hit lets nothing go (its node still
+             * holds the line); the naive model's touch agrees. */
+            ck_assert_msg(p.evicted == o.evicted, "case %d access %u line "
+                          "0x%x: hit let 0x%x go, naive model 0x%x", _i, k,
+                          la, p.evicted, o.evicted);
             continue;
         }
         misses++;
@@ -854,6 +866,10 @@ static void random_trace(int _i)
         ck_assert_msg(got == (int)want, "case %d access %u line 0x%x: %s, "
                       "naive model says %s", _i, k, la,
                       miss_class_names[got], miss_class_names[want]);
+        /* The line the shadow let go: the one a hit filter must drop. */
+        ck_assert_msg(p.evicted == o.evicted, "case %d access %u line 0x%x: "
+                      "miss let 0x%x go, naive model 0x%x", _i, k, la,
+                      p.evicted, o.evicted);
     }
     uint64_t sum = 0;
     for (int k = 0; k < MISS_CLASS_COUNT; k++) {
