@@ -162,6 +162,9 @@ typedef struct Blk {
     Op ops[];
 } Blk;
 
+/* The engines (blocks_run.h), which blocks are translated for. */
+enum { ENGINE_UNTIMED, ENGINE_TIMED_ONE, ENGINE_TIMED_LOCKED };
+
 struct IsaBlocks {
     Blk *tab[BT_SIZE];
     uint8_t *arena;
@@ -169,7 +172,7 @@ struct IsaBlocks {
     uint32_t epoch;       /* arena resets so far */
     const IsaMem *mem;    /* what the blocks were translated from */
     uint32_t base;        /* (and its base: in the accesses' imm), */
-    bool timed;                         /* for which engine, */
+    uint8_t engine;                     /* for which engine (ENGINE_*), */
     uint32_t cost[ISA_CLASS_COUNT];     /* at what costs, */
     uint32_t nbreaks;                   /* around which breakpoints */
     uint32_t breaks[MAX_BREAKS];
@@ -481,14 +484,23 @@ static inline int64_t budget(uint64_t now, uint64_t limit)
 
 #define ENGINE_NAME run_timed
 #define ENGINE_TIMED 1
+#define ENGINE_LOCKED 0
+#include "isa/blocks_run.h"
+#undef ENGINE_NAME
+#undef ENGINE_LOCKED
+#define ENGINE_NAME run_timed_locked
+#define ENGINE_LOCKED 1
 #include "isa/blocks_run.h"
 #undef ENGINE_NAME
 #undef ENGINE_TIMED
+#undef ENGINE_LOCKED
 #define ENGINE_NAME run_untimed
 #define ENGINE_TIMED 0
+#define ENGINE_LOCKED 0
 #include "isa/blocks_run.h"
 #undef ENGINE_NAME
 #undef ENGINE_TIMED
+#undef ENGINE_LOCKED
 
 IsaBlocksExit isa_blocks_run(IsaHart *h, const IsaEnv *env,
                              uint64_t cycle_limit, uint64_t insn_limit)
@@ -507,8 +519,10 @@ IsaBlocksExit isa_blocks_run(IsaHart *h, const IsaEnv *env,
     for (uint32_t c = 0; c < ISA_CLASS_COUNT; c++)
         if (env->cost[c] >= MAX_COST)
             return ISA_BLOCKS_OFF;
-    bool timed = env->access != NULL;
-    if (bc->mem != mem || bc->base != mem->base || bc->timed != timed ||
+    uint8_t engine = !env->access ? ENGINE_UNTIMED
+                     : env->hit_filter && h->hits && h->hits->held
+                         ? ENGINE_TIMED_LOCKED : ENGINE_TIMED_ONE;
+    if (bc->mem != mem || bc->base != mem->base || bc->engine != engine ||
         memcmp(bc->cost, env->cost, sizeof bc->cost) ||
         bc->nbreaks != env->nbreaks ||
         (env->nbreaks && memcmp(bc->breaks, env->breaks,
@@ -516,13 +530,19 @@ IsaBlocksExit isa_blocks_run(IsaHart *h, const IsaEnv *env,
         reset(bc);
         bc->mem = mem;
         bc->base = mem->base;
-        bc->timed = timed;
+        bc->engine = engine;
         memcpy(bc->cost, env->cost, sizeof bc->cost);
         bc->nbreaks = env->nbreaks;
         if (env->nbreaks)
             memcpy(bc->breaks, env->breaks,
                    env->nbreaks * sizeof *env->breaks);
     }
-    return timed ? run_timed(h, env, bc, cycle_limit, insn_limit)
-                 : run_untimed(h, env, bc, cycle_limit, insn_limit);
+    switch (engine) {
+    case ENGINE_TIMED_ONE:
+        return run_timed(h, env, bc, cycle_limit, insn_limit);
+    case ENGINE_TIMED_LOCKED:
+        return run_timed_locked(h, env, bc, cycle_limit, insn_limit);
+    default:
+        return run_untimed(h, env, bc, cycle_limit, insn_limit);
+    }
 }

@@ -1,9 +1,14 @@
-/* blocks_run.h — the block engine's loop, expanded twice by blocks.c:
- * ENGINE_TIMED 1 calls the access hook before every access, 0 is for an
- * environment without one (--no-timing), whose loads and stores then
- * carry nothing of the timing seam: no call, no latency, no limit moved
- * into a block.  ENGINE_NAME is the function's name.  The two have their
- * own handlers, so blocks are translated for one of them (IsaBlocks.timed).
+/* blocks_run.h — the block engine's loop, expanded three times by
+ * blocks.c: ENGINE_TIMED 1 calls the access hook before every access, 0
+ * is for an environment without one (--no-timing), whose loads and
+ * stores then carry nothing of the timing seam: no call, no latency, no
+ * limit moved into a block.  ENGINE_LOCKED 1 (timed only) is for a hit
+ * filter under a lock that other host threads may ask for (parallel
+ * mode): it looks whether one does at each block's start, so a waiting
+ * thread gets in within a block; with one host thread nobody can ask,
+ * and the engine never looks.  ENGINE_NAME is the function's name.  Each
+ * has its own handlers, so blocks are translated for one of them
+ * (IsaBlocks.engine).
  *
  * May depend on: isa/isa_priv.h (blocks.c's Blk, Op, KINDS, translate
  * before it).
@@ -28,12 +33,8 @@ static IsaBlocksExit ENGINE_NAME(IsaHart *h, const IsaEnv *env,
     void *const actx = env->access_ctx;
     /* The hook's hit filter: its hits done here, without the call, its
      * state in locals (hr) while no hook runs. */
-    IsaHitFilter *const hits = env->hit_filter ? h->hits : NULL;
     IsaHitRun hr = {.f = NULL};
-    if (hits) {
-        isa_hit_run_init(&hr, hits);
-        isa_hit_run_open(&hr);
-    }
+    isa_hit_run_init(&hr, env->hit_filter ? h->hits : NULL);
 #endif
     IsaDecodeCache *dc = h->dc;
     IsaMem *mem = env->mem;
@@ -58,6 +59,9 @@ static IsaBlocksExit ENGINE_NAME(IsaHart *h, const IsaEnv *env,
     int64_t ib = budget(h->instret, insn_limit);
     const uint64_t cend = h->cycle + (uint64_t)cb;
     const uint64_t iend = h->instret + (uint64_t)ib;
+#if ENGINE_TIMED
+    isa_hit_run_open(&hr, cend);
+#endif
     Blk *cur, *nb, *ex, **link = NULL;
     bool full;              /* cur's last instruction starts below the limits */
 #if ENGINE_TIMED
@@ -97,6 +101,9 @@ enter:
     op = cur->ops;
 #if ENGINE_TIMED
     slast = full ? cur->tlast : cur->last;
+#endif
+#if ENGINE_LOCKED
+    isa_hit_run_poll(&hr);
 #endif
     DISPATCH();
 
@@ -174,20 +181,18 @@ dispatch:
         }
 #if ENGINE_TIMED
 #define ACCESS(a, n, k) do {                                        \
-            if ((k == ISA_ACC_LOAD || k == ISA_ACC_STORE) && hits &&\
+            if ((k == ISA_ACC_LOAD || k == ISA_ACC_STORE) &&        \
                 isa_hit_run_take(&hr, a, n, k == ISA_ACC_STORE,     \
-                                 cend - (uint64_t)cb + op->pre)) {  \
+                                 cb - (int64_t)op->pre)) {          \
                 cb -= hr.latency;                                   \
                 break;                                              \
             }                                                       \
             h->pc = op->pc;                                         \
             h->cycle = cend - (uint64_t)cb + op->pre;               \
             h->instret = iend - (uint64_t)ib + op->idx;             \
-            if (hits)                                               \
-                isa_hit_run_close(&hr);                             \
+            isa_hit_run_close(&hr, cend);                           \
             uint32_t lat_ = access(actx, h, a, n, k);               \
-            if (hits)                                               \
-                isa_hit_run_open(&hr);                              \
+            isa_hit_run_open(&hr, cend);                            \
             if (__builtin_expect(lat_ == ISA_ACCESS_DEFER, 0)) {    \
                 ret = ISA_BLOCKS_DEFER;                             \
                 goto before_ret;                                    \
@@ -400,8 +405,7 @@ after:
     count_part(cc, cur, op->idx + 1u);
 out:
 #if ENGINE_TIMED
-    if (hits)
-        isa_hit_run_close(&hr);
+    isa_hit_run_close(&hr, cend);
 #endif
     count_runs(bc, cc);
     h->pc = pc;

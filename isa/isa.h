@@ -264,23 +264,27 @@ typedef uint32_t (*IsaAccessFn)(void *ctx, const IsaHart *h, uint32_t addr,
 
 /* Hit seam: the access hook's own hit filter, which the interpreter
  * (the block engine, isa_run's loop) looks at before it calls the hook
- * (ZSim's filter cache, without the call).  The timing model keeps per hart a direct-mapped table of the
- * lines whose load (and, unless wcount is ISA_HIT_NO_COUNT, whose store)
- * is a hit that changes nothing but an order and some counts.  An access
- * within one such line, issued while the hart's clock is below *until
- * and while order_line[node] still holds the line, is then done here
- * exactly as the hook would do it (isa_hit_take), and costs `latency`
- * cycles; anything else goes to the hook.  The model drops an entry
- * before anything changes what it says.  Lines are addressed as the
+ * (ZSim's filter cache, without the call).  The timing model keeps per
+ * hart a direct-mapped table of the lines whose load (and, unless wcount
+ * is ISA_HIT_NO_COUNT, whose store) is a hit that changes nothing but an
+ * order and some counts.  An access within one such line, issued while
+ * the hart's clock is below *until, is then done here exactly as the
+ * hook would do it (isa_hit_take), and costs `latency` cycles; anything
+ * else goes to the hook.  The model drops an entry before anything
+ * changes what it says (the line's state, its way, its node in the
+ * order).  Lines are addressed as the
  * model sees them: (address & addr_mask) | tag. */
 #define ISA_HIT_NONE 1u             /* an empty entry (lines are aligned) */
 #define ISA_HIT_NO_COUNT 0xffffu    /* a store does not hit */
 typedef struct IsaHitLine {
     uint32_t line;
-    uint32_t node;            /* its index in order[] and order_line[] */
-    uint16_t rcount, wcount;  /* a load's, a store's counter in count[] */
-    uint64_t *stamp;          /* set to the next *seq by each hit */
+    uint16_t wcount;          /* a store's counter in count[] */
+    uint16_t rcount;          /* a load's */
+    uint64_t *stamp;          /* the way's: set to the next *seq by a hit */
+    uint64_t *order;          /* the classifier's node's stamp: the same */
+    uint64_t *rcounter;       /* &count[rcount] */
 } IsaHitLine;
+_Static_assert(sizeof(IsaHitLine) == 32, "a filter entry is 32 bytes");
 typedef struct IsaHitFilter {
     IsaHitLine *e;            /* index_mask + 1 entries */
     uint32_t shift;           /* log2 of the line size */
@@ -290,8 +294,6 @@ typedef struct IsaHitFilter {
     uint32_t latency;
     const uint64_t *until;    /* hits only at a clock below this */
     uint64_t *seq;            /* the stamps' source */
-    uint64_t *order;          /* per node: the stamp of its last hit */
-    const uint32_t *order_line;  /* per node: the line it holds */
     uint32_t *last;           /* set to the line by each hit */
     uint64_t *count;          /* the entries' counters */
     uint64_t hits[2];         /* loads, stores that hit here */
@@ -322,19 +324,29 @@ isa_hit_usable(const IsaHitFilter *f)
     return isa_hit_held(f) && !__atomic_load_n(f->want, __ATOMIC_RELAXED);
 }
 
-/* What a hit through entry e (its counter c) does, given the filter's
+/* What a hit through entry e (its counter *c) does, given the filter's
  * words (as isa_hit_line and isa_hit_run_take keep them): the clock's
  * next stamp for the way and the classifier's node, the line as the
  * classifier's last, the count.  A macro: the same as an inline
  * function cost 0.8% more host instructions on a contended lock (TTAS,
  * callgrind), the macro none. */
-#define ISA_HIT_TOUCH(e, line, c, order, count, seq, last) do {        \
+#define ISA_HIT_TOUCH(e, line, c, seq, last) do {                      \
         uint64_t s_ = ++(seq);                                        \
         *(e)->stamp = s_;                                             \
-        (order)[(e)->node] = s_;                                      \
+        *(e)->order = s_;                                             \
         (last) = (line);                                              \
-        (count)[(c)]++;                                               \
+        (*(c))++;                                                     \
     } while (0)
+
+/* The entry of a filter (its entries e, their index mask) for `line`
+ * (entries are 32 bytes: a shift, not a multiply). */
+static inline __attribute__((always_inline)) const IsaHitLine *
+isa_hit_entry(const IsaHitLine *e, uint32_t line, uint32_t shift,
+              uint32_t index_mask)
+{
+    return (const IsaHitLine *)(const void *)
+        ((const char *)e + ((size_t)((line >> shift) & index_mask) << 5));
+}
 
 /* A hit on `line` (as the model addresses it) through its entry in f at
  * `cycle`: the entry's touches and count, true; or false, nothing done.
@@ -342,14 +354,12 @@ isa_hit_usable(const IsaHitFilter *f)
 static inline __attribute__((always_inline)) bool
 isa_hit_line(const IsaHitFilter *f, uint32_t line, bool store, uint64_t cycle)
 {
-    const IsaHitLine *e = &f->e[(line >> f->shift) & f->index_mask];
-    if (e->line != line)
+    const IsaHitLine *e = isa_hit_entry(f->e, line, f->shift, f->index_mask);
+    if (e->line != line || (store && e->wcount == ISA_HIT_NO_COUNT) ||
+        cycle >= *f->until)
         return false;
-    uint32_t c = store ? e->wcount : e->rcount;
-    if (c == ISA_HIT_NO_COUNT || cycle >= *f->until ||
-        f->order_line[e->node] != line)
-        return false;
-    ISA_HIT_TOUCH(e, line, c, f->order, f->count, *f->seq, *f->last);
+    uint64_t *c = store ? &f->count[e->wcount] : e->rcounter;
+    ISA_HIT_TOUCH(e, line, c, *f->seq, *f->last);
     return true;
 }
 
@@ -376,20 +386,31 @@ isa_hit_take(IsaHitFilter *f, uint32_t addr, unsigned size, bool store,
  * constants, set once (isa_hit_run_init), and the words behind its
  * pointers that every hit reads or writes (the clock, the classifier's
  * last line, the clock below which hits are allowed) in locals, which
- * the compiler can keep in registers.  Only the hook changes those words
- * while the hart's thread holds the filter's lock (or, with one host
- * thread, while the hart runs), so isa_hit_run_close puts them back
- * before each call of the hook and on the way out, and
+ * the compiler can keep in registers; the filter's own counts (hits,
+ * busy_until) are summed in locals too.  Only the hook changes those
+ * words while the hart's thread holds the filter's lock (or, with one
+ * host thread, while the hart runs), so isa_hit_run_close puts them
+ * back before each call of the hook and on the way out, and
  * isa_hit_run_open takes them again after.  Opened while the lock is
- * not held, it reads nothing and hits nothing (until 0) up to the next
- * open.  A hit through it does exactly what isa_hit_take does. */
+ * not held, or without a filter (f NULL), it reads nothing and hits
+ * nothing up to the next open.  A hit through it does exactly what
+ * isa_hit_take does, but for one thing: it does not look whether another
+ * thread waits for the lock (*want).  With several host threads the
+ * engine looks at times (isa_hit_run_poll), which closes the run to hits
+ * up to the next open, when the hook has let the waiter in.
+ *
+ * The engine counts its clock down: an access at cycle `end - left`,
+ * where `end` is the run's (isa_hit_run_open's) and `left` what is left
+ * of its budget, issues below *until exactly when left > floor. */
 typedef struct IsaHitRun {
     IsaHitFilter *f;
     const IsaHitLine *e;
-    uint64_t *count, *order;
-    const uint32_t *order_line;
+    uint64_t *count;
     const int *want;
-    uint64_t seq, until;
+    uint64_t seq;
+    int64_t floor;            /* end - *until, clamped */
+    uint64_t hits[2];         /* since the open: f->hits' part */
+    int64_t at;               /* the last of them's left */
     uint32_t amask, tag;      /* a line: (addr & amask) | tag */
     uint32_t shift, index_mask, last, latency;
     bool open;                /* the words were read (and are put back) */
@@ -399,11 +420,12 @@ static inline __attribute__((always_inline)) void
 isa_hit_run_init(IsaHitRun *r, IsaHitFilter *f)
 {
     r->f = f;
+    r->open = false;
+    if (!f)
+        return;
     r->want = f->want;
     r->e = f->e;
     r->count = f->count;
-    r->order = f->order;
-    r->order_line = f->order_line;
     r->amask = f->addr_mask & f->line_mask;
     r->tag = f->tag & f->line_mask;
     r->shift = f->shift;
@@ -412,49 +434,69 @@ isa_hit_run_init(IsaHitRun *r, IsaHitFilter *f)
 }
 
 static inline __attribute__((always_inline)) void
-isa_hit_run_open(IsaHitRun *r)
+isa_hit_run_open(IsaHitRun *r, uint64_t end)
 {
     IsaHitFilter *f = r->f;
-    r->open = isa_hit_held(f);
-    r->until = 0;
+    r->open = f && isa_hit_held(f);
+    r->floor = INT64_MAX;
     if (!r->open)
         return;
+    r->hits[0] = r->hits[1] = 0;
     r->seq = *f->seq;
-    r->until = *f->until;
     r->last = *f->last;
+    uint64_t until = *f->until;
+    if (until <= end)
+        r->floor = end - until > (uint64_t)INT64_MAX
+                       ? INT64_MAX : (int64_t)(end - until);
+    else
+        r->floor = until - end > (uint64_t)INT64_MAX
+                       ? -INT64_MAX : -(int64_t)(until - end);
 }
 
 static inline __attribute__((always_inline)) void
-isa_hit_run_close(const IsaHitRun *r)
+isa_hit_run_close(const IsaHitRun *r, uint64_t end)
 {
     IsaHitFilter *f = r->f;
     if (!r->open)
         return;
     *f->seq = r->seq;
     *f->last = r->last;
+    if (r->hits[0] | r->hits[1]) {
+        f->hits[0] += r->hits[0];
+        f->hits[1] += r->hits[1];
+        f->busy_until = end - (uint64_t)r->at + r->latency;
+    }
+}
+
+/* Another host thread waits for the filter's lock: no more hits until
+ * the next open (after the hook, which lets it in). */
+static inline __attribute__((always_inline)) void
+isa_hit_run_poll(IsaHitRun *r)
+{
+    if (r->open && __atomic_load_n(r->want, __ATOMIC_RELAXED))
+        r->floor = INT64_MAX;
 }
 
 /* As isa_hit_take for an access of `size` bytes (a constant: 1, 2 or
- * 4) at `addr`.  A misaligned access is left to the hook, which does
- * the same with it: an aligned one is within a line, as lines are at
- * least 4 bytes and addr_mask and tag keep the bits below 4 KiB. */
+ * 4) at `addr`, issued with `left` of the run's budget.  A misaligned
+ * access is left to the hook, which does the same with it: an aligned
+ * one is within a line, as lines are at least 4 bytes and addr_mask and
+ * tag keep the bits below 4 KiB.  A filled entry's load always hits
+ * (only its store may not). */
 static inline __attribute__((always_inline)) bool
 isa_hit_run_take(IsaHitRun *r, uint32_t addr, unsigned size, bool store,
-                 uint64_t cycle)
+                 int64_t left)
 {
-    if ((addr & (size - 1)) || cycle >= r->until ||
-        __atomic_load_n(r->want, __ATOMIC_RELAXED))
+    if ((addr & (size - 1)) || left <= r->floor)
         return false;
     uint32_t line = (addr & r->amask) | r->tag;
-    const IsaHitLine *e = &r->e[(line >> r->shift) & r->index_mask];
-    if (e->line != line)
+    const IsaHitLine *e = isa_hit_entry(r->e, line, r->shift, r->index_mask);
+    if (e->line != line || (store && e->wcount == ISA_HIT_NO_COUNT))
         return false;
-    uint32_t c = store ? e->wcount : e->rcount;
-    if (c == ISA_HIT_NO_COUNT || r->order_line[e->node] != line)
-        return false;
-    ISA_HIT_TOUCH(e, line, c, r->order, r->count, r->seq, r->last);
-    r->f->hits[store]++;
-    r->f->busy_until = cycle + r->latency;
+    uint64_t *c = store ? &r->count[e->wcount] : e->rcounter;
+    ISA_HIT_TOUCH(e, line, c, r->seq, r->last);
+    r->hits[store]++;
+    r->at = left;
     return true;
 }
 

@@ -292,8 +292,7 @@ MemSys *memsys_new(const MemSysConfig *c)
                    .addr_mask = m->cfg.addr_mask,
                    .tag = m->cfg.core_tag[core],
                    .latency = m->cfg.l1d_latency, .until = &k->pend_min,
-                   .seq = k->mct.seq, .order = k->mct.stamp,
-                   .order_line = k->mct.line, .last = &k->mc_last,
+                   .seq = k->mct.seq, .last = &k->mc_last,
                    .count = k->cover,
                    .held = m->cfg.locked ? &k->held : NULL,
                    .want = &k->want}};
@@ -344,6 +343,16 @@ void memsys_free(MemSys *m)
 
 /* ---- the access ------------------------------------------------------------- */
 
+/* After a touch of the L1's classifier: the line it let go to make room
+ * leaves the core's hit filters, which do not look at the classifier at
+ * each hit (isa.h's hit seam). */
+static inline void mc_let_go(MemSys *m, uint32_t core)
+{
+    uint32_t v = missclass_evicted(m->core[core].mc);
+    if (v != MISSCLASS_FREE)
+        coh_filter_drop(m, core, v);
+}
+
 /* The L1 hit path: true (and the completion time in *done) when core's
  * L1 serves the access at t without any message.  A line whose request
  * is under way (another hardware thread of the core asked for it) makes
@@ -377,6 +386,7 @@ l1_hit(MemSys *m, uint32_t core, uint32_t line, bool write,
         k->l1s.hits++;
         if (line != k->mc_last) {
             missclass_hit(k->mc, line);
+            mc_let_go(m, core);
             k->mc_last = line;
         }
         if (c.next != st) {                  /* E -> M, silent */
@@ -417,6 +427,7 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
     uint8_t st = l ? l->state : COH_I;
     if (!l) {
         MissClass c = missclass_miss(k->mc, line);
+        mc_let_go(m, core);
         *res = (uint8_t)(1 + c);
         k->mc_last = line;
         k->l1s.misses[c]++;
@@ -495,9 +506,9 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
  * touch (CacheTouch), the classifier's touch (its node: a stamp, unless
  * the classifier saw this line last), the protocol cell's count, and the
  * L1's counts.  An entry is made on a hit the long way; it goes when the
- * line's copy changes or leaves (coh_filter_drop, from private.c), and
- * is passed by while the core has a pending event due (it may be this
- * line's) or the classifier has let the line go.  So every statistic and
+ * line's copy changes or leaves (coh_filter_drop, from private.c) or
+ * when the classifier lets the line go (mc_let_go), and is passed by
+ * while the core has a pending event due (it may be this line's).  So every statistic and
  * every cycle is the same with the filter off (core.hit_filter = false),
  * as a test checks. */
 
@@ -519,15 +530,17 @@ static void filter_fill(MemSys *m, uint32_t hart, uint32_t core,
     if (!(r.actions & CA_HIT) || r.next != st)
         return;
     CacheTouch t;
-    IsaHitLine e = {.line = line, .node = missclass_node(k->mc, line),
-                    .rcount = (uint16_t)coh_cache_cell_index(st, CEV_LOAD),
+    uint32_t node = missclass_node(k->mc, line);
+    uint16_t rc = (uint16_t)coh_cache_cell_index(st, CEV_LOAD);
+    IsaHitLine e = {.line = line, .rcount = rc, .rcounter = &k->cover[rc],
                     .wcount = (w.actions & CA_HIT) && w.next == st
                                   ? (uint16_t)coh_cache_cell_index(st,
                                                                    CEV_STORE)
                                   : COH_FILTER_NO_CELL};
-    if (e.node == MISSCLASS_FREE || !cache_touch_of(k->l1, l, &t))
+    if (node == MISSCLASS_FREE || !cache_touch_of(k->l1, l, &t))
         return;
     e.stamp = t.word;
+    e.order = &k->mct.stamp[node];
     size_t i = filter_at(m, hart, line);
     m->filter[i] = e;
     m->filter_touch[i] = t;
@@ -550,9 +563,7 @@ filter_take(MemSys *m, uint32_t hart, Core *k, uint32_t line, bool write,
         cycle >= k->pend_min)
         return false;
     if (line != k->mc_last) {
-        if (k->mct.line[f->node] != line)
-            return false;
-        k->mct.stamp[f->node] = ++*k->mct.seq;
+        *f->order = ++*k->mct.seq;
         k->mc_last = line;
     }
     cache_touch_again(&m->filter_touch[i]);

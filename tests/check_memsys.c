@@ -522,6 +522,56 @@ START_TEST(test_hit_seam_locked)
 }
 END_TEST
 
+/* A line the L1 keeps while the miss classifier's shadow lets it go
+ * (its set idle while 16 other lines pass through the others) leaves
+ * the filter then: the next hit on it goes the long way, which puts it
+ * back in the shadow, and every count is what it is without a filter. */
+START_TEST(test_hit_filter_shadow_let_go)
+{
+    MemSysConfig c = small(1, COH_MESI, COH_DIRECTORY);
+    MemSysConfig off = c;
+    c.hit_filter = true;
+    MemSys *a = memsys_new(&c), *b = memsys_new(&off);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    IsaHitFilter *f = memsys_hit_filter(a, 0);
+    ck_assert_ptr_nonnull(f);
+    uint64_t t = 0;
+    for (int i = 0; i < 2; i++, t += 1000) {  /* a miss, a hit the long way */
+        acc(a, 0, BASE, LD, t);
+        acc(b, 0, BASE, LD, t);
+    }
+    ck_assert(isa_hit_take(f, BASE, 4, false, t));
+    acc(b, 0, BASE, LD, t);
+    /* 16 lines of sets 1 to 7 (8 sets of 2 ways, a shadow of 16). */
+    for (uint32_t k = 0; k < 16; k++, t += 1000) {
+        uint32_t addr = BASE + 64 * (1 + k % 7) + 512 * (k / 7 + 1);
+        acc(a, 0, addr, LD, t);
+        acc(b, 0, addr, LD, t);
+    }
+    /* Just after the last miss (before its pending events are due). */
+    t -= 990;
+    ck_assert(!isa_hit_take(f, BASE, 4, false, t));       /* let go */
+    ck_assert_uint_eq(acc(a, 0, BASE, LD, t), f->latency); /* still an L1 hit */
+    acc(b, 0, BASE, LD, t);
+    t += 1000;
+    /* Misses whose classes depend on what the shadow holds. */
+    for (uint32_t k = 0; k < 16; k++, t += 1000) {
+        uint32_t addr = BASE + 64 * (1 + k % 7) + 512 * (k / 7 + 1);
+        acc(a, 0, addr ^ 4096, LD, t);
+        acc(b, 0, addr ^ 4096, LD, t);
+        acc(a, 0, addr, LD, t + 500);
+        acc(b, 0, addr, LD, t + 500);
+    }
+    CacheStats sa, sb;
+    memsys_l1_stats(a, 0, &sa);
+    memsys_l1_stats(b, 0, &sb);
+    ck_assert_mem_eq(&sa, &sb, sizeof sa);
+    memsys_free(a);
+    memsys_free(b);
+}
+END_TEST
+
 Suite *memsys_suite(void)
 {
     Suite *s = suite_create("memsys");
@@ -543,6 +593,7 @@ Suite *memsys_suite(void)
     tcase_add_test(tc, test_straddle);
     tcase_add_test(tc, test_hit_seam);
     tcase_add_test(tc, test_hit_seam_locked);
+    tcase_add_test(tc, test_hit_filter_shadow_let_go);
     suite_add_tcase(s, tc);
     return s;
 }
