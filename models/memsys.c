@@ -503,14 +503,14 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
  * load (and, if wcell says so, a store) hits without changing it.  Such
  * a hit does four things besides its latency, and the entry keeps each
  * so that a filtered hit does them without a lookup: the replacement
- * touch (CacheTouch), the classifier's touch (its node: a stamp, unless
+ * touch (CacheTouch), the classifier's touch (its node's stamp, unless
  * the classifier saw this line last), the protocol cell's count, and the
  * L1's counts.  An entry is made on a hit the long way; it goes when the
  * line's copy changes or leaves (coh_filter_drop, from private.c) or
  * when the classifier lets the line go (mc_let_go), and is passed by
- * while the core has a pending event due (it may be this line's).  So every statistic and
- * every cycle is the same with the filter off (core.hit_filter = false),
- * as a test checks. */
+ * while the core has a pending event due (it may be this line's).  So
+ * every statistic and every cycle is the same with the filter off
+ * (core.hit_filter = false), as a test checks. */
 
 static size_t filter_at(const MemSys *m, uint32_t hart, uint32_t line)
 {
