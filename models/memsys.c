@@ -225,6 +225,8 @@ MemSys *memsys_new(const MemSysConfig *c)
     }
     m->line_shift = log2u(c->l1d.line);
     m->page_shift = log2u(c->page_size);
+    m->node_mask = c->nodes && !(c->nodes & (c->nodes - 1)) ? c->nodes - 1
+                                                            : UINT32_MAX;
     m->data_bytes = c->l1d.line + c->ctrl_bytes;
     pthread_mutex_init(&m->lock, NULL);
     m->core = aligned_alloc(64, c->cores * sizeof *m->core);

@@ -351,6 +351,26 @@ START_TEST(test_remote_local)
 }
 END_TEST
 
+/* Interleaved placement: page k's home is node k mod nodes, for a
+ * power of two of nodes (a mask) or not (a division). */
+START_TEST(test_interleaved_homes)
+{
+    static const uint32_t nodes[] = {1, 2, 3, 4};
+    for (unsigned i = 0; i < 4; i++) {
+        MemSysConfig c = small(12, COH_MESI, COH_DIRECTORY);
+        c.nodes = nodes[i];
+        char err[200];
+        ck_assert_msg(memsys_config_check(&c, err, sizeof err), "%s", err);
+        MemSys *m = memsys_new(&c);
+        ck_assert_ptr_nonnull(m);
+        for (uint32_t k = 0; k < 50; k++)
+            ck_assert_int_eq(memsys_home(m, BASE + k * c.page_size + 8),
+                             (int)((BASE / c.page_size + k) % nodes[i]));
+        memsys_free(m);
+    }
+}
+END_TEST
+
 /* ---- configuration ---------------------------------------------------------- */
 
 START_TEST(test_config_errors)
@@ -594,6 +614,7 @@ Suite *memsys_suite(void)
     tcase_add_test(tc, test_hit_seam);
     tcase_add_test(tc, test_hit_seam_locked);
     tcase_add_test(tc, test_hit_filter_shadow_let_go);
+    tcase_add_test(tc, test_interleaved_homes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -438,6 +438,27 @@ START_TEST(test_memctl_burst)
 }
 END_TEST
 
+/* A transfer takes ceil(bytes / bandwidth) cycles, whether the bandwidth
+ * is a power of two (a shift) or not (a division). */
+START_TEST(test_occupancy_rounds_up)
+{
+    static const uint32_t bws[] = {1, 3, 8, 12, 16, 64};
+    for (unsigned i = 0; i < sizeof bws / sizeof bws[0]; i++) {
+        uint32_t bw = bws[i];
+        MemCtl m;
+        memctl_init(&m, 50, bw);
+        Noc *n = make(NOC_BUS, 2, 0, 3, 1, bw);
+        uint64_t t = 0;
+        for (uint32_t b = 1; b <= 200; b++, t += 1000) {
+            uint64_t occ = (b + bw - 1) / bw;
+            ck_assert_uint_eq(memctl_access(&m, t, b), t + 50 + occ);
+            ck_assert_uint_eq(noc_send(n, 0, 1, b, t), t + 3 + occ);
+        }
+        noc_free(n);
+    }
+}
+END_TEST
+
 START_TEST(test_memctl_init)
 {
     MemCtl m;
@@ -529,6 +550,7 @@ Suite *noc_suite(void)
     tc = tcase_create("memctl");
     tcase_add_test(tc, test_memctl_burst);
     tcase_add_test(tc, test_memctl_init);
+    tcase_add_test(tc, test_occupancy_rounds_up);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("config");

@@ -157,6 +157,9 @@ struct MemSys {
     Dir dir;
     Dir pages;               /* first touch: page number + 1 -> node */
     uint32_t line_shift, page_shift;
+    uint32_t node_mask;      /* nodes - 1 when a power of two (interleaved
+                                placement then masks, not divides), else
+                                UINT32_MAX */
     uint32_t data_bytes;
     FlatMemCounts *hart;     /* per hart: accesses by kind, stall cycles */
     StoreBuf *sb;            /* per hart (NULL: stores block) */
