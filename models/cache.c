@@ -314,8 +314,9 @@ uint64_t *cache_lru_clock(Cache *c)
 bool cache_touch_of(Cache *c, const CacheLine *line, CacheTouch *out)
 {
     size_t i = (size_t)(line - c->lines);
+    uint32_t set = (uint32_t)(i >> c->assoc_shift);
+    uint32_t way = (uint32_t)(i & (c->assoc - 1));
     *out = (CacheTouch){0};
-    uint32_t set, way;
     switch (c->g.repl) {
     case CACHE_REPL_LRU:
         out->word = &c->stamp[i];
@@ -326,8 +327,6 @@ bool cache_touch_of(Cache *c, const CacheLine *line, CacheTouch *out)
             return true;
         if (!c->path_mask)
             return false;
-        set = (uint32_t)(i / c->assoc);
-        way = (uint32_t)(i % c->assoc);
         out->word = c->plru + (size_t)set * c->plru_words;
         out->clear = c->path_mask[way];
         out->set = c->path_val[way];
@@ -398,8 +397,7 @@ void cache_fill(Cache *c, CacheLine *slot, uint32_t line_addr, uint8_t state)
     size_t idx = (size_t)(slot - c->lines);
     uint32_t set = set_of(c, line_addr);
     /* A slot from another set would make the line unfindable. */
-    assert(idx >= (size_t)set * c->assoc &&
-           idx < (size_t)(set + 1) * c->assoc);
+    assert(idx < (size_t)c->sets * c->assoc && idx >> c->assoc_shift == set);
     assert(state != 0);
     slot->addr = line_addr;
     c->tag[idx] = line_addr;
