@@ -17,17 +17,12 @@ void memctl_init(MemCtl *m, uint32_t latency, uint32_t bytes_per_cycle)
     /* A bandwidth of zero would divide by zero on every access; treat it
      * as the slowest meaningful controller instead of crashing. */
     m->bytes_per_cycle = bytes_per_cycle ? bytes_per_cycle : 1;
-    m->per_shift = 32;
-    if (!(m->bytes_per_cycle & (m->bytes_per_cycle - 1)))
-        m->per_shift = (uint32_t)__builtin_ctz(m->bytes_per_cycle);
+    m->rate = slots_rate(m->bytes_per_cycle);
 }
 
 uint64_t memctl_access(MemCtl *m, uint64_t t, uint32_t bytes)
 {
-    /* A shift when it can be: a division is tens of cycles of a miss. */
-    uint64_t span = (uint64_t)bytes + m->bytes_per_cycle - 1;
-    uint64_t transfer = m->per_shift < 32 ? span >> m->per_shift
-                                          : span / m->bytes_per_cycle;
+    uint64_t transfer = slots_cycles(m->rate, bytes);
     uint64_t start = slots_reserve(&m->slots, t, (uint32_t)transfer);
     if (start + transfer > m->free_at)
         m->free_at = start + transfer;

@@ -18,7 +18,7 @@
 typedef struct MemCtl {
     uint32_t latency;         /* cycles */
     uint32_t bytes_per_cycle; /* bandwidth */
-    uint32_t per_shift;       /* its log2 when a power of two, else 32 */
+    SlotsRate rate;           /* the same, for slots_cycles */
     uint64_t free_at;         /* the end of the latest transfer booked */
     Slots slots;              /* which cycles the controller transfers */
     uint64_t requests, bytes;

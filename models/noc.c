@@ -100,8 +100,7 @@ struct Noc {
     uint16_t *route_link;
     NocPacket log[NOC_LOG];   /* ring of the most recent packets */
     uint32_t log_next, log_len;
-    uint32_t bw_shift;        /* log2 of link_bytes_per_cycle when a power
-                                 of two, else 32 */
+    SlotsRate rate;           /* link_bytes_per_cycle, for slots_cycles */
 };
 
 const char *const noc_topology_names[NOC_TOPOLOGY_COUNT] = {
@@ -259,9 +258,7 @@ Noc *noc_new(const NocConfig *c)
     if (!n)
         return NULL;
     n->cfg = *c;
-    n->bw_shift = 32;
-    if (!(c->link_bytes_per_cycle & (c->link_bytes_per_cycle - 1)))
-        n->bw_shift = (uint32_t)__builtin_ctz(c->link_bytes_per_cycle);
+    n->rate = slots_rate(c->link_bytes_per_cycle);
     uint32_t r_count = c->routers;
     bool ok = true;
     switch (c->topology) {
@@ -445,11 +442,8 @@ static uint64_t send_route(Noc *n, uint32_t src, uint32_t dst,
     assert(src < n->cfg.routers && dst < n->cfg.routers);
     if (src == dst)
         return t;
-    const uint32_t bw = n->cfg.link_bytes_per_cycle;
     const uint32_t lat = n->cfg.link_latency;
-    /* A shift when it can be: a division is tens of cycles of a miss. */
-    const uint64_t span = (uint64_t)bytes + bw - 1;
-    const uint64_t occ = n->bw_shift < 32 ? span >> n->bw_shift : span / bw;
+    const uint64_t occ = slots_cycles(n->rate, bytes);
     switch (n->cfg.topology) {
     case NOC_BUS:
         return cross(n, &n->link[0], t, bytes, occ, lat);

@@ -35,4 +35,24 @@ uint64_t slots_reserve(Slots *s, uint64_t t, uint32_t n);
  * (the window slides to cover the last one); n = 0 only asks. */
 uint64_t slots_hold(Slots *s, uint64_t t, uint64_t n);
 
+/* A bandwidth (bytes a cycle, at least 1) as what a transfer occupies:
+ * slots_cycles rounds bytes / per up, by a shift when per is a power of
+ * two (a division costs tens of host cycles, and a miss does several). */
+typedef struct SlotsRate {
+    uint32_t per;
+    uint32_t shift;               /* log2(per), or 32: divide */
+} SlotsRate;
+
+static inline SlotsRate slots_rate(uint32_t per)
+{
+    return (SlotsRate){per, per & (per - 1) ? 32u
+                                            : (uint32_t)__builtin_ctz(per)};
+}
+
+static inline uint64_t slots_cycles(SlotsRate r, uint64_t bytes)
+{
+    uint64_t span = bytes + r.per - 1;
+    return r.shift < 32 ? span >> r.shift : span / r.per;
+}
+
 #endif
