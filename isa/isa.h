@@ -279,10 +279,9 @@ typedef uint32_t (*IsaAccessFn)(void *ctx, const IsaHart *h, uint32_t addr,
 typedef struct IsaHitLine {
     uint32_t line;
     uint16_t wcount;          /* a store's counter in count[] */
-    uint16_t rcount;          /* a load's */
     uint64_t *stamp;          /* the way's: set to the next *seq by a hit */
     uint64_t *order;          /* the classifier's node's stamp: the same */
-    uint64_t *rcounter;       /* &count[rcount] */
+    uint64_t *rcounter;       /* a load's counter (in count[]) */
 } IsaHitLine;
 _Static_assert(sizeof(IsaHitLine) == 32, "a filter entry is 32 bytes");
 typedef struct IsaHitFilter {

@@ -533,8 +533,8 @@ static void filter_fill(MemSys *m, uint32_t hart, uint32_t core,
         return;
     CacheTouch t;
     uint32_t node = missclass_node(k->mc, line);
-    uint16_t rc = (uint16_t)coh_cache_cell_index(st, CEV_LOAD);
-    IsaHitLine e = {.line = line, .rcount = rc, .rcounter = &k->cover[rc],
+    IsaHitLine e = {.line = line,
+                    .rcounter = &k->cover[coh_cache_cell_index(st, CEV_LOAD)],
                     .wcount = (w.actions & CA_HIT) && w.next == st
                                   ? (uint16_t)coh_cache_cell_index(st,
                                                                    CEV_STORE)
@@ -569,7 +569,7 @@ filter_take(MemSys *m, uint32_t hart, Core *k, uint32_t line, bool write,
         k->mc_last = line;
     }
     cache_touch_again(&m->filter_touch[i]);
-    k->cover[write ? f->wcount : f->rcount]++;
+    (*(write ? &k->cover[f->wcount] : f->rcounter))++;
     return true;
 }
 

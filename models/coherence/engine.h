@@ -103,9 +103,9 @@ typedef struct Core {
  * L1 it knows to hit, direct-mapped by line, as the ISA's IsaHitLine
  * (isa/isa.h: the interpreter looks at them itself).  An entry holds
  * what a hit on the line does besides counting: its replacement touch,
- * its node's stamp in the miss classifier, the protocol cells it uses
- * (cover[] indices).  Whatever changes the line's copy drops the entry first
- * (coh_filter_drop). */
+ * its node's stamp in the miss classifier, the protocol cells it counts
+ * in (a store's index in cover[], a load's counter there).  Whatever
+ * changes the line's copy drops the entry first (coh_filter_drop). */
 #define COH_FILTER 256u               /* entries per hart, a power of two */
 #define COH_FILTER_NONE ISA_HIT_NONE
 #define COH_FILTER_NO_CELL ISA_HIT_NO_COUNT
