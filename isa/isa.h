@@ -272,8 +272,8 @@ typedef uint32_t (*IsaAccessFn)(void *ctx, const IsaHart *h, uint32_t addr,
  * hook would do it (isa_hit_take), and costs `latency` cycles; anything
  * else goes to the hook.  The model drops an entry before anything
  * changes what it says (the line's state, its way, its node in the
- * order).  Lines are addressed as the
- * model sees them: (address & addr_mask) | tag. */
+ * order).  Lines are addressed as the model sees them:
+ * (address & addr_mask) | tag. */
 #define ISA_HIT_NONE 1u             /* an empty entry (lines are aligned) */
 #define ISA_HIT_NO_COUNT 0xffffu    /* a store does not hit */
 typedef struct IsaHitLine {
