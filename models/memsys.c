@@ -260,11 +260,7 @@ MemSys *memsys_new(const MemSysConfig *c)
         Core *k = &m->core[i];
         k->pend_min = UINT64_MAX;
         k->l1 = cache_new(&c->l1d);
-        k->mc = c->hit_filter && !c->store_buffer
-                    ? missclass_new_stamped(c->l1d.size / c->l1d.line,
-                                            log2u(c->l1d.line))
-                    : missclass_new(c->l1d.size / c->l1d.line,
-                                    log2u(c->l1d.line));
+        k->mc = missclass_new(c->l1d.size / c->l1d.line, log2u(c->l1d.line));
         if (c->l2_on) {
             k->l2 = cache_new(&c->l2);
             k->mc2 = missclass_new(c->l2.size / c->l2.line,

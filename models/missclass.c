@@ -4,12 +4,11 @@
  * of theirs is first seen, answers all three questions a miss asks:
  *   seen?        — the entry is not NODE_EMPTY (entries never go back);
  *   invalidated? — its `node` field is NODE_INVAL;
- *   in shadow?   — its `node` field indexes the shadow's LRU list.
- * The shadow is the fully associative LRU cache of capacity_lines lines:
- * a fixed pool of nodes, doubly linked by index, MRU at the head.  A
- * stamped classifier (missclass_new_stamped, for a hit filter) keeps the
- * order another way: each node has the stamp of its last access (from a
- * counter of the classifier's accesses), and is in one of two places,
+ *   in shadow?   — its `node` field indexes the shadow's nodes.
+ * The shadow is the fully associative LRU cache of capacity_lines lines,
+ * a fixed pool of nodes.  Each node has the stamp of its last access
+ * (from a counter of the classifier's accesses), and is in one of two
+ * places,
  * each with a key per node that is the node's stamp when it was put
  * there: a FIFO (the ring `q`) where every line brought in goes, so its
  * keys only grow, and a binary min-heap.  A touch only writes the node's
@@ -21,10 +20,12 @@
  * was touched since, and goes into the heap with its stamp as key (from
  * the FIFO) or down the heap with it (from the root), and the search
  * goes on.  A line brought in and evicted untouched, as a stream's are,
- * costs no heap work at all.  That a touch is one store is what lets a
- * hit filter (missclass_touch) keep the order without a call.
- * Each node remembers its entry's slot, so evicting the LRU line finds
- * its entry at once.
+ * costs no heap work at all.  A touch is one store: a hit filter
+ * (missclass_touch_of) keeps the order without a call, and a hit touches
+ * one node, not its neighbours in a list (a doubly linked LRU list cost
+ * more host instructions and two or three more host cache misses per
+ * access of a large shadow, the LLC's).  Each node remembers its entry's
+ * slot, so evicting the LRU line finds its entry at once.
  */
 #include "models/missclass.h"
 
@@ -47,15 +48,15 @@ enum {
     NODE_INVAL = 0xfffffffdu,  /* seen, invalidated, not refilled since */
     NODE_MAX = 0xfffffff0u     /* capacity_lines must be below this */
 };
-#define NIL 0xffffffffu         /* end of a list */
-enum { IN_HEAP, IN_FIFO };      /* a stamped node's Node.next */
+#define NIL 0xffffffffu         /* no node: the free list's end, a FIFO
+                                   entry taken out */
+enum { IN_HEAP, IN_FIFO };      /* Node.in */
 
 typedef struct Node {
     uint32_t slot;            /* its entry: its line >> shift (free: the
                                  next free node) */
-    uint32_t prev, next;      /* towards MRU / towards LRU; stamped: prev
-                                 is its place in the heap or the FIFO,
-                                 next which (IN_HEAP, IN_FIFO) */
+    uint32_t at, in;          /* its place in the heap or the FIFO, and
+                                 which (IN_HEAP, IN_FIFO) */
 } Node;
 
 typedef struct HeapItem {
@@ -78,13 +79,11 @@ struct MissClassifier {
     uint64_t seq;             /* stamps handed out */
     uint64_t *clock;          /* where stamps come from: &seq, or a clock
                                  shared with a cache (missclass_share_clock) */
-    HeapItem *heap;           /* stamped: nheap resident nodes, smallest key
-                                 first (NULL: the list) */
+    HeapItem *heap;           /* nheap resident nodes, smallest key first */
     uint32_t nheap;
-    HeapItem *q;              /* stamped: the FIFO, a ring of qmask + 1
-                                 (node NIL: taken out) */
+    HeapItem *q;              /* the FIFO, a ring of qmask + 1 (node NIL:
+                                 taken out) */
     uint32_t qmask, qhead, qtail;   /* qtail - qhead entries from qhead */
-    uint32_t head, tail;      /* the list's MRU, LRU */
     uint32_t cap;             /* capacity_lines */
     uint32_t used;            /* nodes ever handed out (< cap: unused ones) */
     uint32_t free;            /* nodes given back by invalidations */
@@ -134,35 +133,10 @@ static uint32_t *find(const MissClassifier *m, uint32_t key)
     return c && c[i & (CHUNK - 1)] != NODE_EMPTY ? &c[i & (CHUNK - 1)] : NULL;
 }
 
-static void unlink_node(MissClassifier *m, uint32_t n)
-{
-    Node *x = &m->nodes[n];
-    if (x->prev != NIL)
-        m->nodes[x->prev].next = x->next;
-    else
-        m->head = x->next;
-    if (x->next != NIL)
-        m->nodes[x->next].prev = x->prev;
-    else
-        m->tail = x->prev;
-}
-
-static void push_front(MissClassifier *m, uint32_t n)
-{
-    Node *x = &m->nodes[n];
-    x->prev = NIL;
-    x->next = m->head;
-    if (m->head != NIL)
-        m->nodes[m->head].prev = n;
-    else
-        m->tail = n;
-    m->head = n;
-}
-
 static void heap_set(MissClassifier *m, uint32_t i, HeapItem it)
 {
     m->heap[i] = it;
-    m->nodes[it.node].prev = i;
+    m->nodes[it.node].at = i;
 }
 
 static void sift_up(MissClassifier *m, uint32_t i)
@@ -195,13 +169,13 @@ static void sift_down(MissClassifier *m, uint32_t i)
 /* Take node n out of the heap. */
 static void heap_remove(MissClassifier *m, uint32_t n)
 {
-    uint32_t i = m->nodes[n].prev;
+    uint32_t i = m->nodes[n].at;
     HeapItem last = m->heap[--m->nheap];
     if (i == m->nheap)
         return;
     heap_set(m, i, last);
     sift_down(m, i);
-    sift_up(m, m->nodes[last.node].prev);
+    sift_up(m, m->nodes[last.node].at);
 }
 
 /* Put node n at the FIFO's tail (its key: its stamp, the newest).  A
@@ -216,20 +190,20 @@ static void fifo_push(MissClassifier *m, uint32_t n)
             if (it.node == NIL)
                 continue;
             m->q[w & m->qmask] = it;
-            m->nodes[it.node].prev = w & m->qmask;
+            m->nodes[it.node].at = w & m->qmask;
             w++;
         }
         m->qtail = w;
     }
     m->q[m->qtail & m->qmask] = (HeapItem){m->stamp[n], n};
-    m->nodes[n].prev = m->qtail & m->qmask;
-    m->nodes[n].next = IN_FIFO;
+    m->nodes[n].at = m->qtail & m->qmask;
+    m->nodes[n].in = IN_FIFO;
     m->qtail++;
 }
 
 static void heap_push(MissClassifier *m, uint64_t key, uint32_t n)
 {
-    m->nodes[n].next = IN_HEAP;
+    m->nodes[n].in = IN_HEAP;
     m->heap[m->nheap] = (HeapItem){key, n};
     sift_up(m, m->nheap++);
 }
@@ -261,11 +235,11 @@ static uint32_t take_lru(MissClassifier *m)
     }
 }
 
-/* Take stamped node n out of where it is. */
-static void stamped_remove(MissClassifier *m, uint32_t n)
+/* Take node n out of where it is. */
+static void node_remove(MissClassifier *m, uint32_t n)
 {
-    if (m->nodes[n].next == IN_FIFO)
-        m->q[m->nodes[n].prev].node = NIL;
+    if (m->nodes[n].in == IN_FIFO)
+        m->q[m->nodes[n].at].node = NIL;
     else
         heap_remove(m, n);
 }
@@ -277,12 +251,7 @@ static void shadow_touch(MissClassifier *m, uint32_t slot, uint32_t *e)
     uint32_t n = *e;
     m->evicted = MISSCLASS_FREE;
     if (n < NODE_MAX) {
-        if (m->heap) {
-            m->stamp[n] = ++*m->clock;
-        } else if (m->head != n) {
-            unlink_node(m, n);
-            push_front(m, n);
-        }
+        m->stamp[n] = ++*m->clock;
         return;
     }
     if (m->cap == 0) {
@@ -294,13 +263,8 @@ static void shadow_touch(MissClassifier *m, uint32_t slot, uint32_t *e)
         m->free = m->nodes[n].slot;
     } else if (m->used < m->cap) {
         n = m->used++;
-    } else if (m->heap) {
-        n = take_lru(m);          /* it takes the new line */
-        *entry(m, m->nodes[n].slot) = NODE_NONE;
-        m->evicted = m->line[n];
     } else {
-        n = m->tail;
-        unlink_node(m, n);
+        n = take_lru(m);          /* it takes the new line */
         *entry(m, m->nodes[n].slot) = NODE_NONE;
         m->evicted = m->line[n];
     }
@@ -308,10 +272,7 @@ static void shadow_touch(MissClassifier *m, uint32_t slot, uint32_t *e)
     m->line[n] = slot << m->shift;
     m->stamp[n] = ++*m->clock;
     *e = n;
-    if (!m->heap)
-        push_front(m, n);
-    else
-        fifo_push(m, n);
+    fifo_push(m, n);
 }
 
 /* The FIFO's ring: a power of two, at least twice the nodes. */
@@ -323,11 +284,9 @@ static uint32_t qsize(uint32_t capacity_lines)
     return n;
 }
 
-static MissClassifier *make(uint32_t capacity_lines, unsigned line_shift,
-                            bool stamped)
+MissClassifier *missclass_new(uint32_t capacity_lines, unsigned line_shift)
 {
-    if (capacity_lines >= NODE_MAX || line_shift > 16 ||
-        (stamped && capacity_lines > 1u << 30))
+    if (capacity_lines > 1u << 30 || line_shift > 16)
         return NULL;
     MissClassifier *m = calloc(1, sizeof *m);
     if (!m)
@@ -335,7 +294,7 @@ static MissClassifier *make(uint32_t capacity_lines, unsigned line_shift,
     m->cap = capacity_lines;
     m->qmask = qsize(capacity_lines) - 1;
     m->shift = line_shift;
-    m->free = m->head = m->tail = NIL;
+    m->free = NIL;
     m->evicted = MISSCLASS_FREE;
     m->clock = &m->seq;
     m->chunk = calloc(((size_t)1 << (32 - line_shift)) >> CHUNK_BITS,
@@ -346,9 +305,8 @@ static MissClassifier *make(uint32_t capacity_lines, unsigned line_shift,
         (!(m->nodes = malloc((size_t)capacity_lines * sizeof *m->nodes)) ||
          !(m->line = malloc((size_t)capacity_lines * sizeof *m->line)) ||
          !(m->stamp = malloc((size_t)capacity_lines * sizeof *m->stamp)) ||
-         (stamped &&
-          (!(m->heap = malloc((size_t)capacity_lines * sizeof *m->heap)) ||
-           !(m->q = malloc((size_t)(m->qmask + 1) * sizeof *m->q))))))
+         !(m->heap = malloc((size_t)capacity_lines * sizeof *m->heap)) ||
+         !(m->q = malloc((size_t)(m->qmask + 1) * sizeof *m->q))))
         goto fail;
     for (uint32_t i = 0; i < capacity_lines; i++)
         m->line[i] = MISSCLASS_FREE;
@@ -356,17 +314,6 @@ static MissClassifier *make(uint32_t capacity_lines, unsigned line_shift,
 fail:
     missclass_free(m);
     return NULL;
-}
-
-MissClassifier *missclass_new(uint32_t capacity_lines, unsigned line_shift)
-{
-    return make(capacity_lines, line_shift, false);
-}
-
-MissClassifier *missclass_new_stamped(uint32_t capacity_lines,
-                                      unsigned line_shift)
-{
-    return make(capacity_lines, line_shift, true);
 }
 
 void missclass_free(MissClassifier *m)
@@ -426,10 +373,7 @@ void missclass_invalidated(MissClassifier *m, uint32_t line_addr)
         return;
     uint32_t n = *e;
     if (n < NODE_MAX) {
-        if (m->heap)
-            stamped_remove(m, n);
-        else
-            unlink_node(m, n);
+        node_remove(m, n);
         m->line[n] = MISSCLASS_FREE;
         m->nodes[n].slot = m->free;     /* the free list's link */
         m->free = n;

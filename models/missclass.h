@@ -27,12 +27,9 @@ typedef struct MissClassifier MissClassifier;
 
 /* capacity_lines: how many lines the shadowed cache holds; line_shift:
  * the line addresses' low zero bits (log2 of the line size, at most 16;
- * 0 takes any 32-bit key).  A stamped classifier classifies the same,
- * and its hits can be done without a call (missclass_touch_of); its
- * misses cost a little more.  NULL: out of memory. */
+ * 0 takes any 32-bit key).  Its hits can also be done without a call
+ * (missclass_touch_of).  NULL: out of memory, or more than 2^30 lines. */
 MissClassifier *missclass_new(uint32_t capacity_lines, unsigned line_shift);
-MissClassifier *missclass_new_stamped(uint32_t capacity_lines,
-                                      unsigned line_shift);
 void missclass_free(MissClassifier *m);
 
 /* An access that hit in the real cache (keeps the shadow's LRU order). */
@@ -45,8 +42,7 @@ MissClass missclass_miss(MissClassifier *m, uint32_t line_addr);
 /* Another core's write invalidated line_addr in the real cache. */
 void missclass_invalidated(MissClassifier *m, uint32_t line_addr);
 
-/* A hit without a call, for a filter of lines known to hit (a stamped
- * classifier only): the shadow's
+/* A hit without a call, for a filter of lines known to hit: the shadow's
  * node holding line_addr (missclass_node, or MISSCLASS_FREE when it is
  * not in the shadow), and the arrays behind it.  While line[node] is
  * still line_addr, `stamp[node] = ++*seq` is exactly missclass_hit;
@@ -67,7 +63,7 @@ uint32_t missclass_node(const MissClassifier *m, uint32_t line_addr);
 uint32_t missclass_evicted(const MissClassifier *m);
 MissClassTouch missclass_touch_of(MissClassifier *m);
 
-/* A stamped classifier's stamps taken from `clock` (a cache's LRU stamp
+/* The classifier's stamps taken from `clock` (a cache's LRU stamp
  * source, cache_touch_of's) instead of its own counter, so that a filter's
  * hit stamps the cache's way and the classifier's node with one value.
  * Call before the first access; touch_of's seq is then `clock`. */

@@ -525,15 +525,15 @@ END_TEST
 typedef struct Pair {
     Cache *c;
     MissClassifier *m;
-    uint32_t node[PAIR_NODES];    /* stamped_pairs: a line's node */
+    uint32_t node[PAIR_NODES];    /* touch_pairs: a line's node */
     uint64_t hits;
     uint64_t miss[MISS_CLASS_COUNT];
     uint32_t evicted;             /* what the last access's touch let go */
 } Pair;
 
-/* Pairs made with a stamped classifier, whose hits go through its touch
- * (as the hit filter does them) while it still has the line. */
-static bool stamped_pairs;
+/* Pairs whose classifier's hits go through its touch (as the hit filter
+ * does them) while it still has the line. */
+static bool touch_pairs;
 
 static void pair_init(Pair *p, CacheGeom g)
 {
@@ -541,8 +541,7 @@ static void pair_init(Pair *p, CacheGeom g)
     p->c = cache_new(&g);
     ck_assert_ptr_nonnull(p->c);
     unsigned shift = (unsigned)__builtin_ctz(g.line);
-    p->m = stamped_pairs ? missclass_new_stamped(g.size / g.line, shift)
-                         : missclass_new(g.size / g.line, shift);
+    p->m = missclass_new(g.size / g.line, shift);
     for (int i = 0; i < PAIR_NODES; i++)
         p->node[i] = MISSCLASS_FREE;
     ck_assert_ptr_nonnull(p->m);
@@ -562,7 +561,7 @@ static int pair_access(Pair *p, uint32_t la)
          * while it still holds the line. */
         MissClassTouch t = missclass_touch_of(p->m);
         uint32_t *n = &p->node[(la / 16) % PAIR_NODES];
-        if (stamped_pairs && *n != MISSCLASS_FREE && t.line[*n] == la) {
+        if (touch_pairs && *n != MISSCLASS_FREE && t.line[*n] == la) {
             t.stamp[*n] = ++*t.seq;
             p->evicted = MISSCLASS_FREE;
         } else {
@@ -820,7 +819,7 @@ static const TraceCase trace_cases[] = {
     { { 512, 1, 16, CACHE_REPL_LRU, 0 }, 64, 24, 1, 200000 },
     /* A large footprint fills several of the table's chunks. */
     { { 4096, 8, 64, CACHE_REPL_PLRU, 0 }, 1 << 14, 80, 2, 200000 },
-    /* Many invalidations: a stamped classifier's FIFO fills with the
+    /* Many invalidations: the classifier's FIFO fills with the
      * entries they take out, and drops them. */
     { { 512, 2, 16, CACHE_REPL_LRU, 0 }, 64, 24, 40, 100000 },
 };
@@ -891,13 +890,13 @@ START_TEST(test_class_random_trace)
 }
 END_TEST
 
-/* The same traces with a stamped classifier (the hit filter's): the
- * heap of stamps picks the same victims as the list. */
-START_TEST(test_class_random_trace_stamped)
+/* The same traces with the hits done as the hit filter does them, by a
+ * store through missclass_touch_of: the same classes and victims. */
+START_TEST(test_class_random_trace_touch)
 {
-    stamped_pairs = true;
+    touch_pairs = true;
     random_trace(_i);
-    stamped_pairs = false;
+    touch_pairs = false;
 }
 END_TEST
 
@@ -933,7 +932,7 @@ Suite *cache_suite(void)
     tcase_add_test(mc, test_class_any_key);
     tcase_add_test(mc, test_class_grows);
     tcase_add_loop_test(mc, test_class_random_trace, 0, N_OF(trace_cases));
-    tcase_add_loop_test(mc, test_class_random_trace_stamped, 0,
+    tcase_add_loop_test(mc, test_class_random_trace_touch, 0,
                         N_OF(trace_cases));
     suite_add_tcase(s, mc);
     return s;
