@@ -34,8 +34,9 @@ struct Cache {
     uint32_t rng;             /* xorshift32 state, never 0 */
     uint64_t clock;           /* LRU stamp source */
     CacheLine *lines;         /* sets * assoc, set-major */
-    uint32_t *tag;            /* per way: its line's addr (a copy, for
-                                 the scan: 4 or 8 ways a compare) */
+    uint32_t *tag;            /* per way: its line's addr | 1 while it is
+                                 valid, else 0 (the scan's copy: 4 ways a
+                                 compare, and no state to read) */
     CacheLine *last;          /* the way last found or filled: a miss
                                  looks its line up again and again */
     uint64_t *stamp;          /* LRU: per way */
@@ -252,24 +253,11 @@ tag_mask(const uint32_t *t, uint32_t line_addr, uint32_t ways)
     return m;
 }
 
-/* Bit w set when valid way w of the set s (tags t) holds line_addr. */
-static inline __attribute__((always_inline)) uint32_t
-match_mask(const CacheLine *s, const uint32_t *t, uint32_t line_addr,
-           uint32_t ways)
-{
-    uint32_t m = tag_mask(t, line_addr, ways);
-    /* An invalid way may keep a stale copy of the address: rare, so the
-     * states are looked at only for the ways that matched. */
-    uint32_t valid = 0;
-    for (; m; m &= m - 1) {
-        uint32_t w = (uint32_t)__builtin_ctz(m);
-        valid |= (uint32_t)(s[w].state != 0) << w;
-    }
-    return valid;
-}
 
 CacheLine *cache_lookup(Cache *c, uint32_t line_addr, bool touch_it)
 {
+    if (__builtin_expect(line_addr & (c->g.line - 1), 0))
+        return NULL;            /* a byte inside a line is no line */
     /* A valid line is in one way only: the way found last, if it still
      * holds the line, is the one the scan would find. */
     CacheLine *l = c->last;
@@ -283,17 +271,18 @@ CacheLine *cache_lookup(Cache *c, uint32_t line_addr, bool touch_it)
     uint32_t set = set_of(c, line_addr);
     CacheLine *s = c->lines + (size_t)set * c->assoc;
     const uint32_t *t = c->tag + (size_t)set * c->assoc;
+    const uint32_t key = line_addr | 1;     /* a valid way's tag */
     uint32_t m, hit;
     /* The usual associativities are scanned straight through. */
     switch (c->assoc) {
-    case 1:  m = match_mask(s, t, line_addr, 1); break;
-    case 2:  m = match_mask(s, t, line_addr, 2); break;
-    case 4:  m = match_mask(s, t, line_addr, 4); break;
-    case 8:  m = match_mask(s, t, line_addr, 8); break;
-    case 16: m = match_mask(s, t, line_addr, 16); break;
+    case 1:  m = tag_mask(t, key, 1); break;
+    case 2:  m = tag_mask(t, key, 2); break;
+    case 4:  m = tag_mask(t, key, 4); break;
+    case 8:  m = tag_mask(t, key, 8); break;
+    case 16: m = tag_mask(t, key, 16); break;
     default:
         for (hit = 0; hit < c->assoc; hit++)
-            if (s[hit].addr == line_addr && s[hit].state != 0)
+            if (t[hit] == key)
                 goto found;
         return NULL;
     }
@@ -353,9 +342,10 @@ static uint32_t xorshift32(uint32_t *s)
 static inline __attribute__((always_inline)) CacheLine *
 victim_in(Cache *c, uint32_t set, CacheLine *s, uint32_t ways)
 {
+    const uint32_t *t = c->tag + (size_t)set * ways;
 #pragma GCC unroll 16
     for (uint32_t w = 0; w < ways; w++)
-        if (s[w].state == 0)
+        if (t[w] == 0)
             return &s[w];
     switch (c->g.repl) {
     case CACHE_REPL_LRU: {
@@ -399,8 +389,9 @@ void cache_fill(Cache *c, CacheLine *slot, uint32_t line_addr, uint8_t state)
     /* A slot from another set would make the line unfindable. */
     assert(idx < (size_t)c->sets * c->assoc && idx >> c->assoc_shift == set);
     assert(state != 0);
+    assert((line_addr & (c->g.line - 1)) == 0);
     slot->addr = line_addr;
-    c->tag[idx] = line_addr;
+    c->tag[idx] = line_addr | 1;
     c->last = slot;
     slot->state = state;
     slot->dirty = 0;
@@ -409,7 +400,7 @@ void cache_fill(Cache *c, CacheLine *slot, uint32_t line_addr, uint8_t state)
 
 void cache_invalidate(Cache *c, CacheLine *line)
 {
-    (void)c;
+    c->tag[line - c->lines] = 0;
     line->state = 0;
     line->dirty = 0;
 }

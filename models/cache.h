@@ -29,7 +29,11 @@ typedef struct CacheGeom {
 
 typedef struct CacheLine {
     uint32_t addr;            /* line address (byte address of its first byte) */
-    uint8_t state;            /* 0: invalid; other values: the caller's */
+    uint8_t state;            /* 0: invalid; other values: the caller's,
+                                 who may change one valid state to
+                                 another, but makes a line invalid only
+                                 with cache_invalidate (the tag scan
+                                 keeps its own valid bit) */
     uint8_t dirty;            /* free for the caller */
 } CacheLine;
 
