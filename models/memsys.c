@@ -930,6 +930,8 @@ const MemCtl *memsys_memctl(const MemSys *m, uint32_t node)
 }
 const Noc *memsys_noc(const MemSys *m) { return m->noc; }
 
+void memsys_keep_packets(MemSys *m) { noc_keep_packets(m->noc); }
+
 Noc *memsys_shared_noc(MemSys *m) { return m->noc; }
 
 void memsys_lock(MemSys *m)

@@ -163,6 +163,9 @@ enum { MEMSYS_DEV_REQ = 40, MEMSYS_DEV_DATA, MEMSYS_DEV_END };
 extern const char *const memsys_device_msg_names[MEMSYS_DEV_END -
                                                  MEMSYS_DEV_REQ];
 const Noc *memsys_noc(const MemSys *m);
+/* The interconnect keeps its recent-packet log (noc_keep_packets), for a
+ * view that draws the packets in flight. */
+void memsys_keep_packets(MemSys *m);
 /* The interconnect, for other traffic on it (message passing), and the
  * lock that serialises its users when several host threads share the
  * hierarchy (config.locked; otherwise these do nothing). */

@@ -100,6 +100,7 @@ struct Noc {
     uint16_t *route_link;
     NocPacket log[NOC_LOG];   /* ring of the most recent packets */
     uint32_t log_next, log_len;
+    bool keep;                /* the log is kept (noc_keep_packets) */
     SlotsRate rate;           /* link_bytes_per_cycle, for slots_cycles */
 };
 
@@ -406,7 +407,7 @@ uint64_t noc_send_tagged(Noc *n, uint32_t src, uint32_t dst, uint32_t bytes,
                          uint64_t t, uint8_t tag)
 {
     uint64_t arrive = send_route(n, src, dst, bytes, t);
-    if (src != dst) {
+    if (__builtin_expect(n->keep, 0) && src != dst) {
         n->log[n->log_next] = (NocPacket){src, dst, t, arrive, bytes, tag};
         n->log_next = (n->log_next + 1) % NOC_LOG;
         if (n->log_len < NOC_LOG)
@@ -422,6 +423,8 @@ uint64_t noc_send(Noc *n, uint32_t src, uint32_t dst, uint32_t bytes,
 {
     return noc_send_tagged(n, src, dst, bytes, t, 0);
 }
+
+void noc_keep_packets(Noc *n) { n->keep = true; }
 
 uint32_t noc_in_flight(const Noc *n, uint64_t t, NocPacket *out,
                        uint32_t max)

@@ -82,8 +82,14 @@ typedef struct NocPacket {
     uint8_t tag;
 } NocPacket;
 
+/* Keep the recent-packet log from now on.  It is off by default: only a
+ * view reads it, and writing it at every send would cost the send a
+ * store and the simulator a host cache line every two packets. */
+void noc_keep_packets(Noc *n);
+
 /* Packets in flight at cycle t (depart <= t < arrive) among the last
- * NOC_LOG sent; returns how many were written (at most max). */
+ * NOC_LOG sent since noc_keep_packets; returns how many were written (at
+ * most max). */
 uint32_t noc_in_flight(const Noc *n, uint64_t t, NocPacket *out,
                        uint32_t max);
 

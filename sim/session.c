@@ -1131,6 +1131,8 @@ static bool build(SimSession *s, bool log_now, char *err, size_t errlen)
     s->m = sim_machine_new(&s->cfg, s->prog, s->argc, s->argv, err, errlen);
     if (!s->m)
         return false;
+    if (s->m->memsys)
+        memsys_keep_packets(s->m->memsys);   /* the packets in flight */
     free(s->undo);
     s->undo = calloc((size_t)s->m->nharts * ISA_UNDO, sizeof *s->undo);
     if (!s->undo) {
