@@ -429,8 +429,7 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
         *res = (uint8_t)(1 + c);
         k->mc_last = line;
         k->l1s.misses[c]++;
-        e->st.misses++;
-        e->st.l1_misses[c]++;
+        e->l1_misses[c]++;
         if (k->l2) {
             k->l2s.accesses++;
             t += m->cfg.l2_latency;
@@ -465,7 +464,7 @@ static uint64_t miss(MemSys *m, const IsaHart *h, uint32_t core,
     } else {
         *res = SIM_EV_UPGRADE;
         k->l1s.upgrades++;
-        e->st.upgrades++;
+        e->upgrades++;
     }
     CohCell c = cache_cell(m, core, st, ev);
     if (!(c.actions & (CA_GETS | CA_GETX | CA_UPGRADE))) {
@@ -956,20 +955,21 @@ size_t memsys_hot_lines(const MemSys *m, LineStats *out, size_t n)
     size_t got = 0, i = 0;
     const DirEntry *e;
     while ((e = coh_dir_next(&m->dir, &i))) {
-        if (heat(&e->st) == 0)
+        LineStats s = coh_line_stats(e);
+        if (heat(&s) == 0)
             continue;
         /* Insertion into the sorted top n (hottest first, then by address
          * so that the order is deterministic). */
         size_t j = got < n ? got++ : n;
-        while (j > 0 && (heat(&out[j - 1]) < heat(&e->st) ||
-                         (heat(&out[j - 1]) == heat(&e->st) &&
-                          out[j - 1].line > e->line))) {
+        while (j > 0 && (heat(&out[j - 1]) < heat(&s) ||
+                         (heat(&out[j - 1]) == heat(&s) &&
+                          out[j - 1].line > s.line))) {
             if (j < n)
                 out[j] = out[j - 1];
             j--;
         }
         if (j < n)
-            out[j] = e->st;
+            out[j] = s;
     }
     return got;
 }
@@ -979,9 +979,11 @@ void memsys_each_line(const MemSys *m,
 {
     size_t i = 0;
     const DirEntry *e;
-    while ((e = coh_dir_next(&m->dir, &i)))
-        if (e->st.misses)
-            fn(ctx, &e->st);
+    while ((e = coh_dir_next(&m->dir, &i))) {
+        LineStats s = coh_line_stats(e);
+        if (s.misses)
+            fn(ctx, &s);
+    }
 }
 
 static uint32_t hier_line(const MemSys *m, uint32_t core, uint32_t addr)

@@ -15,6 +15,7 @@
 #include "models/coherence/engine.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- the table ------------------------------------------------------------------ */
 
@@ -43,8 +44,11 @@ DirEntry *coh_dir_get(Dir *d, uint32_t key)
     uint32_t i = key >> d->shift;
     DirEntry **c = &d->chunk[i >> DIR_CHUNK_BITS];
     if (__builtin_expect(!*c, 0)) {
-        if (!(*c = calloc(DIR_CHUNK, sizeof **c)))
+        /* Aligned: an entry's first 64 bytes are one host cache line. */
+        if (!(*c = aligned_alloc(_Alignof(DirEntry),
+                                 DIR_CHUNK * sizeof **c)))
             return NULL;
+        memset(*c, 0, DIR_CHUNK * sizeof **c);
         uint32_t k = i >> DIR_CHUNK_BITS;
         if (k < d->first)
             d->first = k;
@@ -56,7 +60,6 @@ DirEntry *coh_dir_get(Dir *d, uint32_t key)
         e->line = key;
         e->owner = -1;
         e->state = DIR_I;
-        e->st.line = key & ~1u;             /* a line's own address */
         d->used++;
     }
     return e;
@@ -253,10 +256,10 @@ uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
         if (oc.actions & CA_DATA) {
             arr[n++] = (Arrival){coh_send(m, MSG_DATA, orr, me, line, t2 + l1),
                                  read ? ARR_DATA_S : ARR_DATA};
-            e->st.transfers++;
+            e->transfers++;
         }
         if (!read)
-            e->st.invalidations++;    /* the owner's copy is taken */
+            e->invalidations++;    /* the owner's copy is taken */
     }
     if (dc.actions & DA_GRANT)
         arr[n++] = (Arrival){coh_send(m, MSG_GRANT, hr, me, line, t1), ARR_GRANT};
@@ -269,7 +272,7 @@ uint64_t coh_dir_transaction(MemSys *m, DirEntry *e, uint32_t core,
                 continue;
             if ((int)s == owner && (dc.actions & DA_FWD))
                 continue;             /* the forward took its copy */
-            e->st.invalidations++;
+            e->invalidations++;
             uint32_t sr = core_router(m, s);
             uint64_t ti = coh_send(m, MSG_INV, hr, sr, line, t1);
             CohCell sc = coh_remote_event(m, s, line, CEV_INV, ti);

@@ -18,13 +18,18 @@
 #ifndef PARSIM_MODELS_COHERENCE_ENGINE_H
 #define PARSIM_MODELS_COHERENCE_ENGINE_H
 
+#include <stddef.h>
+
 #include "models/memsys.h"
 #include "models/coherence/protocol.h"
 
 /* ---- the directory's entries (and first-touch pages) ---------------------- */
 
 typedef struct DirEntry {
-    uint32_t line;           /* the key, 0: an empty slot.  A line's key is
+    /* The first 64 bytes, one host cache line (the entries are aligned),
+     * hold what a miss reads and writes; the rest counts coherence
+     * events.  (Dir entries for pages use the first three fields.) */
+    _Alignas(64) uint32_t line; /* the key, 0: an empty slot.  A line's key is
                                 its address | 1 (a line is at least 4-byte
                                 aligned), as a rank's first line is at
                                 hierarchy address 0; a page's is page + 1 */
@@ -36,8 +41,24 @@ typedef struct DirEntry {
      * the home takes one request for a line at a time (its busy state,
      * DIR_B), so a request that arrives while one is under way waits. */
     uint64_t busy_from, busy_until;
-    LineStats st;
+    uint64_t l1_misses[MISS_CLASS_COUNT];   /* the L1 misses by class */
+    uint64_t invalidations, transfers, upgrades;  /* as LineStats' */
 } DirEntry;
+_Static_assert(offsetof(DirEntry, invalidations) == 64,
+               "a miss's fields fill the entry's first host cache line");
+
+/* The entry's statistics (coh_dir_get made it for a line). */
+static inline LineStats coh_line_stats(const DirEntry *e)
+{
+    LineStats s = {.line = e->line & ~1u,
+                   .invalidations = e->invalidations,
+                   .transfers = e->transfers, .upgrades = e->upgrades};
+    for (int c = 0; c < MISS_CLASS_COUNT; c++) {
+        s.l1_misses[c] = e->l1_misses[c];
+        s.misses += e->l1_misses[c];
+    }
+    return s;
+}
 
 /* Entries indexed by key >> shift, in chunks of DIR_CHUNK made on first
  * use: neighbouring lines are neighbouring entries (a miss's lookup is

@@ -45,10 +45,10 @@ uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
                 coh_send(m, MSG_DATA, core_router(m, (uint32_t)owner), me, line,
                      t1 + m->cfg.l1d_latency),
                 read ? ARR_DATA_S : ARR_DATA};
-            e->st.transfers++;
+            e->transfers++;
         }
         if (!read)
-            e->st.invalidations++;    /* the owner's copy is taken */
+            e->invalidations++;    /* the owner's copy is taken */
     } else if (dc.actions & DA_MEM) {
         uint64_t ready = coh_home_data(m, home, line, t1);
         left = ready;
@@ -67,7 +67,7 @@ uint64_t coh_snoop_transaction(MemSys *m, DirEntry *e, uint32_t core,
             if (((others >> s) & 1) && ((int)s != owner ||
                                         !(dc.actions & DA_FWD))) {
                 coh_remote_event(m, s, line, CEV_INV, t1); /* no ACK on a bus */
-                e->st.invalidations++;
+                e->invalidations++;
             }
     }
     return coh_transaction_end(m, e, dc, core, line, st, arr, n, left);
