@@ -51,6 +51,18 @@ static bool pow2(uint32_t x)
     return x != 0 && (x & (x - 1)) == 0;
 }
 
+/* n zeroed bytes at a host cache line's start: a set's tags, stamps or
+ * lines (of up to 64 bytes, or a multiple) then take no more host lines
+ * than they must. */
+static void *zalloc_lines(size_t n)
+{
+    size_t size = (n + 63) / 64 * 64;
+    void *p = aligned_alloc(64, size ? size : 64);
+    if (p)
+        memset(p, 0, size ? size : 64);
+    return p;
+}
+
 static uint32_t log2u(uint32_t x)
 {
     uint32_t n = 0;
@@ -113,15 +125,14 @@ Cache *cache_new(const CacheGeom *g)
     /* xorshift32 sticks at 0; any fixed substitute keeps runs reproducible. */
     c->rng = g->seed ? g->seed : 0x9e3779b9u;
     size_t nlines = (size_t)c->sets * c->assoc;
-    c->lines = calloc(nlines, sizeof *c->lines);
-    /* 16 bytes aligned, whole vectors: the scan loads 4 tags at once. */
-    c->tag = aligned_alloc(16, (nlines * sizeof *c->tag + 15) / 16 * 16);
+    c->lines = zalloc_lines(nlines * sizeof *c->lines);
+    /* Whole vectors too: the scan loads 4 tags at once. */
+    c->tag = zalloc_lines(nlines * sizeof *c->tag);
     if (!c->lines || !c->tag)
         goto fail;
-    memset(c->tag, 0, nlines * sizeof *c->tag);
     c->last = c->lines;
     if (g->repl == CACHE_REPL_LRU) {
-        c->stamp = calloc(nlines, sizeof *c->stamp);
+        c->stamp = zalloc_lines(nlines * sizeof *c->stamp);
         if (!c->stamp)
             goto fail;
     } else if (g->repl == CACHE_REPL_PLRU) {
